@@ -1,0 +1,177 @@
+/** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
+import { PortalInputError } from './input-error.js';
+
+export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
+export const SERVICE_IDS = [
+  'postgis',
+  'redis',
+  'celery',
+  'rabbitmq',
+  'tileserver',
+  'varnish',
+  'nginx',
+  'traefik',
+  'prometheus',
+  'grafana',
+  'backup',
+] as const;
+export const STORAGE_KINDS = ['volumes', 'bind'] as const;
+
+export type Backend = (typeof BACKENDS)[number];
+export type ServiceId = (typeof SERVICE_IDS)[number];
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+export const SCHEMA_VERSION = 1;
+
+export interface PortalAnswers {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  /** Slug: lowercase letters, digits and dashes. Names the compose project, database and docs. */
+  readonly name: string;
+  /** Public domain the edge answers on. */
+  readonly domain: string;
+  readonly backend: Backend;
+  /** Only for `backend: image`: a prebuilt image with an explicit tag. */
+  readonly backendImage?: string;
+  /** Port the backend listens on inside its container. */
+  readonly backendPort: number;
+  /** Services the user asked for; the model adds their dependencies. */
+  readonly services: readonly ServiceId[];
+  readonly storage: StorageKind;
+  /** Host folder that holds every persistent folder when `storage` is `bind`. */
+  readonly dataRoot?: string;
+  /** Contact address for Let's Encrypt when traefik terminates TLS. */
+  readonly acmeEmail?: string;
+}
+
+/** The typical geospatial portal the issue asks for when nothing is given. */
+export const DEFAULT_SERVICES: readonly ServiceId[] = ['postgis', 'redis', 'tileserver', 'varnish', 'nginx', 'backup'];
+const DEFAULT_BACKEND_PORTS: Record<Backend, number> = { django: 8000, fastapi: 8000, node: 3000, image: 8000 };
+
+const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const IMAGE_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::(?<tag>[\w][\w.-]{0,127})|@sha256:[a-f0-9]{64})$/;
+const FLOATING_TAGS = new Set(['latest', 'stable', 'edge', 'nightly', 'dev', 'main', 'master']);
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Raw input: from CLI options, prompts or a stored `.yo-rc.json`; anything may be missing or wrong. */
+export type RawAnswers = Partial<Record<keyof PortalAnswers, unknown>>;
+
+export function defaultName(folderName: string): string {
+  const slug = folderName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return NAME.test(slug) ? slug : 'portal';
+}
+
+/** Defaults for every answer, given the ones already known. */
+export function defaultAnswers(known: RawAnswers, folderName: string): Record<string, unknown> {
+  const name = typeof known.name === 'string' ? known.name : defaultName(folderName);
+  const backend = (typeof known.backend === 'string' ? known.backend : 'django') as Backend;
+  return {
+    name,
+    domain: `${name}.localhost`,
+    backend,
+    backendPort: DEFAULT_BACKEND_PORTS[backend] ?? 8000,
+    services: DEFAULT_SERVICES,
+    storage: 'volumes',
+    dataRoot: `/mnt/data/${name}`,
+    acmeEmail: `admin@${typeof known.domain === 'string' ? known.domain : `${name}.localhost`}`,
+  };
+}
+
+/** Checks every answer and returns the typed set; throws one PortalInputError naming the culprit. */
+export function validateAnswers(raw: RawAnswers): PortalAnswers {
+  const name = expectString(raw.name, 'name');
+  if (!NAME.test(name)) {
+    fail('name', name, '2 to 40 lowercase letters, digits and dashes, starting with a letter (e.g. "city-portal")');
+  }
+  const domain = expectString(raw.domain, 'domain').toLowerCase();
+  if (!isDomain(domain)) fail('domain', domain, 'a host name such as "maps.example.org" or "portal.localhost"');
+  const backend = expectOneOf(raw.backend, 'backend', BACKENDS);
+  const backendImage = backend === 'image' ? validateImage(raw.backendImage) : undefined;
+  if (backend !== 'image' && raw.backendImage !== undefined && raw.backendImage !== '') {
+    fail('backend-image', String(raw.backendImage), 'nothing unless --backend image is chosen');
+  }
+  const backendPort = expectPort(raw.backendPort ?? DEFAULT_BACKEND_PORTS[backend], 'backend-port');
+  const services = expectServices(raw.services);
+  const storage = expectOneOf(raw.storage ?? 'volumes', 'storage', STORAGE_KINDS);
+  const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
+  const acmeEmail = services.includes('traefik') ? expectEmail(raw.acmeEmail ?? `admin@${domain}`) : undefined;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    name,
+    domain,
+    backend,
+    ...(backendImage ? { backendImage } : {}),
+    backendPort,
+    services,
+    storage,
+    ...(dataRoot ? { dataRoot } : {}),
+    ...(acmeEmail ? { acmeEmail } : {}),
+  };
+}
+
+function isDomain(value: string): boolean {
+  if (value.length > 253) return false;
+  const labels = value.split('.');
+  return (labels.length >= 2 || value === 'localhost') && labels.every(label => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
+}
+
+function validateImage(value: unknown): string {
+  const image = expectString(value, 'backend-image');
+  const match = IMAGE_WITH_TAG.exec(image);
+  if (!match) fail('backend-image', image, 'an image with an explicit tag, e.g. "ghcr.io/acme/portal-api:1.4.2"');
+  const tag = match.groups?.tag;
+  if (tag && FLOATING_TAGS.has(tag)) fail('backend-image', image, `a pinned release tag, not the floating "${tag}"`);
+  return image;
+}
+
+function expectServices(value: unknown): ServiceId[] {
+  const list = typeof value === 'string' ? value.split(/[\s,]+/) : Array.isArray(value) ? value : undefined;
+  if (!list) fail('services', String(value), `a list of: ${SERVICE_IDS.join(', ')}`);
+  const ids = list.map(item => String(item).trim().toLowerCase()).filter(item => item !== '' && item !== 'none');
+  for (const id of ids) {
+    if (!(SERVICE_IDS as readonly string[]).includes(id)) fail('services', id, `one of: ${SERVICE_IDS.join(', ')}`);
+  }
+  return SERVICE_IDS.filter(id => ids.includes(id));
+}
+
+function expectString(value: unknown, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(option, String(value ?? ''), 'a non-empty value');
+  return value.trim();
+}
+
+function expectOneOf<T extends string>(value: unknown, option: string, allowed: readonly T[]): T {
+  const text = String(value ?? '').trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(text)) fail(option, String(value ?? ''), `one of: ${allowed.join(', ')}`);
+  return text as T;
+}
+
+function expectPort(value: unknown, option: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(option, String(value), 'a whole number from 1 to 65535');
+  return port;
+}
+
+function expectAbsolutePath(value: unknown, option: string): string {
+  const path = expectString(value, option);
+  const normalised = path.replace(/\/+$/, '');
+  if (!normalised.startsWith('/') || normalised.split('/').includes('..') || /[\s'"$`\\]/.test(normalised)) {
+    fail(option, path, 'an absolute host path without spaces, quotes or "..", e.g. "/mnt/data/portal"');
+  }
+  if (normalised === '') fail(option, path, 'a folder below /, not / itself');
+  return normalised;
+}
+
+function expectEmail(value: unknown): string {
+  const email = expectString(value, 'acme-email');
+  if (!EMAIL.test(email)) fail('acme-email', email, 'an e-mail address for Let\'s Encrypt notices');
+  return email;
+}
+
+function fail(option: string, value: string, allowed: string): never {
+  throw new PortalInputError(`Invalid --${option} "${value}": expected ${allowed}.`);
+}

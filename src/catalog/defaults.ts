@@ -1,0 +1,22 @@
+/** Small builders shared by catalog entries, so each entry states only what is particular to it. */
+import type { Healthcheck, ResourceLimits } from './types.js';
+
+export const limits = (memory: string, cpus: string, pids = 200): ResourceLimits => ({ memory, cpus, pids });
+
+/** A probe run inside the container with the shell's exit code. */
+export const shellProbe = (command: string, startPeriod = '30s'): Healthcheck => ({
+  test: ['CMD-SHELL', command],
+  startPeriod,
+});
+
+/** An HTTP probe with busybox or GNU wget, present in the alpine-based images we use. */
+export const wgetProbe = (url: string, startPeriod = '30s'): Healthcheck => ({
+  test: ['CMD', 'wget', '-q', '--spider', url],
+  startPeriod,
+});
+
+/**
+ * Shell expression (compose-escaped) for a secret that is `$NAME` in dev and the file `$NAME_FILE` in prod,
+ * for images that cannot read `*_FILE` variables themselves.
+ */
+export const secretValue = (env: string): string => `$\${${env}:-$$(cat "$\${${env}_FILE}")}`;

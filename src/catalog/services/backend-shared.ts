@@ -1,0 +1,88 @@
+/** What every backend kind shares: the app container shape, its routes, metrics and image name. */
+import { limits } from '../defaults.js';
+import type { CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
+
+/** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
+export const backendImageName = ({ answers }: CatalogContext): string =>
+  answers.backendImage ?? `${answers.name}-backend:\${APP_VERSION}`;
+
+export const pythonProbe = (port: number): Healthcheck => ({
+  test: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=4)`],
+  startPeriod: '40s',
+});
+
+export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 'command' | 'healthcheck'> & Partial<ContainerSpec>): ContainerSpec {
+  const port = ctx.backendPort;
+  return {
+    name: 'backend',
+    role: 'Web application and API',
+    image: backendImageName(ctx),
+    ...(ctx.answers.backend === 'image' ? {} : { build: { context: './backend' } }),
+    isApp: true,
+    networks: ['internal', 'edge'],
+    port,
+    devPorts: [port],
+    limits: limits('512m', '1.0'),
+    ...spec,
+    dependsOn: {
+      ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
+      ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
+      ...(ctx.has('rabbitmq') ? { rabbitmq: 'service_healthy' as const } : {}),
+      ...spec.dependsOn,
+    },
+  };
+}
+
+/** Routes every backend answers: the site, and the API that is never cached and is rate limited. */
+export function backendRoutes(ctx: CatalogContext, extra: readonly HttpRoute[] = []): HttpRoute[] {
+  const upstream = { host: 'backend', port: ctx.backendPort, stripPrefix: false };
+  return [
+    { path: '/', title: 'web application', upstream, cache: 'default' },
+    { path: '/api/', title: 'API (never cached, rate limited)', upstream, cache: 'pass', isApi: true },
+    ...extra,
+  ];
+}
+
+/** Metrics scrape and version variable common to the backends we write (a prebuilt image may have no /metrics). */
+export function backendCommon(ctx: CatalogContext): Contribution {
+  if (ctx.answers.backend === 'image') return {};
+  return {
+    env: [{ name: 'APP_VERSION', value: '0.1.0', comment: 'tag of the backend image built here' }],
+    scrape: ctx.has('prometheus') ? [{ job: 'backend', target: `backend:${ctx.backendPort}` }] : [],
+    alerts: ctx.has('prometheus')
+      ? [
+          {
+            alert: 'BackendErrors',
+            expr: 'sum(rate(portal_http_requests_total{status=~"5.."}[5m])) / sum(rate(portal_http_requests_total[5m])) > 0.05',
+            for: '10m',
+            severity: 'warning',
+            summary: 'More than 5% of backend responses are server errors',
+          },
+        ]
+      : [],
+  };
+}
+
+/** Merges contributions whose lists simply concatenate. */
+export function mergeContributions(...parts: Contribution[]): Contribution {
+  const keys = ['containers', 'storage', 'secrets', 'env', 'appSecrets', 'routes', 'scrape', 'alerts', 'files'] as const;
+  const merged: Record<string, unknown> = {};
+  for (const key of keys) merged[key] = parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
+  merged.appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {}));
+  return merged as Contribution;
+}
+
+/** Pinned Python requirements for the starter; what is listed depends on the chosen services. */
+export function pythonRequirements(ctx: CatalogContext): string[] {
+  const framework =
+    ctx.answers.backend === 'django'
+      ? ['Django==5.1.4', 'gunicorn==23.0.0', 'whitenoise==6.8.2']
+      : ['fastapi==0.115.6', 'uvicorn[standard]==0.34.0'];
+  return [
+    ...framework,
+    'prometheus-client==0.21.1',
+    ...(ctx.has('postgis') ? ['psycopg[binary]==3.2.3'] : []),
+    ...(ctx.has('redis') ? ['redis==5.2.1'] : []),
+    ...(ctx.has('celery') ? ['celery==5.4.0'] : []),
+  ].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+}

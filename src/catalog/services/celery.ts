@@ -1,0 +1,57 @@
+/** Celery worker and beat scheduler, running the backend image with a sample task. */
+import { limits, shellProbe } from '../defaults.js';
+import { defineService, type CatalogContext, type ContainerSpec, type DependsCondition } from '../types.js';
+import { backendImageName } from './backend-shared.js';
+
+/** The `-A` argument: the Django project package, or the FastAPI app's worker module. */
+export const celeryAppOf = ({ answers, slug }: CatalogContext): string => (answers.backend === 'django' ? slug : 'app.worker');
+
+export const celery = defineService({
+  id: 'celery',
+  title: 'Celery',
+  summary: 'Background workers and periodic tasks (worker + beat)',
+  contribute: ctx => {
+    const app = celeryAppOf(ctx);
+    const dependsOn: Record<string, DependsCondition> = {
+      [ctx.broker ?? 'redis']: 'service_healthy',
+      ...(ctx.has('postgis') ? { db: 'service_healthy' } : {}),
+    };
+    const common = {
+      image: backendImageName(ctx),
+      build: { context: './backend' },
+      isApp: true,
+      dependsOn,
+      networks: ['internal', 'edge'],
+      dev: { volumes: ['./backend:/app'] },
+    } satisfies Partial<ContainerSpec>;
+    const worker: ContainerSpec = {
+      ...common,
+      name: 'celery-worker',
+      role: 'Celery worker: runs background tasks',
+      command: ['celery', '-A', app, 'worker', '--loglevel=INFO', '--concurrency=2'],
+      healthcheck: { ...shellProbe(`celery -A ${app} inspect ping -d "celery@$$HOSTNAME" --timeout 10 > /dev/null`, '30s'), interval: '30s', timeout: '15s' },
+      limits: limits('512m', '1.0'),
+    };
+    const beat: ContainerSpec = {
+      ...common,
+      name: 'celery-beat',
+      role: 'Celery beat: schedules periodic tasks',
+      command: ['celery', '-A', app, 'beat', '--loglevel=INFO', '--pidfile=/tmp/celerybeat.pid', '--schedule=/tmp/celerybeat-schedule'],
+      healthcheck: shellProbe('kill -0 "$$(cat /tmp/celerybeat.pid)"', '20s'),
+      limits: limits('256m', '0.25', 50),
+    };
+    return {
+      containers: [worker, beat],
+      appEnv: { CELERY_BROKER: ctx.broker ?? 'redis' },
+      files: ctx.answers.backend === 'django'
+        ? [
+            { path: `backend/${ctx.slug}/celery.py`, template: 'backend/python/celery_app.py.ejs', view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name } },
+            { path: `backend/${ctx.slug}/tasks.py`, template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.celery' } },
+          ]
+        : [
+            { path: 'backend/app/worker.py', template: 'backend/python/celery_app.py.ejs', view: { settingsModule: '', isDjango: false, name: ctx.answers.name } },
+            { path: 'backend/app/tasks.py', template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.worker' } },
+          ],
+    };
+  },
+});

@@ -1,0 +1,71 @@
+/** nginx: serves static and media files and routes paths to the app, the cache, tiles and grafana. */
+import { IMAGES } from '../images.js';
+import { limits, wgetProbe } from '../defaults.js';
+import { defineService, type ContainerSpec } from '../types.js';
+
+export const NGINX_PORT = 8080;
+export const NGINX_TLS_PORT = 8443;
+/** Health and stub_status listen here, on the internal network only. */
+export const NGINX_STATUS_PORT = 8081;
+
+export const nginx = defineService({
+  id: 'nginx',
+  title: 'nginx',
+  summary: 'Reverse proxy and static files; TLS edge when traefik is not chosen',
+  contribute: ({ has, answers }) => {
+    const terminatesTls = !has('traefik');
+    const hasDjangoFiles = answers.backend === 'django';
+    const server: ContainerSpec = {
+      name: 'nginx',
+      role: terminatesTls ? 'Reverse proxy, static files, TLS in prod' : 'Reverse proxy and static files',
+      image: IMAGES.nginx,
+      mounts: [
+        { file: './nginx/nginx.conf', target: '/etc/nginx/nginx.conf' },
+        { file: './nginx/snippets', target: '/etc/nginx/snippets' },
+        ...(hasDjangoFiles
+          ? [
+              { storage: 'static', target: '/srv/static', readOnly: true },
+              { storage: 'media', target: '/srv/media', readOnly: true },
+            ]
+          : []),
+      ],
+      healthcheck: wgetProbe(`http://127.0.0.1:${NGINX_STATUS_PORT}/healthz`, '10s'),
+      dependsOn: {
+        [has('varnish') ? 'varnish' : 'backend']: 'service_healthy',
+        ...(has('tileserver') && !has('varnish') ? { tileserver: 'service_healthy' as const } : {}),
+      },
+      networks: ['internal'],
+      port: NGINX_PORT,
+      devPorts: [NGINX_PORT],
+      dev: { volumes: ['./nginx/sites/dev.conf:/etc/nginx/conf.d/default.conf:ro'] },
+      prod: {
+        volumes: [
+          './nginx/sites/prod.conf:/etc/nginx/conf.d/default.conf:ro',
+          ...(terminatesTls ? ['${TLS_CERT_DIR}:/etc/nginx/certs:ro'] : []),
+        ],
+      },
+      limits: limits('256m', '0.5', 200),
+    };
+    const exporter: ContainerSpec = {
+      name: 'nginx-exporter',
+      role: 'Prometheus exporter for nginx (stub_status)',
+      image: IMAGES.nginxExporter,
+      command: [`--nginx.scrape-uri=http://nginx:${NGINX_STATUS_PORT}/stub_status`],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9113/metrics'], startPeriod: '10s' },
+      dependsOn: { nginx: 'service_healthy' },
+      networks: ['internal'],
+      port: 9113,
+      limits: limits('64m', '0.25', 50),
+    };
+    return {
+      containers: has('prometheus') ? [server, exporter] : [server],
+      env: terminatesTls
+        ? [{ name: 'TLS_CERT_DIR', value: './nginx/certs', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod' }]
+        : [],
+      scrape: has('prometheus') ? [{ job: 'nginx', target: 'nginx-exporter:9113' }] : [],
+      alerts: has('prometheus')
+        ? [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }]
+        : [],
+    };
+  },
+});

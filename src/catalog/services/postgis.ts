@@ -1,0 +1,80 @@
+/** PostgreSQL with PostGIS: the portal's database, with least-privilege roles for the tileserver and exporter. */
+import { IMAGES } from '../images.js';
+import { limits, shellProbe } from '../defaults.js';
+import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
+
+export const postgis = defineService({
+  id: 'postgis',
+  title: 'PostGIS',
+  summary: 'PostgreSQL 16 with PostGIS 3.5, one database per deployment',
+  contribute: ({ has, slug }) => {
+    const roleSecrets: SecretUse[] = [
+      ...(has('tileserver') ? [{ secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' }] : []),
+      ...(has('prometheus') ? [{ secret: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD' }] : []),
+    ];
+    const db: ContainerSpec = {
+      name: 'db',
+      role: 'PostgreSQL + PostGIS database',
+      image: IMAGES.postgis,
+      environment: { POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
+      secrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }, ...roleSecrets],
+      mounts: [
+        { storage: 'pgdata', target: '/var/lib/postgresql/data' },
+        { file: './postgres/initdb', target: '/docker-entrypoint-initdb.d' },
+      ],
+      healthcheck: shellProbe('pg_isready -q -h 127.0.0.1 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'),
+      networks: ['internal'],
+      port: 5432,
+      devPorts: [5432],
+      limits: limits('1g', '1.0'),
+      // the entrypoint fixes data-dir ownership, then drops to the postgres user
+      capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+    };
+    const exporter: ContainerSpec = {
+      name: 'postgres-exporter',
+      role: 'Prometheus exporter for PostgreSQL (pg_monitor role)',
+      image: IMAGES.postgresExporter,
+      environment: {
+        DATA_SOURCE_URI: 'db:5432/${POSTGRES_DB}?sslmode=disable',
+        DATA_SOURCE_USER: 'exporter',
+      },
+      secrets: [{ secret: 'exporter_db_password', env: 'DATA_SOURCE_PASS' }],
+      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9187/metrics'], startPeriod: '20s' },
+      dependsOn: { db: 'service_healthy' },
+      networks: ['internal'],
+      port: 9187,
+      limits: limits('64m', '0.25', 50),
+      user: '65534:65534',
+    };
+    return {
+      containers: has('prometheus') ? [db, exporter] : [db],
+      storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false }],
+      secrets: [
+        { name: 'postgres_password', env: 'POSTGRES_PASSWORD', purpose: 'database owner password' },
+        ...(has('tileserver')
+          ? [{ name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', purpose: 'read-only tileserver role' }]
+          : []),
+        ...(has('prometheus')
+          ? [{ name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', purpose: 'pg_monitor role of the exporter' }]
+          : []),
+      ],
+      env: [
+        { name: 'POSTGRES_DB', value: slug, comment: 'database created on first start' },
+        { name: 'POSTGRES_USER', value: slug, comment: 'database owner, used by the app' },
+      ],
+      appEnv: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
+      appSecrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
+      scrape: has('prometheus') ? [{ job: 'postgres', target: 'postgres-exporter:9187' }] : [],
+      alerts: has('prometheus')
+        ? [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }]
+        : [],
+      files: [
+        { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs' },
+        ...(roleSecrets.length > 0
+          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), exporter: has('prometheus') }, executable: true }]
+          : []),
+        ...(has('tileserver') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
+      ],
+    };
+  },
+});

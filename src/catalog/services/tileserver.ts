@@ -1,0 +1,51 @@
+/**
+ * pg_tileserv vector tiles under /tiles/, rebuilt on Alpine (as one seed deployment does) so that it has a
+ * shell for its healthcheck and for reading the prod password file; it connects with a read-only role.
+ */
+import { IMAGES } from '../images.js';
+import { limits, wgetProbe } from '../defaults.js';
+import { defineService } from '../types.js';
+
+export const TILESERVER_PORT = 7800;
+
+export const tileserver = defineService({
+  id: 'tileserver',
+  title: 'Vector tiles (pg_tileserv)',
+  summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
+  contribute: ({ answers }) => ({
+    containers: [
+      {
+        name: 'tileserver',
+        role: 'Vector tiles from PostGIS (pg_tileserv, read-only role)',
+        image: `${answers.name}-tileserver:${IMAGES.tileserver.split(':')[1]}`,
+        build: { context: './tileserver' },
+        environment: {
+          PGHOST: 'db',
+          PGDATABASE: '${POSTGRES_DB}',
+          PGUSER: 'tileserver',
+          TS_BASEPATH: '/tiles/',
+          TS_HTTPPORT: String(TILESERVER_PORT),
+        },
+        secrets: [{ secret: 'tileserver_db_password', env: 'PGPASSWORD' }],
+        healthcheck: wgetProbe(`http://127.0.0.1:${TILESERVER_PORT}/tiles/index.json`, '20s'),
+        dependsOn: { db: 'service_healthy' },
+        networks: ['internal'],
+        port: TILESERVER_PORT,
+        devPorts: [TILESERVER_PORT],
+        limits: limits('256m', '1.0', 200),
+      },
+    ],
+    routes: [
+      {
+        path: '/tiles/',
+        title: 'vector tiles (pg_tileserv), cached for a day',
+        upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false },
+        cache: 'long',
+      },
+    ],
+    files: [
+      { path: 'tileserver/Dockerfile', template: 'tileserver/Dockerfile.ejs', view: { port: TILESERVER_PORT, upstream: IMAGES.tileserver, alpine: IMAGES.alpine } },
+      { path: 'tileserver/entrypoint.sh', template: 'tileserver/entrypoint.sh.ejs', executable: true },
+    ],
+  }),
+});

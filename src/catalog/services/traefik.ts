@@ -1,0 +1,52 @@
+/** Traefik (prod only): TLS with Let's Encrypt, HTTP->HTTPS redirect; routes come from a file, so no Docker socket. */
+import { IMAGES } from '../images.js';
+import { limits } from '../defaults.js';
+import { defineService } from '../types.js';
+
+export const traefik = defineService({
+  id: 'traefik',
+  title: 'Traefik',
+  summary: 'TLS edge in prod with Let\'s Encrypt certificates',
+  contribute: ({ has }) => ({
+    containers: [
+      {
+        name: 'traefik',
+        role: 'TLS edge (prod): certificates from Let\'s Encrypt, redirects HTTP to HTTPS',
+        image: IMAGES.traefik,
+        command: ['--configFile=/etc/traefik/traefik.yml', '--certificatesresolvers.le.acme.email=${ACME_EMAIL}'],
+        mounts: [
+          { file: './traefik/traefik.yml', target: '/etc/traefik/traefik.yml' },
+          { file: './traefik/dynamic', target: '/etc/traefik/dynamic' },
+          { storage: 'traefik-acme', target: '/letsencrypt' },
+        ],
+        healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], startPeriod: '10s' },
+        networks: ['edge'],
+        port: 8443,
+        prodOnly: true,
+        limits: limits('256m', '0.5', 200),
+      },
+    ],
+    storage: [{ name: 'traefik-acme', purpose: 'Let\'s Encrypt account and certificates', usedBy: ['traefik'], owner: '0:0', backup: true }],
+    env: [{ name: 'ACME_EMAIL', value: '', comment: 'Let\'s Encrypt contact address' }],
+    scrape: has('prometheus') ? [{ job: 'traefik', target: 'traefik:8082' }] : [],
+    files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(has('prometheus')), comment: 'Traefik static configuration (prod).' }],
+  }),
+});
+
+function traefikStatic(withMetrics: boolean): object {
+  return {
+    entryPoints: {
+      web: { address: ':8000', http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } },
+      websecure: { address: ':8443', http: { tls: { certResolver: 'le' } } },
+      ...(withMetrics ? { metrics: { address: ':8082' } } : {}),
+    },
+    providers: { file: { directory: '/etc/traefik/dynamic', watch: true } },
+    certificatesResolvers: { le: { acme: { storage: '/letsencrypt/acme.json', tlsChallenge: {} } } },
+    ping: {},
+    api: { dashboard: false },
+    log: { level: 'INFO' },
+    accessLog: {},
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    ...(withMetrics ? { metrics: { prometheus: { entryPoint: 'metrics' } } } : {}),
+  };
+}

@@ -1,0 +1,31 @@
+/** Varnish: caches tiles for a day and anonymous pages briefly; passes the API and admin; purge from inside only. */
+import { IMAGES } from '../images.js';
+import { limits, wgetProbe } from '../defaults.js';
+import { defineService } from '../types.js';
+
+export const VARNISH_PORT = 6081;
+
+export const varnish = defineService({
+  id: 'varnish',
+  title: 'Varnish',
+  summary: 'HTTP cache in front of the app and the tiles',
+  contribute: ({ has }) => ({
+    containers: [
+      {
+        name: 'varnish',
+        role: 'HTTP cache (tiles, anonymous pages)',
+        image: IMAGES.varnish,
+        // no management port (-T none): purges go through HTTP from the internal network
+        command: ['varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}'],
+        mounts: [{ file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' }],
+        healthcheck: wgetProbe(`http://127.0.0.1:${VARNISH_PORT}/varnish-health`, '20s'),
+        dependsOn: { backend: 'service_healthy', ...(has('tileserver') ? { tileserver: 'service_healthy' as const } : {}) },
+        networks: ['internal'],
+        port: VARNISH_PORT,
+        devPorts: [VARNISH_PORT],
+        limits: limits('512m', '1.0', 500),
+      },
+    ],
+    env: [{ name: 'VARNISH_SIZE', value: '256m', comment: 'varnish cache memory' }],
+  }),
+});

@@ -1,0 +1,163 @@
+/** Catalog contract: each service returns fragments of the portal; it never writes files itself. */
+import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
+import type { ComposeService } from '../render/compose-types.js';
+
+export type NetworkName = 'edge' | 'internal';
+export type DependsCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
+
+/** A mount into a container: a persistent storage item, a config file of the repo, or source code (dev). */
+export type Mount =
+  | { readonly storage: string; readonly target: string; readonly readOnly?: boolean }
+  | { readonly file: string; readonly target: string };
+
+/** A secret handed to a container: `env` holds it in dev, `fileEnv` (default `<env>_FILE`) points at it in prod. */
+export interface SecretUse {
+  readonly secret: string;
+  readonly env: string;
+  readonly fileEnv?: string;
+}
+
+export interface Healthcheck {
+  readonly test: readonly string[];
+  readonly interval?: string;
+  readonly timeout?: string;
+  readonly retries?: number;
+  readonly startPeriod?: string;
+}
+
+export interface ResourceLimits {
+  readonly memory: string;
+  readonly cpus: string;
+  readonly pids: number;
+}
+
+/** One compose service, described once; the compose renderer splits it into base, dev and prod. */
+export interface ContainerSpec {
+  readonly name: string;
+  /** One line for the docs' container table. */
+  readonly role: string;
+  /** Pinned image; with `build` it names the image we build. */
+  readonly image: string;
+  /** Our own Dockerfile with `dev` and `prod` targets. */
+  readonly build?: { readonly context: string };
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly secrets?: readonly SecretUse[];
+  readonly mounts?: readonly Mount[];
+  /** Absent only on one-shot jobs. */
+  readonly healthcheck?: Healthcheck;
+  readonly dependsOn?: Readonly<Record<string, DependsCondition>>;
+  readonly networks: readonly NetworkName[];
+  /** Main port inside the container. */
+  readonly port?: number;
+  /** Container ports published on 127.0.0.1 in dev, same number on the host. */
+  readonly devPorts?: readonly number[];
+  /** Extra keys for the dev and prod override files. */
+  readonly dev?: ComposeService;
+  readonly prod?: ComposeService;
+  /** Runs the app image: receives the app environment and secrets of every service. */
+  readonly isApp?: boolean;
+  /** A job that runs and exits (migrations): no healthcheck, `restart: "no"`. */
+  readonly oneShot?: boolean;
+  /** Defined in the prod file only (the TLS edge). */
+  readonly prodOnly?: boolean;
+  readonly limits: ResourceLimits;
+  readonly user?: string;
+  readonly capAdd?: readonly string[];
+}
+
+/** One piece of persistent data: a named volume, or a folder under DATA_ROOT with `storage: bind`. */
+export interface StorageItem {
+  readonly name: string;
+  readonly purpose: string;
+  readonly usedBy: readonly string[];
+  /** Owner the folder needs with bind storage (uid:gid of the image's user). */
+  readonly owner: string;
+  /** Included in the file-volume part of backup.sh (databases are dumped instead). */
+  readonly backup: boolean;
+}
+
+export interface SecretSpec {
+  readonly name: string;
+  /** Variable holding it in `.env`. */
+  readonly env: string;
+  readonly purpose: string;
+}
+
+/** A variable of `.env` / `.env.example` that is not a secret. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+  readonly comment: string;
+}
+
+/** long: tiles; pass: never cached (API, admin); default: anonymous GETs cached briefly; none: never sent through varnish. */
+export type CachePolicy = 'long' | 'pass' | 'default' | 'none';
+
+/** A public URL path and what answers it. */
+export interface HttpRoute {
+  readonly path: string;
+  readonly title: string;
+  readonly upstream?: { readonly host: string; readonly port: number; readonly stripPrefix: boolean };
+  /** Folder inside the nginx container served directly. */
+  readonly files?: string;
+  readonly cache: CachePolicy;
+  readonly websocket?: boolean;
+  /** Request rate and body size limits apply (API paths). */
+  readonly isApi?: boolean;
+}
+
+export interface ScrapeTarget {
+  readonly job: string;
+  readonly target: string;
+  readonly metricsPath?: string;
+}
+
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: 'warning' | 'critical';
+  readonly summary: string;
+}
+
+/** A file a service adds: rendered from a template, serialized from an object, or copied as text. */
+export type FileSpec =
+  | { readonly path: string; readonly template: string; readonly view?: object; readonly executable?: boolean }
+  | { readonly path: string; readonly yaml: object; readonly comment?: string }
+  | { readonly path: string; readonly json: object };
+
+export interface Contribution {
+  readonly containers?: readonly ContainerSpec[];
+  readonly storage?: readonly StorageItem[];
+  readonly secrets?: readonly SecretSpec[];
+  readonly env?: readonly EnvVar[];
+  /** Settings every app container (backend, workers) receives. */
+  readonly appEnv?: Readonly<Record<string, string>>;
+  readonly appSecrets?: readonly SecretUse[];
+  readonly routes?: readonly HttpRoute[];
+  readonly scrape?: readonly ScrapeTarget[];
+  readonly alerts?: readonly AlertRule[];
+  readonly files?: readonly FileSpec[];
+}
+
+/** What a catalog entry may ask about the portal it is part of. */
+export interface CatalogContext {
+  readonly answers: PortalAnswers;
+  readonly has: (id: ServiceId) => boolean;
+  /** Python module / database identifier derived from the name. */
+  readonly slug: string;
+  readonly broker?: 'redis' | 'rabbitmq';
+  readonly backendPort: number;
+}
+
+export interface ServiceDefinition {
+  readonly id: ServiceId | `backend-${Backend}`;
+  readonly title: string;
+  /** One line, shown in the prompt and the docs. */
+  readonly summary: string;
+  contribute(ctx: CatalogContext): Contribution;
+}
+
+export const defineService = <const S extends ServiceDefinition>(service: S): S => service;

@@ -1,0 +1,77 @@
+/** `yo portal` / `portal`: asks for the answers, builds the model, writes every file of the plan. */
+import { chmodSync, existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { writePlan } from '../../io/write-plan.js';
+import { buildPortalModel } from '../../model/build-portal-model.js';
+import type { PortalModel } from '../../model/portal-model.js';
+import { planFiles } from '../../render/file-plan.js';
+import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
+import { nextSteps } from './next-steps.js';
+import { QUESTIONS, type Question } from './questions.js';
+
+type AppOptions = BaseOptions & { yes?: boolean; secretSeed?: string } & Record<string, unknown>;
+
+export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
+  private answers!: PortalAnswers;
+  private model!: PortalModel;
+
+  constructor(args: string[], options: AppOptions) {
+    super(args, options);
+    this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
+    for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
+    this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
+  }
+
+  async prompting(): Promise<void> {
+    const known: RawAnswers = { ...(this.config.getAll() as RawAnswers), ...this.givenOptions() };
+    const defaults = defaultAnswers(known, basename(this.destinationRoot()));
+    const raw: RawAnswers = { ...defaults, ...known };
+    if (!this.options.yes) {
+      for (const question of QUESTIONS) {
+        if (question.key in this.givenOptions() || (question.when && !question.when(raw))) continue;
+        // the prompt table is data; inquirer's per-type unions cannot be narrowed from it
+        const prompt = { ...question.prompt, name: question.key, default: raw[question.key] } as unknown as Parameters<this['prompt']>[0];
+        const answer = await this.prompt<Record<string, unknown>>(prompt);
+        (raw as Record<string, unknown>)[question.key] = answer[question.key];
+      }
+    }
+    this.answers = validateAnswers(raw);
+  }
+
+  configuring(): void {
+    this.model = buildPortalModel(this.answers);
+    for (const note of this.model.notes) this.log.info(note);
+    this.config.set({ ...this.answers });
+  }
+
+  writing(): void {
+    const seed = this.options.secretSeed;
+    const secrets = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
+    writePlan(this, planFiles(this.model, secrets), `generator-portal ${this.rootGeneratorVersion()}`);
+  }
+
+  end(): void {
+    // mem-fs creates folders with the default mode; the secrets folder must be private
+    const secretsFolder = this.destinationPath('secrets');
+    if (existsSync(secretsFolder)) chmodSync(secretsFolder, 0o700);
+    this.log(nextSteps(this.model, this.destinationRoot()));
+  }
+
+  /** Answers given as CLI options, keyed like the answers. */
+  private givenOptions(): RawAnswers {
+    const given: Record<string, unknown> = {};
+    for (const question of QUESTIONS) {
+      const value = this.options[camel(question.option)] ?? this.options[question.option];
+      if (value !== undefined && value !== null) given[question.key] = normalise(question, value);
+    }
+    return given;
+  }
+}
+
+const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+function normalise(question: Question, value: unknown): unknown {
+  return question.key === 'services' && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
+}

@@ -1,0 +1,77 @@
+/** Each answer declared once: its CLI option and its prompt (the role of JHipster's command.ts). */
+import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { serviceDefinition } from '../../catalog/index.js';
+
+type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
+
+export interface Question {
+  readonly key: AnswerKey;
+  readonly option: string;
+  readonly type: typeof String | typeof Number | typeof Array;
+  readonly description: string;
+  /** Asked only when this holds for the answers known so far. */
+  readonly when?: (known: RawAnswers) => boolean;
+  readonly prompt: { type: 'input' | 'list' | 'checkbox' | 'number'; message: string; choices?: { name: string; value: string }[] };
+}
+
+export const QUESTIONS: readonly Question[] = [
+  { key: 'name', option: 'name', type: String, description: 'Portal slug: lowercase letters, digits, dashes', prompt: { type: 'input', message: 'Portal name (slug)' } },
+  { key: 'domain', option: 'domain', type: String, description: 'Public domain, e.g. maps.example.org', prompt: { type: 'input', message: 'Public domain' } },
+  {
+    key: 'backend',
+    option: 'backend',
+    type: String,
+    description: `Backend: ${BACKENDS.join(' | ')}`,
+    prompt: { type: 'list', message: 'Backend', choices: BACKENDS.map(value => ({ name: value, value })) },
+  },
+  {
+    key: 'backendImage',
+    option: 'backend-image',
+    type: String,
+    description: 'With --backend image: the image to run, with a tag (e.g. ghcr.io/acme/api:1.2.0)',
+    when: known => known.backend === 'image',
+    prompt: { type: 'input', message: 'Backend image (with tag)' },
+  },
+  {
+    key: 'backendPort',
+    option: 'backend-port',
+    type: Number,
+    description: 'Port the backend listens on inside its container',
+    when: known => known.backend === 'image',
+    prompt: { type: 'number', message: 'Port the image listens on' },
+  },
+  {
+    key: 'services',
+    option: 'services',
+    type: String,
+    description: `Comma-separated services: ${SERVICE_IDS.join(', ')} (or "none")`,
+    prompt: {
+      type: 'checkbox',
+      message: 'Services',
+      choices: SERVICE_IDS.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value })),
+    },
+  },
+  {
+    key: 'storage',
+    option: 'storage',
+    type: String,
+    description: `Persistent data: ${STORAGE_KINDS.join(' | ')} (named Docker volumes, or host folders under --data-root)`,
+    prompt: { type: 'list', message: 'Storage for persistent data', choices: STORAGE_KINDS.map(value => ({ name: value, value })) },
+  },
+  {
+    key: 'dataRoot',
+    option: 'data-root',
+    type: String,
+    description: 'With --storage bind: absolute host folder, e.g. /mnt/data/portal',
+    when: known => known.storage === 'bind',
+    prompt: { type: 'input', message: 'Host folder for persistent data' },
+  },
+  {
+    key: 'acmeEmail',
+    option: 'acme-email',
+    type: String,
+    description: "With traefik: contact address for Let's Encrypt",
+    when: known => String(known.services ?? '').includes('traefik'),
+    prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
+  },
+];

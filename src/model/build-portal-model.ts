@@ -1,0 +1,85 @@
+/** answers + catalog -> PortalModel: pure, deterministic, no Yeoman. */
+import type { PortalAnswers } from '../answers/answers.js';
+import { backendDefinition, serviceDefinition } from '../catalog/index.js';
+import type { CatalogContext, ContainerSpec, Contribution, HttpRoute } from '../catalog/types.js';
+import type { PortalModel, RoutedPath } from './portal-model.js';
+import { resolveServices } from './resolve-services.js';
+
+export function buildPortalModel(answers: PortalAnswers): PortalModel {
+  const { services, notes } = resolveServices(answers);
+  const has = (id: string) => (services as readonly string[]).includes(id);
+  const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
+  const slug = answers.name.replace(/-/g, '_');
+  const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, ...(broker ? { broker } : {}) };
+  const parts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
+    definition.contribute(ctx),
+  );
+  const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
+
+  const appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {})) as Record<string, string>;
+  const appSecrets = unique(all('appSecrets') as PortalModel['appSecrets'], use => use.env, 'app secret');
+  const front = frontOf(all('containers') as ContainerSpec[], has);
+  const containers = unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container =>
+    finishContainer(container, appEnv, appSecrets, front.name),
+  );
+  return {
+    answers,
+    slug,
+    services,
+    notes,
+    ...(broker ? { broker } : {}),
+    containers,
+    storage: unique(all('storage') as PortalModel['storage'], item => item.name, 'storage item'),
+    secrets: unique(all('secrets') as PortalModel['secrets'], secret => secret.name, 'secret'),
+    env: unique(all('env') as PortalModel['env'], variable => variable.name, 'variable'),
+    appEnv,
+    appSecrets,
+    routes: routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish')),
+    scrape: all('scrape') as PortalModel['scrape'],
+    alerts: all('alerts') as PortalModel['alerts'],
+    files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
+    front,
+    tls: has('traefik') ? 'traefik' : has('nginx') ? 'nginx' : 'none',
+  };
+}
+
+/** nginx if present, else varnish, else the backend: the first hop for public HTTP. */
+function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean): PortalModel['front'] {
+  const name = has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend';
+  const container = containers.find(c => c.name === name);
+  if (!container?.port) throw new Error(`internal: front container ${name} has no port`);
+  return { name, port: container.port };
+}
+
+/** App containers get the shared app settings; the front joins the edge network. */
+function finishContainer(
+  container: ContainerSpec,
+  appEnv: Readonly<Record<string, string>>,
+  appSecrets: PortalModel['appSecrets'],
+  frontName: string,
+): ContainerSpec {
+  const networks = container.name === frontName && !container.networks.includes('edge') ? ['edge' as const, ...container.networks] : container.networks;
+  if (!container.isApp) return { ...container, networks };
+  return {
+    ...container,
+    networks,
+    environment: { ...appEnv, ...container.environment },
+    secrets: [...appSecrets, ...(container.secrets ?? [])],
+  };
+}
+
+function routeAll(routes: readonly HttpRoute[], hasVarnish: boolean): RoutedPath[] {
+  return [...routes]
+    .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path))
+    .map(route => ({ ...route, viaVarnish: hasVarnish && route.upstream !== undefined && route.cache !== 'none' && !route.websocket }));
+}
+
+function unique<T>(items: readonly T[], key: (item: T) => string, what: string): T[] {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const id = key(item);
+    if (seen.has(id)) throw new Error(`internal: two catalog entries define the ${what} "${id}"`);
+    seen.add(id);
+  }
+  return [...items];
+}

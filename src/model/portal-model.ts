@@ -1,0 +1,44 @@
+/** The typed portal every renderer reads: answers resolved against the catalog, sorted and checked. */
+import type { PortalAnswers, ServiceId } from '../answers/answers.js';
+import type {
+  AlertRule,
+  ContainerSpec,
+  EnvVar,
+  FileSpec,
+  HttpRoute,
+  ScrapeTarget,
+  SecretSpec,
+  SecretUse,
+  StorageItem,
+} from '../catalog/types.js';
+
+/** A route with the hop nginx or traefik sends it to, decided once for every renderer. */
+export interface RoutedPath extends HttpRoute {
+  /** Sent through varnish (which then picks the upstream by path). */
+  readonly viaVarnish: boolean;
+}
+
+export interface PortalModel {
+  readonly answers: PortalAnswers;
+  /** Identifier form of the name: python module, database and user. */
+  readonly slug: string;
+  readonly services: readonly ServiceId[];
+  readonly notes: readonly string[];
+  readonly broker?: 'redis' | 'rabbitmq';
+  /** In catalog order; compose files list them in this order. */
+  readonly containers: readonly ContainerSpec[];
+  readonly storage: readonly StorageItem[];
+  readonly secrets: readonly SecretSpec[];
+  readonly env: readonly EnvVar[];
+  readonly appEnv: Readonly<Record<string, string>>;
+  readonly appSecrets: readonly SecretUse[];
+  /** Most specific path first. */
+  readonly routes: readonly RoutedPath[];
+  readonly scrape: readonly ScrapeTarget[];
+  readonly alerts: readonly AlertRule[];
+  readonly files: readonly FileSpec[];
+  /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
+  readonly front: { readonly name: string; readonly port: number };
+  /** Who terminates TLS in prod. */
+  readonly tls: 'traefik' | 'nginx' | 'none';
+}

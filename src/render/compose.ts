@@ -1,0 +1,132 @@
+/** PortalModel -> the three compose files: base (no ports), dev override, prod override. */
+import type { ContainerSpec, Mount, SecretUse } from '../catalog/types.js';
+import type { PortalModel } from '../model/portal-model.js';
+import type { ComposeFile, ComposeService } from './compose-types.js';
+
+export interface ComposeSet {
+  readonly base: ComposeFile;
+  readonly dev: ComposeFile;
+  readonly prod: ComposeFile;
+}
+
+const HEALTH_DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
+const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+
+export function renderCompose(model: PortalModel): ComposeSet {
+  const shared = model.containers.filter(c => !c.prodOnly);
+  const prodOnly = model.containers.filter(c => c.prodOnly);
+  const secretEnv = new Map(model.secrets.map(secret => [secret.name, secret.env]));
+  return {
+    base: {
+      services: Object.fromEntries(shared.map(c => [c.name, baseService(c)])),
+      networks: { edge: {}, internal: {} },
+      volumes: volumesFor(model, shared),
+    },
+    dev: { services: Object.fromEntries(shared.map(c => [c.name, devService(c, secretEnv)]).filter(([, s]) => Object.keys(s).length > 0)) },
+    prod: {
+      services: Object.fromEntries([
+        ...shared.map(c => [c.name, prodService(c, model)] as const),
+        ...prodOnly.map(c => [c.name, { ...baseService(c), ...prodService(c, model) }] as const),
+      ]),
+      // in prod, data services cannot reach or be reached from outside
+      networks: { internal: { internal: true } },
+      ...(prodOnly.some(c => c.mounts?.some(m => 'storage' in m)) ? { volumes: volumesFor(model, prodOnly) } : {}),
+      ...(model.secrets.length > 0
+        ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${s.name}` }])) }
+        : {}),
+    },
+  };
+}
+
+function baseService(c: ContainerSpec): ComposeService {
+  const health = c.healthcheck ? { ...HEALTH_DEFAULTS, ...c.healthcheck } : undefined;
+  return {
+    image: c.image,
+    ...(c.build ? { build: { context: c.build.context, target: 'prod' }, pull_policy: 'build' as const } : {}),
+    ...(c.user ? { user: c.user } : {}),
+    ...(c.entrypoint ? { entrypoint: [...c.entrypoint] } : {}),
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(c.environment && Object.keys(c.environment).length > 0 ? { environment: { ...c.environment } } : {}),
+    ...(c.mounts?.length ? { volumes: c.mounts.map(mountString) } : {}),
+    ...(health
+      ? {
+          healthcheck: {
+            test: [...health.test],
+            interval: health.interval,
+            timeout: health.timeout,
+            retries: health.retries,
+            start_period: health.startPeriod,
+          },
+        }
+      : {}),
+    ...(c.dependsOn && Object.keys(c.dependsOn).length > 0
+      ? { depends_on: Object.fromEntries(Object.entries(c.dependsOn).map(([name, condition]) => [name, { condition }])) }
+      : {}),
+    networks: [...c.networks],
+    cap_drop: ['ALL'],
+    ...(c.capAdd?.length ? { cap_add: [...c.capAdd] } : {}),
+    security_opt: ['no-new-privileges:true'],
+    mem_limit: c.limits.memory,
+    cpus: c.limits.cpus,
+    pids_limit: c.limits.pids,
+    logging: LOGGING,
+  };
+}
+
+function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): ComposeService {
+  const secrets = Object.fromEntries((c.secrets ?? []).map(use => [use.env, `\${${secretEnvOf(use, secretEnv)}}`]));
+  const environment = { ...secrets, ...c.dev?.environment };
+  return {
+    ...(c.build ? { build: { context: c.build.context, target: 'dev' } } : {}),
+    ...(c.dev?.command ? { command: c.dev.command } : {}),
+    ...(Object.keys(environment).length > 0 ? { environment } : {}),
+    ...(c.dev?.volumes ? { volumes: c.dev.volumes } : {}),
+    ...(c.devPorts?.length ? { ports: c.devPorts.map(port => `127.0.0.1:${port}:${port}`) } : {}),
+  };
+}
+
+function prodService(c: ContainerSpec, model: PortalModel): ComposeService {
+  const uses = c.secrets ?? [];
+  const names = [...new Set(uses.map(use => use.secret))];
+  const ports = edgePorts(c, model);
+  return {
+    ...(c.build ? { build: { context: c.build.context, target: 'prod' } } : {}),
+    ...(uses.length > 0 ? { environment: Object.fromEntries(uses.map(use => [use.fileEnv ?? `${use.env}_FILE`, `/run/secrets/${use.secret}`])) } : {}),
+    ...(names.length > 0 ? { secrets: names } : {}),
+    ...(c.prod?.volumes ? { volumes: c.prod.volumes } : {}),
+    ...(ports.length > 0 ? { ports } : {}),
+    restart: c.oneShot ? 'no' : 'unless-stopped',
+  };
+}
+
+/** Only the edge publishes in prod: traefik when chosen, else the front (nginx, varnish or the backend). */
+function edgePorts(c: ContainerSpec, model: PortalModel): string[] {
+  if (model.tls === 'traefik') return c.name === 'traefik' ? ['0.0.0.0:80:8000', '0.0.0.0:443:8443'] : [];
+  if (c.name !== model.front.name) return [];
+  return model.tls === 'nginx' ? [`0.0.0.0:80:${c.port}`, '0.0.0.0:443:8443'] : [`0.0.0.0:80:${c.port}`];
+}
+
+function secretEnvOf(use: SecretUse, secretEnv: ReadonlyMap<string, string>): string {
+  const env = secretEnv.get(use.secret);
+  if (!env) throw new Error(`internal: secret ${use.secret} is used but not declared`);
+  return env;
+}
+
+function mountString(mount: Mount): string {
+  if ('file' in mount) return `${mount.file}:${mount.target}:ro`;
+  return `${mount.storage}:${mount.target}${mount.readOnly ? ':ro' : ''}`;
+}
+
+/** Named volumes; with bind storage, the same names bound to folders under DATA_ROOT. */
+function volumesFor(model: PortalModel, containers: readonly ContainerSpec[]): ComposeFile['volumes'] {
+  const used = new Set(containers.flatMap(c => (c.mounts ?? []).flatMap(m => ('storage' in m ? [m.storage] : []))));
+  const items = model.storage.filter(item => used.has(item.name));
+  return Object.fromEntries(
+    items.map(item => [
+      item.name,
+      model.answers.storage === 'bind'
+        ? { driver: 'local', driver_opts: { type: 'none', o: 'bind', device: `\${DATA_ROOT}/${item.name}` } }
+        : {},
+    ]),
+  );
+}

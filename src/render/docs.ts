@@ -1,0 +1,107 @@
+/** Views for README.md and docs/architecture.md: tables and a Mermaid diagram derived from the model. */
+import { backendDefinition, serviceDefinition } from '../catalog/index.js';
+import type { PortalModel } from '../model/portal-model.js';
+import { scriptsView } from './scripts.js';
+
+const CACHE_WORDS = { long: 'cached 1 day (varnish)', default: 'anonymous GETs cached briefly', pass: 'never cached', none: 'not cached' };
+
+export function readmeView(model: PortalModel) {
+  const { answers } = model;
+  const scripts = scriptsView(model);
+  return {
+    name: answers.name,
+    slug: model.slug,
+    domain: answers.domain,
+    backendTitle: backendDefinition(answers.backend).title,
+    serviceTitles: model.services.map(id => serviceDefinition(id).title),
+    isBind: scripts.isBind,
+    dataRoot: answers.dataRoot ?? '',
+    devUrl: `http://localhost:${model.front.port}`,
+    tls: model.tls,
+    hasDatabase: scripts.hasDatabase,
+    hasBackupService: model.services.includes('backup'),
+    fileItems: scripts.fileItems,
+    extraFiles: extraFiles(model),
+  };
+}
+
+function extraFiles(model: PortalModel): { path: string; what: string }[] {
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  return [
+    ...(model.answers.backend === 'image' ? [] : [{ path: 'backend/', what: 'the app: Dockerfile (dev and prod targets) and starter code' }]),
+    ...(has('nginx') ? [{ path: 'nginx/', what: 'nginx.conf, site files for dev and prod, routes and headers snippets' }] : []),
+    ...(has('varnish') ? [{ path: 'varnish/default.vcl', what: 'cache policy' }] : []),
+    ...(has('postgis') ? [{ path: 'postgres/initdb/', what: 'SQL and scripts run once on an empty database' }] : []),
+    ...(has('tileserver') ? [{ path: 'tileserver/', what: 'pg_tileserv image on Alpine with its entrypoint' }] : []),
+    ...(has('prometheus') ? [{ path: 'prometheus/', what: 'scrape jobs and alert rules' }] : []),
+    ...(has('grafana') ? [{ path: 'grafana/', what: 'datasource and dashboard provisioning' }] : []),
+    ...(has('traefik') ? [{ path: 'traefik/', what: 'TLS edge configuration (prod)' }] : []),
+    ...(has('redis') ? [{ path: 'redis/redis.conf', what: 'Redis settings' }] : []),
+    ...(has('rabbitmq') ? [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }] : []),
+    ...(has('backup') ? [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }] : []),
+  ];
+}
+
+export function architectureView(model: PortalModel) {
+  const bind = model.answers.storage === 'bind';
+  return {
+    name: model.answers.name,
+    edges: diagramEdges(model),
+    containers: model.containers.map(c => ({
+      name: c.name,
+      image: c.image,
+      role: c.prodOnly ? `${c.role} (prod only)` : c.role,
+      port: c.port ?? '-',
+      devPorts: c.devPorts?.join(', ') || '-',
+      storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
+    })),
+    routes: model.routes.map(r => ({
+      path: r.path,
+      by: r.files ? 'nginx (files)' : r.viaVarnish ? `varnish → ${r.upstream?.host}` : (r.upstream?.host ?? '-'),
+      cache: CACHE_WORDS[r.cache],
+    })),
+    storageKind: bind ? 'bind (host folders)' : 'volumes (named Docker volumes)',
+    storageNote: bind
+      ? `Every item is a folder under \`DATA_ROOT\` (${model.answers.dataRoot}), e.g. a cloud block volume; \`scripts/create-storage.sh\` creates them with the right owners.`
+      : 'Every item is a named volume, created by docker-compose as `<COMPOSE_PROJECT_NAME>_<item>`.',
+    storage: model.storage.map(s => ({
+      location: bind ? `${model.answers.dataRoot}/${s.name}` : s.name,
+      usedBy: s.usedBy.join(', '),
+      purpose: s.purpose,
+      owner: s.owner,
+      backup: s.backup ? 'yes' : 'no (dumped or rebuilt)',
+    })),
+    secrets: model.secrets,
+    monitoring: model.scrape.map(s => s.job),
+  };
+}
+
+/** Mermaid ids cannot hold dashes reliably: `celery-worker` becomes `celery_worker["celery-worker"]`. */
+const nodeId = (name: string): string => name.replace(/[^a-zA-Z0-9]/g, '_');
+
+/** Proxy hops, app dependencies and scrapes as Mermaid lines (node declarations, then edges), stable order. */
+function diagramEdges(model: PortalModel): string[] {
+  const nodes = model.containers.map(c => `${nodeId(c.name)}["${c.name}"]`);
+  const edges = new Set<string>();
+  const first = model.tls === 'traefik' ? 'traefik' : model.front.name;
+  edges.add(`client --> ${first}`);
+  if (first === 'traefik') edges.add(`traefik --> ${model.front.name}`);
+  for (const route of model.routes) {
+    if (!route.upstream) continue;
+    const from = route.viaVarnish ? 'varnish' : model.front.name;
+    if (route.viaVarnish && model.front.name !== 'varnish') edges.add(`${model.front.name} --> varnish`);
+    if (from !== route.upstream.host) edges.add(`${from} --> ${route.upstream.host}`);
+  }
+  for (const c of model.containers) {
+    for (const dependency of Object.keys(c.dependsOn ?? {})) {
+      if (c.name === 'nginx' || c.name === 'varnish') continue; // drawn as proxy hops above
+      edges.add(`${c.name} -.-> ${dependency}`);
+    }
+  }
+  for (const target of model.scrape) {
+    const host = target.target.split(':')[0];
+    if (host !== 'localhost') edges.add(`prometheus -. scrape .-> ${host}`);
+  }
+  const ids = [...edges].map(edge => edge.replace(/[a-z][a-z0-9-]*/g, word => (word === 'scrape' ? word : nodeId(word))));
+  return [...nodes, ...ids];
+}

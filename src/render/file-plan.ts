@@ -1,0 +1,133 @@
+/** PortalModel -> every file of the generated repo, with its content and who owns it. */
+import type { FileSpec } from '../catalog/types.js';
+import { toYaml } from '../io/yaml-document.js';
+import type { PortalModel } from '../model/portal-model.js';
+import { renderCompose } from './compose.js';
+import { architectureView, readmeView } from './docs.js';
+import { drawSecrets, renderEnvExample, renderEnvFile } from './env.js';
+import { alertRules, grafanaDashboard, grafanaDashboardProvider, grafanaDatasource, prometheusConfig, traefikDynamic } from './monitoring.js';
+import { nginxMainView, nginxRoutesView, nginxSiteView, nginxUpstreamsView } from './nginx.js';
+import { scriptsView } from './scripts.js';
+import type { SecretSource } from './secret-source.js';
+import { renderTemplate } from './templates.js';
+import { varnishView } from './varnish.js';
+
+/**
+ * managed: the generator's; rewritten on every run (Yeoman asks before overwriting an edited one).
+ * secret: written only when absent (.env, secrets/*), so a re-run never changes a secret.
+ */
+export type Ownership = 'managed' | 'secret';
+
+export interface PlannedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly ownership: Ownership;
+  /** POSIX mode; default 0o644. */
+  readonly mode?: number;
+}
+
+const MANAGED = 'Managed by generator-portal: re-run `portal` to change it; your edits may be overwritten.';
+
+export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFile[] {
+  const files: PlannedFile[] = [
+    ...composeFiles(model),
+    ...envFiles(model, secrets),
+    ...model.files.map(renderSpec),
+    ...proxyFiles(model),
+    ...monitoringFiles(model),
+    ...scriptFiles(model),
+    managed('README.md', renderTemplate('docs/README.md.ejs', readmeView(model))),
+    managed('docs/architecture.md', renderTemplate('docs/architecture.md.ejs', architectureView(model))),
+    managed('.gitignore', renderTemplate('root/gitignore.ejs')),
+    managed('.dockerignore', renderTemplate('root/dockerignore.ejs')),
+  ];
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+const managed = (path: string, content: string, mode?: number): PlannedFile => ({ path, content, ownership: 'managed', ...(mode ? { mode } : {}) });
+const executable = (path: string, content: string) => managed(path, content, 0o755);
+
+function composeFiles(model: PortalModel): PlannedFile[] {
+  const { base, dev, prod } = renderCompose(model);
+  return [
+    managed('docker-compose.yml', toYaml(base, `Base services of ${model.answers.name}: no published ports.\n${MANAGED}`)),
+    managed(
+      'docker-compose.override.yml',
+      toYaml(dev, `Development: ports on 127.0.0.1, source mounted, secrets from .env.\ndocker-compose reads this file by default.\n${MANAGED}`),
+    ),
+    managed(
+      'docker-compose.prod.yml',
+      toYaml(prod, `Production: restart policies, docker secrets, only the edge publishes ports.\nPORTAL_ENV=prod scripts/restart.sh\n${MANAGED}`),
+    ),
+  ];
+}
+
+function envFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
+  const values = drawSecrets(model, source);
+  return [
+    managed('.env.example', renderEnvExample(model)),
+    { path: '.env', content: renderEnvFile(model, values), ownership: 'secret', mode: 0o600 },
+    ...model.secrets.map(secret => ({
+      path: `secrets/${secret.name}`,
+      content: values.get(secret.env) ?? '',
+      ownership: 'secret' as const,
+      mode: 0o600,
+    })),
+  ];
+}
+
+function renderSpec(spec: FileSpec): PlannedFile {
+  if ('template' in spec) {
+    return spec.executable ? executable(spec.path, renderTemplate(spec.template, spec.view)) : managed(spec.path, renderTemplate(spec.template, spec.view));
+  }
+  if ('yaml' in spec) return managed(spec.path, toYaml(spec.yaml, spec.comment ? `${spec.comment}\n${MANAGED}` : MANAGED));
+  return managed(spec.path, `${JSON.stringify(spec.json, null, 2)}\n`);
+}
+
+function proxyFiles(model: PortalModel): PlannedFile[] {
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  return [
+    ...(has('nginx')
+      ? [
+          managed('nginx/nginx.conf', renderTemplate('nginx/nginx.conf.ejs', nginxMainView(model))),
+          managed('nginx/snippets/upstreams.conf', renderTemplate('nginx/upstreams.conf.ejs', nginxUpstreamsView(model))),
+          managed('nginx/snippets/proxy.conf', renderTemplate('nginx/proxy.conf.ejs')),
+          managed('nginx/snippets/security-headers.conf', renderTemplate('nginx/security-headers.conf.ejs')),
+          managed('nginx/snippets/routes.conf', renderTemplate('nginx/routes.conf.ejs', nginxRoutesView(model))),
+          managed('nginx/sites/dev.conf', renderTemplate('nginx/site-dev.conf.ejs', nginxSiteView(model))),
+          managed('nginx/sites/prod.conf', renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(model))),
+        ]
+      : []),
+    ...(has('varnish') ? [managed('varnish/default.vcl', renderTemplate('varnish/default.vcl.ejs', varnishView(model)))] : []),
+    ...(has('traefik') ? [managed('traefik/dynamic/portal.yml', toYaml(traefikDynamic(model), `Traefik routes (file provider).\n${MANAGED}`))] : []),
+  ];
+}
+
+function monitoringFiles(model: PortalModel): PlannedFile[] {
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  return [
+    ...(has('prometheus')
+      ? [
+          managed('prometheus/prometheus.yml', toYaml(prometheusConfig(model), `Scrape jobs of every chosen service.\n${MANAGED}`)),
+          managed('prometheus/rules/portal.yml', toYaml(alertRules(model), `Baseline alert rules.\n${MANAGED}`)),
+        ]
+      : []),
+    ...(has('grafana')
+      ? [
+          managed('grafana/provisioning/datasources/prometheus.yml', toYaml(grafanaDatasource(), MANAGED)),
+          managed('grafana/provisioning/dashboards/portal.yml', toYaml(grafanaDashboardProvider(), MANAGED)),
+          managed('grafana/dashboards/portal-overview.json', `${JSON.stringify(grafanaDashboard(model), null, 2)}\n`),
+        ]
+      : []),
+  ];
+}
+
+function scriptFiles(model: PortalModel): PlannedFile[] {
+  const view = scriptsView(model);
+  return [
+    managed('scripts/lib.sh', renderTemplate('scripts/lib.sh.ejs', view)),
+    ...['restart', 'create-secrets', 'create-storage', 'backup', 'restore'].map(name =>
+      executable(`scripts/${name}.sh`, renderTemplate(`scripts/${name}.sh.ejs`, view)),
+    ),
+  ];
+}

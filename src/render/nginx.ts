@@ -1,0 +1,84 @@
+/** View objects for the nginx templates: every decision is made here, templates only print. */
+import { NGINX_PORT, NGINX_STATUS_PORT, NGINX_TLS_PORT } from '../catalog/services/nginx.js';
+import { VARNISH_PORT } from '../catalog/services/varnish.js';
+import type { PortalModel, RoutedPath } from '../model/portal-model.js';
+
+/** Mozilla server-side TLS guidelines 6.0, "intermediate" profile (TLS 1.2 ciphers; TLS 1.3 needs no list). */
+export const MOZILLA_INTERMEDIATE_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+const CSP_STRICT =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
+const CSP_RELAXED =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; connect-src 'self'; frame-ancestors 'self'; base-uri 'self'";
+
+interface Upstream {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Upstream block name for a route: varnish when the route is cached, else the route's own upstream. */
+function upstreamOf(route: RoutedPath): Upstream | undefined {
+  if (!route.upstream) return undefined;
+  if (route.viaVarnish) return { name: 'varnish', host: 'varnish', port: VARNISH_PORT };
+  return { name: route.upstream.host, host: route.upstream.host, port: route.upstream.port };
+}
+
+export function nginxMainView(model: PortalModel) {
+  return {
+    maxBodySize: '25m',
+    apiRate: '20r/s',
+    statusPort: NGINX_STATUS_PORT,
+    trustForwardedProto: model.tls === 'traefik',
+    cspStrict: CSP_STRICT,
+    cspRelaxed: CSP_RELAXED,
+    relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none').map(route => route.path),
+  };
+}
+
+export function nginxUpstreamsView(model: PortalModel) {
+  const byName = new Map<string, Upstream>();
+  for (const route of model.routes) {
+    const upstream = upstreamOf(route);
+    if (upstream) byName.set(upstream.name, upstream);
+  }
+  return { upstreams: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)) };
+}
+
+export function nginxRoutesView(model: PortalModel) {
+  return {
+    hideMetrics: model.services.includes('prometheus') && model.answers.backend !== 'image',
+    apiBurst: 40,
+    routes: model.routes.map(route => {
+      const upstream = upstreamOf(route);
+      return {
+        path: route.path,
+        title: route.title,
+        files: route.files,
+        expires: route.cache === 'long' ? '7d' : '1h',
+        isApi: route.isApi === true,
+        websocket: route.websocket === true,
+        upstreamName: upstream?.name ?? '',
+        // a prefix is stripped by giving proxy_pass a URI; varnish always sees the public path
+        passPath: route.upstream?.stripPrefix && !route.viaVarnish ? '/' : '',
+      };
+    }),
+  };
+}
+
+export function nginxSiteView(model: PortalModel) {
+  return {
+    port: NGINX_PORT,
+    tlsPort: NGINX_TLS_PORT,
+    domain: model.answers.domain,
+    terminatesTls: model.tls === 'nginx',
+    ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
+  };
+}

@@ -1,0 +1,35 @@
+/** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
+import type { PortalModel, RoutedPath } from '../model/portal-model.js';
+
+const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health' };
+
+/** A VCL regex matching a path prefix. */
+const prefixPattern = (path: string): string => `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+
+export function varnishView(model: PortalModel) {
+  const isFront = model.front.name === 'varnish';
+  // behind nginx varnish sees only the cached routes; as the front it routes every proxied path
+  const routes = model.routes.filter(route => route.upstream && (isFront || route.viaVarnish));
+  const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string }>();
+  for (const route of routes) {
+    const { host, port } = route.upstream!;
+    backends.set(host, { name: vclName(host), host, port, probeUrl: PROBE_PATHS[host] ?? '/health' });
+  }
+  const long = routes.filter(route => route.cache === 'long');
+  return {
+    tileTtl: '1d',
+    defaultTtl: '60s',
+    hideMetrics: model.services.includes('prometheus') && model.answers.backend !== 'image',
+    backends: [...backends.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    rules: routes.map(route => ({ pattern: prefixPattern(route.path), backend: vclName(route.upstream!.host), action: actionOf(route) })),
+    longPattern: long.length > 0 ? long.map(route => prefixPattern(route.path)).join('|') : '',
+  };
+}
+
+function actionOf(route: RoutedPath): 'pipe' | 'pass' | 'long' | 'default' {
+  if (route.websocket) return 'pipe';
+  if (route.cache === 'pass' || route.cache === 'none') return 'pass';
+  return route.cache;
+}
+
+const vclName = (host: string): string => host.replace(/[^a-z0-9]/g, '_');
