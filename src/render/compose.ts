@@ -60,7 +60,13 @@ function baseService(c: ContainerSpec): ComposeService {
         }
       : {}),
     ...(c.dependsOn && Object.keys(c.dependsOn).length > 0
-      ? { depends_on: Object.fromEntries(Object.entries(c.dependsOn).map(([name, condition]) => [name, { condition }])) }
+      ? {
+          depends_on: Object.fromEntries(
+            Object.entries(c.dependsOn)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([name, condition]) => [name, { condition }]),
+          ),
+        }
       : {}),
     networks: [...c.networks],
     cap_drop: ['ALL'],

@@ -64,7 +64,8 @@ export function nginxRoutesView(model: PortalModel) {
         files: route.files,
         expires: route.cache === 'long' ? '7d' : '1h',
         isApi: route.isApi === true,
-        websocket: route.websocket === true,
+        // websockets stay open; everything else must answer within a minute
+        timeout: route.websocket ? '1h' : '60s',
         upstreamName: upstream?.name ?? '',
         // a prefix is stripped by giving proxy_pass a URI; varnish always sees the public path
         passPath: route.upstream?.stripPrefix && !route.viaVarnish ? '/' : '',

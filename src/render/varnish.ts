@@ -32,4 +32,4 @@ function actionOf(route: RoutedPath): 'pipe' | 'pass' | 'long' | 'default' {
   return route.cache;
 }
 
-const vclName = (host: string): string => host.replace(/[^a-z0-9]/g, '_');
+const vclName = (host: string): string => `be_${host.replace(/[^a-z0-9]/g, '_')}`;

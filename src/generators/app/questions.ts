@@ -7,7 +7,7 @@ type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
 export interface Question {
   readonly key: AnswerKey;
   readonly option: string;
-  readonly type: typeof String | typeof Number | typeof Array;
+  readonly type: typeof String | typeof Array;
   readonly description: string;
   /** Asked only when this holds for the answers known so far. */
   readonly when?: (known: RawAnswers) => boolean;
@@ -35,7 +35,8 @@ export const QUESTIONS: readonly Question[] = [
   {
     key: 'backendPort',
     option: 'backend-port',
-    type: Number,
+    // yeoman-environment's command parser gives values only to String and Array options
+    type: String,
     description: 'Port the backend listens on inside its container',
     when: known => known.backend === 'image',
     prompt: { type: 'number', message: 'Port the image listens on' },

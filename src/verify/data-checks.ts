@@ -1,0 +1,117 @@
+/** Boots the real servers with the generated configs: PostgreSQL+PostGIS init files, Redis, RabbitMQ. */
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { failed, passed, skipped, type Check } from './check.js';
+import { tempDir } from './namespace.js';
+import { firstLines, runTool } from './run-tool.js';
+import { isRoot, missing, tool } from './tools.js';
+
+const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/** Runs postgres/initdb/* in order, as the postgres image does, against a throwaway cluster on a unix socket. */
+export const postgresInitCheck: Check = {
+  name: 'PostgreSQL + PostGIS init files',
+  applies: repo => existsSync(join(repo, 'postgres', 'initdb')),
+  async run(repo) {
+    if (!tool('initdb')) return skipped(this.name, missing('initdb'));
+    if (!isRoot()) return skipped(this.name, 'needs root to run the cluster as the postgres user');
+    const work = tempDir('pg');
+    chmodSync(work, 0o755);
+    const ids = await runTool('id', ['-u', 'postgres']);
+    const uid = Number(ids.stdout.trim());
+    mkdirSync(join(work, 'sock'));
+    writeFileSync(join(work, 'pw'), 'verify-password\n', { mode: 0o600 });
+    for (const path of [work, join(work, 'sock'), join(work, 'pw')]) chownSync(path, uid, uid);
+    const asPostgres = (command: string, args: string[]) => runTool('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args]);
+    const init = await asPostgres('initdb', ['-D', join(work, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(work, 'pw')}`, '-E', 'UTF8', '--locale=C.UTF-8']);
+    if (init.code !== 0) return failed(this.name, `initdb: ${firstLines(init.output)}`);
+    const port = String(55000 + (process.pid % 400));
+    const start = await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-l', join(work, 'log'), '-w', '-o', `-c listen_addresses='' -k ${join(work, 'sock')} -p ${port}`, 'start']);
+    if (start.code !== 0) return failed(this.name, `pg_ctl start: ${firstLines(start.output)}`);
+    try {
+      const env = { ...process.env, PGHOST: join(work, 'sock'), PGPORT: port, PGPASSWORD: 'verify-password', PGUSER: 'postgres' };
+      // the image creates POSTGRES_USER as owner of POSTGRES_DB, then runs the files as that user
+      const setup = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres', '-c', "CREATE ROLE portal LOGIN SUPERUSER PASSWORD 'verify-password'", '-c', 'CREATE DATABASE portal OWNER portal'], { env });
+      if (setup.code !== 0) return failed(this.name, firstLines(setup.output));
+      const asOwner = { ...env, PGUSER: 'portal', PGDATABASE: 'portal', POSTGRES_USER: 'portal', POSTGRES_DB: 'portal' };
+      const roleEnv = { TILESERVER_DB_PASSWORD: 'verify-tiles', EXPORTER_DB_PASSWORD: 'verify-exporter' };
+      for (const file of readdirSync(join(repo, 'postgres', 'initdb')).sort()) {
+        const path = join(repo, 'postgres', 'initdb', file);
+        const run = file.endsWith('.sql')
+          ? await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', path], { env: asOwner })
+          : await runTool('bash', [path], { env: { ...asOwner, ...roleEnv } });
+        if (run.code !== 0) return failed(this.name, `${file}: ${firstLines(run.output)}`);
+      }
+      const postgis = await runTool('psql', ['-X', '-At', '-c', 'SELECT postgis_lib_version()'], { env: asOwner });
+      return postgis.code === 0 ? passed(this.name, `PostGIS ${postgis.stdout.trim()}`) : failed(this.name, postgis.output);
+    } finally {
+      await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-m', 'immediate', 'stop']);
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+/** redis-server must accept redis.conf and then refuse clients without the password. */
+export const redisCheck: Check = {
+  name: 'redis-server accepts redis.conf',
+  applies: repo => existsSync(join(repo, 'redis', 'redis.conf')),
+  async run(repo) {
+    const server = tool('redis-server');
+    if (!server) return skipped(this.name, missing('redis-server'));
+    const work = tempDir('redis');
+    const socket = join(work, 'sock');
+    const args = [join(repo, 'redis', 'redis.conf'), '--port', '0', '--unixsocket', socket, '--dir', work, '--daemonize', 'yes',
+      '--pidfile', join(work, 'pid'), '--logfile', join(work, 'log'), '--requirepass', 'verify-password'];
+    const start = await runTool(server, args);
+    if (start.code !== 0) return failed(this.name, firstLines(start.output));
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise(resolve => setTimeout(resolve, 100));
+      const anonymous = await runTool('redis-cli', ['-s', socket, 'ping']);
+      const authed = await runTool('redis-cli', ['-s', socket, 'ping'], { env: { ...process.env, REDISCLI_AUTH: 'verify-password' } });
+      if (!anonymous.output.includes('NOAUTH')) return failed(this.name, `unauthenticated PING was not refused: ${anonymous.output}`);
+      if (authed.stdout.trim() !== 'PONG') return failed(this.name, `PING with the password failed: ${authed.output}`);
+      return passed(this.name);
+    } finally {
+      await runTool('redis-cli', ['-s', socket, 'shutdown', 'nosave'], { env: { ...process.env, REDISCLI_AUTH: 'verify-password' } });
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};
+
+/** Boots rabbitmq-server with rabbitmq.conf and the enabled plugins, on loopback ports, and waits for it. */
+export const rabbitmqCheck: Check = {
+  name: 'rabbitmq-server accepts rabbitmq.conf',
+  applies: repo => existsSync(join(repo, 'rabbitmq', 'rabbitmq.conf')),
+  async run(repo) {
+    const server = tool('rabbitmq-server');
+    if (!server) return skipped(this.name, missing('rabbitmq-server'));
+    const work = tempDir('rabbitmq');
+    const node = `verify${process.pid}@localhost`;
+    // loopback overrides appended after the generated file: the last duplicate key wins
+    const overrides = ['listeners.tcp.default = 127.0.0.1:45672', 'management.tcp.ip = 127.0.0.1', 'management.tcp.port = 45673',
+      'prometheus.tcp.ip = 127.0.0.1', 'prometheus.tcp.port = 45692'];
+    writeFileSync(join(work, 'test.conf'), `${readFileSync(join(repo, 'rabbitmq', 'rabbitmq.conf'), 'utf8')}\n${overrides.join('\n')}\n`);
+    const erlArgs = '-kernel inet_dist_use_interface {127,0,0,1}';
+    const env = {
+      ...process.env, HOME: work, RABBITMQ_CONFIG_FILE: join(work, 'test.conf'), RABBITMQ_ENABLED_PLUGINS_FILE: join(repo, 'rabbitmq', 'enabled_plugins'),
+      RABBITMQ_MNESIA_BASE: join(work, 'mnesia'), RABBITMQ_LOG_BASE: join(work, 'log'), RABBITMQ_NODENAME: node, RABBITMQ_PID_FILE: join(work, 'pid'),
+      RABBITMQ_DIST_PORT: '45679', ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: '45369',
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs, RABBITMQ_CTL_ERL_ARGS: erlArgs,
+    };
+    const ctl = (args: string[]) => runTool('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], { env, timeoutMs: 90_000 });
+    const booting = runTool(server, [], { env, timeoutMs: 120_000 });
+    try {
+      const wait = await ctl(['wait', join(work, 'pid'), '--timeout', '80']);
+      const log = (await Promise.race([booting, new Promise<undefined>(resolve => setTimeout(resolve, 100))]))?.output ?? '';
+      // a bad key can still let the node start: its log says so
+      if (wait.code !== 0 || log.includes('Error preparing configuration')) return failed(this.name, firstLines(`${wait.output}\n${log}`));
+      return passed(this.name);
+    } finally {
+      await ctl(['stop']);
+      await booting;
+      // the node started its own epmd on our port: stop that one only
+      await runTool('epmd', ['-port', '45369', '-kill'], { env });
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

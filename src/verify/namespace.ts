@@ -1,0 +1,37 @@
+/**
+ * Runs a validator in a private mount namespace where compose service names resolve to 127.0.0.1 and
+ * generated folders sit at their container paths; the host's files are never touched.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runTool, type ToolRun } from './run-tool.js';
+
+/** Every service name of the compose files of a repo, for the hosts file. */
+export function composeServiceNames(repo: string): string[] {
+  const names = new Set<string>();
+  for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
+    try {
+      const doc = parse(readFileSync(join(repo, file), 'utf8')) as { services?: Record<string, unknown> };
+      for (const name of Object.keys(doc?.services ?? {})) names.add(name);
+    } catch {
+      // a missing or broken file is reported by the compose checks
+    }
+  }
+  return [...names].sort();
+}
+
+export function hostsFileFor(repo: string, workDir: string): string {
+  const path = join(workDir, 'hosts');
+  writeFileSync(path, `127.0.0.1 localhost ${composeServiceNames(repo).join(' ')}\n::1 localhost\n`);
+  return path;
+}
+
+export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+
+/** `mounts` are [source, target] bind mounts; targets must already exist on the host. */
+export function runInNamespace(mounts: readonly (readonly [string, string])[], command: string, args: readonly string[]): Promise<ToolRun> {
+  const script = [...mounts.map((_, i) => `mount --bind "$${2 * i + 1}" "$${2 * i + 2}"`), `shift ${mounts.length * 2}`, 'exec "$@"'].join(' && ');
+  return runTool('unshare', ['-m', 'sh', '-c', script, 'sh', ...mounts.flat(), command, ...args]);
+}

@@ -1,0 +1,51 @@
+/** nginx -t and varnishd -C on the generated files, at their container paths, with service names resolvable. */
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
+import { hostsFileFor, runInNamespace, tempDir } from './namespace.js';
+import { firstLines, runTool } from './run-tool.js';
+import { isRoot, missing, tool } from './tools.js';
+
+export const nginxCheck: Check = {
+  name: 'nginx -t',
+  applies: repo => existsSync(join(repo, 'nginx', 'nginx.conf')),
+  async run(repo) {
+    const binary = tool('nginx');
+    if (!binary) return skipped(this.name, missing('nginx'));
+    if (!isRoot() || !tool('unshare')) return skipped(this.name, missing('unshare'));
+    const work = tempDir('nginx');
+    const etc = join(work, 'etc');
+    mkdirSync(join(etc, 'conf.d'), { recursive: true });
+    mkdirSync(join(etc, 'certs'));
+    copyFileSync('/etc/nginx/mime.types', join(etc, 'mime.types'));
+    copyFileSync(join(repo, 'nginx', 'nginx.conf'), join(etc, 'nginx.conf'));
+    cpSync(join(repo, 'nginx', 'snippets'), join(etc, 'snippets'), { recursive: true });
+    // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
+    await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=test', '-keyout', join(etc, 'certs', 'privkey.pem'), '-out', join(etc, 'certs', 'fullchain.pem')]);
+    const hosts = hostsFileFor(repo, work);
+    const results: CheckResult[] = [];
+    for (const site of readdirSync(join(repo, 'nginx', 'sites')).sort()) {
+      copyFileSync(join(repo, 'nginx', 'sites', site), join(etc, 'conf.d', 'default.conf'));
+      const run = await runInNamespace([[hosts, '/etc/hosts'], [etc, '/etc/nginx']], binary, ['-q', '-t', '-c', '/etc/nginx/nginx.conf']);
+      const name = `nginx -t (sites/${site})`;
+      results.push(run.code === 0 ? passed(name) : failed(name, firstLines(run.output)));
+    }
+    return results;
+  },
+};
+
+export const varnishCheck: Check = {
+  name: 'varnishd -C',
+  applies: repo => existsSync(join(repo, 'varnish', 'default.vcl')),
+  async run(repo) {
+    const binary = tool('varnishd');
+    if (!binary) return skipped(this.name, missing('varnishd'));
+    if (!isRoot() || !tool('unshare')) return skipped(this.name, missing('unshare'));
+    const work = tempDir('varnish');
+    const hosts = hostsFileFor(repo, work);
+    const run = await runInNamespace([[hosts, '/etc/hosts']], binary, ['-C', '-f', join(repo, 'varnish', 'default.vcl'), '-n', join(work, 'n')]);
+    // varnishd prints the generated C on success and the error on failure, both on stderr
+    return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.stderr.replace(/\/\*[\s\S]*$/, '')));
+  },
+};
