@@ -20,3 +20,6 @@ export const wgetProbe = (url: string, startPeriod = '30s'): Healthcheck => ({
  * for images that cannot read `*_FILE` variables themselves.
  */
 export const secretValue = (env: string): string => `$\${${env}:-$$(cat "$\${${env}_FILE}")}`;
+
+/** Exporters ship as scratch images: no shell or wget to probe with; Prometheus' `up` watches them. */
+export const SCRATCH_EXPORTER = 'scratch image without a shell; Prometheus `up` and the TargetDown alert watch it';

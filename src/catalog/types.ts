@@ -45,8 +45,10 @@ export interface ContainerSpec {
   readonly environment?: Readonly<Record<string, string>>;
   readonly secrets?: readonly SecretUse[];
   readonly mounts?: readonly Mount[];
-  /** Absent only on one-shot jobs. */
+  /** Absent only on one-shot jobs and on images with nothing to probe with (see healthExemption). */
   readonly healthcheck?: Healthcheck;
+  /** Why a long-running container has no healthcheck, and what watches it instead. */
+  readonly healthExemption?: string;
   readonly dependsOn?: Readonly<Record<string, DependsCondition>>;
   readonly networks: readonly NetworkName[];
   /** Main port inside the container. */

@@ -54,7 +54,7 @@ export function nginxUpstreamsView(model: PortalModel) {
 
 export function nginxRoutesView(model: PortalModel) {
   return {
-    hideMetrics: model.services.includes('prometheus') && model.answers.backend !== 'image',
+    hiddenPaths: hiddenMetricsPaths(model),
     apiBurst: 40,
     routes: model.routes.map(route => {
       const upstream = upstreamOf(route);
@@ -82,4 +82,11 @@ export function nginxSiteView(model: PortalModel) {
     terminatesTls: model.tls === 'nginx',
     ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
   };
+}
+
+/** Metrics paths of containers that public routes reach: for Prometheus on the internal network only. */
+export function hiddenMetricsPaths(model: PortalModel): string[] {
+  const routedHosts = new Set(model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : [])));
+  const paths = model.scrape.filter(target => routedHosts.has(target.target.split(':')[0]!)).map(target => target.metricsPath ?? '/metrics');
+  return [...new Set(paths)].sort();
 }

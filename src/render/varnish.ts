@@ -1,5 +1,6 @@
 /** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
+import { hiddenMetricsPaths } from './nginx.js';
 
 const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health' };
 
@@ -19,7 +20,7 @@ export function varnishView(model: PortalModel) {
   return {
     tileTtl: '1d',
     defaultTtl: '60s',
-    hideMetrics: model.services.includes('prometheus') && model.answers.backend !== 'image',
+    hiddenPattern: hiddenMetricsPaths(model).map(path => `${prefixPattern(path)}(\\?|$)`).join('|'),
     backends: [...backends.values()].sort((a, b) => a.name.localeCompare(b.name)),
     rules: routes.map(route => ({ pattern: prefixPattern(route.path), backend: vclName(route.upstream!.host), action: actionOf(route) })),
     longPattern: long.length > 0 ? long.map(route => prefixPattern(route.path)).join('|') : '',

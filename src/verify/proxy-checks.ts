@@ -1,5 +1,5 @@
 /** nginx -t and varnishd -C on the generated files, at their container paths, with service names resolvable. */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
 import { hostsFileFor, runInNamespace, tempDir } from './namespace.js';
@@ -42,9 +42,14 @@ export const varnishCheck: Check = {
     const binary = tool('varnishd');
     if (!binary) return skipped(this.name, missing('varnishd'));
     if (!isRoot() || !tool('unshare')) return skipped(this.name, missing('unshare'));
+    // varnishd drops to its own user, which must be able to read the VCL: compile a copy in an open folder
     const work = tempDir('varnish');
+    chmodSync(work, 0o755);
+    const vcl = join(work, 'default.vcl');
+    copyFileSync(join(repo, 'varnish', 'default.vcl'), vcl);
+    chmodSync(vcl, 0o644);
     const hosts = hostsFileFor(repo, work);
-    const run = await runInNamespace([[hosts, '/etc/hosts']], binary, ['-C', '-f', join(repo, 'varnish', 'default.vcl'), '-n', join(work, 'n')]);
+    const run = await runInNamespace([[hosts, '/etc/hosts']], binary, ['-C', '-f', vcl, '-n', join(work, 'n')]);
     // varnishd prints the generated C on success and the error on failure, both on stderr
     return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.stderr.replace(/\/\*[\s\S]*$/, '')));
   },

@@ -1,6 +1,6 @@
 /** nginx: serves static and media files and routes paths to the app, the cache, tiles and grafana. */
 import { IMAGES } from '../images.js';
-import { limits, wgetProbe } from '../defaults.js';
+import { limits, SCRATCH_EXPORTER, wgetProbe } from '../defaults.js';
 import { defineService, type ContainerSpec } from '../types.js';
 
 export const NGINX_PORT = 8080;
@@ -51,7 +51,7 @@ export const nginx = defineService({
       role: 'Prometheus exporter for nginx (stub_status)',
       image: IMAGES.nginxExporter,
       command: [`--nginx.scrape-uri=http://nginx:${NGINX_STATUS_PORT}/stub_status`],
-      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9113/metrics'], startPeriod: '10s' },
+      healthExemption: SCRATCH_EXPORTER,
       dependsOn: { nginx: 'service_healthy' },
       networks: ['internal'],
       port: 9113,

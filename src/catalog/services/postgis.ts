@@ -1,6 +1,6 @@
 /** PostgreSQL with PostGIS: the portal's database, with least-privilege roles for the tileserver and exporter. */
 import { IMAGES } from '../images.js';
-import { limits, shellProbe } from '../defaults.js';
+import { limits, SCRATCH_EXPORTER, shellProbe } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
 
 export const postgis = defineService({
@@ -39,7 +39,7 @@ export const postgis = defineService({
         DATA_SOURCE_USER: 'exporter',
       },
       secrets: [{ secret: 'exporter_db_password', env: 'DATA_SOURCE_PASS' }],
-      healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9187/metrics'], startPeriod: '20s' },
+      healthExemption: SCRATCH_EXPORTER,
       dependsOn: { db: 'service_healthy' },
       networks: ['internal'],
       port: 9187,

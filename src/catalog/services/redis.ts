@@ -31,9 +31,11 @@ export const redis = defineService({
       name: 'redis-exporter',
       role: 'Prometheus exporter for Redis',
       image: IMAGES.redisExporter,
-      command: ['sh', '-c', `REDIS_PASSWORD="${secretValue('REDIS_PASSWORD')}" exec /redis_exporter`],
+      // the image's entrypoint is the exporter itself: replace it to read the password file first
+      // and REDIS_PASSWORD_FILE means a JSON map to it, so the secret travels as REDIS_AUTH
+      entrypoint: ['sh', '-c', `REDIS_PASSWORD="${secretValue('REDIS_AUTH')}" exec /redis_exporter`],
       environment: { REDIS_ADDR: 'redis://redis:6379' },
-      secrets: [{ secret: 'redis_password', env: 'REDIS_PASSWORD' }],
+      secrets: [{ secret: 'redis_password', env: 'REDIS_AUTH' }],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9121/health'], startPeriod: '10s' },
       dependsOn: { redis: 'service_healthy' },
       networks: ['internal'],

@@ -12,7 +12,7 @@ export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
-  contribute: ({ answers }) => ({
+  contribute: ({ answers, has }) => ({
     containers: [
       {
         name: 'tileserver',
@@ -25,6 +25,7 @@ export const tileserver = defineService({
           PGUSER: 'tileserver',
           TS_BASEPATH: '/tiles/',
           TS_HTTPPORT: String(TILESERVER_PORT),
+          ...(has('prometheus') ? { TS_ENABLEMETRICS: 'true' } : {}),
         },
         secrets: [{ secret: 'tileserver_db_password', env: 'PGPASSWORD' }],
         healthcheck: wgetProbe(`http://127.0.0.1:${TILESERVER_PORT}/tiles/index.json`, '20s'),
@@ -35,6 +36,8 @@ export const tileserver = defineService({
         limits: limits('256m', '1.0', 200),
       },
     ],
+    // BasePath moves every route of pg_tileserv under /tiles/, metrics included
+    scrape: has('prometheus') ? [{ job: 'tileserver', target: `tileserver:${TILESERVER_PORT}`, metricsPath: '/tiles/metrics' }] : [],
     routes: [
       {
         path: '/tiles/',

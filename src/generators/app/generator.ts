@@ -3,6 +3,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { PortalInputError } from '../../answers/input-error.js';
 import { writePlan } from '../../io/write-plan.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
@@ -24,6 +25,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
   }
 
+  initializing(): void {
+    quietOnInputErrors(this.log);
+  }
+
   async prompting(): Promise<void> {
     const known: RawAnswers = { ...(this.config.getAll() as RawAnswers), ...this.givenOptions() };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
@@ -37,11 +42,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         (raw as Record<string, unknown>)[question.key] = answer[question.key];
       }
     }
-    this.answers = validateAnswers(raw);
+    this.answers = PortalInputError.guard(() => validateAnswers(raw));
   }
 
   configuring(): void {
-    this.model = buildPortalModel(this.answers);
+    this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
     this.config.set({ ...this.answers });
   }
@@ -68,6 +73,18 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     }
     return given;
   }
+}
+
+/**
+ * Yeoman logs "An error occured while running portal:app#..." before rethrowing; for a bad answer the
+ * PortalInputError line says everything, so only that line reaches the user.
+ */
+function quietOnInputErrors(log: { error: (...args: unknown[]) => unknown }): void {
+  const error = log.error.bind(log);
+  log.error = (...args: unknown[]) => {
+    if (PortalInputError.pending && String(args[0]).startsWith('An error occured while running')) return undefined;
+    return error(...args);
+  };
 }
 
 const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

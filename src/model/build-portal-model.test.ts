@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PortalInputError } from '../answers/input-error.js';
+import { ALL_SERVICES, modelOf } from '../testing/model.js';
+
+const names = (raw: Parameters<typeof modelOf>[0]) => modelOf(raw).containers.map(c => c.name);
+
+describe('portal model', () => {
+  it('adds dependencies and says why', () => {
+    const model = modelOf({ services: 'celery,tileserver,grafana' });
+    assert.deepEqual(model.services, ['postgis', 'redis', 'celery', 'tileserver', 'prometheus', 'grafana']);
+    assert.deepEqual(model.notes, [
+      'added redis: celery needs a broker',
+      'added postgis: the tileserver serves tables from PostGIS',
+      'added prometheus: grafana charts what Prometheus collects',
+    ]);
+    assert.equal(model.broker, 'redis');
+  });
+
+  it('uses rabbitmq as the broker when it is chosen', () => {
+    const model = modelOf({ services: 'celery,rabbitmq' });
+    assert.equal(model.broker, 'rabbitmq');
+    assert.ok(!model.services.includes('redis'));
+  });
+
+  it('refuses celery without a Python backend, and backup without a database', () => {
+    assert.throws(() => modelOf({ backend: 'node', services: 'celery' }), PortalInputError);
+    assert.throws(() => modelOf({ services: 'backup' }), /backup.*postgis/);
+  });
+
+  it('puts nginx, else varnish, else the backend in front', () => {
+    assert.equal(modelOf({ services: 'nginx,varnish' }).front.name, 'nginx');
+    assert.equal(modelOf({ services: 'varnish' }).front.name, 'varnish');
+    assert.equal(modelOf({ services: 'none' }).front.name, 'backend');
+    assert.equal(modelOf({ services: 'traefik' }).tls, 'traefik');
+    assert.equal(modelOf({ services: 'nginx' }).tls, 'nginx');
+  });
+
+  it('sorts routes most specific first and sends cacheable ones through varnish', () => {
+    const routes = modelOf({ services: 'tileserver,varnish,nginx,grafana' }).routes;
+    assert.equal(routes.at(-1)!.path, '/');
+    const byPath = Object.fromEntries(routes.map(r => [r.path, r]));
+    assert.equal(byPath['/tiles/']!.viaVarnish, true);
+    assert.equal(byPath['/api/']!.viaVarnish, true);
+    assert.equal(byPath['/grafana/']!.viaVarnish, false);
+    assert.equal(byPath['/static/']!.files, '/srv/static');
+  });
+
+  it('gives every app container the settings and secrets of the chosen services', () => {
+    const model = modelOf({ services: 'postgis,redis,celery' });
+    for (const name of ['backend', 'celery-worker', 'celery-beat', 'migrate']) {
+      const container = model.containers.find(c => c.name === name)!;
+      assert.equal(container.environment?.POSTGRES_HOST, 'db', name);
+      assert.ok(container.secrets?.some(s => s.env === 'REDIS_PASSWORD'), name);
+    }
+  });
+
+  it('adds exporters only with prometheus', () => {
+    assert.ok(!names({ services: 'postgis,redis,nginx' }).some(n => n.endsWith('exporter')));
+    assert.deepEqual(
+      names({ services: 'postgis,redis,nginx,prometheus' }).filter(n => n.endsWith('exporter')),
+      ['postgres-exporter', 'redis-exporter', 'nginx-exporter'],
+    );
+  });
+
+  it('is deterministic', () => {
+    assert.deepEqual(modelOf({ services: ALL_SERVICES }), modelOf({ services: ALL_SERVICES }));
+  });
+});
