@@ -1,22 +1,43 @@
 #!/usr/bin/env node
 /**
  * `portal`: runs the package's generators through yeoman-environment, without `yo` (which refuses root).
- * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>.
+ * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>;
+ * `--out DIR` writes into DIR instead of the current folder.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 
+/** `--out DIR` (the bin's own option): write into DIR, created if needed, instead of the current folder. */
+function takeOutFolder(argv: readonly string[]): { cwd: string; args: string[] } {
+  const args = [...argv];
+  const index = args.findIndex(arg => arg === '--out' || arg.startsWith('--out='));
+  if (index < 0) return { cwd: process.cwd(), args };
+  const [flag] = args.splice(index, 1);
+  const value = flag!.includes('=') ? flag!.slice(flag!.indexOf('=') + 1) : args.splice(index, 1)[0];
+  if (!value) throw new PortalInputError('Invalid --out "": expected the folder to write the portal into.');
+  const cwd = resolve(value);
+  mkdirSync(cwd, { recursive: true });
+  return { cwd, args };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [first, ...rest] = argv;
+  let out: { cwd: string; args: string[] };
+  try {
+    out = takeOutFolder(argv);
+  } catch (error) {
+    process.stderr.write(`portal: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const [first, ...rest] = out.args;
   const named = first !== undefined && !first.startsWith('-') && existsSync(join(generatorsRoot, first, 'index.js'));
   const name = named ? first : 'app';
-  const args = named ? rest : [...argv];
-  const env = createEnv({ skipInstall: true } as Parameters<typeof createEnv>[0]);
+  const args = named ? rest : out.args;
+  const env = createEnv({ cwd: out.cwd, skipInstall: true } as Parameters<typeof createEnv>[0]);
   env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
   try {
     await env.execute(`portal:${name}`, args);

@@ -54,6 +54,7 @@ export function architectureView(model: PortalModel) {
       port: c.port ?? '-',
       devPorts: c.devPorts?.join(', ') || '-',
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
+      health: healthOf(c),
     })),
     routes: model.routes.map(r => ({
       path: r.path,
@@ -104,4 +105,12 @@ function diagramEdges(model: PortalModel): string[] {
   }
   const ids = [...edges].map(edge => edge.replace(/[a-z][a-z0-9-]*/g, word => (word === 'scrape' ? word : nodeId(word))));
   return [...nodes, ...ids];
+}
+
+/** The healthcheck as a reader runs it (compose's `$$` unescaped), or why there is none. */
+function healthOf(c: PortalModel['containers'][number]): string {
+  if (c.oneShot) return 'one-shot job';
+  if (!c.healthcheck) return c.healthExemption ?? '-';
+  const command = c.healthcheck.test.slice(1).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|');
+  return `healthcheck: \`${command}\``;
 }

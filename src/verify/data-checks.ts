@@ -98,15 +98,22 @@ export const rabbitmqCheck: Check = {
       RABBITMQ_DIST_PORT: '45679', ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: '45369',
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs, RABBITMQ_CTL_ERL_ARGS: erlArgs,
     };
-    const ctl = (args: string[]) => runTool('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], { env, timeoutMs: 90_000 });
+    const waiting = new AbortController();
+    const ctl = (args: string[], signal?: AbortSignal) =>
+      runTool('/usr/lib/rabbitmq/bin/rabbitmqctl', ['-n', node, ...args], { env, timeoutMs: 90_000, ...(signal ? { signal } : {}) });
     const booting = runTool(server, [], { env, timeoutMs: 120_000 });
     try {
-      const wait = await ctl(['wait', join(work, 'pid'), '--timeout', '80']);
+      // a bad config makes the server exit (even with status 0): stop waiting as soon as it does
+      const first = await Promise.race([
+        ctl(['wait', join(work, 'pid'), '--timeout', '80'], waiting.signal).then(run => ({ kind: 'wait' as const, run })),
+        booting.then(run => ({ kind: 'exited' as const, run })),
+      ]);
+      if (first.kind === 'exited') return failed(this.name, `rabbitmq-server exited: ${firstLines(first.run.output)}`);
       const log = (await Promise.race([booting, new Promise<undefined>(resolve => setTimeout(resolve, 100))]))?.output ?? '';
-      // a bad key can still let the node start: its log says so
-      if (wait.code !== 0 || log.includes('Error preparing configuration')) return failed(this.name, firstLines(`${wait.output}\n${log}`));
+      if (first.run.code !== 0 || log.includes('Error preparing configuration')) return failed(this.name, firstLines(`${first.run.output}\n${log}`));
       return passed(this.name);
     } finally {
+      waiting.abort();
       await ctl(['stop']);
       await booting;
       // the node started its own epmd on our port: stop that one only

@@ -16,6 +16,8 @@ export interface ToolOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** Kills the process when aborted (a check that no longer needs its answer). */
+  readonly signal?: AbortSignal;
 }
 
 export function runTool(command: string, args: readonly string[], options: ToolOptions = {}): Promise<ToolRun> {
@@ -24,6 +26,7 @@ export function runTool(command: string, args: readonly string[], options: ToolO
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal, killSignal: 'SIGKILL' as const } : {}),
     });
     let stdout = '';
     let stderr = '';
@@ -32,7 +35,8 @@ export function runTool(command: string, args: readonly string[], options: ToolO
     child.stderr!.on('data', chunk => (stderr += chunk));
     child.on('error', error => {
       clearTimeout(timer);
-      resolve({ code: 127, stdout, stderr: `${stderr}${error.message}`, output: error.message });
+      const code = error.name === 'AbortError' ? 130 : 127;
+      resolve({ code, stdout, stderr: `${stderr}${error.message}`, output: error.message });
     });
     child.on('close', code => {
       clearTimeout(timer);

@@ -19,7 +19,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private model!: PortalModel;
 
   constructor(args: string[], options: AppOptions) {
-    super(args, options);
+    // the generated repo installs nothing on the host: no package manager step
+    super(args, options, { customInstallTask: true });
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
