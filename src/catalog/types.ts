@@ -139,6 +139,7 @@ export interface Contribution {
   readonly appEnv?: Readonly<Record<string, string>>;
   readonly appSecrets?: readonly SecretUse[];
   readonly routes?: readonly HttpRoute[];
+  /** Metrics the service exposes and rules on them; the model keeps them only when Prometheus is chosen. */
   readonly scrape?: readonly ScrapeTarget[];
   readonly alerts?: readonly AlertRule[];
   readonly files?: readonly FileSpec[];

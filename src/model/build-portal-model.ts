@@ -35,8 +35,9 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     appEnv,
     appSecrets,
     routes: routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish')),
-    scrape: all('scrape') as PortalModel['scrape'],
-    alerts: all('alerts') as PortalModel['alerts'],
+    // entries state what they expose; without Prometheus nobody scrapes or alerts
+    scrape: has('prometheus') ? (all('scrape') as PortalModel['scrape']) : [],
+    alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     front,
     tls: has('traefik') ? 'traefik' : has('nginx') ? 'nginx' : 'none',

@@ -48,9 +48,8 @@ export function backendCommon(ctx: CatalogContext): Contribution {
   if (ctx.answers.backend === 'image') return {};
   return {
     env: [{ name: 'APP_VERSION', value: '0.1.0', comment: 'tag of the backend image built here' }],
-    scrape: ctx.has('prometheus') ? [{ job: 'backend', target: `backend:${ctx.backendPort}` }] : [],
-    alerts: ctx.has('prometheus')
-      ? [
+    scrape: [{ job: 'backend', target: `backend:${ctx.backendPort}` }],
+    alerts: [
           {
             alert: 'BackendErrors',
             expr: 'sum(rate(portal_http_requests_total{status=~"5.."}[5m])) / sum(rate(portal_http_requests_total[5m])) > 0.05',
@@ -58,8 +57,7 @@ export function backendCommon(ctx: CatalogContext): Contribution {
             severity: 'warning',
             summary: 'More than 5% of backend responses are server errors',
           },
-        ]
-      : [],
+        ],
   };
 }
 

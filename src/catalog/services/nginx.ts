@@ -62,10 +62,8 @@ export const nginx = defineService({
       env: terminatesTls
         ? [{ name: 'TLS_CERT_DIR', value: './nginx/certs', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod' }]
         : [],
-      scrape: has('prometheus') ? [{ job: 'nginx', target: 'nginx-exporter:9113' }] : [],
-      alerts: has('prometheus')
-        ? [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }]
-        : [],
+      scrape: [{ job: 'nginx', target: 'nginx-exporter:9113' }],
+      alerts: [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }],
     };
   },
 });

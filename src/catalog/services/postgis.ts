@@ -64,10 +64,8 @@ export const postgis = defineService({
       ],
       appEnv: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       appSecrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
-      scrape: has('prometheus') ? [{ job: 'postgres', target: 'postgres-exporter:9187' }] : [],
-      alerts: has('prometheus')
-        ? [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }]
-        : [],
+      scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
+      alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs' },
         ...(roleSecrets.length > 0

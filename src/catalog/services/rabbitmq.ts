@@ -7,7 +7,7 @@ export const rabbitmq = defineService({
   id: 'rabbitmq',
   title: 'RabbitMQ',
   summary: 'Message broker for background tasks, with the management UI in dev',
-  contribute: ({ has, slug }) => ({
+  contribute: ({ slug }) => ({
     containers: [
       {
         name: 'rabbitmq',
@@ -38,9 +38,8 @@ export const rabbitmq = defineService({
     ],
     appEnv: { RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' },
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
-    scrape: has('prometheus') ? [{ job: 'rabbitmq', target: 'rabbitmq:15692' }] : [],
-    alerts: has('prometheus')
-      ? [
+    scrape: [{ job: 'rabbitmq', target: 'rabbitmq:15692' }],
+    alerts: [
           {
             alert: 'RabbitMQQueueBacklog',
             expr: 'sum(rabbitmq_queue_messages_ready) > 1000',
@@ -48,8 +47,7 @@ export const rabbitmq = defineService({
             severity: 'warning',
             summary: 'More than 1000 messages wait in RabbitMQ queues',
           },
-        ]
-      : [],
+        ],
     files: [
       { path: 'rabbitmq/rabbitmq.conf', template: 'rabbitmq/rabbitmq.conf.ejs' },
       { path: 'rabbitmq/enabled_plugins', template: 'rabbitmq/enabled_plugins.ejs' },

@@ -49,10 +49,8 @@ export const redis = defineService({
       secrets: [{ name: 'redis_password', env: 'REDIS_PASSWORD', purpose: 'Redis requirepass' }],
       appEnv: { REDIS_HOST: 'redis', REDIS_PORT: '6379' },
       appSecrets: [{ secret: 'redis_password', env: 'REDIS_PASSWORD' }],
-      scrape: has('prometheus') ? [{ job: 'redis', target: 'redis-exporter:9121' }] : [],
-      alerts: has('prometheus')
-        ? [{ alert: 'RedisDown', expr: 'redis_up == 0', for: '2m', severity: 'critical', summary: 'Redis does not answer the exporter' }]
-        : [],
+      scrape: [{ job: 'redis', target: 'redis-exporter:9121' }],
+      alerts: [{ alert: 'RedisDown', expr: 'redis_up == 0', for: '2m', severity: 'critical', summary: 'Redis does not answer the exporter' }],
       files: [{ path: 'redis/redis.conf', template: 'redis/redis.conf.ejs', view: { isBroker: broker === 'redis' } }],
     };
   },

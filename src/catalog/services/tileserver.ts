@@ -37,7 +37,7 @@ export const tileserver = defineService({
       },
     ],
     // BasePath moves every route of pg_tileserv under /tiles/, metrics included
-    scrape: has('prometheus') ? [{ job: 'tileserver', target: `tileserver:${TILESERVER_PORT}`, metricsPath: '/tiles/metrics' }] : [],
+    scrape: [{ job: 'tileserver', target: `tileserver:${TILESERVER_PORT}`, metricsPath: '/tiles/metrics' }],
     routes: [
       {
         path: '/tiles/',

@@ -28,7 +28,7 @@ export const traefik = defineService({
     ],
     storage: [{ name: 'traefik-acme', purpose: 'Let\'s Encrypt account and certificates', usedBy: ['traefik'], owner: '0:0', backup: true }],
     env: [{ name: 'ACME_EMAIL', value: '', comment: 'Let\'s Encrypt contact address' }],
-    scrape: has('prometheus') ? [{ job: 'traefik', target: 'traefik:8082' }] : [],
+    scrape: [{ job: 'traefik', target: 'traefik:8082' }],
     files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(has('prometheus')), comment: 'Traefik static configuration (prod).' }],
   }),
 });

@@ -1,0 +1,46 @@
+// Benchmark: time and memory to generate each test scenario, in-process (pure pipeline) and through the bin.
+// Prints figures only; targets are read by people, never asserted in tests.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultAnswers, validateAnswers } from '../dist/answers/answers.js';
+import { buildPortalModel } from '../dist/model/build-portal-model.js';
+import { planFiles } from '../dist/render/file-plan.js';
+import { seededSecrets } from '../dist/render/secret-source.js';
+import { SCENARIOS } from '../dist/testing/generate.js';
+
+const ROUNDS = 50;
+const toRaw = options => {
+  const raw = { ...options };
+  if (raw.backendPort) raw.backendPort = Number(raw.backendPort);
+  return raw;
+};
+
+console.log(`pipeline (answers -> model -> files), mean of ${ROUNDS} rounds after warm-up`);
+console.log('scenario                  files    bytes   ms/run');
+for (const [name, options] of Object.entries(SCENARIOS)) {
+  const raw = toRaw(options);
+  const run = () => planFiles(buildPortalModel(validateAnswers({ ...defaultAnswers(raw, 'bench'), ...raw })), seededSecrets('bench'));
+  run();
+  const started = performance.now();
+  let files = [];
+  for (let i = 0; i < ROUNDS; i++) files = run();
+  const ms = (performance.now() - started) / ROUNDS;
+  const bytes = files.reduce((sum, file) => sum + file.content.length, 0);
+  console.log(`${name.padEnd(24)} ${String(files.length).padStart(6)} ${String(bytes).padStart(8)} ${ms.toFixed(2).padStart(8)}`);
+}
+
+console.log('\nbin (`portal --yes`, new process, writes to disk): wall time and peak RSS');
+for (const name of ['defaults', 'every-service']) {
+  const args = Object.entries(SCENARIOS[name]).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`, String(value)]);
+  const out = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal');
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'dist/cli/portal.js', '--yes', '--out', out, ...args], { encoding: 'utf8' });
+  const ms = performance.now() - started;
+  // GNU time prints peak RSS in KiB on the last stderr line; without it only the wall time is known
+  const rssKb = Number(result.stderr?.trim().split('\n').at(-1));
+  const rss = result.error || !Number.isFinite(rssKb) ? '   n/a' : (rssKb / 1024).toFixed(1).padStart(6);
+  console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${rss} MiB  (exit ${result.status})`);
+}

@@ -1,0 +1,33 @@
+/** `yo portal` finds and runs the same generator. yo refuses root, so the test runs it as `nobody`. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PACKAGE_ROOT } from '../verify/tools.js';
+
+describe('yo portal', () => {
+  it('runs the app generator for a non-root user', t => {
+    const uid = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' });
+    if (process.getuid?.() !== 0 || uid.status !== 0) return t.skip('needs root to run yo as nobody');
+    const root = mkdtempSync(join(tmpdir(), 'portal-yo-'));
+    chmodSync(root, 0o755);
+    const [home, app] = [join(root, 'home'), join(root, 'city-maps')];
+    mkdirSync(home);
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    // yo looks for generator-* packages in node_modules folders above the working folder
+    symlinkSync(PACKAGE_ROOT, join(app, 'node_modules', 'generator-portal'));
+    const nobody = Number(uid.stdout.trim());
+    for (const folder of [home, app]) chownSync(folder, nobody, nobody);
+    const yo = join(PACKAGE_ROOT, 'node_modules', '.bin', 'yo');
+    const result = spawnSync('runuser', ['-u', 'nobody', '--', 'env', `HOME=${home}`, yo, 'portal', '--yes', '--no-insight'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout + result.stderr, /Wrote the city-maps deployment repo/);
+    assert.ok(existsSync(join(app, 'docker-compose.prod.yml')));
+  });
+});
