@@ -153,6 +153,8 @@ export interface CatalogContext {
   readonly slug: string;
   readonly broker?: 'redis' | 'rabbitmq';
   readonly backendPort: number;
+  /** Where a browser reaches the portal in dev, e.g. http://localhost:8080 (nginx). */
+  readonly devUrl: string;
 }
 
 export interface ServiceDefinition {

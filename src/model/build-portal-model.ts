@@ -4,13 +4,16 @@ import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { CatalogContext, ContainerSpec, Contribution, HttpRoute } from '../catalog/types.js';
 import type { PortalModel, RoutedPath } from './portal-model.js';
 import { resolveServices } from './resolve-services.js';
+import { NGINX_PORT } from '../catalog/services/nginx.js';
+import { VARNISH_PORT } from '../catalog/services/varnish.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const { services, notes } = resolveServices(answers);
   const has = (id: string) => (services as readonly string[]).includes(id);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
-  const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, ...(broker ? { broker } : {}) };
+  const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
+  const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
   const parts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
     definition.contribute(ctx),
   );

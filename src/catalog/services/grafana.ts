@@ -7,7 +7,7 @@ export const grafana = defineService({
   id: 'grafana',
   title: 'Grafana',
   summary: 'Dashboards over Prometheus, served under /grafana/',
-  contribute: () => ({
+  contribute: ({ has, devUrl }) => ({
     containers: [
       {
         name: 'grafana',
@@ -33,6 +33,8 @@ export const grafana = defineService({
         networks: ['internal', 'edge'],
         port: 3000,
         devPorts: [3000],
+        // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
+        dev: { environment: { GF_SERVER_ROOT_URL: `${has('nginx') || has('varnish') ? devUrl : 'http://localhost:3000'}/grafana/` } },
         limits: limits('256m', '0.5', 200),
         user: '472:0',
       },

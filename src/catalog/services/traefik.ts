@@ -20,7 +20,8 @@ export const traefik = defineService({
           { storage: 'traefik-acme', target: '/letsencrypt' },
         ],
         healthcheck: { test: ['CMD', 'traefik', 'healthcheck', '--ping'], startPeriod: '10s' },
-        networks: ['edge'],
+        // Prometheus, on the internal network only, scrapes traefik's metrics there
+        networks: has('prometheus') ? ['edge', 'internal'] : ['edge'],
         port: 8443,
         prodOnly: true,
         limits: limits('256m', '0.5', 200),
