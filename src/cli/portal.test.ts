@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+// stdin is not a terminal here, as in CI and scripts
 const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+
+/** One hash over every file (path and bytes) under a folder. */
+function treeHash(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder).sort()) {
+      const path = join(folder, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else hash.update(`${path}\0`).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return hash.digest('hex');
+}
 
 describe('portal bin', () => {
   it('scaffolds the default portal in an empty folder (as root too) and says what to do next', () => {
@@ -21,10 +37,32 @@ describe('portal bin', () => {
     assert.ok(readdirSync(cwd).includes('docker-compose.yml'));
   });
 
+  it('re-runs with the same answers without changing a byte', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'portal-same-'));
+    assert.equal(run(['--yes', '--services', 'postgis,redis,nginx,prometheus,grafana'], cwd).status, 0);
+    const before = treeHash(cwd);
+    const again = run(['--yes'], cwd);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(treeHash(cwd), before);
+  });
+
+  it('adds a service on re-run: updates untouched files, keeps an edited one and says so', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'portal-add-'));
+    assert.equal(run(['--yes'], cwd).status, 0);
+    appendFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# ops: extra location below\n');
+    const env = readFileSync(join(cwd, '.env'), 'utf8');
+    const result = run(['--yes', '--services', 'postgis,redis,tileserver,varnish,nginx,backup,prometheus'], cwd);
+    assert.equal(result.status, 3, result.stderr);
+    assert.match(result.stderr, /kept your edits, not overwritten: nginx\/snippets\/routes\.conf\n/);
+    assert.match(readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8'), /# ops: extra location below/);
+    assert.match(readFileSync(join(cwd, 'docker-compose.yml'), 'utf8'), /^  prometheus:$/m);
+    assert.ok(readFileSync(join(cwd, '.env'), 'utf8').startsWith(env));
+  });
+
   it('prints help from the generator options', () => {
     const result = run(['--help'], mkdtempSync(join(tmpdir(), 'portal-help-')));
     assert.equal(result.status, 0);
-    for (const option of ['--name', '--domain', '--backend', '--services', '--storage', '--data-root', '--yes']) assert.ok(result.stdout.includes(option), option);
+    for (const option of ['--out', '--name', '--domain', '--backend', '--services', '--storage', '--data-root', '--yes']) assert.ok(result.stdout.includes(option), option);
   });
 
   for (const [args, culprit] of [

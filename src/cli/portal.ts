@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
+import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 
@@ -37,10 +38,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   const named = first !== undefined && !first.startsWith('-') && existsSync(join(generatorsRoot, first, 'index.js'));
   const name = named ? first : 'app';
   const args = named ? rest : out.args;
-  const env = createEnv({ cwd: out.cwd, skipInstall: true } as Parameters<typeof createEnv>[0]);
+  const adapter = process.stdin.isTTY ? undefined : new NonInteractiveAdapter();
+  const env = createEnv({ cwd: out.cwd, skipInstall: true, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);
   env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('Usage: portal [sub-generator] [options]\n  --out DIR  write into DIR (created if needed) instead of the current folder\n\n');
+  }
   try {
     await env.execute(`portal:${name}`, args);
+    if (adapter && adapter.keptEdits.length > 0) {
+      process.stderr.write(
+        `portal: kept your edits, not overwritten: ${adapter.keptEdits.join(', ')}\n` +
+          'Review them by re-running in a terminal (it shows a diff per file), or pass --force to take the new versions.\n',
+      );
+      return 3;
+    }
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -86,7 +86,7 @@ describe('portal:app generator', () => {
     const result = await helpers
       .run(APP_GENERATOR)
       .cd(cwd)
-      .withOptions({ yes: true, secretSeed: 'another-seed', services: 'postgis,redis,tileserver,varnish,nginx,backup,rabbitmq', force: true } as Record<string, unknown>);
+      .withOptions({ yes: true, secretSeed: 'another-seed', services: 'postgis,redis,tileserver,varnish,nginx,backup,rabbitmq' } as Record<string, unknown>);
     const after = readFileSync(join(result.cwd, '.env'), 'utf8');
     assert.ok(after.startsWith(before), 'existing .env lines must stay as they were');
     assert.match(after.slice(before.length), /^RABBITMQ_PASSWORD=[A-Za-z0-9]{32}$/m);

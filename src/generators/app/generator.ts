@@ -10,7 +10,7 @@ import type { PortalModel } from '../../model/portal-model.js';
 import { planFiles } from '../../render/file-plan.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
-import { QUESTIONS, type Question } from './questions.js';
+import { answersFromOptions, QUESTIONS } from './questions.js';
 
 type AppOptions = BaseOptions & { yes?: boolean; secretSeed?: string } & Record<string, unknown>;
 
@@ -31,12 +31,13 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   async prompting(): Promise<void> {
-    const known: RawAnswers = { ...(this.config.getAll() as RawAnswers), ...this.givenOptions() };
+    const given = answersFromOptions(this.options);
+    const known: RawAnswers = { ...(this.config.getAll() as RawAnswers), ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
     const raw: RawAnswers = { ...defaults, ...known };
     if (!this.options.yes) {
       for (const question of QUESTIONS) {
-        if (question.key in this.givenOptions() || (question.when && !question.when(raw))) continue;
+        if (question.key in given || (question.when && !question.when(raw))) continue;
         // the prompt table is data; inquirer's per-type unions cannot be narrowed from it
         const prompt = { ...question.prompt, name: question.key, default: raw[question.key] } as unknown as Parameters<this['prompt']>[0];
         const answer = await this.prompt<Record<string, unknown>>(prompt);
@@ -55,7 +56,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   writing(): void {
     const seed = this.options.secretSeed;
     const secrets = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
-    writePlan(this, planFiles(this.model, secrets), `generator-portal ${this.rootGeneratorVersion()}`);
+    const lastHashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
+    const report = writePlan(this, planFiles(this.model, secrets), `generator-portal ${this.rootGeneratorVersion()}`, lastHashes);
+    this.config.set('fileHashes', report.hashes);
   }
 
   end(): void {
@@ -63,16 +66,6 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const secretsFolder = this.destinationPath('secrets');
     if (existsSync(secretsFolder)) chmodSync(secretsFolder, 0o700);
     this.log(nextSteps(this.model, this.destinationRoot()));
-  }
-
-  /** Answers given as CLI options, keyed like the answers. */
-  private givenOptions(): RawAnswers {
-    const given: Record<string, unknown> = {};
-    for (const question of QUESTIONS) {
-      const value = this.options[camel(question.option)] ?? this.options[question.option];
-      if (value !== undefined && value !== null) given[question.key] = normalise(question, value);
-    }
-    return given;
   }
 }
 
@@ -86,10 +79,4 @@ function quietOnInputErrors(log: { error: (...args: unknown[]) => unknown }): vo
     if (PortalInputError.pending && String(args[0]).startsWith('An error occured while running')) return undefined;
     return error(...args);
   };
-}
-
-const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-function normalise(question: Question, value: unknown): unknown {
-  return question.key === 'services' && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
 }

@@ -76,3 +76,16 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
 ];
+
+const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** Answers given as CLI options (Yeoman may key them in camelCase or as typed), keyed like the answers. */
+export function answersFromOptions(options: Record<string, unknown>): RawAnswers {
+  const given: Record<string, unknown> = {};
+  for (const question of QUESTIONS) {
+    const value = options[camel(question.option)] ?? options[question.option];
+    if (value === undefined || value === null) continue;
+    given[question.key] = question.key === 'services' && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
+  }
+  return given;
+}
