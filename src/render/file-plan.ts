@@ -67,11 +67,13 @@ function envFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
   return [
     managed('.env.example', renderEnvExample(model)),
     { path: '.env', content: renderEnvFile(model, values), ownership: 'secret', mode: 0o600 },
+    // bind-mounted into containers with host permissions: non-root users must read them, so the files
+    // are 0644 and the secrets/ folder (0700) is what keeps other host users out
     ...model.secrets.map(secret => ({
       path: `secrets/${secret.name}`,
       content: values.get(secret.env) ?? '',
       ownership: 'secret' as const,
-      mode: 0o600,
+      mode: 0o644,
     })),
   ];
 }
