@@ -1,0 +1,70 @@
+/** The generated scripts, run for real against a stand-in docker-compose that only records its arguments. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { freshFolder, generate } from '../../testing/generate.js';
+
+let repo = '';
+let fakeBin = '';
+const script = (name: string, env: Record<string, string> = {}, args: string[] = []) =>
+  spawnSync('bash', [join(repo, 'scripts', name), ...args], {
+    cwd: '/',
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}`, ...env },
+  });
+
+describe('generated scripts', () => {
+  before(async () => {
+    repo = await generate({ services: 'postgis,redis,nginx,backup' });
+    fakeBin = freshFolder('bin');
+    // `docker compose` must look absent, so the scripts fall back to this docker-compose
+    writeFileSync(join(fakeBin, 'docker'), '#!/bin/sh\nexit 1\n');
+    writeFileSync(join(fakeBin, 'docker-compose'), '#!/bin/sh\necho "docker-compose $*"\n');
+    for (const tool of ['docker', 'docker-compose']) chmodSync(join(fakeBin, tool), 0o755);
+  });
+
+  it('create-secrets.sh rebuilds .env and secrets/ on a fresh clone, and keeps them on a second run', () => {
+    rmSync(join(repo, '.env'));
+    rmSync(join(repo, 'secrets'), { recursive: true });
+    const first = script('create-secrets.sh');
+    assert.equal(first.status, 0, first.stderr);
+    const env = readFileSync(join(repo, '.env'), 'utf8');
+    const password = /^POSTGRES_PASSWORD=([A-Za-z0-9]{32})$/m.exec(env)?.[1];
+    assert.ok(password, env);
+    assert.equal(readFileSync(join(repo, 'secrets/postgres_password'), 'utf8'), password);
+    assert.equal(statSync(join(repo, '.env')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(repo, 'secrets')).mode & 0o777, 0o700);
+    assert.equal(statSync(join(repo, 'nginx/certs/privkey.pem')).mode & 0o777, 0o640);
+    assert.equal(script('create-secrets.sh').status, 0);
+    assert.equal(readFileSync(join(repo, '.env'), 'utf8'), env);
+  });
+
+  it('restart.sh picks the compose files from PORTAL_ENV and refuses an unknown one', () => {
+    assert.match(script('restart.sh').stdout, /-f docker-compose\.yml -f docker-compose\.override\.yml up -d --build --remove-orphans/);
+    assert.match(script('restart.sh', { PORTAL_ENV: 'prod' }).stdout, /-f docker-compose\.yml -f docker-compose\.prod\.yml up -d/);
+    const unknown = script('restart.sh', { PORTAL_ENV: 'staging' });
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /unknown PORTAL_ENV 'staging'/);
+  });
+
+  it('restart.sh refuses to start prod with a placeholder secret', () => {
+    const file = join(repo, 'secrets/redis_password');
+    const real = readFileSync(file, 'utf8');
+    writeFileSync(file, 'changeme');
+    const result = script('restart.sh', { PORTAL_ENV: 'prod' });
+    writeFileSync(file, real);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /secrets\/redis_password is missing, too short or a placeholder/);
+    assert.doesNotMatch(result.stdout, /up -d/);
+  });
+
+  it('restore.sh names the storage items it knows', () => {
+    mkdirSync(join(repo, 'backups'), { recursive: true });
+    writeFileSync(join(repo, 'backups/x.tar.gz'), '');
+    const result = script('restore.sh', {}, ['files', 'pgdata', join(repo, 'backups/x.tar.gz'), '--yes']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /unknown storage item 'pgdata': use one of: media/);
+  });
+});
