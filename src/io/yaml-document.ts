@@ -1,7 +1,7 @@
 /** The only module that touches the `yaml` Document API (yaml v3 drops parts of it). */
-import { Document, isMap, isPair, isScalar, isSeq, visit, type Scalar } from 'yaml';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 
-/** Keys whose values stay double-quoted, so YAML 1.1 readers never see `80:8000` as a base-60 number. */
+/** Lists whose items stay double-quoted: dclint's require-quotes-in-ports asks it for ports. */
 const QUOTED_LISTS = new Set(['ports']);
 
 /** Serializes a plain object with a comment header, in a stable layout that yamllint accepts. */
@@ -12,11 +12,10 @@ export function toYaml(value: object, header?: string): string {
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && QUOTED_LISTS.has(String(pair.key.value)) && isSeq(pair.value)) {
-        for (const item of pair.value.items) if (isScalar(item)) (item as Scalar).type = 'QUOTE_DOUBLE';
+        for (const item of pair.value.items) if (isScalar(item)) item.type = 'QUOTE_DOUBLE';
       }
     },
   });
-  // an empty mapping prints as {} which yamllint accepts; keep document-level layout plain
-  if (!isMap(doc.contents) && !isPair(doc.contents)) throw new Error('internal: YAML documents must be mappings');
+  if (!isMap(doc.contents)) throw new Error('internal: YAML documents we write are mappings');
   return doc.toString({ lineWidth: 0, indentSeq: true });
 }
