@@ -21,5 +21,12 @@ export const wgetProbe = (url: string, startPeriod = '30s'): Healthcheck => ({
  */
 export const secretValue = (env: string): string => `$\${${env}:-$$(cat "$\${${env}_FILE}")}`;
 
+/**
+ * Shell prefix that puts the secret in `$into` and stops the container with a message when it is empty
+ * (an unreadable secret file must not start a server with an empty password).
+ */
+export const requireSecret = (env: string, into: string): string =>
+  `${into}="${secretValue(env)}"\n: "$\${${into}:?empty: set ${env} or a readable ${env}_FILE}"\n`;
+
 /** Exporters ship as scratch images: no shell or wget to probe with; Prometheus' `up` watches them. */
 export const SCRATCH_EXPORTER = 'scratch image without a shell; Prometheus `up` and the TargetDown alert watch it';

@@ -31,6 +31,16 @@ export interface ResourceLimits {
   readonly pids: number;
 }
 
+/**
+ * An image built from a folder. With `devSource` the Dockerfile has a `dev` target that holds no source:
+ * the dev override mounts it (`host:container`) into every container built from the folder.
+ * Without it, dev builds the `prod` target as well.
+ */
+export interface BuildSpec {
+  readonly context: string;
+  readonly devSource?: string;
+}
+
 /** One compose service, described once; the compose renderer splits it into base, dev and prod. */
 export interface ContainerSpec {
   readonly name: string;
@@ -38,8 +48,8 @@ export interface ContainerSpec {
   readonly role: string;
   /** Pinned image; with `build` it names the image we build. */
   readonly image: string;
-  /** Our own Dockerfile with `dev` and `prod` targets. */
-  readonly build?: { readonly context: string };
+  /** Our own Dockerfile. */
+  readonly build?: BuildSpec;
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
@@ -66,6 +76,10 @@ export interface ContainerSpec {
   readonly prodOnly?: boolean;
   readonly limits: ResourceLimits;
   readonly user?: string;
+  /** Fresh in-memory folders (`path:options`), emptied whenever the container starts. */
+  readonly tmpfs?: readonly string[];
+  /** Fixed hostname, for servers that name their data after it (RabbitMQ's node name). */
+  readonly hostname?: string;
   readonly capAdd?: readonly string[];
 }
 
@@ -114,6 +128,11 @@ export interface ScrapeTarget {
   readonly job: string;
   readonly target: string;
   readonly metricsPath?: string;
+  /**
+   * The target runs in prod only: found by DNS, so in dev, where the name does not resolve, the job has no
+   * target instead of a down one (which would fire TargetDown).
+   */
+  readonly prodOnly?: boolean;
 }
 
 export interface AlertRule {

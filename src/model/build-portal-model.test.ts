@@ -8,13 +8,23 @@ const names = (raw: Parameters<typeof modelOf>[0]) => modelOf(raw).containers.ma
 describe('portal model', () => {
   it('adds dependencies and says why', () => {
     const model = modelOf({ services: 'celery,tileserver,grafana' });
-    assert.deepEqual(model.services, ['postgis', 'redis', 'celery', 'tileserver', 'prometheus', 'grafana']);
+    assert.deepEqual(model.services, ['postgis', 'redis', 'celery', 'tileserver', 'nginx', 'prometheus', 'grafana']);
     assert.deepEqual(model.notes, [
       'added redis: celery needs a broker',
       'added postgis: the tileserver serves tables from PostGIS',
       'added prometheus: grafana charts what Prometheus collects',
+      'added nginx: a proxy hides the /metrics endpoints Prometheus scrapes from the public',
     ]);
     assert.equal(model.broker, 'redis');
+  });
+
+  it('makes each proxy wait for every upstream it resolves, healthy only on the main path', () => {
+    const dependsOn = (raw: Parameters<typeof modelOf>[0], name: string) => modelOf(raw).containers.find(c => c.name === name)?.dependsOn;
+    assert.deepEqual(dependsOn({ services: 'tileserver,varnish,nginx,grafana' }, 'nginx'), { grafana: 'service_started', varnish: 'service_healthy' });
+    assert.deepEqual(dependsOn({ services: 'tileserver,varnish,nginx,grafana' }, 'varnish'), { backend: 'service_healthy', tileserver: 'service_started' });
+    // varnish in front routes grafana too
+    assert.deepEqual(dependsOn({ services: 'varnish,grafana' }, 'varnish'), { backend: 'service_healthy', grafana: 'service_started' });
+    assert.deepEqual(dependsOn({ services: 'tileserver,nginx' }, 'nginx'), { backend: 'service_healthy', tileserver: 'service_started' });
   });
 
   it('uses rabbitmq as the broker when it is chosen', () => {

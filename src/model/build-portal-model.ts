@@ -3,6 +3,7 @@ import type { PortalAnswers } from '../answers/answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { CatalogContext, ContainerSpec, Contribution, HttpRoute } from '../catalog/types.js';
 import type { PortalModel, RoutedPath } from './portal-model.js';
+import { withProxyDependencies } from './proxy-dependencies.js';
 import { resolveServices } from './resolve-services.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
@@ -22,8 +23,10 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {})) as Record<string, string>;
   const appSecrets = unique(all('appSecrets') as PortalModel['appSecrets'], use => use.env, 'app secret');
   const front = frontOf(all('containers') as ContainerSpec[], has);
-  const containers = unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container =>
-    finishContainer(container, appEnv, appSecrets, front.name),
+  const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
+  const containers = withProxyDependencies(
+    unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name)),
+    routes,
   );
   return {
     answers,
@@ -37,7 +40,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     env: unique(all('env') as PortalModel['env'], variable => variable.name, 'variable'),
     appEnv,
     appSecrets,
-    routes: routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish')),
+    routes,
     // entries state what they expose; without Prometheus nobody scrapes or alerts
     scrape: has('prometheus') ? (all('scrape') as PortalModel['scrape']) : [],
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],

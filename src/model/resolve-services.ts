@@ -18,6 +18,11 @@ const RULES: readonly Rule[] = [
   { when: 'celery', needs: chosen => (chosen.has('rabbitmq') ? 'rabbitmq' : 'redis'), reason: 'celery needs a broker' },
   { when: 'tileserver', needs: () => 'postgis', reason: 'the tileserver serves tables from PostGIS' },
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
+  {
+    when: 'prometheus',
+    needs: chosen => (chosen.has('varnish') ? 'varnish' : 'nginx'),
+    reason: 'a proxy hides the /metrics endpoints Prometheus scrapes from the public',
+  },
 ];
 
 export function resolveServices(answers: PortalAnswers): ResolvedServices {

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ALL_SERVICES, modelOf } from '../testing/model.js';
 import { renderCompose } from './compose.js';
@@ -85,5 +89,35 @@ describe('compose files', () => {
     assert.equal(dev.services.backend?.build?.target, 'dev');
     assert.equal(prod.services.backend?.build?.target, 'prod');
     assert.ok(dev.services.backend?.volumes?.includes('./backend:/app'));
+  });
+
+  it('in dev, mounts the source into every container built from it, and builds images without a dev target as prod', () => {
+    const { dev } = renderCompose(modelOf({ services: 'postgis,redis,celery,tileserver' }));
+    for (const name of ['backend', 'migrate', 'celery-worker', 'celery-beat']) {
+      assert.equal(dev.services[name]?.build?.target, 'dev', name);
+      assert.ok(dev.services[name]?.volumes?.includes('./backend:/app'), `${name} runs without its source`);
+    }
+    assert.equal(dev.services.tileserver?.build, undefined);
+  });
+
+  it('stops redis and rabbitmq when their password secret is empty or unreadable, instead of starting them open', () => {
+    const { base } = renderCompose(modelOf({ services: 'redis,rabbitmq' }));
+    const bin = mkdtempSync(join(tmpdir(), 'portal-fake-'));
+    for (const server of ['redis-server', 'docker-entrypoint.sh']) {
+      writeFileSync(join(bin, server), '#!/bin/sh\necho "started $* $RABBITMQ_DEFAULT_PASS"\n', { mode: 0o755 });
+    }
+    const secretFile = join(bin, 'secret');
+    writeFileSync(secretFile, 's3cret-value');
+    for (const [name, env] of [['redis', 'REDIS_PASSWORD'], ['rabbitmq', 'RABBITMQ_PASSWORD']] as const) {
+      // compose turns $$ into $ before the shell sees the command
+      const script = base.services[name]!.command!.at(-1)!.replaceAll('$$', '$');
+      const run = (file: string) =>
+        spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, [`${env}_FILE`]: file } });
+      const unreadable = run(join(bin, 'missing'));
+      assert.notEqual(unreadable.status, 0, name);
+      assert.doesNotMatch(unreadable.stdout, /started/, name);
+      assert.match(unreadable.stderr, new RegExp(`set ${env} or a readable ${env}_FILE`), name);
+      assert.match(run(secretFile).stdout, /started .*s3cret-value/, name);
+    }
   });
 });

@@ -43,11 +43,13 @@ function baseService(c: ContainerSpec): ComposeService {
   return {
     image: c.image,
     ...(c.build ? { build: { context: c.build.context, target: 'prod' }, pull_policy: 'build' as const } : {}),
+    ...(c.hostname ? { hostname: c.hostname } : {}),
     ...(c.user ? { user: c.user } : {}),
     ...(c.entrypoint ? { entrypoint: [...c.entrypoint] } : {}),
     ...(c.command ? { command: [...c.command] } : {}),
     ...(c.environment && Object.keys(c.environment).length > 0 ? { environment: { ...c.environment } } : {}),
     ...(c.mounts?.length ? { volumes: c.mounts.map(mountString) } : {}),
+    ...(c.tmpfs?.length ? { tmpfs: [...c.tmpfs] } : {}),
     ...(health
       ? {
           healthcheck: {
@@ -82,11 +84,12 @@ function baseService(c: ContainerSpec): ComposeService {
 function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): ComposeService {
   const secrets = Object.fromEntries((c.secrets ?? []).map(use => [use.env, `\${${secretEnvOf(use, secretEnv)}}`]));
   const environment = { ...secrets, ...c.dev?.environment };
+  const volumes = [...(c.build?.devSource ? [c.build.devSource] : []), ...(c.dev?.volumes ?? [])];
   return {
-    ...(c.build ? { build: { context: c.build.context, target: 'dev' } } : {}),
+    ...(c.build?.devSource ? { build: { context: c.build.context, target: 'dev' } } : {}),
     ...(c.dev?.command ? { command: c.dev.command } : {}),
     ...(Object.keys(environment).length > 0 ? { environment } : {}),
-    ...(c.dev?.volumes ? { volumes: c.dev.volumes } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
     ...(c.devPorts?.length ? { ports: c.devPorts.map(port => `127.0.0.1:${port}:${port}`) } : {}),
   };
 }

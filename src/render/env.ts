@@ -20,11 +20,7 @@ export function envLines(model: PortalModel): EnvLine[] {
       ? [{ name: 'DATA_ROOT', value: answers.dataRoot, comment: 'host folder holding every persistent folder' }]
       : []),
   ];
-  const plain = [...core, ...model.env].map(v => ({
-    ...v,
-    value: v.name === 'ACME_EMAIL' ? (answers.acmeEmail ?? '') : v.value,
-    isSecret: false,
-  }));
+  const plain = [...core, ...model.env].map(v => ({ ...v, isSecret: false }));
   const secrets = model.secrets.map(s => ({ name: s.env, value: '', comment: s.purpose, isSecret: true }));
   return [...plain, ...secrets];
 }

@@ -8,9 +8,14 @@ export function prometheusConfig(model: PortalModel): object {
     scrape_configs: model.scrape.map(target => ({
       job_name: target.job,
       ...(target.metricsPath ? { metrics_path: target.metricsPath } : {}),
-      static_configs: [{ targets: [target.target] }],
+      ...(target.prodOnly ? { dns_sd_configs: dnsDiscovery(target.target) } : { static_configs: [{ targets: [target.target] }] }),
     })),
   };
+}
+
+function dnsDiscovery(target: string): object[] {
+  const [host, port] = target.split(':');
+  return [{ names: [host], type: 'A', port: Number(port), refresh_interval: '30s' }];
 }
 
 export function alertRules(model: PortalModel): object {

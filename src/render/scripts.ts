@@ -2,12 +2,25 @@
 import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
 
+/**
+ * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
+ * (new address), restart.sh restarts them, varnish before the nginx in front of it.
+ */
+function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
+  const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
+  const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
+  const upstreams = [...new Set([...hosts, ...(proxies.length === 2 ? ['varnish'] : [])])].filter(h => h !== 'nginx').sort();
+  return { proxies, upstreams: proxies.length > 0 ? upstreams : [] };
+}
+
 export function scriptsView(model: PortalModel) {
   const used = new Set(model.containers.flatMap(c => (c.mounts ?? []).flatMap(m => ('storage' in m ? [m.storage] : []))));
   const items = model.storage.filter(item => used.has(item.name));
   return {
     secrets: model.secrets,
-    items,
+    ...proxiesAndUpstreams(model),
+    // a folder read by containers running as other users (nginx serving static files) must be world-readable
+    items: items.map(item => ({ ...item, mode: item.usedBy.length > 1 ? '755' : '750' })),
     isBind: model.answers.storage === 'bind',
     hasDatabase: model.services.includes('postgis'),
     fileItems: items.filter(item => item.backup).map(item => item.name),

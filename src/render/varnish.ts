@@ -20,6 +20,8 @@ export function varnishView(model: PortalModel) {
   return {
     tileTtl: '1d',
     defaultTtl: '60s',
+    // only tile bodies get the long TTL; the index and metadata next to them do not
+    tileFilePattern: '\\.(pbf|mvt|png|jpe?g|webp)(\\?.*)?$',
     hiddenPattern: hiddenMetricsPaths(model).map(path => `${prefixPattern(path)}(\\?|$)`).join('|'),
     backends: [...backends.values()].sort((a, b) => a.name.localeCompare(b.name)),
     rules: routes.map(route => ({ pattern: prefixPattern(route.path), backend: vclName(route.upstream!.host), action: actionOf(route) })),

@@ -99,7 +99,11 @@ export const celeryCheck: Check = {
       'import importlib, json, sys',
       `app = importlib.import_module("${module}").app`,
       'keys = ["task_acks_late", "task_reject_on_worker_lost", "worker_prefetch_multiplier", "task_time_limit", "accept_content"]',
-      'print(json.dumps({k: app.conf[k] for k in keys}))',
+      // what a worker does at start: import the listed task modules, then see which tasks exist
+      'for name in app.conf.include: importlib.import_module(name)',
+      'conf = {k: app.conf[k] for k in keys}',
+      'conf["tasks"] = sorted(t for t in app.tasks if not t.startswith("celery."))',
+      'print(json.dumps(conf))',
     ].join('\n');
     const env = { ...process.env, PYTHONPATH: join(repo, 'backend'), CELERY_BROKER: 'redis', REDIS_HOST: 'localhost', REDIS_PASSWORD: 'x' };
     const run = await runTool('/usr/bin/python3', ['-c', script], { cwd: repo, env });
@@ -107,7 +111,9 @@ export const celeryCheck: Check = {
     if (run.code !== 0) return failed(this.name, firstLines(run.output));
     const conf = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     const ok = conf.task_acks_late === true && conf.task_reject_on_worker_lost === true && conf.worker_prefetch_multiplier === 1;
-    return ok ? passed(this.name) : failed(this.name, `reliability settings missing: ${JSON.stringify(conf)}`);
+    if (!ok) return failed(this.name, `reliability settings missing: ${JSON.stringify(conf)}`);
+    const tasks = conf.tasks as string[];
+    return tasks.length > 0 ? passed(this.name) : failed(this.name, 'the worker would register no task: app.conf.include names no task module');
   },
 };
 

@@ -36,15 +36,25 @@ describe('generated content', () => {
     }
     const vcl = read('varnish/default.vcl');
     assert.match(vcl, /if \(req\.url ~ "\^\/tiles\/"\) \{\s+set req\.backend_hint = be_tileserver;/);
-    assert.match(vcl, /set beresp\.ttl = 1d;/);
+    // the long TTL is for tile bodies that loaded; the layer index and missing tiles are kept briefly
+    assert.match(vcl, /if \(beresp\.status == 200 && bereq\.url ~ "\\\.\(pbf\|mvt[^"]*"\) \{\s+set beresp\.ttl = 1d;/);
     assert.match(vcl, /if \(req\.url ~ "\^\/api\/"\) \{\s+set req\.backend_hint = be_backend;\s+return \(pass\);/);
     assert.match(vcl, /client\.ip !~ purgers/);
     const prometheus = parse(read('prometheus/prometheus.yml'));
-    const jobs = Object.fromEntries(prometheus.scrape_configs.map((c: { job_name: string; static_configs: { targets: string[] }[] }) => [c.job_name, c.static_configs[0]!.targets[0]]));
+    type Job = { job_name: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] };
+    const targetOf = (job: Job) => job.static_configs?.[0]?.targets[0] ?? `${job.dns_sd_configs![0]!.names[0]}:${job.dns_sd_configs![0]!.port}`;
+    const jobs = Object.fromEntries(prometheus.scrape_configs.map((job: Job) => [job.job_name, targetOf(job)]));
+    // traefik runs in prod only: found by DNS so dev has no down target
+    assert.ok(prometheus.scrape_configs.find((job: Job) => job.job_name === 'traefik').dns_sd_configs);
     assert.deepEqual(jobs, {
       backend: 'backend:8000', postgres: 'postgres-exporter:9187', redis: 'redis-exporter:9121', rabbitmq: 'rabbitmq:15692',
       tileserver: 'tileserver:7800', nginx: 'nginx-exporter:9113', traefik: 'traefik:8082', prometheus: 'localhost:9090', grafana: 'grafana:3000',
     });
+    const traefikStatic = parse(read('traefik/traefik.yml'));
+    assert.equal(traefikStatic.entryPoints.web.http.redirections.entryPoint.to, ':443');
+    assert.equal(traefikStatic.certificatesResolvers.le.acme.email, 'admin@portal.localhost');
+    const base = parse(read('docker-compose.yml'));
+    assert.equal(base.services.rabbitmq.hostname, 'rabbitmq');
     const traefik = parse(read('traefik/dynamic/portal.yml'));
     assert.equal(traefik.http.services.portal.loadBalancer.servers[0].url, 'http://nginx:8080');
     assert.match(read('docs/architecture.md'), /```mermaid[\s\S]*traefik --> nginx/);

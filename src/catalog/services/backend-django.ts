@@ -2,7 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
-import { backendCommon, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendBuild, backendCommon, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
 
 const MEDIA = '/srv/media';
 const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) =>
@@ -31,7 +31,7 @@ export const backendDjango = defineService({
           name: 'migrate',
           role: 'One-shot job: database migrations and collectstatic, before the backend starts',
           image: backendImageName(ctx),
-          build: { context: './backend' },
+          build: backendBuild(ctx),
           isApp: true,
           oneShot: true,
           command: ['sh', '-c', 'python manage.py migrate --noinput && python manage.py collectstatic --noinput'],
@@ -44,13 +44,13 @@ export const backendDjango = defineService({
         backendContainer(ctx, {
           command: PROD_COMMAND(ctx),
           healthcheck: pythonProbe(ctx.backendPort),
-          environment,
+          environment: { ...environment, ...pythonMetricsRuntime.environment },
+          tmpfs: pythonMetricsRuntime.tmpfs,
           mounts,
           dependsOn: { migrate: 'service_completed_successfully' },
           dev: {
             command: DEV_COMMAND(ctx.backendPort),
             environment: { DJANGO_DEBUG: '1' },
-            volumes: ['./backend:/app'],
           },
         }),
       ],

@@ -1,7 +1,7 @@
 /** FastAPI starter served by uvicorn, with a websocket echo route. */
 import { IMAGES } from '../images.js';
 import { defineService } from '../types.js';
-import { backendCommon, backendContainer, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendCommon, pythonMetricsRuntime, backendContainer, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
 
 export const backendFastapi = defineService({
   id: 'backend-fastapi',
@@ -18,7 +18,8 @@ export const backendFastapi = defineService({
         backendContainer(ctx, {
           command: prodCommand,
           healthcheck: pythonProbe(port),
-          dev: { command: devCommand, volumes: ['./backend:/app'] },
+          ...pythonMetricsRuntime,
+          dev: { command: devCommand },
         }),
       ],
       routes: backendRoutes(ctx, [

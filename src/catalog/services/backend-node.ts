@@ -18,7 +18,7 @@ export const backendNode = defineService({
             test: ['CMD', 'node', '-e', `fetch('http://127.0.0.1:${port}/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
             startPeriod: '20s',
           },
-          dev: { command: ['node', '--watch', 'src/server.js'], volumes: ['./backend/src:/app/src'] },
+          dev: { command: ['node', '--watch', 'src/server.js'] },
         }),
       ],
       routes: backendRoutes(ctx),

@@ -1,10 +1,25 @@
 /** What every backend kind shares: the app container shape, its routes, metrics and image name. */
 import { limits } from '../defaults.js';
-import type { CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
+import type { BuildSpec, CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
 
 /** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
 export const backendImageName = ({ answers }: CatalogContext): string =>
   answers.backendImage ?? `${answers.name}-backend:\${APP_VERSION}`;
+
+/** Our backend image; the dev target runs the source mounted from the host (Node mounts src/ only, to keep node_modules). */
+export const backendBuild = ({ answers }: CatalogContext): BuildSpec => ({
+  context: './backend',
+  devSource: answers.backend === 'node' ? './backend/src:/app/src' : './backend:/app',
+});
+
+/**
+ * gunicorn and uvicorn run several worker processes: prometheus_client sums their metrics from files in
+ * this folder, a tmpfs so no stale worker survives a restart.
+ */
+export const pythonMetricsRuntime = {
+  environment: { PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus' },
+  tmpfs: ['/tmp/prometheus:uid=10001,gid=10001,mode=0700,size=16m'],
+} satisfies Partial<ContainerSpec>;
 
 export const pythonProbe = (port: number): Healthcheck => ({
   test: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=4)`],
@@ -17,7 +32,7 @@ export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 
     name: 'backend',
     role: 'Web application and API',
     image: backendImageName(ctx),
-    ...(ctx.answers.backend === 'image' ? {} : { build: { context: './backend' } }),
+    ...(ctx.answers.backend === 'image' ? {} : { build: backendBuild(ctx) }),
     isApp: true,
     networks: ['internal', 'edge'],
     port,
@@ -48,6 +63,7 @@ export function backendCommon(ctx: CatalogContext): Contribution {
   if (ctx.answers.backend === 'image') return {};
   return {
     env: [{ name: 'APP_VERSION', value: '0.1.0', comment: 'tag of the backend image built here' }],
+    ...(ctx.has('prometheus') ? { appEnv: { METRICS_ENABLED: '1' } } : {}),
     scrape: [{ job: 'backend', target: `backend:${ctx.backendPort}` }],
     alerts: [
           {

@@ -1,7 +1,7 @@
 /** Celery worker and beat scheduler, running the backend image with a sample task. */
 import { limits, shellProbe } from '../defaults.js';
 import { defineService, type CatalogContext, type ContainerSpec, type DependsCondition } from '../types.js';
-import { backendImageName } from './backend-shared.js';
+import { backendBuild, backendImageName } from './backend-shared.js';
 
 /** The `-A` argument: the Django project package, or the FastAPI app's worker module. */
 export const celeryAppOf = ({ answers, slug }: CatalogContext): string => (answers.backend === 'django' ? slug : 'app.worker');
@@ -18,11 +18,10 @@ export const celery = defineService({
     };
     const common = {
       image: backendImageName(ctx),
-      build: { context: './backend' },
+      build: backendBuild(ctx),
       isApp: true,
       dependsOn,
       networks: ['internal', 'edge'],
-      dev: { volumes: ['./backend:/app'] },
     } satisfies Partial<ContainerSpec>;
     const worker: ContainerSpec = {
       ...common,
@@ -45,11 +44,11 @@ export const celery = defineService({
       appEnv: { CELERY_BROKER: ctx.broker ?? 'redis' },
       files: ctx.answers.backend === 'django'
         ? [
-            { path: `backend/${ctx.slug}/celery.py`, template: 'backend/python/celery_app.py.ejs', view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name } },
+            { path: `backend/${ctx.slug}/celery.py`, template: 'backend/python/celery_app.py.ejs', view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name, tasksModule: `${ctx.slug}.tasks` } },
             { path: `backend/${ctx.slug}/tasks.py`, template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.celery' } },
           ]
         : [
-            { path: 'backend/app/worker.py', template: 'backend/python/celery_app.py.ejs', view: { settingsModule: '', isDjango: false, name: ctx.answers.name } },
+            { path: 'backend/app/worker.py', template: 'backend/python/celery_app.py.ejs', view: { settingsModule: '', isDjango: false, name: ctx.answers.name, tasksModule: 'app.tasks' } },
             { path: 'backend/app/tasks.py', template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.worker' } },
           ],
     };

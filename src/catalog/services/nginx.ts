@@ -30,10 +30,7 @@ export const nginx = defineService({
           : []),
       ],
       healthcheck: wgetProbe(`http://127.0.0.1:${NGINX_STATUS_PORT}/healthz`, '10s'),
-      dependsOn: {
-        [has('varnish') ? 'varnish' : 'backend']: 'service_healthy',
-        ...(has('tileserver') && !has('varnish') ? { tileserver: 'service_healthy' as const } : {}),
-      },
+      // depends_on on every upstream is added by the model, from the routes
       networks: ['internal'],
       port: NGINX_PORT,
       devPorts: [NGINX_PORT],

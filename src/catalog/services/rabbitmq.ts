@@ -1,7 +1,9 @@
 /** RabbitMQ: the Celery broker when chosen; guest disabled, own vhost, metrics from the built-in plugin. */
 import { IMAGES } from '../images.js';
-import { limits, secretValue, shellProbe } from '../defaults.js';
+import { limits, requireSecret, shellProbe } from '../defaults.js';
 import { defineService } from '../types.js';
+
+const MEMORY_MIB = 512;
 
 export const rabbitmq = defineService({
   id: 'rabbitmq',
@@ -14,7 +16,10 @@ export const rabbitmq = defineService({
         role: 'Message broker (AMQP)',
         image: IMAGES.rabbitmq,
         // the image reads no *_FILE variables, so the password is taken from the secret file here
-        command: ['sh', '-c', `RABBITMQ_DEFAULT_PASS="${secretValue('RABBITMQ_PASSWORD')}" exec docker-entrypoint.sh rabbitmq-server`],
+        command: ['sh', '-c', `${requireSecret('RABBITMQ_PASSWORD', 'RABBITMQ_DEFAULT_PASS')}export RABBITMQ_DEFAULT_PASS\nexec docker-entrypoint.sh rabbitmq-server`],
+        // the node name (rabbit@<hostname>) names the data folder: a random container hostname would
+        // start an empty node on every re-creation
+        hostname: 'rabbitmq',
         environment: { RABBITMQ_DEFAULT_USER: '${RABBITMQ_USER}', RABBITMQ_DEFAULT_VHOST: '${RABBITMQ_VHOST}' },
         secrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
         mounts: [
@@ -26,7 +31,7 @@ export const rabbitmq = defineService({
         networks: ['internal'],
         port: 5672,
         devPorts: [5672, 15672],
-        limits: limits('512m', '1.0', 400),
+        limits: limits(`${MEMORY_MIB}m`, '1.0', 400),
         capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
       },
     ],
@@ -40,16 +45,16 @@ export const rabbitmq = defineService({
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
     scrape: [{ job: 'rabbitmq', target: 'rabbitmq:15692' }],
     alerts: [
-          {
-            alert: 'RabbitMQQueueBacklog',
-            expr: 'sum(rabbitmq_queue_messages_ready) > 1000',
-            for: '15m',
-            severity: 'warning',
-            summary: 'More than 1000 messages wait in RabbitMQ queues',
-          },
-        ],
+      {
+        alert: 'RabbitMQQueueBacklog',
+        expr: 'sum(rabbitmq_queue_messages_ready) > 1000',
+        for: '15m',
+        severity: 'warning',
+        summary: 'More than 1000 messages wait in RabbitMQ queues',
+      },
+    ],
     files: [
-      { path: 'rabbitmq/rabbitmq.conf', template: 'rabbitmq/rabbitmq.conf.ejs' },
+      { path: 'rabbitmq/rabbitmq.conf', template: 'rabbitmq/rabbitmq.conf.ejs', view: { memoryBytes: MEMORY_MIB * 1024 * 1024 } },
       { path: 'rabbitmq/enabled_plugins', template: 'rabbitmq/enabled_plugins.ejs' },
     ],
   }),

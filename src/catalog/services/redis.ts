@@ -1,6 +1,6 @@
 /** Redis: cache and (without RabbitMQ) the Celery broker; password required, no eviction when it holds tasks. */
 import { IMAGES } from '../images.js';
-import { limits, secretValue, shellProbe } from '../defaults.js';
+import { limits, requireSecret, secretValue, shellProbe } from '../defaults.js';
 import { defineService, type ContainerSpec } from '../types.js';
 
 const CONFIG = '/usr/local/etc/redis/redis.conf';
@@ -14,7 +14,7 @@ export const redis = defineService({
       name: 'redis',
       role: broker === 'redis' ? 'Cache and Celery broker' : 'Cache',
       image: IMAGES.redis,
-      command: ['sh', '-c', `exec redis-server ${CONFIG} --requirepass "${secretValue('REDIS_PASSWORD')}"`],
+      command: ['sh', '-c', `${requireSecret('REDIS_PASSWORD', 'pw')}exec redis-server ${CONFIG} --requirepass "$$pw"`],
       secrets: [{ secret: 'redis_password', env: 'REDIS_PASSWORD' }],
       mounts: [
         { storage: 'redis-data', target: '/data' },
@@ -33,7 +33,7 @@ export const redis = defineService({
       image: IMAGES.redisExporter,
       // the image's entrypoint is the exporter itself: replace it to read the password file first
       // and REDIS_PASSWORD_FILE means a JSON map to it, so the secret travels as REDIS_AUTH
-      entrypoint: ['sh', '-c', `REDIS_PASSWORD="${secretValue('REDIS_AUTH')}" exec /redis_exporter`],
+      entrypoint: ['sh', '-c', `${requireSecret('REDIS_AUTH', 'REDIS_PASSWORD')}export REDIS_PASSWORD\nexec /redis_exporter`],
       environment: { REDIS_ADDR: 'redis://redis:6379' },
       secrets: [{ secret: 'redis_password', env: 'REDIS_AUTH' }],
       healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9121/health'], startPeriod: '10s' },

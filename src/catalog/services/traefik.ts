@@ -7,13 +7,13 @@ export const traefik = defineService({
   id: 'traefik',
   title: 'Traefik',
   summary: 'TLS edge in prod with Let\'s Encrypt certificates',
-  contribute: ({ has }) => ({
+  contribute: ({ has, answers }) => ({
     containers: [
       {
         name: 'traefik',
         role: 'TLS edge (prod): certificates from Let\'s Encrypt, redirects HTTP to HTTPS',
         image: IMAGES.traefik,
-        command: ['--configFile=/etc/traefik/traefik.yml', '--certificatesresolvers.le.acme.email=${ACME_EMAIL}'],
+        command: ['--configFile=/etc/traefik/traefik.yml'],
         mounts: [
           { file: './traefik/traefik.yml', target: '/etc/traefik/traefik.yml' },
           { file: './traefik/dynamic', target: '/etc/traefik/dynamic' },
@@ -28,21 +28,22 @@ export const traefik = defineService({
       },
     ],
     storage: [{ name: 'traefik-acme', purpose: 'Let\'s Encrypt account and certificates', usedBy: ['traefik'], owner: '0:0', backup: true }],
-    env: [{ name: 'ACME_EMAIL', value: '', comment: 'Let\'s Encrypt contact address' }],
-    scrape: [{ job: 'traefik', target: 'traefik:8082' }],
-    files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(has('prometheus')), comment: 'Traefik static configuration (prod).' }],
+    scrape: [{ job: 'traefik', target: 'traefik:8082', prodOnly: true }],
+    files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(answers.acmeEmail ?? '', has('prometheus')), comment: 'Traefik static configuration (prod).' }],
   }),
 });
 
-function traefikStatic(withMetrics: boolean): object {
+/** With --configFile, traefik ignores every other CLI flag: the whole static configuration lives here. */
+function traefikStatic(acmeEmail: string, withMetrics: boolean): object {
   return {
     entryPoints: {
-      web: { address: ':8000', http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } },
+      // websecure listens on 8443 inside the container; browsers reach it as 443
+      web: { address: ':8000', http: { redirections: { entryPoint: { to: ':443', scheme: 'https', permanent: true } } } },
       websecure: { address: ':8443', http: { tls: { certResolver: 'le' } } },
       ...(withMetrics ? { metrics: { address: ':8082' } } : {}),
     },
     providers: { file: { directory: '/etc/traefik/dynamic', watch: true } },
-    certificatesResolvers: { le: { acme: { storage: '/letsencrypt/acme.json', tlsChallenge: {} } } },
+    certificatesResolvers: { le: { acme: { email: acmeEmail, storage: '/letsencrypt/acme.json', tlsChallenge: {} } } },
     ping: {},
     api: { dashboard: false },
     log: { level: 'INFO' },

@@ -4,26 +4,32 @@ import { limits, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const VARNISH_PORT = 6081;
+const THREADS_PER_POOL = 500;
 
 export const varnish = defineService({
   id: 'varnish',
   title: 'Varnish',
   summary: 'HTTP cache in front of the app and the tiles',
-  contribute: ({ has }) => ({
+  contribute: () => ({
     containers: [
       {
         name: 'varnish',
         role: 'HTTP cache (tiles, anonymous pages)',
         image: IMAGES.varnish,
         // no management port (-T none): purges go through HTTP from the internal network
-        command: ['varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}'],
+        // threads are capped below pids_limit (2 pools x 500 + varnish's own), else a traffic spike
+        // makes thread creation fail instead of queueing requests
+        command: [
+          'varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}',
+          '-p', 'thread_pools=2', '-p', `thread_pool_max=${THREADS_PER_POOL}`,
+        ],
         mounts: [{ file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' }],
         healthcheck: wgetProbe(`http://127.0.0.1:${VARNISH_PORT}/varnish-health`, '20s'),
-        dependsOn: { backend: 'service_healthy', ...(has('tileserver') ? { tileserver: 'service_healthy' as const } : {}) },
+        // depends_on on every upstream is added by the model, from the routes
         networks: ['internal'],
         port: VARNISH_PORT,
         devPorts: [VARNISH_PORT],
-        limits: limits('512m', '1.0', 500),
+        limits: limits('512m', '1.0', 2 * THREADS_PER_POOL + 100),
       },
     ],
     env: [{ name: 'VARNISH_SIZE', value: '256m', comment: 'varnish cache memory' }],

@@ -49,7 +49,28 @@ describe('generated scripts', () => {
     assert.match(unknown.stderr, /unknown PORTAL_ENV 'staging'/);
   });
 
-  it('restart.sh refuses to start prod with a placeholder secret', () => {
+  it('restart.sh restarts the proxies only when `up` recreated an upstream (they resolve addresses once)', () => {
+    // a docker-compose whose `ps -q` prints an id that `up` changes when RECREATE is set
+    const bin = freshFolder('bin');
+    const state = join(bin, 'id');
+    writeFileSync(state, '1\n');
+    writeFileSync(join(bin, 'docker'), '#!/bin/sh\nexit 1\n');
+    writeFileSync(join(bin, 'docker-compose'), [
+      '#!/bin/sh',
+      `case "$*" in *" up "*) [ -n "$RECREATE" ] && echo $(( $(cat ${state}) + 1 )) > ${state};; esac`,
+      `case "$*" in *" ps -q "*) cat ${state}; exit 0;; esac`,
+      'echo "docker-compose $*"',
+    ].join('\n'));
+    for (const tool of ['docker', 'docker-compose']) chmodSync(join(bin, tool), 0o755);
+    const run = (env: Record<string, string>) =>
+      spawnSync('bash', [join(repo, 'scripts', 'restart.sh')], { cwd: '/', encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } });
+    const unchanged = run({});
+    assert.equal(unchanged.status, 0, unchanged.stderr);
+    assert.doesNotMatch(unchanged.stdout, / restart /);
+    assert.match(run({ RECREATE: '1' }).stdout, / restart nginx\n/);
+  });
+
+  it('restart.sh refuses to start prod with a weak or well-known secret', () => {
     const file = join(repo, 'secrets/redis_password');
     const real = readFileSync(file, 'utf8');
     writeFileSync(file, 'changeme');
@@ -58,6 +79,35 @@ describe('generated scripts', () => {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /secrets\/redis_password is missing, too short or a placeholder/);
     assert.doesNotMatch(result.stdout, /up -d/);
+  });
+
+  it('create-storage.sh makes bind folders owned by their container user, shared ones readable by nginx', { skip: process.getuid?.() !== 0 && 'chown needs root' }, async () => {
+    const dataRoot = freshFolder('data');
+    const bindRepo = await generate({ services: 'postgis,nginx', storage: 'bind', dataRoot });
+    const result = spawnSync('bash', [join(bindRepo, 'scripts/create-storage.sh')], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const pgdata = statSync(join(dataRoot, 'pgdata'));
+    assert.deepEqual([pgdata.uid, pgdata.mode & 0o777], [999, 0o750]);
+    // nginx (uid 101) serves static files written by the backend (uid 10001)
+    const media = statSync(join(dataRoot, 'media'));
+    assert.deepEqual([media.uid, media.gid, media.mode & 0o777], [10001, 10001, 0o755]);
+  });
+
+  it('postgres/initdb/02-roles.sh stops before creating a role when its password secret is unreadable', async () => {
+    const withRoles = await generate({ services: 'postgis,tileserver,prometheus' });
+    const bin = freshFolder('bin');
+    writeFileSync(join(bin, 'psql'), '#!/bin/sh\ncat >/dev/null\necho "psql $*"\n', { mode: 0o755 });
+    const secret = join(bin, 'secret');
+    writeFileSync(secret, 'tile-password');
+    const run = (tileserverFile: string) =>
+      spawnSync('bash', [join(withRoles, 'postgres/initdb/02-roles.sh')], {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:/usr/bin:/bin`, POSTGRES_USER: 'u', POSTGRES_DB: 'd', TILESERVER_DB_PASSWORD_FILE: tileserverFile, EXPORTER_DB_PASSWORD_FILE: secret },
+      });
+    const broken = run(join(bin, 'missing'));
+    assert.notEqual(broken.status, 0);
+    assert.doesNotMatch(broken.stdout, /psql/);
+    assert.match(run(secret).stdout, /psql .*password=tile-password/);
   });
 
   it('restore.sh names the storage items it knows', () => {

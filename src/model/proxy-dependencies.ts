@@ -1,0 +1,28 @@
+/**
+ * nginx and varnish resolve every upstream name when they start and refuse to start if one is missing,
+ * so each proxy depends on all the hosts it routes to. Only the main path (the backend, or varnish in
+ * front of it) must be healthy first: a broken tileserver or grafana must not keep the whole site down.
+ */
+import type { ContainerSpec, DependsCondition } from '../catalog/types.js';
+import type { RoutedPath } from './portal-model.js';
+
+const MAIN_PATH = new Set(['backend', 'varnish']);
+
+export function withProxyDependencies(containers: readonly ContainerSpec[], routes: readonly RoutedPath[]): ContainerSpec[] {
+  const names = new Set(containers.map(c => c.name));
+  const upstreamHosts = (selected: readonly RoutedPath[]) => selected.flatMap(route => (route.upstream ? [route.upstream.host] : []));
+  const hostsOf: Record<string, string[]> = {
+    // behind nginx, varnish sees only the cached routes; as the front it sees every proxied one
+    varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),
+    nginx: [...upstreamHosts(routes.filter(route => !route.viaVarnish)), ...(routes.some(route => route.viaVarnish) ? ['varnish'] : [])],
+  };
+  return containers.map(container => {
+    const hosts = hostsOf[container.name];
+    if (!hosts || !['nginx', 'varnish'].includes(container.name)) return container;
+    const dependsOn: Record<string, DependsCondition> = { ...container.dependsOn };
+    for (const host of new Set(hosts)) {
+      if (host !== container.name && names.has(host)) dependsOn[host] = MAIN_PATH.has(host) ? 'service_healthy' : 'service_started';
+    }
+    return { ...container, dependsOn };
+  });
+}
