@@ -159,10 +159,10 @@ function expectPort(value: unknown, option: string): number {
 function expectAbsolutePath(value: unknown, option: string): string {
   const path = expectString(value, option);
   const normalised = path.replace(/\/+$/, '');
+  if (path.startsWith('/') && normalised === '') fail(option, path, 'a folder below /, not / itself');
   if (!normalised.startsWith('/') || normalised.split('/').includes('..') || /[\s'"$`\\]/.test(normalised)) {
     fail(option, path, 'an absolute host path without spaces, quotes or "..", e.g. "/mnt/data/portal"');
   }
-  if (normalised === '') fail(option, path, 'a folder below /, not / itself');
   return normalised;
 }
 

@@ -14,3 +14,15 @@ export class PortalInputError extends Error {
     }
   }
 }
+
+/**
+ * Yeoman prints "An error occured while running ..." before passing an error on; for errors that already
+ * explain themselves in one line (PortalInputError.pending set) that line is noise.
+ */
+export function quietOnExplainedErrors(log: { error: (...args: unknown[]) => unknown }): void {
+  const error = log.error.bind(log);
+  log.error = (...args: unknown[]) => {
+    if (PortalInputError.pending && String(args[0]).startsWith('An error occured while running')) return undefined;
+    return error(...args);
+  };
+}

@@ -28,5 +28,8 @@ export const secretValue = (env: string): string => `$\${${env}:-$$(cat "$\${${e
 export const requireSecret = (env: string, into: string): string =>
   `${into}="${secretValue(env)}"\n: "$\${${into}:?empty: set ${env} or a readable ${env}_FILE}"\n`;
 
+/** Scratch space for images that write temporary files; the root filesystem is read-only. */
+export const TMP = '/tmp:size=64m';
+
 /** Exporters ship as scratch images: no shell or wget to probe with; Prometheus' `up` watches them. */
 export const SCRATCH_EXPORTER = 'scratch image without a shell; Prometheus `up` and the TargetDown alert watch it';

@@ -65,6 +65,8 @@ export interface ContainerSpec {
   readonly port?: number;
   /** Container ports published on 127.0.0.1 in dev, same number on the host. */
   readonly devPorts?: readonly number[];
+  /** Set by the model: host port for each dev port, unique across containers. */
+  readonly devPublish?: readonly { readonly host: number; readonly container: number }[];
   /** Extra keys for the dev and prod override files. */
   readonly dev?: ComposeService;
   readonly prod?: ComposeService;
@@ -76,8 +78,13 @@ export interface ContainerSpec {
   readonly prodOnly?: boolean;
   readonly limits: ResourceLimits;
   readonly user?: string;
-  /** Fresh in-memory folders (`path:options`), emptied whenever the container starts. */
+  /**
+   * Fresh in-memory folders (`path:options`), emptied whenever the container starts: the only writable
+   * places besides volumes, since the root filesystem is read-only.
+   */
   readonly tmpfs?: readonly string[];
+  /** Why this container keeps a writable root filesystem (recorded as a checklist exception). */
+  readonly writableRoot?: string;
   /** Fixed hostname, for servers that name their data after it (RabbitMQ's node name). */
   readonly hostname?: string;
   readonly capAdd?: readonly string[];
@@ -128,6 +135,8 @@ export interface ScrapeTarget {
   readonly job: string;
   readonly target: string;
   readonly metricsPath?: string;
+  /** Other public paths that reach the metrics through the proxy (an app that strips its own sub path). */
+  readonly publicAliases?: readonly string[];
   /**
    * The target runs in prod only: found by DNS, so in dev, where the name does not resolve, the job has no
    * target instead of a down one (which would fire TargetDown).

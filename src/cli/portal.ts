@@ -56,8 +56,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isInput = error instanceof PortalInputError || (error instanceof Error && error.name === 'PortalInputError');
-    process.stderr.write(`portal: ${message}\n${isInput ? '' : 'Nothing was written. Run with --help for the options.\n'}`);
+    const kind = error instanceof Error ? error.name : '';
+    const isInput = error instanceof PortalInputError || kind === 'PortalInputError';
+    // a failed verification or a stopped secrets run already said what happened
+    const said = kind === 'VerifyFailed' || kind === 'SecretsFailed';
+    process.stderr.write(`portal: ${message}\n${isInput || said ? '' : 'Nothing was written. Run with --help for the options.\n'}`);
     return isInput ? 2 : 1;
   }
 }

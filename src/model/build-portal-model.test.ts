@@ -27,6 +27,15 @@ describe('portal model', () => {
     assert.deepEqual(dependsOn({ services: 'tileserver,nginx' }, 'nginx'), { backend: 'service_healthy', tileserver: 'service_started' });
   });
 
+  it('publishes each dev port on a host port of its own, the front keeping the usual one', () => {
+    const published = (raw: Parameters<typeof modelOf>[0]) =>
+      Object.fromEntries(modelOf(raw).containers.filter(c => c.devPublish).map(c => [c.name, c.devPublish!.map(p => `${p.host}:${p.container}`)]));
+    const image = published({ backend: 'image', backendImage: 'acme/api:1.0', backendPort: '8080', services: 'nginx' });
+    assert.deepEqual([image.nginx, image.backend], [['8080:8080'], ['18080:8080']]);
+    const node = published({ backend: 'node', services: 'nginx,grafana' });
+    assert.deepEqual([node.backend, node.grafana], [['3000:3000'], ['13000:3000']]);
+  });
+
   it('uses rabbitmq as the broker when it is chosen', () => {
     const model = modelOf({ services: 'celery,rabbitmq' });
     assert.equal(model.broker, 'rabbitmq');

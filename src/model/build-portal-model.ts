@@ -3,6 +3,7 @@ import type { PortalAnswers } from '../answers/answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { CatalogContext, ContainerSpec, Contribution, HttpRoute } from '../catalog/types.js';
 import type { PortalModel, RoutedPath } from './portal-model.js';
+import { withDevHostPorts } from './dev-ports.js';
 import { withProxyDependencies } from './proxy-dependencies.js';
 import { resolveServices } from './resolve-services.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
@@ -24,9 +25,12 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const appSecrets = unique(all('appSecrets') as PortalModel['appSecrets'], use => use.env, 'app secret');
   const front = frontOf(all('containers') as ContainerSpec[], has);
   const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
-  const containers = withProxyDependencies(
-    unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name)),
-    routes,
+  const containers = withDevHostPorts(
+    withProxyDependencies(
+      unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name)),
+      routes,
+    ),
+    front.name,
   );
   return {
     answers,

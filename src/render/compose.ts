@@ -49,6 +49,7 @@ function baseService(c: ContainerSpec): ComposeService {
     ...(c.command ? { command: [...c.command] } : {}),
     ...(c.environment && Object.keys(c.environment).length > 0 ? { environment: { ...c.environment } } : {}),
     ...(c.mounts?.length ? { volumes: c.mounts.map(mountString) } : {}),
+    ...(c.writableRoot ? {} : { read_only: true }),
     ...(c.tmpfs?.length ? { tmpfs: [...c.tmpfs] } : {}),
     ...(health
       ? {
@@ -90,7 +91,7 @@ function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): C
     ...(c.dev?.command ? { command: c.dev.command } : {}),
     ...(Object.keys(environment).length > 0 ? { environment } : {}),
     ...(volumes.length > 0 ? { volumes } : {}),
-    ...(c.devPorts?.length ? { ports: c.devPorts.map(port => `127.0.0.1:${port}:${port}`) } : {}),
+    ...(c.devPublish?.length ? { ports: c.devPublish.map(p => `127.0.0.1:${p.host}:${p.container}`) } : {}),
   };
 }
 

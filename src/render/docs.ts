@@ -52,7 +52,7 @@ export function architectureView(model: PortalModel) {
       image: c.image,
       role: c.prodOnly ? `${c.role} (prod only)` : c.role,
       port: c.port ?? '-',
-      devPorts: c.devPorts?.join(', ') || '-',
+      devPorts: c.devPublish?.map(p => (p.host === p.container ? String(p.host) : `${p.host} → ${p.container}`)).join(', ') || '-',
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
       health: healthOf(c),
     })),

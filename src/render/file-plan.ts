@@ -128,7 +128,7 @@ function scriptFiles(model: PortalModel): PlannedFile[] {
   const view = scriptsView(model);
   return [
     managed('scripts/lib.sh', renderTemplate('scripts/lib.sh.ejs', view)),
-    ...['restart', 'create-secrets', 'create-storage', 'backup', 'restore'].map(name =>
+    ...['restart', 'create-secrets', 'apply-secrets', 'create-storage', 'backup', 'restore'].map(name =>
       executable(`scripts/${name}.sh`, renderTemplate(`scripts/${name}.sh.ejs`, view)),
     ),
   ];

@@ -13,11 +13,31 @@ function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams
   return { proxies, upstreams: proxies.length > 0 ? upstreams : [] };
 }
 
+/** Passwords kept inside a service's data, which apply-secrets.sh changes there before recreating. */
+function statefulSecrets(model: PortalModel) {
+  const has = (id: string) => model.services.includes(id as never);
+  const declared = new Set(model.secrets.map(s => s.name));
+  const roles = [
+    { name: 'postgres_password', env: 'POSTGRES_PASSWORD', role: '$(env_value POSTGRES_USER)' },
+    { name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', role: 'tileserver' },
+    { name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', role: 'exporter' },
+  ].filter(role => declared.has(role.name));
+  const rabbitmq = has('rabbitmq');
+  const grafana = has('grafana');
+  return {
+    roles,
+    rabbitmq,
+    grafana,
+    stateful: [...(roles.length ? ['PostgreSQL'] : []), ...(rabbitmq ? ['RabbitMQ'] : []), ...(grafana ? ['Grafana'] : [])],
+  };
+}
+
 export function scriptsView(model: PortalModel) {
   const used = new Set(model.containers.flatMap(c => (c.mounts ?? []).flatMap(m => ('storage' in m ? [m.storage] : []))));
   const items = model.storage.filter(item => used.has(item.name));
   return {
     secrets: model.secrets,
+    ...statefulSecrets(model),
     ...proxiesAndUpstreams(model),
     // a folder read by containers running as other users (nginx serving static files) must be world-readable
     items: items.map(item => ({ ...item, mode: item.usedBy.length > 1 ? '755' : '750' })),

@@ -45,6 +45,12 @@ const FAULTS: readonly Fault[] = [
   { what: 'a Python syntax error', check: pythonCheck, file: 'backend/portal/views.py', plant: append('\ndef broken(:\n') },
   { what: 'a missing reliability setting', check: celeryCheck, file: 'backend/portal/celery.py', plant: replace('    task_acks_late=True,\n', '') },
   { what: 'a failing init SQL', check: postgresInitCheck, file: 'postgres/initdb/01-extensions.sql', plant: append('\nSELECT no_such_function();\n') },
+  {
+    what: 'the tileserver reading the app tables',
+    check: postgresInitCheck,
+    file: 'postgres/initdb/02-roles.sh',
+    plant: replace('GRANT USAGE ON SCHEMA tiles TO tileserver;', 'GRANT USAGE ON SCHEMA tiles TO tileserver;\nALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO tileserver;'),
+  },
   { what: 'a bad memory value', check: redisCheck, file: 'redis/redis.conf', plant: replace('maxmemory 256mb', 'maxmemory 256xb') },
   { what: 'an unknown setting', check: rabbitmqCheck, file: 'rabbitmq/rabbitmq.conf', plant: append('\nno_such.key = 1\n') },
   { what: 'broken JSON', check: jsonCheck, file: 'grafana/dashboards/portal-overview.json', plant: append('}') },

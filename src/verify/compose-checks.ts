@@ -5,6 +5,7 @@ import { parseDocument } from 'yaml';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
 import { firstLines, runTool } from './run-tool.js';
 import { tempDir } from './namespace.js';
+import { runnerFor } from './runner.js';
 import { composeSchemaPath, missing, tool } from './tools.js';
 
 export const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml'] as const;
@@ -14,12 +15,12 @@ export const composeConfigCheck: Check = {
   name: 'docker-compose config',
   applies: hasCompose,
   async run(repo) {
-    const binary = tool('docker-compose');
-    if (!binary) return skipped(this.name, missing('docker-compose'));
+    const compose = runnerFor('docker-compose');
+    if (!compose) return skipped(this.name, missing('docker-compose'));
     const results: CheckResult[] = [];
     for (const override of ['docker-compose.override.yml', 'docker-compose.prod.yml']) {
       const name = `docker-compose config (base + ${override})`;
-      const run = await runTool(binary, ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override, 'config', '-q'], { cwd: repo });
+      const run = await compose.run(['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override, 'config', '-q'], { cwd: repo });
       const unset = run.stderr.split('\n').filter(line => line.includes('variable is not set'));
       if (run.code !== 0) results.push(failed(name, firstLines(run.output)));
       else if (unset.length > 0) results.push(failed(name, unset.join('\n')));

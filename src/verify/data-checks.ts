@@ -43,13 +43,33 @@ export const postgresInitCheck: Check = {
         if (run.code !== 0) return failed(this.name, `${file}: ${firstLines(run.output)}`);
       }
       const postgis = await runTool('psql', ['-X', '-At', '-c', 'SELECT postgis_lib_version()'], { env: asOwner });
-      return postgis.code === 0 ? passed(this.name, `PostGIS ${postgis.stdout.trim()}`) : failed(this.name, postgis.output);
+      if (postgis.code !== 0) return failed(this.name, postgis.output);
+      const leak = existsSync(join(repo, 'postgres', 'initdb', '03-demo-layer.sql')) ? await tileserverLeak(asOwner) : '';
+      return leak ? failed(this.name, leak) : passed(this.name, `PostGIS ${postgis.stdout.trim()}`);
     } finally {
       await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-m', 'immediate', 'stop']);
       rmSync(work, { recursive: true, force: true });
     }
   },
 };
+
+/**
+ * The tileserver publishes whatever it can read: it must read the layers in `tiles`, including ones added
+ * later, and nothing of the app's tables. Returns what is wrong, or ''.
+ */
+async function tileserverLeak(asOwner: NodeJS.ProcessEnv): Promise<string> {
+  const later = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
+    '-c', 'CREATE TABLE public.app_users (id int, password text)', '-c', 'CREATE TABLE tiles.later_layer (id int)'], { env: asOwner });
+  if (later.code !== 0) return `creating app tables: ${firstLines(later.output)}`;
+  const asTiles = { ...asOwner, PGUSER: 'tileserver', PGPASSWORD: 'verify-tiles' };
+  const read = (table: string) => runTool('psql', ['-X', '-At', '-c', `SELECT count(*) FROM ${table}`], { env: asTiles });
+  for (const table of ['tiles.demo_places', 'tiles.later_layer']) {
+    const run = await read(table);
+    if (run.code !== 0) return `the tileserver role cannot read ${table}: ${firstLines(run.output)}`;
+  }
+  const app = await read('public.app_users');
+  return app.code === 0 ? 'the tileserver role reads public.app_users: the app\'s tables would be published as tiles' : '';
+}
 
 /** redis-server must accept redis.conf and then refuse clients without the password. */
 export const redisCheck: Check = {
@@ -87,15 +107,18 @@ export const rabbitmqCheck: Check = {
     if (!server) return skipped(this.name, missing('rabbitmq-server'));
     const work = tempDir('rabbitmq');
     const node = `verify${process.pid}@localhost`;
+    // ports of this process only: test files run in parallel, each may boot a node
+    const base = 30000 + (process.pid % 2000) * 10;
+    const [amqp, management, prometheus, dist, epmd] = [0, 1, 2, 3, 4].map(offset => String(base + offset));
     // loopback overrides appended after the generated file: the last duplicate key wins
-    const overrides = ['listeners.tcp.default = 127.0.0.1:45672', 'management.tcp.ip = 127.0.0.1', 'management.tcp.port = 45673',
-      'prometheus.tcp.ip = 127.0.0.1', 'prometheus.tcp.port = 45692'];
+    const overrides = [`listeners.tcp.default = 127.0.0.1:${amqp}`, 'management.tcp.ip = 127.0.0.1', `management.tcp.port = ${management}`,
+      'prometheus.tcp.ip = 127.0.0.1', `prometheus.tcp.port = ${prometheus}`];
     writeFileSync(join(work, 'test.conf'), `${readFileSync(join(repo, 'rabbitmq', 'rabbitmq.conf'), 'utf8')}\n${overrides.join('\n')}\n`);
     const erlArgs = '-kernel inet_dist_use_interface {127,0,0,1}';
     const env = {
       ...process.env, HOME: work, RABBITMQ_CONFIG_FILE: join(work, 'test.conf'), RABBITMQ_ENABLED_PLUGINS_FILE: join(repo, 'rabbitmq', 'enabled_plugins'),
       RABBITMQ_MNESIA_BASE: join(work, 'mnesia'), RABBITMQ_LOG_BASE: join(work, 'log'), RABBITMQ_NODENAME: node, RABBITMQ_PID_FILE: join(work, 'pid'),
-      RABBITMQ_DIST_PORT: '45679', ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: '45369',
+      RABBITMQ_DIST_PORT: dist, ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: epmd,
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs, RABBITMQ_CTL_ERL_ARGS: erlArgs,
     };
     const waiting = new AbortController();
@@ -117,7 +140,7 @@ export const rabbitmqCheck: Check = {
       await ctl(['stop']);
       await booting;
       // the node started its own epmd on our port: stop that one only
-      await runTool('epmd', ['-port', '45369', '-kill'], { env });
+      await runTool('epmd', ['-port', epmd!, '-kill'], { env });
       rmSync(work, { recursive: true, force: true });
     }
   },

@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
 import { tempDir } from './namespace.js';
 import { firstLines, runTool } from './run-tool.js';
-import { missing, tool } from './tools.js';
+import { runnerFor } from './runner.js';
+import { missing } from './tools.js';
 
 const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
 
@@ -29,10 +30,10 @@ function fileToolCheck(name: string, binaryName: string, pattern: RegExp, args: 
     name,
     applies: repo => filesMatching(repo, pattern).length > 0,
     async run(repo) {
-      const binary = tool(binaryName);
-      if (!binary) return skipped(name, missing(binaryName));
+      const runner = runnerFor(binaryName);
+      if (!runner) return skipped(name, missing(binaryName));
       const files = filesMatching(repo, pattern);
-      const run = await runTool(binary, args(files, repo), { cwd: repo });
+      const run = await runner.run(args(files, repo), { cwd: repo });
       return run.code === 0 ? passed(name, `${files.length} files`) : failed(name, firstLines(run.output, 25));
     },
   };
@@ -59,12 +60,12 @@ export const promtoolCheck: Check = {
   name: 'promtool',
   applies: repo => filesMatching(repo, /^prometheus\.yml$/).length > 0,
   async run(repo) {
-    const binary = tool('promtool');
-    if (!binary) return skipped(this.name, missing('promtool'));
-    const config = await runTool(binary, ['check', 'config', '--syntax-only', 'prometheus/prometheus.yml'], { cwd: repo });
+    const promtool = runnerFor('promtool');
+    if (!promtool) return skipped(this.name, missing('promtool'));
+    const config = await promtool.run(['check', 'config', '--syntax-only', 'prometheus/prometheus.yml'], { cwd: repo });
     // rule_files point at container paths, which match nothing here: check the rules directly
     const rules = filesMatching(join(repo, 'prometheus'), /\.ya?ml$/).filter(f => f.startsWith('rules/')).map(f => join('prometheus', f));
-    const ruleRun = await runTool(binary, ['check', 'rules', ...rules], { cwd: repo });
+    const ruleRun = await promtool.run(['check', 'rules', ...rules], { cwd: repo });
     const results: CheckResult[] = [
       config.code === 0 ? passed('promtool check config') : failed('promtool check config', firstLines(config.output)),
       ruleRun.code === 0 ? passed('promtool check rules', `${rules.length} files`) : failed('promtool check rules', firstLines(ruleRun.output)),

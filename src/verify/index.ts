@@ -1,4 +1,5 @@
 /** All checks of a generated repo, run in a fixed order; the caller decides how to print them. */
+import { checklistCheck } from '../checklist/index.js';
 import type { Check, CheckResult } from './check.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   postgresInitCheck,
   redisCheck,
   rabbitmqCheck,
+  checklistCheck,
 ];
 
 export async function verifyRepo(repo: string, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {

@@ -2,7 +2,7 @@
  * Runs a validator in a private mount namespace where compose service names resolve to 127.0.0.1 and
  * generated folders sit at their container paths; the host's files are never touched.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -20,12 +20,6 @@ export function composeServiceNames(repo: string): string[] {
     }
   }
   return [...names].sort();
-}
-
-export function hostsFileFor(repo: string, workDir: string): string {
-  const path = join(workDir, 'hosts');
-  writeFileSync(path, `127.0.0.1 localhost ${composeServiceNames(repo).join(' ')}\n::1 localhost\n`);
-  return path;
 }
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));

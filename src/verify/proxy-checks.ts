@@ -2,17 +2,18 @@
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
-import { hostsFileFor, runInNamespace, tempDir } from './namespace.js';
+import { composeServiceNames, tempDir } from './namespace.js';
 import { firstLines, runTool } from './run-tool.js';
-import { isRoot, missing, tool } from './tools.js';
+import { runnerFor } from './runner.js';
+import { missing } from './tools.js';
 
 export const nginxCheck: Check = {
   name: 'nginx -t',
   applies: repo => existsSync(join(repo, 'nginx', 'nginx.conf')),
   async run(repo) {
-    const binary = tool('nginx');
-    if (!binary) return skipped(this.name, missing('nginx'));
-    if (!isRoot() || !tool('unshare')) return skipped(this.name, missing('unshare'));
+    const nginx = runnerFor('nginx');
+    if (!nginx) return skipped(this.name, missing('nginx'));
+    if (!nginx.canIsolate) return skipped(this.name, missing('unshare'));
     const work = tempDir('nginx');
     const etc = join(work, 'etc');
     mkdirSync(join(etc, 'conf.d'), { recursive: true });
@@ -23,11 +24,11 @@ export const nginxCheck: Check = {
     // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
     await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', '/CN=test', '-keyout', join(etc, 'certs', 'privkey.pem'), '-out', join(etc, 'certs', 'fullchain.pem')]);
-    const hosts = hostsFileFor(repo, work);
+    const hosts = composeServiceNames(repo);
     const results: CheckResult[] = [];
     for (const site of readdirSync(join(repo, 'nginx', 'sites')).sort()) {
       copyFileSync(join(repo, 'nginx', 'sites', site), join(etc, 'conf.d', 'default.conf'));
-      const run = await runInNamespace([[hosts, '/etc/hosts'], [etc, '/etc/nginx']], binary, ['-q', '-t', '-c', '/etc/nginx/nginx.conf']);
+      const run = await nginx.run(['-q', '-t', '-c', '/etc/nginx/nginx.conf'], { cwd: repo, mounts: [[etc, '/etc/nginx']], hosts });
       const name = `nginx -t (sites/${site})`;
       results.push(run.code === 0 ? passed(name) : failed(name, firstLines(run.output)));
     }
@@ -39,17 +40,16 @@ export const varnishCheck: Check = {
   name: 'varnishd -C',
   applies: repo => existsSync(join(repo, 'varnish', 'default.vcl')),
   async run(repo) {
-    const binary = tool('varnishd');
-    if (!binary) return skipped(this.name, missing('varnishd'));
-    if (!isRoot() || !tool('unshare')) return skipped(this.name, missing('unshare'));
+    const varnishd = runnerFor('varnishd');
+    if (!varnishd) return skipped(this.name, missing('varnishd'));
+    if (!varnishd.canIsolate) return skipped(this.name, missing('unshare'));
     // varnishd drops to its own user, which must be able to read the VCL: compile a copy in an open folder
     const work = tempDir('varnish');
     chmodSync(work, 0o755);
     const vcl = join(work, 'default.vcl');
     copyFileSync(join(repo, 'varnish', 'default.vcl'), vcl);
     chmodSync(vcl, 0o644);
-    const hosts = hostsFileFor(repo, work);
-    const run = await runInNamespace([[hosts, '/etc/hosts']], binary, ['-C', '-f', vcl, '-n', join(work, 'n')]);
+    const run = await varnishd.run(['-C', '-f', vcl, '-n', join(work, 'n')], { cwd: repo, hosts: composeServiceNames(repo) });
     // varnishd prints the generated C on success and the error on failure, both on stderr
     return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.stderr.replace(/\/\*[\s\S]*$/, '')));
   },

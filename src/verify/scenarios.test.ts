@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { generate, SCENARIOS } from '../testing/generate.js';
+import { RANDOM_SEED, randomAnswerSets } from '../testing/random-answers.js';
 import { formatResult, verifyRepo } from './index.js';
 
 const strict = process.env.CI === 'true';
 
-describe('generated repos pass the real validators', () => {
-  for (const [scenario, options] of Object.entries(SCENARIOS)) {
+const random = Object.fromEntries(randomAnswerSets().map(options => [`random (seed ${RANDOM_SEED}): ${JSON.stringify(options)}`, options]));
+
+describe('generated repos pass the real validators and the checklist', () => {
+  for (const [scenario, options] of Object.entries({ ...SCENARIOS, ...random })) {
     it(scenario, async () => {
       const repo = await generate(options);
       const results = await verifyRepo(repo);
@@ -21,7 +24,8 @@ describe('generated repos pass the real validators', () => {
       assert.deepEqual(bad.map(formatResult), [], `${scenario} (${repo})`);
       const names = results.map(r => r.name);
       assert.ok(names.includes('docker-compose config (base + docker-compose.prod.yml)'));
-      assert.ok(names.includes('shellcheck'));
+      assert.ok(names.some(name => name.startsWith('shellcheck')));
+      assert.ok(names.some(name => name.startsWith('CMP-09 ')), 'the checklist ran');
     });
   }
 });

@@ -1,6 +1,6 @@
 /** Django starter: gunicorn in prod, runserver in dev, a one-shot migrate job, static and media volumes. */
 import { IMAGES } from '../images.js';
-import { limits } from '../defaults.js';
+import { limits, TMP } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
 import { backendBuild, backendCommon, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
 
@@ -40,6 +40,7 @@ export const backendDjango = defineService({
           dependsOn: ctx.has('postgis') ? { db: 'service_healthy' } : {},
           networks: ['internal'],
           limits: limits('512m', '1.0'),
+          tmpfs: [TMP],
         },
         backendContainer(ctx, {
           command: PROD_COMMAND(ctx),

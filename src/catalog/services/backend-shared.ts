@@ -1,5 +1,5 @@
 /** What every backend kind shares: the app container shape, its routes, metrics and image name. */
-import { limits } from '../defaults.js';
+import { limits, TMP } from '../defaults.js';
 import type { BuildSpec, CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
 
 /** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
@@ -18,7 +18,7 @@ export const backendBuild = ({ answers }: CatalogContext): BuildSpec => ({
  */
 export const pythonMetricsRuntime = {
   environment: { PROMETHEUS_MULTIPROC_DIR: '/tmp/prometheus' },
-  tmpfs: ['/tmp/prometheus:uid=10001,gid=10001,mode=0700,size=16m'],
+  tmpfs: [TMP, '/tmp/prometheus:uid=10001,gid=10001,mode=0700,size=16m'],
 } satisfies Partial<ContainerSpec>;
 
 export const pythonProbe = (port: number): Healthcheck => ({
@@ -38,6 +38,7 @@ export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 
     port,
     devPorts: [port],
     limits: limits('512m', '1.0'),
+    tmpfs: [TMP],
     ...spec,
     dependsOn: {
       ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),

@@ -1,6 +1,6 @@
 /** In-stack scheduled database dumps with rotation, into the backups storage. */
 import { IMAGES } from '../images.js';
-import { limits, shellProbe } from '../defaults.js';
+import { limits, shellProbe, TMP } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const backup = defineService({
@@ -31,6 +31,7 @@ export const backup = defineService({
         dependsOn: { db: 'service_healthy' },
         networks: ['internal'],
         limits: limits('256m', '0.5', 100),
+        tmpfs: [TMP],
       },
     ],
     storage: [{ name: 'backups', purpose: 'Database dumps (newest BACKUP_KEEP kept)', usedBy: ['backup'], owner: '0:0', backup: false }],

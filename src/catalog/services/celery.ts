@@ -1,5 +1,5 @@
 /** Celery worker and beat scheduler, running the backend image with a sample task. */
-import { limits, shellProbe } from '../defaults.js';
+import { limits, shellProbe, TMP } from '../defaults.js';
 import { defineService, type CatalogContext, type ContainerSpec, type DependsCondition } from '../types.js';
 import { backendBuild, backendImageName } from './backend-shared.js';
 
@@ -30,6 +30,7 @@ export const celery = defineService({
       command: ['celery', '-A', app, 'worker', '--loglevel=INFO', '--concurrency=2'],
       healthcheck: { ...shellProbe(`celery -A ${app} inspect ping -d "celery@$$HOSTNAME" --timeout 10 > /dev/null`, '30s'), interval: '30s', timeout: '15s' },
       limits: limits('512m', '1.0'),
+      tmpfs: [TMP],
     };
     const beat: ContainerSpec = {
       ...common,
@@ -38,6 +39,7 @@ export const celery = defineService({
       command: ['celery', '-A', app, 'beat', '--loglevel=INFO', '--pidfile=/tmp/celerybeat.pid', '--schedule=/tmp/celerybeat-schedule'],
       healthcheck: shellProbe('kill -0 "$$(cat /tmp/celerybeat.pid)"', '20s'),
       limits: limits('256m', '0.25', 50),
+      tmpfs: [TMP],
     };
     return {
       containers: [worker, beat],

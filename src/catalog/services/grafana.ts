@@ -1,13 +1,13 @@
 /** Grafana at /grafana/, provisioned with the Prometheus datasource and an overview dashboard. */
 import { IMAGES } from '../images.js';
-import { limits, wgetProbe } from '../defaults.js';
+import { limits, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const grafana = defineService({
   id: 'grafana',
   title: 'Grafana',
   summary: 'Dashboards over Prometheus, served under /grafana/',
-  contribute: ({ has, devUrl }) => ({
+  contribute: ({ devUrl }) => ({
     containers: [
       {
         name: 'grafana',
@@ -34,14 +34,17 @@ export const grafana = defineService({
         port: 3000,
         devPorts: [3000],
         // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
-        dev: { environment: { GF_SERVER_ROOT_URL: `${has('nginx') || has('varnish') ? devUrl : 'http://localhost:3000'}/grafana/` } },
+        // grafana brings prometheus, which brings a proxy: in dev it is reached through the front
+        dev: { environment: { GF_SERVER_ROOT_URL: `${devUrl}/grafana/` } },
         limits: limits('256m', '0.5', 200),
+        tmpfs: [TMP],
         user: '472:0',
       },
     ],
     storage: [{ name: 'grafana-data', purpose: 'Grafana users, sessions and edited dashboards', usedBy: ['grafana'], owner: '472:0', backup: true }],
     secrets: [{ name: 'grafana_admin_password', env: 'GRAFANA_ADMIN_PASSWORD', purpose: 'Grafana admin login' }],
     routes: [{ path: '/grafana/', title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true }],
-    scrape: [{ job: 'grafana', target: 'grafana:3000' }],
+    // grafana strips its sub path itself, so /grafana/metrics answers too
+    scrape: [{ job: 'grafana', target: 'grafana:3000', publicAliases: ['/grafana/metrics'] }],
   }),
 });

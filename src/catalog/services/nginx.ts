@@ -42,6 +42,10 @@ export const nginx = defineService({
         ],
       },
       limits: limits('256m', '0.5', 200),
+      // the image's own user, stated so the compose file shows it
+      user: '101:101',
+      // pid file and request/proxy buffers (see nginx.conf)
+      tmpfs: ['/tmp:size=128m'],
     };
     const exporter: ContainerSpec = {
       name: 'nginx-exporter',
@@ -53,11 +57,12 @@ export const nginx = defineService({
       networks: ['internal'],
       port: 9113,
       limits: limits('64m', '0.25', 50),
+      user: '65534:65534',
     };
     return {
       containers: has('prometheus') ? [server, exporter] : [server],
       env: terminatesTls
-        ? [{ name: 'TLS_CERT_DIR', value: './nginx/certs', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod' }]
+        ? [{ name: 'TLS_CERT_DIR', value: './secrets/tls', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod (readable by uid/gid 101)' }]
         : [],
       scrape: [{ job: 'nginx', target: 'nginx-exporter:9113' }],
       alerts: [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }],

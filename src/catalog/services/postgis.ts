@@ -1,6 +1,6 @@
 /** PostgreSQL with PostGIS: the portal's database, with least-privilege roles for the tileserver and exporter. */
 import { IMAGES } from '../images.js';
-import { limits, SCRATCH_EXPORTER, shellProbe } from '../defaults.js';
+import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
 
 export const postgis = defineService({
@@ -27,6 +27,8 @@ export const postgis = defineService({
       port: 5432,
       devPorts: [5432],
       limits: limits('1g', '1.0'),
+      // the server's socket and lock file live in /var/run/postgresql
+      tmpfs: [TMP, '/var/run/postgresql:size=1m'],
       // the entrypoint fixes data-dir ownership, then drops to the postgres user
       capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
     };

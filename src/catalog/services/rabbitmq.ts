@@ -32,6 +32,7 @@ export const rabbitmq = defineService({
         port: 5672,
         devPorts: [5672, 15672],
         limits: limits(`${MEMORY_MIB}m`, '1.0', 400),
+        writableRoot: 'the entrypoint and the Erlang runtime write outside the data volume (cookie, generated config); not proven to start read-only',
         capAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
       },
     ],

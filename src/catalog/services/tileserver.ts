@@ -3,7 +3,7 @@
  * shell for its healthcheck and for reading the prod password file; it connects with a read-only role.
  */
 import { IMAGES } from '../images.js';
-import { limits, wgetProbe } from '../defaults.js';
+import { limits, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const TILESERVER_PORT = 7800;
@@ -34,6 +34,7 @@ export const tileserver = defineService({
         port: TILESERVER_PORT,
         devPorts: [TILESERVER_PORT],
         limits: limits('256m', '1.0', 200),
+        tmpfs: [TMP],
       },
     ],
     // BasePath moves every route of pg_tileserv under /tiles/, metrics included
@@ -49,6 +50,7 @@ export const tileserver = defineService({
     files: [
       { path: 'tileserver/Dockerfile', template: 'tileserver/Dockerfile.ejs', view: { port: TILESERVER_PORT, upstream: IMAGES.tileserver, alpine: IMAGES.alpine } },
       { path: 'tileserver/entrypoint.sh', template: 'tileserver/entrypoint.sh.ejs', executable: true },
+      { path: 'tileserver/.dockerignore', template: 'tileserver/dockerignore.ejs' },
     ],
   }),
 });

@@ -1,6 +1,6 @@
 /** Traefik (prod only): TLS with Let's Encrypt, HTTP->HTTPS redirect; routes come from a file, so no Docker socket. */
 import { IMAGES } from '../images.js';
-import { limits } from '../defaults.js';
+import { limits, TMP } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const traefik = defineService({
@@ -25,6 +25,7 @@ export const traefik = defineService({
         port: 8443,
         prodOnly: true,
         limits: limits('256m', '0.5', 200),
+        tmpfs: [TMP],
       },
     ],
     storage: [{ name: 'traefik-acme', purpose: 'Let\'s Encrypt account and certificates', usedBy: ['traefik'], owner: '0:0', backup: true }],

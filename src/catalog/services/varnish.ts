@@ -30,6 +30,8 @@ export const varnish = defineService({
         port: VARNISH_PORT,
         devPorts: [VARNISH_PORT],
         limits: limits('512m', '1.0', 2 * THREADS_PER_POOL + 100),
+        // the working folder holds the compiled VCL (loaded as a shared object, hence exec) and the log
+        tmpfs: ['/var/lib/varnish:exec,size=128m'],
       },
     ],
     env: [{ name: 'VARNISH_SIZE', value: '256m', comment: 'varnish cache memory' }],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import fsPromises from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -13,8 +14,13 @@ function treeHashes(root: string): Record<string, string> {
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder)) {
       const path = join(folder, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(root, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+      const stat = statSync(path);
+      if (stat.isDirectory()) {
+        out[`${relative(root, path)}/`] = stat.mode.toString(8);
+        walk(path);
+      } else {
+        out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+      }
     }
   };
   walk(root);
@@ -49,7 +55,7 @@ describe('portal:app generator', () => {
     const secrets = [...env.matchAll(/^[A-Z_]*(PASSWORD|SECRET_KEY)=(.+)$/gm)].map(m => m[2]!);
     assert.equal(secrets.length, 6);
     for (const [path] of Object.entries(treeHashes(cwd))) {
-      if (isSecretFile(path)) continue;
+      if (isSecretFile(path) || path.endsWith('/')) continue;
       const text = readFileSync(join(cwd, path), 'utf8');
       for (const secret of secrets) assert.ok(!text.includes(secret), `a secret leaked into ${path}`);
     }
@@ -114,6 +120,41 @@ describe('portal:app generator', () => {
       helpers.run(APP_GENERATOR).cd(cwd).withOptions({ yes: true, skipInstall: true, storage: 'bind', dataRoot: 'relative/path' } as Record<string, unknown>),
       /--data-root "relative\/path"/,
     );
+    assert.deepEqual(treeHashes(cwd), before);
+  });
+
+  it('reads answers from a JSON file (or another portal\'s .yo-rc.json); command-line options win', async () => {
+    const file = join(freshFolder('answers'), 'answers.json');
+    writeFileSync(file, JSON.stringify({ name: 'city-maps', domain: 'maps.example.org', services: ['postgis', 'nginx'], backend: 'fastapi' }));
+    const cwd = await generate({ answers: file, backend: 'node' });
+    const stored = JSON.parse(readFileSync(join(cwd, '.yo-rc.json'), 'utf8'))['generator-portal'];
+    assert.deepEqual([stored.name, stored.domain, stored.backend, stored.services], ['city-maps', 'maps.example.org', 'node', ['postgis', 'nginx']]);
+    const copy = await generate({ answers: join(cwd, '.yo-rc.json') });
+    assert.equal(JSON.parse(readFileSync(join(copy, '.yo-rc.json'), 'utf8'))['generator-portal'].domain, 'maps.example.org');
+  });
+
+  it('leaves the destination as it was when writing fails half way (disk full)', async () => {
+    const cwd = await generate({});
+    writeFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# edited by hand\n');
+    const before = treeHashes(cwd);
+    // the 5th rename into place fails, after earlier files were already replaced
+    let renames = 0;
+    const rename = fsPromises.rename;
+    fsPromises.rename = (async (from: string, to: string) => {
+      if (to.endsWith('.new') === false && !to.includes('.portal-') && ++renames === 5) {
+        throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' });
+      }
+      return rename(from, to);
+    }) as typeof fsPromises.rename;
+    try {
+      await assert.rejects(
+        helpers.run(APP_GENERATOR).cd(cwd).withOptions({ yes: true, skipInstall: true, secretSeed: 'test-seed', force: true, services: 'postgis,redis,celery,nginx,prometheus' } as Record<string, unknown>),
+        /ENOSPC/,
+      );
+    } finally {
+      fsPromises.rename = rename;
+    }
+    assert.ok(renames >= 5, 'the failure was not reached');
     assert.deepEqual(treeHashes(cwd), before);
   });
 });

@@ -3,7 +3,9 @@ import { chmodSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
-import { PortalInputError } from '../../answers/input-error.js';
+import { readAnswersFile } from '../../answers/answers-file.js';
+import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
+import { commitTransactionally, type CommitEnvironment } from '../../io/transactional-commit.js';
 import { writePlan } from '../../io/write-plan.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
@@ -19,20 +21,26 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private model!: PortalModel;
 
   constructor(args: string[], options: AppOptions) {
-    // the generated repo installs nothing on the host: no package manager step
-    super(args, options, { customInstallTask: true });
+    // the generated repo installs nothing on the host: no package manager step; and every file lands, or none
+    let self!: AppGenerator;
+    super(args, options, { customInstallTask: true, customCommitTask: () => commitTransactionally(self.env as unknown as CommitEnvironment) });
+    self = this;
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
+    this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
   }
 
   initializing(): void {
-    quietOnInputErrors(this.log);
+    quietOnExplainedErrors(this.log);
   }
 
   async prompting(): Promise<void> {
     const given = answersFromOptions(this.options);
-    const known: RawAnswers = { ...(this.config.getAll() as RawAnswers), ...given };
+    const file = typeof this.options.answers === 'string' ? PortalInputError.guard(() => readAnswersFile(this.options.answers as string)) : {};
+    const stored = this.config.getAll() as RawAnswers & { fileHashes?: unknown };
+    const { fileHashes: _hashes, ...storedAnswers } = stored;
+    const known: RawAnswers = { ...storedAnswers, ...file, ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
     const raw: RawAnswers = { ...defaults, ...known };
     if (!this.options.yes) {
@@ -73,10 +81,3 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
  * Yeoman logs "An error occured while running portal:app#..." before rethrowing; for a bad answer the
  * PortalInputError line says everything, so only that line reaches the user.
  */
-function quietOnInputErrors(log: { error: (...args: unknown[]) => unknown }): void {
-  const error = log.error.bind(log);
-  log.error = (...args: unknown[]) => {
-    if (PortalInputError.pending && String(args[0]).startsWith('An error occured while running')) return undefined;
-    return error(...args);
-  };
-}

@@ -36,7 +36,8 @@ describe('generated scripts', () => {
     assert.equal(readFileSync(join(repo, 'secrets/postgres_password'), 'utf8'), password);
     assert.equal(statSync(join(repo, '.env')).mode & 0o777, 0o600);
     assert.equal(statSync(join(repo, 'secrets')).mode & 0o777, 0o700);
-    assert.equal(statSync(join(repo, 'nginx/certs/privkey.pem')).mode & 0o777, 0o640);
+    // nginx (uid 101) reads the key through a bind mount; secrets/ (0700) keeps others out on the host
+    assert.equal(statSync(join(repo, 'secrets/tls/privkey.pem')).mode & 0o777, 0o644);
     assert.equal(script('create-secrets.sh').status, 0);
     assert.equal(readFileSync(join(repo, '.env'), 'utf8'), env);
   });
@@ -108,6 +109,16 @@ describe('generated scripts', () => {
     assert.notEqual(broken.status, 0);
     assert.doesNotMatch(broken.stdout, /psql/);
     assert.match(run(secret).stdout, /psql .*password=tile-password/);
+  });
+
+  it('restart.sh refuses to start prod when nginx could not read the TLS key', () => {
+    const key = join(repo, 'secrets/tls/privkey.pem');
+    chmodSync(key, 0o600);
+    const result = script('restart.sh', { PORTAL_ENV: 'prod' });
+    chmodSync(key, 0o644);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /privkey\.pem is not readable by nginx/);
+    assert.doesNotMatch(result.stdout, /up -d/);
   });
 
   it('restore.sh names the storage items it knows', () => {

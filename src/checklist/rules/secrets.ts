@@ -1,0 +1,95 @@
+/** Env files and secrets (ENV-01, SEC-01, SEC-02): secrets only in git-ignored files, nowhere else. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepoView } from '../repo-view.js';
+import { defineRule, type Rule } from '../types.js';
+
+const parseEnv = (text: string): Map<string, string> =>
+  new Map(text.split('\n').filter(l => /^[A-Z_][A-Z0-9_]*=/.test(l)).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+
+/** Names of the secret variables: those .env.example lists under a secret comment, or whose name says so. */
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEY)$/;
+
+/** Files git would track: everything but what .gitignore names (we read our own simple patterns). */
+function trackedFiles(repo: RepoView): string[] {
+  const ignored = repo.readOr('.gitignore').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#') && !l.startsWith('!'));
+  const matches = (path: string) =>
+    ignored.some(pattern => {
+      const p = pattern.replace(/^\//, '').replace(/\/$/, '');
+      const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/|$)`);
+      return regex.test(path) || (!p.includes('/') && path.split('/').some(part => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(part)));
+    });
+  return repo.files(/.*/).filter(path => !matches(path));
+}
+
+/** Every generated secret value: .env's secret variables and the files under secrets/. */
+function secretValues(repo: RepoView): string[] {
+  const env = parseEnv(repo.readOr('.env'));
+  const fromEnv = [...env].filter(([name, value]) => SECRET_NAME.test(name) && value.length >= 8).map(([, value]) => value);
+  const folder = join(repo.root, 'secrets');
+  let fromFiles: string[] = [];
+  try {
+    fromFiles = readdirSync(folder).map(f => readFileSync(join(folder, f), 'utf8').trim()).filter(v => v.length >= 8);
+  } catch {
+    // no secrets/ yet
+  }
+  return [...new Set([...fromEnv, ...fromFiles])];
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/** scheme://user:password@ with a literal password (not a ${...} or {...} placeholder). */
+const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s:@/'"{]+:[^\s@/'"${}]+@/i;
+
+export const SECRET_RULES: readonly Rule[] = [
+  defineRule({
+    id: 'ENV-01',
+    group: 'secrets',
+    title: '.env and secrets/ git-ignored and private; .env.example holds no secret value',
+    applies: repo => repo.exists('.env.example'),
+    findings(repo) {
+      const findings: string[] = [];
+      const ignore = repo.readOr('.gitignore').split('\n').map(l => l.trim());
+      for (const entry of ['.env', 'secrets/']) if (!ignore.some(l => l === entry || l === `/${entry}`)) findings.push(`.gitignore does not list ${entry}`);
+      const example = parseEnv(repo.read('.env.example'));
+      const filled = [...example].filter(([name, value]) => SECRET_NAME.test(name) && value !== '');
+      findings.push(...filled.map(([name]) => `.env.example gives ${name} a value`));
+      if (repo.exists('.env') && (statSync(join(repo.root, '.env')).mode & 0o077) !== 0) findings.push('.env is readable by group or others');
+      if (repo.exists('secrets') && (statSync(join(repo.root, 'secrets')).mode & 0o077) !== 0) findings.push('secrets/ is open to group or others');
+      return findings;
+    },
+  }),
+  defineRule({
+    id: 'SEC-01',
+    group: 'secrets',
+    title: 'no credential in any tracked file (.yo-rc.json, compose files, docs, images)',
+    applies: () => true,
+    findings(repo) {
+      const values = secretValues(repo);
+      return trackedFiles(repo).flatMap(file => {
+        const text = repo.read(file);
+        const found: string[] = [];
+        if (values.some(v => text.includes(v))) found.push(`${file}: holds a generated secret value`);
+        if (PRIVATE_KEY.test(text)) found.push(`${file}: holds a private key`);
+        if (URL_CREDENTIALS.test(text)) found.push(`${file}: holds a URL with a password`);
+        return found;
+      });
+    },
+  }),
+  defineRule({
+    id: 'SEC-02',
+    group: 'secrets',
+    title: 'prod refuses to start with an empty, short or placeholder secret',
+    applies: repo => repo.exists('scripts/restart.sh') && repo.exists('.env.example'),
+    findings(repo) {
+      const restart = repo.read('scripts/restart.sh');
+      const secrets = [...parseEnv(repo.read('.env.example')).keys()].filter(name => SECRET_NAME.test(name));
+      const listed = /^SECRETS=\((.*)\)$/m.exec(restart)?.[1]?.split(/\s+/).map(pair => pair.split(':')[0]) ?? [];
+      const up = /^\s*up\)\n([\s\S]*?);;/m.exec(restart)?.[1] ?? '';
+      const checksFirst = /^\s*check_secrets$/m.test(up) && up.indexOf('check_secrets') < up.indexOf('compose up');
+      return [
+        ...(checksFirst ? [] : ['restart.sh starts without checking secrets first']),
+        ...secrets.filter(name => !listed.includes(name)).map(name => `restart.sh does not check ${name}`),
+      ];
+    },
+  }),
+];

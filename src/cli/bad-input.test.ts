@@ -1,0 +1,155 @@
+/**
+ * Bad input, table-driven: each case gets exit code 2, one line naming the culprit, and a destination
+ * tree that is byte-for-byte what it was (empty, or a generated portal).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { freshFolder, generate } from '../testing/generate.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+
+interface Case {
+  readonly args: readonly string[];
+  /** The message must match: it names the value and what is allowed. */
+  readonly message: RegExp;
+  /** Run in a generated portal instead of an empty folder; `prepare` may change it first. */
+  readonly inRepo?: boolean;
+  readonly prepare?: (repo: string) => void;
+  /** Unknown options are refused by the option parser itself: exit 1, its own two lines. */
+  readonly parser?: boolean;
+}
+
+const files = freshFolder('answers');
+const answersFile = (name: string, text: string): string => {
+  const path = join(files, name);
+  writeFileSync(path, text);
+  return path;
+};
+const long = 'a'.repeat(41);
+
+const CASES: readonly Case[] = [
+  { args: ['--name', 'City Maps'], message: /^portal: Invalid --name "City Maps": expected 2 to 40 lowercase letters/ },
+  { args: ['--name', '1portal'], message: /Invalid --name "1portal": expected .*starting with a letter/ },
+  { args: ['--name', '-portal'], message: /Invalid --name "-portal"/ },
+  { args: ['--name', 'portal-'], message: /Invalid --name "portal-"/ },
+  { args: ['--name', 'a'], message: /Invalid --name "a"/ },
+  { args: ['--name', long], message: new RegExp(`Invalid --name "${long}"`) },
+  { args: ['--name', 'por_tal'], message: /Invalid --name "por_tal"/ },
+  { args: ['--domain', 'not a domain'], message: /Invalid --domain "not a domain": expected a host name/ },
+  { args: ['--domain', 'example'], message: /Invalid --domain "example"/ },
+  { args: ['--domain', '-bad.example.org'], message: /Invalid --domain "-bad.example.org"/ },
+  { args: ['--domain', '1.2.3.4'], message: /Invalid --domain "1.2.3.4"/ },
+  { args: ['--domain', 'a..b.org'], message: /Invalid --domain "a..b.org"/ },
+  { args: ['--domain', 'maps_1.example.org'], message: /Invalid --domain "maps_1.example.org"/ },
+  { args: ['--backend', 'rails'], message: /Invalid --backend "rails": expected one of: django, fastapi, node, image/ },
+  { args: ['--backend', 'image'], message: /Invalid --backend-image "": expected a non-empty value/ },
+  { args: ['--backend', 'image', '--backend-image', 'ghcr.io/acme/api'], message: /Invalid --backend-image "ghcr.io\/acme\/api": expected an image with an explicit tag/ },
+  { args: ['--backend', 'image', '--backend-image', 'ghcr.io/acme/api:latest'], message: /Invalid --backend-image "ghcr.io\/acme\/api:latest": expected a pinned release tag/ },
+  { args: ['--backend', 'image', '--backend-image', 'ACME/api:1.0'], message: /Invalid --backend-image "ACME\/api:1.0"/ },
+  { args: ['--backend', 'django', '--backend-image', 'acme/api:1.0'], message: /Invalid --backend-image "acme\/api:1.0": expected nothing unless --backend image/ },
+  { args: ['--backend', 'image', '--backend-image', 'acme/api:1.0', '--backend-port', '0'], message: /Invalid --backend-port "0": expected a whole number from 1 to 65535/ },
+  { args: ['--backend-port', '70000'], message: /Invalid --backend-port "70000"/ },
+  { args: ['--backend-port', 'abc'], message: /Invalid --backend-port "abc"/ },
+  { args: ['--backend-port', '80.5'], message: /Invalid --backend-port "80.5"/ },
+  { args: ['--services', 'postgres'], message: /Invalid --services "postgres": expected one of: postgis, redis/ },
+  { args: ['--services', 'nginx,foo'], message: /Invalid --services "foo"/ },
+  { args: ['--services', 'celery', '--backend', 'node'], message: /Invalid --services "celery" with --backend "node": Celery runs Python tasks/ },
+  { args: ['--services', 'backup'], message: /Invalid --services "backup" without "postgis"/ },
+  { args: ['--storage', 'nfs'], message: /Invalid --storage "nfs": expected one of: volumes, bind/ },
+  { args: ['--storage', 'bind', '--data-root', 'relative/path'], message: /Invalid --data-root "relative\/path": expected an absolute host path/ },
+  { args: ['--storage', 'bind', '--data-root', '/mnt/../etc'], message: /Invalid --data-root "\/mnt\/..\/etc"/ },
+  { args: ['--storage', 'bind', '--data-root', '/'], message: /Invalid --data-root "\/": expected a folder below \// },
+  { args: ['--storage', 'bind', '--data-root', '/mnt/my data'], message: /Invalid --data-root "\/mnt\/my data"/ },
+  { args: ['--storage', 'bind', '--data-root', '/mnt/$HOME'], message: /Invalid --data-root "\/mnt\/\$HOME"/ },
+  { args: ['--services', 'traefik', '--acme-email', 'not-an-email'], message: /Invalid --acme-email "not-an-email": expected an e-mail address/ },
+  { args: ['--answers', join(files, 'missing.json')], message: /Invalid --answers ".*missing.json": cannot read it \(ENOENT\)/ },
+  { args: ['--answers', answersFile('broken.json', '{"name": "x",')], message: /Invalid --answers ".*broken.json": not valid JSON/ },
+  { args: ['--answers', answersFile('list.json', '[1, 2]')], message: /Invalid --answers ".*list.json": expected a JSON object/ },
+  { args: ['--answers', answersFile('typo.json', '{"nmae": "city"}')], message: /Invalid --answers ".*typo.json": unknown key "nmae"; expected some of: name, domain/ },
+  { args: ['--answers', answersFile('number.json', '{"services": 5}')], message: /Invalid --answers ".*number.json": "services" must be a list/ },
+  { args: ['--answers', answersFile('version.json', '{"schemaVersion": 2}')], message: /Invalid --answers ".*version.json": schemaVersion 2 is not 1/ },
+  { args: ['--answers', answersFile('port.json', '{"name": 7}')], message: /Invalid --answers ".*port.json": "name" must be a string/ },
+  { args: ['--answers', answersFile('domain.json', '{"domain": "bad domain"}')], message: /Invalid --domain "bad domain"/ },
+  { args: ['--servics', 'postgis'], parser: true, message: /^error: unknown option '--servics'\n\(Did you mean --services\?\)/ },
+  { args: ['--out', ''], message: /Invalid --out "": expected the folder/ },
+  { args: ['--services', 'nope'], inRepo: true, message: /Invalid --services "nope"/ },
+  { args: ['--domain', 'bad domain'], inRepo: true, message: /Invalid --domain "bad domain"/ },
+  {
+    args: [],
+    inRepo: true,
+    prepare: repo => {
+      const rc = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'));
+      rc['generator-portal'].services = ['postgis', 'mongodb'];
+      writeFileSync(join(repo, '.yo-rc.json'), `${JSON.stringify(rc, null, 2)}\n`);
+    },
+    message: /Invalid --services "mongodb"/,
+  },
+  { args: ['secrets', '--rotate', '--only', 'nope'], inRepo: true, message: /Invalid --only "nope": expected secret names of this portal/ },
+  { args: ['secrets'], message: /no \.yo-rc\.json, so no generated portal here/ },
+  { args: ['verify'], message: /no docker-compose\.yml, so no generated portal to verify/ },
+];
+
+/** Every path, mode and byte under a folder. */
+function treeHash(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder).sort()) {
+      const path = join(folder, entry);
+      const stat = statSync(path);
+      hash.update(`${path}\0${stat.mode}\0`);
+      if (stat.isDirectory()) walk(path);
+      else hash.update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return hash.digest('hex');
+}
+
+function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    // --yes for the app generator (no prompts); sub-generators take their name first
+    const full = ['secrets', 'verify'].includes(args[0] ?? '') ? args : ['--yes', ...args];
+    const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr += chunk));
+    child.on('close', code => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('bad input', () => {
+  let portal = '';
+  before(async () => {
+    portal = await generate({});
+  });
+
+  it(`has at least 40 cases (${CASES.length})`, () => assert.ok(CASES.length >= 40));
+
+  it('each case: exit 2, one line naming the culprit, destination untouched', async () => {
+    const failures: string[] = [];
+    const queue = [...CASES];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const folder = freshFolder('dest');
+        if (next.inRepo) cpSync(portal, folder, { recursive: true });
+        next.prepare?.(folder);
+        const before = treeHash(folder);
+        const result = await runPortal(next.args, folder);
+        const lines = result.stderr.trim().split('\n');
+        const label = `portal ${next.args.join(' ')}`;
+        if (result.code !== (next.parser ? 1 : 2)) failures.push(`${label}: exit ${result.code}\n${result.stderr}`);
+        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr)}`);
+        if (lines.length !== (next.parser ? 2 : 1)) failures.push(`${label}: ${lines.length} lines on stderr`);
+        if (treeHash(folder) !== before) failures.push(`${label}: the destination changed`);
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, worker));
+    assert.deepEqual(failures, []);
+  });
+});

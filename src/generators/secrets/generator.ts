@@ -1,0 +1,86 @@
+/**
+ * `portal secrets` / `yo portal:secrets`: fills missing secrets of a generated portal; with `--rotate`,
+ * replaces them (all, or `--only` some) and says which containers must be recreated to use them.
+ * Values are written to .env (0600) and secrets/ (0700) only, never printed and never stored in .yo-rc.json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { validateAnswers, type RawAnswers } from '../../answers/answers.js';
+import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
+import { applyAll } from '../../io/transactional-commit.js';
+import { buildPortalModel } from '../../model/build-portal-model.js';
+import type { PortalModel } from '../../model/portal-model.js';
+import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
+import { envValues, newValues, secretPlans, selectSecrets, servicesToRecreate, withEnvValues } from '../../secrets/rotate.js';
+
+type SecretsOptions = BaseOptions & { rotate?: boolean; only?: string; secretSeed?: string };
+
+export default class SecretsGenerator extends Generator<Record<string, unknown>, SecretsOptions> {
+  private model!: PortalModel;
+
+  constructor(args: string[], options: SecretsOptions) {
+    super(args, options, { customInstallTask: true });
+    this.option('rotate', { type: Boolean, description: 'Replace the secrets with new random values', default: false });
+    this.option('only', { type: String, description: 'Comma-separated secret names (e.g. postgres_password) to fill or rotate' });
+    this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
+  }
+
+  initializing(): void {
+    quietOnExplainedErrors(this.log);
+    PortalInputError.guard(() => {
+      if (!existsSync(this.destinationPath('.yo-rc.json'))) {
+        throw new PortalInputError(`Invalid folder "${this.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
+      }
+      this.model = buildPortalModel(validateAnswers(this.config.getAll() as RawAnswers));
+    });
+  }
+
+  async writing(): Promise<void> {
+    const only = (this.options.only ?? '').split(',').map(s => s.trim()).filter(Boolean);
+    const plans = PortalInputError.guard(() => {
+      try {
+        return selectSecrets(secretPlans(this.model), only);
+      } catch (error) {
+        throw new PortalInputError((error as Error).message);
+      }
+    });
+    const envPath = this.destinationPath('.env');
+    const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(this.destinationPath('.env.example'), 'utf8');
+    const seed = this.options.secretSeed;
+    const source = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
+    const rotate = this.options.rotate === true;
+    // a value only in secrets/<name> (say .env was lost) is kept, not replaced
+    const current = new Map(envValues(envText));
+    for (const plan of plans) {
+      const file = join(this.destinationRoot(), 'secrets', plan.name);
+      if (!current.get(plan.env) && existsSync(file)) current.set(plan.env, readFileSync(file, 'utf8'));
+    }
+    const kept = new Map([...current].filter(([env, value]) => value && !envValues(envText).get(env)));
+    const values = new Map([...kept, ...newValues(plans, current, source, rotate)]);
+    // prod secret files follow .env: the same value in both places
+    const files = plans
+      .filter(p => values.has(p.env) || !existsSync(join(this.destinationRoot(), 'secrets', p.name)))
+      .map(p => ({ path: this.destinationPath('secrets', p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
+      .filter(file => file.value !== '');
+    await applyAll([
+      ...(values.size > 0 || !existsSync(envPath) ? [{ path: envPath, contents: Buffer.from(withEnvValues(envText, values)), mode: 0o600 }] : []),
+      ...files.map(file => ({ path: file.path, contents: Buffer.from(file.value), mode: 0o644 })),
+    ]);
+    report(rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values));
+  }
+}
+
+/** Yeoman runs every method of a generator as a task: helpers live outside the class. */
+function report(rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[]): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  if (changed.length === 0) {
+    out(`All ${names.length} secrets are set; nothing changed. Use --rotate to replace them.`);
+    return;
+  }
+  out(`${rotate ? 'New' : 'Filled'} in .env and secrets/: ${changed.join(', ')}`);
+  if (services.length === 0) return;
+  out(`Containers that read them: ${services.join(', ')}`);
+  out('Apply to a running stack (sets new passwords inside PostgreSQL, RabbitMQ and Grafana first, then recreates those containers):');
+  out(`  PORTAL_ENV=prod scripts/apply-secrets.sh ${services.join(' ')}`);
+}

@@ -1,0 +1,24 @@
+/**
+ * Host ports of the dev override: each container port on the same host port, unless an earlier container
+ * took it (a backend on 8080 behind nginx on 8080, node's 3000 and grafana's 3000); then 10000 higher,
+ * and so on. The front goes first, so the URL the docs give stays the usual one.
+ */
+import type { ContainerSpec } from '../catalog/types.js';
+
+export function withDevHostPorts(containers: readonly ContainerSpec[], front: string): ContainerSpec[] {
+  const taken = new Set<number>();
+  const order = [...containers].sort((a, b) => Number(b.name === front) - Number(a.name === front));
+  const assigned = new Map<string, { host: number; container: number }[]>();
+  for (const container of order) {
+    assigned.set(
+      container.name,
+      (container.devPorts ?? []).map(port => {
+        let host = port;
+        while (taken.has(host)) host += 10000;
+        taken.add(host);
+        return { host, container: port };
+      }),
+    );
+  }
+  return containers.map(container => (container.devPorts?.length ? { ...container, devPublish: assigned.get(container.name)! } : container));
+}

@@ -1,0 +1,65 @@
+/** Secret rotation, pure: which secrets, their new values in .env, and what must restart to use them. */
+import type { PortalModel } from '../model/portal-model.js';
+import type { SecretSource } from '../render/secret-source.js';
+
+export interface SecretPlan {
+  readonly name: string;
+  readonly env: string;
+  /** Containers that read it: they must be recreated to use a new value. */
+  readonly services: readonly string[];
+}
+
+/** Every secret of the model with the containers that read it, in model order. */
+export function secretPlans(model: PortalModel): SecretPlan[] {
+  return model.secrets.map(secret => ({
+    name: secret.name,
+    env: secret.env,
+    services: model.containers.filter(c => (c.secrets ?? []).some(use => use.secret === secret.name)).map(c => c.name).sort(),
+  }));
+}
+
+/** Picks the secrets named in `only` (secret or variable names); all of them when `only` is empty. */
+export function selectSecrets(plans: readonly SecretPlan[], only: readonly string[]): SecretPlan[] {
+  const unknown = only.filter(wanted => !plans.some(p => p.name === wanted || p.env === wanted));
+  if (unknown.length > 0) {
+    throw new Error(`Invalid --only "${unknown.join(',')}": expected secret names of this portal: ${plans.map(p => p.name).join(', ')}.`);
+  }
+  return only.length === 0 ? [...plans] : plans.filter(p => only.includes(p.name) || only.includes(p.env));
+}
+
+const LINE = /^([A-Z_][A-Z0-9_]*)=(.*)$/;
+
+/** The value of each variable of an env file. */
+export function envValues(text: string): Map<string, string> {
+  return new Map(text.split('\n').flatMap(line => {
+    const match = LINE.exec(line);
+    return match ? [[match[1]!, match[2]!] as [string, string]] : [];
+  }));
+}
+
+/**
+ * .env with new values for `values` (variable -> value), every other line and comment kept as the user
+ * left it; variables it lacks are appended.
+ */
+export function withEnvValues(text: string, values: ReadonlyMap<string, string>): string {
+  const seen = new Set<string>();
+  const lines = text.split('\n').map(line => {
+    const key = LINE.exec(line)?.[1];
+    if (!key || !values.has(key)) return line;
+    seen.add(key);
+    return `${key}=${values.get(key)}`;
+  });
+  const missing = [...values].filter(([key]) => !seen.has(key)).map(([key, value]) => `${key}=${value}`);
+  if (missing.length === 0) return lines.join('\n');
+  const body = lines.join('\n');
+  return `${body.endsWith('\n') || body === '' ? body : `${body}\n`}${missing.join('\n')}\n`;
+}
+
+/** New values for the selected secrets, or only for those `current` lacks (fill mode). */
+export function newValues(plans: readonly SecretPlan[], current: ReadonlyMap<string, string>, source: SecretSource, rotate: boolean): Map<string, string> {
+  return new Map(plans.filter(p => rotate || !current.get(p.env)).map(p => [p.env, source(p.name)] as [string, string]));
+}
+
+/** The containers to recreate so every rotated secret is in use, sorted. */
+export const servicesToRecreate = (plans: readonly SecretPlan[], rotated: ReadonlyMap<string, string>): string[] =>
+  [...new Set(plans.filter(p => rotated.has(p.env)).flatMap(p => p.services))].sort();
