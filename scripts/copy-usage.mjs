@@ -1,4 +1,5 @@
-// tsc does not copy USAGE files; yeoman prints them with --help.
+// tsc copies only TypeScript output: USAGE files (yeoman prints them with --help) and the live check's
+// Python driver are copied here.
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -6,3 +7,4 @@ for (const name of readdirSync('src/generators')) {
   const usage = join('src/generators', name, 'USAGE');
   if (existsSync(usage)) cpSync(usage, join('dist/generators', name, 'USAGE'));
 }
+cpSync('src/verify/live/driver.py', 'dist/verify/live/driver.py');

@@ -82,4 +82,18 @@ describe('portal bin', () => {
       assert.deepEqual(readdirSync(cwd), []);
     });
   }
+
+  it('portal verify prints one line per check and fails when a check fails', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'portal-verify-'));
+    assert.equal(run(['--yes'], cwd).status, 0);
+    const clean = run(['verify', '--checklist-only'], cwd);
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /^passed {2}NGX-02 server_tokens off$/m);
+    assert.match(clean.stdout, /^\d+ passed, 0 failed, 0 skipped$/m);
+    appendFileSync(join(cwd, 'redis/redis.conf'), 'rename-command FLUSHALL ""\n');
+    const broken = run(['verify', '--checklist-only'], cwd);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stdout, /^failed {2}RDS-03 ACLs, not rename-command: redis\.conf: rename-command$/m);
+    assert.match(broken.stderr, /^portal: 1 of \d+ checks failed$/m);
+  });
 });

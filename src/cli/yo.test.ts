@@ -29,5 +29,14 @@ describe('yo portal', () => {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout + result.stderr, /Wrote the city-maps deployment repo/);
     assert.ok(existsSync(join(app, 'docker-compose.prod.yml')));
+    // the sub-generators are found the same way
+    const yoRun = (args: string[]) =>
+      spawnSync('runuser', ['-u', 'nobody', '--', 'env', `HOME=${home}`, yo, ...args, '--no-insight'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    const verify = yoRun(['portal:verify', '--checklist-only']);
+    assert.equal(verify.status, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^passed {2}CMP-09 read-only root filesystem$/m);
+    const secrets = yoRun(['portal:secrets']);
+    assert.equal(secrets.status, 0, secrets.stderr);
+    assert.match(secrets.stdout, /nothing changed/);
   });
 });

@@ -20,6 +20,7 @@ export function readmeView(model: PortalModel) {
     tls: model.tls,
     hasDatabase: scripts.hasDatabase,
     hasBackupService: model.services.includes('backup'),
+    hasTiles: model.services.includes('tileserver'),
     fileItems: scripts.fileItems,
     extraFiles: extraFiles(model),
   };

@@ -13,6 +13,7 @@ import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-c
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
 import { celeryCheck, dockerfileSyntaxCheck, jsonCheck, nodeCheck, promtoolCheck, pythonCheck, shellcheckCheck, yamllintCheck } from './file-checks.js';
 import { verifyRepo } from './index.js';
+import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
 
 interface Fault {
@@ -53,6 +54,10 @@ const FAULTS: readonly Fault[] = [
   },
   { what: 'a bad memory value', check: redisCheck, file: 'redis/redis.conf', plant: replace('maxmemory 256mb', 'maxmemory 256xb') },
   { what: 'an unknown setting', check: rabbitmqCheck, file: 'rabbitmq/rabbitmq.conf', plant: append('\nno_such.key = 1\n') },
+  { what: 'PURGE refused from the inside (Varnish sets X-Forwarded-For itself)', check: liveProxyCheck, file: 'varnish/default.vcl', plant: replace('req.http.X-Forwarded-For != "" + client.ip', 'req.http.X-Forwarded-For') },
+  { what: 'tiles cached for requests with Authorization', check: liveProxyCheck, file: 'varnish/default.vcl', plant: replace(' || req.http.Authorization', '') },
+  { what: 'the Via header left on answers', check: liveProxyCheck, file: 'varnish/default.vcl', plant: replace('    unset resp.http.Via;\n', '') },
+  { what: 'the API cached', check: liveProxyCheck, file: 'varnish/default.vcl', plant: replace(/(if \(req\.url ~ "\^\/api\/"\) \{\n\s+set req\.backend_hint = be_backend;\n\s+)return \(pass\);/, '$1return (hash);') },
   { what: 'broken JSON', check: jsonCheck, file: 'grafana/dashboards/portal-overview.json', plant: append('}') },
 ];
 

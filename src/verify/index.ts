@@ -13,6 +13,7 @@ import {
   shellcheckCheck,
   yamllintCheck,
 } from './file-checks.js';
+import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
 
 export const CHECKS: readonly Check[] = [
@@ -32,6 +33,7 @@ export const CHECKS: readonly Check[] = [
   postgresInitCheck,
   redisCheck,
   rabbitmqCheck,
+  liveProxyCheck,
   checklistCheck,
 ];
 

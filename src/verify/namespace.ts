@@ -24,8 +24,20 @@ export function composeServiceNames(repo: string): string[] {
 
 export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
 
-/** `mounts` are [source, target] bind mounts; targets must already exist on the host. */
-export function runInNamespace(mounts: readonly (readonly [string, string])[], command: string, args: readonly string[]): Promise<ToolRun> {
-  const script = [...mounts.map((_, i) => `mount --bind "$${2 * i + 1}" "$${2 * i + 2}"`), `shift ${mounts.length * 2}`, 'exec "$@"'].join(' && ');
-  return runTool('unshare', ['-m', 'sh', '-c', script, 'sh', ...mounts.flat(), command, ...args]);
+/**
+ * `mounts` are [source, target] bind mounts; targets must already exist on the host. With `network`, the
+ * command also gets a network namespace of its own with only loopback up: servers started there cannot
+ * collide with the host's ports or with a parallel run.
+ */
+export function runInNamespace(
+  mounts: readonly (readonly [string, string])[],
+  command: string,
+  args: readonly string[],
+  options: { network?: boolean; timeoutMs?: number } = {},
+): Promise<ToolRun> {
+  const steps = [...mounts.map((_, i) => `mount --bind "$${2 * i + 1}" "$${2 * i + 2}"`), ...(options.network ? ['ip link set lo up'] : [])];
+  const script = [...steps, `shift ${mounts.length * 2}`, 'exec "$@"'].join(' && ');
+  return runTool('unshare', [options.network ? '-mn' : '-m', 'sh', '-c', script, 'sh', ...mounts.flat(), command, ...args], {
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }

@@ -31,6 +31,7 @@ export const INSTALL_HINTS: Record<string, string> = {
   'dockerfile-utils': 'npm install dockerfile-utils',
   python3: 'apt-get install python3-celery python3-redis',
   unshare: 'apt-get install util-linux (and run as root)',
+  ip: 'apt-get install iproute2',
 };
 
 export function tool(name: string): string | undefined {
