@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -46,17 +46,34 @@ describe('portal bin', () => {
     assert.equal(treeHash(cwd), before);
   });
 
-  it('adds a service on re-run: updates untouched files, keeps an edited one and says so', () => {
+  it('adds a service on re-run: updates untouched files, merges the new lines into an edited one', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'portal-add-'));
     assert.equal(run(['--yes'], cwd).status, 0);
     appendFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# ops: extra location below\n');
     const env = readFileSync(join(cwd, '.env'), 'utf8');
     const result = run(['--yes', '--services', 'postgis,redis,tileserver,varnish,nginx,backup,prometheus'], cwd);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout + result.stderr, /merged your edits with the new version: nginx\/snippets\/routes\.conf/);
+    const routes = readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8');
+    assert.match(routes, /# ops: extra location below/);
+    assert.match(routes, /location = \/metrics \{/);
+    assert.match(readFileSync(join(cwd, 'docker-compose.yml'), 'utf8'), /^  prometheus:$/m);
+    assert.ok(readFileSync(join(cwd, '.env'), 'utf8').startsWith(env));
+  });
+
+  it('keeps an edited file and says so when what it last wrote is unknown (another generator version)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'portal-keep-'));
+    assert.equal(run(['--yes'], cwd).status, 0);
+    appendFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# ops: extra location below\n');
+    // a hash this generator never wrote: the base cannot be re-rendered, so there is nothing to merge against
+    const rcPath = join(cwd, '.yo-rc.json');
+    const rc = JSON.parse(readFileSync(rcPath, 'utf8'));
+    rc['generator-portal'].fileHashes['nginx/snippets/routes.conf'] = '0'.repeat(64);
+    writeFileSync(rcPath, JSON.stringify(rc, null, 2));
+    const result = run(['--yes', '--services', 'postgis,redis,tileserver,varnish,nginx,backup,prometheus'], cwd);
     assert.equal(result.status, 3, result.stderr);
     assert.match(result.stderr, /kept your edits, not overwritten: nginx\/snippets\/routes\.conf\n/);
     assert.match(readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8'), /# ops: extra location below/);
-    assert.match(readFileSync(join(cwd, 'docker-compose.yml'), 'utf8'), /^  prometheus:$/m);
-    assert.ok(readFileSync(join(cwd, '.env'), 'utf8').startsWith(env));
   });
 
   it('prints help from the generator options', () => {

@@ -58,10 +58,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     const kind = error instanceof Error ? error.name : '';
     const isInput = error instanceof PortalInputError || kind === 'PortalInputError';
-    // a failed verification or a stopped secrets run already said what happened
-    const said = kind === 'VerifyFailed' || kind === 'SecretsFailed';
+    // a failed verification or merge conflicts: the run itself finished and said what happened
+    const said = kind === 'VerifyFailed' || kind === 'MergeConflicts';
     process.stderr.write(`portal: ${message}\n${isInput || said ? '' : 'Nothing was written. Run with --help for the options.\n'}`);
-    return isInput ? 2 : 1;
+    return isInput ? 2 : kind === 'MergeConflicts' ? 4 : 1;
   }
 }
 

@@ -6,9 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createTwoFilesPatch } from 'diff';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 
 interface PendingFile {
@@ -22,10 +23,12 @@ interface PendingFile {
 export interface CommitEnvironment {
   readonly adapter: unknown;
   readonly conflicterOptions?: unknown;
-  readonly sharedFs: { pipeline(options: object, ...transforms: Transform[]): Promise<void> };
+  readonly sharedFs: { pipeline(options: object, ...transforms: Transform[]): Promise<void>; all(): PendingFile[] };
 }
 
-export async function commitTransactionally(env: CommitEnvironment): Promise<void> {
+/** With dryRun, each pending change is printed as a unified diff and nothing is written. */
+export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean } = {}): Promise<void> {
+  if (options.dryRun) return printDryRun(env);
   const files: PendingFile[] = [];
   const collect = new Transform({
     objectMode: true,
@@ -53,6 +56,31 @@ export async function commitTransactionally(env: CommitEnvironment): Promise<voi
     setCommittedFile(file as never);
     clearFileState(file as never);
   }
+}
+
+/** Every pending change as a unified diff against the disk; nothing is written, the changes are dropped. */
+async function printDryRun(env: CommitEnvironment): Promise<void> {
+  let changed = 0;
+  for (const file of env.sharedFs.all().filter(f => isFilePending(f as never))) {
+    const patch = await diffOf(file);
+    if (/^[-+][^-+]/m.test(patch)) {
+      process.stdout.write(patch);
+      changed++;
+    }
+    clearFileState(file as never);
+  }
+  process.stdout.write(`dry run: ${changed} file(s) would change; nothing was written\n`);
+}
+
+async function diffOf(file: PendingFile): Promise<string> {
+  const before = await fs.readFile(file.path, 'utf8').catch(() => '');
+  const after = isFileStateModified(file as never) ? (file.contents?.toString('utf8') ?? '') : '';
+  const name = relative(process.cwd(), file.path) || file.path;
+  // a diff of .env or secrets/ would print secret values
+  if (name === '.env' || name.startsWith('secrets/')) {
+    return before === after ? '' : `--- a/${name}\n+++ b/${name}\n+(changed; secret values are not shown)\n`;
+  }
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
 }
 
 export interface FileChange {
@@ -98,6 +126,16 @@ export async function applyAll(changes: readonly FileChange[]): Promise<void> {
     throw error;
   }
   for (const { backup } of done) if (backup) await fs.rm(backup, { recursive: true, force: true });
+  // folders left empty by removed files go too (a removed service's config folder)
+  for (const change of changes.filter(c => c.remove)) await removeEmptyParents(dirname(change.path));
+}
+
+async function removeEmptyParents(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const entries = await fs.readdir(current).catch(() => ['?']);
+    if (entries.length > 0 || current === dirname(current)) return;
+    await fs.rmdir(current).catch(() => undefined);
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

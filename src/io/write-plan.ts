@@ -1,7 +1,16 @@
-/** The one writer: PlannedFile[] -> the generator's in-memory file system, committed by Yeoman at the end. */
+/**
+ * The one writer: PlannedFile[] -> the generator's in-memory file system (committed all at once later).
+ *
+ * A managed file still byte-identical to what the last run wrote is replaced. One the user edited is
+ * merged three-way against what the last run wrote (re-rendered from the previous answers, trusted only
+ * when its hash matches the recorded one): both sides' changes kept, overlaps marked as conflicts.
+ * Without a trusted base (the generator itself changed) Yeoman's conflicter asks, or keeps the file.
+ * Files the last run wrote that the plan no longer has are deleted when pristine, kept when edited.
+ */
 import { createHash } from 'node:crypto';
-import { appendMissingEnv } from '../render/env.js';
+import { appendMissingEnv, dropAddedBlocks } from '../render/env.js';
 import type { PlannedFile } from '../render/file-plan.js';
+import { canMerge, threeWayMerge } from './three-way-merge.js';
 
 export interface PlanTarget {
   destinationPath(...path: string[]): string;
@@ -9,6 +18,7 @@ export interface PlanTarget {
     exists(path: string): boolean;
     read(path: string): string;
     write(path: string, contents: string, options?: { stat?: { mode?: number } }): unknown;
+    delete(path: string): unknown;
     readonly store: { get(path: string): object };
   };
 }
@@ -17,10 +27,25 @@ export interface WriteReport {
   readonly written: readonly string[];
   /** Secret files already present: never regenerated. */
   readonly kept: readonly string[];
-  /** Existing env files that received new variables. */
+  /** Existing env files that received new variables (or lost those of removed services). */
   readonly extended: readonly string[];
-  /** sha256 of each managed file as written now, to tell a pristine file from an edited one next time. */
+  /** Edited files into which the generator's changes were merged cleanly. */
+  readonly merged: readonly string[];
+  /** Edited files where both sides changed the same lines: conflict markers written. */
+  readonly conflicts: readonly string[];
+  /** Files the generator no longer writes: deleted (pristine) or kept (edited). */
+  readonly removed: readonly string[];
+  readonly orphansKept: readonly string[];
+  /** sha256 of each managed file as generated now, to tell a pristine file from an edited one next time. */
   readonly hashes: Readonly<Record<string, string>>;
+}
+
+export interface WriteContext {
+  readonly addedBy: string;
+  /** Hashes recorded by the last run. */
+  readonly lastHashes?: Readonly<Record<string, string>>;
+  /** What the last run generated, re-rendered from its answers; used only where its hash matches. */
+  readonly lastPlan?: readonly PlannedFile[];
 }
 
 /** Regular-file type bits: Yeoman's conflicter compares the full st_mode, so 0o644 alone reads as a change. */
@@ -28,37 +53,78 @@ const REGULAR_FILE = 0o100000;
 
 export const contentHash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/**
- * Writes every planned file. A managed file still byte-identical to what the last run wrote is updated
- * without a question; one the user edited goes through Yeoman's conflicter (diff and ask, or kept).
- */
-export function writePlan(target: PlanTarget, files: readonly PlannedFile[], addedBy: string, lastHashes: Readonly<Record<string, string>> = {}): WriteReport {
-  const written: string[] = [];
-  const kept: string[] = [];
-  const extended: string[] = [];
+export function writePlan(target: PlanTarget, files: readonly PlannedFile[], context: WriteContext): WriteReport {
+  const lastHashes = context.lastHashes ?? {};
+  const base = new Map((context.lastPlan ?? []).filter(f => lastHashes[f.path] === contentHash(f.content)).map(f => [f.path, f.content]));
+  const report = { written: [] as string[], kept: [] as string[], extended: [] as string[], merged: [] as string[], conflicts: [] as string[], removed: [] as string[], orphansKept: [] as string[] };
   const hashes: Record<string, string> = {};
+  const planned = new Set(files.map(f => f.path));
+  const secretsDropped = (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
+
   for (const file of files) {
     const path = target.destinationPath(file.path);
     const existing = target.fs.exists(path) ? target.fs.read(path) : undefined;
+    const write = (content: string) => target.fs.write(path, content, { stat: { mode: REGULAR_FILE | (file.mode ?? (file.ownership === 'secret' ? 0o600 : 0o644)) } });
     if (file.ownership === 'secret') {
-      const merged = existing === undefined ? file.content : file.path === '.env' ? appendMissingEnv(existing, file.content, addedBy) : existing;
+      const lastEnv = context.lastPlan?.find(f => f.path === '.env')?.content ?? '';
+      const merged = existing === undefined ? file.content : file.path === '.env' ? envFor(existing, file.content, lastEnv, context.addedBy) : existing;
       if (merged === existing) {
-        kept.push(file.path);
+        report.kept.push(file.path);
         continue;
       }
-      target.fs.write(path, merged, { stat: { mode: REGULAR_FILE | (file.mode ?? 0o600) } });
-      (existing === undefined ? written : extended).push(file.path);
+      write(merged);
+      (existing === undefined ? report.written : report.extended).push(file.path);
       if (existing !== undefined) markSafeToOverwrite(target, path);
       continue;
     }
-    target.fs.write(path, file.content, { stat: { mode: REGULAR_FILE | (file.mode ?? 0o644) } });
     hashes[file.path] = contentHash(file.content);
-    written.push(file.path);
-    if (existing !== undefined && existing !== file.content && lastHashes[file.path] === contentHash(existing)) {
+    if (existing === undefined || existing === file.content || lastHashes[file.path] === contentHash(existing)) {
+      write(file.content);
+      report.written.push(file.path);
+      if (existing !== undefined && existing !== file.content) markSafeToOverwrite(target, path);
+      continue;
+    }
+    const last = base.get(file.path);
+    if (last === undefined || !canMerge()) {
+      // no trusted base: Yeoman's conflicter shows the diff and asks (or keeps the file without a terminal)
+      write(file.content);
+      report.written.push(file.path);
+      continue;
+    }
+    const result = threeWayMerge(existing, last, file.content);
+    if (result.text === existing) continue;
+    write(result.text);
+    markSafeToOverwrite(target, path);
+    (result.conflicts > 0 ? report.conflicts : report.merged).push(file.path);
+  }
+
+  for (const [relative, hash] of Object.entries(lastHashes)) {
+    if (planned.has(relative)) continue;
+    const path = target.destinationPath(relative);
+    if (!target.fs.exists(path)) continue;
+    if (contentHash(target.fs.read(path)) === hash) {
+      target.fs.delete(path);
       markSafeToOverwrite(target, path);
+      report.removed.push(relative);
+    } else {
+      report.orphansKept.push(relative);
     }
   }
-  return { written, kept, extended, hashes };
+  // a removed service's prod secret files go with it (its values stay in .env only if the user wrote them there)
+  for (const file of secretsDropped) {
+    const path = target.destinationPath(file.path);
+    if (file.path !== '.env' && target.fs.exists(path)) {
+      target.fs.delete(path);
+      markSafeToOverwrite(target, path);
+      report.removed.push(file.path);
+    }
+  }
+  return { ...report, hashes };
+}
+
+/** .env: new variables appended; blocks the generator appended for services since removed, dropped. */
+function envFor(existing: string, planned: string, lastPlanned: string, addedBy: string): string {
+  return appendMissingEnv(dropAddedBlocks(existing, planned, lastPlanned), planned, addedBy);
 }
 
 /** A preset conflicter status makes Yeoman write the file without comparing or asking. */

@@ -76,3 +76,22 @@ export function appendMissingEnv(existing: string, planned: string, addedBy: str
   const base = existing.endsWith('\n') || existing === '' ? existing : `${existing}\n`;
   return `${base}\n# Added by ${addedBy}\n${missing.join('\n')}\n`;
 }
+
+/**
+ * Removes the blocks appendMissingEnv added ("# Added by ...") whose variables were all generated last
+ * time and are all gone from the plan now (their service was removed). A block holding any variable the
+ * user added, or one still planned, is kept whole.
+ */
+export function dropAddedBlocks(existing: string, planned: string, lastPlanned: string): string {
+  const keys = (text: string) => new Set(text.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
+  const now = keys(planned);
+  const before = keys(lastPlanned);
+  const parts = existing.split(/(?=\n# Added by )/);
+  return parts
+    .filter((part, index) => {
+      if (index === 0 || !part.startsWith('\n# Added by ')) return true;
+      const inBlock = [...keys(part)];
+      return !(inBlock.length > 0 && inBlock.every(key => before.has(key) && !now.has(key)));
+    })
+    .join('');
+}

@@ -26,7 +26,7 @@ export interface PlannedFile {
   readonly mode?: number;
 }
 
-const MANAGED = 'Managed by generator-portal: re-run `portal` to change it; your edits may be overwritten.';
+const MANAGED = 'Managed by generator-portal: re-running `portal` merges its changes with your edits.';
 
 export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFile[] {
   const files: PlannedFile[] = [

@@ -6,7 +6,7 @@ import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } 
 import { readAnswersFile } from '../../answers/answers-file.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { commitTransactionally, type CommitEnvironment } from '../../io/transactional-commit.js';
-import { writePlan } from '../../io/write-plan.js';
+import { writePlan, type WriteReport } from '../../io/write-plan.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { planFiles } from '../../render/file-plan.js';
@@ -19,15 +19,23 @@ type AppOptions = BaseOptions & { yes?: boolean; secretSeed?: string } & Record<
 export default class AppGenerator extends Generator<Record<string, unknown>, AppOptions> {
   private answers!: PortalAnswers;
   private model!: PortalModel;
+  /** The answers of the last run, if any: what it generated is the base of three-way merges. */
+  private previous: PortalAnswers | undefined;
+  private report: WriteReport | undefined;
 
   constructor(args: string[], options: AppOptions) {
     // the generated repo installs nothing on the host: no package manager step; and every file lands, or none
     let self!: AppGenerator;
-    super(args, options, { customInstallTask: true, customCommitTask: () => commitTransactionally(self.env as unknown as CommitEnvironment) });
+    super(args, options, {
+      customInstallTask: true,
+      customCommitTask: () => commitTransactionally(self.env as unknown as CommitEnvironment, { dryRun: self.options.dryRun === true }),
+    });
     self = this;
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
+    this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
+    this.option('added-by', { type: String, description: 'Command named in .env for the variables it adds', hide: true });
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
   }
 
@@ -40,6 +48,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const file = typeof this.options.answers === 'string' ? PortalInputError.guard(() => readAnswersFile(this.options.answers as string)) : {};
     const stored = this.config.getAll() as RawAnswers & { fileHashes?: unknown };
     const { fileHashes: _hashes, ...storedAnswers } = stored;
+    this.previous = previousAnswers(storedAnswers);
     const known: RawAnswers = { ...storedAnswers, ...file, ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
     const raw: RawAnswers = { ...defaults, ...known };
@@ -65,15 +74,47 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const seed = this.options.secretSeed;
     const secrets = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
     const lastHashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
-    const report = writePlan(this, planFiles(this.model, secrets), `generator-portal ${this.rootGeneratorVersion()}`, lastHashes);
-    this.config.set('fileHashes', report.hashes);
+    // secrets never reach managed files, so any source renders the base
+    const lastPlan = this.previous ? planFiles(buildPortalModel(this.previous), seededSecrets('base')) : [];
+    const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
+    this.report = writePlan(this, planFiles(this.model, secrets), { addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`, lastHashes, lastPlan });
+    this.config.set('fileHashes', this.report.hashes);
   }
 
   end(): void {
     // mem-fs creates folders with the default mode; the secrets folder must be private
     const secretsFolder = this.destinationPath('secrets');
     if (existsSync(secretsFolder)) chmodSync(secretsFolder, 0o700);
+    if (this.options.dryRun) return;
+    const report = this.report!;
+    const lines = [
+      ...report.merged.map(path => `merged your edits with the new version: ${path}`),
+      ...report.removed.map(path => `removed (no longer generated): ${path}`),
+      ...report.orphansKept.map(path => `no longer generated, kept because you edited it: ${path}`),
+    ];
+    if (lines.length > 0) this.log(lines.join('\n'));
     this.log(nextSteps(this.model, this.destinationRoot()));
+    if (report.conflicts.length > 0) {
+      PortalInputError.pending = true;
+      throw new MergeConflicts(
+        `your edits and the generator changed the same lines; resolve the <<<<<<< ======= >>>>>>> markers in: ${report.conflicts.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Conflicts were written as markers: the run finished, but the user has work to do, and the exit code says so. */
+export class MergeConflicts extends Error {
+  override readonly name = 'MergeConflicts';
+}
+
+/** The stored answers when they are valid; otherwise there is nothing trustworthy to merge against. */
+function previousAnswers(stored: RawAnswers): PortalAnswers | undefined {
+  if (stored.name === undefined) return undefined;
+  try {
+    return validateAnswers(stored);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,0 +1,144 @@
+/**
+ * Acceptance of re-runs on a repo the user edited: add, remove and a full re-run keep every edit, the
+ * added service appears everywhere, a collision gives conflict markers and exit 4, add then remove gives
+ * the previous bytes back, and the repo still passes the validators.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { freshFolder, generate } from '../../testing/generate.js';
+import { checklistCheck } from '../../checklist/index.js';
+import { CHECKS, formatResult, verifyRepo } from '../../verify/index.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'portal.js');
+const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+
+/** Every path, mode and byte of the tree. */
+function tree(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder).sort()) {
+      const path = join(folder, entry);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
+    }
+  };
+  walk(root);
+  return out;
+}
+
+const edit = (repo: string, path: string, change: (text: string) => string) => {
+  const file = join(repo, path);
+  const text = readFileSync(file, 'utf8');
+  const changed = change(text);
+  assert.notEqual(changed, text, `the fixture edit of ${path} changed nothing`);
+  writeFileSync(file, changed);
+};
+
+/** The user's edits: a comment, an extra service, a changed image tag, an env key, a custom nginx location. */
+function editLikeAUser(repo: string): void {
+  edit(repo, 'docker-compose.yml', text =>
+    `# ops: keep redis on the patched tag\n${text}`
+      .replace(/image: redis:\S+/, 'image: redis:7.4.3-alpine')
+      .replace(/^services:\n/m, 'services:\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n    networks:\n      - internal\n'),
+  );
+  appendFileSync(join(repo, '.env'), 'SMTP_HOST=mailhog\n');
+  edit(repo, 'nginx/snippets/routes.conf', text => `${text}\n# ops: legacy URL\nlocation /old-maps/ {\n    return 301 /;\n}\n`);
+}
+
+function assertEditsKept(repo: string): void {
+  const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
+  assert.match(compose, /^# ops: keep redis on the patched tag$/m);
+  assert.match(compose, /image: redis:7\.4\.3-alpine/);
+  assert.ok(parse(compose).services.mailhog, 'the extra service is gone');
+  assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^SMTP_HOST=mailhog$/m);
+  assert.match(readFileSync(join(repo, 'nginx/snippets/routes.conf'), 'utf8'), /location \/old-maps\/ \{\n {4}return 301 \/;\n\}/);
+}
+
+describe('re-running on a repo the user edited', () => {
+  let pristine = '';
+  before(async () => {
+    pristine = await generate({});
+  });
+
+  it('add keeps every edit, puts the service everywhere, remove gives the previous bytes back', async () => {
+    const repo = join(freshFolder('edited'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    editLikeAUser(repo);
+    const edited = tree(repo);
+
+    const doctor = portal(['doctor'], repo);
+    assert.equal(doctor.status, 0, doctor.stderr);
+    assert.match(doctor.stdout, /edited by you[^\n]*\n {2}docker-compose\.yml\n {2}nginx\/snippets\/routes\.conf/);
+
+    const dry = portal(['add', 'celery', 'grafana', '--dry-run'], repo);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /^\+\+\+ b\/docker-compose\.yml$/m);
+    assert.match(dry.stdout, /^\+ {2}celery-worker:$/m);
+    assert.deepEqual(tree(repo), edited, '--dry-run wrote something');
+
+    const add = portal(['add', 'celery', 'grafana'], repo);
+    assert.equal(add.status, 0, add.stdout + add.stderr);
+    assertEditsKept(repo);
+    const compose = parse(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'));
+    for (const service of ['celery-worker', 'celery-beat', 'grafana', 'prometheus']) assert.ok(compose.services[service], service);
+    const jobs = parse(readFileSync(join(repo, 'prometheus/prometheus.yml'), 'utf8')).scrape_configs.map((job: { job_name: string }) => job.job_name);
+    assert.ok(jobs.includes('grafana') && jobs.includes('backend'), String(jobs));
+    assert.match(readFileSync(join(repo, 'nginx/snippets/routes.conf'), 'utf8'), /location \/grafana\/ \{/);
+    assert.match(readFileSync(join(repo, 'docs/architecture.md'), 'utf8'), /celery-worker/);
+    assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^# Added by `portal add celery grafana`/m);
+    // the real validators; the hardening checklist rightly flags the user's own unhardened mailhog
+    const results = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
+    assert.deepEqual(results.filter(r => r.status === 'failed').map(formatResult), []);
+
+    const rerun = portal(['--yes'], repo);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    const afterAdd = tree(repo);
+    assert.deepEqual(tree(repo), afterAdd);
+
+    const remove = portal(['remove', 'celery', 'grafana'], repo);
+    assert.equal(remove.status, 0, remove.stdout + remove.stderr);
+    assert.deepEqual(tree(repo), edited);
+    assert.ok(!existsSync(join(repo, 'grafana')), 'the grafana folder is left');
+  });
+
+  it('a full re-run with the same answers changes no byte of an edited repo', () => {
+    const repo = join(freshFolder('same'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    editLikeAUser(repo);
+    const edited = tree(repo);
+    const rerun = portal(['--yes'], repo);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    assert.deepEqual(tree(repo), edited);
+  });
+
+  it('an edit where the generator also changes gives conflict markers and exit 4, never a silent choice', () => {
+    const repo = join(freshFolder('conflict'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    edit(repo, 'README.md', text => text.replace(/^(Container deployment of the .*)$/m, 'Our maps portal, run by the GIS team.'));
+    const add = portal(['add', 'grafana'], repo);
+    assert.equal(add.status, 4, add.stdout + add.stderr);
+    assert.match(add.stderr, /resolve the <<<<<<< ======= >>>>>>> markers in: README\.md/);
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    assert.match(readme, /<<<<<<< yours\nOur maps portal, run by the GIS team\.\n=======\n[^\n]*Grafana[^\n]*\n>>>>>>> generator-portal/);
+  });
+
+  it('remove refuses a service still needed, and one never chosen, changing nothing', () => {
+    const repo = join(freshFolder('refuse'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    const before = tree(repo);
+    const needed = portal(['remove', 'postgis'], repo);
+    assert.equal(needed.status, 2);
+    assert.match(needed.stderr, /Invalid remove "postgis": added postgis: the tileserver serves tables from PostGIS/);
+    const absent = portal(['remove', 'celery'], repo);
+    assert.equal(absent.status, 2);
+    assert.match(absent.stderr, /Invalid remove "celery": not among the chosen services/);
+    assert.deepEqual(tree(repo), before);
+  });
+});

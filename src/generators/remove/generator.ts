@@ -1,0 +1,67 @@
+/**
+ * `portal remove <service>...` / `yo portal:remove`: drops services from the answers and re-renders; files
+ * only they needed are deleted when untouched. Their data (volumes, folders) is kept unless --delete-data.
+ */
+import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import type { PortalAnswers } from '../../answers/answers.js';
+import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
+import { buildPortalModel } from '../../model/build-portal-model.js';
+import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
+
+type ChangeOptions = BaseOptions & { services?: unknown; dryRun?: boolean; deleteData?: boolean; secretSeed?: string };
+
+export default class RemoveGenerator extends Generator<Record<string, unknown>, ChangeOptions> {
+  private dropped: string[] = [];
+  private answers!: PortalAnswers;
+
+  constructor(args: string[], options: ChangeOptions) {
+    super(args, options);
+    this.argument('services', { type: Array, required: false, description: 'Services to remove, e.g. varnish' });
+    this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
+    this.option('delete-data', { type: Boolean, description: 'Also delete the volumes or data folders only those services used', default: false });
+    this.option('secret-seed', { type: String, description: 'Tests only', hide: true });
+  }
+
+  async initializing(): Promise<void> {
+    quietOnExplainedErrors(this.log);
+    this.answers = storedAnswers(this);
+    const removed = namedServices(this.options.services, 'remove');
+    PortalInputError.guard(() => {
+      const absent = removed.filter(id => !this.answers.services.includes(id));
+      if (absent.length > 0) {
+        throw new PortalInputError(`Invalid remove "${absent.join(' ')}": not among the chosen services (${this.answers.services.join(', ') || 'none'}).`);
+      }
+    });
+    const remaining = this.answers.services.filter(id => !removed.includes(id));
+    const after = buildPortalModel({ ...this.answers, services: remaining });
+    PortalInputError.guard(() => {
+      const needed = removed.filter(id => after.services.includes(id));
+      if (needed.length > 0) {
+        throw new PortalInputError(`Invalid remove "${needed.join(' ')}": ${after.notes.filter(n => needed.some(id => n.startsWith(`added ${id}:`))).join('; ')}; remove what needs it too.`);
+      }
+    });
+    const before = new Set(buildPortalModel(this.answers).storage.map(s => s.name));
+    this.dropped = [...before].filter(name => !after.storage.some(s => s.name === name));
+    await rerunApp(this, remaining, `portal remove ${removed.join(' ')}`, this.options);
+  }
+
+  end(): void {
+    if (this.dropped.length === 0 || this.options.dryRun) return;
+    const bind = this.answers.storage === 'bind';
+    const names = this.dropped.map(name => (bind ? `${this.answers.dataRoot}/${name}` : `${this.answers.name}_${name}`));
+    if (!this.options.deleteData) {
+      this.log(`kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}; pass --delete-data to delete them`);
+      return;
+    }
+    for (const name of names) {
+      if (bind) rmSync(name, { recursive: true, force: true });
+      else if (spawnSync('docker', ['volume', 'rm', name], { stdio: 'ignore' }).status !== 0) {
+        this.log(`could not delete volume ${name} (no Docker engine here, or in use): docker volume rm ${name}`);
+        continue;
+      }
+      this.log(`deleted ${name}`);
+    }
+  }
+}

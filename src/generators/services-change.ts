@@ -1,0 +1,43 @@
+/** Shared by `portal add` and `portal remove`: read the stored services, validate the named ones, re-run the app. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Generator from 'yeoman-generator';
+import { SERVICE_IDS, validateAnswers, type PortalAnswers, type RawAnswers, type ServiceId } from '../answers/answers.js';
+import { PortalInputError } from '../answers/input-error.js';
+
+export const APP = join(dirname(fileURLToPath(import.meta.url)), 'app', 'index.js');
+
+/** The answers stored in the repo; refuses a folder without a portal. */
+export function storedAnswers(generator: Generator): PortalAnswers {
+  return PortalInputError.guard(() => {
+    if (!existsSync(generator.destinationPath('.yo-rc.json'))) {
+      throw new PortalInputError(`Invalid folder "${generator.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
+    }
+    return validateAnswers(generator.config.getAll() as RawAnswers);
+  });
+}
+
+/** The service ids named on the command line, each checked. */
+export function namedServices(value: unknown, verb: string): ServiceId[] {
+  const names = (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []).flatMap(v => String(v).split(',')).map(v => v.trim().toLowerCase()).filter(Boolean);
+  return PortalInputError.guard(() => {
+    if (names.length === 0) throw new PortalInputError(`Invalid portal ${verb}: name at least one service: ${SERVICE_IDS.join(', ')}.`);
+    for (const name of names) {
+      if (!(SERVICE_IDS as readonly string[]).includes(name)) throw new PortalInputError(`Invalid service "${name}": expected one of: ${SERVICE_IDS.join(', ')}.`);
+    }
+    return names as ServiceId[];
+  });
+}
+
+/** Runs portal:app on the changed answers: every file follows from the model, edits are merged. */
+export async function rerunApp(generator: Generator, services: readonly string[], command: string, options: Record<string, unknown>): Promise<void> {
+  await generator.composeWith(APP, {
+    yes: true,
+    services: services.length > 0 ? services.join(',') : 'none',
+    addedBy: command,
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(typeof options.secretSeed === 'string' ? { secretSeed: options.secretSeed } : {}),
+    ...(options.force ? { force: true } : {}),
+  } as never);
+}
