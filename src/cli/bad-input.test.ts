@@ -32,6 +32,14 @@ const answersFile = (name: string, text: string): string => {
 };
 const long = 'a'.repeat(41);
 
+/** Rewrites the stored answers of a generated repo, as a user editing .yo-rc.json by hand. */
+function editRc(repo: string, change: (answers: Record<string, unknown>) => Record<string, unknown>): void {
+  const path = join(repo, '.yo-rc.json');
+  const rc = JSON.parse(readFileSync(path, 'utf8'));
+  rc['generator-portal'] = change(rc['generator-portal']);
+  writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
+}
+
 const CASES: readonly Case[] = [
   { args: ['--name', 'City Maps'], message: /^portal: Invalid --name "City Maps": expected 2 to 40 lowercase letters/ },
   { args: ['--name', '1portal'], message: /Invalid --name "1portal": expected .*starting with a letter/ },
@@ -89,6 +97,20 @@ const CASES: readonly Case[] = [
     },
     message: /Invalid --services "mongodb"/,
   },
+  {
+    args: [],
+    inRepo: true,
+    prepare: repo => editRc(repo, answers => ({ ...answers, servics: ['postgis'] })),
+    message: /Invalid key "servics" in \.yo-rc\.json: expected some of: name, domain/,
+  },
+  {
+    args: ['add', 'grafana'],
+    inRepo: true,
+    prepare: repo => editRc(repo, answers => ({ ...answers, schemaVersion: 2 })),
+    message: /Invalid schemaVersion 2 in \.yo-rc\.json: written by a newer generator-portal/,
+  },
+  { args: ['add', 'mongodb'], inRepo: true, message: /Invalid service "mongodb": expected one of: postgis/ },
+  { args: ['remove', 'celery'], inRepo: true, message: /Invalid remove "celery": not among the chosen services/ },
   { args: ['secrets', '--rotate', '--only', 'nope'], inRepo: true, message: /Invalid --only "nope": expected secret names of this portal/ },
   { args: ['secrets'], message: /no \.yo-rc\.json, so no generated portal here/ },
   { args: ['verify'], message: /no docker-compose\.yml, so no generated portal to verify/ },
@@ -113,7 +135,7 @@ function treeHash(root: string): string {
 function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     // --yes for the app generator (no prompts); sub-generators take their name first
-    const full = ['secrets', 'verify'].includes(args[0] ?? '') ? args : ['--yes', ...args];
+    const full = ['secrets', 'verify', 'add', 'remove', 'doctor'].includes(args[0] ?? '') ? args : ['--yes', ...args];
     const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

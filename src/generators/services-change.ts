@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Generator from 'yeoman-generator';
-import { SERVICE_IDS, validateAnswers, type PortalAnswers, type RawAnswers, type ServiceId } from '../answers/answers.js';
+import { SERVICE_IDS, validateAnswers, type PortalAnswers, type ServiceId } from '../answers/answers.js';
 import { PortalInputError } from '../answers/input-error.js';
+import { migrateStoredAnswers } from '../answers/migrate.js';
 
 export const APP = join(dirname(fileURLToPath(import.meta.url)), 'app', 'index.js');
 
@@ -14,7 +15,8 @@ export function storedAnswers(generator: Generator): PortalAnswers {
     if (!existsSync(generator.destinationPath('.yo-rc.json'))) {
       throw new PortalInputError(`Invalid folder "${generator.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
     }
-    return validateAnswers(generator.config.getAll() as RawAnswers);
+    const { fileHashes: _hashes, ...stored } = generator.config.getAll() as Record<string, unknown>;
+    return validateAnswers(migrateStoredAnswers(stored));
   });
 }
 

@@ -65,6 +65,15 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
     const path = target.destinationPath(file.path);
     const existing = target.fs.exists(path) ? target.fs.read(path) : undefined;
     const write = (content: string) => target.fs.write(path, content, { stat: { mode: REGULAR_FILE | (file.mode ?? (file.ownership === 'secret' ? 0o600 : 0o644)) } });
+    if (file.ownership === 'sample') {
+      if (existing === undefined) {
+        write(file.content);
+        report.written.push(file.path);
+      } else {
+        report.kept.push(file.path);
+      }
+      continue;
+    }
     if (file.ownership === 'secret') {
       const lastEnv = context.lastPlan?.find(f => f.path === '.env')?.content ?? '';
       const merged = existing === undefined ? file.content : file.path === '.env' ? envFor(existing, file.content, lastEnv, context.addedBy) : existing;

@@ -13,10 +13,11 @@ import { renderTemplate } from './templates.js';
 import { varnishView } from './varnish.js';
 
 /**
- * managed: the generator's; rewritten on every run (Yeoman asks before overwriting an edited one).
+ * managed: the generator's; rendered on every run, the user's edits merged in (see io/write-plan.ts).
  * secret: written only when absent (.env, secrets/*), so a re-run never changes a secret.
+ * sample: written once as a starting point, then the user's; never rewritten or removed.
  */
-export type Ownership = 'managed' | 'secret';
+export type Ownership = 'managed' | 'secret' | 'sample';
 
 export interface PlannedFile {
   readonly path: string;
@@ -46,6 +47,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
 
 const managed = (path: string, content: string, mode?: number): PlannedFile => ({ path, content, ownership: 'managed', ...(mode ? { mode } : {}) });
 const executable = (path: string, content: string) => managed(path, content, 0o755);
+const sample = (path: string, content: string): PlannedFile => ({ path, content, ownership: 'sample' });
 
 function composeFiles(model: PortalModel): PlannedFile[] {
   const { base, dev, prod } = renderCompose(model);
@@ -96,6 +98,7 @@ function proxyFiles(model: PortalModel): PlannedFile[] {
           managed('nginx/snippets/proxy.conf', renderTemplate('nginx/proxy.conf.ejs')),
           managed('nginx/snippets/security-headers.conf', renderTemplate('nginx/security-headers.conf.ejs')),
           managed('nginx/snippets/routes.conf', renderTemplate('nginx/routes.conf.ejs', nginxRoutesView(model))),
+          sample('nginx/snippets/custom/locations.conf', renderTemplate('nginx/custom-locations.conf.ejs')),
           managed('nginx/sites/dev.conf', renderTemplate('nginx/site-dev.conf.ejs', nginxSiteView(model))),
           managed('nginx/sites/prod.conf', renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(model))),
         ]

@@ -60,6 +60,11 @@ export function loadNginx(repo: RepoView, site: string): Directive[] {
           : target.startsWith('/etc/nginx/conf.d/')
             ? site
             : undefined;
+        if (file?.includes('*')) {
+          // a glob include: every matching file, as nginx reads them (sorted)
+          const pattern = new RegExp(`^${file.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+          return repo.files(pattern).flatMap(match => expand(parseNginx(repo.read(match)), depth + 1));
+        }
         if (file && repo.exists(file)) return expand(parseNginx(repo.read(file)), depth + 1);
         return [d];
       }

@@ -50,6 +50,8 @@ function editLikeAUser(repo: string): void {
   );
   appendFileSync(join(repo, '.env'), 'SMTP_HOST=mailhog\n');
   edit(repo, 'nginx/snippets/routes.conf', text => `${text}\n# ops: legacy URL\nlocation /old-maps/ {\n    return 301 /;\n}\n`);
+  // the place meant for it: the user's own snippet, never rewritten
+  appendFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'location = /robots.txt {\n    return 200 "User-agent: *\\n";\n}\n');
 }
 
 function assertEditsKept(repo: string): void {
@@ -59,6 +61,7 @@ function assertEditsKept(repo: string): void {
   assert.ok(parse(compose).services.mailhog, 'the extra service is gone');
   assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^SMTP_HOST=mailhog$/m);
   assert.match(readFileSync(join(repo, 'nginx/snippets/routes.conf'), 'utf8'), /location \/old-maps\/ \{\n {4}return 301 \/;\n\}/);
+  assert.match(readFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'utf8'), /location = \/robots\.txt/);
 }
 
 describe('re-running on a repo the user edited', () => {
@@ -106,6 +109,8 @@ describe('re-running on a repo the user edited', () => {
     assert.equal(remove.status, 0, remove.stdout + remove.stderr);
     assert.deepEqual(tree(repo), edited);
     assert.ok(!existsSync(join(repo, 'grafana')), 'the grafana folder is left');
+    const afterRemove = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
+    assert.deepEqual(afterRemove.filter(r => r.status === 'failed').map(formatResult), []);
   });
 
   it('a full re-run with the same answers changes no byte of an edited repo', () => {

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
 import { readAnswersFile } from '../../answers/answers-file.js';
+import { migrateStoredAnswers } from '../../answers/migrate.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { commitTransactionally, type CommitEnvironment } from '../../io/transactional-commit.js';
 import { writePlan, type WriteReport } from '../../io/write-plan.js';
@@ -46,8 +47,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   async prompting(): Promise<void> {
     const given = answersFromOptions(this.options);
     const file = typeof this.options.answers === 'string' ? PortalInputError.guard(() => readAnswersFile(this.options.answers as string)) : {};
-    const stored = this.config.getAll() as RawAnswers & { fileHashes?: unknown };
-    const { fileHashes: _hashes, ...storedAnswers } = stored;
+    const { fileHashes: _hashes, ...stored } = this.config.getAll() as Record<string, unknown>;
+    const storedAnswers = PortalInputError.guard(() => migrateStoredAnswers(stored));
     this.previous = previousAnswers(storedAnswers);
     const known: RawAnswers = { ...storedAnswers, ...file, ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));

@@ -6,8 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { validateAnswers, type RawAnswers } from '../../answers/answers.js';
+import { validateAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
+import { migrateStoredAnswers } from '../../answers/migrate.js';
 import { applyAll } from '../../io/transactional-commit.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
@@ -32,7 +33,8 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
       if (!existsSync(this.destinationPath('.yo-rc.json'))) {
         throw new PortalInputError(`Invalid folder "${this.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
       }
-      this.model = buildPortalModel(validateAnswers(this.config.getAll() as RawAnswers));
+      const { fileHashes: _hashes, ...stored } = this.config.getAll() as Record<string, unknown>;
+      this.model = buildPortalModel(validateAnswers(migrateStoredAnswers(stored)));
     });
   }
 
