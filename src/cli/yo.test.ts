@@ -38,5 +38,11 @@ describe('yo portal', () => {
     const secrets = yoRun(['portal:secrets']);
     assert.equal(secrets.status, 0, secrets.stderr);
     assert.match(secrets.stdout, /nothing changed/);
+    const doctor = yoRun(['portal:doctor']);
+    assert.equal(doctor.status, 0, doctor.stderr);
+    assert.match(doctor.stdout, /every generated file is as this generator writes it/);
+    const add = yoRun(['portal:add', 'prometheus']);
+    assert.equal(add.status, 0, add.stdout + add.stderr);
+    assert.ok(existsSync(join(app, 'prometheus', 'prometheus.yml')));
   });
 });

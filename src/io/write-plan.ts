@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { appendMissingEnv, dropAddedBlocks } from '../render/env.js';
 import type { PlannedFile } from '../render/file-plan.js';
 import { canMerge, threeWayMerge } from './three-way-merge.js';
+import { mergeYaml } from './yaml-merge.js';
 
 export interface PlanTarget {
   destinationPath(...path: string[]): string;
@@ -100,7 +101,9 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       report.written.push(file.path);
       continue;
     }
-    const result = threeWayMerge(existing, last, file.content);
+    // YAML key by key first (keeps the user's layout); lines when that finds both sides on the same value
+    const structural = /\.ya?ml$/.test(file.path) ? mergeYaml(existing, last, file.content) : undefined;
+    const result = structural === undefined ? threeWayMerge(existing, last, file.content) : { text: structural, conflicts: 0 };
     if (result.text === existing) continue;
     write(result.text);
     markSafeToOverwrite(target, path);

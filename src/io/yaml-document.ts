@@ -1,4 +1,4 @@
-/** The only module that touches the `yaml` Document API (yaml v3 drops parts of it). */
+/** Serializes objects to YAML with the Document API (yaml-merge.ts is the other module using it; yaml v3 drops parts of it). */
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 
 /** Lists whose items stay double-quoted: dclint's require-quotes-in-ports asks it for ports. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -145,5 +145,21 @@ describe('re-running on a repo the user edited', () => {
     assert.equal(absent.status, 2);
     assert.match(absent.stderr, /Invalid remove "celery": not among the chosen services/);
     assert.deepEqual(tree(repo), before);
+  });
+
+  it('remove keeps the data of a removed service unless --delete-data, and names it either way', async () => {
+    const dataRoot = freshFolder('data');
+    const repo = await generate({ services: 'postgis,redis,nginx', storage: 'bind', dataRoot });
+    mkdirSync(join(dataRoot, 'redis-data'));
+    writeFileSync(join(dataRoot, 'redis-data', 'appendonly.aof'), 'data');
+    const keep = portal(['remove', 'redis'], repo);
+    assert.equal(keep.status, 0, keep.stderr);
+    assert.match(keep.stdout + keep.stderr, new RegExp(`kept the data of the removed services \\(folders\\): ${dataRoot}/redis-data; pass --delete-data`));
+    assert.ok(existsSync(join(dataRoot, 'redis-data', 'appendonly.aof')));
+    assert.equal(portal(['add', 'redis'], repo).status, 0);
+    const drop = portal(['remove', 'redis', '--delete-data'], repo);
+    assert.equal(drop.status, 0, drop.stderr);
+    assert.match(drop.stdout + drop.stderr, new RegExp(`deleted ${dataRoot}/redis-data`));
+    assert.ok(!existsSync(join(dataRoot, 'redis-data')));
   });
 });

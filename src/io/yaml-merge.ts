@@ -1,0 +1,70 @@
+/**
+ * Key-by-key three-way merge of YAML mappings with the `yaml` Document API: the user's document is
+ * changed in place, so their comments, key order, extra keys and extra services stay as they wrote them;
+ * the generator's changes since the base (added, changed or removed keys) are applied on top. Lists and
+ * scalars are replaced whole. When both sides changed the same value differently it gives up (undefined)
+ * and the caller falls back to a line merge, which writes conflict markers.
+ */
+import { isMap, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
+
+const OPTIONS = { version: '1.1' as const };
+/** The same layout toYaml writes, so lines nobody changed come out byte for byte. */
+const STRINGIFY = { lineWidth: 0, indentSeq: true };
+
+class Conflict extends Error {}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(toJs(a)) === JSON.stringify(toJs(b));
+const toJs = (node: unknown): unknown => (node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node);
+const copy = (node: unknown): unknown => (node && typeof node === 'object' && 'clone' in node ? (node as { clone(): unknown }).clone() : node);
+
+export function mergeYaml(yours: string, base: string, generated: string): string | undefined {
+  const docs = [yours, base, generated].map(text => parseDocument(text, OPTIONS)) as [Document, Document, Document];
+  if (docs.some(doc => doc.errors.length > 0 || !isMap(doc.contents))) return undefined;
+  const [mine, last, next] = docs;
+  try {
+    mergeMaps(mine.contents as YAMLMap, last.contents as YAMLMap, next.contents as YAMLMap);
+  } catch (error) {
+    if (error instanceof Conflict) return undefined;
+    throw error;
+  }
+  // the generator's header comment follows the generator; the user's own lines above it are kept
+  if (last.commentBefore !== next.commentBefore && mine.commentBefore?.endsWith(last.commentBefore ?? '')) {
+    mine.commentBefore = `${mine.commentBefore.slice(0, mine.commentBefore.length - (last.commentBefore ?? '').length)}${next.commentBefore ?? ''}`;
+  }
+  return mine.toString(STRINGIFY);
+}
+
+function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
+  const keys = new Set<unknown>([...last.items, ...next.items, ...mine.items].map(pair => toJs(pair.key)));
+  for (const key of keys) {
+    const [y, b, g] = [mine, last, next].map(map => map.get(key, true) as Node | undefined);
+    if (same(y, g)) continue;
+    if (b === undefined) {
+      // new on one side only: the user's extra key, or the generator's new one
+      if (y === undefined) mine.set(key, copy(g));
+      else if (g !== undefined) mergeNew(key, y, g);
+      continue;
+    }
+    if (same(y, b)) {
+      // untouched by the user: take the generator's version (or its removal)
+      if (g === undefined) mine.delete(key);
+      else mine.set(key, copy(g));
+      continue;
+    }
+    if (same(g, b)) continue; // only the user changed it
+    if (isMap(y) && isMap(b) && isMap(g)) {
+      mergeMaps(y, b, g);
+      continue;
+    }
+    throw new Conflict(String(key));
+  }
+}
+
+/** Both sides added the same key: fine when one holds the other's map, else a conflict. */
+function mergeNew(key: unknown, y: Node, g: Node): void {
+  if (isMap(y) && isMap(g)) {
+    mergeMaps(y, new YAMLMap(), g);
+    return;
+  }
+  throw new Conflict(String(key));
+}
