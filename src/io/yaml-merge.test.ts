@@ -46,4 +46,14 @@ describe('key-by-key YAML merge', () => {
   it('changes no byte when neither side changed anything', () => {
     assert.equal(mergeYaml(base, base, base), base);
   });
+
+  it('merges Prometheus scrape jobs by job_name: the user\u2019s extra job stays, the generator\u2019s new job is added', () => {
+    const jobs = (names: string[]) => `scrape_configs:\n${names.map(n => `  - job_name: ${n}\n    static_configs:\n      - targets:\n          - ${n}:9100\n`).join('')}`;
+    const lastJobs = jobs(['backend', 'redis']);
+    const yours = `${lastJobs}  - job_name: node-exporter\n    static_configs:\n      - targets:\n          - host:9100\n`;
+    const generated = jobs(['backend', 'grafana']);
+    const merged = mergeYaml(yours, lastJobs, generated)!;
+    const names = [...merged.matchAll(/job_name: (\S+)/g)].map(m => m[1]);
+    assert.deepEqual(names, ['backend', 'node-exporter', 'grafana']);
+  });
 });

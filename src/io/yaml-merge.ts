@@ -1,11 +1,11 @@
 /**
  * Key-by-key three-way merge of YAML mappings with the `yaml` Document API: the user's document is
  * changed in place, so their comments, key order, extra keys and extra services stay as they wrote them;
- * the generator's changes since the base (added, changed or removed keys) are applied on top. Lists and
- * scalars are replaced whole. When both sides changed the same value differently it gives up (undefined)
+ * the generator's changes since the base (added, changed or removed keys) are applied on top. Lists of
+ * named mappings (scrape jobs, alert rules) merge item by item; other lists and scalars are replaced whole. When both sides changed the same value differently it gives up (undefined)
  * and the caller falls back to a line merge, which writes conflict markers.
  */
-import { isMap, parseDocument, YAMLMap, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
 
 const OPTIONS = { version: '1.1' as const };
 /** The same layout toYaml writes, so lines nobody changed come out byte for byte. */
@@ -56,8 +56,42 @@ function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
       mergeMaps(y, b, g);
       continue;
     }
+    if (isSeq(y) && isSeq(b) && isSeq(g) && mergeKeyedLists(y, b, g)) continue;
     throw new Conflict(String(key));
   }
+}
+
+/** Keys that name the items of a list of mappings: Prometheus jobs, alert rules, grafana datasources. */
+const IDENTITY_KEYS = ['job_name', 'alert', 'name'];
+
+/**
+ * Lists whose items are mappings named by one key (scrape_configs by job_name ...) merge item by item, like
+ * map keys: the user's extra jobs stay, the generator's new ones are appended, untouched removed ones go.
+ * Returns false for other lists, which then count as one value.
+ */
+function mergeKeyedLists(mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
+  const all = [...mine.items, ...last.items, ...next.items];
+  const identity = IDENTITY_KEYS.find(key => all.length > 0 && all.every(item => isMap(item) && isScalar(item.get(key, true))));
+  if (!identity) return false;
+  const nameOf = (item: unknown) => String(toJs((item as YAMLMap).get(identity, true)));
+  const index = (seq: YAMLSeq) => new Map(seq.items.map(item => [nameOf(item), item as YAMLMap]));
+  const [y, b, g] = [index(mine), index(last), index(next)];
+  if (y.size !== mine.items.length || b.size !== last.items.length || g.size !== next.items.length) return false;
+  for (const name of new Set([...b.keys(), ...g.keys()])) {
+    const [yi, bi, gi] = [y.get(name), b.get(name), g.get(name)];
+    if (same(yi, gi)) continue;
+    if (bi === undefined) {
+      if (yi === undefined) mine.items.push(copy(gi) as YAMLMap);
+      else throw new Conflict(name);
+    } else if (same(yi, bi)) {
+      if (gi === undefined) mine.items.splice(mine.items.indexOf(yi!), 1);
+      else mine.items[mine.items.indexOf(yi!)] = copy(gi) as YAMLMap;
+    } else if (!same(gi, bi)) {
+      if (yi && gi) mergeMaps(yi, bi, gi);
+      else throw new Conflict(name);
+    }
+  }
+  return true;
 }
 
 /** Both sides added the same key: fine when one holds the other's map, else a conflict. */
