@@ -21,6 +21,10 @@ export function readmeView(model: PortalModel) {
     hasDatabase: scripts.hasDatabase,
     hasBackupService: model.services.includes('backup'),
     hasTiles: model.services.includes('tileserver'),
+    customFiles: [
+      ...(model.services.includes('nginx') ? ['nginx locations go in `nginx/snippets/custom/*.conf`'] : []),
+      ...(model.services.includes('varnish') ? ['cache rules go in `varnish/custom.vcl`'] : []),
+    ],
     fileItems: scripts.fileItems,
     extraFiles: extraFiles(model),
   };

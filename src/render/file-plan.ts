@@ -103,7 +103,12 @@ function proxyFiles(model: PortalModel): PlannedFile[] {
           managed('nginx/sites/prod.conf', renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(model))),
         ]
       : []),
-    ...(has('varnish') ? [managed('varnish/default.vcl', renderTemplate('varnish/default.vcl.ejs', varnishView(model)))] : []),
+    ...(has('varnish')
+      ? [
+          managed('varnish/default.vcl', renderTemplate('varnish/default.vcl.ejs', varnishView(model))),
+          sample('varnish/custom.vcl', renderTemplate('varnish/custom.vcl.ejs')),
+        ]
+      : []),
     ...(has('traefik') ? [managed('traefik/dynamic/portal.yml', toYaml(traefikDynamic(model), `Traefik routes (file provider).\n${MANAGED}`))] : []),
   ];
 }

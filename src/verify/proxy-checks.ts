@@ -49,6 +49,11 @@ export const varnishCheck: Check = {
     const vcl = join(work, 'default.vcl');
     copyFileSync(join(repo, 'varnish', 'default.vcl'), vcl);
     chmodSync(vcl, 0o644);
+    // the user's include sits next to it, as in the container
+    if (existsSync(join(repo, 'varnish', 'custom.vcl'))) {
+      copyFileSync(join(repo, 'varnish', 'custom.vcl'), join(work, 'custom.vcl'));
+      chmodSync(join(work, 'custom.vcl'), 0o644);
+    }
     const run = await varnishd.run(['-C', '-f', vcl, '-n', join(work, 'n')], { cwd: repo, hosts: composeServiceNames(repo) });
     // varnishd prints the generated C on success and the error on failure, both on stderr
     return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.stderr.replace(/\/\*[\s\S]*$/, '')));

@@ -23,7 +23,10 @@ export const varnish = defineService({
           'varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}',
           '-p', 'thread_pools=2', '-p', `thread_pool_max=${THREADS_PER_POOL}`,
         ],
-        mounts: [{ file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' }],
+        mounts: [
+          { file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' },
+          { file: './varnish/custom.vcl', target: '/etc/varnish/custom.vcl' },
+        ],
         healthcheck: wgetProbe(`http://127.0.0.1:${VARNISH_PORT}/varnish-health`, '20s'),
         // depends_on on every upstream is added by the model, from the routes
         networks: ['internal'],

@@ -52,6 +52,7 @@ function editLikeAUser(repo: string): void {
   edit(repo, 'nginx/snippets/routes.conf', text => `${text}\n# ops: legacy URL\nlocation /old-maps/ {\n    return 301 /;\n}\n`);
   // the place meant for it: the user's own snippet, never rewritten
   appendFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'location = /robots.txt {\n    return 200 "User-agent: *\\n";\n}\n');
+  appendFileSync(join(repo, 'varnish/custom.vcl'), 'sub vcl_recv {\n    if (req.url ~ "^/legacy/") {\n        return (synth(410, "Gone"));\n    }\n}\n');
 }
 
 function assertEditsKept(repo: string): void {
@@ -62,6 +63,7 @@ function assertEditsKept(repo: string): void {
   assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^SMTP_HOST=mailhog$/m);
   assert.match(readFileSync(join(repo, 'nginx/snippets/routes.conf'), 'utf8'), /location \/old-maps\/ \{\n {4}return 301 \/;\n\}/);
   assert.match(readFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'utf8'), /location = \/robots\.txt/);
+  assert.match(readFileSync(join(repo, 'varnish/custom.vcl'), 'utf8'), /synth\(410, "Gone"\)/);
 }
 
 describe('re-running on a repo the user edited', () => {

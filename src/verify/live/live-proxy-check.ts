@@ -79,6 +79,10 @@ export const liveProxyCheck: Check = {
     if (hasVarnish) {
       writeFileSync(join(work, 'default.vcl'), vcl.replace(/(\.host = "([^"]+)";\s*\.port = ")(\d+)(";)/g, (_, head: string, h: string, p: string, tail: string) => `${head}${toStub(h, p)}${tail}`));
       chmodSync(join(work, 'default.vcl'), 0o644);
+      if (existsSync(join(repo, 'varnish', 'custom.vcl'))) {
+        copyFileSync(join(repo, 'varnish', 'custom.vcl'), join(work, 'custom.vcl'));
+        chmodSync(join(work, 'custom.vcl'), 0o644);
+      }
     }
     const backends = vclBackends(vcl);
     const upstreams = nginxUpstreams(upstreamsText);
