@@ -1,7 +1,7 @@
 // Benchmark: time and memory to generate each test scenario, in-process (pure pipeline) and through the bin.
 // Prints figures only; targets are read by people, never asserted in tests.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,14 +33,27 @@ for (const [name, options] of Object.entries(SCENARIOS)) {
 }
 
 console.log('\nbin (`portal --yes`, new process, writes to disk): wall time and peak RSS');
-for (const name of ['defaults', 'every-service']) {
-  const args = Object.entries(SCENARIOS[name]).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`, String(value)]);
-  const out = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal');
+/** One run of the bin, timed, with peak RSS from GNU time when it is there. */
+function timedPortal(label, args, cwd) {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'dist/cli/portal.js', '--yes', '--out', out, ...args], { encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(process.cwd(), 'dist/cli/portal.js'), ...args], { encoding: 'utf8', cwd });
   const ms = performance.now() - started;
   // GNU time prints peak RSS in KiB on the last stderr line; without it only the wall time is known
   const rssKb = Number(result.stderr?.trim().split('\n').at(-1));
   const rss = result.error || !Number.isFinite(rssKb) ? '   n/a' : (rssKb / 1024).toFixed(1).padStart(6);
-  console.log(`${name.padEnd(24)} ${ms.toFixed(0).padStart(6)} ms  ${rss} MiB  (exit ${result.status})`);
+  console.log(`${label.padEnd(32)} ${ms.toFixed(0).padStart(6)} ms  ${rss} MiB  (exit ${result.status})`);
 }
+
+const repos = {};
+for (const name of ['defaults', 'every-service']) {
+  const args = Object.entries(SCENARIOS[name]).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`, String(value)]);
+  repos[name] = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal');
+  timedPortal(name, ['--yes', '--out', repos[name], ...args], process.cwd());
+}
+
+console.log('\nre-runs on the defaults repo after a user edit (three-way merges)');
+appendFileSync(join(repos.defaults, 'docker-compose.yml'), '# ops: edited by hand\n');
+timedPortal('same answers', ['--yes'], repos.defaults);
+timedPortal('add celery grafana', ['add', 'celery', 'grafana'], repos.defaults);
+timedPortal('remove celery grafana', ['remove', 'celery', 'grafana'], repos.defaults);
+timedPortal('doctor', ['doctor'], repos.defaults);
