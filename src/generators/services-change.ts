@@ -41,5 +41,6 @@ export async function rerunApp(generator: Generator, services: readonly string[]
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(typeof options.secretSeed === 'string' ? { secretSeed: options.secretSeed } : {}),
     ...(options.force ? { force: true } : {}),
+    ...(options.keepSecrets ? { keepSecrets: true } : {}),
   } as never);
 }

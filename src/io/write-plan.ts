@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { appendMissingEnv, dropAddedBlocks } from '../render/env.js';
+import { envValues } from '../secrets/rotate.js';
 import type { PlannedFile } from '../render/file-plan.js';
 import { canMerge, threeWayMerge } from './three-way-merge.js';
 import { mergeYaml } from './yaml-merge.js';
@@ -37,6 +38,8 @@ export interface WriteReport {
   /** Files the generator no longer writes: deleted (pristine) or kept (edited). */
   readonly removed: readonly string[];
   readonly orphansKept: readonly string[];
+  /** Generated files the user deleted: not written again. */
+  readonly deletedKept: readonly string[];
   /** sha256 of each managed file as generated now, to tell a pristine file from an edited one next time. */
   readonly hashes: Readonly<Record<string, string>>;
 }
@@ -47,7 +50,14 @@ export interface WriteContext {
   readonly lastHashes?: Readonly<Record<string, string>>;
   /** What the last run generated, re-rendered from its answers; used only where its hash matches. */
   readonly lastPlan?: readonly PlannedFile[];
+  /** Keep the .env lines and secret files of removed services (their data is kept and needs them). */
+  readonly keepSecrets?: boolean;
 }
+
+const CONFLICT_MARKERS = /^<{7} .*\n[\s\S]*^>{7} /m;
+
+/** secrets/postgres_password holds POSTGRES_PASSWORD. */
+const envVariableOf = (path: string): string => path.slice('secrets/'.length).toUpperCase();
 
 /** Regular-file type bits: Yeoman's conflicter compares the full st_mode, so 0o644 alone reads as a change. */
 const REGULAR_FILE = 0o100000;
@@ -57,10 +67,22 @@ export const contentHash = (text: string): string => createHash('sha256').update
 export function writePlan(target: PlanTarget, files: readonly PlannedFile[], context: WriteContext): WriteReport {
   const lastHashes = context.lastHashes ?? {};
   const base = new Map((context.lastPlan ?? []).filter(f => lastHashes[f.path] === contentHash(f.content)).map(f => [f.path, f.content]));
-  const report = { written: [] as string[], kept: [] as string[], extended: [] as string[], merged: [] as string[], conflicts: [] as string[], removed: [] as string[], orphansKept: [] as string[] };
+  const report = {
+    written: [] as string[],
+    kept: [] as string[],
+    extended: [] as string[],
+    merged: [] as string[],
+    conflicts: [] as string[],
+    removed: [] as string[],
+    orphansKept: [] as string[],
+    deletedKept: [] as string[],
+  };
   const hashes: Record<string, string> = {};
   const planned = new Set(files.map(f => f.path));
-  const secretsDropped = (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
+  const secretsDropped = context.keepSecrets ? [] : (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
+  // .env is the user's record of every secret: a prod secret file written again takes its value from there
+  const envPath = target.destinationPath('.env');
+  const envNow = target.fs.exists(envPath) ? envValues(target.fs.read(envPath)) : new Map<string, string>();
 
   for (const file of files) {
     const path = target.destinationPath(file.path);
@@ -75,9 +97,15 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       }
       continue;
     }
+    if (file.ownership === 'secret' && file.path.startsWith('secrets/') && existing === undefined) {
+      const known = envNow.get(envVariableOf(file.path));
+      write(known || file.content);
+      report.written.push(file.path);
+      continue;
+    }
     if (file.ownership === 'secret') {
       const lastEnv = context.lastPlan?.find(f => f.path === '.env')?.content ?? '';
-      const merged = existing === undefined ? file.content : file.path === '.env' ? envFor(existing, file.content, lastEnv, context.addedBy) : existing;
+      const merged = existing === undefined ? file.content : file.path === '.env' ? envFor(existing, file.content, context.keepSecrets ? '' : lastEnv, context.addedBy) : existing;
       if (merged === existing) {
         report.kept.push(file.path);
         continue;
@@ -88,6 +116,11 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       continue;
     }
     hashes[file.path] = contentHash(file.content);
+    if (existing === undefined && lastHashes[file.path] !== undefined && base.has(file.path)) {
+      // generated before and deleted by the user since: it stays deleted (portal doctor lists it)
+      report.deletedKept.push(file.path);
+      continue;
+    }
     if (existing === undefined || existing === file.content || lastHashes[file.path] === contentHash(existing)) {
       write(file.content);
       report.written.push(file.path);
@@ -95,6 +128,13 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       continue;
     }
     const last = base.get(file.path);
+    if (CONFLICT_MARKERS.test(existing)) {
+      // markers from an earlier run, not resolved yet: nothing is merged into them, and the run says so again
+      report.conflicts.push(file.path);
+      continue;
+    }
+    // the generator writes this file as it did last time: the user's version stands as it is
+    if (last === file.content) continue;
     if (last === undefined || !canMerge()) {
       // no trusted base: Yeoman's conflicter shows the diff and asks (or keeps the file without a terminal)
       write(file.content);
@@ -125,10 +165,14 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   // a removed service's prod secret files go with it (its values stay in .env only if the user wrote them there)
   for (const file of secretsDropped) {
     const path = target.destinationPath(file.path);
-    if (file.path !== '.env' && target.fs.exists(path)) {
+    if (file.path === '.env' || !target.fs.exists(path)) continue;
+    // only a file that still holds the .env value is the generator's; one the user set is kept
+    if (target.fs.read(path) === envNow.get(envVariableOf(file.path))) {
       target.fs.delete(path);
       markSafeToOverwrite(target, path);
       report.removed.push(file.path);
+    } else {
+      report.orphansKept.push(file.path);
     }
   }
   return { ...report, hashes };

@@ -17,16 +17,28 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(toJs(a)) === JS
 const toJs = (node: unknown): unknown => (node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node);
 const copy = (node: unknown): unknown => (node && typeof node === 'object' && 'clone' in node ? (node as { clone(): unknown }).clone() : node);
 
+/** Source texts, so "untouched by the user" means byte-identical, comments included. */
+let sources: { yours: string; base: string } = { yours: '', base: '' };
+const sourceOf = (node: Node | undefined, text: string): string | undefined => (node?.range ? text.slice(node.range[0], node.range[2]) : undefined);
+/** The user left this value exactly as the generator wrote it (comments and layout too). */
+const untouched = (y: Node | undefined, b: Node | undefined): boolean =>
+  y === undefined || b === undefined ? y === b : sourceOf(y, sources.yours) === sourceOf(b, sources.base);
+
 export function mergeYaml(yours: string, base: string, generated: string): string | undefined {
-  const docs = [yours, base, generated].map(text => parseDocument(text, OPTIONS)) as [Document, Document, Document];
-  if (docs.some(doc => doc.errors.length > 0 || !isMap(doc.contents))) return undefined;
-  const [mine, last, next] = docs;
   try {
+    const docs = [yours, base, generated].map(text => parseDocument(text, OPTIONS)) as [Document, Document, Document];
+    if (docs.some(doc => doc.errors.length > 0 || !isMap(doc.contents))) return undefined;
+    const [mine, last, next] = docs;
+    sources = { yours, base };
     mergeMaps(mine.contents as YAMLMap, last.contents as YAMLMap, next.contents as YAMLMap);
-  } catch (error) {
-    if (error instanceof Conflict) return undefined;
-    throw error;
+    return finish(mine, last, next);
+  } catch {
+    // a conflict, or YAML we do not model (anchors, merge keys): the line merge takes over
+    return undefined;
   }
+}
+
+function finish(mine: Document, last: Document, next: Document): string {
   // the generator's header comment follows the generator; the user's own lines above it are kept
   if (last.commentBefore !== next.commentBefore && mine.commentBefore?.endsWith(last.commentBefore ?? '')) {
     mine.commentBefore = `${mine.commentBefore.slice(0, mine.commentBefore.length - (last.commentBefore ?? '').length)}${next.commentBefore ?? ''}`;
@@ -45,7 +57,7 @@ function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
       else if (g !== undefined) mergeNew(key, y, g);
       continue;
     }
-    if (same(y, b)) {
+    if (untouched(y, b)) {
       // untouched by the user: take the generator's version (or its removal)
       if (g === undefined) mine.delete(key);
       else mine.set(key, copy(g));
@@ -83,7 +95,7 @@ function mergeKeyedLists(mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
     if (bi === undefined) {
       if (yi === undefined) mine.items.push(copy(gi) as YAMLMap);
       else throw new Conflict(name);
-    } else if (same(yi, bi)) {
+    } else if (untouched(yi, bi)) {
       if (gi === undefined) mine.items.splice(mine.items.indexOf(yi!), 1);
       else mine.items[mine.items.indexOf(yi!)] = copy(gi) as YAMLMap;
     } else if (!same(gi, bi)) {

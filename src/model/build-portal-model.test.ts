@@ -36,6 +36,10 @@ describe('portal model', () => {
     assert.deepEqual([node.backend, node.grafana], [['3000:3000'], ['13000:3000']]);
   });
 
+  it('names each secret file after its .env variable (the writer relies on it to keep them in step)', () => {
+    for (const secret of modelOf({ services: ALL_SERVICES }).secrets) assert.equal(secret.env, secret.name.toUpperCase());
+  });
+
   it('uses rabbitmq as the broker when it is chosen', () => {
     const model = modelOf({ services: 'celery,rabbitmq' });
     assert.equal(model.broker, 'rabbitmq');

@@ -77,21 +77,25 @@ export function appendMissingEnv(existing: string, planned: string, addedBy: str
   return `${base}\n# Added by ${addedBy}\n${missing.join('\n')}\n`;
 }
 
+/** Secret values are random, so only their presence can be compared with what was generated. */
+const SECRET_VARIABLE = /(PASSWORD|SECRET_KEY|TOKEN)$/;
+
 /**
- * Removes the blocks appendMissingEnv added ("# Added by ...") whose variables were all generated last
- * time and are all gone from the plan now (their service was removed). A block holding any variable the
- * user added, or one still planned, is kept whole.
+ * Removes the blocks appendMissingEnv added ("# Added by ...") that are still exactly as generated and
+ * whose variables are all gone from the plan now (their service was removed). A block with a line the
+ * user added or changed, or a variable still planned, is kept whole.
  */
 export function dropAddedBlocks(existing: string, planned: string, lastPlanned: string): string {
-  const keys = (text: string) => new Set(text.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
-  const now = keys(planned);
-  const before = keys(lastPlanned);
-  const parts = existing.split(/(?=\n# Added by )/);
-  return parts
-    .filter((part, index) => {
-      if (index === 0 || !part.startsWith('\n# Added by ')) return true;
-      const inBlock = [...keys(part)];
-      return !(inBlock.length > 0 && inBlock.every(key => before.has(key) && !now.has(key)));
-    })
+  const now = new Set(planned.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
+  const lastLines = new Set(lastPlanned.split('\n'));
+  const lastValues = new Map(lastPlanned.split('\n').flatMap(line => (KEY.exec(line) ? [[KEY.exec(line)![1]!, line] as [string, string]] : [])));
+  const generatedLine = (line: string): boolean => {
+    const key = KEY.exec(line)?.[1];
+    if (!key) return line === '' || line.startsWith('# Added by ') || lastLines.has(line);
+    return !now.has(key) && lastValues.has(key) && (SECRET_VARIABLE.test(key) || lastValues.get(key) === line);
+  };
+  return existing
+    .split(/(?=\n# Added by )/)
+    .filter((part, index) => index === 0 || !part.startsWith('\n# Added by ') || !part.split('\n').every(generatedLine) || !KEY.test(part.split('\n').find(l => KEY.test(l)) ?? ''))
     .join('');
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +107,8 @@ describe('re-running on a repo the user edited', () => {
     const afterAdd = tree(repo);
     assert.deepEqual(tree(repo), afterAdd);
 
-    const remove = portal(['remove', 'celery', 'grafana'], repo);
+    // with the data gone too (no Docker engine here: the volume is only named), every byte comes back
+    const remove = portal(['remove', 'celery', 'grafana', '--delete-data'], repo);
     assert.equal(remove.status, 0, remove.stdout + remove.stderr);
     assert.deepEqual(tree(repo), edited);
     assert.ok(!existsSync(join(repo, 'grafana')), 'the grafana folder is left');
@@ -156,12 +157,64 @@ describe('re-running on a repo the user edited', () => {
     writeFileSync(join(dataRoot, 'redis-data', 'appendonly.aof'), 'data');
     const keep = portal(['remove', 'redis'], repo);
     assert.equal(keep.status, 0, keep.stderr);
-    assert.match(keep.stdout + keep.stderr, new RegExp(`kept the data of the removed services \\(folders\\): ${dataRoot}/redis-data; pass --delete-data`));
+    assert.match(keep.stdout + keep.stderr, new RegExp(`kept the data of the removed services \\(folders\\): ${dataRoot}/redis-data, and the secrets that open it; pass --delete-data`));
     assert.ok(existsSync(join(dataRoot, 'redis-data', 'appendonly.aof')));
     assert.equal(portal(['add', 'redis'], repo).status, 0);
     const drop = portal(['remove', 'redis', '--delete-data'], repo);
     assert.equal(drop.status, 0, drop.stderr);
     assert.match(drop.stdout + drop.stderr, new RegExp(`deleted ${dataRoot}/redis-data`));
     assert.ok(!existsSync(join(dataRoot, 'redis-data')));
+  });
+
+  it('keeps comments inside services, edited values in an added .env block, and stays byte-stable on odd edits', () => {
+    const repo = join(freshFolder('odd'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    edit(repo, 'docker-compose.yml', text =>
+      text.replace(/^( {2}db:\n)/m, '$1    # NOTE-db: restored from the 2023 dump\n').replace(/^( {4}mem_limit: 384m)$/m, '$1  # tuned after OOM'));
+    assert.equal(portal(['add', 'rabbitmq'], repo).status, 0);
+    const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
+    assert.match(compose, /# NOTE-db: restored from the 2023 dump/);
+    assert.match(compose, /mem_limit: 384m # tuned after OOM/);
+    edit(repo, '.env', text => text.replace(/^RABBITMQ_VHOST=.*$/m, 'RABBITMQ_VHOST=myvhost'));
+    assert.equal(portal(['remove', 'rabbitmq'], repo).status, 0);
+    assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^RABBITMQ_VHOST=myvhost$/m);
+    // CRLF line ends and a flow list: an unchanged re-run leaves them alone
+    edit(repo, 'redis/redis.conf', text => text.replaceAll('\n', '\r\n'));
+    edit(repo, 'docker-compose.prod.yml', text => text.replace(/^ {4}restart: no$/m, '    restart: "no"').replace('secrets:\n      - django_secret_key\n', 'secrets: [django_secret_key,\n'));
+    const before = tree(repo);
+    assert.equal(portal(['--yes'], repo).status, 0);
+    assert.deepEqual(tree(repo), before);
+  });
+
+  it('falls back to the line merge for YAML anchors, reports unresolved markers again, restores .yo-rc.json on remove', () => {
+    const repo = join(freshFolder('anchors'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    edit(repo, 'docker-compose.yml', text => text.replace(/^services:\n/m, 'x-common: &common\n  stop_grace_period: 30s\nservices:\n'));
+    const rerun = portal(['add', 'prometheus'], repo);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    assert.match(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'), /x-common: &common/);
+    edit(repo, 'README.md', text => text.replace(/^(Container deployment of the .*)$/m, 'Our own words.'));
+    assert.equal(portal(['add', 'grafana'], repo).status, 4);
+    const again = portal(['--yes'], repo);
+    assert.equal(again.status, 4, 'unresolved conflict markers went unreported');
+    assert.match(again.stderr, /markers in: README\.md/);
+    const rc = readFileSync(join(repo, '.yo-rc.json'), 'utf8');
+    assert.equal(portal(['add', 'traefik'], repo).status, 4);
+    assert.equal(portal(['remove', 'traefik'], repo).status, 4);
+    assert.equal(readFileSync(join(repo, '.yo-rc.json'), 'utf8'), rc);
+  });
+
+  it('a service removed without --delete-data keeps the secrets of its kept data; added again, it uses them', () => {
+    const repo = join(freshFolder('readd'), 'portal');
+    cpSync(pristine, repo, { recursive: true });
+    assert.equal(portal(['add', 'rabbitmq', 'celery'], repo).status, 0);
+    const password = /^RABBITMQ_PASSWORD=(.*)$/m.exec(readFileSync(join(repo, '.env'), 'utf8'))![1];
+    const removed = portal(['remove', 'celery', 'rabbitmq'], repo);
+    assert.equal(removed.status, 0);
+    assert.match(removed.stdout + removed.stderr, /kept the data of the removed services \(volumes\): portal_rabbitmq-data, and the secrets that open it/);
+    assert.match(readFileSync(join(repo, '.env'), 'utf8'), new RegExp(`^RABBITMQ_PASSWORD=${password}$`, 'm'));
+    rmSync(join(repo, 'secrets', 'rabbitmq_password'));
+    assert.equal(portal(['add', 'rabbitmq'], repo).status, 0);
+    assert.equal(readFileSync(join(repo, 'secrets', 'rabbitmq_password'), 'utf8'), password);
   });
 });

@@ -36,6 +36,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
+    this.option('keep-secrets', { type: Boolean, description: 'Keep the .env lines and secret files of removed services', hide: true });
     this.option('added-by', { type: String, description: 'Command named in .env for the variables it adds', hide: true });
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
   }
@@ -68,6 +69,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   configuring(): void {
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
+    // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
+    for (const key of Object.keys(this.config.getAll())) {
+      if (key !== 'fileHashes' && !(key in this.answers)) this.config.delete(key);
+    }
     this.config.set({ ...this.answers });
   }
 
@@ -78,7 +83,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // secrets never reach managed files, so any source renders the base
     const lastPlan = this.previous ? planFiles(buildPortalModel(this.previous), seededSecrets('base')) : [];
     const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
-    this.report = writePlan(this, planFiles(this.model, secrets), { addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`, lastHashes, lastPlan });
+    this.report = writePlan(this, planFiles(this.model, secrets), {
+      addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
+      lastHashes,
+      lastPlan,
+      keepSecrets: this.options.keepSecrets === true,
+    });
     this.config.set('fileHashes', this.report.hashes);
   }
 
@@ -92,6 +102,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       ...report.merged.map(path => `merged your edits with the new version: ${path}`),
       ...report.removed.map(path => `removed (no longer generated): ${path}`),
       ...report.orphansKept.map(path => `no longer generated, kept because you edited it: ${path}`),
+      ...report.deletedKept.map(path => `deleted by you, not written again: ${path}`),
     ];
     if (lines.length > 0) this.log(lines.join('\n'));
     this.log(nextSteps(this.model, this.destinationRoot()));

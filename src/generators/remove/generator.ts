@@ -44,7 +44,8 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
     });
     const before = new Set(buildPortalModel(this.answers).storage.map(s => s.name));
     this.dropped = [...before].filter(name => !after.storage.some(s => s.name === name));
-    await rerunApp(this, remaining, `portal remove ${removed.join(' ')}`, this.options);
+    // kept data stays usable: the secrets that open it stay in .env and secrets/ unless the data goes too
+    await rerunApp(this, remaining, `portal remove ${removed.join(' ')}`, { ...this.options, keepSecrets: this.dropped.length > 0 && !this.options.deleteData });
   }
 
   end(): void {
@@ -52,7 +53,7 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
     const bind = this.answers.storage === 'bind';
     const names = this.dropped.map(name => (bind ? `${this.answers.dataRoot}/${name}` : `${this.answers.name}_${name}`));
     if (!this.options.deleteData) {
-      this.log(`kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}; pass --delete-data to delete them`);
+      this.log(`kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}, and the secrets that open it; pass --delete-data to delete them`);
       return;
     }
     for (const name of names) {
