@@ -109,6 +109,18 @@ const CASES: readonly Case[] = [
     prepare: repo => editRc(repo, answers => ({ ...answers, schemaVersion: 2 })),
     message: /Invalid schemaVersion 2 in \.yo-rc\.json: written by a newer generator-portal/,
   },
+  {
+    args: ['doctor'],
+    inRepo: true,
+    prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": {'),
+    message: /^portal: Invalid .*\.yo-rc\.json: not valid JSON \(.*\); fix it by hand or restore it from git\.$/m,
+  },
+  {
+    args: [],
+    inRepo: true,
+    prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": {'),
+    message: /Invalid .*\.yo-rc\.json: not valid JSON/,
+  },
   { args: ['add', 'mongodb'], inRepo: true, message: /Invalid service "mongodb": expected one of: postgis/ },
   { args: ['remove', 'celery'], inRepo: true, message: /Invalid remove "celery": not among the chosen services/ },
   { args: ['secrets', '--rotate', '--only', 'nope'], inRepo: true, message: /Invalid --only "nope": expected secret names of this portal/ },

@@ -74,6 +74,13 @@ describe('portal bin', () => {
     assert.equal(result.status, 3, result.stderr);
     assert.match(result.stderr, /kept your edits, not overwritten: nginx\/snippets\/routes\.conf\n/);
     assert.match(readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8'), /# ops: extra location below/);
+    // reported again on the next run, until --force takes the new version
+    const again = run(['--yes'], cwd);
+    assert.equal(again.status, 3, again.stderr);
+    assert.match(again.stderr, /kept your edits, not overwritten: nginx\/snippets\/routes\.conf\n/);
+    const forced = run(['--yes', '--force'], cwd);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8'), /location = \/metrics \{/);
   });
 
   it('prints help from the generator options', () => {

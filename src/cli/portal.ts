@@ -42,7 +42,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const env = createEnv({ cwd: out.cwd, skipInstall: true, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);
   env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('Usage: portal [sub-generator] [options]\n  --out DIR  write into DIR (created if needed) instead of the current folder\n\n');
+    process.stdout.write(
+      'Usage: portal [add|remove|doctor|verify|secrets] [options]\n' +
+        '  --out DIR  write into DIR (created if needed) instead of the current folder\n\n',
+    );
   }
   try {
     await env.execute(`portal:${name}`, args);
@@ -55,9 +58,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
     const kind = error instanceof Error ? error.name : '';
-    const isInput = error instanceof PortalInputError || kind === 'PortalInputError';
+    // Yeoman's own words for a .yo-rc.json edited into broken JSON: an input error like any other
+    const brokenRc = /^Could not parse JSON in file: (.*\.yo-rc\.json)\. Detail: (.*)$/.exec(message);
+    if (brokenRc) message = `Invalid ${brokenRc[1]}: not valid JSON (${brokenRc[2]}); fix it by hand or restore it from git.`;
+    const isInput = error instanceof PortalInputError || kind === 'PortalInputError' || brokenRc !== null;
     // a failed verification or merge conflicts: the run itself finished and said what happened
     const said = kind === 'VerifyFailed' || kind === 'MergeConflicts';
     process.stderr.write(`portal: ${message}\n${isInput || said ? '' : 'Nothing was written. Run with --help for the options.\n'}`);

@@ -27,7 +27,7 @@ export interface CommitEnvironment {
 }
 
 /** With dryRun, each pending change is printed as a unified diff and nothing is written. */
-export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean } = {}): Promise<void> {
+export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean } = {}): Promise<void> {
   if (options.dryRun) return printDryRun(env);
   const files: PendingFile[] = [];
   const collect = new Transform({
@@ -37,7 +37,8 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
       callback(null, file);
     },
   });
-  const conflicter = createConflicterTransform(env.adapter as Parameters<typeof createConflicterTransform>[0], env.conflicterOptions as Parameters<typeof createConflicterTransform>[1]);
+  const conflicterOptions = { ...(env.conflicterOptions as object), ...(options.force ? { force: true } : {}) };
+  const conflicter = createConflicterTransform(env.adapter as Parameters<typeof createConflicterTransform>[0], conflicterOptions as Parameters<typeof createConflicterTransform>[1]);
   await env.sharedFs.pipeline(
     { filter: (file: PendingFile) => isFilePending(file as never) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform() as unknown as Transform,

@@ -136,9 +136,12 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
     // the generator writes this file as it did last time: the user's version stands as it is
     if (last === file.content) continue;
     if (last === undefined || !canMerge()) {
-      // no trusted base: Yeoman's conflicter shows the diff and asks (or keeps the file without a terminal)
+      // no trusted base: Yeoman's conflicter shows the diff and asks (or keeps the file without a terminal).
+      // Its answer comes later, so the old record stays: a kept file is reported again next time.
       write(file.content);
       report.written.push(file.path);
+      if (lastHashes[file.path] === undefined) delete hashes[file.path];
+      else hashes[file.path] = lastHashes[file.path]!;
       continue;
     }
     // YAML key by key first (keeps the user's layout); lines when that finds both sides on the same value

@@ -29,12 +29,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     let self!: AppGenerator;
     super(args, options, {
       customInstallTask: true,
-      customCommitTask: () => commitTransactionally(self.env as unknown as CommitEnvironment, { dryRun: self.options.dryRun === true }),
+      customCommitTask: () =>
+        commitTransactionally(self.env as unknown as CommitEnvironment, { dryRun: self.options.dryRun === true, force: self.options.force === true }),
     });
     self = this;
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
+    this.option('force', { type: Boolean, description: 'Take the new version of edited files that cannot be merged', default: false });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('keep-secrets', { type: Boolean, description: 'Keep the .env lines and secret files of removed services', hide: true });
     this.option('added-by', { type: String, description: 'Command named in .env for the variables it adds', hide: true });
