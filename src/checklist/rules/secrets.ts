@@ -2,12 +2,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoView } from '../repo-view.js';
+import { envValues } from '../../secrets/rotate.js';
 import { defineRule, type Rule } from '../types.js';
 
-const parseEnv = (text: string): Map<string, string> =>
-  new Map(text.split('\n').filter(l => /^[A-Z_][A-Z0-9_]*=/.test(l)).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-
-/** Names of the secret variables: those .env.example lists under a secret comment, or whose name says so. */
+/** Variables that hold secrets, by their names. */
 const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEY)$/;
 
 /** Files git would track: everything but what .gitignore names (we read our own simple patterns). */
@@ -24,7 +22,7 @@ function trackedFiles(repo: RepoView): string[] {
 
 /** Every generated secret value: .env's secret variables and the files under secrets/. */
 function secretValues(repo: RepoView): string[] {
-  const env = parseEnv(repo.readOr('.env'));
+  const env = envValues(repo.readOr('.env'));
   const fromEnv = [...env].filter(([name, value]) => SECRET_NAME.test(name) && value.length >= 8).map(([, value]) => value);
   const folder = join(repo.root, 'secrets');
   let fromFiles: string[] = [];
@@ -50,7 +48,7 @@ export const SECRET_RULES: readonly Rule[] = [
       const findings: string[] = [];
       const ignore = repo.readOr('.gitignore').split('\n').map(l => l.trim());
       for (const entry of ['.env', 'secrets/']) if (!ignore.some(l => l === entry || l === `/${entry}`)) findings.push(`.gitignore does not list ${entry}`);
-      const example = parseEnv(repo.read('.env.example'));
+      const example = envValues(repo.read('.env.example'));
       const filled = [...example].filter(([name, value]) => SECRET_NAME.test(name) && value !== '');
       findings.push(...filled.map(([name]) => `.env.example gives ${name} a value`));
       if (repo.exists('.env') && (statSync(join(repo.root, '.env')).mode & 0o077) !== 0) findings.push('.env is readable by group or others');
@@ -82,7 +80,7 @@ export const SECRET_RULES: readonly Rule[] = [
     applies: repo => repo.exists('scripts/restart.sh') && repo.exists('.env.example'),
     findings(repo) {
       const restart = repo.read('scripts/restart.sh');
-      const secrets = [...parseEnv(repo.read('.env.example')).keys()].filter(name => SECRET_NAME.test(name));
+      const secrets = [...envValues(repo.read('.env.example')).keys()].filter(name => SECRET_NAME.test(name));
       const listed = /^SECRETS=\((.*)\)$/m.exec(restart)?.[1]?.split(/\s+/).map(pair => pair.split(':')[0]) ?? [];
       const up = /^\s*up\)\n([\s\S]*?);;/m.exec(restart)?.[1] ?? '';
       const checksFirst = /^\s*check_secrets$/m.test(up) && up.indexOf('check_secrets') < up.indexOf('compose up');

@@ -6,13 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { validateAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
-import { migrateStoredAnswers } from '../../answers/migrate.js';
 import { applyAll } from '../../io/transactional-commit.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
+import { storedAnswers } from '../services-change.js';
 import { envValues, newValues, secretPlans, selectSecrets, servicesToRecreate, withEnvValues } from '../../secrets/rotate.js';
 
 type SecretsOptions = BaseOptions & { rotate?: boolean; only?: string; secretSeed?: string };
@@ -29,13 +28,7 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
 
   initializing(): void {
     quietOnExplainedErrors(this.log);
-    PortalInputError.guard(() => {
-      if (!existsSync(this.destinationPath('.yo-rc.json'))) {
-        throw new PortalInputError(`Invalid folder "${this.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
-      }
-      const { fileHashes: _hashes, ...stored } = this.config.getAll() as Record<string, unknown>;
-      this.model = buildPortalModel(validateAnswers(migrateStoredAnswers(stored)));
-    });
+    this.model = buildPortalModel(storedAnswers(this));
   }
 
   async writing(): Promise<void> {
