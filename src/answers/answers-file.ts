@@ -8,7 +8,24 @@ import { SCHEMA_VERSION, type RawAnswers } from './answers.js';
 import { PortalInputError } from './input-error.js';
 
 /** Keys of an answers file: those of .yo-rc.json's "generator-portal" section. */
-export const ANSWER_KEYS = ['name', 'domain', 'backend', 'backendImage', 'backendPort', 'services', 'storage', 'dataRoot', 'acmeEmail', 'schemaVersion'] as const;
+export const ANSWER_KEYS = [
+  'name',
+  'domain',
+  'backend',
+  'backendImage',
+  'backendPort',
+  'services',
+  'storage',
+  'dataRoot',
+  'acmeEmail',
+  'preset',
+  'apps',
+  'folders',
+  'redisRoles',
+  'instances',
+  'instanceVariable',
+  'schemaVersion',
+] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */
 const IGNORED = new Set(['fileHashes']);
 
@@ -40,7 +57,10 @@ export function readAnswersFile(path: string): RawAnswers {
   if (answers.services !== undefined && !Array.isArray(answers.services) && typeof answers.services !== 'string') {
     fail(`"services" must be a list such as ["postgis", "nginx"], not ${JSON.stringify(answers.services)}`);
   }
-  for (const key of ['name', 'domain', 'backend', 'backendImage', 'storage', 'dataRoot', 'acmeEmail'] as const) {
+  for (const key of ['apps', 'folders', 'instances'] as const) {
+    if (answers[key] !== undefined && !Array.isArray(answers[key])) fail(`"${key}" must be a list of objects, not ${JSON.stringify(answers[key])}`);
+  }
+  for (const key of ['name', 'domain', 'backend', 'backendImage', 'storage', 'dataRoot', 'acmeEmail', 'preset', 'instanceVariable'] as const) {
     if (answers[key] !== undefined && typeof answers[key] !== 'string') fail(`"${key}" must be a string, not ${JSON.stringify(answers[key])}`);
   }
   const { schemaVersion: _version, fileHashes: _hashes, ...values } = answers;

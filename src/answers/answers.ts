@@ -1,5 +1,15 @@
 /** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
-import { PortalInputError } from './input-error.js';
+import {
+  fail,
+  validateApps,
+  validateFolders,
+  validateInstances,
+  validateInstanceVariable,
+  validateRedisRoles,
+  type AppAnswer,
+  type FolderAnswer,
+  type InstanceAnswer,
+} from './extras.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -14,12 +24,21 @@ export const SERVICE_IDS = [
   'prometheus',
   'grafana',
   'backup',
+  'pgbouncer',
+  'mongodb',
+  'orientdb',
+  'kafka',
+  'flower',
+  'scheduler',
+  'mailpit',
 ] as const;
+export const PRESET_IDS = ['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] as const;
 export const STORAGE_KINDS = ['volumes', 'bind'] as const;
 
 export type Backend = (typeof BACKENDS)[number];
 export type ServiceId = (typeof SERVICE_IDS)[number];
 export type StorageKind = (typeof STORAGE_KINDS)[number];
+export type PresetId = (typeof PRESET_IDS)[number];
 
 export const SCHEMA_VERSION = 1;
 
@@ -41,6 +60,18 @@ export interface PortalAnswers {
   readonly dataRoot?: string;
   /** Contact address for Let's Encrypt when traefik terminates TLS. */
   readonly acmeEmail?: string;
+  /** The seed deployment this portal started from: its legacy mapping goes into the docs and scripts. */
+  readonly preset?: PresetId;
+  /** In-house containers from prebuilt images. */
+  readonly apps?: readonly AppAnswer[];
+  /** Shared file folders of the backend and apps. */
+  readonly folders?: readonly FolderAnswer[];
+  /** Extra Redis servers, one per role, each with its own storage and password. */
+  readonly redisRoles?: readonly string[];
+  /** Deployments besides dev and prod: own env file, secrets, database volume and domain. */
+  readonly instances?: readonly InstanceAnswer[];
+  /** Host variable restart.sh also reads to pick the instance (the old restart script's variable). */
+  readonly instanceVariable?: string;
 }
 
 /** The typical geospatial portal the issue asks for when nothing is given. */
@@ -100,6 +131,14 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const storage = expectOneOf(raw.storage ?? 'volumes', 'storage', STORAGE_KINDS);
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
   const acmeEmail = services.includes('traefik') ? expectEmail(raw.acmeEmail ?? `admin@${domain}`) : undefined;
+  const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
+  const apps = validateApps(raw.apps, validateImage);
+  const folders = validateFolders(raw.folders);
+  const redisRoles = validateRedisRoles(raw.redisRoles);
+  if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
+  const instances = validateInstances(raw.instances, isDomain);
+  if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
+  const instanceVariable = validateInstanceVariable(raw.instanceVariable);
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -111,21 +150,27 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     storage,
     ...(dataRoot ? { dataRoot } : {}),
     ...(acmeEmail ? { acmeEmail } : {}),
+    ...(preset ? { preset } : {}),
+    ...(apps.length > 0 ? { apps } : {}),
+    ...(folders.length > 0 ? { folders } : {}),
+    ...(redisRoles.length > 0 ? { redisRoles } : {}),
+    ...(instances.length > 0 ? { instances } : {}),
+    ...(instanceVariable ? { instanceVariable } : {}),
   };
 }
 
-function isDomain(value: string): boolean {
+export function isDomain(value: string): boolean {
   if (value.length > 253) return false;
   const labels = value.split('.');
   return (labels.length >= 2 || value === 'localhost') && labels.every(label => LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
 }
 
-function validateImage(value: unknown): string {
-  const image = expectString(value, 'backend-image');
+function validateImage(value: unknown, option = 'backend-image'): string {
+  const image = expectString(value, option);
   const match = IMAGE_WITH_TAG.exec(image);
-  if (!match) fail('backend-image', image, 'an image with an explicit tag, e.g. "ghcr.io/acme/portal-api:1.4.2"');
+  if (!match) fail(option, image, 'an image with an explicit tag, e.g. "ghcr.io/acme/portal-api:1.4.2"');
   const tag = match.groups?.tag;
-  if (tag && FLOATING_TAGS.has(tag)) fail('backend-image', image, `a pinned release tag, not the floating "${tag}"`);
+  if (tag && FLOATING_TAGS.has(tag)) fail(option, image, `a pinned release tag, not the floating "${tag}"`);
   return image;
 }
 
@@ -170,8 +215,4 @@ function expectEmail(value: unknown): string {
   const email = expectString(value, 'acme-email');
   if (!EMAIL.test(email)) fail('acme-email', email, 'an e-mail address for Let\'s Encrypt notices');
   return email;
-}
-
-function fail(option: string, value: string, allowed: string): never {
-  throw new PortalInputError(`Invalid --${option} "${value}": expected ${allowed}.`);
 }

@@ -29,7 +29,7 @@ describe('.yo-rc.json schema and migrations', () => {
       { domain: 'not a domain' },
       { backend: 'rails' },
       { backendPort: 0 },
-      { services: ['mongodb'] },
+      { services: ['mysql'] },
       { storage: 'nfs' },
       { storage: 'bind', dataRoot: 'relative/path' },
       { backend: 'image' },

@@ -16,4 +16,11 @@ export const IMAGES = {
   nginxExporter: 'nginx/nginx-prometheus-exporter:1.4.0',
   backup: 'postgres:16.6-alpine',
   alpine: 'alpine:3.21.2',
+  pgbouncer: 'edoburu/pgbouncer:v1.23.1-p2',
+  mongodb: 'mongo:7.0.16',
+  orientdb: 'orientdb:3.2.36',
+  zookeeper: 'confluentinc/cp-zookeeper:7.7.1',
+  kafka: 'confluentinc/cp-kafka:7.7.1',
+  flower: 'mher/flower:2.0.1',
+  mailpit: 'axllent/mailpit:v1.21.8',
 } as const;

@@ -6,12 +6,19 @@ import { backendImage } from './services/backend-image.js';
 import { backendNode } from './services/backend-node.js';
 import { backup } from './services/backup.js';
 import { celery } from './services/celery.js';
+import { flower } from './services/flower.js';
 import { grafana } from './services/grafana.js';
+import { kafka } from './services/kafka.js';
+import { mailpit } from './services/mailpit.js';
+import { mongodb } from './services/mongodb.js';
 import { nginx } from './services/nginx.js';
+import { orientdb } from './services/orientdb.js';
+import { pgbouncer } from './services/pgbouncer.js';
 import { postgis } from './services/postgis.js';
 import { prometheus } from './services/prometheus.js';
 import { rabbitmq } from './services/rabbitmq.js';
 import { redis } from './services/redis.js';
+import { scheduler } from './services/scheduler.js';
 import { tileserver } from './services/tileserver.js';
 import { traefik } from './services/traefik.js';
 import { varnish } from './services/varnish.js';
@@ -29,6 +36,13 @@ const SERVICES: Record<ServiceId, ServiceDefinition> = {
   prometheus,
   grafana,
   backup,
+  pgbouncer,
+  mongodb,
+  orientdb,
+  kafka,
+  flower,
+  scheduler,
+  mailpit,
 };
 
 const BACKENDS: Record<Backend, ServiceDefinition> = {

@@ -74,8 +74,10 @@ export interface ContainerSpec {
   readonly isApp?: boolean;
   /** A job that runs and exits (migrations): no healthcheck, `restart: "no"`. */
   readonly oneShot?: boolean;
-  /** Defined in the prod file only (the TLS edge). */
+  /** Defined in the prod file only (the TLS edge, scheduled jobs). */
   readonly prodOnly?: boolean;
+  /** Defined in the dev override file only (the mail catcher). */
+  readonly devOnly?: boolean;
   readonly limits: ResourceLimits;
   readonly user?: string;
   /**
@@ -129,6 +131,8 @@ export interface HttpRoute {
   readonly websocket?: boolean;
   /** Request rate and body size limits apply (API paths). */
   readonly isApi?: boolean;
+  /** Paths under this one the proxies answer 404: what the upstream serves without its own auth (metrics). */
+  readonly privatePaths?: readonly string[];
 }
 
 export interface ScrapeTarget {
@@ -166,6 +170,10 @@ export interface Contribution {
   /** Settings every app container (backend, workers) receives. */
   readonly appEnv?: Readonly<Record<string, string>>;
   readonly appSecrets?: readonly SecretUse[];
+  /** Settings app containers receive in dev only (the dev mail catcher). */
+  readonly appDevEnv?: Readonly<Record<string, string>>;
+  /** Services every app container waits for (the pooler the apps reach the database through). */
+  readonly appDependsOn?: Readonly<Record<string, DependsCondition>>;
   readonly routes?: readonly HttpRoute[];
   /** Metrics the service exposes and rules on them; the model keeps them only when Prometheus is chosen. */
   readonly scrape?: readonly ScrapeTarget[];

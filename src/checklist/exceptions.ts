@@ -51,14 +51,14 @@ export const EXCEPTIONS: readonly RuleException[] = [
   {
     rule: 'CMP-26',
     kind: 'exempt',
-    services: ['backend'],
-    reason: 'only with --backend image: the prebuilt image\'s own USER applies, which the generator cannot know; the backends we build are checked by DF-01',
+    services: ['backend', 'scheduler'],
+    reason: 'only with --backend image (the scheduler runs the backend image): the prebuilt image\'s own USER applies, which the generator cannot know; the backends we build are checked by DF-01',
   },
   {
     rule: 'CMP-26',
     kind: 'exempt',
-    services: ['traefik', 'backup'],
-    reason: 'write to volumes Docker creates root-owned (certificates, dumps); all capabilities dropped, no privileged port, no-new-privileges',
+    services: ['traefik', 'backup', 'orientdb'],
+    reason: 'write to volumes Docker creates root-owned (certificates, dumps; OrientDB\'s databases, backups and config from its image, whose only user is root); all capabilities dropped, no privileged port, no-new-privileges',
   },
 ];
 

@@ -83,6 +83,22 @@ const CASES: readonly Case[] = [
   { args: ['--answers', answersFile('version.json', '{"schemaVersion": 2}')], message: /Invalid --answers ".*version.json": schemaVersion 2 is not 1/ },
   { args: ['--answers', answersFile('port.json', '{"name": 7}')], message: /Invalid --answers ".*port.json": "name" must be a string/ },
   { args: ['--answers', answersFile('domain.json', '{"domain": "bad domain"}')], message: /Invalid --domain "bad domain"/ },
+  { args: ['--preset', 'geonode'], message: /Invalid --preset "geonode": expected one of: systemapic, housing-portal, sagui, mupets, mlp/ },
+  { args: ['--preset', 'systemapic'], message: /Invalid --image-tag "": preset systemapic runs the in-house images systemapic\/wu, systemapic\/pile; give the pinned release tag/ },
+  { args: ['--preset', 'mupets', '--image-tag', 'latest'], message: /Invalid --image-tag "latest": preset mupets/ },
+  { args: ['--redis-roles', 'Layers!'], message: /Invalid --redis-roles "Layers!": expected a role name/ },
+  { args: ['--services', 'postgis', '--redis-roles', 'layers'], message: /Invalid --redis-roles "layers": expected roles only together with the redis service/ },
+  { args: ['--answers', answersFile('apps.json', '{"apps": {"id": "x"}}')], message: /Invalid --answers ".*apps.json": "apps" must be a list of objects/ },
+  { args: ['--answers', answersFile('folder.json', '{"folders": [{"name": "docs", "repo": "../etc", "route": "/docs/"}]}')], message: /Invalid --folders "..\/etc": expected a folder inside the repository/ },
+  { args: ['--answers', answersFile('instance.json', '{"instances": [{"name": "eu", "domain": "eu.example.org"}, {"name": "eu", "domain": "eu2.example.org"}]}')], message: /Invalid --instance "eu": expected each instance name once/ },
+  { args: ['add', 'app', 'pile', '--image', 'acme/pile:latest', '--port', '3003'], inRepo: true, message: /Invalid --image "acme\/pile:latest": expected a pinned release tag/ },
+  { args: ['add', 'app', 'pile', '--image', 'acme/pile:1.0', '--port', '99999'], inRepo: true, message: /Invalid --port "99999": expected the port app "pile" listens on/ },
+  { args: ['add', 'app', 'nginx', '--image', 'acme/x:1.0', '--port', '80'], inRepo: true, message: /Invalid app "nginx": the stack already has a container of that name/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/api/'], inRepo: true, message: /Invalid --route "\/api\/" of app "x": the stack already routes that path/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/tiles'], inRepo: true, message: /Invalid --route "\/tiles": expected a path the stack does not use itself/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--websocket'], inRepo: true, message: /Invalid --websocket "x": expected --websocket only together with --route/ },
+  { args: ['add', 'app'], inRepo: true, message: /Invalid portal add app "": name one app id/ },
+  { args: ['remove', 'app', 'pile'], inRepo: true, message: /Invalid remove app "pile": the apps of this portal are: none/ },
   { args: ['--servics', 'postgis'], parser: true, message: /^error: unknown option '--servics'\n\(Did you mean --services\?\)/ },
   { args: ['--out', ''], message: /Invalid --out "": expected the folder/ },
   { args: ['--services', 'nope'], inRepo: true, message: /Invalid --services "nope"/ },
@@ -92,10 +108,10 @@ const CASES: readonly Case[] = [
     inRepo: true,
     prepare: repo => {
       const rc = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'));
-      rc['generator-portal'].services = ['postgis', 'mongodb'];
+      rc['generator-portal'].services = ['postgis', 'mysql'];
       writeFileSync(join(repo, '.yo-rc.json'), `${JSON.stringify(rc, null, 2)}\n`);
     },
-    message: /Invalid --services "mongodb"/,
+    message: /Invalid --services "mysql"/,
   },
   {
     args: [],
@@ -121,7 +137,7 @@ const CASES: readonly Case[] = [
     prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": {'),
     message: /Invalid .*\.yo-rc\.json: not valid JSON/,
   },
-  { args: ['add', 'mongodb'], inRepo: true, message: /Invalid service "mongodb": expected one of: postgis/ },
+  { args: ['add', 'mysql'], inRepo: true, message: /Invalid service "mysql": expected one of: postgis/ },
   { args: ['remove', 'celery'], inRepo: true, message: /Invalid remove "celery": not among the chosen services/ },
   { args: ['secrets', '--rotate', '--only', 'nope'], inRepo: true, message: /Invalid --only "nope": expected secret names of this portal/ },
   { args: ['secrets'], message: /no \.yo-rc\.json, so no generated portal here/ },

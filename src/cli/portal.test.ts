@@ -92,7 +92,7 @@ describe('portal bin', () => {
   for (const [args, culprit] of [
     [['--name', 'Not A Slug'], '--name "Not A Slug"'],
     [['--domain', 'nodot'], '--domain "nodot"'],
-    [['--services', 'postgis,kafka'], '--services "kafka"'],
+    [['--services', 'postgis,mysql'], '--services "mysql"'],
     [['--backend', 'rails'], '--backend "rails"'],
     [['--storage', 'nfs'], '--storage "nfs"'],
     [['--backend', 'image', '--backend-image', 'acme/api'], '--backend-image "acme/api"'],

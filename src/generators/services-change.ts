@@ -32,11 +32,21 @@ export function namedServices(value: unknown, verb: string): ServiceId[] {
   });
 }
 
-/** Runs portal:app on the changed answers: every file follows from the model, edits are merged. */
-export async function rerunApp(generator: Generator, services: readonly string[], command: string, options: Record<string, unknown>): Promise<void> {
+/**
+ * Runs portal:app on the changed answers: every file follows from the model, edits are merged.
+ * `changed` holds list answers (apps, instances) that have no command-line option.
+ */
+export async function rerunApp(
+  generator: Generator,
+  services: readonly string[],
+  command: string,
+  options: Record<string, unknown>,
+  changed: Record<string, unknown> = {},
+): Promise<void> {
   await generator.composeWith(APP, {
     yes: true,
     services: services.length > 0 ? services.join(',') : 'none',
+    answersOverride: changed,
     addedBy: command,
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(typeof options.secretSeed === 'string' ? { secretSeed: options.secretSeed } : {}),

@@ -56,8 +56,14 @@ export interface WriteContext {
 
 const CONFLICT_MARKERS = /^<{7} .*\n[\s\S]*^>{7} /m;
 
-/** secrets/postgres_password holds POSTGRES_PASSWORD. */
-const envVariableOf = (path: string): string => path.slice('secrets/'.length).toUpperCase();
+/** secrets/postgres_password holds POSTGRES_PASSWORD of .env; secrets/<instance>/... that of instances/<instance>.env. */
+const envVariableOf = (path: string): string => path.split('/').at(-1)!.toUpperCase();
+const envFileOf = (secretPath: string): string => {
+  const parts = secretPath.split('/');
+  return parts.length === 3 ? `instances/${parts[1]}.env` : '.env';
+};
+/** `.env` and each instance's env file: the user's, extended with missing variables on re-runs. */
+const isEnvFile = (path: string): boolean => path === '.env' || /^instances\/[^/]+\.env$/.test(path);
 
 /** Regular-file type bits: Yeoman's conflicter compares the full st_mode, so 0o644 alone reads as a change. */
 const REGULAR_FILE = 0o100000;
@@ -81,8 +87,15 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   const planned = new Set(files.map(f => f.path));
   const secretsDropped = context.keepSecrets ? [] : (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
   // .env is the user's record of every secret: a prod secret file written again takes its value from there
-  const envPath = target.destinationPath('.env');
-  const envNow = target.fs.exists(envPath) ? envValues(target.fs.read(envPath)) : new Map<string, string>();
+  // read before this run changes any of them
+  const envFiles = new Set(['.env', ...[...files, ...(context.lastPlan ?? [])].map(f => f.path).filter(isEnvFile)]);
+  const envAtStart = new Map(
+    [...envFiles].map(file => {
+      const envPath = target.destinationPath(file);
+      return [file, target.fs.exists(envPath) ? envValues(target.fs.read(envPath)) : new Map<string, string>()] as const;
+    }),
+  );
+  const envNow = (file: string): ReadonlyMap<string, string> => envAtStart.get(file) ?? new Map<string, string>();
 
   for (const file of files) {
     const path = target.destinationPath(file.path);
@@ -98,14 +111,14 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       continue;
     }
     if (file.ownership === 'secret' && file.path.startsWith('secrets/') && existing === undefined) {
-      const known = envNow.get(envVariableOf(file.path));
+      const known = envNow(envFileOf(file.path)).get(envVariableOf(file.path));
       write(known || file.content);
       report.written.push(file.path);
       continue;
     }
     if (file.ownership === 'secret') {
-      const lastEnv = context.lastPlan?.find(f => f.path === '.env')?.content ?? '';
-      const merged = existing === undefined ? file.content : file.path === '.env' ? envFor(existing, file.content, context.keepSecrets ? '' : lastEnv, context.addedBy) : existing;
+      const lastEnv = context.lastPlan?.find(f => f.path === file.path)?.content ?? '';
+      const merged = existing === undefined ? file.content : isEnvFile(file.path) ? envFor(existing, file.content, context.keepSecrets ? '' : lastEnv, context.addedBy) : existing;
       if (merged === existing) {
         report.kept.push(file.path);
         continue;
@@ -168,9 +181,10 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   // a removed service's prod secret files go with it (its values stay in .env only if the user wrote them there)
   for (const file of secretsDropped) {
     const path = target.destinationPath(file.path);
-    if (file.path === '.env' || !target.fs.exists(path)) continue;
+    // a removed instance keeps its env file and secrets: its data may still need them
+    if (isEnvFile(file.path) || envFileOf(file.path) !== '.env' || !target.fs.exists(path)) continue;
     // only a file that still holds the .env value is the generator's; one the user set is kept
-    if (target.fs.read(path) === envNow.get(envVariableOf(file.path))) {
+    if (target.fs.read(path) === envNow('.env').get(envVariableOf(file.path))) {
       target.fs.delete(path);
       markSafeToOverwrite(target, path);
       report.removed.push(file.path);

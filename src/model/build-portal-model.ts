@@ -1,33 +1,47 @@
 /** answers + catalog -> PortalModel: pure, deterministic, no Yeoman. */
 import type { PortalAnswers } from '../answers/answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
-import type { CatalogContext, ContainerSpec, Contribution, HttpRoute } from '../catalog/types.js';
+import type { CatalogContext, ContainerSpec, Contribution, DependsCondition, HttpRoute } from '../catalog/types.js';
 import type { PortalModel, RoutedPath } from './portal-model.js';
 import { withDevHostPorts } from './dev-ports.js';
 import { withProxyDependencies } from './proxy-dependencies.js';
 import { resolveServices } from './resolve-services.js';
+import { extraContributions, extrasNeedProxy, refuseClashes } from './extras.js';
+import { withFolders } from '../catalog/extras/folders.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
-  const { services, notes } = resolveServices(answers);
+  const resolved = resolveServices(answers);
+  const proxyNote = extrasNeedProxy(answers, resolved.services);
+  const services = proxyNote ? resolveServices({ ...answers, services: [...resolved.services, 'nginx'] }).services : resolved.services;
+  const notes = proxyNote ? [...resolved.notes, proxyNote] : resolved.notes;
   const has = (id: string) => (services as readonly string[]).includes(id);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
   const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
-  const parts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
+  const catalogParts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
     definition.contribute(ctx),
   );
+  refuseClashes(catalogParts, answers);
+  const parts = [...catalogParts, ...extraContributions(ctx)];
   const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
 
   const appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {})) as Record<string, string>;
   const appSecrets = unique(all('appSecrets') as PortalModel['appSecrets'], use => use.env, 'app secret');
+  const appWiring: AppWiring = {
+    devEnv: Object.assign({}, ...parts.map(part => part.appDevEnv ?? {})) as Record<string, string>,
+    dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
+  };
   const front = frontOf(all('containers') as ContainerSpec[], has);
   const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
   const containers = withDevHostPorts(
     withProxyDependencies(
-      unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name)),
+      withFolders(
+        unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name, appWiring)),
+        answers.folders ?? [],
+      ),
       routes,
     ),
     front.name,
@@ -62,20 +76,31 @@ function frontOf(containers: readonly ContainerSpec[], has: (id: string) => bool
   return { name, port: container.port };
 }
 
+/** What app containers get besides the shared settings: dev-only settings and services to wait for. */
+interface AppWiring {
+  readonly devEnv: Readonly<Record<string, string>>;
+  readonly dependsOn: Readonly<Record<string, DependsCondition>>;
+}
+
 /** App containers get the shared app settings; the front joins the edge network. */
 function finishContainer(
   container: ContainerSpec,
   appEnv: Readonly<Record<string, string>>,
   appSecrets: PortalModel['appSecrets'],
   frontName: string,
+  wiring: AppWiring,
 ): ContainerSpec {
   const networks = container.name === frontName && !container.networks.includes('edge') ? ['edge' as const, ...container.networks] : container.networks;
   if (!container.isApp) return { ...container, networks };
+  const hasDevEnv = Object.keys(wiring.devEnv).length > 0;
+  const hasDependsOn = Object.keys(wiring.dependsOn).length > 0;
   return {
     ...container,
     networks,
     environment: { ...appEnv, ...container.environment },
     secrets: [...appSecrets, ...(container.secrets ?? [])],
+    ...(hasDevEnv ? { dev: { ...container.dev, environment: { ...wiring.devEnv, ...container.dev?.environment } } } : {}),
+    ...(hasDependsOn ? { dependsOn: { ...container.dependsOn, ...wiring.dependsOn } } : {}),
   };
 }
 

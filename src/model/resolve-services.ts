@@ -15,8 +15,11 @@ interface Rule {
 }
 
 const RULES: readonly Rule[] = [
+  // before celery's rule, so the celery it adds gets its broker too
+  { when: 'flower', needs: () => 'celery', reason: 'flower monitors the Celery workers' },
   { when: 'celery', needs: chosen => (chosen.has('rabbitmq') ? 'rabbitmq' : 'redis'), reason: 'celery needs a broker' },
   { when: 'tileserver', needs: () => 'postgis', reason: 'the tileserver serves tables from PostGIS' },
+  { when: 'pgbouncer', needs: () => 'postgis', reason: 'pgbouncer pools the connections to PostGIS' },
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
   {
     when: 'prometheus',
@@ -42,8 +45,9 @@ export function resolveServices(answers: PortalAnswers): ResolvedServices {
 
 function refuseIncompatible(answers: PortalAnswers, chosen: ReadonlySet<ServiceId>): void {
   if (chosen.has('celery') && answers.backend !== 'django' && answers.backend !== 'fastapi') {
+    const asked = answers.services.includes('celery') ? 'celery' : 'flower';
     throw new PortalInputError(
-      `Invalid --services "celery" with --backend "${answers.backend}": Celery runs Python tasks, so it needs --backend django or fastapi.`,
+      `Invalid --services "${asked}" with --backend "${answers.backend}": Celery runs Python tasks, so it needs --backend django or fastapi.`,
     );
   }
   if (chosen.has('backup') && !chosen.has('postgis')) {

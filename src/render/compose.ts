@@ -13,8 +13,10 @@ const HEALTH_DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPerio
 const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 export function renderCompose(model: PortalModel): ComposeSet {
-  const shared = model.containers.filter(c => !c.prodOnly);
+  const shared = model.containers.filter(c => !c.prodOnly && !c.devOnly);
   const prodOnly = model.containers.filter(c => c.prodOnly);
+  // defined whole in the file of their environment, so the other one never names them
+  const devOnly = model.containers.filter(c => c.devOnly);
   const secretEnv = new Map(model.secrets.map(secret => [secret.name, secret.env]));
   return {
     base: {
@@ -22,20 +24,39 @@ export function renderCompose(model: PortalModel): ComposeSet {
       networks: { edge: {}, internal: {} },
       volumes: volumesFor(model, shared),
     },
-    dev: { services: Object.fromEntries(shared.map(c => [c.name, devService(c, secretEnv)]).filter(([, s]) => Object.keys(s).length > 0)) },
+    dev: {
+      services: Object.fromEntries([
+        ...shared.map(c => [c.name, devService(c, secretEnv)] as const).filter(([, s]) => Object.keys(s).length > 0),
+        ...devOnly.map(c => [c.name, whole(baseService(c), devService(c, secretEnv))] as const),
+      ]),
+      ...(hasStorage(devOnly) ? { volumes: volumesFor(model, devOnly) } : {}),
+    },
     prod: {
       services: Object.fromEntries([
         ...shared.map(c => [c.name, prodService(c, model)] as const),
-        ...prodOnly.map(c => [c.name, { ...baseService(c), ...prodService(c, model) }] as const),
+        ...prodOnly.map(c => [c.name, whole(baseService(c), prodService(c, model))] as const),
       ]),
       // in prod, data services cannot reach or be reached from outside
       networks: { internal: { internal: true } },
-      ...(prodOnly.some(c => c.mounts?.some(m => 'storage' in m)) ? { volumes: volumesFor(model, prodOnly) } : {}),
+      ...(hasStorage(prodOnly) ? { volumes: volumesFor(model, prodOnly) } : {}),
       ...(model.secrets.length > 0
         ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${s.name}` }])) }
         : {}),
     },
   };
+}
+
+const hasStorage = (containers: readonly ContainerSpec[]): boolean => containers.some(c => c.mounts?.some(m => 'storage' in m));
+
+/**
+ * A service defined in one override file only: its base keys with that environment's keys on top, where
+ * the environment and volumes add to the base ones instead of replacing them (an app container's settings
+ * stay next to its `*_FILE` secrets).
+ */
+function whole(base: ComposeService, extra: ComposeService): ComposeService {
+  const environment = base.environment || extra.environment ? { environment: { ...base.environment, ...extra.environment } } : {};
+  const volumes = base.volumes || extra.volumes ? { volumes: [...(base.volumes ?? []), ...(extra.volumes ?? [])] } : {};
+  return { ...base, ...extra, ...environment, ...volumes };
 }
 
 function baseService(c: ContainerSpec): ComposeService {

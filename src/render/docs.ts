@@ -2,6 +2,39 @@
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { scriptsView } from './scripts.js';
+import { presetOf } from '../presets/index.js';
+
+/** dev, prod and each instance: how to start it, its domain and where its settings live. */
+function deployments(model: PortalModel) {
+  const { answers } = model;
+  const variable = answers.instanceVariable ? ` (or \`${answers.instanceVariable}\`)` : '';
+  return {
+    instanceVariable: variable,
+    deployments: [
+      { name: 'dev', domain: 'localhost', start: 'scripts/restart.sh', env: '`.env`', files: 'docker-compose.yml + docker-compose.override.yml' },
+      { name: 'prod', domain: answers.domain, start: 'PORTAL_ENV=prod scripts/restart.sh', env: '`.env`, `secrets/`', files: 'docker-compose.yml + docker-compose.prod.yml' },
+      ...(answers.instances ?? []).map(i => ({
+        name: i.name,
+        domain: i.domain,
+        start: `PORTAL_INSTANCE=${i.name} scripts/restart.sh`,
+        env: `\`instances/${i.name}.env\`, \`secrets/${i.name}/\``,
+        files: `docker-compose.yml + docker-compose.prod.yml + instances/${i.name}.yml`,
+      })),
+    ],
+  };
+}
+
+/** The old deployment a preset rebuilds: what each of its parts became. */
+function legacy(model: PortalModel) {
+  const id = model.answers.preset;
+  if (!id) return { legacyTitle: '', patterns: [], stores: [] };
+  const preset = presetOf(id);
+  return {
+    legacyTitle: preset.title,
+    patterns: preset.patterns,
+    stores: preset.stores.map(store => ({ ...store, postgres: store.postgres === true })),
+  };
+}
 
 const CACHE_WORDS = { long: 'cached 1 day (varnish)', default: 'anonymous GETs cached briefly', pass: 'never cached', none: 'not cached' };
 
@@ -27,6 +60,7 @@ export function readmeView(model: PortalModel) {
     ],
     fileItems: scripts.fileItems,
     extraFiles: extraFiles(model),
+    ...deployments(model),
   };
 }
 
@@ -55,7 +89,7 @@ export function architectureView(model: PortalModel) {
     containers: model.containers.map(c => ({
       name: c.name,
       image: c.image,
-      role: c.prodOnly ? `${c.role} (prod only)` : c.role,
+      role: c.prodOnly ? `${c.role} (prod only)` : c.devOnly ? `${c.role} (dev only)` : c.role,
       port: c.port ?? '-',
       devPorts: c.devPublish?.map(p => (p.host === p.container ? String(p.host) : `${p.host} → ${p.container}`)).join(', ') || '-',
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
@@ -79,6 +113,8 @@ export function architectureView(model: PortalModel) {
     })),
     secrets: model.secrets,
     monitoring: model.scrape.map(s => s.job),
+    ...deployments(model),
+    ...legacy(model),
   };
 }
 

@@ -11,6 +11,7 @@ import { scriptsView } from './scripts.js';
 import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
 import { varnishView } from './varnish.js';
+import { instanceFiles } from './instances.js';
 
 /**
  * managed: the generator's; rendered on every run, the user's edits merged in (see io/write-plan.ts).
@@ -33,6 +34,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
   const files: PlannedFile[] = [
     ...composeFiles(model),
     ...envFiles(model, secrets),
+    ...instanceFiles(model, secrets),
     ...model.files.map(renderSpec),
     ...proxyFiles(model),
     ...monitoringFiles(model),
@@ -136,7 +138,7 @@ function scriptFiles(model: PortalModel): PlannedFile[] {
   const view = scriptsView(model);
   return [
     managed('scripts/lib.sh', renderTemplate('scripts/lib.sh.ejs', view)),
-    ...['restart', 'create-secrets', 'apply-secrets', 'create-storage', 'backup', 'restore'].map(name =>
+    ...['restart', 'create-secrets', 'apply-secrets', 'create-storage', 'migrate-storage', 'backup', 'restore'].map(name =>
       executable(`scripts/${name}.sh`, renderTemplate(`scripts/${name}.sh.ejs`, view)),
     ),
   ];

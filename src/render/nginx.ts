@@ -84,11 +84,13 @@ export function nginxSiteView(model: PortalModel) {
   };
 }
 
-/** Metrics paths of containers that public routes reach: for Prometheus on the internal network only. */
+/** Metrics paths of containers that public routes reach, and routes' private paths: for the internal network only. */
 export function hiddenMetricsPaths(model: PortalModel): string[] {
   const routedHosts = new Set(model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : [])));
   const paths = model.scrape
     .filter(target => routedHosts.has(target.target.split(':')[0]!))
     .flatMap(target => [target.metricsPath ?? '/metrics', ...(target.publicAliases ?? [])]);
-  return [...new Set(paths)].sort();
+  // hidden with or without Prometheus: served without the upstream's own auth
+  const privatePaths = model.routes.flatMap(route => route.privatePaths ?? []);
+  return [...new Set([...paths, ...privatePaths])].sort();
 }

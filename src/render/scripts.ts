@@ -1,6 +1,7 @@
 /** Views for the shell scripts of the generated repo. */
 import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
+import { presetOf } from '../presets/index.js';
 
 /**
  * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
@@ -46,5 +47,12 @@ export function scriptsView(model: PortalModel) {
     fileItems: items.filter(item => item.backup).map(item => item.name),
     nginxTls: model.tls === 'nginx',
     helperImage: IMAGES.alpine,
+    instanceVariable: model.answers.instanceVariable ?? '',
+    instanceList: [`prod:${model.answers.domain}`, ...(model.answers.instances ?? []).map(i => `${i.name}:${i.domain}`)],
+    preset: model.answers.preset ?? '',
+    postgresMajor: IMAGES.postgis.split(':')[1]!.split('-')[0]!,
+    legacyStores: (model.answers.preset ? presetOf(model.answers.preset).stores : [])
+      .filter(store => used.has(store.item))
+      .map(store => `${store.old}|${store.path}|${store.item}|${store.postgres ? 'postgres' : 'files'}`),
   };
 }

@@ -28,7 +28,10 @@ export function randomAnswerSets(seed = RANDOM_SEED, count = RANDOM_SETS): Gener
     const services = new Set(SERVICE_IDS.filter(() => random() < 0.5));
     // draws the generator would refuse are turned into the nearest valid set
     if (services.has('backup')) services.add('postgis');
-    if (services.has('celery') && (backend === 'node' || backend === 'image')) services.delete('celery');
+    if (backend === 'node' || backend === 'image') {
+      services.delete('celery');
+      services.delete('flower');
+    }
     const storage = pick(['volumes', 'bind'] as const);
     const name = `r${seed % 1000}-${index}`;
     return {

@@ -1,5 +1,5 @@
 /** docker-compose 1.29 `config` on each combination, the compose-spec schema (ajv), and dclint. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
@@ -11,6 +11,29 @@ import { composeSchemaPath, missing, tool } from './tools.js';
 export const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml'] as const;
 const hasCompose = (repo: string) => existsSync(join(repo, 'docker-compose.yml'));
 
+/** Deployment instances: `instances/<name>.yml` on top of base + prod, with their own env file. */
+export const instanceNames = (repo: string): string[] =>
+  existsSync(join(repo, 'instances'))
+    ? readdirSync(join(repo, 'instances'))
+        .filter(file => file.endsWith('.yml'))
+        .map(file => file.slice(0, -'.yml'.length))
+        .sort()
+    : [];
+
+/** Every combination the scripts start: dev, prod, and prod + each instance (files and env file). */
+export function composeCombinations(repo: string): { name: string; args: string[] }[] {
+  return [
+    ...['docker-compose.override.yml', 'docker-compose.prod.yml'].map(override => ({
+      name: `base + ${override}`,
+      args: ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override],
+    })),
+    ...instanceNames(repo).map(instance => ({
+      name: `base + prod + instances/${instance}.yml`,
+      args: ['--env-file', `instances/${instance}.env.example`, '-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', '-f', `instances/${instance}.yml`],
+    })),
+  ];
+}
+
 export const composeConfigCheck: Check = {
   name: 'docker-compose config',
   applies: hasCompose,
@@ -18,9 +41,9 @@ export const composeConfigCheck: Check = {
     const compose = runnerFor('docker-compose');
     if (!compose) return skipped(this.name, missing('docker-compose'));
     const results: CheckResult[] = [];
-    for (const override of ['docker-compose.override.yml', 'docker-compose.prod.yml']) {
-      const name = `docker-compose config (base + ${override})`;
-      const run = await compose.run(['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override, 'config', '-q'], { cwd: repo });
+    for (const combination of composeCombinations(repo)) {
+      const name = `docker-compose config (${combination.name})`;
+      const run = await compose.run([...combination.args, 'config', '-q'], { cwd: repo });
       const unset = run.stderr.split('\n').filter(line => line.includes('variable is not set'));
       if (run.code !== 0) results.push(failed(name, firstLines(run.output)));
       else if (unset.length > 0) results.push(failed(name, unset.join('\n')));
@@ -42,7 +65,7 @@ export const composeSchemaCheck: Check = {
     delete schema.$schema;
     const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
     const problems: string[] = [];
-    for (const file of COMPOSE_FILES.filter(f => existsSync(join(repo, f)))) {
+    for (const file of [...COMPOSE_FILES.filter(f => existsSync(join(repo, f))), ...instanceNames(repo).map(name => `instances/${name}.yml`)]) {
       const doc = parseDocument(readFileSync(join(repo, file), 'utf8'), { merge: true });
       if (doc.errors.length > 0) problems.push(`${file}: ${doc.errors[0]!.message}`);
       else if (!validate(doc.toJS())) {
@@ -72,7 +95,7 @@ export const dclintCheck: Check = {
     if (!binary) return skipped(this.name, missing('dclint'));
     const config = join(tempDir('dclint'), 'dclintrc.json');
     writeFileSync(config, JSON.stringify(DCLINT_CONFIG));
-    const files = COMPOSE_FILES.filter(f => existsSync(join(repo, f)));
+    const files = [...COMPOSE_FILES.filter(f => existsSync(join(repo, f))), ...instanceNames(repo).map(name => `instances/${name}.yml`)];
     // warnings count too: the generated files should be clean
     const run = await runTool(binary, ['-c', config, '--max-warnings', '0', ...files], { cwd: repo });
     return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.output, 20));

@@ -10,7 +10,7 @@ export function edgeOf(model: ComposeModel): string {
 /** One-shot jobs (migrations) end; everything else is long-running. */
 export const isOneShot = (service: ComposeService): boolean => service.restart === 'no';
 
-export const DATA_SERVICES = ['db', 'redis', 'rabbitmq'] as const;
+export const DATA_SERVICES = ['db', 'redis', 'rabbitmq', 'pgbouncer', 'mongodb', 'orientdb', 'zookeeper', 'kafka'] as const;
 
 /** Runs `breach` on every service not excepted from the rule and collects its messages. */
 export function perService(

@@ -87,7 +87,8 @@ export const NGINX_RULES: readonly Rule[] = [
       return missing.length > 0 ? [`location ${l.args.join(' ')}: own add_header drops ${missing.join(', ')}`] : [];
     })),
   ngxRule('NGX-09', 'in prod, unknown Host names get no answer (default_server 444); dev answers any name on 127.0.0.1', (tree, site) => {
-    if (!site.endsWith('prod.conf')) return [];
+    // every site but dev's is a public deployment (prod and each instance)
+    if (site.endsWith('/dev.conf')) return [];
     const ports = new Set(publicServers(tree).flatMap(s => own(s, 'listen').map(l => l.args[0]!)));
     return [...ports].filter(port => {
       const fallback = publicServers(tree).find(s => own(s, 'listen').some(l => l.args[0] === port && l.args.includes('default_server')));

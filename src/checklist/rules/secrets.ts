@@ -1,5 +1,5 @@
 /** Env files and secrets (ENV-01, SEC-01, SEC-02): secrets only in git-ignored files, nowhere else. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoView } from '../repo-view.js';
 import { envValues } from '../../secrets/rotate.js';
@@ -20,18 +20,24 @@ function trackedFiles(repo: RepoView): string[] {
   return repo.files(/.*/).filter(path => !matches(path));
 }
 
-/** Every generated secret value: .env's secret variables and the files under secrets/. */
+/** Every generated secret value: the secret variables of .env and instances/*.env, and the files under secrets/. */
 function secretValues(repo: RepoView): string[] {
-  const env = envValues(repo.readOr('.env'));
-  const fromEnv = [...env].filter(([name, value]) => SECRET_NAME.test(name) && value.length >= 8).map(([, value]) => value);
-  const folder = join(repo.root, 'secrets');
-  let fromFiles: string[] = [];
+  const envFiles = ['.env', ...repo.files(/^instances\/[^/]+\.env$/)];
+  const fromEnv = envFiles.flatMap(file =>
+    [...envValues(repo.readOr(file))].filter(([name, value]) => SECRET_NAME.test(name) && value.length >= 8).map(([, value]) => value),
+  );
+  return [...new Set([...fromEnv, ...filesUnder(join(repo.root, 'secrets')).map(f => readFileSync(f, 'utf8').trim()).filter(v => v.length >= 8)])];
+}
+
+/** Files in a folder and its sub-folders (instances keep theirs in secrets/<instance>/); none when absent. */
+function filesUnder(folder: string): string[] {
+  let entries: Dirent[] = [];
   try {
-    fromFiles = readdirSync(folder).map(f => readFileSync(join(folder, f), 'utf8').trim()).filter(v => v.length >= 8);
+    entries = readdirSync(folder, { withFileTypes: true });
   } catch {
-    // no secrets/ yet
+    return [];
   }
-  return [...new Set([...fromEnv, ...fromFiles])];
+  return entries.flatMap(entry => (entry.isDirectory() ? filesUnder(join(folder, entry.name)) : entry.isFile() ? [join(folder, entry.name)] : []));
 }
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -47,11 +53,15 @@ export const SECRET_RULES: readonly Rule[] = [
     findings(repo) {
       const findings: string[] = [];
       const ignore = repo.readOr('.gitignore').split('\n').map(l => l.trim());
-      for (const entry of ['.env', 'secrets/']) if (!ignore.some(l => l === entry || l === `/${entry}`)) findings.push(`.gitignore does not list ${entry}`);
-      const example = envValues(repo.read('.env.example'));
-      const filled = [...example].filter(([name, value]) => SECRET_NAME.test(name) && value !== '');
-      findings.push(...filled.map(([name]) => `.env.example gives ${name} a value`));
-      if (repo.exists('.env') && (statSync(join(repo.root, '.env')).mode & 0o077) !== 0) findings.push('.env is readable by group or others');
+      const instances = repo.files(/^instances\/[^/]+\.env\.example$/).map(example => example.slice(0, -'.example'.length));
+      const entries = ['.env', 'secrets/', ...(instances.length > 0 ? ['instances/*.env'] : [])];
+      for (const entry of entries) if (!ignore.some(l => l === entry || l === `/${entry}`)) findings.push(`.gitignore does not list ${entry}`);
+      for (const envFile of ['.env', ...instances]) {
+        const example = envValues(repo.readOr(`${envFile}.example`));
+        const filled = [...example].filter(([name, value]) => SECRET_NAME.test(name) && value !== '');
+        findings.push(...filled.map(([name]) => `${envFile}.example gives ${name} a value`));
+        if (repo.exists(envFile) && (statSync(join(repo.root, envFile)).mode & 0o077) !== 0) findings.push(`${envFile} is readable by group or others`);
+      }
       if (repo.exists('secrets') && (statSync(join(repo.root, 'secrets')).mode & 0o077) !== 0) findings.push('secrets/ is open to group or others');
       return findings;
     },

@@ -5,66 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { freshFolder, generate } from '../../testing/generate.js';
+import { assertEditsKept, edit, editLikeAUser, tree } from '../../testing/user-edits.js';
 import { checklistCheck } from '../../checklist/index.js';
 import { CHECKS, formatResult, verifyRepo } from '../../verify/index.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'portal.js');
 const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-
-/** Every path, mode and byte of the tree. */
-function tree(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = statSync(path);
-      if (stat.isDirectory()) walk(path);
-      else out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
-    }
-  };
-  walk(root);
-  return out;
-}
-
-const edit = (repo: string, path: string, change: (text: string) => string) => {
-  const file = join(repo, path);
-  const text = readFileSync(file, 'utf8');
-  const changed = change(text);
-  assert.notEqual(changed, text, `the fixture edit of ${path} changed nothing`);
-  writeFileSync(file, changed);
-};
-
-/** The user's edits: a comment, an extra service, a changed image tag, an env key, a custom nginx location. */
-function editLikeAUser(repo: string): void {
-  edit(repo, 'docker-compose.yml', text =>
-    `# ops: keep redis on the patched tag\n${text}`
-      .replace(/image: redis:\S+/, 'image: redis:7.4.3-alpine')
-      .replace(/^services:\n/m, 'services:\n  mailhog:\n    image: mailhog/mailhog:v1.0.1\n    networks:\n      - internal\n'),
-  );
-  appendFileSync(join(repo, '.env'), 'SMTP_HOST=mailhog\n');
-  edit(repo, 'nginx/snippets/routes.conf', text => `${text}\n# ops: legacy URL\nlocation /old-maps/ {\n    return 301 /;\n}\n`);
-  // the place meant for it: the user's own snippet, never rewritten
-  appendFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'location = /robots.txt {\n    return 200 "User-agent: *\\n";\n}\n');
-  appendFileSync(join(repo, 'varnish/custom.vcl'), 'sub vcl_recv {\n    if (req.url ~ "^/legacy/") {\n        return (synth(410, "Gone"));\n    }\n}\n');
-}
-
-function assertEditsKept(repo: string): void {
-  const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
-  assert.match(compose, /^# ops: keep redis on the patched tag$/m);
-  assert.match(compose, /image: redis:7\.4\.3-alpine/);
-  assert.ok(parse(compose).services.mailhog, 'the extra service is gone');
-  assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^SMTP_HOST=mailhog$/m);
-  assert.match(readFileSync(join(repo, 'nginx/snippets/routes.conf'), 'utf8'), /location \/old-maps\/ \{\n {4}return 301 \/;\n\}/);
-  assert.match(readFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'utf8'), /location = \/robots\.txt/);
-  assert.match(readFileSync(join(repo, 'varnish/custom.vcl'), 'utf8'), /synth\(410, "Gone"\)/);
-}
 
 describe('re-running on a repo the user edited', () => {
   let pristine = '';

@@ -2,7 +2,8 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { defaultAnswers, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { defaultAnswers, PRESET_IDS, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { presetAnswers, presetName } from '../../presets/index.js';
 import { readAnswersFile } from '../../answers/answers-file.js';
 import { migrateStoredAnswers } from '../../answers/migrate.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
@@ -35,6 +36,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     self = this;
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
+    this.option('preset', { type: String, description: `Start from a known deployment: ${PRESET_IDS.join(' | ')}; other options override it` });
+    this.option('image-tag', { type: String, description: "With a preset that runs in-house images: their pinned release tag" });
     this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
     this.option('force', { type: Boolean, description: 'Take the new version of edited files that cannot be merged', default: false });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
@@ -48,12 +51,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   async prompting(): Promise<void> {
-    const given = answersFromOptions(this.options);
+    const override = this.options.answersOverride;
+    const given = { ...answersFromOptions(this.options), ...(override && typeof override === 'object' ? (override as RawAnswers) : {}) };
     const file = typeof this.options.answers === 'string' ? PortalInputError.guard(() => readAnswersFile(this.options.answers as string)) : {};
     const { fileHashes: _hashes, ...stored } = this.config.getAll() as Record<string, unknown>;
     const storedAnswers = PortalInputError.guard(() => migrateStoredAnswers(stored));
     this.previous = previousAnswers(storedAnswers);
-    const known: RawAnswers = { ...storedAnswers, ...file, ...given };
+    const preset = this._presetAnswers(storedAnswers, file, given);
+    const known: RawAnswers = { ...storedAnswers, ...preset, ...file, ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
     const raw: RawAnswers = { ...defaults, ...known };
     if (!this.options.yes) {
@@ -66,6 +71,19 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       }
     }
     this.answers = PortalInputError.guard(() => validateAnswers(raw));
+  }
+
+  /** `--preset`: its answers sit between the stored ones and those given in a file or on the command line. */
+  private _presetAnswers(stored: RawAnswers, file: RawAnswers, given: RawAnswers): RawAnswers {
+    const id = this.options.preset;
+    if (id === undefined || id === '') return {};
+    return PortalInputError.guard(() => {
+      const preset = validateAnswers({ ...defaultAnswers({}, 'portal'), preset: id }).preset!;
+      const name = given.name ?? file.name ?? presetName(preset);
+      const domain = String(given.domain ?? file.domain ?? stored.domain ?? `${String(name)}.localhost`).toLowerCase();
+      const imageTag = typeof this.options.imageTag === 'string' ? this.options.imageTag : undefined;
+      return presetAnswers(preset, { domain, ...(imageTag ? { imageTag } : {}) });
+    });
   }
 
   configuring(): void {

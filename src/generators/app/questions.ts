@@ -68,6 +68,14 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'input', message: 'Host folder for persistent data' },
   },
   {
+    key: 'redisRoles',
+    option: 'redis-roles',
+    type: String,
+    description: 'With redis: extra Redis servers by role, each with its own storage, e.g. layers,stats,tokens',
+    when: known => String(known.services ?? '').includes('redis'),
+    prompt: { type: 'input', message: 'Extra Redis servers, by role (comma-separated, empty for none)' },
+  },
+  {
     key: 'acmeEmail',
     option: 'acme-email',
     type: String,
@@ -85,7 +93,8 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    given[question.key] = question.key === 'services' && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
+    const isList = question.key === 'services' || question.key === 'redisRoles';
+    given[question.key] = isList && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
   }
   return given;
 }

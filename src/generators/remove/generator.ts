@@ -27,6 +27,18 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
   async initializing(): Promise<void> {
     quietOnExplainedErrors(this.log);
     this.answers = storedAnswers(this);
+    const names = Array.isArray(this.options.services) ? this.options.services.map(String) : [];
+    if (names[0] === 'app') {
+      const ids = names.slice(1);
+      const known = (this.answers.apps ?? []).map(app => app.id);
+      PortalInputError.guard(() => {
+        const unknown = ids.length === 0 ? ['(none named)'] : ids.filter(id => !known.includes(id));
+        if (unknown.length > 0) throw new PortalInputError(`Invalid remove app "${unknown.join(' ')}": the apps of this portal are: ${known.join(', ') || 'none'}.`);
+      });
+      const apps = (this.answers.apps ?? []).filter(app => !ids.includes(app.id));
+      await rerunApp(this, this.answers.services, `portal remove app ${ids.join(' ')}`, this.options, { apps });
+      return;
+    }
     const removed = namedServices(this.options.services, 'remove');
     PortalInputError.guard(() => {
       const absent = removed.filter(id => !this.answers.services.includes(id));

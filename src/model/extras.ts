@@ -1,0 +1,47 @@
+/** The list answers (apps, folders, Redis roles) as catalog contributions, checked against the catalog. */
+import type { PortalAnswers, ServiceId } from '../answers/answers.js';
+import { PortalInputError } from '../answers/input-error.js';
+import { appContribution } from '../catalog/extras/apps.js';
+import { folderRoutes, folderStorage } from '../catalog/extras/folders.js';
+import { redisRoleContribution, redisStoresConfig } from '../catalog/extras/redis-roles.js';
+import type { CatalogContext, Contribution } from '../catalog/types.js';
+
+/** nginx serves folders and routes apps: added, with a note, when neither proxy was chosen. */
+export function extrasNeedProxy(answers: PortalAnswers, services: readonly ServiceId[]): string | undefined {
+  if (services.includes('nginx')) return undefined;
+  if ((answers.folders ?? []).some(folder => folder.route)) return 'added nginx: it serves the shared folders that have a route';
+  if (!services.includes('varnish') && (answers.apps ?? []).some(app => app.route)) return 'added nginx: it routes the apps that have a route';
+  return undefined;
+}
+
+export function extraContributions(ctx: CatalogContext): Contribution[] {
+  const { answers } = ctx;
+  const roles = answers.redisRoles ?? [];
+  const apps = answers.apps ?? [];
+  const appNames = ['backend', ...apps.map(app => app.id)];
+  return [
+    ...roles.map(role => redisRoleContribution(role, ctx)),
+    ...(roles.length > 0 ? [{ files: [redisStoresConfig] }] : []),
+    ...apps.map(app => appContribution(app, ctx)),
+    { storage: folderStorage(answers.folders ?? [], appNames), routes: folderRoutes(answers.folders ?? []) },
+  ];
+}
+
+/** An app id or route that the chosen services already use is the user's to change: say which. */
+export function refuseClashes(catalogParts: readonly Contribution[], answers: PortalAnswers): void {
+  const names = new Set(catalogParts.flatMap(part => (part.containers ?? []).map(c => c.name)));
+  const storage = new Set(catalogParts.flatMap(part => (part.storage ?? []).map(s => s.name)));
+  const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(r => r.path)));
+  for (const app of answers.apps ?? []) {
+    if (names.has(app.id) || app.id.startsWith('redis-')) throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
+    if (app.route && routes.has(app.route)) throw new PortalInputError(`Invalid --route "${app.route}" of app "${app.id}": the stack already routes that path; choose another.`);
+  }
+  for (const folder of answers.folders ?? []) {
+    if (storage.has(folder.name) || names.has(folder.name)) throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
+    if (folder.route && routes.has(folder.route)) throw new PortalInputError(`Invalid folder route "${folder.route}": the stack already routes that path; choose another.`);
+  }
+  const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [f.route] : [])));
+  for (const app of answers.apps ?? []) {
+    if (app.route && folderRoutesSet.has(app.route)) throw new PortalInputError(`Invalid --route "${app.route}" of app "${app.id}": a shared folder is served there; choose another.`);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Acceptance of the presets: for each seed deployment, every element its document describes (containers,
+ * storage, scripts, routes, env variables, dev vs prod) is present in the generated repo, in today's form.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { parse } from 'yaml';
+import type { PresetId } from '../answers/answers.js';
+import { generate } from '../testing/generate.js';
+
+interface Repo {
+  readonly root: string;
+  read(path: string): string;
+  compose(file: 'base' | 'dev' | 'prod'): { services: Record<string, Record<string, unknown>>; volumes?: Record<string, unknown> };
+}
+
+type Element = readonly [seed: string, holds: (repo: Repo) => void];
+
+const FILES = { base: 'docker-compose.yml', dev: 'docker-compose.override.yml', prod: 'docker-compose.prod.yml' } as const;
+
+function open(root: string): Repo {
+  const read = (path: string) => readFileSync(join(root, path), 'utf8');
+  return { root, read, compose: file => parse(read(FILES[file])) };
+}
+
+/** A container in base (so in dev and prod), with an image matching `image` when given. */
+const container = (name: string, image?: RegExp): Element['1'] => repo => {
+  const service = repo.compose('base').services[name];
+  assert.ok(service, `container ${name} in docker-compose.yml`);
+  if (image) assert.match(String(service.image), image, `image of ${name}`);
+};
+const storage = (item: string, usedBy: string, target: string): Element['1'] => repo => {
+  assert.ok(repo.compose('base').volumes && item in repo.compose('base').volumes!, `storage item ${item}`);
+  const volumes = (repo.compose('base').services[usedBy]?.volumes ?? []) as string[];
+  assert.ok(volumes.some(v => v.startsWith(`${item}:${target}`)), `${item} mounted at ${target} in ${usedBy}: ${volumes.join(', ')}`);
+};
+const script = (path: string): Element['1'] => repo => {
+  assert.ok(existsSync(join(repo.root, path)), path);
+  assert.ok((statSync(join(repo.root, path)).mode & 0o111) !== 0, `${path} is executable`);
+};
+const route = (path: string, servedBy: RegExp): Element['1'] => repo => {
+  const routes = repo.read('nginx/snippets/routes.conf');
+  const block = new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(routes)?.[0];
+  assert.ok(block, `nginx location ${path}`);
+  assert.match(block, servedBy, `what serves ${path}`);
+};
+const env = (...names: string[]): Element['1'] => repo => {
+  const example = repo.read('.env.example');
+  for (const name of names) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`);
+};
+const documented = (file: string, text: string): Element['1'] => repo => assert.ok(repo.read(file).includes(text), `${file} says "${text}"`);
+const prodOnly = (name: string): Element['1'] => repo => {
+  assert.equal(repo.compose('base').services[name], undefined, `${name} not in the base file`);
+  assert.ok(repo.compose('prod').services[name], `${name} in the prod file`);
+};
+const devPorts = (name: string): Element['1'] => repo => {
+  assert.ok(((repo.compose('dev').services[name]?.ports ?? []) as string[]).every(p => p.startsWith('127.0.0.1:')) && repo.compose('dev').services[name]?.ports, `${name} publishes on 127.0.0.1 in dev`);
+  assert.equal(repo.compose('prod').services[name]?.ports, undefined, `${name} publishes nothing in prod`);
+};
+
+/** Each preset's seed document, element by element. */
+export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
+  systemapic: [
+    ['wu (systemapic/wu)', container('backend', /^systemapic\/wu:2\.3\.1$/)],
+    ['pile (systemapic/pile)', container('pile', /^systemapic\/pile:2\.3\.1$/)],
+    ['postgis', container('db', /postgis/)],
+    ['mongo', container('mongodb', /^mongo:/)],
+    ['rediskue', container('redis', /^redis:/)],
+    ['redislayers', container('redis-layers', /^redis:/)],
+    ['redisstats', container('redis-stats', /^redis:/)],
+    ['redistokens', container('redis-tokens', /^redis:/)],
+    ['nginx', container('nginx', /nginx/)],
+    ['backup', container('backup')],
+    ['data_store_dev_common on /data, used by wu', storage('common', 'backend', '/data')],
+    ['data_store_dev_common on /data, used by pile', storage('common', 'pile', '/data')],
+    ['postgis_store_dev', storage('pgdata', 'db', '/var/lib/postgresql/data')],
+    ['redis_store_dev (layers)', storage('redis-layers-data', 'redis-layers', '/data')],
+    ['redis_stats_store_dev', storage('redis-stats-data', 'redis-stats', '/data')],
+    ['redis_tokens_store_dev', storage('redis-tokens-data', 'redis-tokens', '/data')],
+    ['mongo_store_dev on /data/db', storage('mongo-data', 'mongodb', '/data/db')],
+    ['postgis_backup_store', storage('backups', 'backup', '/backups')],
+    ['restart.sh', script('scripts/restart.sh')],
+    ['restart.sh reads $SYSTEMAPIC_DOMAIN', documented('scripts/lib.sh', 'PORTAL_INSTANCE=${PORTAL_INSTANCE:-${SYSTEMAPIC_DOMAIN:-}}')],
+    ['create_storage_containers.sh', script('scripts/create-storage.sh')],
+    ['storage containers moved to volumes', script('scripts/migrate-storage.sh')],
+    ['migration knows every old store', documented('scripts/migrate-storage.sh', "'mongo_store_dev|/data/db|mongo-data|files'")],
+    ['old to new mapping documented', documented('docs/architecture.md', '| `postgis_backup_store` | `/backup/postgis` | `backups` |')],
+    ['pile routed', route('/v2/tiles/', /proxy_pass http:\/\/pile;/)],
+    ['every redis has its own password', env('REDIS_PASSWORD', 'REDIS_LAYERS_PASSWORD', 'REDIS_STATS_PASSWORD', 'REDIS_TOKENS_PASSWORD', 'MONGO_PASSWORD')],
+  ],
+  'housing-portal': [
+    ['backend', container('backend')],
+    ['nginx', container('nginx', /nginx/)],
+    ['postgis', container('db', /postgis/)],
+    ['backend /images', storage('images', 'backend', '/images')],
+    ['backend /imports', storage('imports', 'backend', '/imports')],
+    ['backend /exports', storage('exports', 'backend', '/exports')],
+    ['backend /drone', storage('drone', 'backend', '/drone')],
+    ['nginx images read-only', storage('images', 'nginx', '/srv/images:ro')],
+    ['nginx exports read-only', storage('exports', 'nginx', '/srv/exports:ro')],
+    ['nginx ../tiles:/data', route('/data/', /alias \/srv\/tiles\//)],
+    ['nginx /images', route('/images/', /alias \/srv\/images\//)],
+    ['nginx /drone', route('/drone/', /alias \/srv\/drone\//)],
+    ['nginx /exports', route('/exports/', /alias \/srv\/exports\//)],
+    ['nginx /media', route('/media/', /alias \/srv\/media\//)],
+    ['nginx /staticfiles', route('/static/', /alias \/srv\/static\//)],
+    ['nginx ./docs/_build/html:/docs', route('/docs/', /alias \/srv\/docs\//)],
+    ['nginx ./drone:/drone-viewer', route('/drone-viewer/', /alias \/srv\/drone-viewer\//)],
+    ['prod data on /mnt/data', env('DATA_ROOT')],
+    ['prod data on /mnt/data (value)', documented('.env.example', 'DATA_ROOT=/mnt/data')],
+    ['staging.yml: an instance', documented('instances/staging.yml', 'staging')],
+    ['staging env', documented('instances/staging.env.example', 'COMPOSE_PROJECT_NAME=housing-portal-staging')],
+    ['one PostGIS volume per instance', repo => assert.match(JSON.stringify(repo.compose('base').volumes!.pgdata), /\$\{DATA_ROOT\}\/pgdata/)],
+    ['staging data folder of its own', documented('instances/staging.env.example', 'DATA_ROOT=/mnt/data/staging')],
+    ['instances listed in the docs', documented('docs/architecture.md', '| `staging` | staging.housing-portal.localhost |')],
+    ['local.yml vs staging.yml', documented('docs/architecture.md', '| staging.yml |')],
+    ['dev ports (local.yml)', devPorts('db')],
+  ],
+  sagui: [
+    ['database', container('db', /postgis/)],
+    ['database init files', repo => assert.ok(existsSync(join(repo.root, 'postgres/initdb/01-extensions.sql')))],
+    ['backend (django)', container('backend')],
+    ['django migrations run at start', container('migrate')],
+    ['nginx', container('nginx', /nginx/)],
+    ['nginx serves static files', route('/static/', /alias \/srv\/static\//)],
+    ['pg-tileserv', container('tileserver')],
+    ['pg-tileserv waits for the database', repo => assert.deepEqual((repo.compose('base').services.tileserver!.depends_on as Record<string, unknown>).db, { condition: 'service_healthy' })],
+    ['pg-tileserv-base as a build stage', documented('tileserver/Dockerfile', ' AS ')],
+    ['varnish proxy and cache', container('varnish', /varnish/)],
+    ['tiles through varnish', documented('varnish/default.vcl', 'be_tileserver')],
+    ['scheduler in prod only', prodOnly('scheduler')],
+    ['scheduler job settings', env('SCHEDULER_COMMAND', 'SCHEDULER_INTERVAL_SECONDS')],
+    ['dev opens ports', devPorts('varnish')],
+    ['prod uses secrets', repo => assert.ok(Object.keys((parse(repo.read('docker-compose.prod.yml')) as { secrets: object }).secrets).includes('postgres_password'))],
+    ['base opens no port', repo => assert.ok(Object.values(repo.compose('base').services).every(s => s.ports === undefined))],
+    ['mapping documented', documented('docs/architecture.md', 'varnish as the single entry point')],
+  ],
+  mupets: [
+    ['node server', container('backend')],
+    ['redis (broker)', container('redis', /^redis:/)],
+    ['orientdb', container('orientdb', /^orientdb:/)],
+    ['admin cargo container', container('admin', /^mupets\/admin:2\.3\.1$/)],
+    ['log-archiver cargo container', container('log-archiver', /^mupets\/log-archiver:2\.3\.1$/)],
+    ['kafka', container('kafka', /kafka/)],
+    ['zookeeper', container('zookeeper', /zookeeper/)],
+    ['nginx', container('nginx', /nginx/)],
+    ['admin routed', route('/admin/', /proxy_pass http:\/\/admin;/)],
+    ['orientdb storage', repo => assert.ok(Object.keys(repo.compose('base').volumes ?? {}).some(v => v.startsWith('orientdb')))],
+    ['kafka storage', repo => assert.ok(Object.keys(repo.compose('base').volumes ?? {}).some(v => v.startsWith('kafka')))],
+    ['df.dev / df.prod as targets', documented('backend/Dockerfile', 'AS dev')],
+    ['dev mounts source', repo => assert.ok((repo.compose('dev').services.backend!.volumes as string[]).some(v => v.startsWith('./backend/src:')))],
+    ['mapping documented', documented('docs/architecture.md', 'df.dev.yml and df.prod.yml')],
+  ],
+  mlp: [
+    ['FastAPI', container('backend')],
+    ['Celery', container('celery-worker')],
+    ['Redis', container('redis', /^redis:/)],
+    ['PostgreSQL', container('db', /postgis/)],
+    ['RabbitMQ', container('rabbitmq', /rabbitmq/)],
+    ['Prometheus', container('prometheus', /prometheus/)],
+    ['Grafana', container('grafana', /grafana/)],
+    ['Traefik (prod)', prodOnly('traefik')],
+    ['DOMAIN', env('DOMAIN')],
+    ['DATABASE_*', env('POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD')],
+    ['GRAFANA_ADMIN_PASS', env('GRAFANA_ADMIN_PASSWORD')],
+    ['broker and backend', env('RABBITMQ_PASSWORD', 'REDIS_PASSWORD')],
+    ['Celery uses RabbitMQ', repo => assert.equal((repo.compose('base').services['celery-worker']!.environment as Record<string, string>).CELERY_BROKER, 'rabbitmq')],
+    ['traefik routes the domain', documented('traefik/dynamic/portal.yml', 'Host(`mlp.localhost`)')],
+    ['env mapping documented', documented('docs/architecture.md', 'DATABASE_USER, DATABASE_PASS')],
+  ],
+};
+
+describe('each preset rebuilds its seed deployment', () => {
+  for (const [preset, elements] of Object.entries(PRESET_ELEMENTS)) {
+    describe(preset, () => {
+      let repo: Repo;
+      before(async () => {
+        repo = open(await generate({ preset, imageTag: '2.3.1' }));
+      });
+      for (const [seed, holds] of elements) it(seed, () => holds(repo));
+    });
+  }
+});
+
+describe('presets and the command line', () => {
+  it('options given on the command line override the preset', async () => {
+    const repo = open(await generate({ preset: 'sagui', name: 'sagui-ke', domain: 'sagui.example.org', services: 'postgis,tileserver,varnish,nginx,scheduler,prometheus' }));
+    const stored = JSON.parse(repo.read('.yo-rc.json'))['generator-portal'];
+    assert.equal(stored.name, 'sagui-ke');
+    assert.equal(stored.preset, 'sagui');
+    assert.ok(repo.compose('base').services.prometheus);
+    assert.match(repo.read('.env'), /^DOMAIN=sagui\.example\.org$/m);
+  });
+});

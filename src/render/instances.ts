@@ -1,0 +1,78 @@
+/**
+ * Deployment instances (staging, one per country ...): each is its own compose project on base + prod +
+ * `instances/<name>.yml`, with its own env file, secrets, database volume, domain and site config.
+ */
+import type { InstanceAnswer } from '../answers/extras.js';
+import { toYaml } from '../io/yaml-document.js';
+import type { PortalModel } from '../model/portal-model.js';
+import { drawSecrets, renderEnvExample, renderEnvFile } from './env.js';
+import type { PlannedFile } from './file-plan.js';
+import { traefikDynamic } from './monitoring.js';
+import { nginxSiteView } from './nginx.js';
+import type { SecretSource } from './secret-source.js';
+import { renderTemplate } from './templates.js';
+
+const MANAGED = 'Managed by generator-portal: re-running `portal` merges its changes with your edits.';
+
+/** The model as the instance sees it: its project name, domain, data folder and certificate folder. */
+export function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalModel {
+  const { answers } = model;
+  return {
+    ...model,
+    answers: {
+      ...answers,
+      name: `${answers.name}-${instance.name}`,
+      domain: instance.domain,
+      ...(answers.dataRoot ? { dataRoot: `${answers.dataRoot}/${instance.name}` } : {}),
+    },
+    env: model.env.map(variable => (variable.name === 'TLS_CERT_DIR' ? { ...variable, value: `./secrets/${instance.name}/tls` } : variable)),
+  };
+}
+
+function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const services: Record<string, object> = {
+    ...(has('nginx') ? { nginx: { volumes: [`./nginx/sites/${instance.name}.conf:/etc/nginx/conf.d/default.conf:ro`] } } : {}),
+    ...(has('traefik') ? { traefik: { volumes: [`./traefik/instances/${instance.name}:/etc/traefik/dynamic:ro`] } } : {}),
+  };
+  const ownDatabase = has('postgis') && model.answers.storage === 'volumes';
+  return {
+    ...(Object.keys(services).length > 0 ? { services } : {}),
+    ...(ownDatabase ? { volumes: { pgdata: { name: `${model.answers.name}-${instance.name}_pgdata` } } } : {}),
+    ...(model.secrets.length > 0
+      ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${instance.name}/${s.name}` }])) }
+      : {}),
+  };
+}
+
+export function instanceFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
+  return (model.answers.instances ?? []).flatMap(instance => {
+    const own = instanceModel(model, instance);
+    const values = drawSecrets(own, name => source(`${instance.name}/${name}`));
+    const has = (id: string) => (model.services as readonly string[]).includes(id);
+    const managed = (path: string, content: string): PlannedFile => ({ path, content, ownership: 'managed' });
+    return [
+      managed(
+        `instances/${instance.name}.yml`,
+        toYaml(
+          composeOverride(model, instance),
+          `Instance ${instance.name} (${instance.domain}): applied on top of docker-compose.yml and docker-compose.prod.yml\n` +
+            `with --env-file instances/${instance.name}.env. Paths are relative to the repository root.\n` +
+            `PORTAL_INSTANCE=${instance.name} scripts/restart.sh\n${MANAGED}`,
+        ),
+      ),
+      managed(`instances/${instance.name}.env.example`, renderEnvExample(own)),
+      { path: `instances/${instance.name}.env`, content: renderEnvFile(own, values), ownership: 'secret', mode: 0o600 },
+      ...model.secrets.map(secret => ({
+        path: `secrets/${instance.name}/${secret.name}`,
+        content: values.get(secret.env) ?? '',
+        ownership: 'secret' as const,
+        mode: 0o644,
+      })),
+      ...(has('nginx') ? [managed(`nginx/sites/${instance.name}.conf`, renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(own)))] : []),
+      ...(has('traefik')
+        ? [managed(`traefik/instances/${instance.name}/portal.yml`, toYaml(traefikDynamic(own), `Traefik routes of instance ${instance.name}.\n${MANAGED}`))]
+        : []),
+    ];
+  });
+}
