@@ -57,3 +57,11 @@ timedPortal('same answers', ['--yes'], repos.defaults);
 timedPortal('add celery grafana', ['add', 'celery', 'grafana'], repos.defaults);
 timedPortal('remove celery grafana', ['remove', 'celery', 'grafana'], repos.defaults);
 timedPortal('doctor', ['doctor'], repos.defaults);
+
+console.log('\npresets (each with --image-tag 2.3.1), then two instances added to the largest');
+for (const preset of ['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp']) {
+  repos[preset] = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), 'portal');
+  timedPortal(`preset ${preset}`, ['--yes', '--preset', preset, '--image-tag', '2.3.1', '--out', repos[preset]], process.cwd());
+}
+timedPortal('instance add eu', ['instance', 'add', 'eu', '--domain', 'eu.systemapic.example.org'], repos.systemapic);
+timedPortal('instance add ke', ['instance', 'add', 'ke', '--domain', 'systemapic.example.co.ke'], repos.systemapic);

@@ -44,5 +44,8 @@ describe('yo portal', () => {
     const add = yoRun(['portal:add', 'prometheus']);
     assert.equal(add.status, 0, add.stdout + add.stderr);
     assert.ok(existsSync(join(app, 'prometheus', 'prometheus.yml')));
+    const instance = yoRun(['portal:instance', 'staging', '--domain', 'staging.maps.example.org']);
+    assert.equal(instance.status, 0, instance.stdout + instance.stderr);
+    assert.ok(existsSync(join(app, 'instances', 'staging.yml')));
   });
 });

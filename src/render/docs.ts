@@ -52,6 +52,7 @@ export function readmeView(model: PortalModel) {
     devUrl: `http://localhost:${model.front.port}`,
     tls: model.tls,
     hasDatabase: scripts.hasDatabase,
+    hasMongo: scripts.hasMongo,
     hasBackupService: model.services.includes('backup'),
     hasTiles: model.services.includes('tileserver'),
     customFiles: [
@@ -78,6 +79,10 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
     ...(has('redis') ? [{ path: 'redis/redis.conf', what: 'Redis settings' }] : []),
     ...(has('rabbitmq') ? [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }] : []),
     ...(has('backup') ? [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }] : []),
+    ...(model.answers.redisRoles?.length ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }] : []),
+    ...(has('pgbouncer') ? [{ path: 'pgbouncer/', what: 'connection pooler settings' }] : []),
+    ...(has('scheduler') ? [{ path: 'scheduler/run-job.sh', what: 'the scheduler loop; the job is SCHEDULER_COMMAND in .env' }] : []),
+    ...(model.answers.instances?.length ? [{ path: 'instances/', what: 'one compose override and env example per deployment instance' }] : []),
   ];
 }
 

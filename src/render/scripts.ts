@@ -44,6 +44,7 @@ export function scriptsView(model: PortalModel) {
     items: items.map(item => ({ ...item, mode: item.usedBy.length > 1 ? '755' : '750' })),
     isBind: model.answers.storage === 'bind',
     hasDatabase: model.services.includes('postgis'),
+    hasMongo: model.services.includes('mongodb'),
     fileItems: items.filter(item => item.backup).map(item => item.name),
     nginxTls: model.tls === 'nginx',
     helperImage: IMAGES.alpine,

@@ -14,21 +14,40 @@ import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { storedAnswers } from '../services-change.js';
 import { envValues, newValues, secretPlans, selectSecrets, servicesToRecreate, withEnvValues } from '../../secrets/rotate.js';
 
-type SecretsOptions = BaseOptions & { rotate?: boolean; only?: string; secretSeed?: string };
+type SecretsOptions = BaseOptions & { rotate?: boolean; only?: string; instance?: string; secretSeed?: string };
+
+/** Where a deployment keeps its secrets: .env and secrets/, or an instance's own env file and folder. */
+interface SecretHome {
+  readonly env: string;
+  readonly example: string;
+  readonly folder: string;
+  /** How apply-secrets.sh is pointed at it. */
+  readonly select: string;
+}
 
 export default class SecretsGenerator extends Generator<Record<string, unknown>, SecretsOptions> {
   private model!: PortalModel;
+  private home!: SecretHome;
 
   constructor(args: string[], options: SecretsOptions) {
     super(args, options, { customInstallTask: true });
     this.option('rotate', { type: Boolean, description: 'Replace the secrets with new random values', default: false });
     this.option('only', { type: String, description: 'Comma-separated secret names (e.g. postgres_password) to fill or rotate' });
+    this.option('instance', { type: String, description: 'The deployment instance whose secrets to fill or rotate (default: dev and prod)' });
     this.option('secret-seed', { type: String, description: 'Tests only: derive secrets from this seed (insecure)', hide: true });
   }
 
   initializing(): void {
     quietOnExplainedErrors(this.log);
-    this.model = buildPortalModel(storedAnswers(this));
+    const answers = storedAnswers(this);
+    this.model = buildPortalModel(answers);
+    const instance = this.options.instance;
+    this.home = PortalInputError.guard(() => {
+      if (instance === undefined || instance === '') return { env: '.env', example: '.env.example', folder: 'secrets', select: 'PORTAL_ENV=prod' };
+      const names = (answers.instances ?? []).map(i => i.name);
+      if (!names.includes(instance)) throw new PortalInputError(`Invalid --instance "${instance}": the instances of this portal are: ${names.join(', ') || 'none'}.`);
+      return { env: `instances/${instance}.env`, example: `instances/${instance}.env.example`, folder: `secrets/${instance}`, select: `PORTAL_INSTANCE=${instance}` };
+    });
   }
 
   async writing(): Promise<void> {
@@ -40,42 +59,43 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
         throw new PortalInputError((error as Error).message);
       }
     });
-    const envPath = this.destinationPath('.env');
-    const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(this.destinationPath('.env.example'), 'utf8');
+    const home = this.home;
+    const envPath = this.destinationPath(home.env);
+    const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(this.destinationPath(home.example), 'utf8');
     const seed = this.options.secretSeed;
     const source = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
     const rotate = this.options.rotate === true;
     // a value only in secrets/<name> (say .env was lost) is kept, not replaced
     const current = new Map(envValues(envText));
     for (const plan of plans) {
-      const file = join(this.destinationRoot(), 'secrets', plan.name);
+      const file = join(this.destinationRoot(), home.folder, plan.name);
       if (!current.get(plan.env) && existsSync(file)) current.set(plan.env, readFileSync(file, 'utf8'));
     }
     const kept = new Map([...current].filter(([env, value]) => value && !envValues(envText).get(env)));
     const values = new Map([...kept, ...newValues(plans, current, source, rotate)]);
     // prod secret files follow .env: the same value in both places
     const files = plans
-      .filter(p => values.has(p.env) || !existsSync(join(this.destinationRoot(), 'secrets', p.name)))
-      .map(p => ({ path: this.destinationPath('secrets', p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
+      .filter(p => values.has(p.env) || !existsSync(join(this.destinationRoot(), home.folder, p.name)))
+      .map(p => ({ path: this.destinationPath(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
       .filter(file => file.value !== '');
     await applyAll([
       ...(values.size > 0 || !existsSync(envPath) ? [{ path: envPath, contents: Buffer.from(withEnvValues(envText, values)), mode: 0o600 }] : []),
       ...files.map(file => ({ path: file.path, contents: Buffer.from(file.value), mode: 0o644 })),
     ]);
-    report(rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values));
+    report(home, rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values));
   }
 }
 
 /** Yeoman runs every method of a generator as a task: helpers live outside the class. */
-function report(rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[]): void {
+function report(home: SecretHome, rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   if (changed.length === 0) {
     out(`All ${names.length} secrets are set; nothing changed. Use --rotate to replace them.`);
     return;
   }
-  out(`${rotate ? 'New' : 'Filled'} in .env and secrets/: ${changed.join(', ')}`);
+  out(`${rotate ? 'New' : 'Filled'} in ${home.env} and ${home.folder}/: ${changed.join(', ')}`);
   if (services.length === 0) return;
   out(`Containers that read them: ${services.join(', ')}`);
   out('Apply to a running stack (sets new passwords inside PostgreSQL, RabbitMQ and Grafana first, then recreates those containers):');
-  out(`  PORTAL_ENV=prod scripts/apply-secrets.sh ${services.join(' ')}`);
+  out(`  ${home.select} scripts/apply-secrets.sh ${services.join(' ')}`);
 }

@@ -97,4 +97,22 @@ describe('portal secrets', () => {
     assert.notEqual(run.status, 0);
     assert.doesNotMatch(run.stdout, /role passwords changed/);
   });
+
+  it('--instance rotates the instance\'s own env file and secret folder, and leaves .env alone', () => {
+    const added = portal(['instance', 'add', 'staging', '--domain', 'staging.example.org', '--secret-seed', 's'], repo);
+    assert.equal(added.status, 0, added.stderr);
+    const mainEnv = readFileSync(join(repo, '.env'), 'utf8');
+    const instanceEnv = () => envValues(readFileSync(join(repo, 'instances/staging.env'), 'utf8'));
+    const old = instanceEnv().get('POSTGRES_PASSWORD');
+    const run = portal(['secrets', '--rotate', '--instance', 'staging', '--only', 'postgres_password'], repo);
+    assert.equal(run.status, 0, run.stderr);
+    const now = instanceEnv().get('POSTGRES_PASSWORD');
+    assert.notEqual(now, old);
+    assert.equal(readFileSync(join(repo, 'secrets/staging/postgres_password'), 'utf8'), now);
+    assert.equal(readFileSync(join(repo, '.env'), 'utf8'), mainEnv);
+    assert.match(run.stdout, /PORTAL_INSTANCE=staging scripts\/apply-secrets\.sh .*db/);
+    const unknown = portal(['secrets', '--instance', 'nope'], repo);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Invalid --instance "nope": the instances of this portal are: staging/);
+  });
 });
