@@ -39,6 +39,9 @@ export const LABEL = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 const ROUTE = /^\/[a-z0-9._~-]+(\/[a-z0-9._~-]+)*\/$/;
 const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+const RESERVED_INSTANCES = ['dev', 'prod', 'tls'];
+/** Folders of the images the apps run: a shared folder mounted there would hide or break them. */
+const RESERVED_TARGETS = /^\/(tmp|etc|app|usr|bin|sbin|lib|lib64|proc|sys|dev|run|boot|root|srv)(\/|$)/;
 /** Paths the generated stack itself answers. */
 const RESERVED_ROUTES = ['/', '/health/', '/metrics/', '/static/', '/media/', '/tiles/', '/grafana/', '/flower/'];
 
@@ -112,6 +115,8 @@ export function validateFolders(value: unknown): FolderAnswer[] {
     if (repo !== undefined && !route) fail('folders', name, 'a "route" for a repository folder (only nginx reads it)');
     const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : String(raw.target);
     if (target !== undefined && !CONTAINER_PATH.test(target)) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
+    if (target !== undefined && RESERVED_TARGETS.test(target)) fail('folders', target, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
+    if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
     return { name, ...(target ? { target } : {}), ...(route ? { route } : {}), ...(repo ? { repo } : {}) };
   });
   return unique(folders, folder => folder.name, 'folders', 'folder name');
@@ -121,13 +126,14 @@ export function validateRedisRoles(value: unknown): string[] {
   const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
   if (!list) fail('redis-roles', String(value), 'a list of role names such as "layers,stats,tokens"');
   const roles = list.map(role => label(role, 'redis-roles', 'a role name'));
+  for (const role of roles) if (role === 'exporter' || role.endsWith('-exporter')) fail('redis-roles', role, 'a role name not ending in "exporter" (the exporters are named redis-<role>-exporter)');
   return unique(roles, role => role, 'redis-roles', 'role');
 }
 
 export function validateInstances(value: unknown, isDomain: (domain: string) => boolean): InstanceAnswer[] {
   const instances = listOf(value, 'instances').map(raw => {
     const name = label(raw.name, 'instance', 'an instance name');
-    if (name === 'dev' || name === 'prod') fail('instance', name, 'a name other than "dev" and "prod" (those are PORTAL_ENV values)');
+    if (RESERVED_INSTANCES.includes(name)) fail('instance', name, `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, secrets/tls holds prod's certificate)`);
     const domain = String(raw.domain ?? '').trim().toLowerCase();
     if (!isDomain(domain)) fail('domain', domain, `the host name instance "${name}" answers on, e.g. "${name}.example.org"`);
     return { name, domain };

@@ -101,6 +101,8 @@ export interface StorageItem {
   readonly owner: string;
   /** Included in the file-volume part of backup.sh (databases are dumped instead). */
   readonly backup: boolean;
+  /** The dump tool backup.sh saves this database with, instead of its files. */
+  readonly dumpedWith?: string;
 }
 
 export interface SecretSpec {

@@ -77,8 +77,8 @@ async function diffOf(file: PendingFile): Promise<string> {
   const before = await fs.readFile(file.path, 'utf8').catch(() => '');
   const after = isFileStateModified(file as never) ? (file.contents?.toString('utf8') ?? '') : '';
   const name = relative(process.cwd(), file.path) || file.path;
-  // a diff of .env or secrets/ would print secret values
-  if (name === '.env' || name.startsWith('secrets/')) {
+  // a diff of .env, an instance's env file or secrets/ would print secret values
+  if (name === '.env' || /^instances\/[^/]+\.env$/.test(name) || name.startsWith('secrets/')) {
     return before === after ? '' : `--- a/${name}\n+++ b/${name}\n+(changed; secret values are not shown)\n`;
   }
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });

@@ -8,7 +8,7 @@
  * Files the last run wrote that the plan no longer has are deleted when pristine, kept when edited.
  */
 import { createHash } from 'node:crypto';
-import { appendMissingEnv, dropAddedBlocks } from '../render/env.js';
+import { appendMissingEnv, dropAddedBlocks, followChangedAnswers } from '../render/env.js';
 import { envValues } from '../secrets/rotate.js';
 import type { PlannedFile } from '../render/file-plan.js';
 import { canMerge, threeWayMerge } from './three-way-merge.js';
@@ -182,9 +182,9 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   for (const file of secretsDropped) {
     const path = target.destinationPath(file.path);
     // a removed instance keeps its env file and secrets: its data may still need them
-    if (isEnvFile(file.path) || envFileOf(file.path) !== '.env' || !target.fs.exists(path)) continue;
-    // only a file that still holds the .env value is the generator's; one the user set is kept
-    if (target.fs.read(path) === envNow('.env').get(envVariableOf(file.path))) {
+    if (isEnvFile(file.path) || !planned.has(envFileOf(file.path)) || !target.fs.exists(path)) continue;
+    // only a file that still holds its env file's value is the generator's; one the user set is kept
+    if (target.fs.read(path) === envNow(envFileOf(file.path)).get(envVariableOf(file.path))) {
       target.fs.delete(path);
       markSafeToOverwrite(target, path);
       report.removed.push(file.path);
@@ -197,7 +197,7 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
 
 /** .env: new variables appended; blocks the generator appended for services since removed, dropped. */
 function envFor(existing: string, planned: string, lastPlanned: string, addedBy: string): string {
-  return appendMissingEnv(dropAddedBlocks(existing, planned, lastPlanned), planned, addedBy);
+  return appendMissingEnv(followChangedAnswers(dropAddedBlocks(existing, planned, lastPlanned), planned, lastPlanned), planned, addedBy);
 }
 
 /** A preset conflicter status makes Yeoman write the file without comparing or asking. */

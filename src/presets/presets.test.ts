@@ -4,11 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { PresetId } from '../answers/answers.js';
 import { generate } from '../testing/generate.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 
 interface Repo {
   readonly root: string;
@@ -113,7 +117,7 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['staging.yml: an instance', documented('instances/staging.yml', 'staging')],
     ['staging env', documented('instances/staging.env.example', 'COMPOSE_PROJECT_NAME=housing-portal-staging')],
     ['one PostGIS volume per instance', repo => assert.match(JSON.stringify(repo.compose('base').volumes!.pgdata), /\$\{DATA_ROOT\}\/pgdata/)],
-    ['staging data folder of its own', documented('instances/staging.env.example', 'DATA_ROOT=/mnt/data/staging')],
+    ['staging data folder of its own', documented('instances/staging.env.example', 'DATA_ROOT=/mnt/data/instances/staging')],
     ['instances listed in the docs', documented('docs/architecture.md', '| `staging` | staging.housing-portal.localhost |')],
     ['local.yml vs staging.yml', documented('docs/architecture.md', '| staging.yml |')],
     ['dev ports (local.yml)', devPorts('db')],
@@ -192,5 +196,20 @@ describe('presets and the command line', () => {
     assert.equal(stored.preset, 'sagui');
     assert.ok(repo.compose('base').services.prometheus);
     assert.match(repo.read('.env'), /^DOMAIN=sagui\.example\.org$/m);
+  });
+
+  it('a preset re-run keeps the repo\'s name, apps and instances, and refreshes the preset\'s own image tags', async () => {
+    const root = await generate({ preset: 'systemapic', imageTag: '2.3.1', name: 'acme-maps' });
+    const app = spawnSync(process.execPath, [BIN, 'add', 'app', 'live', '--image', 'acme/live:1.0.0', '--port', '8080', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(app.status, 0, app.stderr);
+    const instance = spawnSync(process.execPath, [BIN, 'instance', 'add', 'eu', '--domain', 'eu.example.org', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(instance.status, 0, instance.stderr);
+    const rerun = spawnSync(process.execPath, [BIN, '--preset', 'systemapic', '--image-tag', '2.4.0', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(rerun.status, 0, rerun.stderr);
+    const stored = JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['generator-portal'];
+    assert.equal(stored.name, 'acme-maps');
+    assert.equal(stored.backendImage, 'systemapic/wu:2.4.0');
+    assert.deepEqual(stored.apps.map((a: { id: string; image: string }) => `${a.id} ${a.image}`), ['pile systemapic/pile:2.4.0', 'live acme/live:1.0.0']);
+    assert.deepEqual(stored.instances, [{ name: 'eu', domain: 'eu.example.org' }]);
   });
 });

@@ -77,6 +77,27 @@ export function appendMissingEnv(existing: string, planned: string, addedBy: str
   return `${base}\n# Added by ${addedBy}\n${missing.join('\n')}\n`;
 }
 
+/**
+ * Variables that follow a changed answer when the user left them as generated (a new --domain, an instance
+ * moved to another domain). Names of data (project, database, folders) never follow: they would point the
+ * stack at new, empty volumes.
+ */
+const FOLLOWS_ANSWERS = new Set(['DOMAIN']);
+
+export function followChangedAnswers(existing: string, planned: string, lastPlanned: string): string {
+  const valueIn = (text: string) => new Map(text.split('\n').flatMap(line => (KEY.exec(line) ? [[KEY.exec(line)![1]!, line] as [string, string]] : [])));
+  const now = valueIn(planned);
+  const last = valueIn(lastPlanned);
+  return existing
+    .split('\n')
+    .map(line => {
+      const key = KEY.exec(line)?.[1];
+      if (!key || !FOLLOWS_ANSWERS.has(key) || last.get(key) !== line) return line;
+      return now.get(key) ?? line;
+    })
+    .join('\n');
+}
+
 /** Secret values are random, so only their presence can be compared with what was generated. */
 const SECRET_VARIABLE = /(PASSWORD|SECRET_KEY|TOKEN)$/;
 

@@ -23,7 +23,8 @@ export function instanceModel(model: PortalModel, instance: InstanceAnswer): Por
       ...answers,
       name: `${answers.name}-${instance.name}`,
       domain: instance.domain,
-      ...(answers.dataRoot ? { dataRoot: `${answers.dataRoot}/${instance.name}` } : {}),
+      // beside the prod items, never one of them (an instance named like a folder)
+      ...(answers.dataRoot ? { dataRoot: `${answers.dataRoot}/instances/${instance.name}` } : {}),
     },
     env: model.env.map(variable => (variable.name === 'TLS_CERT_DIR' ? { ...variable, value: `./secrets/${instance.name}/tls` } : variable)),
   };
@@ -38,7 +39,8 @@ function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
   const ownDatabase = has('postgis') && model.answers.storage === 'volumes';
   return {
     ...(Object.keys(services).length > 0 ? { services } : {}),
-    ...(ownDatabase ? { volumes: { pgdata: { name: `${model.answers.name}-${instance.name}_pgdata` } } } : {}),
+    // the project name of the instance's env file: renaming the portal never moves it to another volume
+    ...(ownDatabase ? { volumes: { pgdata: { name: '${COMPOSE_PROJECT_NAME}_pgdata' } } } : {}),
     ...(model.secrets.length > 0
       ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${instance.name}/${s.name}` }])) }
       : {}),

@@ -49,7 +49,7 @@ export function scriptsView(model: PortalModel) {
     nginxTls: model.tls === 'nginx',
     helperImage: IMAGES.alpine,
     instanceVariable: model.answers.instanceVariable ?? '',
-    instanceList: [`prod:${model.answers.domain}`, ...(model.answers.instances ?? []).map(i => `${i.name}:${i.domain}`)],
+    instanceList: ['dev:localhost', `prod:${model.answers.domain}`, ...(model.answers.instances ?? []).map(i => `${i.name}:${i.domain}`)],
     preset: model.answers.preset ?? '',
     postgresMajor: IMAGES.postgis.split(':')[1]!.split('-')[0]!,
     legacyStores: (model.answers.preset ? presetOf(model.answers.preset).stores : [])

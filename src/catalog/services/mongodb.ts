@@ -32,7 +32,7 @@ export const mongodb = defineService({
         user: '999:999',
       },
     ],
-    storage: [{ name: 'mongo-data', purpose: 'MongoDB data files', usedBy: ['mongodb'], owner: '999:999', backup: false }],
+    storage: [{ name: 'mongo-data', purpose: 'MongoDB data files', usedBy: ['mongodb'], owner: '999:999', backup: false, dumpedWith: 'mongodump' }],
     secrets: [{ name: 'mongo_root_password', env: 'MONGO_PASSWORD', purpose: 'MongoDB root user password' }],
     env: [{ name: 'MONGO_USER', value: slug, comment: 'MongoDB root user, created on first start' }],
     appEnv: { MONGO_HOST: 'mongodb', MONGO_PORT: '27017', MONGO_USER: '${MONGO_USER}' },

@@ -50,7 +50,7 @@ export const postgis = defineService({
     };
     return {
       containers: has('prometheus') ? [db, exporter] : [db],
-      storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false }],
+      storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false, dumpedWith: 'pg_dump' }],
       secrets: [
         { name: 'postgres_password', env: 'POSTGRES_PASSWORD', purpose: 'database owner password' },
         ...(has('tileserver')

@@ -73,16 +73,32 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.answers = PortalInputError.guard(() => validateAnswers(raw));
   }
 
-  /** `--preset`: its answers sit between the stored ones and those given in a file or on the command line. */
+  /**
+   * `--preset` (or "preset" in an --answers file): its answers sit above the stored ones and below those
+   * given in a file or on the command line, except what the repo already has of its own: its name, and the
+   * apps and instances added since (a preset re-run must not drop a deployment).
+   */
   private _presetAnswers(stored: RawAnswers, file: RawAnswers, given: RawAnswers): RawAnswers {
-    const id = this.options.preset;
-    if (id === undefined || id === '') return {};
+    const id = this.options.preset ?? file.preset;
+    const imageTag = typeof this.options.imageTag === 'string' && this.options.imageTag !== '' ? this.options.imageTag : undefined;
     return PortalInputError.guard(() => {
+      if (id === undefined || id === '') {
+        if (imageTag) throw new PortalInputError(`Invalid --image-tag "${imageTag}": expected it only with --preset (for the presets that run in-house images).`);
+        return {};
+      }
       const preset = validateAnswers({ ...defaultAnswers({}, 'portal'), preset: id }).preset!;
-      const name = given.name ?? file.name ?? presetName(preset);
+      const name = given.name ?? file.name ?? stored.name ?? presetName(preset);
       const domain = String(given.domain ?? file.domain ?? stored.domain ?? `${String(name)}.localhost`).toLowerCase();
-      const imageTag = typeof this.options.imageTag === 'string' ? this.options.imageTag : undefined;
-      return presetAnswers(preset, { domain, ...(imageTag ? { imageTag } : {}) });
+      const answers: Record<string, unknown> = { ...presetAnswers(preset, { domain, ...(imageTag ? { imageTag } : {}) }) };
+      if (stored.name !== undefined) delete answers.name;
+      // the preset's own apps and instances are refreshed (a new --image-tag); the repo's other ones stay
+      for (const [key, id] of [['apps', 'id'], ['instances', 'name']] as const) {
+        const ours = Array.isArray(answers[key]) ? (answers[key] as Record<string, unknown>[]) : [];
+        const theirs = Array.isArray(stored[key]) ? (stored[key] as Record<string, unknown>[]) : [];
+        const merged = [...theirs.map(item => ours.find(o => o[id] === item[id]) ?? item), ...ours.filter(o => !theirs.some(t => t[id] === o[id]))];
+        if (merged.length > 0) answers[key] = merged;
+      }
+      return answers;
     });
   }
 

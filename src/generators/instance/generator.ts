@@ -40,7 +40,9 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
       PortalInputError.guard(() => {
         if (!instances.some(i => i.name === name)) throw new PortalInputError(`Invalid instance "${name}": the instances of this portal are: ${instances.map(i => i.name).join(', ') || 'none'}.`);
       });
-      this.log.info(`instance ${name}: its env file, secrets and data are kept; delete instances/${name}.env, secrets/${name}/ and its volumes yourself once unused`);
+      this.log.info(
+        `instance ${name}: its env file, secrets and data are kept; stop it first (PORTAL_INSTANCE=${name} scripts/restart.sh down: afterwards the scripts no longer know it), then delete instances/${name}.env, secrets/${name}/ and its volumes once unused`,
+      );
       await rerunApp(this, answers.services, `portal instance remove ${name}`, this.options, { instances: instances.filter(i => i.name !== name) });
       return;
     }

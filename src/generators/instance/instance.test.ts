@@ -61,7 +61,8 @@ describe('portal instance add', () => {
     assert.notEqual(password, /^POSTGRES_PASSWORD=(\w+)$/m.exec(read('.env'))?.[1], 'its own password, not prod\'s');
     assert.equal(read('secrets/staging/postgres_password'), password);
     const override = parse(read('instances/staging.yml'));
-    assert.equal(override.volumes.pgdata.name, 'portal-staging_pgdata');
+    // named after the instance's project (its env file), so a renamed portal keeps its data
+    assert.equal(override.volumes.pgdata.name, '${COMPOSE_PROJECT_NAME}_pgdata');
     assert.equal(override.secrets.postgres_password.file, './secrets/staging/postgres_password');
     assert.match(read('nginx/sites/staging.conf'), /server_name staging\.maps\.example\.org;/);
     assert.match(read('docs/architecture.md'), /\| `staging` \| staging\.maps\.example\.org \| `PORTAL_INSTANCE=staging scripts\/restart\.sh` \|/);
@@ -88,6 +89,7 @@ describe('portal instance add', () => {
     for (const [args, culprit] of [
       [['instance', 'add', 'Staging!', '--domain', 'x.example.org'], /Invalid --instance "Staging!"/],
       [['instance', 'add', 'prod', '--domain', 'x.example.org'], /Invalid --instance "prod"/],
+      [['instance', 'add', 'tls', '--domain', 'x.example.org'], /Invalid --instance "tls": expected a name other than dev, prod, tls/],
       [['instance', 'add', 'staging'], /Invalid --domain "": instance "staging" needs the domain/],
       [['instance', 'add', 'staging', '--domain', 'portal.localhost'], /Invalid --domain "portal.localhost"/],
       [['instance', 'remove', 'nope'], /Invalid instance "nope"/],
@@ -116,6 +118,40 @@ describe('portal instance add', () => {
     assert.match(prod.stdout, /compose --env-file \.env -f docker-compose\.yml -f docker-compose\.prod\.yml config/);
     const unknown = run({ PORTAL_INSTANCE: 'nowhere.example.org' });
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown instance 'nowhere\.example\.org': use one of prod:systemapic\.localhost staging:staging\.systemapic\.example\.org/);
+    assert.match(unknown.stderr, /unknown instance 'nowhere\.example\.org': use one of dev:localhost prod:systemapic\.localhost staging:staging\.systemapic\.example\.org/);
+    assert.match(run({ SYSTEMAPIC_DOMAIN: 'localhost' }).stdout, /-f docker-compose\.override\.yml config/);
+    // each deployment rotates its own backups (the stand-in docker writes no file archive, so only the dump is checked)
+    const backup = spawnSync('bash', ['scripts/backup.sh'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PORTAL_INSTANCE: 'staging' } });
+    assert.match(backup.stdout, /database: .*\/backups\/staging\/db\/systemapic-\d{8}T\d{6}Z\.dump/);
+  });
+
+  it('moves an instance to a new domain unless the user changed DOMAIN, and hides its secrets in --dry-run', async () => {
+    const repo = await generate({ services: 'postgis,nginx' });
+    addInstance(repo, 'eu', 'eu.example.org');
+    addInstance(repo, 'eu', 'europe.example.org');
+    const env = () => readFileSync(join(repo, 'instances/eu.env'), 'utf8');
+    assert.match(env(), /^DOMAIN=europe\.example\.org$/m);
+    assert.match(readFileSync(join(repo, 'nginx/sites/eu.conf'), 'utf8'), /server_name europe\.example\.org;/);
+    writeFileSync(join(repo, 'instances/eu.env'), env().replace(/^DOMAIN=.*$/m, 'DOMAIN=mine.example.org'));
+    addInstance(repo, 'eu', 'eu2.example.org');
+    assert.match(env(), /^DOMAIN=mine\.example\.org$/m);
+    const dry = portal(['instance', 'add', 'zz', '--domain', 'zz.example.org', '--dry-run'], repo);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /\+\+\+ b\/instances\/zz\.env\n\+\(changed; secret values are not shown\)/);
+    assert.doesNotMatch(dry.stdout, /POSTGRES_PASSWORD=\w/);
+    assert.ok(!existsSync(join(repo, 'instances/zz.env')));
+  });
+
+  it('a removed service takes its secret files from every instance with --delete-data, a removed instance keeps its own', async () => {
+    const repo = await generate({ services: 'postgis,nginx,prometheus,grafana' });
+    addInstance(repo, 'eu', 'eu.example.org');
+    assert.ok(existsSync(join(repo, 'secrets/eu/grafana_admin_password')));
+    const removed = portal(['remove', 'grafana', '--delete-data'], repo);
+    assert.equal(removed.status, 0, removed.stderr);
+    assert.ok(!existsSync(join(repo, 'secrets/eu/grafana_admin_password')));
+    const gone = portal(['instance', 'remove', 'eu'], repo);
+    assert.equal(gone.status, 0, gone.stderr);
+    assert.ok(!existsSync(join(repo, 'instances/eu.yml')));
+    assert.ok(existsSync(join(repo, 'instances/eu.env')) && existsSync(join(repo, 'secrets/eu/postgres_password')));
   });
 });

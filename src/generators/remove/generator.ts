@@ -63,7 +63,12 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
   end(): void {
     if (this.dropped.length === 0 || this.options.dryRun) return;
     const bind = this.answers.storage === 'bind';
-    const names = this.dropped.map(name => (bind ? `${this.answers.dataRoot}/${name}` : `${this.answers.name}_${name}`));
+    // every deployment's copy: prod's, and each instance's (its own project, or DATA_ROOT/instances/<name>)
+    const deployments = [
+      { root: this.answers.dataRoot, project: this.answers.name },
+      ...(this.answers.instances ?? []).map(i => ({ root: `${this.answers.dataRoot}/instances/${i.name}`, project: `${this.answers.name}-${i.name}` })),
+    ];
+    const names = deployments.flatMap(d => this.dropped.map(name => (bind ? `${d.root}/${name}` : `${d.project}_${name}`)));
     if (!this.options.deleteData) {
       this.log(`kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}, and the secrets that open it; pass --delete-data to delete them`);
       return;
