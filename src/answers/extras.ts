@@ -39,7 +39,7 @@ export const LABEL = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 const ROUTE = /^\/[a-z0-9._~-]+(\/[a-z0-9._~-]+)*\/$/;
 const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-const RESERVED_INSTANCES = ['dev', 'prod', 'tls'];
+const RESERVED_INSTANCES = ['dev', 'prod', 'tls', 'localhost'];
 /** Folders of the images the apps run: a shared folder mounted there would hide or break them. */
 const RESERVED_TARGETS = /^\/(tmp|etc|app|usr|bin|sbin|lib|lib64|proc|sys|dev|run|boot|root|srv)(\/|$)/;
 /** Paths the generated stack itself answers. */
@@ -114,7 +114,7 @@ export function validateFolders(value: unknown): FolderAnswer[] {
     if (repo !== undefined && (!REPO_PATH.test(repo) || repo.split('/').includes('..'))) fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
     if (repo !== undefined && !route) fail('folders', name, 'a "route" for a repository folder (only nginx reads it)');
     const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : String(raw.target);
-    if (target !== undefined && !CONTAINER_PATH.test(target)) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
+    if (target !== undefined && (!CONTAINER_PATH.test(target) || target.split('/').some(part => part === '.' || part === '..'))) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
     if (target !== undefined && RESERVED_TARGETS.test(target)) fail('folders', target, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
     if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
     return { name, ...(target ? { target } : {}), ...(route ? { route } : {}), ...(repo ? { repo } : {}) };
@@ -133,9 +133,9 @@ export function validateRedisRoles(value: unknown): string[] {
 export function validateInstances(value: unknown, isDomain: (domain: string) => boolean): InstanceAnswer[] {
   const instances = listOf(value, 'instances').map(raw => {
     const name = label(raw.name, 'instance', 'an instance name');
-    if (RESERVED_INSTANCES.includes(name)) fail('instance', name, `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, secrets/tls holds prod's certificate)`);
+    if (RESERVED_INSTANCES.includes(name)) fail('instance', name, `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, dev answers on localhost, secrets/tls holds prod's certificate)`);
     const domain = String(raw.domain ?? '').trim().toLowerCase();
-    if (!isDomain(domain)) fail('domain', domain, `the host name instance "${name}" answers on, e.g. "${name}.example.org"`);
+    if (!isDomain(domain) || domain === 'localhost') fail('domain', domain, `the host name instance "${name}" answers on, e.g. "${name}.example.org"`);
     return { name, domain };
   });
   unique(instances, instance => instance.domain, 'domain', 'instance domain');

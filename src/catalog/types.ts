@@ -110,6 +110,11 @@ export interface SecretSpec {
   /** Variable holding it in `.env`. */
   readonly env: string;
   readonly purpose: string;
+  /**
+   * The server keeps this password in its data and scripts/apply-secrets.sh cannot change it there:
+   * how to change it by hand. `portal secrets --rotate` leaves such a secret alone.
+   */
+  readonly changedByHand?: string;
 }
 
 /** A variable of `.env` / `.env.example` that is not a secret. */

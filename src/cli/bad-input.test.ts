@@ -87,6 +87,8 @@ const CASES: readonly Case[] = [
   { args: ['--preset', 'systemapic'], message: /Invalid --image-tag "": preset systemapic runs the in-house images systemapic\/wu, systemapic\/pile; give the pinned release tag/ },
   { args: ['--preset', 'mupets', '--image-tag', 'latest'], message: /Invalid --image-tag "latest": preset mupets/ },
   { args: ['--services', 'redis,prometheus,nginx', '--redis-roles', 'exporter'], message: /Invalid --redis-roles "exporter": expected a role name not ending in "exporter"/ },
+  { args: ['--answers', answersFile('dots.json', '{"folders": [{"name": "x", "target": "/x/../etc"}]}')], message: /Invalid --folders "\/x\/..\/etc": expected an absolute path in the container/ },
+  { args: ['--answers', answersFile('local.json', '{"instances": [{"name": "localhost", "domain": "l.example.org"}]}')], message: /Invalid --instance "localhost": expected a name other than dev, prod, tls, localhost/ },
   { args: ['--image-tag', '2.3.1'], message: /Invalid --image-tag "2.3.1": expected it only with --preset/ },
   { args: ['--answers', answersFile('tmp.json', '{"folders": [{"name": "x", "target": "/tmp"}]}')], message: /Invalid --folders "\/tmp": expected a path outside the system and app folders/ },
   { args: ['--redis-roles', 'Layers!'], message: /Invalid --redis-roles "Layers!": expected a role name/ },

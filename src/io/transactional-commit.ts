@@ -27,8 +27,8 @@ export interface CommitEnvironment {
 }
 
 /** With dryRun, each pending change is printed as a unified diff and nothing is written. */
-export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean } = {}): Promise<void> {
-  if (options.dryRun) return printDryRun(env);
+export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean; root?: string } = {}): Promise<void> {
+  if (options.dryRun) return printDryRun(env, options.root ?? process.cwd());
   const files: PendingFile[] = [];
   const collect = new Transform({
     objectMode: true,
@@ -60,10 +60,10 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
 }
 
 /** Every pending change as a unified diff against the disk; nothing is written, the changes are dropped. */
-async function printDryRun(env: CommitEnvironment): Promise<void> {
+async function printDryRun(env: CommitEnvironment, root: string): Promise<void> {
   let changed = 0;
   for (const file of env.sharedFs.all().filter(f => isFilePending(f as never))) {
-    const patch = await diffOf(file);
+    const patch = await diffOf(file, root);
     if (/^[-+][^-+]/m.test(patch)) {
       process.stdout.write(patch);
       changed++;
@@ -73,10 +73,11 @@ async function printDryRun(env: CommitEnvironment): Promise<void> {
   process.stdout.write(`dry run: ${changed} file(s) would change; nothing was written\n`);
 }
 
-async function diffOf(file: PendingFile): Promise<string> {
+/** Paths are named from the repo root, so which files hold secrets does not depend on the caller's folder. */
+async function diffOf(file: PendingFile, root: string): Promise<string> {
   const before = await fs.readFile(file.path, 'utf8').catch(() => '');
   const after = isFileStateModified(file as never) ? (file.contents?.toString('utf8') ?? '') : '';
-  const name = relative(process.cwd(), file.path) || file.path;
+  const name = relative(root, file.path) || file.path;
   // a diff of .env, an instance's env file or secrets/ would print secret values
   if (name === '.env' || /^instances\/[^/]+\.env$/.test(name) || name.startsWith('secrets/')) {
     return before === after ? '' : `--- a/${name}\n+++ b/${name}\n+(changed; secret values are not shown)\n`;

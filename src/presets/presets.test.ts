@@ -211,5 +211,23 @@ describe('presets and the command line', () => {
     assert.equal(stored.backendImage, 'systemapic/wu:2.4.0');
     assert.deepEqual(stored.apps.map((a: { id: string; image: string }) => `${a.id} ${a.image}`), ['pile systemapic/pile:2.4.0', 'live acme/live:1.0.0']);
     assert.deepEqual(stored.instances, [{ name: 'eu', domain: 'eu.example.org' }]);
+    // without a new tag the same preset changes nothing; another preset is refused
+    const before = readFileSync(join(root, '.yo-rc.json'), 'utf8');
+    const again = spawnSync(process.execPath, [BIN, '--preset', 'systemapic', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(readFileSync(join(root, '.yo-rc.json'), 'utf8'), before);
+    const other = spawnSync(process.execPath, [BIN, '--preset', 'sagui', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    assert.equal(other.status, 2);
+    assert.match(other.stderr, /Invalid --preset "sagui": this portal was generated with preset systemapic; a preset starts a new portal/);
+  });
+
+  it('a database that keeps its root password in its data is not rotated by portal secrets --rotate', async () => {
+    const root = await generate({ services: 'mongodb,nginx' });
+    const env = () => readFileSync(join(root, '.env'), 'utf8');
+    const mongo = /^MONGO_PASSWORD=(\w+)$/m.exec(env())?.[1];
+    const run = spawnSync(process.execPath, [BIN, 'secrets', '--rotate'], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Not rotated: mongo_root_password \(the server keeps it in its data; mongosh: /);
+    assert.equal(/^MONGO_PASSWORD=(\w+)$/m.exec(env())?.[1], mongo);
   });
 });

@@ -114,7 +114,7 @@ export function architectureView(model: PortalModel) {
       usedBy: s.usedBy.join(', '),
       purpose: s.purpose,
       owner: s.owner,
-      backup: s.backup ? 'yes' : s.dumpedWith ? `dumped with ${s.dumpedWith}` : 'no',
+      backup: s.backup ? 'yes' : s.dumpedWith ? `dumped with ${s.dumpedWith} by scripts/backup.sh` : 'no',
     })),
     secrets: model.secrets,
     monitoring: model.scrape.map(s => s.job),

@@ -7,6 +7,8 @@ export interface SecretPlan {
   readonly env: string;
   /** Containers that read it: they must be recreated to use a new value. */
   readonly services: readonly string[];
+  /** Set when the server keeps it in its data and only a person can change it there (see SecretSpec). */
+  readonly changedByHand?: string;
 }
 
 /** Every secret of the model with the containers that read it, in model order. */
@@ -15,6 +17,7 @@ export function secretPlans(model: PortalModel): SecretPlan[] {
     name: secret.name,
     env: secret.env,
     services: model.containers.filter(c => (c.secrets ?? []).some(use => use.secret === secret.name)).map(c => c.name).sort(),
+    ...(secret.changedByHand ? { changedByHand: secret.changedByHand } : {}),
   }));
 }
 

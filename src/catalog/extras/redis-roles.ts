@@ -10,6 +10,8 @@ export function redisRoleContribution(role: string, ctx: CatalogContext): Contri
   const secret = `redis_${role.replace(/-/g, '_')}_password`;
   return {
     ...redisServer({
+      // these servers hold data (tokens, stats), not a cache: their append-only files go into file backups
+      backup: true,
       name,
       role: `Redis for ${role}`,
       secret,

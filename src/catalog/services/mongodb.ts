@@ -33,7 +33,14 @@ export const mongodb = defineService({
       },
     ],
     storage: [{ name: 'mongo-data', purpose: 'MongoDB data files', usedBy: ['mongodb'], owner: '999:999', backup: false, dumpedWith: 'mongodump' }],
-    secrets: [{ name: 'mongo_root_password', env: 'MONGO_PASSWORD', purpose: 'MongoDB root user password' }],
+    secrets: [
+      {
+        name: 'mongo_root_password',
+        env: 'MONGO_PASSWORD',
+        purpose: 'MongoDB root user password',
+        changedByHand: 'mongosh: db.getSiblingDB("admin").changeUserPassword(user, new), then the new value in the env file and secret file',
+      },
+    ],
     env: [{ name: 'MONGO_USER', value: slug, comment: 'MongoDB root user, created on first start' }],
     appEnv: { MONGO_HOST: 'mongodb', MONGO_PORT: '27017', MONGO_USER: '${MONGO_USER}' },
     appSecrets: [{ secret: 'mongo_root_password', env: 'MONGO_PASSWORD' }],

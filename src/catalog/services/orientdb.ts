@@ -42,7 +42,14 @@ export const orientdb = defineService({
       { name: 'orientdb-databases', purpose: 'OrientDB databases', usedBy: ['orientdb'], owner: '0:0', backup: false },
       { name: 'orientdb-backup', purpose: 'OrientDB backups (its backup tool and scheduled backups write here)', usedBy: ['orientdb'], owner: '0:0', backup: true },
     ],
-    secrets: [{ name: 'orientdb_root_password', env: 'ORIENTDB_ROOT_PASSWORD', purpose: 'OrientDB root password' }],
+    secrets: [
+      {
+        name: 'orientdb_root_password',
+        env: 'ORIENTDB_ROOT_PASSWORD',
+        purpose: 'OrientDB root password',
+        changedByHand: 'OrientDB console: connect as root, UPDATE OUser SET password = ... WHERE name = \'root\', then the new value in the env file and secret file',
+      },
+    ],
     appEnv: { ORIENTDB_HOST: 'orientdb', ORIENTDB_PORT: '2424', ORIENTDB_HTTP_PORT: '2480', ORIENTDB_USER: 'root' },
     appSecrets: [{ secret: 'orientdb_root_password', env: 'ORIENTDB_PASSWORD' }],
   }),

@@ -15,6 +15,8 @@ export interface RedisServer {
   readonly purpose: string;
   readonly config: string;
   readonly withExporter: boolean;
+  /** In the file backups of backup.sh (role stores), or not (the cache and queue). */
+  readonly backup?: boolean;
 }
 
 export function redisServer(server: RedisServer): Contribution {
@@ -53,7 +55,7 @@ export function redisServer(server: RedisServer): Contribution {
   };
   return {
     containers: server.withExporter ? [container, exporter] : [container],
-    storage: [{ name: server.storage, purpose: server.purpose, usedBy: [server.name], owner: '999:1000', backup: false }],
+    storage: [{ name: server.storage, purpose: server.purpose, usedBy: [server.name], owner: '999:1000', backup: server.backup === true }],
     secrets: [{ name: server.secret, env: server.env, purpose: `${server.name} requirepass` }],
     scrape: [{ job: server.name, target: `${server.name}-exporter:9121` }],
   };

@@ -31,7 +31,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     super(args, options, {
       customInstallTask: true,
       customCommitTask: () =>
-        commitTransactionally(self.env as unknown as CommitEnvironment, { dryRun: self.options.dryRun === true, force: self.options.force === true }),
+        commitTransactionally(self.env as unknown as CommitEnvironment, {
+          dryRun: self.options.dryRun === true,
+          force: self.options.force === true,
+          root: self.destinationRoot(),
+        }),
     });
     self = this;
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
@@ -74,9 +78,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   /**
-   * `--preset` (or "preset" in an --answers file): its answers sit above the stored ones and below those
-   * given in a file or on the command line, except what the repo already has of its own: its name, and the
-   * apps and instances added since (a preset re-run must not drop a deployment).
+   * `--preset` (or "preset" in an --answers file) starts a portal: its answers sit below those given in a
+   * file or on the command line. A repo that has answers already keeps every one of them; the same preset
+   * with --image-tag only moves its in-house images to that tag (routes, ports and the rest stay).
    */
   private _presetAnswers(stored: RawAnswers, file: RawAnswers, given: RawAnswers): RawAnswers {
     const id = this.options.preset ?? file.preset;
@@ -87,18 +91,15 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         return {};
       }
       const preset = validateAnswers({ ...defaultAnswers({}, 'portal'), preset: id }).preset!;
-      const name = given.name ?? file.name ?? stored.name ?? presetName(preset);
-      const domain = String(given.domain ?? file.domain ?? stored.domain ?? `${String(name)}.localhost`).toLowerCase();
-      const answers: Record<string, unknown> = { ...presetAnswers(preset, { domain, ...(imageTag ? { imageTag } : {}) }) };
-      if (stored.name !== undefined) delete answers.name;
-      // the preset's own apps and instances are refreshed (a new --image-tag); the repo's other ones stay
-      for (const [key, id] of [['apps', 'id'], ['instances', 'name']] as const) {
-        const ours = Array.isArray(answers[key]) ? (answers[key] as Record<string, unknown>[]) : [];
-        const theirs = Array.isArray(stored[key]) ? (stored[key] as Record<string, unknown>[]) : [];
-        const merged = [...theirs.map(item => ours.find(o => o[id] === item[id]) ?? item), ...ours.filter(o => !theirs.some(t => t[id] === o[id]))];
-        if (merged.length > 0) answers[key] = merged;
+      const name = given.name ?? file.name ?? presetName(preset);
+      const domain = String(given.domain ?? file.domain ?? `${String(name)}.localhost`).toLowerCase();
+      if (stored.name === undefined) return presetAnswers(preset, { domain, ...(imageTag ? { imageTag } : {}) });
+      if (stored.preset !== preset) {
+        throw new PortalInputError(
+          `Invalid --preset "${preset}": this portal ${stored.preset ? `was generated with preset ${String(stored.preset)}` : 'has answers of its own'}; a preset starts a new portal (run it in an empty folder), and portal add / remove / instance change this one.`,
+        );
       }
-      return answers;
+      return imageTag ? retagged(stored, presetAnswers(preset, { domain, imageTag })) : {};
     });
   }
 
@@ -154,6 +155,20 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 /** Conflicts were written as markers: the run finished, but the user has work to do, and the exit code says so. */
 export class MergeConflicts extends Error {
   override readonly name = 'MergeConflicts';
+}
+
+/** The stored backend image and apps with the preset's in-house images at its new tag; nothing else changes. */
+function retagged(stored: RawAnswers, preset: RawAnswers): RawAnswers {
+  const repository = (image: unknown) => String(image).replace(/:[^:/]+$/, '');
+  const fresh = new Map<string, string>();
+  for (const image of [preset.backendImage, ...(Array.isArray(preset.apps) ? preset.apps.map(app => (app as { image: string }).image) : [])]) {
+    if (typeof image === 'string') fresh.set(repository(image), image);
+  }
+  const apps = Array.isArray(stored.apps) ? (stored.apps as Record<string, unknown>[]).map(app => ({ ...app, image: fresh.get(repository(app.image)) ?? app.image })) : undefined;
+  return {
+    ...(typeof stored.backendImage === 'string' ? { backendImage: fresh.get(repository(stored.backendImage)) ?? stored.backendImage } : {}),
+    ...(apps ? { apps } : {}),
+  };
 }
 
 /** The stored answers when they are valid; otherwise there is nothing trustworthy to merge against. */

@@ -96,6 +96,19 @@ describe('scripts/migrate-storage.sh', () => {
     assert.equal(readFileSync(join(dataRoot, 'pgdata', 'PG_VERSION'), 'utf8'), '16\n');
   });
 
+  it('--legacy copies the stores it finds and names those it could not', () => {
+    const moved = join(dirname(repo), 'tiles-moved');
+    spawnSync('mv', [join(dirname(repo), 'tiles'), moved]);
+    try {
+      const run = migrate(['--legacy', '--yes']);
+      assert.equal(run.status, 1);
+      assert.match(run.stderr, /not copied: \.\.\/tiles; copy each by hand/);
+      assert.match(run.stdout, /copied \.\.\/drone:\. into drone/);
+    } finally {
+      spawnSync('mv', [moved, join(dirname(repo), 'tiles')]);
+    }
+  });
+
   it('refuses an unknown item or source with a clear message', () => {
     const item = migrate(['../images', 'nowhere']);
     assert.equal(item.status, 2);

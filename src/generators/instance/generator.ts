@@ -3,7 +3,9 @@
  * deployment (staging, one per country ...) with its own env file, secrets, database volume and domain.
  * `portal instance remove <name>` drops its files (edited ones are kept); `portal instance list` prints them.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { envValues } from '../../secrets/rotate.js';
 import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { rerunApp, storedAnswers } from '../services-change.js';
@@ -47,7 +49,21 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
       return;
     }
     const changed = PortalInputError.guard(() => this._added(answers, name));
+    this._warnKeptEnvFile(answers, changed.find(i => i.name === name)!);
     await rerunApp(this, answers.services, `portal instance add ${name}`, this.options, { instances: changed });
+  }
+
+  /**
+   * An instance removed and added again finds the env file it kept, which this run does not rewrite (no
+   * record says whether DOMAIN is still as generated): say so when it names another domain.
+   */
+  private _warnKeptEnvFile(answers: PortalAnswers, instance: { name: string; domain: string }): void {
+    if ((answers.instances ?? []).some(i => i.name === instance.name)) return;
+    const path = this.destinationPath(`instances/${instance.name}.env`);
+    const kept = existsSync(path) ? envValues(readFileSync(path, 'utf8')).get('DOMAIN') : undefined;
+    if (kept && kept !== instance.domain) {
+      this.log.info(`instances/${instance.name}.env, kept from before, says DOMAIN=${kept}: set DOMAIN=${instance.domain} there if the instance moved`);
+    }
   }
 
   /** The instance list with this one added, or changed to the new domain. */

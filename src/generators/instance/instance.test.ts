@@ -139,6 +139,11 @@ describe('portal instance add', () => {
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /\+\+\+ b\/instances\/zz\.env\n\+\(changed; secret values are not shown\)/);
     assert.doesNotMatch(dry.stdout, /POSTGRES_PASSWORD=\w/);
+    // the same from another folder, through --out
+    const outside = spawnSync(process.execPath, [BIN, 'instance', 'add', 'zz', '--domain', 'zz.example.org', '--dry-run', '--out', repo], { cwd: dirname(repo), encoding: 'utf8' });
+    assert.equal(outside.status, 0, outside.stderr);
+    assert.match(outside.stdout, /\+\+\+ b\/instances\/zz\.env\n\+\(changed; secret values are not shown\)/);
+    assert.doesNotMatch(outside.stdout, /PASSWORD=\w/);
     assert.ok(!existsSync(join(repo, 'instances/zz.env')));
   });
 

@@ -2,7 +2,8 @@
  * `portal remove <service>...` / `yo portal:remove`: drops services from the answers and re-renders; files
  * only they needed are deleted when untouched. Their data (volumes, folders) is kept unless --delete-data.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { envValues } from '../../secrets/rotate.js';
 import { spawnSync } from 'node:child_process';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import type { PortalAnswers } from '../../answers/answers.js';
@@ -63,10 +64,17 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
   end(): void {
     if (this.dropped.length === 0 || this.options.dryRun) return;
     const bind = this.answers.storage === 'bind';
-    // every deployment's copy: prod's, and each instance's (its own project, or DATA_ROOT/instances/<name>)
+    // every deployment's copy, where its env file says (a renamed portal keeps its project name there)
+    const fromEnv = (file: string, fallback: { root: string | undefined; project: string }) => {
+      const path = this.destinationPath(file);
+      const values = existsSync(path) ? envValues(readFileSync(path, 'utf8')) : new Map<string, string>();
+      return { root: values.get('DATA_ROOT') || fallback.root, project: values.get('COMPOSE_PROJECT_NAME') || fallback.project };
+    };
     const deployments = [
-      { root: this.answers.dataRoot, project: this.answers.name },
-      ...(this.answers.instances ?? []).map(i => ({ root: `${this.answers.dataRoot}/instances/${i.name}`, project: `${this.answers.name}-${i.name}` })),
+      fromEnv('.env', { root: this.answers.dataRoot, project: this.answers.name }),
+      ...(this.answers.instances ?? []).map(i =>
+        fromEnv(`instances/${i.name}.env`, { root: `${this.answers.dataRoot}/instances/${i.name}`, project: `${this.answers.name}-${i.name}` }),
+      ),
     ];
     const names = deployments.flatMap(d => this.dropped.map(name => (bind ? `${d.root}/${name}` : `${d.project}_${name}`)));
     if (!this.options.deleteData) {

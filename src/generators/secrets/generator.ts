@@ -52,13 +52,24 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
 
   async writing(): Promise<void> {
     const only = (this.options.only ?? '').split(',').map(s => s.trim()).filter(Boolean);
-    const plans = PortalInputError.guard(() => {
+    const rotating = this.options.rotate === true;
+    const selected = PortalInputError.guard(() => {
+      let chosen;
       try {
-        return selectSecrets(secretPlans(this.model), only);
+        chosen = selectSecrets(secretPlans(this.model), only);
       } catch (error) {
         throw new PortalInputError((error as Error).message);
       }
+      const byHand = chosen.filter(p => p.changedByHand && only.some(o => o === p.name || o === p.env));
+      if (rotating && byHand.length > 0) {
+        throw new PortalInputError(`Invalid --only "${byHand[0]!.name}": the server keeps it in its data, so --rotate cannot change it; ${byHand[0]!.changedByHand}.`);
+      }
+      return chosen;
     });
+    // a password kept inside a database's data is only filled when missing, never rotated here
+    const plans = rotating ? selected.filter(p => !p.changedByHand) : selected;
+    const leftAlone = rotating ? selected.filter(p => p.changedByHand) : [];
+    for (const plan of leftAlone) process.stdout.write(`Not rotated: ${plan.name} (the server keeps it in its data; ${plan.changedByHand}).\n`);
     const home = this.home;
     const envPath = this.destinationPath(home.env);
     const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(this.destinationPath(home.example), 'utf8');
