@@ -22,6 +22,7 @@ export function redisRoleContribution(role: string, ctx: CatalogContext): Contri
       withExporter: ctx.has('prometheus'),
     }),
     appEnv: { [`REDIS_${upper(role)}_HOST`]: name },
+    appDependsOn: { [name]: 'service_healthy' },
     appSecrets: [{ secret, env }],
   };
 }

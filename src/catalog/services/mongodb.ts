@@ -42,6 +42,7 @@ export const mongodb = defineService({
       },
     ],
     env: [{ name: 'MONGO_USER', value: slug, comment: 'MongoDB root user, created on first start' }],
+    appDependsOn: { mongodb: 'service_healthy' },
     appEnv: { MONGO_HOST: 'mongodb', MONGO_PORT: '27017', MONGO_USER: '${MONGO_USER}' },
     appSecrets: [{ secret: 'mongo_root_password', env: 'MONGO_PASSWORD' }],
   }),

@@ -50,6 +50,7 @@ export const orientdb = defineService({
         changedByHand: 'OrientDB console: connect as root, UPDATE OUser SET password = ... WHERE name = \'root\', then the new value in the env file and secret file',
       },
     ],
+    appDependsOn: { orientdb: 'service_healthy' },
     appEnv: { ORIENTDB_HOST: 'orientdb', ORIENTDB_PORT: '2424', ORIENTDB_HTTP_PORT: '2480', ORIENTDB_USER: 'root' },
     appSecrets: [{ secret: 'orientdb_root_password', env: 'ORIENTDB_PASSWORD' }],
   }),
