@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,19 @@ describe('portal instance add', () => {
     assert.match(read('docs/architecture.md'), /\| `staging` \| staging\.maps\.example\.org \| `PORTAL_INSTANCE=staging scripts\/restart\.sh` \|/);
     assert.match(read('.gitignore'), /^instances\/\*\.env$/m);
     assert.ok(!read('.yo-rc.json').includes(password!), 'no secret in .yo-rc.json');
+    // a fresh clone on the staging server: create-secrets.sh rebuilds the instance's files, not prod's
+    rmSync(join(repo, 'instances/staging.env'));
+    rmSync(join(repo, 'secrets/staging'), { recursive: true });
+    const mainEnv = read('.env');
+    const created = spawnSync('bash', ['scripts/create-secrets.sh'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PORTAL_INSTANCE: 'staging.maps.example.org' } });
+    assert.equal(created.status, 0, created.stderr);
+    const fresh = /^POSTGRES_PASSWORD=(\w{32})$/m.exec(read('instances/staging.env'))?.[1];
+    assert.ok(fresh);
+    assert.equal(read('secrets/staging/postgres_password'), fresh);
+    assert.equal(statSync(join(repo, 'instances/staging.env')).mode & 0o777, 0o600);
+    assert.ok(existsSync(join(repo, 'secrets/staging/tls/privkey.pem')), 'its own certificate');
+    assert.match(read('instances/staging.env'), /^DOMAIN=staging\.maps\.example\.org$/m);
+    assert.equal(read('.env'), mainEnv);
   });
 
   it('keeps every edit of a user-edited repo, and a second run changes nothing', async () => {
