@@ -81,7 +81,7 @@ const DEFAULT_BACKEND_PORTS: Record<Backend, number> = { django: 8000, fastapi: 
 const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IMAGE_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::(?<tag>[\w][\w.-]{0,127})|@sha256:[a-f0-9]{64})$/;
-const FLOATING_TAGS = new Set(['latest', 'stable', 'edge', 'nightly', 'dev', 'main', 'master']);
+export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'stable', 'edge', 'nightly', 'dev', 'main', 'master']);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Raw input: from CLI options, prompts or a stored `.yo-rc.json`; anything may be missing or wrong. */

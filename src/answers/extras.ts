@@ -35,7 +35,8 @@ export interface InstanceAnswer {
   readonly domain: string;
 }
 
-export const LABEL = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
+/** An id of ours (app, folder, role, instance): also part of container, volume and file names. */
+const ID = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 const ROUTE = /^\/[a-z0-9._~-]+(\/[a-z0-9._~-]+)*\/$/;
 const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -59,7 +60,7 @@ function listOf(value: unknown, option: string): Record<string, unknown>[] {
 
 function label(value: unknown, option: string, what: string): string {
   const text = String(value ?? '').trim();
-  if (!LABEL.test(text)) fail(option, text, `${what}: lowercase letters, digits and dashes, starting with a letter, at most 30 characters`);
+  if (!ID.test(text)) fail(option, text, `${what}: lowercase letters, digits and dashes, starting with a letter, at most 30 characters`);
   return text;
 }
 

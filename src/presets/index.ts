@@ -1,5 +1,5 @@
 /** The presets, one per seed deployment, and how `--preset` answers are computed. */
-import type { PresetId, RawAnswers } from '../answers/answers.js';
+import { FLOATING_TAGS, type PresetId, type RawAnswers } from '../answers/answers.js';
 import { PortalInputError } from '../answers/input-error.js';
 import { housingPortal } from './housing-portal.js';
 import { mlp } from './mlp.js';
@@ -13,14 +13,13 @@ const PRESETS: Record<PresetId, Preset> = { systemapic, 'housing-portal': housin
 export const presetOf = (id: PresetId): Preset => PRESETS[id];
 
 const TAG = /^[\w][\w.-]{0,127}$/;
-const FLOATING = new Set(['latest', 'stable', 'edge', 'nightly', 'dev', 'main', 'master']);
 
 /** The preset's answers (with `preset` recorded); refuses a missing or floating tag for in-house images. */
 export function presetAnswers(id: PresetId, ctx: PresetContext): RawAnswers {
   const preset = presetOf(id);
   if (preset.inHouseImages.length > 0) {
     const tag = ctx.imageTag ?? '';
-    if (!TAG.test(tag) || FLOATING.has(tag)) {
+    if (!TAG.test(tag) || FLOATING_TAGS.has(tag)) {
       throw new PortalInputError(
         `Invalid --image-tag "${tag}": preset ${id} runs the in-house images ${preset.inHouseImages.join(', ')}; give the pinned release tag you deploy, e.g. --image-tag 2.3.1 (the old deployment pulled :latest, which changes under you).`,
       );

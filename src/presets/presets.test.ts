@@ -13,6 +13,7 @@ import type { PresetId } from '../answers/answers.js';
 import { generate } from '../testing/generate.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
+const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd, encoding: 'utf8' });
 
 interface Repo {
   readonly root: string;
@@ -206,11 +207,11 @@ describe('presets and the command line', () => {
 
   it('a preset re-run keeps the repo\'s name, apps and instances, and refreshes the preset\'s own image tags', async () => {
     const root = await generate({ preset: 'systemapic', imageTag: '2.3.1', name: 'acme-maps' });
-    const app = spawnSync(process.execPath, [BIN, 'add', 'app', 'live', '--image', 'acme/live:1.0.0', '--port', '8080', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const app = portal(['add', 'app', 'live', '--image', 'acme/live:1.0.0', '--port', '8080'], root);
     assert.equal(app.status, 0, app.stderr);
-    const instance = spawnSync(process.execPath, [BIN, 'instance', 'add', 'eu', '--domain', 'eu.example.org', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const instance = portal(['instance', 'add', 'eu', '--domain', 'eu.example.org'], root);
     assert.equal(instance.status, 0, instance.stderr);
-    const rerun = spawnSync(process.execPath, [BIN, '--preset', 'systemapic', '--image-tag', '2.4.0', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const rerun = portal(['--preset', 'systemapic', '--image-tag', '2.4.0', '--yes'], root);
     assert.equal(rerun.status, 0, rerun.stderr);
     const stored = JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['generator-portal'];
     assert.equal(stored.name, 'acme-maps');
@@ -219,10 +220,10 @@ describe('presets and the command line', () => {
     assert.deepEqual(stored.instances, [{ name: 'eu', domain: 'eu.example.org' }]);
     // without a new tag the same preset changes nothing; another preset is refused
     const before = readFileSync(join(root, '.yo-rc.json'), 'utf8');
-    const again = spawnSync(process.execPath, [BIN, '--preset', 'systemapic', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const again = portal(['--preset', 'systemapic', '--yes'], root);
     assert.equal(again.status, 0, again.stderr);
     assert.equal(readFileSync(join(root, '.yo-rc.json'), 'utf8'), before);
-    const other = spawnSync(process.execPath, [BIN, '--preset', 'sagui', '--yes', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const other = portal(['--preset', 'sagui', '--yes'], root);
     assert.equal(other.status, 2);
     assert.match(other.stderr, /Invalid --preset "sagui": this portal was generated with preset systemapic; a preset starts a new portal/);
   });
@@ -231,7 +232,7 @@ describe('presets and the command line', () => {
     const root = await generate({ services: 'mongodb,nginx' });
     const env = () => readFileSync(join(root, '.env'), 'utf8');
     const mongo = /^MONGO_PASSWORD=(\w+)$/m.exec(env())?.[1];
-    const run = spawnSync(process.execPath, [BIN, 'secrets', '--rotate'], { cwd: root, encoding: 'utf8' });
+    const run = portal(['secrets', '--rotate'], root);
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /Not rotated: mongo_root_password \(the server keeps it in its data; mongosh: /);
     assert.equal(/^MONGO_PASSWORD=(\w+)$/m.exec(env())?.[1], mongo);

@@ -58,6 +58,13 @@ function renderEnv(model: PortalModel, lines: readonly EnvLine[], secretValue: (
 
 const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 
+/** Each variable's whole `NAME=value` line. */
+const linesByKey = (text: string): Map<string, string> =>
+  new Map(text.split('\n').flatMap(line => {
+    const key = KEY.exec(line)?.[1];
+    return key ? [[key, line] as [string, string]] : [];
+  }));
+
 /**
  * Keeps every line of an existing `.env` and appends the planned variables it lacks, under a comment,
  * so a re-run never changes a value (secrets included) yet new services get their settings.
@@ -85,9 +92,8 @@ export function appendMissingEnv(existing: string, planned: string, addedBy: str
 const FOLLOWS_ANSWERS = new Set(['DOMAIN']);
 
 export function followChangedAnswers(existing: string, planned: string, lastPlanned: string): string {
-  const valueIn = (text: string) => new Map(text.split('\n').flatMap(line => (KEY.exec(line) ? [[KEY.exec(line)![1]!, line] as [string, string]] : [])));
-  const now = valueIn(planned);
-  const last = valueIn(lastPlanned);
+  const now = linesByKey(planned);
+  const last = linesByKey(lastPlanned);
   return existing
     .split('\n')
     .map(line => {
@@ -109,7 +115,7 @@ const SECRET_VARIABLE = /(PASSWORD|SECRET_KEY|TOKEN)$/;
 export function dropAddedBlocks(existing: string, planned: string, lastPlanned: string): string {
   const now = new Set(planned.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
   const lastLines = new Set(lastPlanned.split('\n'));
-  const lastValues = new Map(lastPlanned.split('\n').flatMap(line => (KEY.exec(line) ? [[KEY.exec(line)![1]!, line] as [string, string]] : [])));
+  const lastValues = linesByKey(lastPlanned);
   const generatedLine = (line: string): boolean => {
     const key = KEY.exec(line)?.[1];
     if (!key) return line === '' || line.startsWith('# Added by ') || lastLines.has(line);

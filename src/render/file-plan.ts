@@ -4,7 +4,6 @@ import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { renderCompose } from './compose.js';
 import { architectureView, readmeView } from './docs.js';
-import { drawSecrets, renderEnvExample, renderEnvFile } from './env.js';
 import { alertRules, grafanaDashboard, grafanaDashboardProvider, grafanaDatasource, prometheusConfig, traefikDynamic } from './monitoring.js';
 import { nginxMainView, nginxRoutesView, nginxSiteView, nginxUpstreamsView } from './nginx.js';
 import { scriptsView } from './scripts.js';
@@ -12,23 +11,9 @@ import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
 import { varnishView } from './varnish.js';
 import { instanceFiles } from './instances.js';
+import { envFiles, executable, managed, MANAGED, sample, type PlannedFile } from './planned-file.js';
 
-/**
- * managed: the generator's; rendered on every run, the user's edits merged in (see io/write-plan.ts).
- * secret: written only when absent (.env, secrets/*), so a re-run never changes a secret.
- * sample: written once as a starting point, then the user's; never rewritten or removed.
- */
-export type Ownership = 'managed' | 'secret' | 'sample';
-
-export interface PlannedFile {
-  readonly path: string;
-  readonly content: string;
-  readonly ownership: Ownership;
-  /** POSIX mode; default 0o644. */
-  readonly mode?: number;
-}
-
-const MANAGED = 'Managed by generator-portal: re-running `portal` merges its changes with your edits.';
+export type { Ownership, PlannedFile } from './planned-file.js';
 
 export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFile[] {
   const files: PlannedFile[] = [
@@ -47,9 +32,6 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const managed = (path: string, content: string, mode?: number): PlannedFile => ({ path, content, ownership: 'managed', ...(mode ? { mode } : {}) });
-const executable = (path: string, content: string) => managed(path, content, 0o755);
-const sample = (path: string, content: string): PlannedFile => ({ path, content, ownership: 'sample' });
 
 function composeFiles(model: PortalModel): PlannedFile[] {
   const { base, dev, prod } = renderCompose(model);
@@ -63,22 +45,6 @@ function composeFiles(model: PortalModel): PlannedFile[] {
       'docker-compose.prod.yml',
       toYaml(prod, `Production: restart policies, docker secrets, only the edge publishes ports.\nPORTAL_ENV=prod scripts/restart.sh\n${MANAGED}`),
     ),
-  ];
-}
-
-function envFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
-  const values = drawSecrets(model, source);
-  return [
-    managed('.env.example', renderEnvExample(model)),
-    { path: '.env', content: renderEnvFile(model, values), ownership: 'secret', mode: 0o600 },
-    // bind-mounted into containers with host permissions: non-root users must read them, so the files
-    // are 0644 and the secrets/ folder (0700) is what keeps other host users out
-    ...model.secrets.map(secret => ({
-      path: `secrets/${secret.name}`,
-      content: values.get(secret.env) ?? '',
-      ownership: 'secret' as const,
-      mode: 0o644,
-    })),
   ];
 }
 

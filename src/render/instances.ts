@@ -5,17 +5,14 @@
 import type { InstanceAnswer } from '../answers/extras.js';
 import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
-import { drawSecrets, renderEnvExample, renderEnvFile } from './env.js';
-import type { PlannedFile } from './file-plan.js';
 import { traefikDynamic } from './monitoring.js';
 import { nginxSiteView } from './nginx.js';
 import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
-
-const MANAGED = 'Managed by generator-portal: re-running `portal` merges its changes with your edits.';
+import { envFiles, managed, MANAGED, type PlannedFile } from './planned-file.js';
 
 /** The model as the instance sees it: its project name, domain, data folder and certificate folder. */
-export function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalModel {
+function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalModel {
   const { answers } = model;
   return {
     ...model,
@@ -50,9 +47,7 @@ function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
 export function instanceFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
   return (model.answers.instances ?? []).flatMap(instance => {
     const own = instanceModel(model, instance);
-    const values = drawSecrets(own, name => source(`${instance.name}/${name}`));
     const has = (id: string) => (model.services as readonly string[]).includes(id);
-    const managed = (path: string, content: string): PlannedFile => ({ path, content, ownership: 'managed' });
     return [
       managed(
         `instances/${instance.name}.yml`,
@@ -63,14 +58,8 @@ export function instanceFiles(model: PortalModel, source: SecretSource): Planned
             `PORTAL_INSTANCE=${instance.name} scripts/restart.sh\n${MANAGED}`,
         ),
       ),
-      managed(`instances/${instance.name}.env.example`, renderEnvExample(own)),
-      { path: `instances/${instance.name}.env`, content: renderEnvFile(own, values), ownership: 'secret', mode: 0o600 },
-      ...model.secrets.map(secret => ({
-        path: `secrets/${instance.name}/${secret.name}`,
-        content: values.get(secret.env) ?? '',
-        ownership: 'secret' as const,
-        mode: 0o644,
-      })),
+      // its own secret values: the same names drawn under the instance's name
+      ...envFiles(own, name => source(`${instance.name}/${name}`), { env: `instances/${instance.name}.env`, secretsDir: `secrets/${instance.name}` }),
       ...(has('nginx') ? [managed(`nginx/sites/${instance.name}.conf`, renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(own)))] : []),
       ...(has('traefik')
         ? [managed(`traefik/instances/${instance.name}/portal.yml`, toYaml(traefikDynamic(own), `Traefik routes of instance ${instance.name}.\n${MANAGED}`))]

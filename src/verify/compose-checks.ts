@@ -20,8 +20,14 @@ export const instanceNames = (repo: string): string[] =>
         .sort()
     : [];
 
+/** The compose files of the repo as written: base, overrides and instance files. */
+const composeSources = (repo: string): string[] => [
+  ...COMPOSE_FILES.filter(f => existsSync(join(repo, f))),
+  ...instanceNames(repo).map(name => `instances/${name}.yml`),
+];
+
 /** Every combination the scripts start: dev, prod, and prod + each instance (files and env file). */
-export function composeCombinations(repo: string): { name: string; args: string[] }[] {
+function composeCombinations(repo: string): { name: string; args: string[] }[] {
   return [
     ...['docker-compose.override.yml', 'docker-compose.prod.yml'].map(override => ({
       name: `base + ${override}`,
@@ -65,7 +71,7 @@ export const composeSchemaCheck: Check = {
     delete schema.$schema;
     const validate = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true }).compile(schema);
     const problems: string[] = [];
-    for (const file of [...COMPOSE_FILES.filter(f => existsSync(join(repo, f))), ...instanceNames(repo).map(name => `instances/${name}.yml`)]) {
+    for (const file of composeSources(repo)) {
       const doc = parseDocument(readFileSync(join(repo, file), 'utf8'), { merge: true });
       if (doc.errors.length > 0) problems.push(`${file}: ${doc.errors[0]!.message}`);
       else if (!validate(doc.toJS())) {
@@ -95,7 +101,7 @@ export const dclintCheck: Check = {
     if (!binary) return skipped(this.name, missing('dclint'));
     const config = join(tempDir('dclint'), 'dclintrc.json');
     writeFileSync(config, JSON.stringify(DCLINT_CONFIG));
-    const files = [...COMPOSE_FILES.filter(f => existsSync(join(repo, f))), ...instanceNames(repo).map(name => `instances/${name}.yml`)];
+    const files = composeSources(repo);
     // warnings count too: the generated files should be clean
     const run = await runTool(binary, ['-c', config, '--max-warnings', '0', ...files], { cwd: repo });
     return run.code === 0 ? passed(this.name) : failed(this.name, firstLines(run.output, 20));
