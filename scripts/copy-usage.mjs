@@ -1,5 +1,5 @@
 // tsc copies only TypeScript output: USAGE files (yeoman prints them with --help) and the live check's
-// Python driver are copied here.
+// Python driver and the smoke run's stand-ins are copied here.
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,3 +8,4 @@ for (const name of readdirSync('src/generators')) {
   if (existsSync(usage)) cpSync(usage, join('dist/generators', name, 'USAGE'));
 }
 cpSync('src/verify/live/driver.py', 'dist/verify/live/driver.py');
+cpSync('src/smoke/standins', 'dist/smoke/standins', { recursive: true });

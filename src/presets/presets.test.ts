@@ -177,7 +177,7 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['DATABASE_*', env('POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD')],
     ['GRAFANA_ADMIN_PASS', env('GRAFANA_ADMIN_PASSWORD')],
     ['broker and backend', env('RABBITMQ_PASSWORD', 'REDIS_PASSWORD')],
-    ['Celery uses RabbitMQ', repo => assert.equal((repo.compose('base').services['celery-worker']!.environment as Record<string, string>).CELERY_BROKER, 'rabbitmq')],
+    ['Celery uses RabbitMQ', repo => assert.equal((repo.compose('base').services['celery-worker']!.environment as Record<string, string>).TASK_BROKER, 'rabbitmq')],
     ['traefik routes the domain', documented('traefik/dynamic/portal.yml', 'Host(`mlp.localhost`)')],
     ['env mapping documented', documented('docs/architecture.md', 'DATABASE_USER, DATABASE_PASS')],
   ],

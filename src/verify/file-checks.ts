@@ -106,7 +106,7 @@ export const celeryCheck: Check = {
       'conf["tasks"] = sorted(t for t in app.tasks if not t.startswith("celery."))',
       'print(json.dumps(conf))',
     ].join('\n');
-    const env = { ...process.env, PYTHONPATH: join(repo, 'backend'), CELERY_BROKER: 'redis', REDIS_HOST: 'localhost', REDIS_PASSWORD: 'x' };
+    const env = { ...process.env, PYTHONPATH: join(repo, 'backend'), TASK_BROKER: 'redis', REDIS_HOST: 'localhost', REDIS_PASSWORD: 'x' };
     const run = await runTool('/usr/bin/python3', ['-c', script], { cwd: repo, env });
     if (run.code !== 0 && /No module named 'celery'/.test(run.output)) return skipped(this.name, missing('python3'));
     if (run.code !== 0) return failed(this.name, firstLines(run.output));

@@ -43,7 +43,7 @@ export const celery = defineService({
     };
     return {
       containers: [worker, beat],
-      appEnv: { CELERY_BROKER: ctx.broker ?? 'redis' },
+      appEnv: { TASK_BROKER: ctx.broker ?? 'redis' },
       files: ctx.answers.backend === 'django'
         ? [
             { path: `backend/${ctx.slug}/celery.py`, template: 'backend/python/celery_app.py.ejs', view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name, tasksModule: `${ctx.slug}.tasks` } },

@@ -1,0 +1,104 @@
+/**
+ * The merged compose model the smoke run boots: `docker-compose config` resolves the files, the env file and
+ * every `${VAR}`, so the harness starts exactly what `docker-compose up` would.
+ */
+import { parse } from 'yaml';
+import { firstLines, runTool } from '../verify/run-tool.js';
+
+export interface ComposeService {
+  readonly name: string;
+  readonly image: string;
+  /** Build context folder (absolute), for images the repo builds itself. */
+  readonly build?: { readonly context: string; readonly target?: string };
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  /** `source:target[:mode]` with absolute host paths or named volumes, as `config` prints them. */
+  readonly volumes: readonly string[];
+  readonly secrets: readonly string[];
+  readonly tmpfs: readonly string[];
+  /** `[ip:]published:target[/proto]` */
+  readonly ports: readonly string[];
+  readonly user?: string;
+  readonly workingDir?: string;
+  readonly hostname?: string;
+  readonly healthcheck?: readonly string[];
+  readonly dependsOn: Readonly<Record<string, string>>;
+}
+
+export interface ComposeStack {
+  readonly project: string;
+  readonly services: readonly ComposeService[];
+  /** Secret name -> host file. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly volumes: readonly string[];
+}
+
+type Raw = Record<string, unknown>;
+
+/** A string command is split as compose does (no shell): on blanks, keeping quoted parts together. */
+const argv = (value: unknown): string[] | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value.map(String);
+  return [...String(value).matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2] ?? m[3]!);
+};
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
+
+function service(name: string, raw: Raw): ComposeService {
+  const build = raw.build as Raw | undefined;
+  const health = raw.healthcheck as Raw | undefined;
+  const depends = (raw.depends_on ?? {}) as Record<string, Raw> | string[];
+  const environment = Object.fromEntries(Object.entries((raw.environment ?? {}) as Raw).map(([k, v]) => [k, v === null ? '' : String(v)]));
+  return {
+    name,
+    image: String(raw.image ?? ''),
+    ...(build ? { build: { context: String(build.context), ...(build.target ? { target: String(build.target) } : {}) } } : {}),
+    ...(raw.entrypoint !== undefined ? { entrypoint: argv(raw.entrypoint)! } : {}),
+    ...(raw.command !== undefined ? { command: argv(raw.command)! } : {}),
+    environment,
+    volumes: strings(raw.volumes),
+    secrets: (Array.isArray(raw.secrets) ? raw.secrets : []).map(s => (typeof s === 'string' ? s : String((s as Raw).source))),
+    tmpfs: strings(raw.tmpfs),
+    ports: (Array.isArray(raw.ports) ? raw.ports : []).map(p => (typeof p === 'object' && p ? `${(p as Raw).published}:${(p as Raw).target}` : String(p))),
+    ...(raw.user !== undefined ? { user: String(raw.user) } : {}),
+    ...(raw.working_dir !== undefined ? { workingDir: String(raw.working_dir) } : {}),
+    ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
+    ...(health && !health.disable && health.test ? { healthcheck: strings(health.test) } : {}),
+    dependsOn: Array.isArray(depends)
+      ? Object.fromEntries(depends.map(d => [d, 'service_started']))
+      : Object.fromEntries(Object.entries(depends).map(([d, v]) => [d, String(v?.condition ?? 'service_started')])),
+  };
+}
+
+/** `docker-compose config` of the given files; throws with compose's own message when it refuses them. */
+export async function loadStack(repo: string, files: readonly string[], envFile: string, project: string): Promise<ComposeStack> {
+  const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo });
+  if (run.code !== 0) throw new Error(`docker-compose config failed: ${firstLines(run.output)}`);
+  const doc = parse(run.stdout) as Raw;
+  const services = Object.entries((doc.services ?? {}) as Record<string, Raw>).map(([name, raw]) => service(name, raw));
+  const secrets = Object.fromEntries(Object.entries((doc.secrets ?? {}) as Record<string, Raw>).map(([name, raw]) => [name, String(raw.file)]));
+  return { project, services, secrets, volumes: Object.keys((doc.volumes ?? {}) as Raw) };
+}
+
+/** Compose's `$$` escape, as the container's shell sees it. */
+export const unescape = (text: string): string => text.replaceAll('$$', '$');
+
+/** Services in an order that honours depends_on (compose starts dependencies first). */
+export function startOrder(services: readonly ComposeService[]): ComposeService[] {
+  const byName = new Map(services.map(s => [s.name, s]));
+  const done = new Set<string>();
+  const order: ComposeService[] = [];
+  const visit = (s: ComposeService, path: string[]) => {
+    if (done.has(s.name)) return;
+    if (path.includes(s.name)) throw new Error(`depends_on cycle: ${[...path, s.name].join(' -> ')}`);
+    for (const dep of Object.keys(s.dependsOn).sort()) {
+      const target = byName.get(dep);
+      if (target) visit(target, [...path, s.name]);
+    }
+    done.add(s.name);
+    order.push(s);
+  };
+  for (const s of services) visit(s, []);
+  return order;
+}

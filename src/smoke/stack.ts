@@ -1,0 +1,141 @@
+/**
+ * Boots a generated stack without a container engine: every compose service in start order, each in its
+ * sandbox with its own loopback address, waiting on depends_on conditions as compose does; then runs every
+ * healthcheck, and stops everything by PID at the end, whatever happened.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startOrder, unescape, type ComposeStack } from './compose.js';
+import { planService, type Plan, type StackPaths } from './containers.js';
+import { execIn, startContainer, stopContainer, type Container } from './sandbox.js';
+import type { ToolRun } from '../verify/run-tool.js';
+
+export interface Report {
+  readonly ok: (what: string) => void;
+  readonly fail: (what: string, detail: string) => void;
+  readonly note: (what: string) => void;
+}
+
+/** How long a healthcheck may take to pass after its service starts (compose's start_period plus retries). */
+const HEALTH_DEADLINE_MS = 120_000;
+export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms).unref());
+
+/** Last lines of a service's log, for failure messages. */
+export const logTail = (container: Container | undefined, lines = 15): string =>
+  container ? readFileSync(container.log, 'utf8').trim().split('\n').slice(-lines).join('\n') : '';
+
+export class RunningStack {
+  readonly containers = new Map<string, Container>();
+  readonly plans: Plan[];
+  readonly addresses: Map<string, string>;
+  private readonly health = new Map<string, Promise<string | undefined>>();
+
+  constructor(readonly stack: ComposeStack, readonly paths: StackPaths, private readonly report: Report) {
+    const names = stack.services.map(s => s.name).sort();
+    this.addresses = new Map(names.map((name, i) => [name, `127.0.0.${10 + i}`]));
+    const aliases = (name: string) => [...new Set([name, stack.services.find(s => s.name === name)?.hostname ?? name])].join(' ');
+    writeFileSync(paths.hostsFile, `127.0.0.1 localhost\n${names.map(n => `${this.addresses.get(n)} ${aliases(n)}`).join('\n')}\n`);
+    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths));
+  }
+
+  /** Starts every service compose would start, honouring depends_on; false when one could not start. */
+  async start(): Promise<boolean> {
+    let fine = true;
+    for (const plan of this.plans) {
+      const { service } = plan;
+      if (!plan.spec) {
+        this.report.note(`not started: ${service.name}: ${plan.skipped}`);
+        continue;
+      }
+      for (const [dependency, condition] of Object.entries(service.dependsOn)) {
+        const problem = await this.waitFor(dependency, condition);
+        if (problem) {
+          this.report.fail(`${service.name} starts`, `depends on ${dependency} (${condition}): ${problem}`);
+          fine = false;
+        }
+      }
+      const container = startContainer(plan.spec, this.paths.work);
+      this.containers.set(service.name, container);
+      this.report.note(`started ${service.name} at ${this.addresses.get(service.name)} (pid ${container.pid}): ${plan.runs}`);
+      for (const standIn of plan.standIns) this.report.note(`stand-in for ${service.name}: ${standIn}`);
+    }
+    return fine;
+  }
+
+  /** '' when the dependency reached its condition, else what went wrong. */
+  private async waitFor(name: string, condition: string): Promise<string | undefined> {
+    const container = this.containers.get(name);
+    if (!container) return 'not started here';
+    if (condition === 'service_completed_successfully') {
+      const code = await Promise.race([container.exited, sleep(HEALTH_DEADLINE_MS).then(() => 'timeout' as const)]);
+      if (code === 0) return undefined;
+      return code === 'timeout' ? 'still running after 2 minutes' : `exited with ${code}:\n${logTail(container)}`;
+    }
+    if (condition === 'service_healthy') return this.healthy(name);
+    return undefined;
+  }
+
+  /** Runs the service's compose healthcheck until it passes; undefined on success, else the last failure. */
+  healthy(name: string): Promise<string | undefined> {
+    const known = this.health.get(name);
+    if (known) return known;
+    const result = this.pollHealth(name);
+    this.health.set(name, result);
+    return result;
+  }
+
+  private async pollHealth(name: string): Promise<string | undefined> {
+    const container = this.containers.get(name);
+    const test = this.stack.services.find(s => s.name === name)?.healthcheck;
+    if (!container) return 'not started here';
+    if (!test || test[0] === 'NONE') return 'has no healthcheck';
+    const argv = test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', unescape(test.slice(1).join(' '))] : test.slice(1).map(unescape);
+    const deadline = Date.now() + HEALTH_DEADLINE_MS;
+    let last = '';
+    let exitCode: number | undefined;
+    void container.exited.then(code => (exitCode = code));
+    while (Date.now() < deadline) {
+      const run = await execIn(container, argv, { timeoutMs: 15_000 });
+      if (run.code === 0) return undefined;
+      last = `exit ${run.code}: ${run.output.split('\n').slice(0, 5).join('\n')}`;
+      if (exitCode !== undefined) return `the service exited (${exitCode}) before it was healthy:\n${logTail(container)}`;
+      await sleep(1000);
+    }
+    return `${last}\n${logTail(container)}`;
+  }
+
+  /** The compose healthcheck of every running long-lived service must pass. */
+  async checkHealth(): Promise<void> {
+    for (const [name, container] of this.containers) {
+      const test = this.stack.services.find(s => s.name === name)?.healthcheck;
+      if (!test) continue;
+      if (container.child.exitCode !== null) continue;
+      const problem = await this.healthy(name);
+      if (problem) this.report.fail(`healthcheck of ${name}`, problem);
+      else this.report.ok(`healthcheck of ${name}: ${unescape(test.slice(1).join(' ')).slice(0, 100)}`);
+    }
+  }
+
+  /** Stops every started process by PID, last started first. */
+  async stop(): Promise<void> {
+    for (const container of [...this.containers.values()].reverse()) await stopContainer(container);
+  }
+
+  /** `docker exec` into a running service. */
+  exec(name: string, argv: readonly string[], options: { input?: string } = {}): Promise<ToolRun> {
+    const container = this.containers.get(name);
+    if (!container) throw new Error(`${name} is not running`);
+    return execIn(container, argv, options);
+  }
+
+  container(name: string): Container | undefined {
+    return this.containers.get(name);
+  }
+
+  /** Host of a service for requests from the harness. */
+  address(name: string): string {
+    return this.addresses.get(name) ?? '127.0.0.1';
+  }
+}
+
+export const stackPaths = (work: string): StackPaths => ({ work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes') });
