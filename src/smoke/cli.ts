@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingForSmoke } from './requirements.js';
 import { smoke } from './smoke.js';
 
 const USAGE = 'usage: npm run smoke -- <generated-repo> [--keep]';
@@ -25,8 +26,9 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`smoke: ${repo} is not a generated portal repo (no docker-compose.prod.yml)\n`);
     return 2;
   }
-  if (process.getuid?.() !== 0) {
-    process.stderr.write('smoke: needs root (it creates namespaces and runs servers as their own users)\n');
+  const lacking = missingForSmoke();
+  if (lacking) {
+    process.stderr.write(`smoke: ${lacking}\n`);
     return 2;
   }
   if (process.env.PORTAL_SMOKE_INSIDE !== '1') {

@@ -23,7 +23,11 @@ export interface StackPaths {
   readonly work: string;
   readonly hostsFile: string;
   readonly volumes: string;
+  /** The LD_PRELOAD library that gives each service its own loopback address (see standins/lib). */
+  readonly ownAddressLib?: string;
 }
+
+const OWN_ADDRESS_LIB = '/usr/local/lib/portal-smoke/own-address.so';
 
 export const PATH = '/smoke/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -55,7 +59,7 @@ const tmpfsEntry = (entry: string): [string, string] => {
   return [target, /(^|,)mode=/.test(options) ? options : [options, 'mode=1777'].filter(Boolean).join(',')];
 };
 
-export function planService(service: ComposeService, stack: ComposeStack, paths: StackPaths): Plan {
+export function planService(service: ComposeService, stack: ComposeStack, paths: StackPaths, address: string): Plan {
   const standIns: string[] = [];
   const binds: Bind[] = [];
   let entrypoint: readonly string[] | undefined;
@@ -109,6 +113,8 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
   }
   binds.push({ source: SMOKE_DIR, target: '/smoke', readOnly: true, directory: true });
   binds.push({ source: paths.hostsFile, target: '/etc/hosts', readOnly: true, directory: false });
+  if (paths.ownAddressLib) binds.push({ source: paths.ownAddressLib, target: OWN_ADDRESS_LIB, readOnly: true, directory: false });
+  const own: Record<string, string> = paths.ownAddressLib ? { LD_PRELOAD: OWN_ADDRESS_LIB, PORTAL_SMOKE_ADDRESS: address } : {};
   const hostname = service.hostname ?? service.name;
   return {
     service,
@@ -120,7 +126,7 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
       binds,
       tmpfs: service.tmpfs.map(tmpfsEntry),
       links,
-      env: { PATH, HOSTNAME: hostname, HOME: user && user.uid !== 0 ? '/' : '/root', ...env, ...service.environment },
+      env: { PATH, HOSTNAME: hostname, HOME: user && user.uid !== 0 ? '/' : '/root', ...own, ...env, ...service.environment },
       ...(user ? { user } : {}),
       workdir: service.workingDir ?? workdir,
       argv,

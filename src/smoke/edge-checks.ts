@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envValue } from './env-file.js';
 import { logTail, sleep, type Report, type RunningStack } from './stack.js';
@@ -41,13 +41,35 @@ function get(edge: Edge, path: string): Promise<Answer> {
   });
 }
 
-/** The service that publishes 443 (else 80) in the prod file: where users arrive. */
-function findEdge(stack: RunningStack, repo: string): Edge | undefined {
+/**
+ * The service that publishes 443 (else 80) in the prod file: where users arrive. When that is traefik,
+ * which has no Debian package, requests go to the hop its routes point at, as traefik would send them.
+ */
+function findEdge(stack: RunningStack, repo: string, report: Report): Edge | undefined {
   const domain = envValue(join(repo, '.env'), 'DOMAIN') || 'localhost';
   for (const [published, tls] of [['443', true], ['80', false]] as const) {
     for (const service of stack.stack.services) {
       const port = service.ports.map(p => /(?:^|:)(\d+):(\d+)(?:\/tcp)?$/.exec(p)).find(m => m?.[1] === published)?.[2];
-      if (port && stack.container(service.name)) return { service: service.name, host: stack.address(service.name), port: Number(port), tls, domain };
+      if (!port) continue;
+      if (stack.container(service.name)) return { service: service.name, host: stack.address(service.name), port: Number(port), tls, domain };
+      const hop = traefikTarget(stack, repo);
+      if (hop) {
+        report.note(`${service.name} publishes port ${published} but is not started here: requests go to ${hop.service}:${hop.port}, where its routes send them`);
+        return { ...hop, host: stack.address(hop.service), tls: false, domain };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The first running service a traefik route forwards to (`url: http://service:port`). */
+function traefikTarget(stack: RunningStack, repo: string): { service: string; port: number } | undefined {
+  const folder = join(repo, 'traefik');
+  if (!existsSync(folder)) return undefined;
+  const files = readdirSync(folder, { recursive: true, withFileTypes: true }).filter(e => e.isFile() && /\.ya?ml$/.test(e.name));
+  for (const file of files) {
+    for (const m of readFileSync(join(file.parentPath, file.name), 'utf8').matchAll(/url:\s*"?http:\/\/([\w-]+):(\d+)/g)) {
+      if (stack.container(m[1]!)) return { service: m[1]!, port: Number(m[2]) };
     }
   }
   return undefined;
@@ -131,7 +153,7 @@ async function prometheusTargets(stack: RunningStack, report: Report): Promise<v
 }
 
 export async function edgeChecks(stack: RunningStack, repo: string, report: Report): Promise<void> {
-  const edge = findEdge(stack, repo);
+  const edge = findEdge(stack, repo, report);
   if (!edge) return report.fail('edge', 'no running service publishes port 443 or 80 in the prod file');
   const via = `through ${edge.service} (${edge.tls ? 'https' : 'http'}, Host ${edge.domain})`;
   report.note(`edge: ${edge.service} at ${edge.host}:${edge.port}`);

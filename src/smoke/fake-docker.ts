@@ -25,7 +25,8 @@ const refuse = (message: string): never => {
 };
 
 const run = (command: string, args: string[]) => {
-  const child = spawn(command, args, { stdio: 'inherit' });
+  // from /: the caller's folder does not exist inside the container
+  const child = spawn(command, args, { stdio: 'inherit', cwd: '/' });
   child.on('exit', code => process.exit(code ?? 1));
 };
 
@@ -40,7 +41,7 @@ function composeExec(state: SmokeState, args: string[]) {
   }
   const [service, ...argv] = rest;
   const container = service ? state.containers[service] : undefined;
-  if (!container) refuse(`service ${service} is not running`);
+  if (!container) refuse(`service ${service} is not running here`);
   run('nsenter', execArgs(container!.pid, container!.spec, argv));
 }
 

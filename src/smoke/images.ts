@@ -44,6 +44,7 @@ const postgres: ImageRuntime = {
 const IMAGES: Record<string, ImageRuntime> = {
   'postgis/postgis': postgres,
   postgres,
+  'edoburu/pgbouncer': { runs: 'pgbouncer (Debian)', cmd: ['pgbouncer', '/etc/pgbouncer/pgbouncer.ini'], user: '70:70' },
   redis: { runs: 'redis-server (Debian)', cmd: ['redis-server'], workdir: '/data' },
   rabbitmq: {
     runs: 'rabbitmq-server (Debian)',

@@ -5,7 +5,7 @@
  * compose user. Everything runs inside the smoke run's own network and PID namespaces (see cli.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fchmodSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTool, type ToolRun } from '../verify/run-tool.js';
 
@@ -117,16 +117,50 @@ export function execIn(container: Container, argv: readonly string[], options: {
   const spec = options.asRoot ? { ...container.spec, user: undefined } : container.spec;
   const env = { ...container.spec.env, ...options.env };
   return runTool('nsenter', execArgs(container.pid, spec, argv, env), {
+    cwd: '/',
     ...(options.input !== undefined ? { input: options.input } : {}),
     timeoutMs: options.timeoutMs ?? 30_000,
   });
 }
 
-/** Stops a container by PID: TERM, then KILL after a grace period. */
+/** PIDs of the processes in a mount namespace (`mnt:[id]`), found through /proc. */
+function processesIn(namespace: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc').filter(n => /^\d+$/.test(n))) {
+    try {
+      if (readlinkSync(`/proc/${name}/ns/mnt`) === namespace) found.push(Number(name));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
+}
+
+/**
+ * Stops a container by PID as `docker stop` does: TERM to its main process, KILL after a grace period, then
+ * KILL to whatever else still runs in the container (its mount namespace), such as a child left behind.
+ */
 export async function stopContainer(container: Container, graceMs = 5000): Promise<void> {
-  if (container.child.exitCode !== null || container.child.signalCode !== null) return;
-  container.child.kill('SIGTERM');
-  const timer = setTimeout(() => container.child.kill('SIGKILL'), graceMs);
-  await container.exited;
-  clearTimeout(timer);
+  let namespace: string | undefined;
+  try {
+    namespace = readlinkSync(`/proc/${container.pid}/ns/mnt`);
+  } catch {
+    // already gone
+  }
+  if (container.child.exitCode === null && container.child.signalCode === null) {
+    container.child.kill('SIGTERM');
+    const timer = setTimeout(() => container.child.kill('SIGKILL'), graceMs);
+    await container.exited;
+    clearTimeout(timer);
+  }
+  // the harness shares no mount namespace with a container: this never matches our own processes
+  if (namespace && namespace !== readlinkSync('/proc/self/ns/mnt')) {
+    for (const pid of processesIn(namespace)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended meanwhile
+      }
+    }
+  }
 }

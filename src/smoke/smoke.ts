@@ -3,15 +3,35 @@
  * secrets, TLS edge), every healthcheck must pass, requests go through the edge, and a backup taken from
  * the live stack is restored and compared.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
 import { edgeChecks } from './edge-checks.js';
 import { envValue } from './env-file.js';
-import { RunningStack, stackPaths, type Report } from './stack.js';
+import { buildOwnAddressLib, RunningStack, stackPaths, type Report } from './stack.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
+
+/**
+ * Processes of this run still alive after the stop, killed now. The run has a PID namespace of its own
+ * (cli.ts), so /proc lists only its processes; zombies are not counted (this process is their reaper).
+ */
+function leftRunning(): string[] {
+  if (process.pid !== 1) return [];
+  const left: string[] = [];
+  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name) && name !== '1')) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/^\d+ \(.*\) Z /.test(stat)) continue;
+      left.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`);
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return left;
+}
 
 export interface SmokeResult {
   readonly failures: number;
@@ -50,7 +70,9 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     }
     const project = envValue(join(copy, '.env'), 'COMPOSE_PROJECT_NAME') || 'portal';
     const compose = await loadStack(copy, ['docker-compose.yml', 'docker-compose.prod.yml'], join(copy, '.env'), project);
-    stack = new RunningStack(compose, stackPaths(work), report);
+    const own = await buildOwnAddressLib(work);
+    if (own.problem) report.note(`services share the loopback's ports (no C compiler for the own-address library: ${own.problem})`);
+    stack = new RunningStack(compose, stackPaths(work, own.lib), report);
     await stack.start();
     await stack.checkHealth();
     await edgeChecks(stack, copy, report);
@@ -59,7 +81,9 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
     await stack?.stop();
-    print(`stopped ${stack?.containers.size ?? 0} processes`);
+    const left = leftRunning();
+    if (left.length > 0) report.fail('every process stopped by PID', left.join('\n'));
+    else print(`stopped ${stack?.containers.size ?? 0} services by PID, no process left`);
     if (!options.keep) rmSync(work, { recursive: true, force: true });
   }
   print(failures === 0 ? `smoke run passed: ${passed} checks` : `smoke run FAILED: ${failures} failed, ${passed} passed`);

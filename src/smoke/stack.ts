@@ -3,12 +3,13 @@
  * sandbox with its own loopback address, waiting on depends_on conditions as compose does; then runs every
  * healthcheck, and stops everything by PID at the end, whatever happened.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SMOKE_DIR } from './images.js';
 import { startOrder, unescape, type ComposeStack } from './compose.js';
 import { planService, type Plan, type StackPaths } from './containers.js';
 import { execIn, startContainer, stopContainer, type Container } from './sandbox.js';
-import type { ToolRun } from '../verify/run-tool.js';
+import { firstLines, runTool, type ToolRun } from '../verify/run-tool.js';
 
 export interface Report {
   readonly ok: (what: string) => void;
@@ -35,7 +36,7 @@ export class RunningStack {
     this.addresses = new Map(names.map((name, i) => [name, `127.0.0.${10 + i}`]));
     const aliases = (name: string) => [...new Set([name, stack.services.find(s => s.name === name)?.hostname ?? name])].join(' ');
     writeFileSync(paths.hostsFile, `127.0.0.1 localhost\n${names.map(n => `${this.addresses.get(n)} ${aliases(n)}`).join('\n')}\n`);
-    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths));
+    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
   }
 
   /** Starts every service compose would start, honouring depends_on; false when one could not start. */
@@ -48,6 +49,10 @@ export class RunningStack {
         continue;
       }
       for (const [dependency, condition] of Object.entries(service.dependsOn)) {
+        if (this.notStarted(dependency)) {
+          this.report.note(`${service.name} depends on ${dependency} (${condition}), which is not started here`);
+          continue;
+        }
         const problem = await this.waitFor(dependency, condition);
         if (problem) {
           this.report.fail(`${service.name} starts`, `depends on ${dependency} (${condition}): ${problem}`);
@@ -60,6 +65,11 @@ export class RunningStack {
       for (const standIn of plan.standIns) this.report.note(`stand-in for ${service.name}: ${standIn}`);
     }
     return fine;
+  }
+
+  /** True for services nothing here can run (their plan says why). */
+  notStarted(name: string): boolean {
+    return this.plans.some(p => p.service.name === name && !p.spec);
   }
 
   /** '' when the dependency reached its condition, else what went wrong. */
@@ -138,4 +148,14 @@ export class RunningStack {
   }
 }
 
-export const stackPaths = (work: string): StackPaths => ({ work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes') });
+export const stackPaths = (work: string, ownAddressLib?: string): StackPaths => ({
+  work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes'), ...(ownAddressLib ? { ownAddressLib } : {}),
+});
+
+/** Compiles the own-address library for this machine; undefined (and why) when there is no C compiler. */
+export async function buildOwnAddressLib(work: string): Promise<{ lib?: string; problem?: string }> {
+  const lib = join(work, 'lib', 'own-address.so');
+  mkdirSync(dirname(lib), { recursive: true });
+  const run = await runTool('cc', ['-shared', '-fPIC', '-O2', '-o', lib, join(SMOKE_DIR, 'lib', 'own-address.c'), '-ldl']);
+  return run.code === 0 ? { lib } : { problem: firstLines(run.output, 3) };
+}

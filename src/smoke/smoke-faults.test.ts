@@ -1,0 +1,73 @@
+/**
+ * Planted faults: each breaks one thing the smoke run promises (a route, a healthcheck, the cache, a scrape
+ * target, the broker wiring, the backup) and the run must fail on that check, while the rest still pass.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { generate } from '../testing/generate.js';
+import { runSmoke, smokeSkip } from '../testing/smoke.js';
+
+/** Replaces text in a generated file; the fault must really be planted. */
+function plant(repo: string, file: string, from: string | RegExp, to: string): void {
+  const path = join(repo, file);
+  const text = readFileSync(path, 'utf8');
+  const changed = text.replace(from, to);
+  assert.notEqual(changed, text, `fault not planted: ${String(from)} not found in ${file}`);
+  writeFileSync(path, changed);
+}
+
+function failsOn(repo: string, failing: RegExp, stillPassing: RegExp): void {
+  const run = runSmoke(repo);
+  assert.equal(run.code, 1, run.output);
+  assert.match(run.output, failing);
+  assert.match(run.output, stillPassing);
+  assert.match(run.output, /smoke run FAILED/);
+}
+
+describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => {
+  let defaults: Record<string, string> = {};
+  let monitored: Record<string, string> = {};
+  before(async () => {
+    // one repo per fault; yeoman-test runs must not overlap
+    for (const name of ['route', 'healthcheck', 'tile-cache', 'api-cache', 'backup']) defaults[name] = await generate({});
+    const services = { backend: 'fastapi', services: 'postgis,redis,celery,nginx,prometheus' };
+    monitored = { scrape: await generate(services), broker: await generate(services) };
+  });
+
+  it('a broken route: nginx answers /tiles/ itself', () => {
+    plant(defaults.route!, 'nginx/snippets/routes.conf', 'location /tiles/ {', 'location /tiles/ {\n    return 404;');
+    failsOn(defaults.route!, /FAIL {2}tiles: layer list through the edge\n\s+GET \/tiles\/index\.json answered 404/, /ok {4}app health/);
+  });
+
+  it('a healthcheck that cannot pass: redis probed on the wrong port', () => {
+    plant(defaults.healthcheck!, 'docker-compose.yml', 'redis-cli ping', 'redis-cli -p 6380 ping');
+    failsOn(defaults.healthcheck!, /FAIL {2}healthcheck of redis/, /ok {4}healthcheck of db/);
+  });
+
+  it('tiles no longer cached: varnish passes them to the tileserver', () => {
+    plant(defaults['tile-cache']!, 'varnish/default.vcl', /unset req\.http\.Cookie;\n(\s*)return \(hash\);/, 'unset req.http.Cookie;\n$1return (pass);');
+    failsOn(defaults['tile-cache']!, /FAIL {2}tiles: the same tile again is a cache hit in varnish/, /ok {4}tiles: GET .* is a vector tile/);
+  });
+
+  it('API answers cached: varnish hashes /api/', () => {
+    plant(defaults['api-cache']!, 'varnish/default.vcl', /(req\.url ~ "\^\/api\/"\) \{\n\s*set req\.backend_hint = be_backend;\n\s*)return \(pass\);/, '$1unset req.http.Cookie;\n        return (hash);');
+    failsOn(defaults['api-cache']!, /FAIL {2}API answers are not cached/, /ok {4}tiles: the same tile again is a cache hit/);
+  });
+
+  it('a backup that loses rows: pg_dump without data', () => {
+    plant(defaults.backup!, 'scripts/backup.sh', 'pg_dump --format=custom --no-owner', 'pg_dump --format=custom --schema-only --no-owner');
+    failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n\s+public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
+  });
+
+  it('a scrape target on the wrong port', () => {
+    plant(monitored.scrape!, 'prometheus/prometheus.yml', 'redis-exporter:9121', 'redis-exporter:9122');
+    failsOn(monitored.scrape!, /FAIL {2}prometheus: every scrape target up\n\s+redis redis-exporter:9122: down/, /ok {4}a task sent by the app runs/);
+  });
+
+  it('broker wiring: the worker consumes another queue than the app sends to', () => {
+    plant(monitored.broker!, 'docker-compose.yml', /(celery-worker:[\s\S]*?- worker\n)/, '$1      - --queues=reports\n');
+    failsOn(monitored.broker!, /FAIL {2}a task sent by the app runs on celery-worker through the broker/, /ok {4}healthcheck of celery-worker/);
+  });
+});
