@@ -23,6 +23,8 @@ export interface ComposeService {
   readonly workingDir?: string;
   readonly hostname?: string;
   readonly healthcheck?: readonly string[];
+  /** How long compose gives the healthcheck before the service counts as unhealthy (start_period + retries). */
+  readonly healthDeadlineMs: number;
   readonly dependsOn: Readonly<Record<string, string>>;
 }
 
@@ -41,6 +43,14 @@ const argv = (value: unknown): string[] | undefined => {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.map(String);
   return [...String(value).matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2] ?? m[3]!);
+};
+
+/** Compose durations: `1m30s`, `40s`, `500ms`. */
+const duration = (value: unknown, fallback: number): number => {
+  if (typeof value !== 'string') return fallback;
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)];
+  return parts.length ? parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit!]!, 0) : fallback;
 };
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
@@ -65,6 +75,8 @@ function service(name: string, raw: Raw): ComposeService {
     ...(raw.working_dir !== undefined ? { workingDir: String(raw.working_dir) } : {}),
     ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
     ...(health && !health.disable && health.test ? { healthcheck: strings(health.test) } : {}),
+    // failures in start_period do not count; then `retries` more, which we try about every 2 s
+    healthDeadlineMs: duration(health?.start_period, 0) + Number(health?.retries ?? 3) * 2000,
     dependsOn: Array.isArray(depends)
       ? Object.fromEntries(depends.map(d => [d, 'service_started']))
       : Object.fromEntries(Object.entries(depends).map(([d, v]) => [d, String(v?.condition ?? 'service_started')])),

@@ -3,7 +3,7 @@
  * working folder (from the image table or the repo's Dockerfile), compose's overrides, its volumes,
  * secrets and tmpfs mounts at their container paths, and the stack's hosts file.
  */
-import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unescape, type ComposeService, type ComposeStack } from './compose.js';
 import { readBuiltImage } from './dockerfile.js';
@@ -86,7 +86,10 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
       binds.push({ source: standIn.file, target: standIn.at, readOnly: true, directory: false });
       standIns.push(standIn.standIn);
     }
-    const base = existsSync(join(service.build.context, 'package.json')) ? 'Node.js' : "Debian's python3 packages";
+    const requirements = join(service.build.context, 'requirements.txt');
+    const django = existsSync(requirements) && /^django\b/im.test(readFileSync(requirements, 'utf8'));
+    const base = existsSync(join(service.build.context, 'package.json')) ? 'Node.js'
+      : `Debian's python3 packages${django ? " (Django 3.2: /smoke/python adds the RedisCache backend it lacks)" : ''}`;
     runs = `built from ./${service.build.context.split('/').pop()} (${service.build.target ?? 'last'} stage), run with ${base}`;
   } else {
     const runtime = imageRuntime(service.image);

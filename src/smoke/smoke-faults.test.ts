@@ -58,7 +58,7 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => 
 
   it('a backup that loses rows: pg_dump without data', () => {
     plant(defaults.backup!, 'scripts/backup.sh', 'pg_dump --format=custom --no-owner', 'pg_dump --format=custom --schema-only --no-owner');
-    failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n\s+public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
+    failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n[\s\S]*public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
   });
 
   it('a scrape target on the wrong port', () => {

@@ -10,27 +10,34 @@ import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
 import { edgeChecks } from './edge-checks.js';
 import { envValue } from './env-file.js';
-import { buildOwnAddressLib, RunningStack, stackPaths, type Report } from './stack.js';
+import { buildOwnAddressLib, RunningStack, sleep, stackPaths, type Report } from './stack.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
 /**
  * Processes of this run still alive after the stop, killed now. The run has a PID namespace of its own
  * (cli.ts), so /proc lists only its processes; zombies are not counted (this process is their reaper).
  */
-function leftRunning(): string[] {
+async function leftRunning(): Promise<string[]> {
   if (process.pid !== 1) return [];
-  const left: string[] = [];
-  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name) && name !== '1')) {
+  const alive = () => readdirSync('/proc').filter(name => /^\d+$/.test(name) && name !== '1').flatMap(pid => {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (/^\d+ \(.*\) Z /.test(stat)) continue;
-      left.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`);
+      return /^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) ? [] : [pid];
+    } catch {
+      return [];
+    }
+  });
+  // a killed process may still be tearing down for a moment
+  for (let i = 0; i < 20 && alive().length > 0; i++) await sleep(100);
+  return alive().map(pid => {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
       process.kill(Number(pid), 'SIGKILL');
     } catch {
       // ended meanwhile
     }
-  }
-  return left;
+    return `${pid} ${command}`;
+  });
 }
 
 export interface SmokeResult {
@@ -81,7 +88,7 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
     await stack?.stop();
-    const left = leftRunning();
+    const left = await leftRunning();
     if (left.length > 0) report.fail('every process stopped by PID', left.join('\n'));
     else print(`stopped ${stack?.containers.size ?? 0} services by PID, no process left`);
     if (!options.keep) rmSync(work, { recursive: true, force: true });

@@ -17,8 +17,8 @@ export interface Report {
   readonly note: (what: string) => void;
 }
 
-/** How long a healthcheck may take to pass after its service starts (compose's start_period plus retries). */
-const HEALTH_DEADLINE_MS = 120_000;
+/** How long a one-shot service (migrations) may run before its dependents give up. */
+const ONE_SHOT_DEADLINE_MS = 120_000;
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms).unref());
 
 /** Last lines of a service's log, for failure messages. */
@@ -36,6 +36,8 @@ export class RunningStack {
     this.addresses = new Map(names.map((name, i) => [name, `127.0.0.${10 + i}`]));
     const aliases = (name: string) => [...new Set([name, stack.services.find(s => s.name === name)?.hostname ?? name])].join(' ');
     writeFileSync(paths.hostsFile, `127.0.0.1 localhost\n${names.map(n => `${this.addresses.get(n)} ${aliases(n)}`).join('\n')}\n`);
+    // compose creates every volume at `up`, also those of services that do not start here
+    for (const volume of stack.volumes) mkdirSync(join(paths.volumes, volume), { recursive: true });
     this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
   }
 
@@ -77,7 +79,7 @@ export class RunningStack {
     const container = this.containers.get(name);
     if (!container) return 'not started here';
     if (condition === 'service_completed_successfully') {
-      const code = await Promise.race([container.exited, sleep(HEALTH_DEADLINE_MS).then(() => 'timeout' as const)]);
+      const code = await Promise.race([container.exited, sleep(ONE_SHOT_DEADLINE_MS).then(() => 'timeout' as const)]);
       if (code === 0) return undefined;
       return code === 'timeout' ? 'still running after 2 minutes' : `exited with ${code}:\n${logTail(container)}`;
     }
@@ -96,11 +98,12 @@ export class RunningStack {
 
   private async pollHealth(name: string): Promise<string | undefined> {
     const container = this.containers.get(name);
-    const test = this.stack.services.find(s => s.name === name)?.healthcheck;
+    const service = this.stack.services.find(s => s.name === name);
+    const test = service?.healthcheck;
     if (!container) return 'not started here';
     if (!test || test[0] === 'NONE') return 'has no healthcheck';
     const argv = test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', unescape(test.slice(1).join(' '))] : test.slice(1).map(unescape);
-    const deadline = Date.now() + HEALTH_DEADLINE_MS;
+    const deadline = Date.now() + Math.max(service!.healthDeadlineMs, 5000);
     let last = '';
     let exitCode: number | undefined;
     void container.exited.then(code => (exitCode = code));
@@ -109,9 +112,9 @@ export class RunningStack {
       if (run.code === 0) return undefined;
       last = `exit ${run.code}: ${run.output.split('\n').slice(0, 5).join('\n')}`;
       if (exitCode !== undefined) return `the service exited (${exitCode}) before it was healthy:\n${logTail(container)}`;
-      await sleep(1000);
+      await sleep(2000);
     }
-    return `${last}\n${logTail(container)}`;
+    return `still failing after ${Math.round(service!.healthDeadlineMs / 1000)} s (start_period + retries): ${last}\n${logTail(container)}`;
   }
 
   /** The compose healthcheck of every running long-lived service must pass. */
