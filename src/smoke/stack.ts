@@ -36,9 +36,10 @@ export class RunningStack {
     this.addresses = new Map(names.map((name, i) => [name, `127.0.0.${10 + i}`]));
     const aliases = (name: string) => [...new Set([name, stack.services.find(s => s.name === name)?.hostname ?? name])].join(' ');
     writeFileSync(paths.hostsFile, `127.0.0.1 localhost\n${names.map(n => `${this.addresses.get(n)} ${aliases(n)}`).join('\n')}\n`);
+    // planning creates each volume for its first user, with that user as owner (as an image's folder would be)
+    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
     // compose creates every volume at `up`, also those of services that do not start here
     for (const volume of stack.volumes) mkdirSync(join(paths.volumes, volume), { recursive: true });
-    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
   }
 
   /** Starts every service compose would start, honouring depends_on; false when one could not start. */
