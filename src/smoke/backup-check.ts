@@ -8,6 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PATH } from './containers.js';
+import { runEnv } from './env-file.js';
 import type { SmokeState } from './fake-docker.js';
 import { q } from './sandbox.js';
 import type { Report, RunningStack } from './stack.js';
@@ -49,7 +50,7 @@ const differences = (before: Map<string, unknown>, after: Map<string, unknown>):
 const fileItems = (script: string): string[] => (/^FILE_ITEMS=\(([^)]*)\)/m.exec(script)?.[1] ?? '').split(/\s+/).filter(Boolean);
 
 /** `docker` and `docker-compose` on PATH for the scripts, answered by the running sandboxes. */
-function fakeDocker(stack: RunningStack): Record<string, string> {
+function fakeDocker(stack: RunningStack): NodeJS.ProcessEnv {
   const bin = join(stack.paths.work, 'bin');
   mkdirSync(bin, { recursive: true });
   for (const name of ['docker', 'docker-compose']) {
@@ -59,17 +60,28 @@ function fakeDocker(stack: RunningStack): Record<string, string> {
   const state: SmokeState = {
     project: stack.stack.project,
     work: stack.paths.work,
-    volumes: stack.paths.volumes,
+    volumes: Object.fromEntries(stack.stack.volumes.map(name => [name, stack.volume(name)])),
     hostsFile: stack.paths.hostsFile,
     path: PATH,
     containers: Object.fromEntries([...stack.containers].map(([name, c]) => [name, { pid: c.pid, spec: c.spec }])),
   };
   writeFileSync(join(stack.paths.work, 'state.json'), JSON.stringify(state));
-  return { ...process.env, PATH: `${bin}:${process.env.PATH}`, PORTAL_SMOKE_STATE: join(stack.paths.work, 'state.json'), PORTAL_ENV: 'prod' };
+  return runEnv(stack.paths.work, { PATH: `${bin}:${process.env.PATH}`, PORTAL_SMOKE_STATE: join(stack.paths.work, 'state.json') });
 }
 
-const newest = (folder: string, prefix: string): string | undefined =>
-  existsSync(folder) ? readdirSync(folder).filter(f => f.startsWith(prefix) && !f.startsWith('.')).sort().map(f => join(folder, f)).at(-1) : undefined;
+/** The newest `<name>-<UTC stamp>…` file: `media-` must not match `media-cache-`. */
+const newest = (folder: string, name: string): string | undefined =>
+  existsSync(folder) ? readdirSync(folder).filter(f => f.startsWith(`${name}-`) && /^\d{8}T\d{6}Z/.test(f.slice(name.length + 1))).sort().map(f => join(folder, f)).at(-1) : undefined;
+
+/**
+ * Volumes the app's containers write to: user data, which the backup must archive. Static files are left
+ * out: collectstatic writes them again from the image.
+ */
+const appDataVolumes = (stack: RunningStack): string[] =>
+  [...new Set(stack.stack.services.filter(s => s.build).flatMap(s => s.volumes.flatMap(v => {
+    const [source, target, mode = 'rw'] = v.split(':');
+    return stack.stack.volumes.includes(source!) && !mode.split(',').includes('ro') && !target!.endsWith('/static') ? [source!] : [];
+  })))].sort();
 
 export async function backupRoundTrip(stack: RunningStack, repo: string, report: Report): Promise<void> {
   if (!existsSync(join(repo, 'scripts', 'backup.sh'))) return report.note('no scripts/backup.sh: backup not checked');
@@ -79,8 +91,12 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
   const seeded = await stack.exec('db', ['sh', '-c', `psql -X -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "CREATE TABLE smoke_rows AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${SEED_ROWS}) g"`]);
   if (seeded.code !== 0) return report.fail('backup: seeding the database', firstLines(seeded.output));
   const items = fileItems(readFileSync(join(repo, 'scripts', 'backup.sh'), 'utf8'));
+  const unknown = items.filter(item => !stack.stack.volumes.includes(item));
+  if (unknown.length > 0) report.fail('backup.sh archives known volumes', `FILE_ITEMS names no compose volume: ${unknown.join(', ')}`);
+  const unsaved = appDataVolumes(stack).filter(volume => !items.includes(volume));
+  if (unsaved.length > 0) report.fail('backup.sh archives every volume the app writes to', `not in FILE_ITEMS: ${unsaved.join(', ')}`);
   for (const item of items) {
-    const folder = join(stack.paths.volumes, item);
+    const folder = stack.volume(item);
     if (!existsSync(folder)) continue;
     const { uid, gid } = statSync(folder);
     mkdirSync(join(folder, 'smoke', 'nested'), { recursive: true });
@@ -90,14 +106,14 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
     for (const path of ['smoke', 'smoke/nested', 'smoke/a.bin', 'smoke/nested/b.txt', 'smoke-top.txt']) chownSync(join(folder, path), uid, gid);
   }
   const countsBefore = await rowCounts(stack, database);
-  const sumsBefore = new Map(items.filter(i => existsSync(join(stack.paths.volumes, i))).map(i => [i, checksums(join(stack.paths.volumes, i))]));
+  const sumsBefore = new Map(items.filter(i => existsSync(stack.volume(i))).map(i => [i, checksums(stack.volume(i))]));
 
   const backup = await runTool('bash', ['scripts/backup.sh'], { cwd: repo, env, timeoutMs: 120_000 });
   const absent = /service (\S+) is not running here/.exec(backup.output)?.[1];
   if (backup.code !== 0 && absent && stack.notStarted(absent)) {
     report.note(`backup.sh stopped at ${absent}, which is not started here: what it wrote before is checked`);
   } else if (backup.code !== 0) return report.fail('backup.sh against the live stack', firstLines(backup.output));
-  const dump = newest(join(repo, 'backups', 'db'), `${database}-`);
+  const dump = newest(join(repo, 'backups', 'db'), database);
   if (!dump) return report.fail('backup.sh against the live stack', `no dump in backups/db:\n${firstLines(backup.output)}`);
   if (!absent) report.ok(`backup.sh: ${relative(repo, dump)} (${statSync(dump).size} bytes) and ${items.length} file archive(s)`);
 
@@ -110,14 +126,14 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
   else report.ok(`restore.sh db into ${RESTORED_DB}: ${countsAfter.size} tables, same row counts (${[...countsAfter.values()].reduce((a, b) => a + b, 0)} rows)`);
 
   for (const [item, before] of sumsBefore) {
-    const archive = newest(join(repo, 'backups', 'files'), `${item}-`);
+    const archive = newest(join(repo, 'backups', 'files'), item);
     if (!archive) {
       if (absent) report.note(`no archive of ${item}: backup.sh stopped before it`);
       else report.fail(`backup of files in ${item}`, 'backup.sh wrote no archive for it');
       continue;
     }
     // lose the data: the restore must bring back every file and drop what was not in the backup
-    const folder = join(stack.paths.volumes, item);
+    const folder = stack.volume(item);
     for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
     writeFileSync(join(folder, 'stray-after-backup.txt'), 'not in the backup');
     const put = await runTool('bash', ['scripts/restore.sh', 'files', item, archive, '--yes'], { cwd: repo, env, timeoutMs: 120_000 });

@@ -33,11 +33,12 @@ async function main(args: string[]): Promise<number> {
   }
   if (process.env.PORTAL_SMOKE_INSIDE !== '1') {
     const script = 'ip link set lo up && exec "$@"';
-    const child = spawn('unshare', ['-mnpf', '--mount-proc', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
+    // --kill-child: if this process is killed, the run's PID 1 gets SIGTERM, stops the stack and cleans up
+    const child = spawn('unshare', ['-mnpf', '--mount-proc', '--propagation', 'private', '--kill-child=SIGTERM', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
       stdio: 'inherit',
       env: { ...process.env, PORTAL_SMOKE_INSIDE: '1' },
     });
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGKILL'));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGTERM'));
     return new Promise(done => child.on('exit', code => done(code ?? 1)));
   }
   const result = await smoke(repo, { keep });

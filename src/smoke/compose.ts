@@ -15,16 +15,19 @@ export interface ComposeService {
   readonly environment: Readonly<Record<string, string>>;
   /** `source:target[:mode]` with absolute host paths or named volumes, as `config` prints them. */
   readonly volumes: readonly string[];
-  readonly secrets: readonly string[];
+  /** Secret name and where it is mounted (an absolute path). */
+  readonly secrets: readonly { readonly source: string; readonly target: string }[];
   readonly tmpfs: readonly string[];
   /** `[ip:]published:target[/proto]` */
   readonly ports: readonly string[];
   readonly user?: string;
   readonly workingDir?: string;
   readonly hostname?: string;
+  readonly stopSignal?: string;
   readonly healthcheck?: readonly string[];
-  /** How long compose gives the healthcheck before the service counts as unhealthy (start_period + retries). */
+  /** How long compose gives the healthcheck before the service counts as unhealthy (start_period + retries × interval). */
   readonly healthDeadlineMs: number;
+  readonly healthTimeoutMs: number;
   readonly dependsOn: Readonly<Record<string, string>>;
 }
 
@@ -34,6 +37,8 @@ export interface ComposeStack {
   /** Secret name -> host file. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly volumes: readonly string[];
+  /** Volumes the local driver binds to a host folder (`driver_opts.device`), as bind storage does. */
+  readonly volumeDevices: Readonly<Record<string, string>>;
 }
 
 type Raw = Record<string, unknown>;
@@ -44,6 +49,15 @@ const argv = (value: unknown): string[] | undefined => {
   if (Array.isArray(value)) return value.map(String);
   return [...String(value).matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map(m => m[1] ?? m[2] ?? m[3]!);
 };
+
+/** Volumes in short syntax; long-syntax ones become `source:target:mode`, and tmpfs ones `tmpfs:target`. */
+const volumeEntries = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : []).map(v => {
+    if (typeof v !== 'object' || v === null) return String(v);
+    const entry = v as Raw;
+    if (entry.type === 'tmpfs') return `tmpfs:${String(entry.target)}${(entry.tmpfs as Raw | undefined)?.size ? `:size=${String((entry.tmpfs as Raw).size)}` : ''}`;
+    return `${String(entry.source)}:${String(entry.target)}:${entry.read_only ? 'ro' : 'rw'}`;
+  });
 
 /** Compose durations: `1m30s`, `40s`, `500ms`. */
 const duration = (value: unknown, fallback: number): number => {
@@ -67,16 +81,23 @@ function service(name: string, raw: Raw): ComposeService {
     ...(raw.entrypoint !== undefined ? { entrypoint: argv(raw.entrypoint)! } : {}),
     ...(raw.command !== undefined ? { command: argv(raw.command)! } : {}),
     environment,
-    volumes: strings(raw.volumes),
-    secrets: (Array.isArray(raw.secrets) ? raw.secrets : []).map(s => (typeof s === 'string' ? s : String((s as Raw).source))),
-    tmpfs: strings(raw.tmpfs),
+    volumes: volumeEntries(raw.volumes).filter(v => !v.startsWith('tmpfs:')),
+    secrets: (Array.isArray(raw.secrets) ? raw.secrets : []).map(s => {
+      const source = typeof s === 'string' ? s : String((s as Raw).source);
+      const target = typeof s === 'string' ? source : String((s as Raw).target ?? source);
+      return { source, target: target.startsWith('/') ? target : `/run/secrets/${target}` };
+    }),
+    tmpfs: [...strings(raw.tmpfs), ...volumeEntries(raw.volumes).filter(v => v.startsWith('tmpfs:')).map(v => v.slice('tmpfs:'.length))],
     ports: (Array.isArray(raw.ports) ? raw.ports : []).map(p => (typeof p === 'object' && p ? `${(p as Raw).published}:${(p as Raw).target}` : String(p))),
     ...(raw.user !== undefined ? { user: String(raw.user) } : {}),
     ...(raw.working_dir !== undefined ? { workingDir: String(raw.working_dir) } : {}),
     ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
-    ...(health && !health.disable && health.test ? { healthcheck: strings(health.test) } : {}),
-    // failures in start_period do not count; then `retries` more, which we try about every 2 s
-    healthDeadlineMs: duration(health?.start_period, 0) + Number(health?.retries ?? 3) * 2000,
+    ...(raw.stop_signal !== undefined ? { stopSignal: String(raw.stop_signal) } : {}),
+    // a string test is run by the shell, as CMD-SHELL
+    ...(health && !health.disable && health.test ? { healthcheck: typeof health.test === 'string' ? ['CMD-SHELL', health.test] : strings(health.test) } : {}),
+    // failures in start_period do not count; then `retries` more, one per interval (compose's defaults otherwise)
+    healthDeadlineMs: duration(health?.start_period, 0) + Number(health?.retries ?? 3) * duration(health?.interval, 30_000),
+    healthTimeoutMs: duration(health?.timeout, 30_000),
     dependsOn: Array.isArray(depends)
       ? Object.fromEntries(depends.map(d => [d, 'service_started']))
       : Object.fromEntries(Object.entries(depends).map(([d, v]) => [d, String(v?.condition ?? 'service_started')])),
@@ -84,13 +105,18 @@ function service(name: string, raw: Raw): ComposeService {
 }
 
 /** `docker-compose config` of the given files; throws with compose's own message when it refuses them. */
-export async function loadStack(repo: string, files: readonly string[], envFile: string, project: string): Promise<ComposeStack> {
-  const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo });
+export async function loadStack(repo: string, files: readonly string[], envFile: string, project: string, env: NodeJS.ProcessEnv): Promise<ComposeStack> {
+  const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo, env });
   if (run.code !== 0) throw new Error(`docker-compose config failed: ${firstLines(run.output)}`);
   const doc = parse(run.stdout) as Raw;
   const services = Object.entries((doc.services ?? {}) as Record<string, Raw>).map(([name, raw]) => service(name, raw));
   const secrets = Object.fromEntries(Object.entries((doc.secrets ?? {}) as Record<string, Raw>).map(([name, raw]) => [name, String(raw.file)]));
-  return { project, services, secrets, volumes: Object.keys((doc.volumes ?? {}) as Raw) };
+  const volumes = (doc.volumes ?? {}) as Record<string, Raw | null>;
+  const volumeDevices = Object.fromEntries(Object.entries(volumes).flatMap(([name, raw]) => {
+    const device = (raw?.driver_opts as Raw | undefined)?.device;
+    return typeof device === 'string' ? [[name, device]] : [];
+  }));
+  return { project, services, secrets, volumes: Object.keys(volumes), volumeDevices };
 }
 
 /** Compose's `$$` escape, as the container's shell sees it. */

@@ -12,11 +12,12 @@ import type { Bind, ContainerSpec } from './sandbox.js';
 
 export interface Plan {
   readonly service: ComposeService;
-  /** Missing when nothing here can run the image; `skipped` says why. */
+  /** Missing when nothing here can run the image (`skipped` says why) or the service cannot start (`problem`). */
   readonly spec?: ContainerSpec;
   readonly runs: string;
   readonly standIns: string[];
   readonly skipped?: string;
+  readonly problem?: string;
 }
 
 export interface StackPaths {
@@ -36,20 +37,23 @@ const numericUser = (user: string | undefined) => {
   return m ? { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) } : undefined;
 };
 
-export const volumeDir = (paths: StackPaths, name: string): string => join(paths.volumes, name);
+/** Where a named volume's files are: its bind device (DATA_ROOT points into the work folder), else ours. */
+export const volumeDir = (stack: ComposeStack, paths: StackPaths, name: string): string => stack.volumeDevices[name] ?? join(paths.volumes, name);
 
 /** `source:target[:mode]` as `docker-compose config` prints it. */
-function volumeBind(entry: string, stack: ComposeStack, paths: StackPaths, owner: { uid: number; gid: number } | undefined): Bind {
+function volumeBind(entry: string, stack: ComposeStack, paths: StackPaths, ownerOf: (target: string) => { uid: number; gid: number } | undefined): Bind {
   const parts = entry.split(':');
   const mode = parts.length > 2 && /^(ro|rw|z|Z)(,|$)/.test(parts.at(-1)!) ? parts.pop()! : 'rw';
   const target = parts.pop()!;
   const source = parts.join(':');
   const named = !source.startsWith('/') && stack.volumes.includes(source);
-  const path = named ? volumeDir(paths, source) : source;
+  // compose would create a missing host folder on the host: here it goes into the work folder
+  const path = named ? volumeDir(stack, paths, source) : existsSync(source) || source.startsWith(paths.work) ? source : join(paths.work, 'host', source);
   if (!existsSync(path)) {
-    // a new volume takes the owner of the image's folder, which is the container's user in our images
+    // a new volume takes the owner of the image's folder at its mount point
     mkdirSync(path, { recursive: true });
-    if (named && owner) chownSync(path, owner.uid, owner.gid);
+    const owner = named ? ownerOf(target) : undefined;
+    if (owner) chownSync(path, owner.uid, owner.gid);
   }
   return { source: path, target, readOnly: mode.split(',').includes('ro'), directory: statSync(path).isDirectory() };
 }
@@ -68,10 +72,12 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
   let workdir = '/';
   let env: Record<string, string> = {};
   let links: readonly (readonly [string, string])[] = [];
+  let stopSignal: NodeJS.Signals | undefined;
+  let owners: Record<string, { uid: number; gid: number }> | undefined;
   let runs: string;
   if (service.build) {
     const image = readBuiltImage(service.build.context, service.build.target);
-    ({ entrypoint, cmd, workdir } = image);
+    ({ entrypoint, cmd, workdir, owners } = image);
     imageUser = image.user ? `${image.user.uid}:${image.user.gid}` : undefined;
     const { PATH: _ignored, ...rest } = image.env;
     // Debian's python3 stands in for the image's: /smoke/python bridges what its older Django lacks
@@ -97,8 +103,9 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
     ({ entrypoint, cmd } = runtime);
     imageUser = runtime.user;
     workdir = runtime.workdir ?? '/';
-    env = { ...runtime.env };
+    env = { ...runtime.env, ...runtime.listenEnv?.(address) };
     links = runtime.links ?? [];
+    stopSignal = runtime.stopSignal;
     runs = runtime.runs;
     if (runtime.standIn) standIns.push(runtime.standIn);
     for (const [source, target] of runtime.files ?? []) binds.push({ source, target, readOnly: true, directory: false });
@@ -108,11 +115,14 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
   if (argv.length === 0) return { service, runs, standIns, skipped: 'no command to run' };
   const userText = service.user ?? imageUser;
   const user = numericUser(userText);
-  binds.push(...service.volumes.map(v => volumeBind(v, stack, paths, user)));
+  // docker looks a user name up in the image's /etc/passwd, which is not here
+  if (userText && !user) return { service, runs, standIns, problem: `user "${userText}" is a name; this run needs a numeric uid[:gid]` };
+  // built images: the folders their Dockerfile chowns; our image table: the image's user owns its data folder
+  binds.push(...service.volumes.map(v => volumeBind(v, stack, paths, target => (owners ? owners[target] : user))));
   for (const secret of service.secrets) {
-    const file = stack.secrets[secret];
-    if (!file || !existsSync(file)) return { service, runs, standIns, skipped: `secret ${secret} has no file (run scripts/create-secrets.sh)` };
-    binds.push({ source: file, target: `/run/secrets/${secret}`, readOnly: true, directory: false });
+    const file = stack.secrets[secret.source];
+    if (!file || !existsSync(file)) return { service, runs, standIns, problem: `secret ${secret.source} has no file (run scripts/create-secrets.sh)` };
+    binds.push({ source: file, target: secret.target, readOnly: true, directory: false });
   }
   binds.push({ source: SMOKE_DIR, target: '/smoke', readOnly: true, directory: true });
   binds.push({ source: paths.hostsFile, target: '/etc/hosts', readOnly: true, directory: false });
@@ -133,6 +143,7 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
       ...(user ? { user } : {}),
       workdir: service.workingDir ?? workdir,
       argv,
+      ...(service.stopSignal ?? stopSignal ? { stopSignal: (service.stopSignal ?? stopSignal) as NodeJS.Signals } : {}),
     },
   };
 }

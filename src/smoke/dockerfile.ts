@@ -16,6 +16,8 @@ export interface BuiltImage {
   readonly copies: [string, string][];
   /** External images the target stage copies from (e.g. pramsey/pg_tileserv). */
   readonly copiedImages: string[];
+  /** Folders a RUN chowns: a new volume mounted there starts with that owner, others with root. */
+  readonly owners: Record<string, { readonly uid: number; readonly gid: number }>;
 }
 
 interface Stage {
@@ -61,9 +63,11 @@ export function readBuiltImage(context: string, target?: string): BuiltImage {
   let user: string | undefined;
   let entrypoint: string[] | undefined;
   let cmd: string[] | undefined;
+  let cmdStage: Stage | undefined;
   const env: Record<string, string> = {};
   const copies: [string, string][] = [];
   const copiedImages: string[] = [];
+  const owners: Record<string, { uid: number; gid: number }> = {};
   for (const stage of chain) {
     for (const line of stage.lines) {
       const [word, ...restWords] = line.split(/\s+/);
@@ -71,8 +75,15 @@ export function readBuiltImage(context: string, target?: string): BuiltImage {
       switch (word!.toUpperCase()) {
         case 'WORKDIR': workdir = posix.resolve(workdir, rest); break;
         case 'USER': user = rest; break;
-        case 'ENTRYPOINT': entrypoint = jsonOrShell(rest); cmd = undefined; break;
-        case 'CMD': cmd = jsonOrShell(rest); break;
+        case 'RUN':
+          for (const m of rest.matchAll(/chown\s+(?:-R\s+)?(\S+)\s+((?:[^\s&;|]+\s*)+)/g)) {
+            const owner = resolveUser(m[1]!, text);
+            if (owner) for (const path of m[2]!.trim().split(/\s+/)) owners[posix.resolve(workdir, path)] = owner;
+          }
+          break;
+        // ENTRYPOINT resets a CMD inherited from the base stage, not one of its own stage
+        case 'ENTRYPOINT': entrypoint = jsonOrShell(rest); if (cmdStage !== stage) cmd = undefined; break;
+        case 'CMD': cmd = jsonOrShell(rest); cmdStage = stage; break;
         case 'ENV':
           for (const m of rest.matchAll(/(\w+)=("[^"]*"|\S+)/g)) env[m[1]!] = m[2]!.replace(/^"|"$/g, '');
           break;
@@ -97,5 +108,5 @@ export function readBuiltImage(context: string, target?: string): BuiltImage {
     }
   }
   const resolved = user ? resolveUser(user, text) : undefined;
-  return { workdir, ...(resolved ? { user: resolved } : {}), ...(entrypoint ? { entrypoint } : {}), ...(cmd ? { cmd } : {}), env, copies, copiedImages };
+  return { workdir, ...(resolved ? { user: resolved } : {}), ...(entrypoint ? { entrypoint } : {}), ...(cmd ? { cmd } : {}), env, copies, copiedImages, owners };
 }

@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envValue } from './env-file.js';
 import { logTail, sleep, type Report, type RunningStack } from './stack.js';
@@ -75,6 +75,48 @@ function traefikTarget(stack: RunningStack, repo: string): { service: string; po
   return undefined;
 }
 
+interface StaticSample {
+  readonly url: string;
+  readonly folder: string;
+  readonly file: string;
+}
+
+/**
+ * One file per nginx `alias` location, from the folder mounted at the alias in the nginx container: an
+ * existing file (collectstatic's), or one written for the run into an empty folder (media).
+ */
+async function staticSample(stack: RunningStack, repo: string): Promise<StaticSample[]> {
+  const routes = join(repo, 'nginx', 'snippets', 'routes.conf');
+  const nginx = stack.container('nginx');
+  if (!nginx || !existsSync(routes)) return [];
+  const samples: StaticSample[] = [];
+  for (const m of readFileSync(routes, 'utf8').matchAll(/location (\/\S*\/) \{\s*alias (\/\S+\/);/g)) {
+    const [, prefix, alias] = m as unknown as [string, string, string];
+    const bind = nginx.spec.binds.find(b => `${b.target}/` === alias || b.target === alias);
+    if (!bind) continue;
+    let relative = firstFile(bind.source);
+    if (!relative) {
+      relative = 'smoke-check.txt';
+      writeFileSync(join(bind.source, relative), `served by ${prefix}\n`, { mode: 0o644 });
+    }
+    samples.push({ url: `${prefix}${relative}`, folder: alias, file: join(bind.source, relative) });
+  }
+  return samples;
+}
+
+/** The first file under a folder, by sorted relative path. */
+function firstFile(folder: string, prefix = ''): string | undefined {
+  for (const entry of readdirSync(join(folder, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isFile()) return path;
+    if (entry.isDirectory()) {
+      const found = firstFile(folder, path);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** The path the backend's own healthcheck asks for. */
 const healthPath = (stack: RunningStack, backend: string): string =>
   /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(stack.stack.services.find(s => s.name === backend)?.healthcheck?.join(' ') ?? '')?.[1] ?? '/health';
@@ -137,15 +179,20 @@ async function prometheusTargets(stack: RunningStack, report: Report): Promise<v
   const edge: Edge = { service: 'prometheus', host: stack.address('prometheus'), port: 9090, tls: false, domain: 'prometheus' };
   interface Target { labels: { job: string; instance: string }; health: string; lastError: string; lastScrape: string }
   let targets: Target[] = [];
-  // Prometheus scrapes each target within one scrape interval of its start
+  // a first scrape may come before its exporter listens: wait for every target to be up, for two
+  // scrape intervals (15 s in the generated config) and a margin
   for (let i = 0; i < 40; i++) {
     const answer = await get(edge, '/api/v1/targets?state=active').catch(() => undefined);
     targets = answer?.status === 200 ? (JSON.parse(answer.body.toString()) as { data: { activeTargets: Target[] } }).data.activeTargets : [];
-    if (targets.length > 0 && targets.every(t => t.health !== 'unknown')) break;
+    if (targets.length > 0 && targets.every(t => t.health === 'up' || stack.notStarted(t.labels.instance.replace(/:\d+$/, '')))) break;
     await sleep(1000);
   }
   if (targets.length === 0) return report.fail('prometheus: scrape targets', 'no active target (is prometheus up?)');
-  const notHere = (t: Target) => !stack.container(t.labels.instance.replace(/:\d+$/, '')) && t.labels.instance.replace(/:\d+$/, '') !== 'localhost';
+  const host = (t: Target) => t.labels.instance.replace(/:\d+$/, '');
+  const known = new Set(['localhost', ...stack.stack.services.flatMap(s => [s.name, s.hostname ?? s.name])]);
+  const strangers = targets.filter(t => !known.has(host(t)));
+  if (strangers.length > 0) report.fail('prometheus: scrape targets are compose services', strangers.map(t => `${t.labels.job}: ${t.labels.instance}`).join('\n'));
+  const notHere = (t: Target) => known.has(host(t)) && host(t) !== 'localhost' && stack.notStarted(host(t));
   for (const t of targets.filter(notHere)) report.note(`prometheus target ${t.labels.job} (${t.labels.instance}) not checked: its service is not started here`);
   const down = targets.filter(t => !notHere(t) && t.health !== 'up');
   if (down.length > 0) report.fail('prometheus: every scrape target up', down.map(t => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`).join('\n'));
@@ -160,17 +207,32 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
   const backend = stack.container('backend') ? 'backend' : undefined;
   if (backend) {
     const path = healthPath(stack, backend);
-    await check(report, `app health ${path} answers 200 ${via}`, async () => {
-      const answer = await get(edge, path);
-      return answer.status === 200 ? undefined : `answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`;
+    // a query of our own tells this request from the healthcheck's in the app's log
+    const ours = `${path}?smoke=${process.pid}`;
+    await check(report, `app health ${path} answers 200 from the app ${via}`, async () => {
+      const answer = await get(edge, ours);
+      if (answer.status !== 200) return `answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`;
+      return (await servedSettled(stack, backend, ours, 1)) === 1 ? undefined : 'answered 200, but not by the app (its log does not show the request)';
     });
   }
-  await check(report, `security headers on / ${via}`, async () => {
-    const answer = await get(edge, '/');
-    const missing = [...SECURITY_HEADERS, ...(edge.tls ? ['strict-transport-security'] : [])].filter(h => !answer.headers[h]);
-    if (/\d/.test(answer.headers.server ?? '')) missing.push(`server (shows a version: ${answer.headers.server})`);
-    return missing.length === 0 ? undefined : `missing: ${missing.join(', ')}`;
+  const samples = await staticSample(stack, repo);
+  await check(report, `security headers on /, /api/ and static files ${via}`, async () => {
+    const problems: string[] = [];
+    for (const path of ['/', ...(backend ? ['/api/'] : []), ...samples.map(s => s.url)]) {
+      const answer = await get(edge, path);
+      const missing = [...SECURITY_HEADERS, ...(edge.tls ? ['strict-transport-security'] : [])].filter(h => !answer.headers[h]);
+      if (/\d/.test(answer.headers.server ?? '')) missing.push(`server (shows a version: ${answer.headers.server})`);
+      if (missing.length > 0) problems.push(`${path}: missing ${missing.join(', ')}`);
+    }
+    return problems.length === 0 ? undefined : problems.join('\n');
   });
+  for (const sample of samples) {
+    await check(report, `${sample.url} is served from ${sample.folder} ${via}`, async () => {
+      const answer = await get(edge, sample.url);
+      if (answer.status !== 200) return `answered ${answer.status}`;
+      return answer.body.equals(readFileSync(sample.file)) ? undefined : 'the body differs from the file';
+    });
+  }
   if (stack.container('tileserver')) await tileChecks(stack, edge, report);
   if (backend) {
     await check(report, `API answers are not cached: GET /api/ twice ${via} reaches the app twice`, async () => {
@@ -183,7 +245,8 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
       return after === before + 2 ? undefined : `the app saw ${after - before} of the 2 requests`;
     });
   }
-  const worker = stack.stack.services.find(s => s.command?.[0] === 'celery' && s.command.includes('worker'))?.name;
+  // `celery ... worker ...`, directly or inside `sh -c`
+  const worker = stack.stack.services.find(s => /(^|\s)celery\s(.*\s)?worker(\s|$)/.test(s.command?.join(' ') ?? ''))?.name;
   if (worker && backend) {
     await check(report, `a task sent by the app runs on ${worker} through the broker: GET /api/tasks/add?x=20&y=22`, async () => {
       const answer = await get(edge, '/api/tasks/add?x=20&y=22');

@@ -7,13 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { containerCommand, execArgs, type Bind, type ContainerSpec } from './sandbox.js';
 
 export interface SmokeState {
   readonly project: string;
   readonly work: string;
-  readonly volumes: string;
+  /** Volume name -> folder. */
+  readonly volumes: Readonly<Record<string, string>>;
   readonly hostsFile: string;
   readonly path: string;
   readonly containers: Record<string, { readonly pid: number; readonly spec: ContainerSpec }>;
@@ -55,7 +55,7 @@ function dockerRun(state: SmokeState, args: string[]) {
     if (flag !== '-v' && flag !== '--volume') refuse(`docker run option ${flag} is not available here`);
     const [source, target, mode] = rest.shift()!.split(':') as [string, string, string?];
     const prefix = `${state.project}_`;
-    const path = source.startsWith('/') ? source : source.startsWith(prefix) ? join(state.volumes, source.slice(prefix.length)) : refuse(`unknown volume ${source}`);
+    const path = source.startsWith('/') ? source : (source.startsWith(prefix) && state.volumes[source.slice(prefix.length)]) || refuse(`unknown volume ${source}`);
     if (!existsSync(path)) refuse(`volume ${source} does not exist`);
     binds.push({ source: path, target, readOnly: mode === 'ro', directory: true });
   }

@@ -19,6 +19,13 @@ export interface ImageRuntime {
   readonly links?: readonly (readonly [string, string])[];
   readonly workdir?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment that makes a Go server listen on the service's own address only: Go bypasses libc, so the
+   * own-address library cannot, and a wrong port in a scrape target would otherwise reach another service.
+   */
+  readonly listenEnv?: (address: string) => Record<string, string>;
+  /** The image's STOPSIGNAL. */
+  readonly stopSignal?: NodeJS.Signals;
   /** Set when this is not the real server. */
   readonly standIn?: string;
 }
@@ -39,6 +46,8 @@ const postgres: ImageRuntime = {
   runs: 'PostgreSQL 15 + PostGIS 3 (Debian), first boot as the image does it',
   entrypoint: ['/smoke/postgres-entrypoint.sh'],
   cmd: ['postgres'],
+  // fast shutdown: SIGTERM would wait for every open session
+  stopSignal: 'SIGINT',
 };
 
 const IMAGES: Record<string, ImageRuntime> = {
@@ -67,18 +76,21 @@ const IMAGES: Record<string, ImageRuntime> = {
     entrypoint: ['/bin/postgres_exporter'],
     user: '65534:65534',
     files: [['/usr/bin/prometheus-postgres-exporter', '/bin/postgres_exporter']],
+    listenEnv: address => ({ PG_EXPORTER_WEB_LISTEN_ADDRESS: `${address}:9187` }),
   },
   'oliver006/redis_exporter': {
     runs: 'prometheus-redis-exporter (Debian)',
     entrypoint: ['/redis_exporter'],
     user: '59000:59000',
     files: [['/usr/bin/prometheus-redis-exporter', '/redis_exporter']],
+    listenEnv: address => ({ REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `${address}:9121` }),
   },
   'nginx/nginx-prometheus-exporter': {
     runs: 'prometheus-nginx-exporter (Debian)',
     entrypoint: ['/usr/bin/nginx-prometheus-exporter'],
     user: '65534:65534',
     files: [['/usr/bin/prometheus-nginx-exporter', '/usr/bin/nginx-prometheus-exporter']],
+    listenEnv: address => ({ LISTEN_ADDRESS: `${address}:9113` }),
   },
   'grafana/grafana': {
     runs: 'stand-in for grafana',

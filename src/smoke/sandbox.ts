@@ -28,6 +28,8 @@ export interface ContainerSpec {
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly workdir: string;
   readonly argv: readonly string[];
+  /** compose's stop_signal, else the image's STOPSIGNAL, else SIGTERM */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export interface Container {
@@ -60,8 +62,11 @@ function setupScript(spec: ContainerSpec, dir: string): string {
     `mkdir ${q(`${layer}/u`)} ${q(`${layer}/w`)}`,
     `mount -t overlay overlay -o lowerdir=/,upperdir=${q(`${layer}/u`)},workdir=${q(`${layer}/w`)} ${q(root)}`,
     `mount --rbind /dev ${q(`${root}/dev`)}`,
+    // shared memory of the container's own, not the host's (postgres keeps segments there)
+    `mount -t tmpfs -o mode=1777,size=64m shm ${q(`${root}/dev/shm`)}`,
     `mount -t proc proc ${q(`${root}/proc`)}`,
     `mount --rbind /sys ${q(`${root}/sys`)}`,
+    `mount -o remount,bind,ro ${q(`${root}/sys`)}`,
     `hostname ${q(spec.hostname)}`,
   ];
   // parents before children: a bind into /tmp must come after the tmpfs on /tmp
@@ -148,7 +153,7 @@ export async function stopContainer(container: Container, graceMs = 5000): Promi
     // already gone
   }
   if (container.child.exitCode === null && container.child.signalCode === null) {
-    container.child.kill('SIGTERM');
+    container.child.kill(container.spec.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => container.child.kill('SIGKILL'), graceMs);
     await container.exited;
     clearTimeout(timer);

@@ -1,6 +1,6 @@
 /**
  * The smoke run boots generated portals for real (Debian's servers, stand-ins where Debian has none) and
- * passes: the default portal, one with every service, and each starter backend.
+ * passes: the default portal, one with every service (on bind storage), and each starter backend.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -25,9 +25,10 @@ describe('smoke run: generated stacks boot and work', { skip: smokeSkip() }, () 
     ]) assert.match(run.output, line);
   });
 
-  it('every service: rabbitmq broker, celery worker, prometheus with every exporter, grafana stand-in', async () => {
-    const run = runSmoke(await generate(SCENARIOS['every-service']!));
+  it('every service on bind storage: rabbitmq broker, celery worker, prometheus with every exporter, grafana stand-in', async () => {
+    const run = runSmoke(await generate(SCENARIOS['every-service-bind']!));
     assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /ok {4}scripts\/create-storage\.sh made the host folders of bind storage/);
     assert.match(run.output, /ok {4}a task sent by the app runs on celery-worker through the broker/);
     assert.match(run.output, /ok {4}prometheus: every scrape target up \(backend, grafana, nginx, postgres, prometheus, rabbitmq, redis, tileserver\)/);
     assert.match(run.output, /ok {4}healthcheck of rabbitmq: rabbitmq-diagnostics/);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
 import { edgeChecks } from './edge-checks.js';
-import { envValue } from './env-file.js';
+import { envValue, runEnv, setEnvValue } from './env-file.js';
 import { buildOwnAddressLib, RunningStack, sleep, stackPaths, type Report } from './stack.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
@@ -68,22 +68,43 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   cpSync(repo, copy, { recursive: true, filter: source => !source.includes('/node_modules/') });
   print(`smoke run of ${repo} (prod: docker-compose.yml + docker-compose.prod.yml), work folder ${work}`);
   let stack: RunningStack | undefined;
+  // stopped from outside (Ctrl-C, a test's timeout): stop the stack and clean up before going
+  const interrupted = async () => {
+    print('interrupted: stopping every service');
+    await stack?.stop();
+    if (!options.keep) rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGTERM', interrupted);
+  process.once('SIGINT', interrupted);
   try {
     // a fresh clone's first step on a server (see the generated README)
-    const secrets = await runTool('bash', ['scripts/create-secrets.sh'], { cwd: copy, env: { ...process.env, PORTAL_ENV: 'prod' } });
+    const secrets = await runTool('bash', ['scripts/create-secrets.sh'], { cwd: copy, env: runEnv(work) });
     if (secrets.code !== 0) {
       report.fail('scripts/create-secrets.sh', firstLines(secrets.output));
       return { failures, passed };
     }
     const project = envValue(join(copy, '.env'), 'COMPOSE_PROJECT_NAME') || 'portal';
-    const compose = await loadStack(copy, ['docker-compose.yml', 'docker-compose.prod.yml'], join(copy, '.env'), project);
+    if (envValue(join(copy, '.env'), 'DATA_ROOT')) {
+      // bind storage: the host folders go into the work folder, for the containers and the scripts alike
+      setEnvValue(join(copy, '.env'), 'DATA_ROOT', join(work, 'data-root'));
+      report.note(`DATA_ROOT is ${join(work, 'data-root')} for this run`);
+      const storage = await runTool('bash', ['scripts/create-storage.sh'], { cwd: copy, env: runEnv(work) });
+      if (storage.code !== 0) {
+        report.fail('scripts/create-storage.sh', firstLines(storage.output));
+        return { failures, passed };
+      }
+      report.ok('scripts/create-storage.sh made the host folders of bind storage');
+    }
+    const compose = await loadStack(copy, ['docker-compose.yml', 'docker-compose.prod.yml'], join(copy, '.env'), project, runEnv(work));
     const own = await buildOwnAddressLib(work);
-    if (own.problem) report.note(`services share the loopback's ports (no C compiler for the own-address library: ${own.problem})`);
+    if (own.problem) throw new Error(`building the own-address library failed: ${own.problem}`);
     stack = new RunningStack(compose, stackPaths(work, own.lib), report);
     await stack.start();
     await stack.checkHealth();
     await edgeChecks(stack, copy, report);
     await backupRoundTrip(stack, copy, report);
+    stack.checkStillRunning();
   } catch (error) {
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {

@@ -3,11 +3,11 @@
  * sandbox with its own loopback address, waiting on depends_on conditions as compose does; then runs every
  * healthcheck, and stops everything by PID at the end, whatever happened.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SMOKE_DIR } from './images.js';
 import { startOrder, unescape, type ComposeStack } from './compose.js';
-import { planService, type Plan, type StackPaths } from './containers.js';
+import { planService, volumeDir, type Plan, type StackPaths } from './containers.js';
 import { execIn, startContainer, stopContainer, type Container } from './sandbox.js';
 import { firstLines, runTool, type ToolRun } from '../verify/run-tool.js';
 
@@ -23,7 +23,7 @@ export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTi
 
 /** Last lines of a service's log, for failure messages. */
 export const logTail = (container: Container | undefined, lines = 15): string =>
-  container ? readFileSync(container.log, 'utf8').trim().split('\n').slice(-lines).join('\n') : '';
+  container && existsSync(container.log) ? readFileSync(container.log, 'utf8').trim().split('\n').slice(-lines).join('\n') : '';
 
 export class RunningStack {
   readonly containers = new Map<string, Container>();
@@ -39,7 +39,7 @@ export class RunningStack {
     // planning creates each volume for its first user, with that user as owner (as an image's folder would be)
     this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
     // compose creates every volume at `up`, also those of services that do not start here
-    for (const volume of stack.volumes) mkdirSync(join(paths.volumes, volume), { recursive: true });
+    for (const volume of stack.volumes) mkdirSync(volumeDir(stack, paths, volume), { recursive: true });
   }
 
   /** Starts every service compose would start, honouring depends_on; false when one could not start. */
@@ -47,6 +47,11 @@ export class RunningStack {
     let fine = true;
     for (const plan of this.plans) {
       const { service } = plan;
+      if (plan.problem) {
+        this.report.fail(`${service.name} starts`, plan.problem);
+        fine = false;
+        continue;
+      }
       if (!plan.spec) {
         this.report.note(`not started: ${service.name}: ${plan.skipped}`);
         continue;
@@ -72,7 +77,7 @@ export class RunningStack {
 
   /** True for services nothing here can run (their plan says why). */
   notStarted(name: string): boolean {
-    return this.plans.some(p => p.service.name === name && !p.spec);
+    return this.plans.some(p => p.service.name === name && p.skipped);
   }
 
   /** '' when the dependency reached its condition, else what went wrong. */
@@ -104,30 +109,58 @@ export class RunningStack {
     if (!container) return 'not started here';
     if (!test || test[0] === 'NONE') return 'has no healthcheck';
     const argv = test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', unescape(test.slice(1).join(' '))] : test.slice(1).map(unescape);
+    if (argv.length === 0 || argv.at(-1) === '') return `the healthcheck has no command: ${JSON.stringify(test)}`;
     const deadline = Date.now() + Math.max(service!.healthDeadlineMs, 5000);
     let last = '';
     let exitCode: number | undefined;
     void container.exited.then(code => (exitCode = code));
     while (Date.now() < deadline) {
-      const run = await execIn(container, argv, { timeoutMs: 15_000 });
+      // twice compose's timeout: a loaded CI machine is slower than a server
+      const run = await execIn(container, argv, { timeoutMs: 2 * service!.healthTimeoutMs });
       if (run.code === 0) return undefined;
       last = `exit ${run.code}: ${run.output.split('\n').slice(0, 5).join('\n')}`;
       if (exitCode !== undefined) return `the service exited (${exitCode}) before it was healthy:\n${logTail(container)}`;
       await sleep(2000);
     }
-    return `still failing after ${Math.round(service!.healthDeadlineMs / 1000)} s (start_period + retries): ${last}\n${logTail(container)}`;
+    return `still failing after ${Math.round(service!.healthDeadlineMs / 1000)} s (start_period + retries × interval): ${last}\n${logTail(container)}`;
   }
 
   /** The compose healthcheck of every running long-lived service must pass. */
   async checkHealth(): Promise<void> {
     for (const [name, container] of this.containers) {
+      if (this.oneShot.has(name)) {
+        const problem = await this.waitFor(name, 'service_completed_successfully');
+        if (problem) this.report.fail(`${name} runs to completion`, problem);
+        else this.report.ok(`${name} ran to completion (exit 0)`);
+        continue;
+      }
+      if (container.child.exitCode !== null || container.child.signalCode !== null) {
+        this.report.fail(`${name} keeps running`, `it exited (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container)}`);
+        continue;
+      }
       const test = this.stack.services.find(s => s.name === name)?.healthcheck;
-      if (!test) continue;
-      if (container.child.exitCode !== null) continue;
-      const problem = await this.healthy(name);
+      if (!test) {
+        this.report.note(`${name} has no healthcheck: it is running`);
+        continue;
+      }
+      // run now, not the answer remembered from a depends_on wait: the service may have failed since
+      const problem = await this.pollHealth(name);
       if (problem) this.report.fail(`healthcheck of ${name}`, problem);
       else this.report.ok(`healthcheck of ${name}: ${unescape(test.slice(1).join(' ')).slice(0, 100)}`);
     }
+  }
+
+  /** Long-running services that stopped while the checks ran. */
+  checkStillRunning(): void {
+    for (const [name, container] of this.containers) {
+      if (this.oneShot.has(name) || container.child.exitCode === null && container.child.signalCode === null) continue;
+      this.report.fail(`${name} keeps running`, `it exited during the checks (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container)}`);
+    }
+  }
+
+  /** Services others wait on to complete (migrations): they are expected to exit 0. */
+  private get oneShot(): Set<string> {
+    return new Set(this.stack.services.flatMap(s => Object.entries(s.dependsOn).filter(([, c]) => c === 'service_completed_successfully').map(([d]) => d)));
   }
 
   /** Stops every started process by PID, last started first. */
@@ -140,6 +173,11 @@ export class RunningStack {
     const container = this.containers.get(name);
     if (!container) throw new Error(`${name} is not running`);
     return execIn(container, argv, options);
+  }
+
+  /** The folder that holds a named volume's files. */
+  volume(name: string): string {
+    return volumeDir(this.stack, this.paths, name);
   }
 
   container(name: string): Container | undefined {
