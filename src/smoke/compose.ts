@@ -24,6 +24,7 @@ export interface ComposeService {
   readonly workingDir?: string;
   readonly hostname?: string;
   readonly stopSignal?: string;
+  readonly readOnly: boolean;
   readonly healthcheck?: readonly string[];
   /** How long compose gives the healthcheck before the service counts as unhealthy (start_period + retries × interval). */
   readonly healthDeadlineMs: number;
@@ -93,6 +94,7 @@ function service(name: string, raw: Raw): ComposeService {
     ...(raw.working_dir !== undefined ? { workingDir: String(raw.working_dir) } : {}),
     ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
     ...(raw.stop_signal !== undefined ? { stopSignal: String(raw.stop_signal) } : {}),
+    readOnly: raw.read_only === true,
     // a string test is run by the shell, as CMD-SHELL
     ...(health && !health.disable && health.test ? { healthcheck: typeof health.test === 'string' ? ['CMD-SHELL', health.test] : strings(health.test) } : {}),
     // failures in start_period do not count; then `retries` more, one per interval (compose's defaults otherwise)

@@ -139,6 +139,7 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
       binds,
       tmpfs: service.tmpfs.map(tmpfsEntry),
       links,
+      readOnly: service.readOnly,
       env: { PATH, HOSTNAME: hostname, HOME: user && user.uid !== 0 ? '/' : '/root', ...own, ...env, ...service.environment },
       ...(user ? { user } : {}),
       workdir: service.workingDir ?? workdir,

@@ -253,6 +253,8 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
       if (answer.status !== 200) return `answered ${answer.status}: ${answer.body.toString().slice(0, 300)}\n${logTail(stack.container(backend), 8)}`;
       const result = (JSON.parse(answer.body.toString()) as { result?: unknown }).result;
       if (result !== 42) return `result ${JSON.stringify(result)}, expected 42`;
+      // the worker logs the success just after it stores the result the app has already read
+      for (let i = 0; i < 30 && !/succeeded in/.test(logTail(stack.container(worker), 50)); i++) await sleep(100);
       return /succeeded in/.test(logTail(stack.container(worker), 50)) ? undefined : `the worker's log shows no task that succeeded:\n${logTail(stack.container(worker), 8)}`;
     });
   }

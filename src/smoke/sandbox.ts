@@ -5,8 +5,8 @@
  * compose user. Everything runs inside the smoke run's own network and PID namespaces (see cli.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { runTool, type ToolRun } from '../verify/run-tool.js';
 
 export interface Bind {
@@ -28,6 +28,8 @@ export interface ContainerSpec {
   readonly user?: { readonly uid: number; readonly gid: number };
   readonly workdir: string;
   readonly argv: readonly string[];
+  /** compose's read_only: the root is read-only; volumes and tmpfs mounts stay writable */
+  readonly readOnly?: boolean;
   /** compose's stop_signal, else the image's STOPSIGNAL, else SIGTERM */
   readonly stopSignal?: NodeJS.Signals;
 }
@@ -45,6 +47,20 @@ export interface Container {
 export const q = (text: string): string => `'${text.replaceAll("'", "'\\''")}'`;
 
 const depth = (path: string) => path.split('/').length;
+
+/**
+ * A container path with the symbolic links of its existing part resolved (/var/run -> /run): the root is
+ * an overlay of the host's, and an absolute link followed from outside the chroot would leave it.
+ */
+export function resolveInRoot(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  for (let i = parts.length; i > 0; i--) {
+    const prefix = `/${parts.slice(0, i).join('/')}`;
+    if (!existsSync(prefix)) continue;
+    return posix.join(realpathSync(prefix), ...parts.slice(i));
+  }
+  return path;
+}
 
 /** The commands that enter the container's environment and user, then run argv. */
 const enter = (spec: ContainerSpec, argv: readonly string[], env: Readonly<Record<string, string>> = spec.env) => [
@@ -71,8 +87,8 @@ function setupScript(spec: ContainerSpec, dir: string): string {
   ];
   // parents before children: a bind into /tmp must come after the tmpfs on /tmp
   const mounts = [
-    ...spec.tmpfs.map(([target, options]) => ({ target, line: `mkdir -p ${q(root + target)} && mount -t tmpfs -o ${q(options || 'mode=1777')} tmpfs ${q(root + target)}` })),
-    ...spec.binds.map(b => {
+    ...spec.tmpfs.map(([path, options]) => ({ target: resolveInRoot(path), options })).map(({ target, options }) => ({ target, line: `mkdir -p ${q(root + target)} && mount -t tmpfs -o ${q(options || 'mode=1777')} tmpfs ${q(root + target)}` })),
+    ...spec.binds.map(bind => ({ ...bind, target: resolveInRoot(bind.target) })).map(b => {
       const at = q(root + b.target);
       const make = b.directory ? `mkdir -p ${at}` : `mkdir -p "$(dirname ${at})" && { [ -e ${at} ] || touch ${at}; }`;
       const ro = b.readOnly ? ` && mount -o remount,bind,ro ${at}` : '';
@@ -81,6 +97,7 @@ function setupScript(spec: ContainerSpec, dir: string): string {
   ].sort((a, b) => depth(a.target) - depth(b.target));
   lines.push(...mounts.map(m => m.line));
   lines.push(...spec.links.map(([path, target]) => `mkdir -p -m 0755 "$(dirname ${q(root + path)})" && chmod 0755 "$(dirname ${q(root + path)})" && ln -sfn ${q(target)} ${q(root + path)}`));
+  if (spec.readOnly) lines.push(`mount -o remount,ro ${q(root)}`);
   lines.push(`exec chroot ${q(root)} ${enter(spec, spec.argv).map(q).join(' ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -31,7 +31,7 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => 
   let monitored: Record<string, string> = {};
   before(async () => {
     // one repo per fault; yeoman-test runs must not overlap
-    for (const name of ['route', 'healthcheck', 'tile-cache', 'api-cache', 'backup']) defaults[name] = await generate({});
+    for (const name of ['route', 'app-route', 'healthcheck', 'tile-cache', 'api-cache', 'backup']) defaults[name] = await generate({});
     const services = { backend: 'fastapi', services: 'postgis,redis,celery,nginx,prometheus' };
     monitored = { scrape: await generate(services), broker: await generate(services) };
   });
@@ -39,6 +39,11 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => 
   it('a broken route: nginx answers /tiles/ itself', () => {
     plant(defaults.route!, 'nginx/snippets/routes.conf', 'location /tiles/ {', 'location /tiles/ {\n    return 404;');
     failsOn(defaults.route!, /FAIL {2}tiles: layer list through the edge\n\s+GET \/tiles\/index\.json answered 404/, /ok {4}app health/);
+  });
+
+  it('a broken route to the app: nginx answers / itself with 200', () => {
+    plant(defaults['app-route']!, 'nginx/snippets/routes.conf', /location \/ \{/, 'location / {\n    return 200 "maintenance";');
+    failsOn(defaults['app-route']!, /FAIL {2}app health \/health answers 200 from the app[^\n]*\n\s+answered 200, but not by the app/, /ok {4}tiles: GET/);
   });
 
   it('a healthcheck that cannot pass: redis probed on the wrong port', () => {

@@ -19,7 +19,7 @@ export interface Report {
 
 /** How long a one-shot service (migrations) may run before its dependents give up. */
 const ONE_SHOT_DEADLINE_MS = 120_000;
-export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms).unref());
+export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Last lines of a service's log, for failure messages. */
 export const logTail = (container: Container | undefined, lines = 15): string =>
@@ -85,7 +85,9 @@ export class RunningStack {
     const container = this.containers.get(name);
     if (!container) return 'not started here';
     if (condition === 'service_completed_successfully') {
-      const code = await Promise.race([container.exited, sleep(ONE_SHOT_DEADLINE_MS).then(() => 'timeout' as const)]);
+      let timer: NodeJS.Timeout | undefined;
+      const code = await Promise.race([container.exited, new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), ONE_SHOT_DEADLINE_MS)))]);
+      clearTimeout(timer);
       if (code === 0) return undefined;
       return code === 'timeout' ? 'still running after 2 minutes' : `exited with ${code}:\n${logTail(container)}`;
     }
