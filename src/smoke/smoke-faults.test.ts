@@ -18,15 +18,16 @@ function plant(repo: string, file: string, from: string | RegExp, to: string): v
   writeFileSync(path, changed);
 }
 
-function failsOn(repo: string, failing: RegExp, stillPassing: RegExp): void {
-  const run = runSmoke(repo);
+async function failsOn(repo: string, failing: RegExp, stillPassing: RegExp): Promise<void> {
+  const run = await runSmoke(repo);
   assert.equal(run.code, 1, run.output);
   assert.match(run.output, failing);
   assert.match(run.output, stillPassing);
   assert.match(run.output, /smoke run FAILED/);
 }
 
-describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => {
+// each run has its own namespaces and work folder, and mostly waits: three at a time
+describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurrency: 3 }, () => {
   let defaults: Record<string, string> = {};
   let monitored: Record<string, string> = {};
   before(async () => {
@@ -36,43 +37,43 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip() }, () => 
     monitored = { scrape: await generate(services), broker: await generate(services) };
   });
 
-  it('a broken route: nginx answers /tiles/ itself', () => {
+  it('a broken route: nginx answers /tiles/ itself', async () => {
     plant(defaults.route!, 'nginx/snippets/routes.conf', 'location /tiles/ {', 'location /tiles/ {\n    return 404;');
-    failsOn(defaults.route!, /FAIL {2}tiles: layer list through the edge\n\s+GET \/tiles\/index\.json answered 404/, /ok {4}app health/);
+    await failsOn(defaults.route!, /FAIL {2}tiles: layer list through the edge\n\s+GET \/tiles\/index\.json answered 404/, /ok {4}app health/);
   });
 
-  it('a broken route to the app: nginx answers / itself with 200', () => {
+  it('a broken route to the app: nginx answers / itself with 200', async () => {
     plant(defaults['app-route']!, 'nginx/snippets/routes.conf', /location \/ \{/, 'location / {\n    return 200 "maintenance";');
-    failsOn(defaults['app-route']!, /FAIL {2}app health \/health answers 200 from the app[^\n]*\n\s+answered 200, but not by the app/, /ok {4}tiles: GET/);
+    await failsOn(defaults['app-route']!, /FAIL {2}app health \/health answers 200 from the app[^\n]*\n\s+answered 200, but not by the app/, /ok {4}tiles: GET/);
   });
 
-  it('a healthcheck that cannot pass: redis probed on the wrong port', () => {
+  it('a healthcheck that cannot pass: redis probed on the wrong port', async () => {
     plant(defaults.healthcheck!, 'docker-compose.yml', 'redis-cli ping', 'redis-cli -p 6380 ping');
-    failsOn(defaults.healthcheck!, /FAIL {2}healthcheck of redis/, /ok {4}healthcheck of db/);
+    await failsOn(defaults.healthcheck!, /FAIL {2}healthcheck of redis/, /ok {4}healthcheck of db/);
   });
 
-  it('tiles no longer cached: varnish passes them to the tileserver', () => {
+  it('tiles no longer cached: varnish passes them to the tileserver', async () => {
     plant(defaults['tile-cache']!, 'varnish/default.vcl', /unset req\.http\.Cookie;\n(\s*)return \(hash\);/, 'unset req.http.Cookie;\n$1return (pass);');
-    failsOn(defaults['tile-cache']!, /FAIL {2}tiles: the same tile again is a cache hit in varnish/, /ok {4}tiles: GET .* is a vector tile/);
+    await failsOn(defaults['tile-cache']!, /FAIL {2}tiles: the same tile again is a cache hit in varnish/, /ok {4}tiles: GET .* is a vector tile/);
   });
 
-  it('API answers cached: varnish hashes /api/', () => {
+  it('API answers cached: varnish hashes /api/', async () => {
     plant(defaults['api-cache']!, 'varnish/default.vcl', /(req\.url ~ "\^\/api\/"\) \{\n\s*set req\.backend_hint = be_backend;\n\s*)return \(pass\);/, '$1unset req.http.Cookie;\n        return (hash);');
-    failsOn(defaults['api-cache']!, /FAIL {2}API answers are not cached/, /ok {4}tiles: the same tile again is a cache hit/);
+    await failsOn(defaults['api-cache']!, /FAIL {2}API answers are not cached/, /ok {4}tiles: the same tile again is a cache hit/);
   });
 
-  it('a backup that loses rows: pg_dump without data', () => {
+  it('a backup that loses rows: pg_dump without data', async () => {
     plant(defaults.backup!, 'scripts/backup.sh', 'pg_dump --format=custom --no-owner', 'pg_dump --format=custom --schema-only --no-owner');
-    failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n[\s\S]*public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
+    await failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n[\s\S]*public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
   });
 
-  it('a scrape target on the wrong port', () => {
+  it('a scrape target on the wrong port', async () => {
     plant(monitored.scrape!, 'prometheus/prometheus.yml', 'redis-exporter:9121', 'redis-exporter:9122');
-    failsOn(monitored.scrape!, /FAIL {2}prometheus: every scrape target up\n\s+redis redis-exporter:9122: down/, /ok {4}a task sent by the app runs/);
+    await failsOn(monitored.scrape!, /FAIL {2}prometheus: every scrape target up\n\s+redis redis-exporter:9122: down/, /ok {4}a task sent by the app runs/);
   });
 
-  it('broker wiring: the worker consumes another queue than the app sends to', () => {
+  it('broker wiring: the worker consumes another queue than the app sends to', async () => {
     plant(monitored.broker!, 'docker-compose.yml', /(celery-worker:[\s\S]*?- worker\n)/, '$1      - --queues=reports\n');
-    failsOn(monitored.broker!, /FAIL {2}a task sent by the app runs on celery-worker through the broker/, /ok {4}healthcheck of celery-worker/);
+    await failsOn(monitored.broker!, /FAIL {2}a task sent by the app runs on celery-worker through the broker/, /ok {4}healthcheck of celery-worker/);
   });
 });

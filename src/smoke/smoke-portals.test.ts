@@ -8,13 +8,18 @@ import { generate, SCENARIOS } from '../testing/generate.js';
 import { runSmoke, smokeSkip } from '../testing/smoke.js';
 
 describe('smoke run: generated stacks boot and work', { skip: smokeSkip() }, () => {
+  // generating (yeoman-test) must not overlap, so each test generates, then runs
   it('default portal (django, postgis, redis, tileserver, varnish, nginx, backup)', async () => {
-    const run = runSmoke(await generate({}));
+    const run = await runSmoke(await generate({}));
     assert.equal(run.code, 0, run.output);
     for (const line of [
       /ok {4}healthcheck of db: pg_isready/,
       /ok {4}healthcheck of nginx/,
-      /ok {4}app health \/health answers 200 through nginx \(https/,
+      /ok {4}app health \/health answers 200 from the app through nginx \(https/,
+      /ok {4}\/static\/\S+ is served from \/srv\/static\//,
+      /ok {4}\/media\/\S+ is served from \/srv\/media\//,
+      /ok {4}migrate ran to completion/,
+      /stopped \d+ services by PID, no process left/,
       /ok {4}tiles: GET \/tiles\/tiles\.demo_places\/0\/0\/0\.pbf is a vector tile/,
       /ok {4}tiles: the same tile again is a cache hit in varnish/,
       /ok {4}API answers are not cached/,
@@ -26,7 +31,7 @@ describe('smoke run: generated stacks boot and work', { skip: smokeSkip() }, () 
   });
 
   it('every service on bind storage: rabbitmq broker, celery worker, prometheus with every exporter, grafana stand-in', async () => {
-    const run = runSmoke(await generate(SCENARIOS['every-service-bind']!));
+    const run = await runSmoke(await generate(SCENARIOS['every-service-bind']!));
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /ok {4}scripts\/create-storage\.sh made the host folders of bind storage/);
     assert.match(run.output, /ok {4}a task sent by the app runs on celery-worker through the broker/);
@@ -39,14 +44,14 @@ describe('smoke run: generated stacks boot and work', { skip: smokeSkip() }, () 
   });
 
   it('fastapi backend with celery on redis and prometheus', async () => {
-    const run = runSmoke(await generate({ backend: 'fastapi', services: 'postgis,redis,celery,tileserver,varnish,nginx,prometheus,backup' }));
+    const run = await runSmoke(await generate({ backend: 'fastapi', services: 'postgis,redis,celery,tileserver,varnish,nginx,prometheus,backup' }));
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /ok {4}a task sent by the app runs on celery-worker through the broker/);
     assert.match(run.output, /ok {4}prometheus: every scrape target up/);
   });
 
   it('node backend', async () => {
-    const run = runSmoke(await generate({ backend: 'node', services: 'postgis,redis,tileserver,varnish,nginx,backup' }));
+    const run = await runSmoke(await generate({ backend: 'node', services: 'postgis,redis,tileserver,varnish,nginx,backup' }));
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /ok {4}API answers are not cached: GET \/api\/ twice through nginx \(https, Host portal\.localhost\) reaches the app twice/);
   });

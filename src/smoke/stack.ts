@@ -145,8 +145,9 @@ export class RunningStack {
         this.report.note(`${name} has no healthcheck: it is running`);
         continue;
       }
-      // run now, not the answer remembered from a depends_on wait: the service may have failed since
-      const problem = await this.pollHealth(name);
+      // a failure seen by a depends_on wait stands; a pass is checked again: the service may have failed since
+      const remembered = await this.health.get(name);
+      const problem = remembered ?? (await this.pollHealth(name));
       if (problem) this.report.fail(`healthcheck of ${name}`, problem);
       else this.report.ok(`healthcheck of ${name}: ${unescape(test.slice(1).join(' ')).slice(0, 100)}`);
     }
