@@ -25,7 +25,7 @@ describe('smoke run: generated stacks boot and work', { skip: smokeSkip() }, () 
       /ok {4}API answers are not cached/,
       /ok {4}security headers/,
       /ok {4}restore\.sh db into smoke_restore: \d+ tables, same row counts/,
-      /ok {4}restore\.sh files media: 3 files, same checksums/,
+      /ok {4}restore\.sh files media: 4 files, same checksums/,
       /stand-in for tileserver: pg_tileserv has no Debian package/,
     ]) assert.match(run.output, line);
   });
