@@ -3,43 +3,13 @@
  * the app's health, a vector tile and its cache hit in varnish, an API answer that is never cached, the
  * security headers, every Prometheus target up, and a task that crosses the broker to the worker.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envValue } from './env-file.js';
+import { check, get, MVT, SECURITY_HEADERS, served, servedSettled, type Edge } from './http.js';
+import { prometheusTargets } from './prometheus-check.js';
 import { logTail, sleep, type Report, type RunningStack } from './stack.js';
-
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: Buffer;
-}
-
-interface Edge {
-  readonly service: string;
-  readonly host: string;
-  readonly port: number;
-  readonly tls: boolean;
-  readonly domain: string;
-}
-
-const MVT = 'application/vnd.mapbox-vector-tile';
-const SECURITY_HEADERS = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'content-security-policy'];
-
-function get(edge: Edge, path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const options = { host: edge.host, port: edge.port, path, headers: { Host: edge.domain }, timeout: 15_000, servername: edge.domain, rejectUnauthorized: false };
-    const req = (edge.tls ? httpsRequest : httpRequest)(options, res => {
-      const chunks: Buffer[] = [];
-      res.on('data', chunk => chunks.push(chunk as Buffer));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks) }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${edge.service} for ${path} in 15 s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { staticSample } from './static-files.js';
 
 /**
  * The service that publishes 443 (else 80) in the prod file: where users arrive. When that is traefik,
@@ -75,80 +45,9 @@ function traefikTarget(stack: RunningStack, repo: string): { service: string; po
   return undefined;
 }
 
-interface StaticSample {
-  readonly url: string;
-  readonly folder: string;
-  readonly file: string;
-}
-
-/**
- * One file per nginx `alias` location, from the folder mounted at the alias in the nginx container: an
- * existing file (collectstatic's), or one written for the run into an empty folder (media).
- */
-async function staticSample(stack: RunningStack, repo: string): Promise<StaticSample[]> {
-  const routes = join(repo, 'nginx', 'snippets', 'routes.conf');
-  const nginx = stack.container('nginx');
-  if (!nginx || !existsSync(routes)) return [];
-  const samples: StaticSample[] = [];
-  for (const m of readFileSync(routes, 'utf8').matchAll(/location (\/\S*\/) \{\s*alias (\/\S+\/);/g)) {
-    const [, prefix, alias] = m as unknown as [string, string, string];
-    const bind = nginx.spec.binds.find(b => `${b.target}/` === alias || b.target === alias);
-    if (!bind) continue;
-    let relative = firstFile(bind.source);
-    if (!relative) {
-      relative = 'smoke-check.txt';
-      writeFileSync(join(bind.source, relative), `served by ${prefix}\n`, { mode: 0o644 });
-    }
-    samples.push({ url: `${prefix}${relative}`, folder: alias, file: join(bind.source, relative) });
-  }
-  return samples;
-}
-
-/** The first file under a folder, by sorted relative path. */
-function firstFile(folder: string, prefix = ''): string | undefined {
-  for (const entry of readdirSync(join(folder, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isFile()) return path;
-    if (entry.isDirectory()) {
-      const found = firstFile(folder, path);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 /** The path the backend's own healthcheck asks for. */
 const healthPath = (stack: RunningStack, backend: string): string =>
   /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(stack.stack.services.find(s => s.name === backend)?.healthcheck?.join(' ') ?? '')?.[1] ?? '/health';
-
-/** How many requests for `path` the service's own access log shows (the app's and tileserver's logs do). */
-function served(stack: RunningStack, service: string, path: string): number {
-  const container = stack.container(service);
-  if (!container) return 0;
-  const needle = ` ${path} HTTP/`;
-  return readFileSync(container.log, 'utf8').split('\n').filter(line => line.includes(needle)).length;
-}
-
-/** Waits briefly for a log line to be written, as access logs are written after the answer. */
-async function servedSettled(stack: RunningStack, service: string, path: string, expected: number): Promise<number> {
-  let count = served(stack, service, path);
-  for (let i = 0; i < 20 && count < expected; i++) {
-    await sleep(100);
-    count = served(stack, service, path);
-  }
-  return count;
-}
-
-async function check(report: Report, what: string, body: () => Promise<string | undefined>): Promise<void> {
-  try {
-    const problem = await body();
-    if (problem) report.fail(what, problem);
-    else report.ok(what);
-  } catch (error) {
-    report.fail(what, error instanceof Error ? error.message : String(error));
-  }
-}
-
 async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Promise<void> {
   const index = await get(edge, '/tiles/index.json');
   if (index.status !== 200) return report.fail('tiles: layer list through the edge', `GET /tiles/index.json answered ${index.status}`);
@@ -173,30 +72,6 @@ async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Prom
     if (again.headers['x-cache'] === 'MISS') return 'the second answer says X-Cache: MISS';
     return after === before ? undefined : `the tileserver served the tile ${after - before} more time(s) (X-Cache: ${again.headers['x-cache'] ?? 'absent'})`;
   });
-}
-
-async function prometheusTargets(stack: RunningStack, report: Report): Promise<void> {
-  const edge: Edge = { service: 'prometheus', host: stack.address('prometheus'), port: 9090, tls: false, domain: 'prometheus' };
-  interface Target { labels: { job: string; instance: string }; health: string; lastError: string; lastScrape: string }
-  let targets: Target[] = [];
-  // a first scrape may come before its exporter listens: wait for every target to be up, for two
-  // scrape intervals (15 s in the generated config) and a margin
-  for (let i = 0; i < 40; i++) {
-    const answer = await get(edge, '/api/v1/targets?state=active').catch(() => undefined);
-    targets = answer?.status === 200 ? (JSON.parse(answer.body.toString()) as { data: { activeTargets: Target[] } }).data.activeTargets : [];
-    if (targets.length > 0 && targets.every(t => t.health === 'up' || stack.notStarted(t.labels.instance.replace(/:\d+$/, '')))) break;
-    await sleep(1000);
-  }
-  if (targets.length === 0) return report.fail('prometheus: scrape targets', 'no active target (is prometheus up?)');
-  const host = (t: Target) => t.labels.instance.replace(/:\d+$/, '');
-  const known = new Set(['localhost', ...stack.stack.services.flatMap(s => [s.name, s.hostname ?? s.name])]);
-  const strangers = targets.filter(t => !known.has(host(t)));
-  if (strangers.length > 0) report.fail('prometheus: scrape targets are compose services', strangers.map(t => `${t.labels.job}: ${t.labels.instance}`).join('\n'));
-  const notHere = (t: Target) => known.has(host(t)) && host(t) !== 'localhost' && stack.notStarted(host(t));
-  for (const t of targets.filter(notHere)) report.note(`prometheus target ${t.labels.job} (${t.labels.instance}) not checked: its service is not started here`);
-  const down = targets.filter(t => !notHere(t) && t.health !== 'up');
-  if (down.length > 0) report.fail('prometheus: every scrape target up', down.map(t => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`).join('\n'));
-  else report.ok(`prometheus: every scrape target up (${targets.filter(t => !notHere(t)).map(t => t.labels.job).join(', ')})`);
 }
 
 export async function edgeChecks(stack: RunningStack, repo: string, report: Report): Promise<void> {

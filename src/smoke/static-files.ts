@@ -1,0 +1,47 @@
+/** Files nginx serves itself (alias locations), one sample each, to request through the edge. */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunningStack } from './stack.js';
+
+export interface StaticSample {
+  readonly url: string;
+  readonly folder: string;
+  readonly file: string;
+}
+
+/**
+ * One file per nginx `alias` location, from the folder mounted at the alias in the nginx container: an
+ * existing file (collectstatic's), or one written for the run into an empty folder (media).
+ */
+export async function staticSample(stack: RunningStack, repo: string): Promise<StaticSample[]> {
+  const routes = join(repo, 'nginx', 'snippets', 'routes.conf');
+  const nginx = stack.container('nginx');
+  if (!nginx || !existsSync(routes)) return [];
+  const samples: StaticSample[] = [];
+  for (const m of readFileSync(routes, 'utf8').matchAll(/location (\/\S*\/) \{\s*alias (\/\S+\/);/g)) {
+    const [, prefix, alias] = m as unknown as [string, string, string];
+    const bind = nginx.spec.binds.find(b => `${b.target}/` === alias || b.target === alias);
+    if (!bind) continue;
+    let relative = firstFile(bind.source);
+    if (!relative) {
+      relative = 'smoke-check.txt';
+      writeFileSync(join(bind.source, relative), `served by ${prefix}\n`, { mode: 0o644 });
+    }
+    samples.push({ url: `${prefix}${relative}`, folder: alias, file: join(bind.source, relative) });
+  }
+  return samples;
+}
+
+/** The first file under a folder, by sorted relative path. */
+function firstFile(folder: string, prefix = ''): string | undefined {
+  for (const entry of readdirSync(join(folder, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isFile()) return path;
+    if (entry.isDirectory()) {
+      const found = firstFile(folder, path);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
