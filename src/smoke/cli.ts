@@ -5,13 +5,30 @@
  * cannot meet the host's ports, and when the run ends the kernel stops whatever it left behind.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingForSmoke } from './requirements.js';
 import { smoke } from './smoke.js';
 
 const USAGE = 'usage: npm run smoke -- <generated-repo> [--keep]';
+
+/** The processes unshare started (the run, once `sh` has exec'ed node). */
+const innerPids = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+const signalPid = (pid: number, signal: NodeJS.Signals) => {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+};
 
 async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
@@ -33,12 +50,20 @@ async function main(args: string[]): Promise<number> {
   }
   if (process.env.PORTAL_SMOKE_INSIDE !== '1') {
     const script = 'ip link set lo up && exec "$@"';
-    // --kill-child: if this process is killed, the run's PID 1 gets SIGTERM, stops the stack and cleans up
+    // --kill-child: if this process dies, the run's PID 1 gets SIGTERM too
     const child = spawn('unshare', ['-mnpf', '--mount-proc', '--propagation', 'private', '--kill-child=SIGTERM', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
       stdio: 'inherit',
       env: { ...process.env, PORTAL_SMOKE_INSIDE: '1' },
     });
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill('SIGTERM'));
+    // unshare blocks SIGTERM while it waits: the signal goes to the run itself (its PID 1), which stops the
+    // stack and cleans up; if it has not ended 20 s later, killing it ends its whole PID namespace
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(signal, () => {
+        const inner = innerPids(child.pid!);
+        for (const pid of inner) signalPid(pid, signal);
+        setTimeout(() => inner.forEach(pid => signalPid(pid, 'SIGKILL')), 20_000).unref();
+      });
+    }
     return new Promise(done => child.on('exit', code => done(code ?? 1)));
   }
   const result = await smoke(repo, { keep });

@@ -93,7 +93,7 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
   const samples = await staticSample(stack, repo);
   await check(report, `security headers on /, /api/ and static files ${via}`, async () => {
     const problems: string[] = [];
-    for (const path of ['/', ...(backend ? ['/api/'] : []), ...samples.map(s => s.url)]) {
+    for (const path of ['/', ...(backend ? ['/api/'] : []), ...samples.flatMap(s => (s.url ? [s.url] : []))]) {
       const answer = await get(edge, path);
       const missing = [...SECURITY_HEADERS, ...(edge.tls ? ['strict-transport-security'] : [])].filter(h => !answer.headers[h]);
       if (/\d/.test(answer.headers.server ?? '')) missing.push(`server (shows a version: ${answer.headers.server})`);
@@ -102,7 +102,8 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
     return problems.length === 0 ? undefined : problems.join('\n');
   });
   for (const sample of samples) {
-    await check(report, `${sample.url} is served from ${sample.folder} ${via}`, async () => {
+    await check(report, `${sample.url ?? sample.prefix} is served from ${sample.folder} ${via}`, async () => {
+      if (!sample.url || !sample.file) return sample.problem;
       const answer = await get(edge, sample.url);
       if (answer.status !== 200) return `answered ${answer.status}`;
       return answer.body.equals(readFileSync(sample.file)) ? undefined : 'the body differs from the file';

@@ -129,7 +129,7 @@ export function startContainer(spec: ContainerSpec, work: string): Container {
 
 /** `nsenter` arguments that run argv inside a running container, as `docker exec` does. */
 export const execArgs = (pid: number, spec: ContainerSpec, argv: readonly string[], env: Readonly<Record<string, string>> = spec.env): string[] =>
-  ['-t', String(pid), '-m', '-u', '-r', '--wd=/', '--', ...enter(spec, argv, env)];
+  ['-t', String(pid), '-m', '-u', '-r', '-w', '--', ...enter(spec, argv, env)];
 
 /**
  * Runs a command inside a running container, as `docker exec` does: same mounts, root, environment and

@@ -3,7 +3,7 @@
  * secrets, TLS edge), every healthcheck must pass, requests go through the edge, and a backup taken from
  * the live stack is restored and compared.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
@@ -69,14 +69,23 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   print(`smoke run of ${repo} (prod: docker-compose.yml + docker-compose.prod.yml), work folder ${work}`);
   let stack: RunningStack | undefined;
   // stopped from outside (Ctrl-C, a test's timeout): stop the stack and clean up before going
-  const interrupted = async () => {
-    print('interrupted: stopping every service');
+  const interrupted = (signal: NodeJS.Signals) => async () => {
+    print(`interrupted (${signal}): stopping every service`);
+    if (stack) stack.stopping = true;
     await stack?.stop();
-    if (!options.keep) rmSync(work, { recursive: true, force: true });
-    process.exit(130);
+    print(`stopped ${stack?.containers.size ?? 0} services by PID`);
+    // the interrupted steps may still be writing there: remove, retrying briefly
+    for (let i = 0; i < 10 && !options.keep && existsSync(work); i++) {
+      try {
+        rmSync(work, { recursive: true, force: true });
+      } catch {
+        await sleep(200);
+      }
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
   };
-  process.once('SIGTERM', interrupted);
-  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted('SIGTERM'));
+  process.once('SIGINT', interrupted('SIGINT'));
   try {
     // a fresh clone's first step on a server (see the generated README)
     const secrets = await runTool('bash', ['scripts/create-secrets.sh'], { cwd: copy, env: runEnv(work) });

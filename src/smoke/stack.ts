@@ -30,6 +30,9 @@ export class RunningStack {
   readonly plans: Plan[];
   readonly addresses: Map<string, string>;
   private readonly health = new Map<string, Promise<string | undefined>>();
+  private readonly exitReported = new Set<string>();
+  /** Set when the run is interrupted: nothing more is started. */
+  stopping = false;
 
   constructor(readonly stack: ComposeStack, readonly paths: StackPaths, private readonly report: Report) {
     const names = stack.services.map(s => s.name).sort();
@@ -46,6 +49,7 @@ export class RunningStack {
   async start(): Promise<boolean> {
     let fine = true;
     for (const plan of this.plans) {
+      if (this.stopping) return false;
       const { service } = plan;
       if (plan.problem) {
         this.report.fail(`${service.name} starts`, plan.problem);
@@ -56,6 +60,7 @@ export class RunningStack {
         this.report.note(`not started: ${service.name}: ${plan.skipped}`);
         continue;
       }
+      let blocked = false;
       for (const [dependency, condition] of Object.entries(service.dependsOn)) {
         if (this.notStarted(dependency)) {
           this.report.note(`${service.name} depends on ${dependency} (${condition}), which is not started here`);
@@ -63,10 +68,16 @@ export class RunningStack {
         }
         const problem = await this.waitFor(dependency, condition);
         if (problem) {
+          // compose does not start a service whose dependency failed
           this.report.fail(`${service.name} starts`, `depends on ${dependency} (${condition}): ${problem}`);
-          fine = false;
+          blocked = true;
         }
       }
+      if (blocked) {
+        fine = false;
+        continue;
+      }
+      if (this.stopping) return false;
       const container = startContainer(plan.spec, this.paths.work);
       this.containers.set(service.name, container);
       this.report.note(`started ${service.name} at ${this.addresses.get(service.name)} (pid ${container.pid}): ${plan.runs}`);
@@ -137,7 +148,8 @@ export class RunningStack {
         continue;
       }
       if (container.child.exitCode !== null || container.child.signalCode !== null) {
-        this.report.fail(`${name} keeps running`, `it exited (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container)}`);
+        this.exitReported.add(name);
+        this.report.fail(`${name} keeps running`, `it exited (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container) || '(no output)'}`);
         continue;
       }
       const test = this.stack.services.find(s => s.name === name)?.healthcheck;
@@ -156,7 +168,7 @@ export class RunningStack {
   /** Long-running services that stopped while the checks ran. */
   checkStillRunning(): void {
     for (const [name, container] of this.containers) {
-      if (this.oneShot.has(name) || container.child.exitCode === null && container.child.signalCode === null) continue;
+      if (this.oneShot.has(name) || this.exitReported.has(name) || container.child.exitCode === null && container.child.signalCode === null) continue;
       this.report.fail(`${name} keeps running`, `it exited during the checks (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container)}`);
     }
   }

@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import type { RunningStack } from './stack.js';
 
 export interface StaticSample {
-  readonly url: string;
+  readonly prefix: string;
   readonly folder: string;
-  readonly file: string;
+  /** Missing when the alias names no folder mounted into nginx (`problem` says so). */
+  readonly url?: string;
+  readonly file?: string;
+  readonly problem?: string;
 }
 
 /**
@@ -18,16 +21,19 @@ export async function staticSample(stack: RunningStack, repo: string): Promise<S
   const nginx = stack.container('nginx');
   if (!nginx || !existsSync(routes)) return [];
   const samples: StaticSample[] = [];
-  for (const m of readFileSync(routes, 'utf8').matchAll(/location (\/\S*\/) \{\s*alias (\/\S+\/);/g)) {
+  for (const m of readFileSync(routes, 'utf8').matchAll(/location (?:\^~ )?(\/\S*) \{[^}]*?\balias (\/\S+?);/g)) {
     const [, prefix, alias] = m as unknown as [string, string, string];
-    const bind = nginx.spec.binds.find(b => `${b.target}/` === alias || b.target === alias);
-    if (!bind) continue;
+    const bind = nginx.spec.binds.find(b => b.directory && (`${b.target}/` === alias || b.target === alias));
+    if (!bind) {
+      samples.push({ prefix, folder: alias, problem: `nginx serves ${prefix} from ${alias}, but no volume or folder is mounted there` });
+      continue;
+    }
     let relative = firstFile(bind.source);
     if (!relative) {
       relative = 'smoke-check.txt';
       writeFileSync(join(bind.source, relative), `served by ${prefix}\n`, { mode: 0o644 });
     }
-    samples.push({ url: `${prefix}${relative}`, folder: alias, file: join(bind.source, relative) });
+    samples.push({ prefix, url: `${prefix.replace(/\/?$/, '/')}${relative}`, folder: alias, file: join(bind.source, relative) });
   }
   return samples;
 }
