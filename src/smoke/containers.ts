@@ -25,7 +25,7 @@ export interface StackPaths {
   readonly hostsFile: string;
   readonly volumes: string;
   /** The LD_PRELOAD library that gives each service its own loopback address (see standins/lib). */
-  readonly ownAddressLib?: string;
+  readonly ownAddressLib: string;
 }
 
 const OWN_ADDRESS_LIB = '/usr/local/lib/portal-smoke/own-address.so';
@@ -63,57 +63,82 @@ const tmpfsEntry = (entry: string): [string, string] => {
   return [target, /(^|,)mode=/.test(options) ? options : [options, 'mode=1777'].filter(Boolean).join(',')];
 };
 
-export function planService(service: ComposeService, stack: ComposeStack, paths: StackPaths, address: string): Plan {
-  const standIns: string[] = [];
+/** What the image brings before compose's overrides: from the repo's Dockerfile or from our image table. */
+interface ImageView {
+  readonly entrypoint?: readonly string[];
+  readonly cmd?: readonly string[];
+  readonly user?: string;
+  readonly workdir: string;
+  readonly env: Record<string, string>;
+  readonly links: readonly (readonly [string, string])[];
+  readonly stopSignal?: NodeJS.Signals;
+  /** Built images: the folders their Dockerfile chowns (new volumes there start with that owner). */
+  readonly owners?: Record<string, { uid: number; gid: number }>;
+  readonly runs: string;
+  readonly standIns: string[];
+  readonly binds: Bind[];
+}
+
+function fromDockerfile(context: string, target: string | undefined): ImageView | { skipped: string } {
+  const image = readBuiltImage(context, target);
+  const node = existsSync(join(context, 'package.json'));
   const binds: Bind[] = [];
-  let entrypoint: readonly string[] | undefined;
-  let cmd: readonly string[] | undefined;
-  let imageUser: string | undefined;
-  let workdir = '/';
-  let env: Record<string, string> = {};
-  let links: readonly (readonly [string, string])[] = [];
-  let stopSignal: NodeJS.Signals | undefined;
-  let owners: Record<string, { uid: number; gid: number }> | undefined;
-  let runs: string;
-  if (service.build) {
-    const image = readBuiltImage(service.build.context, service.build.target);
-    ({ entrypoint, cmd, workdir, owners } = image);
-    imageUser = image.user ? `${image.user.uid}:${image.user.gid}` : undefined;
-    const { PATH: _ignored, ...rest } = image.env;
-    // Debian's python3 stands in for the image's: /smoke/python bridges what its older Django lacks
-    env = existsSync(join(service.build.context, 'package.json')) ? rest : { ...rest, PYTHONPATH: '/smoke/python' };
-    for (const [from, to] of image.copies) {
-      const source = join(service.build.context, from);
-      if (existsSync(source)) binds.push({ source, target: to, readOnly: true, directory: statSync(source).isDirectory() });
-    }
-    for (const copied of image.copiedImages) {
-      const standIn = COPIED_IMAGES[repository(copied)];
-      if (!standIn) return { service, runs: '', standIns, skipped: `its image copies files from ${copied}, which has no Debian package or stand-in` };
-      binds.push({ source: standIn.file, target: standIn.at, readOnly: true, directory: false });
-      standIns.push(standIn.standIn);
-    }
-    const requirements = join(service.build.context, 'requirements.txt');
-    const django = existsSync(requirements) && /^django\b/im.test(readFileSync(requirements, 'utf8'));
-    const base = existsSync(join(service.build.context, 'package.json')) ? 'Node.js'
-      : `Debian's python3 packages${django ? " (Django 3.2: /smoke/python adds the RedisCache backend it lacks)" : ''}`;
-    runs = `built from ./${service.build.context.split('/').pop()} (${service.build.target ?? 'last'} stage), run with ${base}`;
-  } else {
-    const runtime = imageRuntime(service.image);
-    if (!runtime) return { service, runs: '', standIns, skipped: `no Debian package or stand-in for ${service.image}` };
-    ({ entrypoint, cmd } = runtime);
-    imageUser = runtime.user;
-    workdir = runtime.workdir ?? '/';
-    env = { ...runtime.env, ...runtime.listenEnv?.(address) };
-    links = runtime.links ?? [];
-    stopSignal = runtime.stopSignal;
-    runs = runtime.runs;
-    if (runtime.standIn) standIns.push(runtime.standIn);
-    for (const [source, target] of runtime.files ?? []) binds.push({ source, target, readOnly: true, directory: false });
+  const standIns: string[] = [];
+  for (const [from, to] of image.copies) {
+    const source = join(context, from);
+    if (existsSync(source)) binds.push({ source, target: to, readOnly: true, directory: statSync(source).isDirectory() });
   }
+  for (const copied of image.copiedImages) {
+    const standIn = COPIED_IMAGES[repository(copied)];
+    if (!standIn) return { skipped: `its image copies files from ${copied}, which has no Debian package or stand-in` };
+    binds.push({ source: standIn.file, target: standIn.at, readOnly: true, directory: false });
+    standIns.push(standIn.standIn);
+  }
+  const requirements = join(context, 'requirements.txt');
+  const django = existsSync(requirements) && /^django\b/im.test(readFileSync(requirements, 'utf8'));
+  const base = node ? 'Node.js' : `Debian's python3 packages${django ? ' (Django 3.2: /smoke/python adds the RedisCache backend it lacks)' : ''}`;
+  const { PATH: _ignored, ...env } = image.env;
+  return {
+    ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
+    ...(image.cmd ? { cmd: image.cmd } : {}),
+    ...(image.user ? { user: `${image.user.uid}:${image.user.gid}` } : {}),
+    workdir: image.workdir,
+    // Debian's python3 stands in for the image's: /smoke/python bridges what its older Django lacks
+    env: node ? env : { ...env, PYTHONPATH: '/smoke/python' },
+    links: [],
+    owners: image.owners,
+    runs: `built from ./${context.split('/').pop()} (${target ?? 'last'} stage), run with ${base}`,
+    standIns,
+    binds,
+  };
+}
+
+function fromImageTable(image: string, address: string): ImageView | { skipped: string } {
+  const runtime = imageRuntime(image);
+  if (!runtime) return { skipped: `no Debian package or stand-in for ${image}` };
+  return {
+    ...(runtime.entrypoint ? { entrypoint: runtime.entrypoint } : {}),
+    ...(runtime.cmd ? { cmd: runtime.cmd } : {}),
+    ...(runtime.user ? { user: runtime.user } : {}),
+    workdir: runtime.workdir ?? '/',
+    env: { ...runtime.env, ...runtime.listenEnv?.(address) },
+    links: runtime.links ?? [],
+    ...(runtime.stopSignal ? { stopSignal: runtime.stopSignal } : {}),
+    runs: runtime.runs,
+    standIns: runtime.standIn ? [runtime.standIn] : [],
+    binds: (runtime.files ?? []).map(([source, target]) => ({ source, target, readOnly: true, directory: false })),
+  };
+}
+
+export function planService(service: ComposeService, stack: ComposeStack, paths: StackPaths, address: string): Plan {
+  const view = service.build ? fromDockerfile(service.build.context, service.build.target) : fromImageTable(service.image, address);
+  if ('skipped' in view) return { service, runs: '', standIns: [], skipped: view.skipped };
+  const { entrypoint, cmd, workdir, env, links, stopSignal, owners, runs, standIns } = view;
+  const binds = [...view.binds];
   // compose: a new entrypoint drops the image's command; a command replaces it
   const argv = [...(service.entrypoint ?? entrypoint ?? []), ...(service.command ?? (service.entrypoint ? [] : cmd ?? []))].map(unescape);
   if (argv.length === 0) return { service, runs, standIns, skipped: 'no command to run' };
-  const userText = service.user ?? imageUser;
+  const userText = service.user ?? view.user;
   const user = numericUser(userText);
   // docker looks a user name up in the image's /etc/passwd, which is not here
   if (userText && !user) return { service, runs, standIns, problem: `user "${userText}" is a name; this run needs a numeric uid[:gid]` };
@@ -126,8 +151,7 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
   }
   binds.push({ source: SMOKE_DIR, target: '/smoke', readOnly: true, directory: true });
   binds.push({ source: paths.hostsFile, target: '/etc/hosts', readOnly: true, directory: false });
-  if (paths.ownAddressLib) binds.push({ source: paths.ownAddressLib, target: OWN_ADDRESS_LIB, readOnly: true, directory: false });
-  const own: Record<string, string> = paths.ownAddressLib ? { LD_PRELOAD: OWN_ADDRESS_LIB, PORTAL_SMOKE_ADDRESS: address } : {};
+  binds.push({ source: paths.ownAddressLib, target: OWN_ADDRESS_LIB, readOnly: true, directory: false });
   const hostname = service.hostname ?? service.name;
   return {
     service,
@@ -140,7 +164,7 @@ export function planService(service: ComposeService, stack: ComposeStack, paths:
       tmpfs: service.tmpfs.map(tmpfsEntry),
       links,
       readOnly: service.readOnly,
-      env: { PATH, HOSTNAME: hostname, HOME: user && user.uid !== 0 ? '/' : '/root', ...own, ...env, ...service.environment },
+      env: { PATH, HOSTNAME: hostname, HOME: user && user.uid !== 0 ? '/' : '/root', LD_PRELOAD: OWN_ADDRESS_LIB, PORTAL_SMOKE_ADDRESS: address, ...env, ...service.environment },
       ...(user ? { user } : {}),
       workdir: service.workingDir ?? workdir,
       argv,

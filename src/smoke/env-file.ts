@@ -1,16 +1,13 @@
-/** Values of a compose env file (`NAME=value` lines). */
+/** The copy's compose env file, read and written with the secrets module's env helpers. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { envValues, withEnvValues } from '../secrets/rotate.js';
 
 /** One value, '' when absent. */
-export function envValue(file: string, name: string): string {
-  const line = readFileSync(file, 'utf8').split('\n').find(l => l.startsWith(`${name}=`));
-  return line ? line.slice(name.length + 1).trim().replace(/^(["'])(.*)\1$/, '$2') : '';
-}
+export const envValue = (file: string, name: string): string => envValues(readFileSync(file, 'utf8')).get(name) ?? '';
 
-/** Replaces the value of an existing variable. */
-export function setEnvValue(file: string, name: string, value: string): void {
-  writeFileSync(file, readFileSync(file, 'utf8').replace(new RegExp(`^${name}=.*$`, 'm'), `${name}=${value}`));
-}
+/** Sets one variable, every other line kept. */
+export const setEnvValue = (file: string, name: string, value: string): void =>
+  writeFileSync(file, withEnvValues(readFileSync(file, 'utf8'), new Map([[name, value]])));
 
 /**
  * The environment for compose and the generated scripts during a run: nothing of the caller's, whose

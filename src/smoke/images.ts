@@ -50,6 +50,15 @@ const postgres: ImageRuntime = {
   stopSignal: 'SIGINT',
 };
 
+/** Debian's prometheus-<name>-exporter where the image keeps its binary, listening on its own address. */
+const exporter = (name: string, at: string, user: string, listenVariable: string, port: number): ImageRuntime => ({
+  runs: `prometheus-${name}-exporter (Debian)`,
+  entrypoint: [at],
+  user,
+  files: [[`/usr/bin/prometheus-${name}-exporter`, at]],
+  listenEnv: address => ({ [listenVariable]: `${address}:${port}` }),
+});
+
 const IMAGES: Record<string, ImageRuntime> = {
   'postgis/postgis': postgres,
   postgres,
@@ -71,27 +80,9 @@ const IMAGES: Record<string, ImageRuntime> = {
     user: '65534:65534',
     files: [[PROMETHEUS_BIN, '/bin/prometheus']],
   },
-  'prometheuscommunity/postgres-exporter': {
-    runs: 'prometheus-postgres-exporter (Debian)',
-    entrypoint: ['/bin/postgres_exporter'],
-    user: '65534:65534',
-    files: [['/usr/bin/prometheus-postgres-exporter', '/bin/postgres_exporter']],
-    listenEnv: address => ({ PG_EXPORTER_WEB_LISTEN_ADDRESS: `${address}:9187` }),
-  },
-  'oliver006/redis_exporter': {
-    runs: 'prometheus-redis-exporter (Debian)',
-    entrypoint: ['/redis_exporter'],
-    user: '59000:59000',
-    files: [['/usr/bin/prometheus-redis-exporter', '/redis_exporter']],
-    listenEnv: address => ({ REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `${address}:9121` }),
-  },
-  'nginx/nginx-prometheus-exporter': {
-    runs: 'prometheus-nginx-exporter (Debian)',
-    entrypoint: ['/usr/bin/nginx-prometheus-exporter'],
-    user: '65534:65534',
-    files: [['/usr/bin/prometheus-nginx-exporter', '/usr/bin/nginx-prometheus-exporter']],
-    listenEnv: address => ({ LISTEN_ADDRESS: `${address}:9113` }),
-  },
+  'prometheuscommunity/postgres-exporter': exporter('postgres', '/bin/postgres_exporter', '65534:65534', 'PG_EXPORTER_WEB_LISTEN_ADDRESS', 9187),
+  'oliver006/redis_exporter': exporter('redis', '/redis_exporter', '59000:59000', 'REDIS_EXPORTER_WEB_LISTEN_ADDRESS', 9121),
+  'nginx/nginx-prometheus-exporter': exporter('nginx', '/usr/bin/nginx-prometheus-exporter', '65534:65534', 'LISTEN_ADDRESS', 9113),
   'grafana/grafana': {
     runs: 'stand-in for grafana',
     entrypoint: ['/usr/bin/python3', '/smoke/grafana.py'],

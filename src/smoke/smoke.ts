@@ -3,14 +3,14 @@
  * secrets, TLS edge), every healthcheck must pass, requests go through the edge, and a backup taken from
  * the live stack is restored and compared.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
 import { edgeChecks } from './edge-checks.js';
 import { envValue, runEnv, setEnvValue } from './env-file.js';
 import { buildOwnAddressLib, RunningStack, sleep, stackPaths, type Report } from './stack.js';
+import { tempDir } from '../verify/namespace.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
 /**
@@ -63,7 +63,7 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     fail: (what, detail) => { failures++; print(`FAIL  ${what}\n${detail.replace(/^/gm, '      ')}`); },
     note: what => print(`      ${what}`),
   };
-  const work = mkdtempSync(join(tmpdir(), 'portal-smoke-'));
+  const work = tempDir('smoke');
   const copy = join(work, 'repo');
   cpSync(repo, copy, { recursive: true, filter: source => !source.includes('/node_modules/') });
   print(`smoke run of ${repo} (prod: docker-compose.yml + docker-compose.prod.yml), work folder ${work}`);
@@ -106,9 +106,7 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
       report.ok('scripts/create-storage.sh made the host folders of bind storage');
     }
     const compose = await loadStack(copy, ['docker-compose.yml', 'docker-compose.prod.yml'], join(copy, '.env'), project, runEnv(work));
-    const own = await buildOwnAddressLib(work);
-    if (own.problem) throw new Error(`building the own-address library failed: ${own.problem}`);
-    stack = new RunningStack(compose, stackPaths(work, own.lib), report);
+    stack = new RunningStack(compose, stackPaths(work, await buildOwnAddressLib(work)), report);
     await stack.start();
     await stack.checkHealth();
     await edgeChecks(stack, copy, report);

@@ -205,14 +205,15 @@ export class RunningStack {
   }
 }
 
-export const stackPaths = (work: string, ownAddressLib?: string): StackPaths => ({
-  work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes'), ...(ownAddressLib ? { ownAddressLib } : {}),
+export const stackPaths = (work: string, ownAddressLib: string): StackPaths => ({
+  work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes'), ownAddressLib,
 });
 
-/** Compiles the own-address library for this machine; undefined (and why) when there is no C compiler. */
-export async function buildOwnAddressLib(work: string): Promise<{ lib?: string; problem?: string }> {
+/** Compiles the own-address library for this machine (requirements.ts makes sure a compiler is here). */
+export async function buildOwnAddressLib(work: string): Promise<string> {
   const lib = join(work, 'lib', 'own-address.so');
   mkdirSync(dirname(lib), { recursive: true });
   const run = await runTool('cc', ['-shared', '-fPIC', '-O2', '-o', lib, join(SMOKE_DIR, 'lib', 'own-address.c'), '-ldl']);
-  return run.code === 0 ? { lib } : { problem: firstLines(run.output, 3) };
+  if (run.code !== 0) throw new Error(`building the own-address library failed: ${firstLines(run.output, 3)}`);
+  return lib;
 }
