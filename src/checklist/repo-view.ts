@@ -2,7 +2,7 @@
  * What the rules read, loaded once per repo: files, parsed YAML, and the merged compose models printed by
  * the real compose tool (docker-compose 1.29, or `docker compose` v2), whose formats the accessors hide.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { runTool } from '../verify/run-tool.js';
@@ -51,7 +51,10 @@ export class RepoView {
         if (SKIP.has(entry)) continue;
         const path = join(folder, entry);
         const rel = relative(this.root, path);
-        if (statSync(path).isDirectory()) walk(path);
+        const stat = lstatSync(path);
+        // a link may lead out of the repo: what it points at is not the repo's to check
+        if (stat.isSymbolicLink()) continue;
+        if (stat.isDirectory()) walk(path);
         else if (pattern.test(rel)) out.push(rel);
       }
     };

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
+import { releaseAllRepoLocks } from '../io/repo-lock.js';
 import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
@@ -65,9 +66,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (brokenRc) message = `Invalid ${brokenRc[1]}: not valid JSON (${brokenRc[2]}); fix it by hand or restore it from git.`;
     const isInput = error instanceof PortalInputError || kind === 'PortalInputError' || brokenRc !== null;
     // a failed verification or merge conflicts: the run itself finished and said what happened
-    const said = kind === 'VerifyFailed' || kind === 'MergeConflicts';
+    const said = kind === 'VerifyFailed' || kind === 'MergeConflicts' || kind === 'PortalBusyError' || kind === 'PortalFsError';
     process.stderr.write(`portal: ${message}\n${isInput || said ? '' : 'Nothing was written. Run with --help for the options.\n'}`);
     return isInput ? 2 : kind === 'MergeConflicts' ? 4 : 1;
+  } finally {
+    releaseAllRepoLocks();
   }
 }
 

@@ -1,15 +1,15 @@
 /**
  * Yeoman's commit step, all or nothing: the same pipeline as yeoman-environment's (.yo-resolve, the
- * conflicter that asks about edited files), but files are staged next to their targets and renamed into
- * place together; when one fails (disk full, permissions), every file already replaced is put back and
- * every new file and folder removed, so the destination is left as it was.
+ * conflicter that asks about edited files), then one journaled commit of every pending file
+ * (io/journal.ts): on an error every file is put back, after a crash the next run completes it.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import { createTwoFilesPatch } from 'diff';
+import { commitChanges, type CommitOptions, type FileChange } from './journal.js';
+import { realRoot } from './repo-paths.js';
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 
 interface PendingFile {
@@ -27,8 +27,8 @@ export interface CommitEnvironment {
 }
 
 /** With dryRun, each pending change is printed as a unified diff and nothing is written. */
-export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean; root?: string } = {}): Promise<void> {
-  if (options.dryRun) return printDryRun(env, options.root ?? process.cwd());
+export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean; root: string } & CommitOptions): Promise<void> {
+  if (options.dryRun) return printDryRun(env, options.root);
   const files: PendingFile[] = [];
   const collect = new Transform({
     objectMode: true,
@@ -47,12 +47,14 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
     collect,
   );
   const pending = files.filter(file => isFilePending(file as never));
-  await applyAll(pending.map(file => ({
+  // made and deleted within this run: nothing to do on disk
+  const changed = pending.filter(file => !(isFileStateDeleted(file as never) && isFileNew(file as never)));
+  applyAll(options.root, changed.map(file => ({
     path: file.path,
     contents: isFileStateModified(file as never) ? file.contents : null,
     mode: file.stat?.mode,
     remove: isFileStateDeleted(file as never) && !isFileNew(file as never),
-  })));
+  })), options);
   for (const file of pending) {
     setCommittedFile(file as never);
     clearFileState(file as never);
@@ -85,69 +87,7 @@ async function diffOf(file: PendingFile, root: string): Promise<string> {
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
 }
 
-export interface FileChange {
-  readonly path: string;
-  readonly contents: Buffer | null;
-  readonly mode?: number | undefined;
-  readonly remove?: boolean;
-}
-
-/** Applies every change or none. */
-export async function applyAll(changes: readonly FileChange[]): Promise<void> {
-  const tag = `.portal-${randomBytes(4).toString('hex')}`;
-  const createdDirs: string[] = [];
-  const staged: { change: FileChange; temp: string }[] = [];
-  const done: { path: string; backup?: string }[] = [];
-  try {
-    for (const change of changes.filter(c => !c.remove)) {
-      if (!change.contents) throw new Error(`${change.path}: cannot write an empty file`);
-      createdDirs.push(...(await makeDirs(dirname(change.path))));
-      const temp = `${change.path}${tag}.new`;
-      await fs.writeFile(temp, change.contents, change.mode === undefined ? {} : { mode: change.mode & 0o7777 });
-      if (change.mode !== undefined) await fs.chmod(temp, change.mode & 0o7777);
-      staged.push({ change, temp });
-    }
-    for (const { change, temp } of staged) {
-      const backup = (await exists(change.path)) ? `${change.path}${tag}.old` : undefined;
-      if (backup) await fs.rename(change.path, backup);
-      done.push({ path: change.path, ...(backup ? { backup } : {}) });
-      await fs.rename(temp, change.path);
-    }
-    for (const change of changes.filter(c => c.remove)) {
-      const backup = `${change.path}${tag}.old`;
-      await fs.rename(change.path, backup);
-      done.push({ path: change.path, backup });
-    }
-  } catch (error) {
-    for (const { path, backup } of done.reverse()) {
-      await fs.rm(path, { force: true });
-      if (backup) await fs.rename(backup, path);
-    }
-    for (const { temp } of staged) await fs.rm(temp, { force: true });
-    for (const dir of createdDirs.reverse()) await fs.rmdir(dir).catch(() => undefined);
-    throw error;
-  }
-  for (const { backup } of done) if (backup) await fs.rm(backup, { recursive: true, force: true });
-  // folders left empty by removed files go too (a removed service's config folder)
-  for (const change of changes.filter(c => c.remove)) await removeEmptyParents(dirname(change.path));
-}
-
-async function removeEmptyParents(dir: string): Promise<void> {
-  for (let current = dir; ; current = dirname(current)) {
-    const entries = await fs.readdir(current).catch(() => ['?']);
-    if (entries.length > 0 || current === dirname(current)) return;
-    await fs.rmdir(current).catch(() => undefined);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return fs.lstat(path).then(() => true, () => false);
-}
-
-/** Creates a folder and its missing parents; returns the ones it created, outermost first. */
-async function makeDirs(dir: string): Promise<string[]> {
-  if (await exists(dir)) return [];
-  const created = await makeDirs(dirname(dir));
-  await fs.mkdir(dir);
-  return [...created, dir];
+/** Applies every change or none, and survives a crash at any instant (see journal.ts). */
+export function applyAll(root: string, changes: readonly FileChange[], options: CommitOptions = {}): void {
+  commitChanges(realRoot(root), changes.map(change => ({ ...change, path: join(realRoot(root), relative(root, change.path)) })), options);
 }

@@ -8,6 +8,8 @@
  * Files the last run wrote that the plan no longer has are deleted when pristine, kept when edited.
  */
 import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
+import { checkRelativePath, insideRepo, realRoot } from './repo-paths.js';
 import { appendMissingEnv, dropAddedBlocks, followChangedAnswers } from '../render/env.js';
 import { envValues } from '../secrets/rotate.js';
 import type { PlannedFile } from '../render/file-plan.js';
@@ -15,6 +17,7 @@ import { canMerge, threeWayMerge } from './three-way-merge.js';
 import { mergeYaml } from './yaml-merge.js';
 
 export interface PlanTarget {
+  destinationRoot(): string;
   destinationPath(...path: string[]): string;
   readonly fs: {
     exists(path: string): boolean;
@@ -72,6 +75,10 @@ export const contentHash = (text: string): string => createHash('sha256').update
 
 export function writePlan(target: PlanTarget, files: readonly PlannedFile[], context: WriteContext): WriteReport {
   const lastHashes = context.lastHashes ?? {};
+  // every path this run reads or writes, checked before the first read: none may lead out of the repo
+  const root = realRoot(target.destinationRoot());
+  for (const path of Object.keys(lastHashes)) insideRepo(root, checkRelativePath(path, '.yo-rc.json "fileHashes"'), '.yo-rc.json "fileHashes"');
+  for (const file of [...files, ...(context.lastPlan ?? [])]) insideRepo(root, file.path, 'the plan');
   const base = new Map((context.lastPlan ?? []).filter(f => lastHashes[f.path] === contentHash(f.content)).map(f => [f.path, f.content]));
   const report = {
     written: [] as string[],
@@ -100,7 +107,9 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   for (const file of files) {
     const path = target.destinationPath(file.path);
     const existing = target.fs.exists(path) ? target.fs.read(path) : undefined;
-    const write = (content: string) => target.fs.write(path, content, { stat: { mode: REGULAR_FILE | (file.mode ?? (file.ownership === 'secret' ? 0o600 : 0o644)) } });
+    // a file already there keeps the permissions its owner gave it (a 0444 file stays read-only)
+    const mode = existing === undefined ? (file.mode ?? (file.ownership === 'secret' ? 0o600 : 0o644)) : diskMode(path, file.mode);
+    const write = (content: string) => target.fs.write(path, content, { stat: { mode: REGULAR_FILE | mode } });
     if (file.ownership === 'sample') {
       if (existing === undefined) {
         write(file.content);
@@ -198,6 +207,11 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
 /** .env: new variables appended; blocks the generator appended for services since removed, dropped. */
 function envFor(existing: string, planned: string, lastPlanned: string, addedBy: string): string {
   return appendMissingEnv(followChangedAnswers(dropAddedBlocks(existing, planned, lastPlanned), planned, lastPlanned), planned, addedBy);
+}
+
+function diskMode(path: string, planned: number | undefined): number {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  return stat ? stat.mode & 0o7777 : (planned ?? 0o644);
 }
 
 /** A preset conflicter status makes Yeoman write the file without comparing or asking. */

@@ -1,4 +1,5 @@
 /** PortalModel -> every file of the generated repo, with its content and who owns it. */
+import { STATE_FOLDER } from '../io/repo-paths.js';
 import type { FileSpec } from '../catalog/types.js';
 import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
@@ -26,8 +27,8 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     ...scriptFiles(model),
     managed('README.md', renderTemplate('docs/README.md.ejs', readmeView(model))),
     managed('docs/architecture.md', renderTemplate('docs/architecture.md.ejs', architectureView(model))),
-    managed('.gitignore', renderTemplate('root/gitignore.ejs')),
-    managed('.dockerignore', renderTemplate('root/dockerignore.ejs')),
+    managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER })),
+    managed('.dockerignore', renderTemplate('root/dockerignore.ejs', { stateFolder: STATE_FOLDER })),
   ];
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }

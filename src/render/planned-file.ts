@@ -24,6 +24,9 @@ export const managed = (path: string, content: string, mode?: number): PlannedFi
 export const executable = (path: string, content: string) => managed(path, content, 0o755);
 export const sample = (path: string, content: string): PlannedFile => ({ path, content, ownership: 'sample' });
 
+/** Folders only their owner may enter: the prod secret files (0644, for the containers) are kept private by them. */
+export const PRIVATE_FOLDERS: readonly string[] = ['secrets'];
+
 /** Where a deployment's env files and secret files go: `.env` and `secrets/`, or an instance's own. */
 export interface EnvPaths {
   readonly env: string;

@@ -6,6 +6,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
+import { openRepo } from '../../io/repo-session.js';
 
 type ChangeOptions = BaseOptions & {
   services?: unknown;
@@ -21,6 +22,7 @@ type ChangeOptions = BaseOptions & {
 export default class AddGenerator extends Generator<Record<string, unknown>, ChangeOptions> {
   constructor(args: string[], options: ChangeOptions) {
     super(args, options);
+    openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
     this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>' });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });
     this.option('port', { type: String, description: 'With app: the port it listens on inside its container' });

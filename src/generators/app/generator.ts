@@ -1,5 +1,4 @@
 /** `yo portal` / `portal`: asks for the answers, builds the model, writes every file of the plan. */
-import { chmodSync, existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { defaultAnswers, PRESET_IDS, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
@@ -12,6 +11,8 @@ import { writePlan, type WriteReport } from '../../io/write-plan.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { planFiles } from '../../render/file-plan.js';
+import { PRIVATE_FOLDERS } from '../../render/planned-file.js';
+import { openRepo } from '../../io/repo-session.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
 import { answersFromOptions, QUESTIONS } from './questions.js';
@@ -35,9 +36,11 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           dryRun: self.options.dryRun === true,
           force: self.options.force === true,
           root: self.destinationRoot(),
+          privateFolders: PRIVATE_FOLDERS,
         }),
     });
     self = this;
+    openRepo(this, `portal ${[args].flat().join(' ')}`.trim());
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('preset', { type: String, description: `Start from a known deployment: ${PRESET_IDS.join(' | ')}; other options override it` });
@@ -120,19 +123,16 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // secrets never reach managed files, so any source renders the base
     const lastPlan = this.previous ? planFiles(buildPortalModel(this.previous), seededSecrets('base')) : [];
     const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
-    this.report = writePlan(this, planFiles(this.model, secrets), {
+    this.report = PortalInputError.guard(() => writePlan(this, planFiles(this.model, secrets), {
       addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
       lastHashes,
       lastPlan,
       keepSecrets: this.options.keepSecrets === true,
-    });
+    }));
     this.config.set('fileHashes', this.report.hashes);
   }
 
   end(): void {
-    // mem-fs creates folders with the default mode; the secrets folder must be private
-    const secretsFolder = this.destinationPath('secrets');
-    if (existsSync(secretsFolder)) chmodSync(secretsFolder, 0o700);
     if (this.options.dryRun) return;
     const report = this.report!;
     const lines = [

@@ -5,12 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { quietOnExplainedErrors } from '../../answers/input-error.js';
+import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
+import { insideRepo, realRoot } from '../../io/repo-paths.js';
 import { contentHash } from '../../io/write-plan.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import { planFiles } from '../../render/file-plan.js';
 import { seededSecrets } from '../../render/secret-source.js';
 import { storedAnswers } from '../services-change.js';
+import { openRepo } from '../../io/repo-session.js';
 
 export interface Diagnosis {
   readonly edited: string[];
@@ -22,6 +24,7 @@ export interface Diagnosis {
 export default class DoctorGenerator extends Generator<Record<string, unknown>, BaseOptions> {
   constructor(args: string[], options: BaseOptions) {
     super(args, options, { customInstallTask: true });
+    openRepo(this, `portal doctor ${[args].flat().join(' ')}`.trim(), { readOnly: true });
   }
 
   initializing(): void {
@@ -29,8 +32,10 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
     const answers = storedAnswers(this);
     const hashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
     const plan = new Map(planFiles(buildPortalModel(answers), seededSecrets('doctor')).filter(f => f.ownership === 'managed').map(f => [f.path, f.content]));
+    const root = realRoot(this.destinationRoot());
+    // recorded paths are the repo's own data: one leading out of it is refused, never read
     const diagnosis = diagnose(hashes, plan, path => {
-      const full = this.destinationPath(path);
+      const full = PortalInputError.guard(() => insideRepo(root, path, '.yo-rc.json "fileHashes"'));
       return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
     });
     const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -9,6 +9,7 @@ import { envValues } from '../../secrets/rotate.js';
 import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { rerunApp, storedAnswers } from '../services-change.js';
+import { openRepo } from '../../io/repo-session.js';
 
 type InstanceOptions = BaseOptions & { words?: unknown; domain?: string; dryRun?: boolean; secretSeed?: string; force?: boolean };
 
@@ -17,6 +18,7 @@ const ACTIONS = ['add', 'remove', 'list'] as const;
 export default class InstanceGenerator extends Generator<Record<string, unknown>, InstanceOptions> {
   constructor(args: string[], options: InstanceOptions) {
     super(args, options);
+    openRepo(this, `portal instance ${[args].flat().join(' ')}`.trim());
     this.argument('words', { type: Array, required: false, description: '[add|remove|list] <name>' });
     this.option('domain', { type: String, description: 'With add: the domain this instance answers on' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });

@@ -10,6 +10,7 @@ import type { PortalAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
+import { openRepo } from '../../io/repo-session.js';
 
 type ChangeOptions = BaseOptions & { services?: unknown; dryRun?: boolean; deleteData?: boolean; secretSeed?: string };
 
@@ -19,6 +20,7 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
 
   constructor(args: string[], options: ChangeOptions) {
     super(args, options);
+    openRepo(this, `portal remove ${[args].flat().join(' ')}`.trim());
     this.argument('services', { type: Array, required: false, description: 'Services to remove, e.g. varnish' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('delete-data', { type: Boolean, description: 'Also delete the volumes or data folders only those services used', default: false });

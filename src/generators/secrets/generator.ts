@@ -4,10 +4,12 @@
  * Values are written to .env (0600) and secrets/ (0700) only, never printed and never stored in .yo-rc.json.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { applyAll } from '../../io/transactional-commit.js';
+import { insideRepo, realRoot } from '../../io/repo-paths.js';
+import { openRepo } from '../../io/repo-session.js';
+import { PRIVATE_FOLDERS } from '../../render/planned-file.js';
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
@@ -31,6 +33,7 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
 
   constructor(args: string[], options: SecretsOptions) {
     super(args, options, { customInstallTask: true });
+    openRepo(this, `portal secrets ${[args].flat().join(' ')}`.trim());
     this.option('rotate', { type: Boolean, description: 'Replace the secrets with new random values', default: false });
     this.option('only', { type: String, description: 'Comma-separated secret names (e.g. postgres_password) to fill or rotate' });
     this.option('instance', { type: String, description: 'The deployment instance whose secrets to fill or rotate (default: dev and prod)' });
@@ -71,28 +74,36 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
     const leftAlone = rotating ? selected.filter(p => p.changedByHand) : [];
     for (const plan of leftAlone) process.stdout.write(`Not rotated: ${plan.name} (the server keeps it in its data; ${plan.changedByHand}).\n`);
     const home = this.home;
-    const envPath = this.destinationPath(home.env);
-    const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(this.destinationPath(home.example), 'utf8');
+    // nothing is read or written through a link that leaves the repo
+    const inRepo = (...parts: string[]) => PortalInputError.guard(() => insideRepo(realRoot(this.destinationRoot()), parts.join('/'), 'the secrets'));
+    const envPath = inRepo(home.env);
+    const envText = existsSync(envPath) ? readFileSync(envPath, 'utf8') : readFileSync(inRepo(home.example), 'utf8');
     const seed = this.options.secretSeed;
     const source = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
     const rotate = this.options.rotate === true;
     // a value only in secrets/<name> (say .env was lost) is kept, not replaced
     const current = new Map(envValues(envText));
     for (const plan of plans) {
-      const file = join(this.destinationRoot(), home.folder, plan.name);
+      const file = inRepo(home.folder, plan.name);
       if (!current.get(plan.env) && existsSync(file)) current.set(plan.env, readFileSync(file, 'utf8'));
     }
     const kept = new Map([...current].filter(([env, value]) => value && !envValues(envText).get(env)));
     const values = new Map([...kept, ...newValues(plans, current, source, rotate)]);
     // prod secret files follow .env: the same value in both places
     const files = plans
-      .filter(p => values.has(p.env) || !existsSync(join(this.destinationRoot(), home.folder, p.name)))
-      .map(p => ({ path: this.destinationPath(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
+      .filter(p => values.has(p.env) || !existsSync(inRepo(home.folder, p.name)))
+      .map(p => ({ path: inRepo(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
       .filter(file => file.value !== '');
-    await applyAll([
-      ...(values.size > 0 || !existsSync(envPath) ? [{ path: envPath, contents: Buffer.from(withEnvValues(envText, values)), mode: 0o600 }] : []),
-      ...files.map(file => ({ path: file.path, contents: Buffer.from(file.value), mode: 0o644 })),
-    ]);
+    PortalInputError.guard(() =>
+      applyAll(
+        realRoot(this.destinationRoot()),
+        [
+          ...(values.size > 0 || !existsSync(envPath) ? [{ path: envPath, contents: Buffer.from(withEnvValues(envText, values)), mode: 0o600 }] : []),
+          ...files.map(file => ({ path: file.path, contents: Buffer.from(file.value), mode: 0o644 })),
+        ],
+        { privateFolders: PRIVATE_FOLDERS },
+      ),
+    );
     report(home, rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values));
   }
 }

@@ -8,6 +8,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { checklistCheck } from '../../checklist/index.js';
 import { CHECKS, formatResult, verifyRepo } from '../../verify/index.js';
+import { openRepo } from '../../io/repo-session.js';
 
 type VerifyOptions = BaseOptions & { checklistOnly?: boolean };
 
@@ -19,6 +20,7 @@ export class VerifyFailed extends Error {
 export default class VerifyGenerator extends Generator<Record<string, unknown>, VerifyOptions> {
   constructor(args: string[], options: VerifyOptions) {
     super(args, options, { customInstallTask: true });
+    openRepo(this, `portal verify ${[args].flat().join(' ')}`.trim(), { readOnly: true });
     this.option('checklist-only', { type: Boolean, description: 'Run the hardening checklist only, not the validators', default: false });
   }
 

@@ -1,0 +1,4 @@
+/** Tests only: prints tree(folder, true) as JSON, for checks run inside another mount namespace. */
+import { tree } from './user-edits.js';
+
+process.stdout.write(`${JSON.stringify(tree(process.argv[2]!, true))}\n`);
