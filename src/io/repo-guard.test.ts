@@ -92,6 +92,15 @@ const REFUSALS: readonly Refusal[] = [
     message: /Invalid link "secrets" -> ".*outside"/,
   },
   {
+    name: 'the instances folder linked out of the repo, on instance add',
+    args: ['instance', 'add', 'staging', '--domain', 'staging.guard.localhost', ...SEED],
+    prepare: ({ repo, outside }) => {
+      rmSync(join(repo, 'instances'), { recursive: true, force: true });
+      symlinkSync(outside, join(repo, 'instances'));
+    },
+    message: /Invalid link "instances" -> ".*outside": it leaves the repo/,
+  },
+  {
     name: 'a generated file replaced by a link to a file outside',
     args: ['--yes', ...SEED],
     prepare: ({ repo, canary }) => {
