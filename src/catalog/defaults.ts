@@ -1,5 +1,5 @@
 /** Small builders shared by catalog entries, so each entry states only what is particular to it. */
-import type { Healthcheck, ResourceLimits } from './types.js';
+import type { CatalogContext, Healthcheck, ResourceLimits } from './types.js';
 
 export const limits = (memory: string, cpus: string, pids = 200): ResourceLimits => ({ memory, cpus, pids });
 
@@ -33,3 +33,11 @@ export const TMP = '/tmp:size=64m';
 
 /** Exporters ship as scratch images: no shell or wget to probe with; Prometheus' `up` watches them. */
 export const SCRATCH_EXPORTER = 'scratch image without a shell; Prometheus `up` and the TargetDown alert watch it';
+
+/**
+ * Scheme and host of the public URLs in prod, for services that must not build them from request headers.
+ * TLS ends at traefik or nginx; with neither, the front answers plain HTTP. `${DOMAIN}` comes from the
+ * env file, so each instance gets its own.
+ */
+export const prodScheme = (has: CatalogContext['has']): 'https' | 'http' => (has('traefik') || has('nginx') ? 'https' : 'http');
+export const prodOrigin = (has: CatalogContext['has']): string => `${prodScheme(has)}://\${DOMAIN}`;

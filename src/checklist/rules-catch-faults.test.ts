@@ -17,6 +17,8 @@ interface Fault {
   readonly repo: 'every' | 'tls';
   readonly file: string;
   readonly edit: Edit;
+  /** Tells apart two plants in one file. */
+  readonly what?: string;
 }
 
 /** Replaces the first match; throws when the plant finds nothing, so a stale plant cannot pass unnoticed. */
@@ -88,17 +90,25 @@ const FAULTS: readonly Fault[] = [
   { rule: 'NGX-12', repo: 'tls', file: 'nginx/snippets/proxy.conf', edit: replace(/^proxy_set_header X-Real-IP .*\n/m, '') },
   { rule: 'NGX-13', repo: 'tls', file: 'nginx/nginx.conf', edit: replace(/^ {4}client_max_body_size .*\n/m, '') },
   { rule: 'NGX-16', repo: 'tls', file: 'nginx/snippets/routes.conf', edit: replace(/^ {4}limit_req zone=api.*\n/m, '') },
+  // issue 12, finding 11: the client's Host, port included, as X-Forwarded-Host
+  { rule: 'NGX-17', repo: 'tls', file: 'nginx/snippets/proxy.conf', edit: replace('X-Forwarded-Host $public_host;', 'X-Forwarded-Host $http_host;') },
+  { rule: 'NGX-17', repo: 'tls', file: 'nginx/sites/prod.conf', edit: replace(/set \$public_host [^;]+;/, 'set $public_host $host;') },
   { rule: 'VCL-02', repo: 'tls', file: 'varnish/default.vcl', edit: replace(/^ {4}\.first_byte_timeout = .*\n/m, '') },
   { rule: 'VCL-03', repo: 'tls', file: 'varnish/default.vcl', edit: replace('client.ip !~ purgers || ', '') },
   { rule: 'VCL-04', repo: 'tls', file: 'varnish/default.vcl', edit: replace(' || req.http.Authorization', '') },
   { rule: 'VCL-05', repo: 'tls', file: 'varnish/default.vcl', edit: replace('    unset resp.http.Via;\n', '') },
   { rule: 'VCL-06', repo: 'tls', file: compose, edit: replace('- -T\n      - none', '- -T\n      - :6082') },
+  { rule: 'VCL-07', repo: 'tls', file: 'varnish/default.vcl', edit: replace('beresp.http.Location || ', ''), what: 'redirects cached' },
+  { rule: 'VCL-07', repo: 'tls', file: 'varnish/default.vcl', edit: replace('    unset req.http.Forwarded;\n', ''), what: 'Forwarded kept' },
+  { rule: 'VCL-07', repo: 'tls', file: compose, edit: replace('PUBLIC_HOST: ${DOMAIN}', 'PUBLIC_HOST: ""') },
   { rule: 'TRF-01', repo: 'every', file: 'traefik/traefik.yml', edit: replace('providers:\n', 'providers:\n  docker:\n    exposedByDefault: true\n') },
   { rule: 'TRF-02', repo: 'every', file: prod, edit: replace('      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n', '      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n') },
   { rule: 'TRF-03', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace(/^  middlewares:\n/m, '  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - admin:$apr1$abc$def\n') },
   { rule: 'TRF-04', repo: 'every', file: 'traefik/traefik.yml', edit: replace('scheme: https', 'scheme: http') },
   { rule: 'TRF-05', repo: 'every', file: 'traefik/traefik.yml', edit: replace('dashboard: false', 'dashboard: true\n  insecure: true') },
   { rule: 'TRF-06', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace('service: portal', 'service: ghost') },
+  { rule: 'TRF-07', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace('        - forwarding\n', ''), what: 'middleware detached' },
+  { rule: 'TRF-07', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace('X-Forwarded-Port: ""', 'X-Forwarded-Port: "443"'), what: 'port kept' },
   { rule: 'MON-04', repo: 'every', file: 'grafana/provisioning/datasources/prometheus.yml', edit: replace('editable: false', 'editable: true') },
   { rule: 'MON-05', repo: 'every', file: 'grafana/provisioning/datasources/prometheus.yml', edit: replace('name: Prometheus', 'name: Prom$ 1') },
   { rule: 'RDS-02', repo: 'every', file: 'redis/redis.conf', edit: replace('protected-mode yes', 'protected-mode no') },
@@ -141,7 +151,7 @@ describe('checklist rules catch planted faults', () => {
   });
 
   for (const fault of FAULTS) {
-    it(`${fault.rule} fails when ${fault.file} is broken`, async () => {
+    it(`${fault.rule} fails when ${fault.file} is broken${fault.what ? ` (${fault.what})` : ''}`, async () => {
       const root = join(freshFolder('fault'), 'repo');
       cpSync(repos[fault.repo], root, { recursive: true });
       current = root;

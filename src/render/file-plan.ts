@@ -6,7 +6,7 @@ import type { PortalModel } from '../model/portal-model.js';
 import { renderCompose } from './compose.js';
 import { architectureView, readmeView } from './docs.js';
 import { alertRules, grafanaDashboard, grafanaDashboardProvider, grafanaDatasource, prometheusConfig, traefikDynamic } from './monitoring.js';
-import { nginxMainView, nginxRoutesView, nginxSiteView, nginxUpstreamsView } from './nginx.js';
+import { nginxMainView, nginxProxyView, nginxRoutesView, nginxSiteView, nginxUpstreamsView } from './nginx.js';
 import { scriptsView } from './scripts.js';
 import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
@@ -64,7 +64,7 @@ function proxyFiles(model: PortalModel): PlannedFile[] {
       ? [
           managed('nginx/nginx.conf', renderTemplate('nginx/nginx.conf.ejs', nginxMainView(model))),
           managed('nginx/snippets/upstreams.conf', renderTemplate('nginx/upstreams.conf.ejs', nginxUpstreamsView(model))),
-          managed('nginx/snippets/proxy.conf', renderTemplate('nginx/proxy.conf.ejs')),
+          managed('nginx/snippets/proxy.conf', renderTemplate('nginx/proxy.conf.ejs', nginxProxyView())),
           managed('nginx/snippets/security-headers.conf', renderTemplate('nginx/security-headers.conf.ejs')),
           managed('nginx/snippets/routes.conf', renderTemplate('nginx/routes.conf.ejs', nginxRoutesView(model))),
           sample('nginx/snippets/custom/locations.conf', renderTemplate('nginx/custom-locations.conf.ejs')),

@@ -1,5 +1,6 @@
 /** prometheus.yml, alert rules and grafana provisioning, built as objects from the model. */
 import type { PortalModel } from '../model/portal-model.js';
+import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 
 export function prometheusConfig(model: PortalModel): object {
   return {
@@ -100,21 +101,38 @@ export function grafanaDashboard(model: PortalModel): object {
   };
 }
 
-/** traefik's file provider: the domain routed to the front service, with security headers. */
+/**
+ * traefik's file provider: the domain routed to the front service, with security headers. Other host names
+ * match no router (404, and no certificate with sniStrict). traefik drops the X-Forwarded-* a client sent
+ * but fills X-Forwarded-Host and -Port from the request's Host, port included (Host(`d`) matches `d:1234`),
+ * and passes `Forwarded` on: the forwarding middleware sets the router's own values instead.
+ */
 export function traefikDynamic(model: PortalModel): object {
+  const domain = model.answers.domain;
   return {
     http: {
       routers: {
         portal: {
-          rule: `Host(\`${model.answers.domain}\`)`,
+          rule: `Host(\`${domain}\`)`,
           entryPoints: ['websecure'],
           service: 'portal',
-          middlewares: ['security-headers'],
+          middlewares: ['forwarding', 'security-headers'],
           tls: { certResolver: 'le' },
         },
       },
       services: { portal: { loadBalancer: { servers: [{ url: `http://${model.front.name}:${model.front.port}` }] } } },
       middlewares: {
+        forwarding: {
+          headers: {
+            // an empty value deletes the header
+            customRequestHeaders: {
+              Host: domain,
+              'X-Forwarded-Host': domain,
+              'X-Forwarded-Proto': 'https',
+              ...Object.fromEntries(UNTRUSTED_REQUEST_HEADERS.map(header => [header, ''])),
+            },
+          },
+        },
         'security-headers': {
           headers: { stsSeconds: 63072000, stsIncludeSubdomains: true, contentTypeNosniff: true, referrerPolicy: 'strict-origin-when-cross-origin' },
         },

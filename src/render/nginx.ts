@@ -2,6 +2,7 @@
 import { NGINX_PORT, NGINX_STATUS_PORT, NGINX_TLS_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
+import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 
 /** Mozilla server-side TLS guidelines 6.0, "intermediate" profile (TLS 1.2 ciphers; TLS 1.3 needs no list). */
 export const MOZILLA_INTERMEDIATE_CIPHERS = [
@@ -36,11 +37,16 @@ export function nginxMainView(model: PortalModel) {
     maxBodySize: '25m',
     apiRate: '20r/s',
     statusPort: NGINX_STATUS_PORT,
-    trustForwardedProto: model.tls === 'traefik',
+    realIpFromTraefik: model.tls === 'traefik',
     cspStrict: CSP_STRICT,
     cspRelaxed: CSP_RELAXED,
     relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none').map(route => route.path),
   };
+}
+
+/** Headers of every proxied location: the site's own host and scheme, no forwarding header a client wrote. */
+export function nginxProxyView() {
+  return { untrustedHeaders: UNTRUSTED_REQUEST_HEADERS };
 }
 
 export function nginxUpstreamsView(model: PortalModel) {

@@ -1,5 +1,6 @@
 /** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
+import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 import { hiddenMetricsPaths } from './nginx.js';
 
 const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health' };
@@ -18,6 +19,9 @@ export function varnishView(model: PortalModel) {
   }
   const long = routes.filter(route => route.cache === 'long');
   return {
+    untrustedHeaders: UNTRUSTED_REQUEST_HEADERS,
+    // the front with no traefik before it: its peer is the client (behind nginx or traefik, they set the address)
+    isEdge: isFront && model.tls !== 'traefik',
     tileTtl: '1d',
     defaultTtl: '60s',
     // only tile bodies get the long TTL; the index and metadata next to them do not

@@ -2,7 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, TMP } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
-import { backendBuild, backendCommon, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
 
 const MEDIA = '/srv/media';
 const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) =>
@@ -76,7 +76,7 @@ export const backendDjango = defineService({
 });
 
 function djangoFiles(ctx: CatalogContext) {
-  const view = { slug: ctx.slug, hasCelery: ctx.has('celery'), hasPostgis: ctx.has('postgis'), hasRedis: ctx.has('redis') };
+  const view = { slug: ctx.slug, hasCelery: ctx.has('celery'), hasPostgis: ctx.has('postgis'), hasRedis: ctx.has('redis'), behindProxy: behindProxy(ctx) };
   const python = (path: string, template: string) => ({ path: `backend/${path}`, template: `backend/django/${template}`, view });
   return [
     {

@@ -1,7 +1,7 @@
 /** FastAPI starter served by uvicorn, with a websocket echo route. */
 import { IMAGES } from '../images.js';
 import { defineService } from '../types.js';
-import { backendCommon, pythonMetricsRuntime, backendContainer, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
 
 export const backendFastapi = defineService({
   id: 'backend-fastapi',
@@ -10,7 +10,9 @@ export const backendFastapi = defineService({
   contribute: ctx => {
     const port = ctx.backendPort;
     const uvicorn = ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', String(port)];
-    const prodCommand = [...uvicorn, '--workers', '2', '--proxy-headers', '--forwarded-allow-ips', '*'];
+    // the client address and scheme from X-Forwarded-For/-Proto only when our proxies set them
+    const proxyHeaders = behindProxy(ctx) ? ['--proxy-headers', '--forwarded-allow-ips', '*'] : ['--no-proxy-headers'];
+    const prodCommand = [...uvicorn, '--workers', '2', ...proxyHeaders];
     const devCommand = [...uvicorn, '--reload'];
     const view = { slug: ctx.slug, hasCelery: ctx.has('celery'), hasPostgis: ctx.has('postgis') };
     return mergeContributions(backendCommon(ctx), {

@@ -21,6 +21,13 @@ export const pythonMetricsRuntime = {
   tmpfs: [TMP, '/tmp/prometheus:uid=10001,gid=10001,mode=0700,size=16m'],
 } satisfies Partial<ContainerSpec>;
 
+/**
+ * A proxy of ours stands in front (nginx, varnish, traefik): it sets Host, X-Forwarded-Proto and
+ * X-Forwarded-For itself and drops the clients' copies, so the app may trust them. Alone, the app is the
+ * edge and a client writes them.
+ */
+export const behindProxy = ({ has }: CatalogContext): boolean => has('nginx') || has('varnish') || has('traefik');
+
 export const pythonProbe = (port: number): Healthcheck => ({
   test: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}/health', timeout=4)`],
   startPeriod: '40s',

@@ -3,7 +3,7 @@
  * shell for its healthcheck and for reading the prod password file; it connects with a read-only role.
  */
 import { IMAGES } from '../images.js';
-import { limits, TMP, wgetProbe } from '../defaults.js';
+import { limits, prodOrigin, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const TILESERVER_PORT = 7800;
@@ -12,7 +12,7 @@ export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
-  contribute: ({ answers, has }) => ({
+  contribute: ({ answers, has, devUrl }) => ({
     containers: [
       {
         name: 'tileserver',
@@ -24,6 +24,9 @@ export const tileserver = defineService({
           PGDATABASE: '${POSTGRES_DB}',
           PGUSER: 'tileserver',
           TS_BASEPATH: '/tiles/',
+          // pg_tileserv advertises tile and layer URLs under UrlBase; unset, it takes them from the
+          // Forwarded, X-Forwarded-Host and Host headers of each request, and varnish shares the answer
+          TS_URLBASE: prodOrigin(has),
           TS_HTTPPORT: String(TILESERVER_PORT),
           ...(has('prometheus') ? { TS_ENABLEMETRICS: 'true' } : {}),
         },
@@ -33,6 +36,7 @@ export const tileserver = defineService({
         networks: ['internal'],
         port: TILESERVER_PORT,
         devPorts: [TILESERVER_PORT],
+        dev: { environment: { TS_URLBASE: devUrl } },
         limits: limits('256m', '1.0', 200),
         tmpfs: [TMP],
       },

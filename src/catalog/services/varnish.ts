@@ -1,6 +1,6 @@
 /** Varnish: caches tiles for a day and anonymous pages briefly; passes the API and admin; purge from inside only. */
 import { IMAGES } from '../images.js';
-import { limits, wgetProbe } from '../defaults.js';
+import { limits, prodScheme, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 
 export const VARNISH_PORT = 6081;
@@ -10,7 +10,7 @@ export const varnish = defineService({
   id: 'varnish',
   title: 'Varnish',
   summary: 'HTTP cache in front of the app and the tiles',
-  contribute: () => ({
+  contribute: ({ has }) => ({
     containers: [
       {
         name: 'varnish',
@@ -23,6 +23,10 @@ export const varnish = defineService({
           'varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}',
           '-p', 'thread_pools=2', '-p', `thread_pool_max=${THREADS_PER_POOL}`,
         ],
+        // what default.vcl gives the apps as Host and scheme: the domain in prod (other names refused);
+        // in dev, where PUBLIC_HOST is empty, any name on 127.0.0.1
+        environment: { PUBLIC_HOST: '${DOMAIN}', PUBLIC_SCHEME: prodScheme(has) },
+        dev: { environment: { PUBLIC_HOST: '', PUBLIC_SCHEME: 'http' } },
         mounts: [
           { file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' },
           { file: './varnish/custom.vcl', target: '/etc/varnish/custom.vcl' },

@@ -42,6 +42,40 @@ function missingSecurityHeaders(headers: Map<string, string>): string[] {
   return missing;
 }
 
+/** Forwarding headers a client could send, which no proxied location may pass on (an empty value is not sent). */
+const CLEARED = ['forwarded', 'x-forwarded-port', 'x-original-url', 'x-rewrite-url', 'x-http-method-override'];
+/** Variables whose value a client writes. */
+const CLIENT_WRITTEN = /\$(http_\w+|proxy_add_x_forwarded_for)/;
+
+/**
+ * What each proxied location tells the app: Host and X-Forwarded-Host from the site (in prod and instances
+ * exactly the server_name), the scheme and address nginx itself knows, and no override a client sent.
+ */
+function forwardingFindings(server: Directive, site: string): string[] {
+  const variables = new Map(own(server, 'set').map(d => [d.args[0] ?? '', d.args[1] ?? '']));
+  const resolve = (text: string) => text.replace(/\$\w+/g, name => variables.get(name) ?? name);
+  const serverName = value(server, 'server_name') ?? '';
+  return blocks(server.children ?? [], 'location').filter(l => own(l, 'proxy_pass').length > 0).flatMap(location => {
+    const headers = new Map(own(location, 'proxy_set_header').map(d => [d.args[0]!.toLowerCase(), resolve(d.args.slice(1).join(' '))]));
+    const where = `server ${serverName} location ${location.args.join(' ')}`;
+    const findings: string[] = [];
+    for (const name of ['host', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for', 'x-real-ip']) {
+      const sent = headers.get(name);
+      if (sent === undefined) findings.push(`${where}: does not set ${name}`);
+      else if (CLIENT_WRITTEN.test(sent)) findings.push(`${where}: ${name} from ${sent}, which the client writes`);
+    }
+    // every site but dev's is a public deployment: apps there see its one name
+    if (!site.endsWith('/dev.conf')) {
+      for (const name of ['host', 'x-forwarded-host']) {
+        if (headers.has(name) && headers.get(name) !== serverName) findings.push(`${where}: ${name} is ${headers.get(name)}, not the server_name ${serverName}`);
+      }
+    }
+    const passed = CLEARED.filter(name => headers.get(name) !== '');
+    if (passed.length > 0) findings.push(`${where}: passes a client's ${passed.join(', ')} on`);
+    return findings;
+  });
+}
+
 export const NGINX_RULES: readonly Rule[] = [
   ngxRule('NGX-02', 'server_tokens off', tree => (value(httpBlock(tree) ?? tree, 'server_tokens') === 'off' ? [] : ['server_tokens is not off'])),
   ngxRule('NGX-03', 'TLS 1.2 and 1.3 only', tree =>
@@ -112,5 +146,7 @@ export const NGINX_RULES: readonly Rule[] = [
     })),
   ngxRule('NGX-16', 'API locations are rate limited (ours: OWASP API4, unrestricted resource use)', tree =>
     blocks(tree, 'location').filter(l => /\/api\//.test(l.args.join(' ')) && own(l, 'limit_req').length === 0).map(l => `location ${l.args.join(' ')}: no limit_req`)),
+  ngxRule('NGX-17', 'proxied locations send the site\'s own host and scheme and the address nginx saw, and drop Forwarded and path or method overrides (ours: cache poisoning)', (tree, site) =>
+    publicServers(tree).flatMap(server => forwardingFindings(server, site))),
   ngxRule('NGX-13', 'client_max_body_size set', tree => (value(httpBlock(tree) ?? tree, 'client_max_body_size') ? [] : ['client_max_body_size unset'])),
 ];

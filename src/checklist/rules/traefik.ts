@@ -10,7 +10,7 @@ interface Dynamic {
   http?: {
     routers?: Record<string, { rule?: string; service?: string; middlewares?: string[]; entryPoints?: string[] }>;
     services?: Record<string, unknown>;
-    middlewares?: Record<string, { basicAuth?: { users?: unknown } }>;
+    middlewares?: Record<string, { basicAuth?: { users?: unknown }; headers?: { customRequestHeaders?: Record<string, string> } }>;
   };
   tls?: { options?: Record<string, { minVersion?: string }> };
 }
@@ -26,6 +26,11 @@ async function labelsOf(repo: RepoView): Promise<[string, string, string][]> {
     return entries.map(([k, v]) => [name, k, String(v ?? '')] as [string, string, string]);
   });
 }
+
+/** Route files of the portal and of each instance. */
+const routeFiles = (repo: RepoView) => repo.files(/^traefik\/(dynamic|instances\/[^/]+)\/.+\.ya?ml$/);
+/** Headers traefik passes on from clients (Forwarded) or fills from the request's Host (port): deleted by the router. */
+const DELETED = ['Forwarded', 'X-Forwarded-Port', 'X-Original-URL', 'X-Rewrite-URL', 'X-HTTP-Method-Override'];
 
 export const TRAEFIK_RULES: readonly Rule[] = [
   traefikRule('TRF-01', 'a Docker provider exposes nothing by default', repo => {
@@ -65,5 +70,16 @@ export const TRAEFIK_RULES: readonly Rule[] = [
         ...(router.middlewares ?? []).filter(m => !(m in (http.middlewares ?? {}))).map(m => `${file}: router ${name} names missing middleware ${m}`),
         ...(/^Host\(`[a-z0-9.-]+`\)/.test(router.rule ?? '') ? [] : [`${file}: router ${name} rule "${router.rule}"`]),
       ]);
+    })),
+  traefikRule('TRF-07', 'routers set Host and X-Forwarded-Host to their domain and X-Forwarded-Proto https, and delete Forwarded and overrides (ours: cache poisoning)', repo =>
+    routeFiles(repo).flatMap(file => {
+      const http = repo.yaml<Dynamic>(file).http ?? {};
+      return Object.entries(http.routers ?? {}).flatMap(([name, router]) => {
+        const domain = /^Host\(`([^`]+)`\)/.exec(router.rule ?? '')?.[1] ?? '';
+        const set: Record<string, string> = Object.assign({}, ...(router.middlewares ?? []).map(m => http.middlewares?.[m]?.headers?.customRequestHeaders ?? {}));
+        const expected: [string, string][] = [['Host', domain], ['X-Forwarded-Host', domain], ['X-Forwarded-Proto', 'https'], ...DELETED.map(h => [h, ''] as [string, string])];
+        return expected.filter(([header, want]) => set[header] !== want).map(([header, want]) =>
+          `${file}: router ${name} ${want ? `does not set ${header} to ${want}` : `does not delete a client's ${header}`}`);
+      });
     })),
 ];

@@ -27,6 +27,9 @@ export function vclBlock(text: string, header: RegExp): string[] {
 const vclRule = (id: string, title: string, check: (text: string) => string[]): Rule =>
   defineRule({ id, group: 'varnish', title, applies: hasVcl, findings: repo => check(vcl(repo)) });
 
+/** Forwarding headers a client could send, which the VCL must drop before a backend builds an answer from them. */
+const DROPPED = ['Forwarded', 'X-Forwarded-Port', 'X-Original-URL', 'X-Rewrite-URL', 'X-HTTP-Method-Override'];
+
 export const VARNISH_RULES: readonly Rule[] = [
   vclRule('VCL-02', 'every backend has a probe, a connect and a first-byte timeout', text =>
     [...text.matchAll(/backend\s+(\w+)\s*\{/g)].flatMap(match => {
@@ -69,6 +72,26 @@ export const VARNISH_RULES: readonly Rule[] = [
       const command = ((varnish.command as string[]) ?? []).join(' ');
       const admin = /-T\s+(\S+)/.exec(command)?.[1];
       return admin === 'none' || admin?.startsWith('127.0.0.1:') || admin?.startsWith('localhost:') ? [] : [`varnishd -T ${admin ?? '(default: listens on all interfaces)'}`];
+    },
+  }),
+  defineRule({
+    id: 'VCL-07',
+    group: 'varnish',
+    title: 'backends get the prod domain as Host (other names refused) and X-Forwarded-Host equal to the hashed Host, no client Forwarded or overrides; answers with Location are never cached (ours: cache poisoning)',
+    applies: hasVcl,
+    async findings(repo) {
+      const text = vcl(repo);
+      const backendResponse = vclBlock(text, /sub\s+vcl_backend_response\s*\{/).join('\n');
+      const findings = [
+        ...(/set req\.http\.Host = std\.getenv\("PUBLIC_HOST"\);/.test(text) ? [] : ['Host is not set from PUBLIC_HOST']),
+        ...(/return \(synth\(421/.test(text) ? [] : ['no host name is refused (421)']),
+        ...(/set req\.http\.X-Forwarded-Host = req\.http\.Host;/.test(text) ? [] : ['X-Forwarded-Host is not the Host the cache keys on']),
+        ...DROPPED.filter(header => !new RegExp(`unset req\\.http\\.${header};`, 'i').test(text)).map(header => `a client's ${header} reaches the backends`),
+        ...(/if \([^)]*beresp\.http\.Location[^{]*\{[^}]*beresp\.uncacheable = true;/.test(backendResponse) ? [] : ['answers with a Location header can be cached']),
+      ];
+      if (!repo.hasCompose) return findings;
+      const environment = ((await repo.compose('prod')).services.varnish?.environment ?? {}) as Record<string, unknown>;
+      return String(environment.PUBLIC_HOST ?? '') ? findings : [...findings, 'varnish has no PUBLIC_HOST in prod: it would answer any host name'];
     },
   }),
 ];
