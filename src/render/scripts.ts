@@ -45,6 +45,10 @@ export function scriptsView(model: PortalModel) {
     isBind: model.answers.storage === 'bind',
     hasDatabase: model.services.includes('postgis'),
     hasMongo: model.services.includes('mongodb'),
+    // the folders backup.sh writes below BACKUP_DIR
+    backupFolders: [...(model.services.includes('postgis') ? ['db'] : []), ...(model.services.includes('mongodb') ? ['mongo'] : []), 'files'],
+    // what apply-secrets.sh may recreate: a service name, never an option of `compose up`
+    serviceNames: [...new Set(model.containers.map(c => c.name))].sort(),
     fileItems: items.filter(item => item.backup).map(item => item.name),
     nginxTls: model.tls === 'nginx',
     helperImage: IMAGES.alpine,

@@ -48,6 +48,8 @@ describe('scripts/migrate-storage.sh', () => {
     dataRoot = freshFolder('data');
     const env = join(repo, '.env');
     writeFileSync(env, readFileSync(env, 'utf8').replace(/^DATA_ROOT=.*$/m, `DATA_ROOT=${dataRoot}`));
+    // what create-storage.sh writes (it needs root for chown): the scripts touch only a marked data root
+    writeFileSync(join(dataRoot, '.portal-data-root'), 'housing-portal\n');
     // the old deployment's folders, next to the repo as its compose file had them (../images ...)
     for (const old of ['images', 'imports', 'drone', 'tiles']) {
       mkdirSync(join(dirname(repo), old, 'sub'), { recursive: true });
@@ -112,7 +114,7 @@ describe('scripts/migrate-storage.sh', () => {
   it('refuses an unknown item or source with a clear message', () => {
     const item = migrate(['../images', 'nowhere']);
     assert.equal(item.status, 2);
-    assert.match(item.stderr, /unknown storage item 'nowhere': use one of /);
+    assert.match(item.stderr, /^unknown storage item 'nowhere': use one of: static media pgdata /);
     const source = migrate(['../missing', 'images']);
     assert.equal(source.status, 1);
     assert.match(source.stderr, /no container, volume or folder named '\.\.\/missing'/);
