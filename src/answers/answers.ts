@@ -82,7 +82,10 @@ const NAME = /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IMAGE_WITH_TAG = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::(?<tag>[\w][\w.-]{0,127})|@sha256:[a-f0-9]{64})$/;
 export const FLOATING_TAGS: ReadonlySet<string> = new Set(['latest', 'stable', 'edge', 'nightly', 'dev', 'main', 'master']);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The local part in the characters every mail system and shell passes through unchanged. */
+const EMAIL = /^[A-Za-z0-9._%+-]+@(?<domain>[A-Za-z0-9.-]+)$/;
+const MAX_IMAGE = 255;
+const MAX_DATA_ROOT = 200;
 
 /** Raw input: from CLI options, prompts or a stored `.yo-rc.json`; anything may be missing or wrong. */
 export type RawAnswers = Partial<Record<keyof PortalAnswers, unknown>>;
@@ -124,7 +127,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const backend = expectOneOf(raw.backend, 'backend', BACKENDS);
   const backendImage = backend === 'image' ? validateImage(raw.backendImage) : undefined;
   if (backend !== 'image' && raw.backendImage !== undefined && raw.backendImage !== '') {
-    fail('backend-image', String(raw.backendImage), 'nothing unless --backend image is chosen');
+    fail('backend-image', raw.backendImage, 'nothing unless --backend image is chosen');
   }
   const backendPort = expectPort(raw.backendPort ?? DEFAULT_BACKEND_PORTS[backend], 'backend-port');
   const services = expectServices(raw.services);
@@ -132,7 +135,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
   const acmeEmail = services.includes('traefik') ? expectEmail(raw.acmeEmail ?? `admin@${domain}`) : undefined;
   const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
-  const apps = validateApps(raw.apps, validateImage);
+  const apps = validateApps(raw.apps, validateImage, expectPort);
   const folders = validateFolders(raw.folders);
   const redisRoles = validateRedisRoles(raw.redisRoles);
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
@@ -167,6 +170,7 @@ export function isDomain(value: string): boolean {
 
 function validateImage(value: unknown, option = 'backend-image'): string {
   const image = expectString(value, option);
+  if (image.length > MAX_IMAGE) fail(option, image, `an image reference of at most ${MAX_IMAGE} characters`);
   const match = IMAGE_WITH_TAG.exec(image);
   if (!match) fail(option, image, 'an image with an explicit tag, e.g. "ghcr.io/acme/portal-api:1.4.2"');
   const tag = match.groups?.tag;
@@ -175,9 +179,11 @@ function validateImage(value: unknown, option = 'backend-image'): string {
 }
 
 function expectServices(value: unknown): ServiceId[] {
-  const list = typeof value === 'string' ? value.split(/[\s,]+/) : Array.isArray(value) ? value : undefined;
-  if (!list) fail('services', String(value), `a list of: ${SERVICE_IDS.join(', ')}`);
-  const ids = list.map(item => String(item).trim().toLowerCase()).filter(item => item !== '' && item !== 'none');
+  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : undefined;
+  // an empty option would remove every service: "none" says so on purpose
+  if (!list || (typeof value === 'string' && list.length === 0)) fail('services', value ?? '', `a list of: ${SERVICE_IDS.join(', ')}; or "none" for no services`);
+  if (list.some(item => typeof item !== 'string')) fail('services', list.find(item => typeof item !== 'string'), 'service names (strings)');
+  const ids = (list as string[]).map(item => item.trim().toLowerCase()).filter(item => item !== '' && item !== 'none');
   for (const id of ids) {
     if (!(SERVICE_IDS as readonly string[]).includes(id)) fail('services', id, `one of: ${SERVICE_IDS.join(', ')}`);
   }
@@ -185,19 +191,20 @@ function expectServices(value: unknown): ServiceId[] {
 }
 
 function expectString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(option, String(value ?? ''), 'a non-empty value');
+  if (typeof value !== 'string' || value.trim() === '') fail(option, value ?? '', typeof value === 'string' || value === undefined ? 'a non-empty value' : 'a text value');
   return value.trim();
 }
 
 function expectOneOf<T extends string>(value: unknown, option: string, allowed: readonly T[]): T {
-  const text = String(value ?? '').trim().toLowerCase();
-  if (!(allowed as readonly string[]).includes(text)) fail(option, String(value ?? ''), `one of: ${allowed.join(', ')}`);
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (text === undefined || !(allowed as readonly string[]).includes(text)) fail(option, value ?? '', `one of: ${allowed.join(', ')}`);
   return text as T;
 }
 
-function expectPort(value: unknown, option: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(option, String(value), 'a whole number from 1 to 65535');
+/** A port as a JSON number or as the decimal digits an option gives; never true, [8080] or 0x1F90. */
+export function expectPort(value: unknown, option: string, allowed = 'a whole number from 1 to 65535'): number {
+  const port = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d{1,5}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(option, value, allowed);
   return port;
 }
 
@@ -205,14 +212,32 @@ function expectAbsolutePath(value: unknown, option: string): string {
   const path = expectString(value, option);
   const normalised = path.replace(/\/+$/, '');
   if (path.startsWith('/') && normalised === '') fail(option, path, 'a folder below /, not / itself');
-  if (!normalised.startsWith('/') || normalised.split('/').includes('..') || /[\s'"$`\\]/.test(normalised)) {
-    fail(option, path, 'an absolute host path without spaces, quotes or "..", e.g. "/mnt/data/portal"');
+  // ":" and "," split the source of `docker run -v` and compose's short volume syntax
+  if (!normalised.startsWith('/') || normalised.split('/').some(part => part === '..' || part === '.') || /[\s'"$`\\:,]/.test(normalised)) {
+    fail(option, path, 'an absolute host path without spaces, quotes, ":", "," or "..", e.g. "/mnt/data/portal"');
   }
+  if (normalised.length > MAX_DATA_ROOT) fail(option, path, `a host path of at most ${MAX_DATA_ROOT} characters`);
   return normalised;
 }
 
 function expectEmail(value: unknown): string {
   const email = expectString(value, 'acme-email');
-  if (!EMAIL.test(email)) fail('acme-email', email, 'an e-mail address for Let\'s Encrypt notices');
+  const domain = EMAIL.exec(email)?.groups?.domain;
+  if (!domain || !isDomain(domain.toLowerCase()) || !domain.includes('.') || email.length > 254) {
+    fail('acme-email', email, 'an e-mail address for Let\'s Encrypt notices, such as "ops@example.org" (letters, digits and . _ % + - before the @)');
+  }
   return email;
+}
+
+/**
+ * Answers typed on the command line or in an --answers file that the chosen stack would silently drop:
+ * refused, so that a user who passed --data-root knows the data does not go there.
+ */
+export function checkGivenAnswersApply(given: RawAnswers, answers: PortalAnswers): void {
+  if (given.dataRoot !== undefined && answers.storage !== 'bind') {
+    fail('data-root', given.dataRoot, 'it only with --storage bind (with volumes the data lives in named Docker volumes)');
+  }
+  if (given.acmeEmail !== undefined && !answers.services.includes('traefik')) {
+    fail('acme-email', given.acmeEmail, "it only with the traefik service (traefik asks Let's Encrypt for the certificate)");
+  }
 }

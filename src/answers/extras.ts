@@ -3,6 +3,7 @@
  * extra Redis instances and deployment instances. Each is checked here and named in its error.
  */
 import { PortalInputError } from './input-error.js';
+import { quoted } from './quoted.js';
 
 /** A container from a prebuilt image (the Node.js and other in-house services of a deployment). */
 export interface AppAnswer {
@@ -46,26 +47,43 @@ const RESERVED_TARGETS = /^\/(tmp|etc|app|usr|bin|sbin|lib|lib64|proc|sys|dev|ru
 /** Paths the generated stack itself answers. */
 const RESERVED_ROUTES = ['/', '/health/', '/metrics/', '/static/', '/media/', '/tiles/', '/grafana/', '/flower/'];
 
-export function fail(option: string, value: string, allowed: string): never {
-  throw new PortalInputError(`Invalid --${option} "${value}": expected ${allowed}.`);
+/** One line naming the option, the value as given (quoted, so a newline cannot break the line) and what is allowed. */
+export function fail(option: string, value: unknown, allowed: string): never {
+  throw new PortalInputError(`Invalid --${option} ${quoted(value)}: expected ${allowed}.`);
 }
 
-function listOf(value: unknown, option: string): Record<string, unknown>[] {
+/** Paths and routes end up in nginx, compose and shell: long enough for any real one, short enough for every tool. */
+const MAX_PATH = 128;
+
+function listOf(value: unknown, option: string, keys: readonly string[]): Record<string, unknown>[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || value.some(item => item === null || typeof item !== 'object' || Array.isArray(item))) {
-    fail(option, JSON.stringify(value), 'a list of objects');
+    fail(option, value, 'a list of objects');
+  }
+  if (value.length > 50) fail(option, `${value.length} entries`, 'at most 50');
+  for (const item of value as Record<string, unknown>[]) {
+    const unknown = Object.keys(item).find(key => !keys.includes(key));
+    if (unknown !== undefined) fail(option, unknown, `keys among ${keys.join(', ')}`);
   }
   return value as Record<string, unknown>[];
 }
 
+/** A text value of a record: a string, at most `max` characters; a list, number or object is refused. */
+function text(value: unknown, option: string, max = MAX_PATH): string {
+  if (typeof value !== 'string') fail(option, value ?? '', 'a text value');
+  const trimmed = value.trim();
+  if (trimmed.length > max) fail(option, trimmed, `at most ${max} characters`);
+  return trimmed;
+}
+
 function label(value: unknown, option: string, what: string): string {
-  const text = String(value ?? '').trim();
-  if (!ID.test(text)) fail(option, text, `${what}: lowercase letters, digits and dashes, starting with a letter, at most 30 characters`);
-  return text;
+  const id = text(value ?? '', option);
+  if (!ID.test(id)) fail(option, id, `${what}: lowercase letters, digits and dashes, starting with a letter, at most 30 characters`);
+  return id;
 }
 
 export function expectRoute(value: unknown, option: string): string {
-  const raw = String(value ?? '').trim().toLowerCase();
+  const raw = text(value, option).toLowerCase();
   const route = raw.endsWith('/') ? raw : `${raw}/`;
   if (!ROUTE.test(route)) fail(option, raw, 'a path such as "/tiles/" (lowercase, no spaces or dots-only segments)');
   if (route.split('/').some(part => part === '.' || part === '..')) fail(option, raw, 'a path without "." or ".." segments');
@@ -83,15 +101,23 @@ function unique<T>(items: readonly T[], key: (item: T) => string, option: string
   return [...items];
 }
 
-export function validateApps(value: unknown, validateImage: (image: unknown, option: string) => string): AppAnswer[] {
-  const apps = listOf(value, 'app').map(raw => {
+const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'healthPath'];
+const FOLDER_KEYS = ['name', 'target', 'route', 'repo'];
+const INSTANCE_KEYS = ['name', 'domain'];
+
+export function validateApps(
+  value: unknown,
+  validateImage: (image: unknown, option: string) => string,
+  expectPort: (port: unknown, option: string, allowed: string) => number,
+): AppAnswer[] {
+  const apps = listOf(value, 'app', APP_KEYS).map(raw => {
     const id = label(raw.id, 'app', 'an app id');
     const image = validateImage(raw.image, 'image');
-    const port = Number(raw.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) fail('port', String(raw.port), `the port app "${id}" listens on, 1 to 65535`);
+    const port = expectPort(raw.port, 'port', `the port app "${id}" listens on, 1 to 65535`);
     const route = raw.route === undefined || raw.route === '' ? undefined : expectRoute(raw.route, 'route');
+    if (raw.websocket !== undefined && typeof raw.websocket !== 'boolean') fail('websocket', raw.websocket, 'true or false');
     if (raw.websocket === true && !route) fail('websocket', id, '--websocket only together with --route');
-    const healthPath = raw.healthPath === undefined || raw.healthPath === '' ? undefined : String(raw.healthPath);
+    const healthPath = raw.healthPath === undefined || raw.healthPath === '' ? undefined : text(raw.healthPath, 'health-path');
     if (healthPath !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
     return {
       id,
@@ -108,13 +134,13 @@ export function validateApps(value: unknown, validateImage: (image: unknown, opt
 }
 
 export function validateFolders(value: unknown): FolderAnswer[] {
-  const folders = listOf(value, 'folders').map(raw => {
+  const folders = listOf(value, 'folders', FOLDER_KEYS).map(raw => {
     const name = label(raw.name, 'folders', 'a folder name');
     const route = raw.route === undefined ? undefined : expectRoute(raw.route, 'folders');
-    const repo = raw.repo === undefined ? undefined : String(raw.repo);
-    if (repo !== undefined && (!REPO_PATH.test(repo) || repo.split('/').includes('..'))) fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
+    const repo = raw.repo === undefined ? undefined : text(raw.repo, 'folders').replace(/\/+$/, '');
+    if (repo !== undefined) checkServedRepoFolder(repo);
     if (repo !== undefined && !route) fail('folders', name, 'a "route" for a repository folder (only nginx reads it)');
-    const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : String(raw.target);
+    const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : text(raw.target, 'folders');
     if (target !== undefined && (!CONTAINER_PATH.test(target) || target.split('/').some(part => part === '.' || part === '..'))) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
     if (target !== undefined && RESERVED_TARGETS.test(target)) fail('folders', target, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
     if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
@@ -124,18 +150,19 @@ export function validateFolders(value: unknown): FolderAnswer[] {
 }
 
 export function validateRedisRoles(value: unknown): string[] {
-  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
-  if (!list) fail('redis-roles', String(value), 'a list of role names such as "layers,stats,tokens"');
+  const given = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
+  if (!given) fail('redis-roles', value, 'a list of role names such as "layers,stats,tokens"');
+  const list = given.length === 1 && given[0] === 'none' ? [] : given;
   const roles = list.map(role => label(role, 'redis-roles', 'a role name'));
   for (const role of roles) if (role === 'exporter' || role.endsWith('-exporter')) fail('redis-roles', role, 'a role name not ending in "exporter" (the exporters are named redis-<role>-exporter)');
   return unique(roles, role => role, 'redis-roles', 'role');
 }
 
 export function validateInstances(value: unknown, isDomain: (domain: string) => boolean): InstanceAnswer[] {
-  const instances = listOf(value, 'instances').map(raw => {
+  const instances = listOf(value, 'instances', INSTANCE_KEYS).map(raw => {
     const name = label(raw.name, 'instance', 'an instance name');
     if (RESERVED_INSTANCES.includes(name)) fail('instance', name, `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, dev answers on localhost, secrets/tls holds prod's certificate)`);
-    const domain = String(raw.domain ?? '').trim().toLowerCase();
+    const domain = text(raw.domain ?? '', 'domain', 253).toLowerCase();
     if (!isDomain(domain) || domain === 'localhost') fail('domain', domain, `the host name instance "${name}" answers on, e.g. "${name}.example.org"`);
     return { name, domain };
   });
@@ -146,7 +173,25 @@ export function validateInstances(value: unknown, isDomain: (domain: string) => 
 /** Name of a host variable restart.sh also reads to pick the instance, e.g. SYSTEMAPIC_DOMAIN. */
 export function validateInstanceVariable(value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
-  const text = String(value);
-  if (!/^[A-Z][A-Z0-9_]{1,40}$/.test(text) || text.startsWith('PORTAL_')) fail('instance-variable', text, 'an upper-case variable name such as "SYSTEMAPIC_DOMAIN"');
-  return text;
+  const name = text(value, 'instance-variable', 41);
+  if (!/^[A-Z][A-Z0-9_]{1,40}$/.test(name) || name.startsWith('PORTAL_')) fail('instance-variable', name, 'an upper-case variable name such as "SYSTEMAPIC_DOMAIN"');
+  if (SYSTEM_VARIABLES.has(name) || SYSTEM_PREFIXES.some(prefix => name.startsWith(prefix))) {
+    fail('instance-variable', name, 'a variable of the deployment\'s own, such as "SYSTEMAPIC_DOMAIN": the shell, the system or Docker sets this one, so every run would pick an instance by accident');
+  }
+  return name;
+}
+
+/** Set by the shell, login, sudo, locales and Docker on any host: never a choice of instance. */
+const SYSTEM_VARIABLES = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'LANG', 'LANGUAGE', 'IFS', 'HOSTNAME', 'HOSTTYPE', 'MAIL', 'TMPDIR', 'TZ', 'DISPLAY', 'EDITOR', 'VISUAL', 'PAGER', 'PS1', 'PS2', 'PS4', 'SHLVL', 'UID', 'EUID', 'GROUPS', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'OPTARG', 'OPTIND', 'CDPATH', 'ENV', 'MANPATH', 'INFOPATH', 'CI', 'DATA_ROOT']);
+const SYSTEM_PREFIXES = ['LC_', 'LD_', 'BASH', 'DOCKER_', 'COMPOSE_', 'SSH_', 'XDG_', 'SUDO_', 'NODE_', 'NPM_', 'GIT_', 'DBUS_'];
+
+/** Folders of the repo nginx must never serve: the secrets, env files, the answers, git and our own state. */
+const UNSERVABLE = new Set(['secrets', 'instances', 'backups', 'scripts', 'node_modules']);
+
+/** A repository folder served read-only by nginx: a plain sub-folder, never the repo itself or what holds secrets. */
+function checkServedRepoFolder(repo: string): void {
+  const parts = repo.split('/');
+  if (!REPO_PATH.test(repo) || parts.some(part => part === '.' || part === '..')) fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
+  if (parts.some(part => part.startsWith('.'))) fail('folders', repo, 'a folder without hidden parts (".git", ".portal", ".env" ...): nginx would serve what they hold');
+  if (UNSERVABLE.has(parts[0]!)) fail('folders', repo, `a folder of its own, not ${parts[0]}/ or inside it (it holds secrets, env files, dumps or scripts)`);
 }

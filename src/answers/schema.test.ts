@@ -35,6 +35,16 @@ describe('.yo-rc.json schema and migrations', () => {
       { backend: 'image' },
       { schemaVersion: 2 },
       { unknownKey: 1 },
+      { name: 'a'.repeat(41) },
+      { services: ['postgis', 'traefik'], acmeEmail: 'admin@example.org\nx' },
+      { storage: 'bind', dataRoot: '/srv/a:b' },
+      { folders: [{ name: 'all', repo: '.', route: '/all/' }] },
+      { folders: [{ name: 'git', repo: '.git', route: '/git/' }] },
+      { folders: [{ name: 'up', repo: '../etc', route: '/up/' }] },
+      { apps: [{ id: 'x', image: 'acme/x:1.0', port: 80, healthPath: '/h ealth' }] },
+      { apps: Array.from({ length: 51 }, (_, i) => ({ id: `a${i}`, image: 'acme/x:1.0', port: 80 })) },
+      { instances: [{ name: 'prod', domain: 'p.example.org' }] },
+      { redisRoles: ['x', 'x'] },
     ];
     assert.ok(validate({ 'generator-portal': good }), JSON.stringify(validate.errors));
     for (const change of bad) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +17,13 @@ interface Case {
   readonly args: readonly string[];
   /** The message must match: it names the value and what is allowed. */
   readonly message: RegExp;
-  /** Run in a generated portal instead of an empty folder; `prepare` may change it first. */
-  readonly inRepo?: boolean;
-  readonly prepare?: (repo: string) => void;
-  /** Unknown options are refused by the option parser itself: exit 1, its own two lines. */
-  readonly parser?: boolean;
+  /**
+   * Where it runs: in an empty folder and in a generated portal (the default), or only in one of them
+   * (the commands that need a portal, or a refusal that only makes sense where none exists yet).
+   */
+  readonly where?: 'both' | 'repo' | 'empty';
+  /** Changes the folder first (a generated portal, or an empty folder) as a user or an attacker would. */
+  readonly prepare?: (folder: string) => void;
 }
 
 const files = freshFolder('answers');
@@ -79,13 +81,13 @@ const CASES: readonly Case[] = [
   { args: ['--answers', answersFile('broken.json', '{"name": "x",')], message: /Invalid --answers ".*broken.json": not valid JSON/ },
   { args: ['--answers', answersFile('list.json', '[1, 2]')], message: /Invalid --answers ".*list.json": expected a JSON object/ },
   { args: ['--answers', answersFile('typo.json', '{"nmae": "city"}')], message: /Invalid --answers ".*typo.json": unknown key "nmae"; expected some of: name, domain/ },
-  { args: ['--answers', answersFile('number.json', '{"services": 5}')], message: /Invalid --answers ".*number.json": "services" must be a list/ },
+  { args: ['--answers', answersFile('number.json', '{"services": 5}')], message: /Invalid --answers ".*number.json": services must be a list, not 5\./ },
   { args: ['--answers', answersFile('version.json', '{"schemaVersion": 2}')], message: /Invalid --answers ".*version.json": schemaVersion 2 is not 1/ },
-  { args: ['--answers', answersFile('port.json', '{"name": 7}')], message: /Invalid --answers ".*port.json": "name" must be a string/ },
+  { args: ['--answers', answersFile('port.json', '{"name": 7}')], message: /Invalid --answers ".*port.json": name must be a string, not 7\./ },
   { args: ['--answers', answersFile('domain.json', '{"domain": "bad domain"}')], message: /Invalid --domain "bad domain"/ },
   { args: ['--preset', 'geonode'], message: /Invalid --preset "geonode": expected one of: systemapic, housing-portal, sagui, mupets, mlp/ },
-  { args: ['--preset', 'systemapic'], message: /Invalid --image-tag "": preset systemapic runs the in-house images systemapic\/wu, systemapic\/pile; give the pinned release tag/ },
-  { args: ['--preset', 'mupets', '--image-tag', 'latest'], message: /Invalid --image-tag "latest": preset mupets/ },
+  { args: ['--preset', 'systemapic'], where: 'empty', message: /Invalid --image-tag "": preset systemapic runs the in-house images systemapic\/wu, systemapic\/pile; give the pinned release tag/ },
+  { args: ['--preset', 'mupets', '--image-tag', 'latest'], where: 'empty', message: /Invalid --image-tag "latest": preset mupets/ },
   { args: ['--services', 'redis,prometheus,nginx', '--redis-roles', 'exporter'], message: /Invalid --redis-roles "exporter": expected a role name not ending in "exporter"/ },
   { args: ['--answers', answersFile('dots.json', '{"folders": [{"name": "x", "target": "/x/../etc"}]}')], message: /Invalid --folders "\/x\/..\/etc": expected an absolute path in the container/ },
   { args: ['--answers', answersFile('local.json', '{"instances": [{"name": "localhost", "domain": "l.example.org"}]}')], message: /Invalid --instance "localhost": expected a name other than dev, prod, tls, localhost/ },
@@ -93,24 +95,24 @@ const CASES: readonly Case[] = [
   { args: ['--answers', answersFile('tmp.json', '{"folders": [{"name": "x", "target": "/tmp"}]}')], message: /Invalid --folders "\/tmp": expected a path outside the system and app folders/ },
   { args: ['--redis-roles', 'Layers!'], message: /Invalid --redis-roles "Layers!": expected a role name/ },
   { args: ['--services', 'postgis', '--redis-roles', 'layers'], message: /Invalid --redis-roles "layers": expected roles only together with the redis service/ },
-  { args: ['--answers', answersFile('apps.json', '{"apps": {"id": "x"}}')], message: /Invalid --answers ".*apps.json": "apps" must be a list of objects/ },
+  { args: ['--answers', answersFile('apps.json', '{"apps": {"id": "x"}}')], message: /Invalid --answers ".*apps.json": apps must be a list, not \{"id":"x"\}\./ },
   { args: ['--answers', answersFile('folder.json', '{"folders": [{"name": "docs", "repo": "../etc", "route": "/docs/"}]}')], message: /Invalid --folders "..\/etc": expected a folder inside the repository/ },
   { args: ['--answers', answersFile('instance.json', '{"instances": [{"name": "eu", "domain": "eu.example.org"}, {"name": "eu", "domain": "eu2.example.org"}]}')], message: /Invalid --instance "eu": expected each instance name once/ },
-  { args: ['add', 'app', 'pile', '--image', 'acme/pile:latest', '--port', '3003'], inRepo: true, message: /Invalid --image "acme\/pile:latest": expected a pinned release tag/ },
-  { args: ['add', 'app', 'pile', '--image', 'acme/pile:1.0', '--port', '99999'], inRepo: true, message: /Invalid --port "99999": expected the port app "pile" listens on/ },
-  { args: ['add', 'app', 'nginx', '--image', 'acme/x:1.0', '--port', '80'], inRepo: true, message: /Invalid app "nginx": the stack already has a container of that name/ },
-  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/api/'], inRepo: true, message: /Invalid --route "\/api\/" of app "x": the stack already routes that path/ },
-  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/tiles'], inRepo: true, message: /Invalid --route "\/tiles": expected a path the stack does not use itself/ },
-  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--websocket'], inRepo: true, message: /Invalid --websocket "x": expected --websocket only together with --route/ },
-  { args: ['add', 'app'], inRepo: true, message: /Invalid portal add app "": name one app id/ },
-  { args: ['remove', 'app', 'pile'], inRepo: true, message: /Invalid remove app "pile": the apps of this portal are: none/ },
-  { args: ['--servics', 'postgis'], parser: true, message: /^error: unknown option '--servics'\n\(Did you mean --services\?\)/ },
+  { args: ['add', 'app', 'pile', '--image', 'acme/pile:latest', '--port', '3003'], where: 'repo', message: /Invalid --image "acme\/pile:latest": expected a pinned release tag/ },
+  { args: ['add', 'app', 'pile', '--image', 'acme/pile:1.0', '--port', '99999'], where: 'repo', message: /Invalid --port "99999": expected the port app "pile" listens on/ },
+  { args: ['add', 'app', 'nginx', '--image', 'acme/x:1.0', '--port', '80'], where: 'repo', message: /Invalid app "nginx": the stack already has a container of that name/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/api/'], where: 'repo', message: /Invalid --route "\/api\/" of app "x": the stack already routes that path/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', '/tiles'], where: 'repo', message: /Invalid --route "\/tiles": expected a path the stack does not use itself/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--websocket'], where: 'repo', message: /Invalid --websocket "x": expected --websocket only together with --route/ },
+  { args: ['add', 'app'], where: 'repo', message: /Invalid portal add app "": name one app id/ },
+  { args: ['remove', 'app', 'pile'], where: 'repo', message: /Invalid remove app "pile": the apps of this portal are: none/ },
+  { args: ['--servics', 'postgis'], message: /^portal: Invalid option "--servics" for portal: did you mean --services\? run portal --help/ },
   { args: ['--out', ''], message: /Invalid --out "": expected the folder/ },
-  { args: ['--services', 'nope'], inRepo: true, message: /Invalid --services "nope"/ },
-  { args: ['--domain', 'bad domain'], inRepo: true, message: /Invalid --domain "bad domain"/ },
+  { args: ['--services', 'nope'], where: 'repo', message: /Invalid --services "nope"/ },
+  { args: ['--domain', 'bad domain'], where: 'repo', message: /Invalid --domain "bad domain"/ },
   {
     args: [],
-    inRepo: true,
+    where: 'repo',
     prepare: repo => {
       const rc = JSON.parse(readFileSync(join(repo, '.yo-rc.json'), 'utf8'));
       rc['generator-portal'].services = ['postgis', 'mysql'];
@@ -120,33 +122,130 @@ const CASES: readonly Case[] = [
   },
   {
     args: [],
-    inRepo: true,
+    where: 'repo',
     prepare: repo => editRc(repo, answers => ({ ...answers, servics: ['postgis'] })),
     message: /Invalid key "servics" in \.yo-rc\.json: expected some of: name, domain/,
   },
   {
     args: ['add', 'grafana'],
-    inRepo: true,
+    where: 'repo',
     prepare: repo => editRc(repo, answers => ({ ...answers, schemaVersion: 2 })),
     message: /Invalid schemaVersion 2 in \.yo-rc\.json: written by a newer generator-portal/,
   },
   {
     args: ['doctor'],
-    inRepo: true,
+    where: 'repo',
     prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": {'),
     message: /^portal: Invalid .*\.yo-rc\.json: not valid JSON \(.*\); fix it by hand or restore it from git\.$/m,
   },
   {
     args: [],
-    inRepo: true,
+    where: 'repo',
     prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": {'),
     message: /Invalid .*\.yo-rc\.json: not valid JSON/,
   },
-  { args: ['add', 'mysql'], inRepo: true, message: /Invalid service "mysql": expected one of: postgis/ },
-  { args: ['remove', 'celery'], inRepo: true, message: /Invalid remove "celery": not among the chosen services/ },
-  { args: ['secrets', '--rotate', '--only', 'nope'], inRepo: true, message: /Invalid --only "nope": expected secret names of this portal/ },
-  { args: ['secrets'], message: /no \.yo-rc\.json, so no generated portal here/ },
-  { args: ['verify'], message: /no docker-compose\.yml, so no generated portal to verify/ },
+  { args: ['add', 'mysql'], where: 'repo', message: /Invalid service "mysql": expected one of: postgis/ },
+  { args: ['remove', 'celery'], where: 'repo', message: /Invalid remove "celery": not among the chosen services/ },
+  { args: ['secrets', '--rotate', '--only', 'nope'], where: 'repo', message: /Invalid --only "nope": expected secret names of this portal/ },
+  { args: ['secrets'], where: 'empty', message: /no \.yo-rc\.json, so no generated portal here/ },
+  { args: ['verify'], where: 'empty', message: /no docker-compose\.yml, so no generated portal to verify/ },
+
+  // wrong types, in an answers file: the shipped JSON Schema refuses them before any value is used
+  { args: ['--answers', answersFile('port-true.json', '{"backendPort": true}')], message: /Invalid --answers ".*port-true.json": backendPort must be a whole number, not true\./ },
+  { args: ['--answers', answersFile('port-list.json', '{"backendPort": [8080]}')], message: /backendPort must be a whole number, not \[8080\]\./ },
+  { args: ['--answers', answersFile('port-hex.json', '{"backendPort": "0x1F90"}')], message: /backendPort must be a whole number, not "0x1F90"\./ },
+  { args: ['--answers', answersFile('app-id.json', '{"apps": [{"id": ["x"], "image": "acme/x:1.0", "port": 80}]}')], message: /apps\[0\]\.id must be a string, not \["x"\]\./ },
+  { args: ['--answers', answersFile('app-key.json', '{"apps": [{"id": "x", "image": "acme/x:1.0", "port": 80, "privileged": true}]}')], message: /unknown key "privileged" in apps\[0\]; expected some of: id, image, port/ },
+  { args: ['--answers', answersFile('app-ws.json', '{"apps": [{"id": "x", "image": "acme/x:1.0", "port": 80, "route": "/x/", "websocket": "yes"}]}')], message: /apps\[0\]\.websocket must be true or false, not "yes"\./ },
+  { args: ['--answers', answersFile('service-num.json', '{"services": ["postgis", 5]}')], message: /services\[1\] must be a string, not 5\.|services\[1\] is 5|Invalid --services "5": expected service names \(strings\)/ },
+  { args: ['--answers', answersFile('roles-obj.json', '{"redisRoles": {"a": 1}}')], message: /redisRoles must be a list, not \{"a":1\}\./ },
+  { args: ['--answers', answersFile('inst-str.json', '{"instances": ["eu"]}')], message: /instances\[0\] must be an object, not "eu"\./ },
+  { args: ['--answers', answersFile('null.json', 'null')], message: /Invalid --answers ".*null.json": expected a JSON object/ },
+  { args: ['--answers', answersFile('section-list.json', '{"generator-portal": [1]}')], message: /"generator-portal" must be an object of answers/ },
+  { args: ['--answers', answersFile('deep.json', `{"apps": ${'['.repeat(200000)}${']'.repeat(200000)}}`)], message: /Invalid --answers ".*deep.json": nested deeper than 20 levels/ },
+  { args: ['--answers', answersFile('huge.json', `{"name": "${'a'.repeat(2 * 1024 * 1024)}"}`)], message: /Invalid --answers ".*huge.json": it is \d+ bytes; answers are at most 1048576 bytes/ },
+  { args: ['--answers', files], message: /Invalid --answers ".*": it is a folder; expected a JSON file/ },
+  { args: ['--answers', answersFile('many-apps.json', JSON.stringify({ apps: Array.from({ length: 51 }, (_, n) => ({ id: `a${n}`, image: 'acme/x:1.0', port: 80 })) }))], message: /apps holds more than 50 entries/ },
+  { args: ['--answers', answersFile('long-route.json', JSON.stringify({ apps: [{ id: 'x', image: 'acme/x:1.0', port: 80, route: `/${'r'.repeat(10000)}/` }] }))], message: /apps\[0\]\.route is longer than 128 characters/ },
+  { args: ['--answers', answersFile('variable.json', '{"instanceVariable": "PATH"}')], message: /Invalid --instance-variable "PATH": expected a variable of the deployment's own/ },
+  { args: ['--answers', answersFile('ld.json', '{"instanceVariable": "LD_PRELOAD"}')], message: /Invalid --instance-variable "LD_PRELOAD"/ },
+  { args: ['--answers', answersFile('email.json', '{"services": ["traefik", "nginx"], "acmeEmail": "a$(id)@b.org"}')], message: /Invalid --acme-email "a\$\(id\)@b\.org": expected an e-mail address/ },
+  // folders of the repo that nginx would serve: the repo itself, its secrets, git, env files
+  { args: ['--answers', answersFile('repo-dot.json', '{"folders": [{"name": "all", "repo": ".", "route": "/all/"}]}')], message: /Invalid --folders "\.": expected a folder inside the repository/ },
+  { args: ['--answers', answersFile('repo-secrets.json', '{"folders": [{"name": "s", "repo": "secrets", "route": "/s/"}]}')], message: /Invalid --folders "secrets": expected a folder of its own, not secrets\// },
+  { args: ['--answers', answersFile('repo-secrets-sub.json', '{"folders": [{"name": "s", "repo": "secrets/tls", "route": "/s/"}]}')], message: /Invalid --folders "secrets\/tls"/ },
+  { args: ['--answers', answersFile('repo-git.json', '{"folders": [{"name": "g", "repo": ".git", "route": "/g/"}]}')], message: /Invalid --folders "\.git": expected a folder without hidden parts/ },
+  { args: ['--answers', answersFile('repo-env.json', '{"folders": [{"name": "g", "repo": "docs/.env", "route": "/g/"}]}')], message: /Invalid --folders "docs\/\.env": expected a folder without hidden parts/ },
+  { args: ['--answers', answersFile('repo-instances.json', '{"folders": [{"name": "i", "repo": "instances", "route": "/i/"}]}')], message: /Invalid --folders "instances"/ },
+  // the command line: unknown words and options, missing and empty values, odd numbers
+  { args: ['--nmae', 'city'], message: /^portal: Invalid option "--nmae" for portal: did you mean --name\?/ },
+  { args: ['frobnicate'], message: /^portal: Invalid command "frobnicate": expected one of add, doctor, instance, remove, secrets, verify/ },
+  { args: ['doctor', 'extra'], where: 'repo', message: /^portal: Invalid argument "extra" for portal doctor: it takes no words/ },
+  { args: ['verify', 'extra'], message: /^portal: Invalid argument "extra" for portal verify/ },
+  { args: ['--name'], message: /^portal: Invalid --name: it needs a value \(--name VALUE\)/ },
+  { args: ['--services='], message: /^portal: Invalid --services "": expected a value/ },
+  { args: ['--services', ','], message: /^portal: Invalid --services ",": expected a value/ },
+  { args: ['--name', ''], message: /^portal: Invalid --name "": expected a value/ },
+  { args: ['--name', 'city\nmaps'], message: /^portal: Invalid --name "city\\nmaps": expected 2 to 40/ },
+  { args: ['--domain', 'a.org\r\nX-Evil: 1'], message: /^portal: Invalid --domain "a\.org\\r\\nx-evil: 1"/ },
+  { args: ['--backend-port', '0x1F90'], message: /Invalid --backend-port "0x1F90": expected a whole number/ },
+  { args: ['--backend-port', '1e3'], message: /Invalid --backend-port "1e3"/ },
+  { args: ['--backend-port', '-1'], message: /Invalid --backend-port: it needs a value|Invalid --backend-port "-1"/ },
+  { args: ['--backend-port', '8080,8081'], message: /Invalid --backend-port "8080,8081"/ },
+  { args: ['--storage', 'bind', '--data-root', '/mnt/a:b'], message: /Invalid --data-root "\/mnt\/a:b": expected an absolute host path without spaces, quotes, ":"/ },
+  { args: ['--storage', 'bind', '--data-root', '/mnt/a,b'], message: /Invalid --data-root "\/mnt\/a,b"/ },
+  { args: ['--storage', 'bind', '--data-root', `/mnt/${'d'.repeat(300)}`], message: /Invalid --data-root "\/mnt\/d+…": expected a host path of at most 200 characters/ },
+  { args: ['--storage', 'volumes', '--data-root', '/mnt/data/x'], message: /Invalid --data-root "\/mnt\/data\/x": expected it only with --storage bind/ },
+  { args: ['--services', 'postgis,nginx', '--acme-email', 'ops@example.org'], message: /Invalid --acme-email "ops@example\.org": expected it only with the traefik service/ },
+  { args: ['--services', 'traefik,nginx', '--acme-email', 'a b@example.org'], message: /Invalid --acme-email "a b@example\.org"/ },
+  { args: ['--out', '/etc/hostname'], message: /^portal: Invalid --out "\/etc\/hostname": it is a file; expected a folder/ },
+  { args: ['--out', 'new/deeper', '--name', 'BAD'], message: /Invalid --name "BAD"/ },
+  { args: ['--out', 'one', '--out', 'two'], message: /Invalid --out: given twice/ },
+  { args: ['secrets', '--rotate', '--only', ','], where: 'repo', message: /^portal: Invalid --only ",": expected a value/ },
+  { args: ['secrets', '--rotate', '--only='], where: 'repo', message: /^portal: Invalid --only "": expected a value/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', `/${'r'.repeat(10000)}/`], where: 'repo', message: /Invalid --route "\/r+…": expected at most 128 characters/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '0x50'], where: 'repo', message: /Invalid --port "0x50": expected the port app "x" listens on/ },
+  { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--health-path', 'a b'], where: 'repo', message: /Invalid --health-path "a b": expected a path such as "\/health"/ },
+  { args: ['add', 'app', 'x', '--image', `acme/${'x'.repeat(300)}:1.0`, '--port', '80'], where: 'repo', message: /Invalid --image "acme\/x+…": expected an image reference of at most 255 characters/ },
+  { args: ['instance', 'add', 'eu', '--domain', 'not a domain'], where: 'repo', message: /Invalid --domain "not a domain"/ },
+  // .yo-rc.json: every way a hand edit, a clone or an attacker can break it; checked before any answer is read
+  { args: [], where: 'repo', prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '[1, 2]\n'), message: /^portal: Invalid \.yo-rc\.json: it holds a list, not an object with a "generator-portal" section; fix it by hand/ },
+  { args: [], where: 'repo', prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '"portal"\n'), message: /Invalid \.yo-rc\.json: it holds "portal"/ },
+  { args: ['add', 'grafana'], where: 'repo', prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), `{"generator-portal": {"apps": ${'['.repeat(200000)}${']'.repeat(200000)}}}`), message: /Invalid \.yo-rc\.json: nested deeper than 20 levels/ },
+  { args: [], where: 'repo', prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), `{"generator-portal": {"name": "${'a'.repeat(2 * 1024 * 1024)}"}}`), message: /Invalid \.yo-rc\.json: it is \d+ bytes/ },
+  { args: [], where: 'repo', prepare: repo => writeFileSync(join(repo, '.yo-rc.json'), '{"generator-portal": [1]}'), message: /Invalid \.yo-rc\.json: "generator-portal" must be an object of answers/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, backendPort: true })), message: /^portal: Invalid \.yo-rc\.json: backendPort must be a whole number, not true; fix it by hand/ },
+  { args: ['add', 'celery'], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, backendPort: [8080] })), message: /Invalid \.yo-rc\.json: backendPort must be a whole number, not \[8080\]/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, apps: [{ id: ['x'], image: 'acme/x:1.0', port: 80 }] })), message: /Invalid \.yo-rc\.json: apps\[0\]\.id must be a string/ },
+  { args: ['remove', 'varnish'], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, apps: [{ id: 'x', image: 'acme/x:1.0', port: 80, privileged: true }] })), message: /Invalid \.yo-rc\.json: unknown key "privileged" in apps\[0\]/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, instanceVariable: 'PATH' })), message: /Invalid --instance-variable "PATH"/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, folders: [{ name: 'all', repo: '.', route: '/all/' }] })), message: /Invalid --folders "\."/ },
+  { args: ['secrets'], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, fileHashes: { '/etc/passwd': '0'.repeat(64) } })), message: /Invalid \.yo-rc\.json: fileHashes has a key that is not a path inside the repo: "\/etc\/passwd"/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, fileHashes: { 'docker-compose.yml': 'x' } })), message: /Invalid \.yo-rc\.json: fileHashes\.docker-compose\.yml is "x"/ },
+  {
+    args: [],
+    where: 'repo',
+    prepare: repo => {
+      rmSync(join(repo, '.yo-rc.json'));
+      mkdirSync(join(repo, '.yo-rc.json'));
+    },
+    message: /^portal: Invalid \.yo-rc\.json: it is a folder/,
+  },
+  {
+    args: ['add', 'celery'],
+    where: 'repo',
+    prepare: repo => {
+      // another repo's answers, linked in: reading them would generate that portal here
+      const other = freshFolder('other');
+      writeFileSync(join(other, '.yo-rc.json'), readFileSync(join(repo, '.yo-rc.json')));
+      rmSync(join(repo, '.yo-rc.json'));
+      symlinkSync(join(other, '.yo-rc.json'), join(repo, '.yo-rc.json'));
+    },
+    message: /^portal: Invalid \.yo-rc\.json: it is a link; this repo's answers must be a file of its own/,
+  },
+  // empty values on an existing repo: never "remove everything" or "rotate everything"
+  { args: ['--services='], where: 'repo', message: /^portal: Invalid --services "": expected a value/ },
+  { args: ['--redis-roles='], where: 'repo', message: /^portal: Invalid --redis-roles "": expected a value/ },
 ];
 
 /** Every path, mode and byte under a folder. */
@@ -155,7 +254,11 @@ function treeHash(root: string): string {
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder).sort()) {
       const path = join(folder, entry);
-      const stat = statSync(path);
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) {
+        hash.update(`${path}\0link\0${readlinkSync(path)}\0`);
+        continue;
+      }
       hash.update(`${path}\0${stat.mode}\0`);
       if (stat.isDirectory()) walk(path);
       else hash.update(readFileSync(path));
@@ -168,7 +271,7 @@ function treeHash(root: string): string {
 function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     // --yes for the app generator (no prompts); sub-generators take their name first
-    const full = ['secrets', 'verify', 'add', 'remove', 'doctor'].includes(args[0] ?? '') ? args : ['--yes', ...args];
+    const full = ['secrets', 'verify', 'add', 'remove', 'doctor', 'instance'].includes(args[0] ?? '') ? args : ['--yes', ...args];
     const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -184,27 +287,29 @@ describe('bad input', () => {
     portal = await generate({});
   });
 
-  it(`has at least 40 cases (${CASES.length})`, () => assert.ok(CASES.length >= 40));
+  const runs = CASES.flatMap(next => (next.where === 'both' || next.where === undefined ? (['empty', 'repo'] as const) : [next.where]).map(where => ({ ...next, where })));
+
+  it(`has at least 80 cases (${CASES.length}), ${runs.length} runs in an empty folder and in a portal`, () => assert.ok(CASES.length >= 80));
 
   it('each case: exit 2, one line naming the culprit, destination untouched', async () => {
     const failures: string[] = [];
-    const queue = [...CASES];
+    const queue = [...runs];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const folder = freshFolder('dest');
-        if (next.inRepo) cpSync(portal, folder, { recursive: true });
+        if (next.where === 'repo') cpSync(portal, folder, { recursive: true, verbatimSymlinks: true });
         next.prepare?.(folder);
         const before = treeHash(folder);
         const result = await runPortal(next.args, folder);
         const lines = result.stderr.trim().split('\n');
-        const label = `portal ${next.args.join(' ')}`;
-        if (result.code !== (next.parser ? 1 : 2)) failures.push(`${label}: exit ${result.code}\n${result.stderr}`);
-        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr)}`);
-        if (lines.length !== (next.parser ? 2 : 1)) failures.push(`${label}: ${lines.length} lines on stderr`);
+        const label = `[${next.where}] portal ${JSON.stringify(next.args.map(arg => (arg.length > 60 ? `${arg.slice(0, 60)}…` : arg)))}`;
+        if (result.code !== 2) failures.push(`${label}: exit ${result.code}\n${result.stderr.slice(0, 2000)}`);
+        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr.slice(0, 2000))}`);
+        if (lines.length !== 1) failures.push(`${label}: ${lines.length} lines on stderr`);
         if (treeHash(folder) !== before) failures.push(`${label}: the destination changed`);
       }
     };
-    await Promise.all(Array.from({ length: 6 }, worker));
+    await Promise.all(Array.from({ length: 4 }, worker));
     assert.deepEqual(failures, []);
   });
 });

@@ -4,6 +4,12 @@ import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 /** Lists whose items stay double-quoted: dclint's require-quotes-in-ports asks it for ports. */
 const QUOTED_LISTS = new Set(['ports']);
 
+/**
+ * The layout of every YAML file we write (yaml-merge.ts writes merged files the same way): a long string
+ * folds at a space before 160 columns, which yamllint's line-length asks for and YAML reads back unchanged.
+ */
+export const YAML_LAYOUT = { lineWidth: 160, indentSeq: true } as const;
+
 /** Serializes a plain object with a comment header, in a stable layout that yamllint accepts. */
 export function toYaml(value: object, header?: string): string {
   // YAML 1.1 rules for scalars: docker-compose 1.29 (PyYAML) reads `no` as false and `80:8000` as base 60
@@ -17,5 +23,5 @@ export function toYaml(value: object, header?: string): string {
     },
   });
   if (!isMap(doc.contents)) throw new Error('internal: YAML documents we write are mappings');
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+  return doc.toString(YAML_LAYOUT);
 }

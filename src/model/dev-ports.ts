@@ -3,6 +3,12 @@
  * took it (a backend on 8080 behind nginx on 8080, node's 3000 and grafana's 3000); then 10000 higher,
  * and so on. The front goes first, so the URL the docs give stays the usual one.
  */
+
+/** The first free port of the dynamic range, for a container port that 10000 steps pushed past 65535. */
+function freePort(taken: ReadonlySet<number>): number {
+  for (let port = 49152; port <= 65535; port++) if (!taken.has(port)) return port;
+  throw new Error('no free host port left for the dev override');
+}
 import type { ContainerSpec } from '../catalog/types.js';
 
 export function withDevHostPorts(containers: readonly ContainerSpec[], front: string): ContainerSpec[] {
@@ -13,8 +19,10 @@ export function withDevHostPorts(containers: readonly ContainerSpec[], front: st
     assigned.set(
       container.name,
       (container.devPorts ?? []).map(port => {
-        let host = port;
+        // below 1024 only the front: dev binds no other privileged host port (an app's own port 80 gets 10080)
+        let host = port < 1024 && container.name !== front ? port + 10000 : port;
         while (taken.has(host)) host += 10000;
+        if (host > 65535) host = freePort(taken);
         taken.add(host);
         return { host, container: port };
       }),

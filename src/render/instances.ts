@@ -53,7 +53,7 @@ export function instanceFiles(model: PortalModel, source: SecretSource): Planned
         `instances/${instance.name}.yml`,
         toYaml(
           composeOverride(model, instance),
-          `Instance ${instance.name} (${instance.domain}): applied on top of docker-compose.yml and docker-compose.prod.yml\n` +
+          `Instance ${instance.name}, served at\n${instance.domain}\nApplied on top of docker-compose.yml and docker-compose.prod.yml\n` +
             `with --env-file instances/${instance.name}.env. Paths are relative to the repository root.\n` +
             `PORTAL_INSTANCE=${instance.name} scripts/restart.sh\n${MANAGED}`,
         ),

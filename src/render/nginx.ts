@@ -41,7 +41,16 @@ export function nginxMainView(model: PortalModel) {
     cspStrict: CSP_STRICT,
     cspRelaxed: CSP_RELAXED,
     relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none').map(route => route.path),
+    serverNamesBucket: serverNamesBucket([model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)]),
   };
+}
+
+/** nginx refuses to start when a server_name does not fit a hash bucket (its name, two pointers, alignment). */
+function serverNamesBucket(domains: readonly string[]): number {
+  const longest = Math.max(...domains.map(domain => domain.length));
+  let size = 128;
+  while (size < longest + 32) size *= 2;
+  return size;
 }
 
 /** Headers of every proxied location: the site's own host and scheme, no forwarding header a client wrote. */

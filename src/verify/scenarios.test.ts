@@ -3,11 +3,11 @@
  * failure, since .ci/run installs them all; on a laptop it is reported as skipped.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { generate, SCENARIOS } from '../testing/generate.js';
+import { freshFolder, generate, SCENARIOS } from '../testing/generate.js';
 import { RANDOM_SEED, randomAnswerSets } from '../testing/random-answers.js';
 import { formatResult, verifyRepo } from './index.js';
 
@@ -28,6 +28,48 @@ describe('generated repos pass the real validators and the checklist', () => {
       assert.ok(names.some(name => name.startsWith('CMP-09 ')), 'the checklist ran');
     });
   }
+});
+
+/** Every length and number at the largest (or smallest) the schema allows: each must still give a valid repo. */
+function boundaryAnswers(): Record<string, unknown> {
+  const id = (letter: string) => `${letter}${'x'.repeat(28)}9`;
+  const route = (length: number) => `/${'r'.repeat(length - 2)}/`;
+  return {
+    name: `p${'a'.repeat(38)}9`,
+    domain: `${'d'.repeat(63)}.${'e'.repeat(63)}.example.org`,
+    services: ['postgis', 'redis', 'celery', 'nginx', 'varnish', 'prometheus', 'grafana', 'backup'],
+    storage: 'bind',
+    dataRoot: `/${'s'.repeat(199)}`,
+    apps: [
+      { id: id('a'), image: `registry.example.org:5000/${'i'.repeat(200)}:${'t'.repeat(20)}`, port: 80, route: route(128), websocket: true, healthPath: `/${'h'.repeat(127)}` },
+      { id: id('b'), image: 'acme/high:1.0', port: 65535, route: '/b/' },
+      { id: 'c', image: 'acme/low:1.0', port: 1 },
+    ],
+    folders: [{ name: id('f'), target: `/${'t'.repeat(127)}`, route: `/${'f'.repeat(126)}/`, repo: `${'p'.repeat(60)}/${'q'.repeat(67)}` }],
+    redisRoles: [id('r')],
+    instances: [
+      { name: id('i'), domain: `${'i'.repeat(63)}.example.org` },
+      { name: id('j'), domain: 'j.example.org' },
+    ],
+  };
+}
+
+describe('values at the limits', () => {
+  it('the longest names, routes and paths and the edge ports give a repo that passes every validator', async () => {
+    const answers = boundaryAnswers();
+    const file = join(freshFolder('answers'), 'limits.json');
+    writeFileSync(file, JSON.stringify(answers));
+    const folder = freshFolder('limits');
+    mkdirSync(join(folder, (answers.folders as { repo: string }[])[0]!.repo), { recursive: true });
+    const repo = await generate({ answers: file }, 'test-seed', folder);
+    const results = await verifyRepo(repo);
+    const bad = results.filter(r => r.status === 'failed' || (strict && r.status === 'skipped'));
+    assert.deepEqual(bad.map(formatResult), [], repo);
+    // a privileged container port is published above 10000 in dev, so no root is needed to bind it
+    const dev = parse(readFileSync(join(repo, 'docker-compose.override.yml'), 'utf8'));
+    const ports = JSON.stringify(dev.services);
+    for (const published of ['127.0.0.1:10080:80', '127.0.0.1:65535:65535', '127.0.0.1:10001:1']) assert.ok(ports.includes(published), published);
+  });
 });
 
 describe('generated content', () => {

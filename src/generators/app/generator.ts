@@ -1,10 +1,11 @@
 /** `yo portal` / `portal`: asks for the answers, builds the model, writes every file of the plan. */
 import { basename } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { defaultAnswers, PRESET_IDS, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { checkGivenAnswersApply, defaultAnswers, PRESET_IDS, validateAnswers, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
 import { presetAnswers, presetName } from '../../presets/index.js';
 import { readAnswersFile } from '../../answers/answers-file.js';
 import { migrateStoredAnswers } from '../../answers/migrate.js';
+import { checkStorable } from '../../answers/schema.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { commitTransactionally, type CommitEnvironment } from '../../io/transactional-commit.js';
 import { writePlan, type WriteReport } from '../../io/write-plan.js';
@@ -77,7 +78,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
         (raw as Record<string, unknown>)[question.key] = answer[question.key];
       }
     }
-    this.answers = PortalInputError.guard(() => validateAnswers(raw));
+    this.answers = PortalInputError.guard(() => {
+      const answers = validateAnswers(raw);
+      checkGivenAnswersApply({ ...file, ...given }, answers);
+      checkStorable(answers);
+      return answers;
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 /** Each answer declared once: its CLI option and its prompt (the role of JHipster's command.ts). */
 import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
 import { serviceDefinition } from '../../catalog/index.js';
+import { fail } from '../../answers/extras.js';
 
 type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
 
@@ -94,6 +95,10 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
     const isList = question.key === 'services' || question.key === 'redisRoles';
+    // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
+    if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
+      fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');
+    }
     given[question.key] = isList && typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
   }
   return given;

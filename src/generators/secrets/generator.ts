@@ -92,7 +92,7 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
     // prod secret files follow .env: the same value in both places
     const files = plans
       .filter(p => values.has(p.env) || !existsSync(inRepo(home.folder, p.name)))
-      .map(p => ({ path: inRepo(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
+      .map(p => ({ name: p.name, changed: values.has(p.env), path: inRepo(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
       .filter(file => file.value !== '');
     PortalInputError.guard(() =>
       applyAll(
@@ -104,14 +104,18 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
         { privateFolders: PRIVATE_FOLDERS },
       ),
     );
-    report(home, rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values));
+    const rewritten = files.filter(file => !file.changed).map(file => file.name);
+    report(home, rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values), rewritten);
   }
 }
 
 /** Yeoman runs every method of a generator as a task: helpers live outside the class. */
-function report(home: SecretHome, rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[]): void {
+function report(home: SecretHome, rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[], rewritten: readonly string[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
+  // a secret file lost (say secrets/ was deleted) is written again from .env, with the same value
+  if (rewritten.length > 0) out(`Wrote ${home.folder}/ again from ${home.env}: ${rewritten.join(', ')}`);
   if (changed.length === 0) {
+    if (rewritten.length > 0) return;
     out(`All ${names.length} secrets are set; nothing changed. Use --rotate to replace them.`);
     return;
   }

@@ -70,6 +70,22 @@ describe('portal secrets', () => {
     assert.match(empty.stderr, /no \.yo-rc\.json/);
   });
 
+  it('writes a deleted secrets/ again from .env, private as a fresh run makes it, and verify\'s ENV-01 passes', () => {
+    const values = env();
+    const fresh = { folder: statSync(join(repo, 'secrets')).mode & 0o777, file: statSync(join(repo, 'secrets', 'postgres_password')).mode & 0o777 };
+    rmSync(join(repo, 'secrets'), { recursive: true });
+    const run = portal(['secrets'], repo);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Wrote secrets\/ again from \.env: .*postgres_password/);
+    assert.doesNotMatch(run.stdout, /nothing changed/);
+    assert.equal(statSync(join(repo, 'secrets')).mode & 0o777, 0o700);
+    assert.equal(fresh.folder, 0o700);
+    assert.equal(statSync(join(repo, 'secrets', 'postgres_password')).mode & 0o777, fresh.file);
+    assert.equal(file('postgres_password'), values.get('POSTGRES_PASSWORD'));
+    const verify = portal(['verify', '--checklist-only'], repo);
+    assert.match(verify.stdout, /passed\s+ENV-01/, verify.stdout + verify.stderr);
+  });
+
   it('apply-secrets.sh changes the role passwords inside PostgreSQL (on stdin), then recreates the containers', () => {
     const bin = freshFolder('bin');
     const log = join(bin, 'log');

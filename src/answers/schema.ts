@@ -1,0 +1,108 @@
+/**
+ * The JSON Schema we ship (schema/yo-rc.schema.json), applied to .yo-rc.json and to --answers files
+ * before any value is used. The schema settles shape: types, unknown keys, lengths, list sizes. Content
+ * (a name's form, a service id, a port's range) is checked by validateAnswers, which is at least as strict
+ * and says what to type instead; checkStorable then holds the validated answers against the whole
+ * schema, so what lands in .yo-rc.json always satisfies the schema we ship.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { PortalInputError } from './input-error.js';
+import { quoted, shownJson } from './quoted.js';
+
+const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'yo-rc.schema.json');
+/** Keywords about shape: a value of the wrong kind or size never reaches our code. */
+const SHAPE = new Set(['type', 'additionalProperties', 'maxItems', 'maxLength', 'maxProperties', 'propertyNames', 'uniqueItems', 'required']);
+
+interface Validators {
+  readonly rc: ValidateFunction;
+  readonly answers: ValidateFunction;
+}
+let compiled: Validators | undefined;
+
+function validators(): Validators {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
+  delete schema.$schema;
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+  const section = schema.properties['generator-portal'];
+  // an answers file gives some answers, the rest come from options, prompts and defaults
+  const partial = { ...section, required: [] };
+  compiled = { rc: ajv.compile({ ...section, $id: undefined }), answers: ajv.compile({ ...partial, $id: undefined }) };
+  return compiled;
+}
+
+/** Refuses a section of the wrong shape (content is left to validateAnswers). */
+export function checkShape(section: unknown, culprit: string, kind: 'rc' | 'answers'): void {
+  const validate = validators()[kind];
+  if (validate(section)) return;
+  // the answers a stored section lacks are asked for or defaulted like those of a new portal
+  const shape = (validate.errors ?? []).find(isShapeError);
+  if (shape) throw new PortalInputError(`Invalid ${culprit}: ${describe(shape)}.`);
+}
+
+function isShapeError(error: ErrorObject): boolean {
+  if (error.keyword === 'required') return error.instancePath !== '';
+  // a stored hash nobody could have written tells an edited file from an untouched one wrongly
+  if (error.keyword === 'pattern') return error.instancePath.startsWith('/fileHashes/');
+  return SHAPE.has(error.keyword);
+}
+
+/** Validated answers against the whole schema: anything validateAnswers let through that the schema refuses. */
+export function checkStorable(answers: object): void {
+  const validate = validators().rc;
+  if (validate(answers)) return;
+  throw new PortalInputError(`Invalid answers: ${describe(validate.errors![0]!)}; the schema of .yo-rc.json does not allow it.`);
+}
+
+const KINDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
+
+function describe(error: ErrorObject): string {
+  const where = pathOf(error.instancePath);
+  const value = shownJson(error.data);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `${where || 'the answers'} must be ${KINDS[String(params.type)] ?? String(params.type)}, not ${value}`;
+    case 'additionalProperties': {
+      const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown key ${quoted(params.additionalProperty)}${where ? ` in ${where}` : ''}; expected some of: ${allowed.join(', ')}`;
+    }
+    case 'required':
+      return `${where || 'the answers'} lacks ${quoted(params.missingProperty)}`;
+    case 'maxItems':
+    case 'maxProperties':
+      return `${where} holds more than ${String(params.limit)} entries`;
+    case 'maxLength':
+      return `${where} is longer than ${String(params.limit)} characters`;
+    case 'propertyNames':
+      return `${where} has a key that is not a path inside the repo: ${quoted(params.propertyName)}`;
+    case 'uniqueItems':
+      return `${where} lists the same entry twice`;
+    case 'pattern':
+      if (where.startsWith('fileHashes.')) return `${where} is ${value}, not a sha256 (64 hex digits)`;
+      return `${where} is ${value}, which the schema does not allow (${error.message ?? error.keyword})`;
+    case 'enum':
+      return `${where} is ${value}; expected one of: ${((params.allowedValues as unknown[]) ?? []).join(', ')}`;
+    default:
+      return `${where} is ${value}, which the schema does not allow (${error.message ?? error.keyword})`;
+  }
+}
+
+/** `/apps/0/port` -> `apps[0].port` */
+function pathOf(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
