@@ -183,7 +183,10 @@ function expectServices(value: unknown): ServiceId[] {
   // an empty option would remove every service: "none" says so on purpose
   if (!list || (typeof value === 'string' && list.length === 0)) fail('services', value ?? '', `a list of: ${SERVICE_IDS.join(', ')}; or "none" for no services`);
   if (list.some(item => typeof item !== 'string')) fail('services', list.find(item => typeof item !== 'string'), 'service names (strings)');
-  const ids = (list as string[]).map(item => item.trim().toLowerCase()).filter(item => item !== '' && item !== 'none');
+  const named = (list as string[]).map(item => item.trim().toLowerCase()).filter(item => item !== '');
+  // "none" and a service contradict each other: which one was meant?
+  if (named.includes('none') && named.some(item => item !== 'none')) fail('services', (list as string[]).join(','), '"none" alone, or a list of services without it');
+  const ids = named.filter(item => item !== 'none');
   for (const id of ids) {
     if (!(SERVICE_IDS as readonly string[]).includes(id)) fail('services', id, `one of: ${SERVICE_IDS.join(', ')}`);
   }

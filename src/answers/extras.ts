@@ -146,6 +146,8 @@ export function validateFolders(value: unknown): FolderAnswer[] {
     if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
     return { name, ...(target ? { target } : {}), ...(route ? { route } : {}), ...(repo ? { repo } : {}) };
   });
+  // two volumes on one container path: the engine refuses to create the container
+  unique(folders.filter(folder => folder.target), folder => folder.target!, 'folders', 'mount path');
   return unique(folders, folder => folder.name, 'folders', 'folder name');
 }
 
@@ -189,7 +191,7 @@ const SYSTEM_PREFIXES = ['LC_', 'LD_', 'BASH', 'DOCKER_', 'COMPOSE_', 'SSH_', 'X
 const UNSERVABLE = new Set(['secrets', 'instances', 'backups', 'scripts', 'node_modules']);
 
 /** A repository folder served read-only by nginx: a plain sub-folder, never the repo itself or what holds secrets. */
-function checkServedRepoFolder(repo: string): void {
+export function checkServedRepoFolder(repo: string): void {
   const parts = repo.split('/');
   if (!REPO_PATH.test(repo) || parts.some(part => part === '.' || part === '..')) fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
   if (parts.some(part => part.startsWith('.'))) fail('folders', repo, 'a folder without hidden parts (".git", ".portal", ".env" ...): nginx would serve what they hold');

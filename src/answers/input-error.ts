@@ -5,6 +5,12 @@ const EXPLAINED = new Set(['PortalInputError', 'PortalFsError', 'PortalBusyError
 export class PortalInputError extends Error {
   override readonly name = 'PortalInputError';
 
+  constructor(message: string) {
+    super(message);
+    // thrown anywhere inside a Yeoman task, it explains itself
+    PortalInputError.pending = true;
+  }
+
   /** Set while an input error travels up through Yeoman, so its generic error line can be left out. */
   static pending = false;
 
@@ -33,6 +39,11 @@ export function quietOnExplainedErrors(log: { error: (...args: unknown[]) => unk
 /** Another run holds the repo's lock longer than this one waits: nothing was read or written. */
 export class PortalBusyError extends Error {
   override readonly name = 'PortalBusyError';
+
+  constructor(message: string) {
+    super(message);
+    PortalInputError.pending = true;
+  }
 }
 
 const WHY: Readonly<Record<string, string>> = {
@@ -54,5 +65,6 @@ export class PortalFsError extends Error {
     const code = (error as NodeJS.ErrnoException).code;
     super(`could not write ${path} (${(code && WHY[code]) ?? (error as Error).message}); ${outcome}.`);
     this.code = code;
+    PortalInputError.pending = true;
   }
 }

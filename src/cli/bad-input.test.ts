@@ -3,7 +3,7 @@
  * tree that is byte-for-byte what it was (empty, or a generated portal).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,8 @@ interface Case {
   readonly where?: 'both' | 'repo' | 'empty';
   /** Changes the folder first (a generated portal, or an empty folder) as a user or an attacker would. */
   readonly prepare?: (folder: string) => void;
+  /** Run without --yes (the app generator then has no terminal to ask). */
+  readonly interactive?: boolean;
 }
 
 const files = freshFolder('answers');
@@ -243,12 +245,44 @@ const CASES: readonly Case[] = [
     },
     message: /^portal: Invalid \.yo-rc\.json: it is a link; this repo's answers must be a file of its own/,
   },
+  // a served folder that is a link lands where its name could not: the secrets, the repo, git, the host
+  ...(['secrets', '.', '/etc'] as const).map((target): Case => ({
+    args: ['--answers', answersFile(`served-${target.replace(/\W/g, '_')}.json`, '{"folders": [{"name": "pub", "route": "/pub/", "repo": "pub"}]}')],
+    where: 'repo',
+    prepare: repo => symlinkSync(target, join(repo, 'pub')),
+    message: target === '/etc' ? /Invalid link "pub" -> "\/etc" in --folders: it leaves the repo/ : /Invalid --folders "pub": it is a link to (the repository itself|"secrets")/,
+  })),
+  // what stands where a file or folder of ours belongs: a pipe would block the read, a file the folder
+  { args: [], where: 'repo', prepare: repo => fifoInPlace(join(repo, 'nginx', 'nginx.conf')), message: /Invalid "nginx\/nginx\.conf": it is not a regular file/ },
+  { args: [], where: 'repo', prepare: repo => { mkdirSync(join(repo, '.portal')); fifoInPlace(join(repo, '.portal', 'lock')); }, message: /Invalid \.portal\/lock: it is not a regular file/ },
+  { args: ['doctor'], where: 'repo', prepare: repo => writeFileSync(join(repo, '.portal'), ''), message: /Invalid \.portal: it is not a folder/ },
+  { args: [], where: 'repo', prepare: repo => { rmSync(join(repo, 'varnish'), { recursive: true }); writeFileSync(join(repo, 'varnish'), ''); }, message: /"varnish" is a file, not a folder/ },
+  { args: [], where: 'repo', prepare: repo => editRc(repo, answers => ({ ...answers, fileHashes: { ...(answers.fileHashes as object), 'nginx/sites/dev.conf/x': '0'.repeat(64) } })), message: /Invalid path "nginx\/sites\/dev\.conf\/x" in \.yo-rc\.json "fileHashes": "nginx\/sites\/dev\.conf" is a file/ },
+  { args: ['--out', 'README.md/sub'], where: 'repo', message: /Invalid --out "README\.md\/sub": cannot use it \(ENOTDIR\)/ },
+  { args: ['--out', 'x'.repeat(300)], message: /Invalid --out "x+…?": cannot (use|create) it \(ENAMETOOLONG\)/ },
+  // contradictions and repeats: never a silent pick
+  { args: ['--services', 'none,postgis'], message: /Invalid --services "none,postgis": expected "none" alone/ },
+  { args: ['--services', 'postgis', '--services', 'redis'], message: /Invalid --services: given twice/ },
+  { args: ['instance', 'add', 'eu', '--domain', 'a.example.org', '--domain', 'b.example.org'], where: 'repo', message: /Invalid --domain: given twice/ },
+  { args: ['--answers', answersFile('role-folder.json', '{"redisRoles": ["x"], "folders": [{"name": "redis-x-data"}]}')], message: /Invalid folder "redis-x-data": the stack already has storage/ },
+  { args: ['--answers', answersFile('same-target.json', '{"folders": [{"name": "pub"}, {"name": "pub2", "target": "/pub"}]}')], message: /Invalid --folders "\/pub": expected each mount path once/ },
+  // with no terminal to ask, the bad value given is named, not the first question
+  { args: ['--name', 'City Maps'], interactive: true, message: /Invalid --name "City Maps"/ },
+  { args: ['--domain', '--yes'], interactive: true, message: /Invalid --domain "--yes"/ },
+  { args: ['remove', 'postgis'], where: 'repo', message: /Invalid remove "postgis": added postgis: the tileserver serves tables from PostGIS/ },
   // empty values on an existing repo: never "remove everything" or "rotate everything"
   { args: ['--services='], where: 'repo', message: /^portal: Invalid --services "": expected a value/ },
   { args: ['--redis-roles='], where: 'repo', message: /^portal: Invalid --redis-roles "": expected a value/ },
 ];
 
-/** Every path, mode and byte under a folder. */
+/** A named pipe where a file was: reading it would wait for a writer forever. */
+function fifoInPlace(path: string): void {
+  rmSync(path, { force: true });
+  const made = spawnSync('mkfifo', [path]);
+  assert.equal(made.status, 0, String(made.stderr));
+}
+
+/** Every path, mode and byte under a folder (a pipe or device by its kind only). */
 function treeHash(root: string): string {
   const hash = createHash('sha256');
   const walk = (folder: string) => {
@@ -261,18 +295,19 @@ function treeHash(root: string): string {
       }
       hash.update(`${path}\0${stat.mode}\0`);
       if (stat.isDirectory()) walk(path);
-      else hash.update(readFileSync(path));
+      else if (stat.isFile()) hash.update(readFileSync(path));
     }
   };
   walk(root);
   return hash.digest('hex');
 }
 
-function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runPortal(args: readonly string[], cwd: string, interactive = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     // --yes for the app generator (no prompts); sub-generators take their name first
-    const full = ['secrets', 'verify', 'add', 'remove', 'doctor', 'instance'].includes(args[0] ?? '') ? args : ['--yes', ...args];
-    const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const full = interactive || ['secrets', 'verify', 'add', 'remove', 'doctor', 'instance'].includes(args[0] ?? '') ? args : ['--yes', ...args];
+    // a run that hangs (a read that never returns) fails the case instead of the suite
+    const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
@@ -300,7 +335,7 @@ describe('bad input', () => {
         if (next.where === 'repo') cpSync(portal, folder, { recursive: true, verbatimSymlinks: true });
         next.prepare?.(folder);
         const before = treeHash(folder);
-        const result = await runPortal(next.args, folder);
+        const result = await runPortal(next.args, folder, next.interactive);
         const lines = result.stderr.trim().split('\n');
         const label = `[${next.where}] portal ${JSON.stringify(next.args.map(arg => (arg.length > 60 ? `${arg.slice(0, 60)}…` : arg)))}`;
         if (result.code !== 2) failures.push(`${label}: exit ${result.code}\n${result.stderr.slice(0, 2000)}`);

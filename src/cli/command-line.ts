@@ -29,7 +29,13 @@ export function takeOutFolder(argv: readonly string[]): OutFolder {
   if (!value || value.startsWith('-')) invalid(`Invalid --out ${quoted(value ?? '')}: expected the folder to write the portal into.`);
   if (args.some(arg => arg === '--out' || arg.startsWith('--out='))) invalid('Invalid --out: given twice; expected one folder to write the portal into.');
   const cwd = resolve(value!);
-  const stat = lstatSync(cwd, { throwIfNoEntry: false });
+  let stat;
+  try {
+    stat = lstatSync(cwd, { throwIfNoEntry: false });
+  } catch (error) {
+    // a file on the way (ENOTDIR), a name too long: one line, as for every other bad value
+    return invalid(`Invalid --out ${quoted(value)}: cannot use it (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected a folder you can write.`);
+  }
   if (stat && !stat.isDirectory()) {
     invalid(`Invalid --out ${quoted(value)}: it is ${stat.isSymbolicLink() ? 'a link' : 'a file'}; expected a folder (new or existing) to write the portal into.`);
   }
@@ -74,6 +80,17 @@ export function refuseEmptyValues(args: readonly string[]): void {
       invalid(`Invalid ${culprit} ${quoted(arg)}: expected a value (leave it out to keep the current one).`);
     }
   });
+}
+
+/** An option given twice would silently keep the last value: say so instead. */
+export function refuseRepeatedOptions(args: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const arg of args) {
+    if (!arg.startsWith('--') || arg === '--') continue;
+    const option = arg.split('=')[0]!;
+    if (seen.has(option)) invalid(`Invalid ${option}: given twice; give it once.`);
+    seen.add(option);
+  }
 }
 
 /** Yeoman's command, told to throw instead of printing and exiting, so every refusal is ours to word. */

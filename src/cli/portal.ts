@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
-import { fromCommander, isCommanderError, quietCommand, refuseEmptyValues, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
+import { fromCommander, isCommanderError, quietCommand, refuseEmptyValues, refuseRepeatedOptions, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
 import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
@@ -26,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     out = takeOutFolder(argv);
     refuseEmptyValues(out.args);
+    refuseRepeatedOptions(out.args);
     code = await run(out);
   } catch (error) {
     code = report(error);

@@ -61,6 +61,14 @@ function holderAlive(holder: Holder): boolean {
 }
 
 function readHolder(path: string): Holder | undefined {
+  let stat;
+  try {
+    stat = fs.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  // a pipe would block the read forever
+  if (!stat.isFile()) throw new PortalInputError(`Invalid ${STATE_FOLDER}/lock: it is not a regular file; remove it and run again.`);
   try {
     const holder = JSON.parse(fs.readFileSync(path, 'utf8')) as Holder;
     return typeof holder.pid === 'number' ? holder : undefined;
@@ -95,6 +103,7 @@ export function acquireRepoLock(root: string, command: string, waitSeconds = Num
   const content = `${JSON.stringify(me(command))}\n`;
   const deadline = Date.now() + waitSeconds * 1000;
   let announced = false;
+  refuseOddState(stateDir, lock);
   try {
     for (;;) {
       try {
@@ -133,10 +142,22 @@ export function acquireRepoLock(root: string, command: string, waitSeconds = Num
       sleep(100);
     }
   } finally {
-    fs.rmSync(temp, { force: true });
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // no state folder to clean (a file stands in its place): the error above says so
+    }
   }
   held.set(root, stateDir);
   removeDeadTemps(stateDir);
+}
+
+/** What stands where the state folder or the lock belongs is refused before anything is made there. */
+function refuseOddState(stateDir: string, lock: string): void {
+  const folder = fs.lstatSync(stateDir, { throwIfNoEntry: false });
+  if (folder && !folder.isDirectory()) throw new PortalInputError(`Invalid ${STATE_FOLDER}: it is not a folder; remove it and run again.`);
+  const file = folder && fs.lstatSync(lock, { throwIfNoEntry: false });
+  if (file && !file.isFile()) throw new PortalInputError(`Invalid ${STATE_FOLDER}/lock: it is not a regular file; remove it and run again.`);
 }
 
 /** A run killed while taking the lock leaves its lock.<pid>.tmp behind. */

@@ -49,10 +49,20 @@ export function insideRepo(root: string, path: string, where: string): string {
     } catch {
       return join(root, path);
     }
-    if (!stat.isSymbolicLink()) continue;
     const shown = parts.slice(0, index + 1).join('/');
+    const last = index === parts.length - 1;
+    if (!stat.isSymbolicLink()) {
+      // a file where a folder belongs, or a FIFO or device where a file belongs (reading it would block)
+      if (!last && !stat.isDirectory()) {
+        throw new PortalInputError(`Invalid path ${quoted(path, 200)} in ${where}: ${quoted(shown, 200)} is a file, not a folder; move it away (or remove the entry) and run again.`);
+      }
+      if (last && !stat.isDirectory() && !stat.isFile()) {
+        throw new PortalInputError(`Invalid ${quoted(shown, 200)}: it is not a regular file (a pipe, socket or device); remove it and run again.`);
+      }
+      continue;
+    }
     const target = readlinkSync(current);
-    if (index === parts.length - 1) {
+    if (last) {
       throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: the generator writes this file itself; replace the link with a regular file (or remove it) and run again.`);
     }
     let resolved: string;
@@ -73,4 +83,34 @@ export function checkedAbsolute(root: string, absolute: string, where: string): 
   const rel = relative(root, absolute);
   if (!isInside(root, absolute)) throw new PortalInputError(`Invalid path ${quoted(absolute, 200)} in ${where}: it is outside the repo ${quoted(root, 200)}.`);
   return insideRepo(root, rel.split(sep).join('/'), where);
+}
+
+/**
+ * Where a repo folder really is, links followed: its repo-relative path ('' for the repo itself). A link on
+ * the way that leaves the repo, or points nowhere, is refused; a part not made yet is taken as written.
+ */
+export function resolvedInRepo(root: string, path: string, where: string): string {
+  const parts = checkRelativePath(path, where).split('/');
+  let real = root;
+  for (const [index, part] of parts.entries()) {
+    const next = join(real, part);
+    const stat = lstatSync(next, { throwIfNoEntry: false });
+    if (!stat) return relative(root, join(real, ...parts.slice(index))).split(sep).join('/');
+    if (!stat.isSymbolicLink()) {
+      real = next;
+      continue;
+    }
+    const shown = parts.slice(0, index + 1).join('/');
+    let resolved: string;
+    try {
+      resolved = realpathSync(next);
+    } catch {
+      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it points nowhere; replace it with a folder and run again.`);
+    }
+    if (resolved !== root && !isInside(root, resolved)) {
+      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it leaves the repo; replace it with a folder and run again.`);
+    }
+    real = resolved;
+  }
+  return relative(root, real).split(sep).join('/');
 }

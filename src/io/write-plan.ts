@@ -78,7 +78,7 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   // every path this run reads or writes, checked before the first read: none may lead out of the repo
   const root = realRoot(target.destinationRoot());
   for (const path of Object.keys(lastHashes)) insideRepo(root, checkRelativePath(path, '.yo-rc.json "fileHashes"'), '.yo-rc.json "fileHashes"');
-  for (const file of [...files, ...(context.lastPlan ?? [])]) insideRepo(root, file.path, 'the plan');
+  for (const file of [...files, ...(context.lastPlan ?? [])]) insideRepo(root, file.path, 'the files it writes');
   const base = new Map((context.lastPlan ?? []).filter(f => lastHashes[f.path] === contentHash(f.content)).map(f => [f.path, f.content]));
   const report = {
     written: [] as string[],

@@ -10,6 +10,7 @@ import { extraContributions, extrasNeedProxy, refuseClashes } from './extras.js'
 import { withFolders } from '../catalog/extras/folders.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
+import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -24,7 +25,8 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const catalogParts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
     definition.contribute(ctx),
   );
-  refuseClashes(catalogParts, answers);
+  // the Redis role servers are part of the stack a folder or app name must not collide with
+  refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
   const parts = [...catalogParts, ...extraContributions(ctx)];
   const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
 

@@ -14,6 +14,9 @@ import type { PortalModel } from '../../model/portal-model.js';
 import { planFiles } from '../../render/file-plan.js';
 import { PRIVATE_FOLDERS } from '../../render/planned-file.js';
 import { openRepo } from '../../io/repo-session.js';
+import { realRoot, resolvedInRepo } from '../../io/repo-paths.js';
+import { checkServedRepoFolder } from '../../answers/extras.js';
+import { quoted } from '../../answers/quoted.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
 import { answersFromOptions, QUESTIONS } from './questions.js';
@@ -69,6 +72,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const known: RawAnswers = { ...storedAnswers, ...preset, ...file, ...given };
     const defaults = defaultAnswers(known, basename(this.destinationRoot()));
     const raw: RawAnswers = { ...defaults, ...known };
+    // with nobody to ask, a bad value given is the error to report, not the first question
+    if (!this.options.yes && !process.stdin.isTTY) PortalInputError.guard(() => validateAnswers(raw));
     if (!this.options.yes) {
       for (const question of QUESTIONS) {
         if (question.key in given || (question.when && !question.when(raw))) continue;
@@ -113,6 +118,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   }
 
   configuring(): void {
+    PortalInputError.guard(() => checkServedFoldersOnDisk(this.destinationRoot(), this.answers));
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
     // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
@@ -191,3 +197,19 @@ function previousAnswers(stored: RawAnswers): PortalAnswers | undefined {
  * Yeoman logs "An error occured while running portal:app#..." before rethrowing; for a bad answer the
  * PortalInputError line says everything, so only that line reaches the user.
  */
+
+/** A served folder that is a link must land where a folder given by name could: never the repo, secrets or .git. */
+function checkServedFoldersOnDisk(root: string, answers: PortalAnswers): void {
+  const real = realRoot(root);
+  for (const folder of answers.folders ?? []) {
+    if (folder.repo === undefined) continue;
+    const resolved = resolvedInRepo(real, folder.repo, '--folders');
+    if (resolved === folder.repo) continue;
+    if (resolved === '') throw new PortalInputError(`Invalid --folders ${quoted(folder.repo)}: it is a link to the repository itself; nginx would serve .yo-rc.json and .env. Serve a sub-folder instead.`);
+    try {
+      checkServedRepoFolder(resolved);
+    } catch {
+      throw new PortalInputError(`Invalid --folders ${quoted(folder.repo)}: it is a link to ${quoted(resolved)}, which nginx must not serve (secrets, env files, git); serve a folder of its own.`);
+    }
+  }
+}
