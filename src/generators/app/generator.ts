@@ -193,11 +193,6 @@ function previousAnswers(stored: RawAnswers): PortalAnswers | undefined {
   }
 }
 
-/**
- * Yeoman logs "An error occured while running portal:app#..." before rethrowing; for a bad answer the
- * PortalInputError line says everything, so only that line reaches the user.
- */
-
 /** A served folder that is a link must land where a folder given by name could: never the repo, secrets or .git. */
 function checkServedFoldersOnDisk(root: string, answers: PortalAnswers): void {
   const real = realRoot(root);
