@@ -4,9 +4,10 @@
  */
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
+import { CONTRACT_KEYS, validateContract, type AppContract } from './app-contract.js';
 
 /** A container from a prebuilt image (the Node.js and other in-house services of a deployment). */
-export interface AppAnswer {
+export interface AppAnswer extends AppContract {
   readonly id: string;
   readonly image: string;
   readonly port: number;
@@ -101,7 +102,7 @@ function unique<T>(items: readonly T[], key: (item: T) => string, option: string
   return [...items];
 }
 
-const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'healthPath'];
+const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'healthPath', ...CONTRACT_KEYS];
 const FOLDER_KEYS = ['name', 'target', 'route', 'repo'];
 const INSTANCE_KEYS = ['name', 'domain'];
 
@@ -119,6 +120,8 @@ export function validateApps(
     if (raw.websocket === true && !route) fail('websocket', id, '--websocket only together with --route');
     const healthPath = raw.healthPath === undefined || raw.healthPath === '' ? undefined : text(raw.healthPath, 'health-path');
     if (healthPath !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
+    const contract = validateContract(raw, id);
+    if (healthPath && contract.health) fail('health-path', healthPath, `either --health-path or --health for app "${id}", not both`);
     return {
       id,
       image,
@@ -126,6 +129,7 @@ export function validateApps(
       ...(route ? { route } : {}),
       ...(raw.websocket === true ? { websocket: true } : {}),
       ...(healthPath ? { healthPath } : {}),
+      ...contract,
     };
   });
   unique(apps, app => app.id, 'app', 'app id');

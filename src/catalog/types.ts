@@ -15,6 +15,32 @@ export interface SecretUse {
   readonly secret: string;
   readonly env: string;
   readonly fileEnv?: string;
+  /** The app reads only the file: dev mounts it too, instead of the variable. */
+  readonly fileInDev?: boolean;
+}
+
+/** The compose label prefix recording a RecordedException on its service; the checklist reads it. */
+export const EXCEPTION_LABEL = 'org.generator-portal.exception.';
+
+/** A checklist rule a container does not follow, and why: printed as a label the checklist reads. */
+export interface RecordedException {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/**
+ * How apps reach a store: the fields an app's setting templates may name, `{<store>.<field>}`.
+ * Every connection has `host` and `port`; `fields` are compose values, `secretFields` name secrets and their `.env` variables.
+ */
+export interface StoreConnection {
+  /** The name templates and aliases use: postgis, redis, redis-layers, rabbitmq ... */
+  readonly store: string;
+  readonly host: string;
+  readonly port: number;
+  readonly fields?: Readonly<Record<string, string>>;
+  readonly secretFields?: Readonly<Record<string, Pick<SecretUse, 'secret' | 'env'>>>;
+  /** A pooler in front of another store (PgBouncer for postgis): apps dial it under that store's name. */
+  readonly standsInFor?: string;
 }
 
 export interface Healthcheck {
@@ -90,6 +116,12 @@ export interface ContainerSpec {
   /** Fixed hostname, for servers that name their data after it (RabbitMQ's node name). */
   readonly hostname?: string;
   readonly capAdd?: readonly string[];
+  /** Extra names on the internal network (the hosts an app has hard-coded). */
+  readonly aliases?: readonly string[];
+  /** Checklist rules this container departs from, with the reason (an app's declared contract). */
+  readonly exceptions?: readonly RecordedException[];
+  /** An app with a declared contract: it gets the settings it declared, not the shared app settings. */
+  readonly ownSettings?: boolean;
 }
 
 /** One piece of persistent data: a named volume, or a folder under DATA_ROOT with `storage: bind`. */
@@ -186,6 +218,10 @@ export interface Contribution {
   readonly scrape?: readonly ScrapeTarget[];
   readonly alerts?: readonly AlertRule[];
   readonly files?: readonly FileSpec[];
+  /** What apps may name in their settings and aliases. */
+  readonly connections?: readonly StoreConnection[];
+  /** Host names an app asks another container to answer to on the internal network. */
+  readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
 }
 
 /** What a catalog entry may ask about the portal it is part of. */
@@ -198,6 +234,8 @@ export interface CatalogContext {
   readonly backendPort: number;
   /** Where a browser reaches the portal in dev, e.g. http://localhost:8080 (nginx). */
   readonly devUrl: string;
+  /** The stores' connections by store name, once the services have contributed (for the apps). */
+  readonly connections?: ReadonlyMap<string, StoreConnection>;
 }
 
 export interface ServiceDefinition {

@@ -2,6 +2,9 @@
  * Where a generated service deliberately does not follow a checklist rule, and why. The rules read this
  * table; docs/checklist.md prints it (a test keeps the two equal).
  */
+import { EXCEPTION_LABEL } from '../catalog/types.js';
+import { labelsOf, type ComposeService } from './repo-view.js';
+
 export interface RuleException {
   readonly rule: string;
   /** exempt: the rule skips these services; deviation: the rule itself accepts our reading of it. */
@@ -61,6 +64,19 @@ export const EXCEPTIONS: readonly RuleException[] = [
     reason: 'write to volumes Docker creates root-owned (certificates, dumps; OrientDB\'s databases, backups and config from its image, whose only user is root); all capabilities dropped, no privileged port, no-new-privileges',
   },
 ];
+
+/**
+ * Rules an app's declared contract may depart from, each recorded with its reason as a label on the
+ * service (see render/compose.ts); any other rule cannot be waived that way.
+ */
+export const RECORDABLE_RULES = ['CMP-09', 'CMP-14', 'CMP-24', 'CMP-26'] as const;
+
+/** The reason recorded on the service for departing from this rule, if the rule may be recorded there. */
+export function recordedException(rule: string, service: ComposeService): string | undefined {
+  if (!(RECORDABLE_RULES as readonly string[]).includes(rule)) return undefined;
+  const reason = labelsOf(service)[`${EXCEPTION_LABEL}${rule}`]?.trim();
+  return reason ? reason : undefined;
+}
 
 export function isExcepted(rule: string, service: string): boolean {
   return EXCEPTIONS.some(e => e.kind === 'exempt' && e.rule === rule && (e.services.includes(service) || e.services.includes('*')));

@@ -133,6 +133,13 @@ export function portsOf(service: ComposeService): PortEntry[] {
 export const listOf = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(String) : value && typeof value === 'object' ? Object.keys(value) : [];
 
+/** labels as a map, whichever form the file used (docker-compose config prints a mapping). */
+export function labelsOf(service: ComposeService): Record<string, string> {
+  const labels = service.labels;
+  if (Array.isArray(labels)) return Object.fromEntries(labels.map(String).map(line => [line.split('=')[0]!, line.slice(line.indexOf('=') + 1)]));
+  return Object.fromEntries(Object.entries((labels as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v ?? '')]));
+}
+
 /** environment as a map, whichever form the file used. */
 export function environmentOf(service: ComposeService): Record<string, string> {
   const env = service.environment;

@@ -44,6 +44,11 @@ function editRc(repo: string, change: (answers: Record<string, unknown>) => Reco
   writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
 }
 
+/** `portal add app x` with a contract option that is wrong, in a generated portal (postgis, redis, varnish, nginx). */
+function contractCases(rows: readonly [readonly string[], RegExp][]): Case[] {
+  return rows.map(([options, message]) => ({ args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', ...options], where: 'repo', message }));
+}
+
 const CASES: readonly Case[] = [
   { args: ['--name', 'City Maps'], message: /^portal: Invalid --name "City Maps": expected 2 to 40 lowercase letters/ },
   { args: ['--name', '1portal'], message: /Invalid --name "1portal": expected .*starting with a letter/ },
@@ -208,6 +213,45 @@ const CASES: readonly Case[] = [
   { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--route', `/${'r'.repeat(10000)}/`], where: 'repo', message: /Invalid --route "\/r+…": expected at most 128 characters/ },
   { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '0x50'], where: 'repo', message: /Invalid --port "0x50": expected the port app "x" listens on/ },
   { args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--health-path', 'a b'], where: 'repo', message: /Invalid --health-path "a b": expected a path such as "\/health"/ },
+  // an app's contract: settings, files, aliases, user, writable paths, health
+  ...contractCases([
+    [['--setting', 'X={postgis.foo}'], /Invalid --setting "X=\{postgis.foo\}" of app "x": \{postgis.foo\} is not a field of postgis \(it has \{postgis.host\}, \{postgis.port\}, \{postgis.user\}, \{postgis.db\}, \{postgis.password\}\)/],
+    [['--setting', 'X={mongo.host}'], /Invalid --setting "X=\{mongo.host\}" of app "x": \{mongo.host\} names no store of this stack \(stores: postgis, redis; also \{secret\} and \{domain\}\)/],
+    [['--setting', 'X={secret.key}'], /Invalid --setting "X=\{secret.key\}" of app "x": \{secret.key\} names no store of this stack/],
+    [['--setting', 'bad-name=1'], /Invalid --setting "bad-name" of app "x": expected a variable name/],
+    [['--setting', 'NOEQUALS'], /Invalid --setting "NOEQUALS" of app "x": expected NAME=value/],
+    [['--setting', 'X=a{b'], /Invalid --setting "X=a\{b" of app "x": expected braces only around a placeholder/],
+    [['--setting', 'X=1', '--file-setting', 'Y'], /Invalid --file-setting "Y" of app "x": expected the name of one of the app's --setting values/],
+    [['--setting', 'URL=postgresql://{postgis.user}:{postgis.password}@{postgis.host}/{postgis.db}', '--file-setting', 'URL'], /Invalid --file-setting "URL=postgresql:.*" of app "x": a setting read from a file must be exactly one secret/],
+    [['--setting', 'X=2', '--dev-setting', 'X=1'], /Invalid --dev-setting "X=1" of app "x": a variable that is not also a --setting/],
+    [['--alias', 'nginx=postgis'], /Invalid --alias "nginx=postgis" of app "x": "nginx" is the name of the nginx container; choose another host name/],
+    [['--alias', 'pg=mysql'], /Invalid --alias "pg=mysql" of app "x": "mysql" is no store of this stack \(stores: postgis, redis\)/],
+    [['--alias', 'Bad_Host=postgis'], /Invalid --alias "Bad_Host" of app "x": expected a host name/],
+    [['--user', '0'], /Invalid --user "0" of app "x": expected .*"uid" or "uid:gid"|Invalid --user "0" of app "x": expected a non-root uid/],
+    [['--user', 'root'], /Invalid --user "root" of app "x": expected "image" \(the image's own USER\) or a numeric "uid" or "uid:gid"/],
+    [['--health', 'ping:/x'], /Invalid --health "ping:\/x" of app "x": expected "http:\/health", "tcp:5432", "cmd:<shell command>" or "none:<reason>"/],
+    [['--health', 'none:short'], /Invalid --health "short" of app "x": expected a reason of 10 to 200 characters on one line/],
+    [['--health', 'tcp:70000'], /Invalid --health "tcp:70000" of app "x": expected "http:\/health"/],
+    [['--health-path', '/up', '--health', 'tcp:80'], /Invalid --health-path "\/up": expected either --health-path or --health for app "x", not both/],
+    [['--writable', '/etc/app'], /Invalid --writable "\/etc\/app" of app "x": expected a path outside the image's system folders/],
+    [['--writable', 'logs'], /Invalid --writable "logs" of app "x": expected an absolute path in the container/],
+    [['--writable', '/x', '--read-write-root', 'writes its cache all over the root'], /Invalid --writable "\/x" of app "x": expected no --writable paths with --read-write-root/],
+    [['--read-write-root', 'why'], /Invalid --read-write-root "why" of app "x": expected a reason of 10 to 200 characters/],
+  ]),
+  { args: ['app', 'set', 'ghost', '--user', '1000'], where: 'repo', message: /Invalid portal app set "ghost": no such app \(apps: none\); add it with portal add app ghost/ },
+  {
+    args: ['--answers', answersFile('aliases.json', JSON.stringify({ services: ['postgis', 'redis'], apps: [
+      { id: 'a', image: 'acme/a:1.0', port: 80, aliases: { cache: 'redis' } },
+      { id: 'b', image: 'acme/b:1.0', port: 80, aliases: { cache: 'postgis' } },
+    ] }))],
+    where: 'empty',
+    message: /Invalid --alias "cache=postgis" of app "b": app "a" already has "cache" answer for redis; one name reaches one container/,
+  },
+  {
+    args: ['--answers', answersFile('newline.json', JSON.stringify({ apps: [{ id: 'a', image: 'acme/a:1.0', port: 80, settings: { X: 'one\ntwo' } }] }))],
+    where: 'empty',
+    message: /Invalid --setting "X=one\\ntwo" of app "a": expected a value without control characters or line breaks/,
+  },
   { args: ['add', 'app', 'x', '--image', `acme/${'x'.repeat(300)}:1.0`, '--port', '80'], where: 'repo', message: /Invalid --image "acme\/x+…": expected an image reference of at most 255 characters/ },
   { args: ['instance', 'add', 'eu', '--domain', 'not a domain'], where: 'repo', message: /Invalid --domain "not a domain"/ },
   // .yo-rc.json: every way a hand edit, a clone or an attacker can break it; checked before any answer is read
@@ -305,7 +349,7 @@ function treeHash(root: string): string {
 function runPortal(args: readonly string[], cwd: string, interactive = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
     // --yes for the app generator (no prompts); sub-generators take their name first
-    const full = interactive || ['secrets', 'verify', 'add', 'remove', 'doctor', 'instance'].includes(args[0] ?? '') ? args : ['--yes', ...args];
+    const full = interactive || ['secrets', 'verify', 'add', 'remove', 'doctor', 'instance'].includes(args[0] ?? '') || (args[0] === 'app' && args[1] === 'set') ? args : ['--yes', ...args];
     // a run that hangs (a read that never returns) fails the case instead of the suite
     const child = spawn(process.execPath, [BIN, ...full], { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL' });
     let stdout = '';

@@ -83,11 +83,15 @@ export function refuseEmptyValues(args: readonly string[]): void {
 }
 
 /** An option given twice would silently keep the last value: say so instead. */
+/** List options of `portal add app`: given more than once, or with several values after them. */
+const REPEATABLE_OPTIONS = ['--setting', '--file-setting', '--dev-setting', '--alias', '--writable'];
+
 export function refuseRepeatedOptions(args: readonly string[]): void {
   const seen = new Set<string>();
   for (const arg of args) {
     if (!arg.startsWith('--') || arg === '--') continue;
     const option = arg.split('=')[0]!;
+    if (REPEATABLE_OPTIONS.includes(option)) continue;
     if (seen.has(option)) invalid(`Invalid ${option}: given twice; give it once.`);
     seen.add(option);
   }

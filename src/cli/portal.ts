@@ -39,9 +39,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function run(out: OutFolder): Promise<number> {
   const [first, ...rest] = out.args;
+  // `portal app set <id> ...` changes an app that exists: portal:add with the app's options
+  const appSet = first === 'app' && rest[0] === 'set';
   const named = first !== undefined && GENERATORS.includes(first);
-  const name = named ? first : 'app';
-  const args = named ? rest : out.args;
+  const name = appSet ? 'add' : named ? first : 'app';
+  const args = appSet ? ['app', ...rest.slice(1), '--change-only'] : named ? rest : out.args;
   const adapter = process.stdin.isTTY ? undefined : new NonInteractiveAdapter();
   const command = quietCommand();
   const env = createEnv({ cwd: out.cwd, skipInstall: true, command, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);

@@ -11,6 +11,8 @@ import { withFolders } from '../catalog/extras/folders.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
 import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
+import { connectionsForApps } from '../catalog/extras/app-settings.js';
+import { withAliases } from './aliases.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -26,8 +28,10 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     definition.contribute(ctx),
   );
   // the Redis role servers are part of the stack a folder or app name must not collide with
-  refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
-  const parts = [...catalogParts, ...extraContributions(ctx)];
+  const storeParts = [...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))];
+  refuseClashes(storeParts, answers);
+  const connections = connectionsForApps(storeParts.flatMap(part => part.connections ?? []));
+  const parts = [...catalogParts, ...extraContributions({ ...ctx, connections })];
   const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
 
   const appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {})) as Record<string, string>;
@@ -41,7 +45,11 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const containers = withDevHostPorts(
     withProxyDependencies(
       withFolders(
-        unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name, appWiring)),
+        withAliases(
+          unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name, appWiring)),
+          all('aliases') as NonNullable<Contribution['aliases']>,
+          connections,
+        ),
         answers.folders ?? [],
       ),
       routes,
@@ -93,7 +101,7 @@ function finishContainer(
   wiring: AppWiring,
 ): ContainerSpec {
   const networks = container.name === frontName && !container.networks.includes('edge') ? ['edge' as const, ...container.networks] : container.networks;
-  if (!container.isApp) return { ...container, networks };
+  if (!container.isApp || container.ownSettings) return { ...container, networks };
   const hasDevEnv = Object.keys(wiring.devEnv).length > 0;
   const hasDependsOn = Object.keys(wiring.dependsOn).length > 0;
   return {

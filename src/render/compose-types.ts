@@ -13,7 +13,8 @@ export interface ComposeService {
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
-  networks?: string[];
+  /** A list, or a mapping where a network gives the container extra names. */
+  networks?: string[] | Record<string, { aliases: string[] } | null>;
   restart?: string;
   read_only?: boolean;
   tmpfs?: string[];

@@ -1,5 +1,5 @@
 /** PortalModel -> the three compose files: base (no ports), dev override, prod override. */
-import type { ContainerSpec, Mount, SecretUse } from '../catalog/types.js';
+import { EXCEPTION_LABEL, type ContainerSpec, type Mount, type SecretUse } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
 import type { ComposeFile, ComposeService } from './compose-types.js';
 
@@ -92,7 +92,10 @@ function baseService(c: ContainerSpec): ComposeService {
           ),
         }
       : {}),
-    networks: [...c.networks],
+    networks: c.aliases?.length
+      ? Object.fromEntries(c.networks.map(n => [n, n === 'internal' ? { aliases: [...c.aliases!] } : null]))
+      : [...c.networks],
+    ...(c.exceptions?.length ? { labels: c.exceptions.map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason}`) } : {}),
     cap_drop: ['ALL'],
     ...(c.capAdd?.length ? { cap_add: [...c.capAdd] } : {}),
     security_opt: ['no-new-privileges:true'],
@@ -104,9 +107,14 @@ function baseService(c: ContainerSpec): ComposeService {
 }
 
 function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): ComposeService {
-  const secrets = Object.fromEntries((c.secrets ?? []).map(use => [use.env, `\${${secretEnvOf(use, secretEnv)}}`]));
+  const uses = c.secrets ?? [];
+  // an app that reads only files gets the same files in dev, straight from secrets/
+  const secrets = Object.fromEntries(
+    uses.map(use => (use.fileInDev ? [use.fileEnv ?? `${use.env}_FILE`, `/run/secrets/${use.secret}`] : [use.env, `\${${secretEnvOf(use, secretEnv)}}`])),
+  );
   const environment = { ...secrets, ...c.dev?.environment };
-  const volumes = [...(c.build?.devSource ? [c.build.devSource] : []), ...(c.dev?.volumes ?? [])];
+  const secretFiles = [...new Set(uses.filter(use => use.fileInDev).map(use => use.secret))].map(name => `./secrets/${name}:/run/secrets/${name}:ro`);
+  const volumes = [...(c.build?.devSource ? [c.build.devSource] : []), ...secretFiles, ...(c.dev?.volumes ?? [])];
   return {
     ...(c.build?.devSource ? { build: { context: c.build.context, target: 'dev' } } : {}),
     ...(c.dev?.command ? { command: c.dev.command } : {}),

@@ -100,6 +100,8 @@ export function architectureView(model: PortalModel) {
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
       health: healthOf(c),
     })),
+    contracts: contracts(model),
+    recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({
       path: r.path,
       by: r.files ? 'nginx (files)' : r.viaVarnish ? `varnish → ${r.upstream?.host}` : (r.upstream?.host ?? '-'),
@@ -121,6 +123,24 @@ export function architectureView(model: PortalModel) {
     ...deployments(model),
     ...legacy(model),
   };
+}
+
+/** The settings of each app that declared them, as the compose files give them. */
+function contracts(model: PortalModel) {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'");
+  return model.containers
+    .filter(c => c.ownSettings || c.aliases?.length)
+    .flatMap(c => {
+      const app = model.answers.apps?.find(a => a.id === c.name);
+      if (!app) return [];
+      const settings = [
+        ...Object.entries(c.environment ?? {}).map(([name, value]) => ({ name, value: cell(value.replace(/\$\$/g, '$')), devOnly: '' })),
+        ...(c.secrets ?? []).map(use => ({ name: use.fileEnv ?? `${use.env}_FILE`, value: `/run/secrets/${use.secret}`, devOnly: '' })),
+        ...Object.entries(c.dev?.environment ?? {}).map(([name, value]) => ({ name, value: cell(String(value).replace(/\$\$/g, '$')), devOnly: 'yes' })),
+      ];
+      const aliases = Object.entries(app.aliases ?? {}).map(([alias, store]) => `${store} as \`${alias}\``);
+      return [{ app: c.name, settings, aliases }];
+    });
 }
 
 /** Mermaid ids cannot hold dashes reliably: `celery-worker` becomes `celery_worker["celery-worker"]`. */

@@ -3,6 +3,7 @@
  * failure, since .ci/run installs them all; on a laptop it is reported as skipped.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -69,6 +70,75 @@ describe('values at the limits', () => {
     const dev = parse(readFileSync(join(repo, 'docker-compose.override.yml'), 'utf8'));
     const ports = JSON.stringify(dev.services);
     for (const published of ['127.0.0.1:10080:80', '127.0.0.1:65535:65535', '127.0.0.1:10001:1']) assert.ok(ports.includes(published), published);
+  });
+});
+
+describe('apps with a declared contract', () => {
+  it('pass every validator, and docker-compose itself hands each app its own variables', async () => {
+    const answers = {
+      name: 'contracts',
+      domain: 'maps.example.org',
+      services: ['postgis', 'pgbouncer', 'redis', 'rabbitmq', 'varnish', 'nginx', 'prometheus'],
+      redisRoles: ['layers'],
+      apps: [
+        {
+          id: 'api',
+          image: 'acme/api:2.0.1',
+          port: 8080,
+          route: '/v2/',
+          settings: {
+            DATABASE_URL: 'postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}',
+            BROKER_URL: 'amqp://{rabbitmq.user}:{rabbitmq.password}@{rabbitmq.host}:{rabbitmq.port}/{rabbitmq.vhost}',
+            LAYERS_URL: 'redis://:{redis-layers.password}@{redis-layers.host}:{redis-layers.port}/0',
+            SECRET_KEY: '{secret}',
+            SITE_URL: 'https://{domain}/',
+            PRICE: '5$ or $HOME',
+          },
+          fileSettings: ['SECRET_KEY'],
+          devSettings: { DEBUG: 'true' },
+          aliases: { postgis: 'postgis', redislayers: 'redis-layers' },
+          user: '1000:1000',
+          writable: ['/app/logs'],
+          health: 'tcp:8080',
+          command: ['node', 'server.js', '--port', '8080'],
+        },
+        { id: 'legacy', image: 'acme/legacy:0.9.1', port: 3000, user: 'image', readWriteRoot: 'writes its compiled views next to its code', health: 'none:a batch runner with no port or tool to probe with' },
+      ],
+    };
+    const file = join(freshFolder('answers'), 'contracts.json');
+    writeFileSync(file, JSON.stringify(answers));
+    const repo = await generate({ answers: file }, 'test-seed', freshFolder('contracts'));
+    const results = await verifyRepo(repo);
+    const bad = results.filter(r => r.status === 'failed' || (strict && r.status === 'skipped'));
+    assert.deepEqual(bad.map(formatResult), [], repo);
+    const env = Object.fromEntries(readFileSync(join(repo, '.env'), 'utf8').split('\n').flatMap(line => (/^[A-Z_]+=/.test(line) ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]] : [])));
+    for (const [files, where] of [[['docker-compose.yml', 'docker-compose.prod.yml'], 'prod'], [['docker-compose.yml', 'docker-compose.override.yml'], 'dev']] as const) {
+      const config = spawnSync('docker-compose', [...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+      if (config.status !== 0 && !strict && config.error) continue;
+      assert.equal(config.status, 0, config.stderr);
+      const services = parse(config.stdout).services;
+      const api = services.api;
+      assert.equal(api.environment.DATABASE_URL, `postgresql://${env.POSTGRES_USER}:${env.POSTGRES_PASSWORD}@pgbouncer:5432/${env.POSTGRES_DB}`, where);
+      assert.equal(api.environment.BROKER_URL, `amqp://${env.RABBITMQ_USER}:${env.RABBITMQ_PASSWORD}@rabbitmq:5672/${env.RABBITMQ_VHOST}`, where);
+      assert.equal(api.environment.LAYERS_URL, `redis://:${env.REDIS_LAYERS_PASSWORD}@redis-layers:6379/0`, where);
+      assert.equal(api.environment.SECRET_KEY_FILE, '/run/secrets/api_secret_key', where);
+      assert.equal(api.environment.SITE_URL, 'https://maps.example.org/', where);
+      // config prints a literal $ escaped again ($$), as it must be to be read back; the container gets one $
+      assert.equal(api.environment.PRICE, '5$$ or $$HOME', where);
+      assert.equal(api.environment.POSTGRES_HOST, undefined, 'none of our own names');
+      assert.equal(api.environment.DEBUG, where === 'dev' ? 'true' : undefined);
+      assert.deepEqual(api.command, ['node', 'server.js', '--port', '8080']);
+      assert.deepEqual(services.pgbouncer.networks.internal.aliases, ['postgis'], where);
+      assert.deepEqual(services['redis-layers'].networks.internal.aliases, ['redislayers'], where);
+      assert.equal(services.legacy.read_only, undefined);
+      assert.equal(services.legacy.user, undefined);
+      assert.equal(services.legacy.healthcheck, undefined);
+    }
+    assert.ok(readFileSync(join(repo, 'secrets', 'api_secret_key'), 'utf8').length >= 20);
+    const docs = readFileSync(join(repo, 'docs', 'architecture.md'), 'utf8');
+    assert.match(docs, /\| `legacy` \| CMP-09 \| writes its compiled views next to its code \|/);
+    assert.match(docs, /\| `api` \| `DATABASE_URL` \| `postgresql:\/\/\$\{POSTGRES_USER\}:\$\{POSTGRES_PASSWORD\}@pgbouncer:5432\/\$\{POSTGRES_DB\}` \|/);
+    assert.ok(!readFileSync(join(repo, '.yo-rc.json'), 'utf8').includes(env.POSTGRES_PASSWORD!), 'no secret in .yo-rc.json');
   });
 });
 

@@ -1,34 +1,79 @@
-/** In-house containers from prebuilt images (`portal add app`): wired like the backend, probed, routed. */
+/**
+ * In-house containers from prebuilt images (`portal add app`): wired like the backend, probed, routed.
+ * An app that declares its settings gets exactly those (see app-settings.ts), under its own names.
+ */
 import type { AppAnswer } from '../../answers/extras.js';
 import { limits, TMP } from '../defaults.js';
 import { APP_USER } from './folders.js';
-import type { CatalogContext, Contribution } from '../types.js';
+import { resolveAppSettings } from './app-settings.js';
+import type { CatalogContext, Contribution, DependsCondition, Healthcheck, RecordedException } from '../types.js';
+
+/** The image's tools are unknown: try what common base images ship. */
+function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: string; exceptions: RecordedException[] } {
+  const health = app.health ?? `http:${app.healthPath ?? '/health'}`;
+  const at = health.indexOf(':');
+  const kind = health.slice(0, at);
+  const arg = health.slice(at + 1);
+  if (kind === 'none') return { healthExemption: arg, exceptions: [{ rule: 'CMP-14', reason: arg }] };
+  const test =
+    kind === 'http'
+      ? `wget -q -O /dev/null http://127.0.0.1:${app.port}${arg} || curl -fsS -o /dev/null http://127.0.0.1:${app.port}${arg}`
+      : kind === 'tcp'
+        ? `nc -z 127.0.0.1 ${arg} || bash -c '</dev/tcp/127.0.0.1/${arg}'`
+        : arg.replace(/\$/g, '$$$$');
+  return { healthcheck: { test: ['CMD-SHELL', test], startPeriod: '60s' }, exceptions: [] };
+}
 
 export function appContribution(app: AppAnswer, ctx: CatalogContext): Contribution {
-  const url = `http://127.0.0.1:${app.port}${app.healthPath ?? '/health'}`;
+  const declared = app.settings !== undefined || app.devSettings !== undefined;
+  const settings = declared ? resolveAppSettings(app, ctx.connections ?? new Map()) : undefined;
+  const health = probe(app);
+  const aliased = Object.values(app.aliases ?? {}).map(store => ctx.connections?.get(store)?.host ?? store);
+  const waitsFor: Record<string, DependsCondition> = settings
+    ? Object.fromEntries([...new Set([...settings.stores, ...aliased])].sort().map(host => [host, 'service_healthy' as const]))
+    : {
+        ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
+        ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
+      };
+  const user = app.user === 'image' ? undefined : (app.user ?? APP_USER);
+  const exceptions: RecordedException[] = [
+    ...(settings?.exceptions ?? []),
+    ...health.exceptions,
+    ...(app.readWriteRoot ? [{ rule: 'CMP-09', reason: app.readWriteRoot }] : []),
+    ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: 'runs as its image\'s own USER (its contract)' }] : []),
+  ];
   return {
     containers: [
       {
         name: app.id,
         role: `In-house service (${app.image})${app.route ? `, at ${app.route}` : ''}`,
         image: app.image,
-        // the app gets the same connection settings and secrets as the backend
         isApp: true,
-        // the image's tools are unknown: try what common base images ship
-        healthcheck: { test: ['CMD-SHELL', `wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url}`], startPeriod: '60s' },
-        dependsOn: {
-          ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
-          ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
-        },
+        ...(settings
+          ? {
+              ownSettings: true,
+              environment: settings.environment,
+              secrets: settings.secrets,
+              ...(Object.keys(settings.devEnvironment).length > 0 ? { dev: { environment: { ...settings.devEnvironment } } } : {}),
+            }
+          : {}),
+        ...(app.command ? { command: app.command } : {}),
+        ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),
+        dependsOn: waitsFor,
         networks: ['internal'],
         port: app.port,
         devPorts: [app.port],
         limits: limits('512m', '1.0'),
-        tmpfs: [TMP],
+        ...(app.readWriteRoot
+          ? { writableRoot: app.readWriteRoot }
+          : { tmpfs: [TMP, ...(app.writable ?? []).filter(path => path !== '/tmp').map(path => `${path}:${tmpfsOwner(user)}size=64m`)] }),
         // not root, whatever the image defaults to; the same uid owns the shared folders
-        user: APP_USER,
+        ...(user ? { user } : {}),
+        ...(exceptions.length > 0 ? { exceptions } : {}),
       },
     ],
+    secrets: settings?.ownSecrets ?? [],
+    aliases: Object.entries(app.aliases ?? {}).map(([alias, store]) => ({ alias, store, app: app.id })),
     routes: app.route
       ? [
           {
@@ -43,3 +88,10 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
       : [],
   };
 }
+
+/** A tmpfs owned by the app's user; with the image's own user unknown, writable by any (sticky, like /tmp). */
+const tmpfsOwner = (user: string | undefined): string => {
+  if (!user) return 'mode=1777,';
+  const [uid, gid = uid] = user.split(':');
+  return `uid=${uid},gid=${gid},mode=0750,`;
+};

@@ -24,6 +24,7 @@ export function redisRoleContribution(role: string, ctx: CatalogContext): Contri
     appEnv: { [`REDIS_${upper(role)}_HOST`]: name },
     appDependsOn: { [name]: 'service_healthy' },
     appSecrets: [{ secret, env }],
+    connections: [{ store: name, host: name, port: 6379, secretFields: { password: { secret, env } } }],
   };
 }
 

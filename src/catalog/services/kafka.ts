@@ -84,6 +84,7 @@ export const kafka = defineService({
         { name: 'kafka-data', purpose: 'Kafka topic partitions', usedBy: ['kafka'], owner: APPUSER, backup: false },
       ],
       appEnv: { KAFKA_BOOTSTRAP_SERVERS: 'kafka:9092' },
+      connections: [{ store: 'kafka', host: 'kafka', port: 9092 }],
       appDependsOn: { kafka: 'service_healthy' },
     };
   },

@@ -45,5 +45,6 @@ export const mongodb = defineService({
     appDependsOn: { mongodb: 'service_healthy' },
     appEnv: { MONGO_HOST: 'mongodb', MONGO_PORT: '27017', MONGO_USER: '${MONGO_USER}' },
     appSecrets: [{ secret: 'mongo_root_password', env: 'MONGO_PASSWORD' }],
+    connections: [{ store: 'mongodb', host: 'mongodb', port: 27017, fields: { user: '${MONGO_USER}' }, secretFields: { password: { secret: 'mongo_root_password', env: 'MONGO_PASSWORD' } } }],
   }),
 });

@@ -53,5 +53,6 @@ export const orientdb = defineService({
     appDependsOn: { orientdb: 'service_healthy' },
     appEnv: { ORIENTDB_HOST: 'orientdb', ORIENTDB_PORT: '2424', ORIENTDB_HTTP_PORT: '2480', ORIENTDB_USER: 'root' },
     appSecrets: [{ secret: 'orientdb_root_password', env: 'ORIENTDB_PASSWORD' }],
+    connections: [{ store: 'orientdb', host: 'orientdb', port: 2424, fields: { user: 'root', httpPort: '2480' }, secretFields: { password: { secret: 'orientdb_root_password', env: 'ORIENTDB_ROOT_PASSWORD' } } }],
   }),
 });

@@ -2,6 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, requireSecret, shellProbe, TMP } from '../defaults.js';
 import { defineService } from '../types.js';
+import { POSTGIS_CONNECTION } from './postgis.js';
 
 const CONFIG = '/etc/pgbouncer/pgbouncer.ini';
 /** Written at start from the secret, into the tmpfs: never on disk, never in the repo. */
@@ -43,6 +44,8 @@ export const pgbouncer = defineService({
     appEnv: { POSTGRES_HOST: 'pgbouncer' },
     // migrations run first and connect through it too
     appDependsOn: { pgbouncer: 'service_healthy' },
+    // an app that names {postgis.host} dials the pooler
+    connections: [{ store: 'pgbouncer', ...POSTGIS_CONNECTION, host: 'pgbouncer', standsInFor: 'postgis' }],
     files: [{ path: 'pgbouncer/pgbouncer.ini', template: 'pgbouncer/pgbouncer.ini.ejs', view: { authFile: AUTH_FILE } }],
   }),
 });

@@ -3,6 +3,13 @@ import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
 
+/** What apps name in their settings: `{postgis.user}`, `{postgis.password}`, `{postgis.db}` (PgBouncer offers the same). */
+export const POSTGIS_CONNECTION = {
+  port: 5432,
+  fields: { user: '${POSTGRES_USER}', db: '${POSTGRES_DB}' },
+  secretFields: { password: { secret: 'postgres_password', env: 'POSTGRES_PASSWORD' } },
+} as const;
+
 export const postgis = defineService({
   id: 'postgis',
   title: 'PostGIS',
@@ -66,6 +73,7 @@ export const postgis = defineService({
       ],
       appEnv: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       appSecrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
+      connections: [{ store: 'postgis', ...POSTGIS_CONNECTION, host: 'db' }],
       scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
       alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],
       files: [

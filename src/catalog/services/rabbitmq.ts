@@ -44,6 +44,9 @@ export const rabbitmq = defineService({
     ],
     appEnv: { RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' },
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
+    connections: [
+      { store: 'rabbitmq', host: 'rabbitmq', port: 5672, fields: { user: '${RABBITMQ_USER}', vhost: '${RABBITMQ_VHOST}' }, secretFields: { password: { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } } },
+    ],
     scrape: [{ job: 'rabbitmq', target: 'rabbitmq:15692' }],
     alerts: [
       {

@@ -80,6 +80,7 @@ export const redis = defineService({
       ...main,
       appEnv: { REDIS_HOST: 'redis', REDIS_PORT: '6379' },
       appSecrets: [{ secret: 'redis_password', env: 'REDIS_PASSWORD' }],
+      connections: [{ store: 'redis', host: 'redis', port: 6379, secretFields: { password: { secret: 'redis_password', env: 'REDIS_PASSWORD' } } }],
       alerts: [{ alert: 'RedisDown', expr: 'redis_up == 0', for: '2m', severity: 'critical', summary: 'Redis does not answer the exporter' }],
       files: [{ path: 'redis/redis.conf', template: 'redis/redis.conf.ejs', view: { isBroker: broker === 'redis' } }],
     };

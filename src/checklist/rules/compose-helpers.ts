@@ -1,6 +1,6 @@
 /** Small readers shared by the compose rules. */
 import type { ComposeModel, ComposeService } from '../repo-view.js';
-import { isExcepted } from '../exceptions.js';
+import { isExcepted, recordedException } from '../exceptions.js';
 
 /** The one service allowed to publish ports in prod, by the generator's convention. */
 export function edgeOf(model: ComposeModel): string {
@@ -19,7 +19,7 @@ export function perService(
   breach: (name: string, service: ComposeService) => string | undefined | false,
 ): string[] {
   return Object.entries(model.services)
-    .filter(([name]) => !isExcepted(rule, name))
+    .filter(([name, service]) => !isExcepted(rule, name) && recordedException(rule, service) === undefined)
     .flatMap(([name, service]) => {
       const message = breach(name, service);
       return message ? [`${name}: ${message}`] : [];

@@ -1,0 +1,174 @@
+/**
+ * What an app declares about itself, so the stack adapts to the image instead of the image to the stack:
+ * the settings it reads (by its own names, as values or URL templates over the stores' fields), the host
+ * names it dials, how it runs (user, writable paths, health check) and its dev-only settings.
+ * Only the shape is checked here; whether a store or field exists is checked against the catalog by the model.
+ */
+import { PortalInputError } from './input-error.js';
+import { quoted } from './quoted.js';
+
+export interface AppContract {
+  /** Variable name -> value or template, e.g. DATABASE_URL -> postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Settings handed over as a file: the app reads `<NAME>_FILE` (each one secret field, e.g. {postgis.password} or {secret}). */
+  readonly fileSettings?: readonly string[];
+  /** Settings in dev only (debug flags, a dev server's URL); the same templates. */
+  readonly devSettings?: Readonly<Record<string, string>>;
+  /** Extra host names -> the store they reach, e.g. postgis -> postgis, mongo -> mongodb (hard-coded hosts keep working). */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** "image": the image's own USER; else "uid" or "uid:gid". Default: our app user. */
+  readonly user?: string;
+  /** Paths the app writes while the root stays read-only: in-memory, emptied at each start. */
+  readonly writable?: readonly string[];
+  /** Why the app needs a writable root filesystem (recorded as a checklist exception). */
+  readonly readWriteRoot?: string;
+  /** "http:/path", "tcp:<port>", "cmd:<shell command>" or "none:<reason>". */
+  readonly health?: string;
+  /** The image's command, replaced (each word one item). */
+  readonly command?: readonly string[];
+}
+
+export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command'] as const;
+
+/** A placeholder in a setting: a store's field ({postgis.host}), the app's own secret ({secret}) or the instance's domain ({domain}). */
+export const PLACEHOLDER = /\{([a-z][a-z0-9-]*)(?:\.([a-zA-Z][a-zA-Z0-9]*))?\}/g;
+
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const HOST = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+/** The image's own folders a tmpfs must not hide. */
+const SYSTEM_PATHS = /^\/(etc|usr|bin|sbin|lib|lib64|proc|sys|dev|boot)(\/|$)/;
+const MAX_VALUE = 512;
+const MAX_REASON = 200;
+
+function fail(option: string, value: unknown, allowed: string, app: string): never {
+  throw new PortalInputError(`Invalid --${option} ${quoted(value)} of app "${app}": expected ${allowed}.`);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function textList(value: unknown, option: string, app: string, max = 20): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some(item => typeof item !== 'string')) fail(option, value, 'a list of text values', app);
+  if (list.length > max) fail(option, `${list.length} entries`, `at most ${max}`, app);
+  return (list as string[]).map(item => item.trim());
+}
+
+/** `NAME=value` pairs as typed on the command line, or a record from an answers file. */
+export function settingsRecord(value: unknown, option: string, app: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const pairs: [string, unknown][] = isRecord(value)
+    ? Object.entries(value)
+    : textList(value, option, app, 100).map(pair => {
+        const at = pair.indexOf('=');
+        if (at <= 0) fail(option, pair, 'NAME=value, e.g. DATABASE_URL=postgresql://{postgis.user}:{postgis.password}@{postgis.host}/{postgis.db}', app);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      });
+  if (pairs.length > 100) fail(option, `${pairs.length} settings`, 'at most 100', app);
+  const out: Record<string, string> = {};
+  for (const [name, raw] of pairs) {
+    if (!VARIABLE.test(name)) fail(option, name, 'a variable name: letters, digits and underscores, not starting with a digit, at most 64 characters', app);
+    if (name in out) fail(option, name, 'each variable once', app);
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') fail(option, `${name}=${JSON.stringify(raw)}`, 'a text value', app);
+    const text = String(raw);
+    if (text.length > MAX_VALUE) fail(option, name, `a value of at most ${MAX_VALUE} characters`, app);
+    // compose and .env are line based: a newline or NUL would end the value or corrupt the file
+    if (/[\0-\x1f\x7f]/.test(text)) fail(option, `${name}=${text}`, 'a value without control characters or line breaks', app);
+    const stray = text.replace(PLACEHOLDER, '').search(/[{}]/);
+    if (stray >= 0) fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}', app);
+    out[name] = text;
+  }
+  return out;
+}
+
+export function aliasRecord(value: unknown, app: string): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const pairs: [string, unknown][] = isRecord(value)
+    ? Object.entries(value)
+    : textList(value, 'alias', app).map(pair => {
+        const at = pair.indexOf('=');
+        if (at <= 0) fail('alias', pair, 'host=store, e.g. postgis=postgis or mongo=mongodb', app);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      });
+  const out: Record<string, string> = {};
+  for (const [host, store] of pairs) {
+    if (!HOST.test(host)) fail('alias', host, 'a host name: lowercase letters, digits and dashes, at most 63 characters', app);
+    if (typeof store !== 'string' || !HOST.test(store)) fail('alias', `${host}=${String(store)}`, 'host=store, e.g. mongo=mongodb', app);
+    out[host] = store;
+  }
+  return out;
+}
+
+function containerPaths(value: unknown, app: string): string[] {
+  const paths = textList(value, 'writable', app);
+  for (const path of paths) {
+    if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail('writable', path, 'an absolute path in the container, e.g. "/app/logs"', app);
+    if (SYSTEM_PATHS.test(path)) fail('writable', path, 'a path outside the image\'s system folders (/etc, /usr, /bin, /lib, /proc, /sys, /dev)', app);
+  }
+  if (new Set(paths).size !== paths.length) fail('writable', paths.join(','), 'each path once', app);
+  return paths;
+}
+
+function reason(value: unknown, option: string, app: string): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text.length < 10 || text.length > MAX_REASON || /[\0-\x1f\x7f]/.test(text)) fail(option, value ?? '', `a reason of 10 to ${MAX_REASON} characters on one line`, app);
+  return text;
+}
+
+/** `http:/path`, `tcp:<port>`, `cmd:<command>` or `none:<reason>`. */
+export function validateHealth(value: unknown, app: string): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  const [kind, ...rest] = text.split(':');
+  const arg = rest.join(':').trim();
+  const allowed = '"http:/health", "tcp:5432", "cmd:<shell command>" or "none:<reason>"';
+  if (kind === 'http' && /^\/[A-Za-z0-9._~\/?=&-]{0,127}$/.test(arg)) return `http:${arg}`;
+  if (kind === 'tcp' && /^[0-9]{1,5}$/.test(arg) && Number(arg) >= 1 && Number(arg) <= 65535) return `tcp:${Number(arg)}`;
+  if (kind === 'cmd' && arg.length > 0 && arg.length <= 256 && !/[\0-\x1f\x7f]/.test(arg)) return `cmd:${arg}`;
+  if (kind === 'none') return `none:${reason(arg, 'health', app)}`;
+  return fail('health', value ?? '', allowed, app);
+}
+
+function validateUser(value: unknown, app: string): string {
+  const text = typeof value === 'string' ? value.trim() : String(value ?? '');
+  if (text === 'image') return text;
+  const match = /^([0-9]{1,10})(?::([0-9]{1,10}))?$/.exec(text);
+  if (!match) fail('user', value ?? '', '"image" (the image\'s own USER) or a numeric "uid" or "uid:gid"', app);
+  if (match[1] === '0' || match[2] === '0') fail('user', text, 'a non-root uid and gid (0 is root); "image" to keep the image\'s own', app);
+  return text;
+}
+
+function command(value: unknown, app: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const words = typeof value === 'string' ? value.trim().split(/\s+/).filter(Boolean) : textList(value, 'command', app, 50);
+  if (words.length === 0 || words.some(word => word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail('command', value, 'the words of a command, e.g. ["node", "server.js"]', app);
+  return words;
+}
+
+/** The contract keys of one app record, checked for shape; absent keys stay absent. */
+export function validateContract(raw: Record<string, unknown>, app: string): AppContract {
+  const settings = settingsRecord(raw.settings, 'setting', app);
+  const devSettings = settingsRecord(raw.devSettings, 'dev-setting', app);
+  const fileSettings = textList(raw.fileSettings, 'file-setting', app, 100);
+  for (const name of fileSettings) {
+    if (!settings || !(name in settings)) fail('file-setting', name, 'the name of one of the app\'s --setting values', app);
+  }
+  const aliases = aliasRecord(raw.aliases, app);
+  const writable = containerPaths(raw.writable, app);
+  const readWriteRoot = raw.readWriteRoot === undefined ? undefined : reason(raw.readWriteRoot, 'read-write-root', app);
+  if (readWriteRoot && writable.length > 0) fail('writable', writable.join(','), 'no --writable paths with --read-write-root (the whole root is writable)', app);
+  const health = raw.health === undefined ? undefined : validateHealth(raw.health, app);
+  const user = raw.user === undefined ? undefined : validateUser(raw.user, app);
+  const words = command(raw.command, app);
+  return {
+    ...(settings && Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(fileSettings.length > 0 ? { fileSettings: [...new Set(fileSettings)] } : {}),
+    ...(devSettings && Object.keys(devSettings).length > 0 ? { devSettings } : {}),
+    ...(aliases && Object.keys(aliases).length > 0 ? { aliases } : {}),
+    ...(user ? { user } : {}),
+    ...(writable.length > 0 ? { writable } : {}),
+    ...(readWriteRoot ? { readWriteRoot } : {}),
+    ...(health ? { health } : {}),
+    ...(words ? { command: words } : {}),
+  };
+}
