@@ -15,6 +15,7 @@ export const ANSWER_KEYS = [
   'domain',
   'backend',
   'backendImage',
+  'backendContract',
   'backendPort',
   'services',
   'storage',

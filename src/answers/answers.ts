@@ -10,6 +10,7 @@ import {
   type FolderAnswer,
   type InstanceAnswer,
 } from './extras.js';
+import { validateBackendContract, type AppContract } from './app-contract.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -51,6 +52,8 @@ export interface PortalAnswers {
   readonly backend: Backend;
   /** Only for `backend: image`: a prebuilt image with an explicit tag. */
   readonly backendImage?: string;
+  /** Only for `backend: image`: what the image reads and how it runs, as for an app. */
+  readonly backendContract?: AppContract;
   /** Port the backend listens on inside its container. */
   readonly backendPort: number;
   /** Services the user asked for; the model adds their dependencies. */
@@ -130,6 +133,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     fail('backend-image', raw.backendImage, 'nothing unless --backend image is chosen');
   }
   const backendPort = expectPort(raw.backendPort ?? DEFAULT_BACKEND_PORTS[backend], 'backend-port');
+  const backendContract = validateBackendContract(raw.backendContract, backend);
   const services = expectServices(raw.services);
   const storage = expectOneOf(raw.storage ?? 'volumes', 'storage', STORAGE_KINDS);
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
@@ -137,6 +141,10 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
   const apps = validateApps(raw.apps, validateImage, expectPort);
   const folders = validateFolders(raw.folders);
+  for (const app of apps) {
+    const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
+    if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);
+  }
   const redisRoles = validateRedisRoles(raw.redisRoles);
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
   const instances = validateInstances(raw.instances, isDomain);
@@ -148,6 +156,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     domain,
     backend,
     ...(backendImage ? { backendImage } : {}),
+    ...(backendContract ? { backendContract } : {}),
     backendPort,
     services,
     storage,

@@ -66,10 +66,10 @@ export function settingsRecord(value: unknown, option: string, app: string): Rec
         return [pair.slice(0, at), pair.slice(at + 1)];
       });
   if (pairs.length > 100) fail(option, `${pairs.length} settings`, 'at most 100', app);
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   for (const [name, raw] of pairs) {
     if (!VARIABLE.test(name)) fail(option, name, 'a variable name: letters, digits and underscores, not starting with a digit, at most 64 characters', app);
-    if (name in out) fail(option, name, 'each variable once', app);
+    if (out.has(name)) fail(option, name, 'each variable once', app);
     if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') fail(option, `${name}=${JSON.stringify(raw)}`, 'a text value', app);
     const text = String(raw);
     if (text.length > MAX_VALUE) fail(option, name, `a value of at most ${MAX_VALUE} characters`, app);
@@ -77,9 +77,10 @@ export function settingsRecord(value: unknown, option: string, app: string): Rec
     if (/[\0-\x1f\x7f]/.test(text)) fail(option, `${name}=${text}`, 'a value without control characters or line breaks', app);
     const stray = text.replace(PLACEHOLDER, '').search(/[{}]/);
     if (stray >= 0) fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}', app);
-    out[name] = text;
+    out.set(name, text);
   }
-  return out;
+  // a Map, then an object of own keys: a setting named __proto__ or constructor is a setting like any other
+  return Object.fromEntries(out);
 }
 
 export function aliasRecord(value: unknown, app: string): Record<string, string> | undefined {
@@ -91,13 +92,13 @@ export function aliasRecord(value: unknown, app: string): Record<string, string>
         if (at <= 0) fail('alias', pair, 'host=store, e.g. postgis=postgis or mongo=mongodb', app);
         return [pair.slice(0, at), pair.slice(at + 1)];
       });
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   for (const [host, store] of pairs) {
-    if (!HOST.test(host)) fail('alias', host, 'a host name: lowercase letters, digits and dashes, at most 63 characters', app);
+    if (!HOST.test(host) || host === 'localhost') fail('alias', host, 'a host name other than localhost: lowercase letters, digits and dashes, at most 63 characters', app);
     if (typeof store !== 'string' || !HOST.test(store)) fail('alias', `${host}=${String(store)}`, 'host=store, e.g. mongo=mongodb', app);
-    out[host] = store;
+    out.set(host, store);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function containerPaths(value: unknown, app: string): string[] {
@@ -140,9 +141,22 @@ function validateUser(value: unknown, app: string): string {
 
 function command(value: unknown, app: string): string[] | undefined {
   if (value === undefined) return undefined;
+  // typed on the command line, words are split at spaces: quotes would not group them, so they are refused
+  if (typeof value === 'string' && /["'\\]/.test(value)) fail('command', value, 'words without quotes or backslashes; give a list in --answers ("command": ["sh", "-c", "node server.js"]) for words with spaces', app);
   const words = typeof value === 'string' ? value.trim().split(/\s+/).filter(Boolean) : textList(value, 'command', app, 50);
-  if (words.length === 0 || words.some(word => word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail('command', value, 'the words of a command, e.g. ["node", "server.js"]', app);
+  if (words.length === 0 || words.some(word => word === '' || word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail('command', value, 'the words of a command, e.g. ["node", "server.js"]', app);
   return words;
+}
+
+/** The contract of a prebuilt backend image (`backend: image`): the same keys as an app's. */
+export function validateBackendContract(value: unknown, backend: string): AppContract | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (backend !== 'image') throw new PortalInputError(`Invalid backendContract: expected it only with --backend image (the backends this generator writes read its own names).`);
+  if (!isRecord(value)) fail('backend-contract', value, 'an object with some of the keys ' + CONTRACT_KEYS.join(', '), 'backend');
+  const unknown = Object.keys(value).find(key => !(CONTRACT_KEYS as readonly string[]).includes(key));
+  if (unknown !== undefined) fail('backend-contract', unknown, `keys among ${CONTRACT_KEYS.join(', ')}`, 'backend');
+  const contract = validateContract(value, 'backend');
+  return Object.keys(contract).length > 0 ? contract : undefined;
 }
 
 /** The contract keys of one app record, checked for shape; absent keys stay absent. */
@@ -151,7 +165,11 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
   const devSettings = settingsRecord(raw.devSettings, 'dev-setting', app);
   const fileSettings = textList(raw.fileSettings, 'file-setting', app, 100);
   for (const name of fileSettings) {
-    if (!settings || !(name in settings)) fail('file-setting', name, 'the name of one of the app\'s --setting values', app);
+    if (!settings || !Object.hasOwn(settings, name)) fail('file-setting', name, 'the name of one of the app\'s --setting values', app);
+    // the variable the app is handed instead
+    for (const record of [settings, devSettings]) {
+      if (record && Object.hasOwn(record, `${name}_FILE`)) fail(record === settings ? 'setting' : 'dev-setting', `${name}_FILE`, `another name: ${name}_FILE points at the file of --file-setting ${name}`, app);
+    }
   }
   const aliases = aliasRecord(raw.aliases, app);
   const writable = containerPaths(raw.writable, app);

@@ -43,8 +43,11 @@ const ROUTE = /^\/[a-z0-9._~-]+(\/[a-z0-9._~-]+)*\/$/;
 const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const RESERVED_INSTANCES = ['dev', 'prod', 'tls', 'localhost'];
-/** Folders of the images the apps run: a shared folder mounted there would hide or break them. */
-const RESERVED_TARGETS = /^\/(tmp|etc|app|usr|bin|sbin|lib|lib64|proc|sys|dev|run|boot|root|srv)(\/|$)/;
+/**
+ * Folders of the images the apps run: a shared folder mounted there would hide or break them. A folder
+ * below /app or /srv is an app's own data folder (a model store at /app/models) and may be shared.
+ */
+const RESERVED_TARGETS = /^\/(tmp|etc|usr|bin|sbin|lib|lib64|proc|sys|dev|run|boot|root)(\/|$)|^\/(app|srv)$/;
 /** Paths the generated stack itself answers. */
 const RESERVED_ROUTES = ['/', '/health/', '/metrics/', '/static/', '/media/', '/tiles/', '/grafana/', '/flower/'];
 

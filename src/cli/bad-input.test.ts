@@ -237,7 +237,18 @@ const CASES: readonly Case[] = [
     [['--writable', 'logs'], /Invalid --writable "logs" of app "x": expected an absolute path in the container/],
     [['--writable', '/x', '--read-write-root', 'writes its cache all over the root'], /Invalid --writable "\/x" of app "x": expected no --writable paths with --read-write-root/],
     [['--read-write-root', 'why'], /Invalid --read-write-root "why" of app "x": expected a reason of 10 to 200 characters/],
+    [['--setting', 'K={secret}', 'k={secret}'], /Invalid --setting "k=\{secret\}" of app "x": its \{secret\} would be X_K, as another setting's; name the settings apart by more than case/],
+    [['--setting', 'PW={postgis.password}', 'PW_FILE=/x', '--file-setting', 'PW'], /Invalid --setting "PW_FILE" of app "x": expected another name: PW_FILE points at the file of --file-setting PW/],
+    [['--command', 'sh -c "node server.js"'], /Invalid --command "sh -c \\"node server.js\\"" of app "x": expected words without quotes or backslashes/],
+    [['--alias', 'localhost=postgis'], /Invalid --alias "localhost" of app "x": expected a host name other than localhost/],
   ]),
+  { args: ['add', 'app', 'compose', '--image', 'acme/x:1.0', '--port', '80', '--setting', 'PROJECT_NAME={secret}'], where: 'repo', message: /Invalid --setting "PROJECT_NAME=\{secret\}" of app "compose": its \{secret\} would be COMPOSE_PROJECT_NAME, which the stack already uses; name the setting otherwise/ },
+  { args: ['add', 'app', 'postgres', '--image', 'acme/x:1.0', '--port', '80', '--setting', 'PASSWORD={secret}'], where: 'repo', message: /its \{secret\} would be POSTGRES_PASSWORD, which the stack already uses/ },
+  {
+    args: ['--answers', answersFile('writable.json', JSON.stringify({ folders: [{ name: 'uploads', target: '/uploads' }], apps: [{ id: 'a', image: 'acme/a:1.0', port: 80, writable: ['/uploads'] }] }))],
+    where: 'empty',
+    message: /Invalid --writable "\/uploads": expected a path of app "a" other than a shared folder's mount path/,
+  },
   { args: ['app', 'set', 'ghost', '--user', '1000'], where: 'repo', message: /Invalid portal app set "ghost": no such app \(apps: none\); add it with portal add app ghost/ },
   {
     args: ['--answers', answersFile('aliases.json', JSON.stringify({ services: ['postgis', 'redis'], apps: [

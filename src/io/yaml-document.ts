@@ -5,6 +5,12 @@ import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 const QUOTED_LISTS = new Set(['ports']);
 
 /**
+ * Plain strings PyYAML reads as tags of their own (`=` value, `<<` merge) or a YAML 1.2 reader as a
+ * number (`0o17`): the 1.1 rules leave them bare, so they are quoted.
+ */
+const MISREAD = /^(=|<<|[-+]?0o[0-7]+)$/;
+
+/**
  * The layout of every YAML file we write (yaml-merge.ts writes merged files the same way): a long string
  * folds at a space before 160 columns, which yamllint's line-length asks for and YAML reads back unchanged.
  */
@@ -16,6 +22,12 @@ export function toYaml(value: object, header?: string): string {
   const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
   if (header) doc.commentBefore = header.split('\n').map(line => (line ? ` ${line}` : '')).join('\n');
   visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'string' || !MISREAD.test(node.value)) return;
+      node.type = 'QUOTE_DOUBLE';
+      // the yaml package prints `<<` bare whatever its type, unless tagged as a string
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+    },
     Pair(_, pair) {
       if (isScalar(pair.key) && QUOTED_LISTS.has(String(pair.key.value)) && isSeq(pair.value)) {
         for (const item of pair.value.items) if (isScalar(item)) item.type = 'QUOTE_DOUBLE';

@@ -16,7 +16,7 @@ export function withAliases(
     const connection = connections.get(store);
     if (!connection) {
       const known = [...connections.keys()].sort().join(', ') || 'none in this stack';
-      throw new PortalInputError(`Invalid --alias "${alias}=${store}" of app "${app}": "${store}" is no store of this stack (stores: ${known}).`);
+      throw new PortalInputError(`Invalid --alias "${alias}=${store}" of app "${app}": "${store}" is no store of this stack (stores: ${known}); add the store, or drop the alias from apps in .yo-rc.json.`);
     }
     if (names.has(alias) && alias !== connection.host) {
       throw new PortalInputError(`Invalid --alias "${alias}=${store}" of app "${app}": "${alias}" is the name of the ${alias} container; choose another host name.`);

@@ -24,14 +24,18 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const slug = answers.name.replace(/-/g, '_');
   const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
-  const catalogParts: Contribution[] = [backendDefinition(answers.backend), ...services.map(serviceDefinition)].map(definition =>
-    definition.contribute(ctx),
-  );
+  const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
+  // the stores first: a prebuilt backend's contract names their connections, as the apps' do
+  const connections = connectionsForApps([...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []));
+  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
-  const storeParts = [...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))];
-  refuseClashes(storeParts, answers);
-  const connections = connectionsForApps(storeParts.flatMap(part => part.connections ?? []));
-  const parts = [...catalogParts, ...extraContributions({ ...ctx, connections })];
+  refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
+  const roleParts = (answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx));
+  const taken = new Set(['COMPOSE_PROJECT_NAME', 'DOMAIN', 'DATA_ROOT', ...[...catalogParts, ...roleParts].flatMap(part => [
+    ...(part.secrets ?? []).flatMap(secret => [secret.name, secret.env]),
+    ...(part.env ?? []).map(variable => variable.name),
+  ])]);
+  const parts = [...catalogParts, ...extraContributions({ ...ctx, connections }, taken)];
   const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
 
   const appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {})) as Record<string, string>;

@@ -5,6 +5,8 @@ import { appContribution } from '../catalog/extras/apps.js';
 import { folderRoutes, folderStorage } from '../catalog/extras/folders.js';
 import { redisRoleContribution, redisStoresConfig } from '../catalog/extras/redis-roles.js';
 import type { CatalogContext, Contribution } from '../catalog/types.js';
+import type { AppAnswer } from '../answers/extras.js';
+import { ownSecret } from '../catalog/extras/app-settings.js';
 
 /** nginx serves folders and routes apps: added, with a note, when neither proxy was chosen. */
 export function extrasNeedProxy(answers: PortalAnswers, services: readonly ServiceId[]): string | undefined {
@@ -14,17 +16,38 @@ export function extrasNeedProxy(answers: PortalAnswers, services: readonly Servi
   return undefined;
 }
 
-export function extraContributions(ctx: CatalogContext): Contribution[] {
+/**
+ * `taken`: the secret names and `.env` variables of the rest of the stack, which an app's own secret
+ * (`{secret}`, named `<APP>_<SETTING>`) must not take.
+ */
+export function extraContributions(ctx: CatalogContext, taken: ReadonlySet<string>): Contribution[] {
   const { answers } = ctx;
   const roles = answers.redisRoles ?? [];
   const apps = answers.apps ?? [];
   const appNames = ['backend', ...apps.map(app => app.id)];
+  const appParts = apps.map(app => appContribution(app, ctx));
+  refuseOwnSecretClashes(apps, taken);
   return [
     ...roles.map(role => redisRoleContribution(role, ctx)),
     ...(roles.length > 0 ? [{ files: [redisStoresConfig] }] : []),
-    ...apps.map(app => appContribution(app, ctx)),
+    ...appParts,
     { storage: folderStorage(answers.folders ?? [], appNames), routes: folderRoutes(answers.folders ?? []) },
   ];
+}
+
+function refuseOwnSecretClashes(apps: readonly AppAnswer[], taken: ReadonlySet<string>): void {
+  const owner = new Map<string, string>();
+  for (const app of apps) {
+    for (const [setting, template] of Object.entries(app.settings ?? {}).concat(Object.entries(app.devSettings ?? {}))) {
+      if (!template.includes('{secret}')) continue;
+      const secret = ownSecret(app.id, setting);
+      const other = taken.has(secret.env) || taken.has(secret.name) ? 'the stack' : owner.get(secret.env);
+      if (other && other !== app.id) {
+        throw new PortalInputError(`Invalid --setting "${setting}=${template}" of app "${app.id}": its {secret} would be ${secret.env}, which ${other === 'the stack' ? 'the stack' : `app "${other}"`} already uses; name the setting otherwise.`);
+      }
+      owner.set(secret.env, app.id);
+    }
+  }
 }
 
 /** An app id or route that the chosen services already use is the user's to change: say which. */

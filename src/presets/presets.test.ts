@@ -56,6 +56,17 @@ const env = (...names: string[]): Element['1'] => repo => {
   for (const name of names) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`);
 };
 const documented = (file: string, text: string): Element['1'] => repo => assert.ok(repo.read(file).includes(text), `${file} says "${text}"`);
+const service = (repo: Repo, name: string): Record<string, unknown> => {
+  const found = repo.compose('base').services[name];
+  assert.ok(found, `container ${name} in docker-compose.yml`);
+  return found;
+};
+/** A variable an app container reads, as the base file gives it (compose interpolates ${...} from .env). */
+const setting = (name: string, variable: string, value: string): Element['1'] => repo =>
+  assert.equal((service(repo, name).environment as Record<string, string> | undefined)?.[variable], value, `${variable} of ${name}`);
+/** IDSIA/MLprod at the commit its facts were read from. */
+const MLPROD = 'd377c2fb30b7599c80e5fd6bb835c10fd2fcd03b';
+const upstream = (fact: string, file: string, holds: Element['1']): Element => [`${fact} (IDSIA/MLprod ${file} @ ${MLPROD})`, holds];
 const prodOnly = (name: string): Element['1'] => repo => {
   assert.equal(repo.compose('base').services[name], undefined, `${name} not in the base file`);
   assert.ok(repo.compose('prod').services[name], `${name} in the prod file`);
@@ -164,21 +175,36 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['dev mounts source', repo => assert.ok((repo.compose('dev').services.backend!.volumes as string[]).some(v => v.startsWith('./backend/src:')))],
     ['mapping documented', documented('docs/architecture.md', 'df.dev.yml and df.prod.yml')],
   ],
+  // facts of IDSIA/MLprod at MLPROD (the commit read), each with the file it was read from
   mlp: [
-    ['FastAPI', container('backend')],
-    ['Celery', container('celery-worker')],
-    ['Redis', container('redis', /^redis:/)],
-    ['PostgreSQL', container('db', /postgis/)],
-    ['RabbitMQ', container('rabbitmq', /rabbitmq/)],
-    ['Prometheus', container('prometheus', /prometheus/)],
-    ['Grafana', container('grafana', /grafana/)],
-    ['Traefik (prod)', prodOnly('traefik')],
-    ['DOMAIN', env('DOMAIN')],
-    ['DATABASE_*', env('POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD')],
-    ['GRAFANA_ADMIN_PASS', env('GRAFANA_ADMIN_PASSWORD')],
-    ['broker and backend', env('RABBITMQ_PASSWORD', 'REDIS_PASSWORD')],
-    ['Celery uses RabbitMQ', repo => assert.equal((repo.compose('base').services['celery-worker']!.environment as Record<string, string>).TASK_BROKER, 'rabbitmq')],
-    ['traefik routes the domain', documented('traefik/dynamic/portal.yml', 'Host(`mlp.localhost`)')],
+    upstream('API image mlprod.api', 'docker/docker-compose.yaml', container('backend', /^mlprod\.api:2\.3\.1$/)),
+    upstream('worker image mlprod.node', 'docker/docker-compose.yaml', container('worker', /^mlprod\.node:2\.3\.1$/)),
+    upstream('uvicorn listens on 4789 (EXPOSE 4789)', 'docker/Dockerfile.api', repo => assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /127\.0\.0\.1:4789\//)),
+    upstream('the image CMD runs the API (no command in compose)', 'docker/Dockerfile.api', repo => assert.equal(service(repo, 'backend').command, undefined)),
+    upstream('the image CMD runs the Celery worker', 'docker/Dockerfile.node', repo => assert.equal(service(repo, 'worker').command, undefined)),
+    upstream('API reads DATABASE_URL postgresql://user:pass@host/schema', 'src/mlprod/database/database.py', setting('backend', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}')),
+    upstream('worker reads the same DATABASE_URL', 'docker/docker-compose.yaml', setting('worker', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}')),
+    upstream('API reads CELERY_BROKER_URL (pyamqp)', 'src/mlprod/worker/celery.py', setting('backend', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}')),
+    upstream('worker reads CELERY_BROKER_URL', 'docker/docker-compose.yaml', setting('worker', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}')),
+    upstream('API reads CELERY_BACKEND_URL (redis)', 'src/mlprod/worker/celery.py', setting('backend', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0')),
+    upstream('worker reads CELERY_BACKEND_URL', 'docker/docker-compose.yaml', setting('worker', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0')),
+    upstream('worker is given CELERY_QUEUE (empty)', 'docker/docker-compose.yaml', setting('worker', 'CELERY_QUEUE', '')),
+    upstream('neither image gets names of ours', 'docker/docker-compose.yaml', repo => {
+      for (const name of ['backend', 'worker']) assert.equal((service(repo, name).environment as Record<string, string>).POSTGRES_HOST, undefined, name);
+    }),
+    upstream('DATABASE_HOST=database: the database answers as database', 'README.md', repo => assert.deepEqual(service(repo, 'db').networks, { internal: { aliases: ['database'] } })),
+    upstream('the broker is dialled as rabbitmq', 'README.md', container('rabbitmq', /rabbitmq/)),
+    upstream('the result backend is dialled as redis', 'README.md', container('redis', /^redis:/)),
+    upstream('worker depends on redis, rabbitmq, database', 'docker/docker-compose.yaml', repo => assert.deepEqual(Object.keys(service(repo, 'worker').depends_on as object), ['db', 'rabbitmq', 'redis'])),
+    upstream('API depends on the database', 'docker/docker-compose.yaml', repo => assert.ok('db' in (service(repo, 'backend').depends_on as object))),
+    upstream('the worker writes trained models under /app/models', 'src/mlprod/worker/tasks/train.py', storage('models', 'worker', '/app/models')),
+    upstream('GET / is the API\'s root route (no /health)', 'src/mlprod/api/routes.py', repo => assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /urlopen\('http:\/\/127\.0\.0\.1:4789\/'/)),
+    upstream('PostgreSQL', 'docker/docker-compose.yaml', container('db', /postgis/)),
+    upstream('Prometheus', 'docker/docker-compose.yaml', container('prometheus', /prometheus/)),
+    upstream('Grafana with sign-up off (GF_USERS_ALLOW_SIGN_UP=false)', 'docker/docker-compose.yaml', repo => assert.equal((service(repo, 'grafana').environment as Record<string, string>).GF_USERS_ALLOW_SIGN_UP, 'false')),
+    upstream('GRAFANA_ADMIN_PASS', 'README.md', env('GRAFANA_ADMIN_PASSWORD')),
+    upstream('Traefik routes DOMAIN', 'docker/docker-compose.traefik.yaml', documented('traefik/dynamic/portal.yml', 'Host(`mlp.localhost`)')),
+    upstream('DOMAIN in .env', 'README.md', env('DOMAIN')),
     ['env mapping documented', documented('docs/architecture.md', 'DATABASE_USER, DATABASE_PASS')],
   ],
 };

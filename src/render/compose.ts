@@ -95,7 +95,7 @@ function baseService(c: ContainerSpec): ComposeService {
     networks: c.aliases?.length
       ? Object.fromEntries(c.networks.map(n => [n, n === 'internal' ? { aliases: [...c.aliases!] } : null]))
       : [...c.networks],
-    ...(c.exceptions?.length ? { labels: c.exceptions.map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason}`) } : {}),
+    ...(c.exceptions?.length ? { labels: c.exceptions.map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason.replace(/\$/g, '$$$$')}`) } : {}),
     cap_drop: ['ALL'],
     ...(c.capAdd?.length ? { cap_add: [...c.capAdd] } : {}),
     security_opt: ['no-new-privileges:true'],

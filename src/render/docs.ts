@@ -176,7 +176,7 @@ function diagramEdges(model: PortalModel): string[] {
 /** The healthcheck as a reader runs it (compose's `$$` unescaped), or why there is none. */
 function healthOf(c: PortalModel['containers'][number]): string {
   if (c.oneShot) return 'one-shot job';
-  if (!c.healthcheck) return c.healthExemption ?? '-';
+  if (!c.healthcheck) return (c.healthExemption ?? '-').replace(/\|/g, '\\|');
   const command = c.healthcheck.test.slice(1).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|');
   return `healthcheck: \`${command}\``;
 }

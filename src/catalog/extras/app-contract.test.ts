@@ -4,6 +4,7 @@ import { modelOf } from '../../testing/model.js';
 import { renderCompose } from '../../render/compose.js';
 import { recordedException } from '../../checklist/exceptions.js';
 import { EXCEPTION_LABEL } from '../types.js';
+import { toYaml } from '../../io/yaml-document.js';
 
 const api = (contract: Record<string, unknown>) => ({ id: 'api', image: 'acme/api:1.2.0', port: 8080, ...contract });
 const stack = (services: string, ...apps: Record<string, unknown>[]) => {
@@ -108,5 +109,27 @@ describe('app contracts', () => {
     assert.equal(recordedException('CMP-09', service), 'a reason');
     assert.equal(recordedException('CMP-01', service), undefined);
     assert.equal(recordedException('CMP-26', { labels: [`${EXCEPTION_LABEL}CMP-26=  `] }), undefined);
+  });
+
+  it('gives a prebuilt backend image its contract the same way', () => {
+    const model = modelOf({
+      backend: 'image',
+      backendImage: 'mlprod.api:1.0',
+      backendPort: 4789,
+      services: 'postgis,redis,nginx',
+      backendContract: { settings: { DATABASE_URL }, aliases: { database: 'postgis' }, health: 'http:/' },
+    });
+    const { base } = renderCompose(model);
+    assert.deepEqual(base.services.backend!.environment, { DATABASE_URL: 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}' });
+    assert.deepEqual(base.services.db!.networks, { internal: { aliases: ['database'] } });
+    assert.match(base.services.backend!.healthcheck!.test[1]!, /http:\/\/127.0.0.1:4789\/ /);
+    assert.throws(() => modelOf({ backend: 'django', backendContract: { settings: { X: '1' } } }), /Invalid backendContract: expected it only with --backend image/);
+  });
+
+  it('never lets compose read a $ of a command or a recorded reason as a host variable, nor YAML misread a value', () => {
+    const { base } = stack('nginx', api({ command: ['sh', '-c', 'echo $HOME'], health: 'none:costs ${HOME} and $5, no probe' }));
+    assert.deepEqual(base.services.api!.command, ['sh', '-c', 'echo $$HOME']);
+    assert.ok(base.services.api!.labels?.includes(`${EXCEPTION_LABEL}CMP-14=costs $\${HOME} and $$5, no probe`));
+    assert.equal(toYaml({ a: '=', b: '<<', c: '0o17', d: 'plain' }), 'a: "="\nb: !!str "<<"\nc: "0o17"\nd: plain\n');
   });
 });

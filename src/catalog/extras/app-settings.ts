@@ -51,11 +51,13 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
     if (store === 'domain' && field === undefined) return { text: '${DOMAIN}' };
     if (store === 'secret' && field === undefined) {
       const spec = ownSecret(app.id, name);
-      if (!ownSecrets.some(s => s.name === spec.name)) ownSecrets.push(spec);
+      const twin = ownSecrets.find(s => s.name === spec.name);
+      if (twin && twin.purpose !== spec.purpose) refuse(option, name, raw, app.id, `its {secret} would be ${spec.env}, as another setting's; name the settings apart by more than case`);
+      if (!twin) ownSecrets.push(spec);
       return { text: `\${${spec.env}}`, secret: { secret: spec.name, env: spec.env } };
     }
     const connection = connections.get(store);
-    if (!connection) refuse(option, name, raw, app.id, `{${store}${field ? `.${field}` : ''}} names no store of this stack (stores: ${known}; also {secret} and {domain})`);
+    if (!connection) refuse(option, name, raw, app.id, `{${store}${field ? `.${field}` : ''}} names no store of this stack (stores: ${known}; also {secret} and {domain}); add the store, or change the setting with portal app set ${app.id} --setting ${name}=...`);
     const fields = ['host', 'port', ...Object.keys(connection.fields ?? {}), ...Object.keys(connection.secretFields ?? {})];
     if (field === undefined || !fields.includes(field)) refuse(option, name, raw, app.id, `{${store}${field ? `.${field}` : ''}} is not a field of ${store} (it has ${fields.map(f => `{${store}.${f}}`).join(', ')})`);
     stores.add(connection.host);

@@ -6,7 +6,7 @@ import type { AppAnswer } from '../../answers/extras.js';
 import { limits, TMP } from '../defaults.js';
 import { APP_USER } from './folders.js';
 import { resolveAppSettings } from './app-settings.js';
-import type { CatalogContext, Contribution, DependsCondition, Healthcheck, RecordedException } from '../types.js';
+import type { CatalogContext, ContainerSpec, Contribution, DependsCondition, Healthcheck, RecordedException } from '../types.js';
 
 /** The image's tools are unknown: try what common base images ship. */
 function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: string; exceptions: RecordedException[] } {
@@ -24,17 +24,19 @@ function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: s
   return { healthcheck: { test: ['CMD-SHELL', test], startPeriod: '60s' }, exceptions: [] };
 }
 
-export function appContribution(app: AppAnswer, ctx: CatalogContext): Contribution {
+/**
+ * The container keys an app's contract decides: its settings (or, without any, the shared ones), waits,
+ * user, writable paths, probe, command and recorded exceptions; plus its own secrets and aliases.
+ */
+export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Partial<ContainerSpec>; contribution: Contribution } {
   const declared = app.settings !== undefined || app.devSettings !== undefined;
   const settings = declared ? resolveAppSettings(app, ctx.connections ?? new Map()) : undefined;
   const health = probe(app);
   const aliased = Object.values(app.aliases ?? {}).map(store => ctx.connections?.get(store)?.host ?? store);
-  const waitsFor: Record<string, DependsCondition> = settings
+  // with settings, it waits for the stores it names; without, the container keeps its usual waits
+  const waitsFor: Record<string, DependsCondition> | undefined = settings
     ? Object.fromEntries([...new Set([...settings.stores, ...aliased])].sort().map(host => [host, 'service_healthy' as const]))
-    : {
-        ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
-        ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
-      };
+    : undefined;
   const user = app.user === 'image' ? undefined : (app.user ?? APP_USER);
   const exceptions: RecordedException[] = [
     ...(settings?.exceptions ?? []),
@@ -42,38 +44,56 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
     ...(app.readWriteRoot ? [{ rule: 'CMP-09', reason: app.readWriteRoot }] : []),
     ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: 'runs as its image\'s own USER (its contract)' }] : []),
   ];
+  const spec: Partial<ContainerSpec> = {
+    ...(settings
+      ? {
+          ownSettings: true,
+          environment: settings.environment,
+          secrets: settings.secrets,
+          ...(Object.keys(settings.devEnvironment).length > 0 ? { dev: { environment: { ...settings.devEnvironment } } } : {}),
+        }
+      : {}),
+    // compose would read a $ as the start of a variable of the host
+    ...(app.command ? { command: app.command.map(word => word.replace(/\$/g, '$$$$')) } : {}),
+    ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),
+    ...(waitsFor ? { dependsOn: waitsFor } : {}),
+    ...(app.readWriteRoot
+      ? { writableRoot: app.readWriteRoot, tmpfs: [] }
+      : { tmpfs: [TMP, ...(app.writable ?? []).filter(path => path !== '/tmp').map(path => `${path}:${tmpfsOwner(user)}size=64m`)] }),
+    // not root, whatever the image defaults to; the same uid owns the shared folders
+    ...(user ? { user } : {}),
+    ...(exceptions.length > 0 ? { exceptions } : {}),
+  };
   return {
+    spec,
+    contribution: {
+      secrets: settings?.ownSecrets ?? [],
+      aliases: Object.entries(app.aliases ?? {}).map(([alias, store]) => ({ alias, store, app: app.id })),
+    },
+  };
+}
+
+export function appContribution(app: AppAnswer, ctx: CatalogContext): Contribution {
+  const { spec, contribution } = contractParts(app, ctx);
+  return {
+    ...contribution,
     containers: [
       {
         name: app.id,
         role: `In-house service (${app.image})${app.route ? `, at ${app.route}` : ''}`,
         image: app.image,
         isApp: true,
-        ...(settings
-          ? {
-              ownSettings: true,
-              environment: settings.environment,
-              secrets: settings.secrets,
-              ...(Object.keys(settings.devEnvironment).length > 0 ? { dev: { environment: { ...settings.devEnvironment } } } : {}),
-            }
-          : {}),
-        ...(app.command ? { command: app.command } : {}),
-        ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),
-        dependsOn: waitsFor,
+        dependsOn: {
+          ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
+          ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
+        },
         networks: ['internal'],
         port: app.port,
         devPorts: [app.port],
         limits: limits('512m', '1.0'),
-        ...(app.readWriteRoot
-          ? { writableRoot: app.readWriteRoot }
-          : { tmpfs: [TMP, ...(app.writable ?? []).filter(path => path !== '/tmp').map(path => `${path}:${tmpfsOwner(user)}size=64m`)] }),
-        // not root, whatever the image defaults to; the same uid owns the shared folders
-        ...(user ? { user } : {}),
-        ...(exceptions.length > 0 ? { exceptions } : {}),
+        ...spec,
       },
     ],
-    secrets: settings?.ownSecrets ?? [],
-    aliases: Object.entries(app.aliases ?? {}).map(([alias, store]) => ({ alias, store, app: app.id })),
     routes: app.route
       ? [
           {

@@ -1,6 +1,7 @@
-/** A prebuilt backend image the user names; we only wire it, route it and probe it. */
+/** A prebuilt backend image the user names; we only wire it, route it and probe it, as its contract says. */
 import { defineService } from '../types.js';
 import { backendContainer, backendRoutes, mergeContributions } from './backend-shared.js';
+import { contractParts } from '../extras/apps.js';
 
 export const backendImage = defineService({
   id: 'backend-image',
@@ -8,17 +9,16 @@ export const backendImage = defineService({
   summary: 'Your own image, pulled by tag',
   contribute: ctx => {
     const url = `http://127.0.0.1:${ctx.backendPort}/health`;
-    return mergeContributions({
-      containers: [
-        backendContainer(ctx, {
-          // the image's tools are unknown: try what common base images ship
-          healthcheck: {
-            test: ['CMD-SHELL', `wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url}`],
-            startPeriod: '60s',
-          },
-        }),
-      ],
-      routes: backendRoutes(ctx),
+    const container = backendContainer(ctx, {
+      // the image's tools are unknown: try what common base images ship
+      healthcheck: {
+        test: ['CMD-SHELL', `wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url}`],
+        startPeriod: '60s',
+      },
     });
+    const contract = ctx.answers.backendContract;
+    if (!contract) return mergeContributions({ containers: [container], routes: backendRoutes(ctx) });
+    const { spec, contribution } = contractParts({ id: 'backend', image: container.image, port: ctx.backendPort, ...contract }, ctx);
+    return { ...mergeContributions({ containers: [{ ...container, ...spec }], routes: backendRoutes(ctx) }), ...contribution };
   },
 });

@@ -81,10 +81,22 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       // on an app that exists, settings and aliases given are added to (or change) its own
       const merged = (key: 'settings' | 'devSettings' | 'aliases', parse: (value: unknown) => Record<string, string> | undefined) =>
         existing?.[key] && given[key] !== undefined ? { [key]: { ...existing[key], ...parse(given[key]) } } : {};
+      // a key given replaces the one it excludes: --health a --health-path, --read-write-root the --writable paths
+      const replaced = new Set([
+        ...(given.health !== undefined ? ['healthPath'] : []),
+        ...(given.healthPath !== undefined ? ['health'] : []),
+        ...(given.readWriteRoot !== undefined ? ['writable'] : []),
+        ...(given.writable !== undefined ? ['readWriteRoot'] : []),
+      ]);
+      const kept = Object.fromEntries(Object.entries(existing ?? {}).filter(([key]) => !replaced.has(key)));
+      const union = (key: 'fileSettings' | 'writable') =>
+        existing?.[key] && Array.isArray(given[key]) ? { [key]: [...new Set([...existing[key]!, ...(given[key] as string[])])] } : {};
       const app = {
-        ...existing,
+        ...kept,
         id: ids[0],
         ...given,
+        ...union('fileSettings'),
+        ...union('writable'),
         ...merged('settings', value => settingsRecord(value, 'setting', ids[0]!)),
         ...merged('devSettings', value => settingsRecord(value, 'dev-setting', ids[0]!)),
         ...merged('aliases', value => aliasRecord(value, ids[0]!)),
