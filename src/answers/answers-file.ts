@@ -25,6 +25,7 @@ export const ANSWER_KEYS = [
   'apps',
   'folders',
   'redisRoles',
+  'redisSettings',
   'instances',
   'instanceVariable',
   'schemaVersion',

@@ -11,6 +11,7 @@ import {
   type InstanceAnswer,
 } from './extras.js';
 import { validateBackendContract, type AppContract } from './app-contract.js';
+import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -71,6 +72,8 @@ export interface PortalAnswers {
   readonly folders?: readonly FolderAnswer[];
   /** Extra Redis servers, one per role, each with its own storage and password. */
   readonly redisRoles?: readonly string[];
+  /** Memory, eviction, persistence and auth of each Redis server, by container name ("redis", "redis-<role>"). */
+  readonly redisSettings?: Readonly<Record<string, RedisSettings>>;
   /** Deployments besides dev and prod: own env file, secrets, database volume and domain. */
   readonly instances?: readonly InstanceAnswer[];
   /** Host variable restart.sh also reads to pick the instance (the old restart script's variable). */
@@ -145,8 +148,15 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
     if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);
   }
+  for (const [id, contract] of [...apps.map(app => [app.id, app] as const), ['backend', backendContract ?? {}] as const]) {
+    const config = contract.configFolder;
+    if (config && folders.some(folder => folder.target === config)) fail('config-folder', config, `a path of app "${id}" other than a shared folder's mount path`);
+  }
   const redisRoles = validateRedisRoles(raw.redisRoles);
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
+  const celery = services.includes('celery') || services.includes('flower');
+  const redisServers = [...(services.includes('redis') || celery ? ['redis'] : []), ...redisRoles.map(role => `redis-${role}`)];
+  const redisSettings = validateRedisSettings(raw.redisSettings, redisServers, celery && !services.includes('rabbitmq') ? 'redis' : undefined);
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
@@ -166,6 +176,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(apps.length > 0 ? { apps } : {}),
     ...(folders.length > 0 ? { folders } : {}),
     ...(redisRoles.length > 0 ? { redisRoles } : {}),
+    ...(redisSettings ? { redisSettings } : {}),
     ...(instances.length > 0 ? { instances } : {}),
     ...(instanceVariable ? { instanceVariable } : {}),
   };

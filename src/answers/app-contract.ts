@@ -26,9 +26,11 @@ export interface AppContract {
   readonly health?: string;
   /** The image's command, replaced (each word one item). */
   readonly command?: readonly string[];
+  /** Where the app reads its config folder: each deployment mounts its own `config/<deployment>/` there, read-only. */
+  readonly configFolder?: string;
 }
 
-export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command'] as const;
+export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command', 'configFolder'] as const;
 
 /** A placeholder in a setting: a store's field ({postgis.host}), the app's own secret ({secret}) or the instance's domain ({domain}). */
 export const PLACEHOLDER = /\{([a-z][a-z0-9-]*)(?:\.([a-zA-Z][a-zA-Z0-9]*))?\}/g;
@@ -111,6 +113,16 @@ function containerPaths(value: unknown, app: string): string[] {
   return paths;
 }
 
+/** The folder each deployment (main, every instance) mounts its own config/<deployment>/ at. */
+function configFolder(value: unknown, app: string): string | undefined {
+  if (value === undefined) return undefined;
+  const path = typeof value === 'string' ? value.trim() : '';
+  const allowed = 'the absolute path the app reads its config folder from, e.g. "/systemapic/config"';
+  if (path.length > 128 || !CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail('config-folder', value ?? '', allowed, app);
+  if (SYSTEM_PATHS.test(path) || path === '/tmp') fail('config-folder', path, `${allowed}, outside the system folders and /tmp`, app);
+  return path;
+}
+
 function reason(value: unknown, option: string, app: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text.length < 10 || text.length > MAX_REASON || /[\0-\x1f\x7f]/.test(text)) fail(option, value ?? '', `a reason of 10 to ${MAX_REASON} characters on one line`, app);
@@ -178,6 +190,8 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
   const health = raw.health === undefined ? undefined : validateHealth(raw.health, app);
   const user = raw.user === undefined ? undefined : validateUser(raw.user, app);
   const words = command(raw.command, app);
+  const config = configFolder(raw.configFolder, app);
+  if (config && writable.includes(config)) fail('config-folder', config, 'a path other than a --writable one (the config folder is mounted read-only)', app);
   return {
     ...(settings && Object.keys(settings).length > 0 ? { settings } : {}),
     ...(fileSettings.length > 0 ? { fileSettings: [...new Set(fileSettings)] } : {}),
@@ -188,5 +202,6 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
     ...(readWriteRoot ? { readWriteRoot } : {}),
     ...(health ? { health } : {}),
     ...(words ? { command: words } : {}),
+    ...(config ? { configFolder: config } : {}),
   };
 }

@@ -8,7 +8,10 @@ export type DependsCondition = 'service_healthy' | 'service_started' | 'service_
 /** A mount into a container: a persistent storage item, a config file of the repo, or source code (dev). */
 export type Mount =
   | { readonly storage: string; readonly target: string; readonly readOnly?: boolean }
-  | { readonly file: string; readonly target: string };
+  | { readonly file: string; readonly target: string; readonly perDeployment?: boolean };
+
+/** The config folder of one deployment (dev, prod or an instance's name), as a repo path. */
+export const deploymentConfigFolder = (deployment: string): string => `./config/${deployment}`;
 
 /** A secret handed to a container: `env` holds it in dev, `fileEnv` (default `<env>_FILE`) points at it in prod. */
 export interface SecretUse {

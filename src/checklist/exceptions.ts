@@ -69,7 +69,7 @@ export const EXCEPTIONS: readonly RuleException[] = [
  * Rules an app's declared contract may depart from, each recorded with its reason as a label on the
  * service (see render/compose.ts); any other rule cannot be waived that way.
  */
-export const RECORDABLE_RULES = ['CMP-09', 'CMP-14', 'CMP-24', 'CMP-26'] as const;
+export const RECORDABLE_RULES = ['CMP-09', 'CMP-14', 'CMP-24', 'CMP-26', 'RDS-02'] as const;
 
 /** The reason recorded on the service for departing from this rule, if the rule may be recorded there. */
 export function recordedException(rule: string, service: ComposeService): string | undefined {

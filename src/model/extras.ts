@@ -29,7 +29,7 @@ export function extraContributions(ctx: CatalogContext, taken: ReadonlySet<strin
   refuseOwnSecretClashes(apps, taken);
   return [
     ...roles.map(role => redisRoleContribution(role, ctx)),
-    ...(roles.length > 0 ? [{ files: [redisStoresConfig] }] : []),
+    ...(roles.some(role => !answers.redisSettings?.[`redis-${role}`]) ? [{ files: [redisStoresConfig] }] : []),
     ...appParts,
     { storage: folderStorage(answers.folders ?? [], appNames), routes: folderRoutes(answers.folders ?? []) },
   ];

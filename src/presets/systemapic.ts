@@ -1,9 +1,23 @@
 /**
- * Systemapic: Node.js web server (wu) and tile server (pile) from prebuilt images, PostGIS, MongoDB, four
- * Redis servers (queue, layers, stats, tokens), nginx and a database backup container; every store was a
- * data-only container, and restart.sh picked the compose file from $SYSTEMAPIC_DOMAIN.
+ * Systemapic (systemapic/docker-systemapic, compose/ and build/ of 2016; systemapic/wu, systemapic/pile):
+ * the Node.js web server wu on 3001 and the tile server pile on 3003, both reading their config from the
+ * domain's folder mounted at /systemapic/config (wu-config.js, pile-config.js, env.sh, redis.*.conf) and
+ * dialling hard-coded hosts: postgis, mongo, redislayers, redisstats, redistokens, redistemp (rediskue for
+ * the queue), and pile dials http://wu:3001. Shared files under /data; every store was a data-only
+ * container, and restart.sh picked the compose file from $SYSTEMAPIC_DOMAIN. The images run unchanged.
  */
 import { definePreset } from './types.js';
+
+/** The folder start.sh refuses to start without (build/wu/start.sh, build/pile/start.sh). */
+const CONFIG = '/systemapic/config';
+/** What both images are given by compose/yml/common.yml. */
+const COMMON = { SYSTEMAPIC_DOMAIN: '{domain}', SYSTEMAPIC_PRODMODE: 'true' };
+/** Hosts the config files name (config/localhost/*.config.js) and the compose links make answer. */
+const STORE_HOSTS = { postgis: 'postgis', redislayers: 'redis-layers', redisstats: 'redis-stats', redistokens: 'redis-tokens', redistemp: 'redis-temp' };
+/** The images run as root, copy the config into their code tree, may npm install at start and log under it. */
+const WRITES = 'start.sh copies the config into the code tree, npm-installs when node_modules is missing and forever logs under it';
+/** redis.*.conf of config/localhost: no maxmemory-policy (Redis' default, noeviction), maxmemory 23592960000 bytes. */
+const UPSTREAM_MEMORY = '22500mb';
 
 export const systemapic = definePreset({
   id: 'systemapic',
@@ -14,9 +28,50 @@ export const systemapic = definePreset({
     backend: 'image',
     backendImage: `systemapic/wu:${imageTag}`,
     backendPort: 3001,
-    apps: [{ id: 'pile', image: `systemapic/pile:${imageTag}`, port: 3003, route: '/v2/tiles/' }],
+    backendContract: {
+      // api/api.js: require(process.env.WU_CONFIG_PATH || '../../config/wu-config.js')
+      settings: { ...COMMON, WU_CONFIG_PATH: `${CONFIG}/wu-config.js` },
+      // wu-config.js: mongodb://...@mongo/..., redis hosts redislayers, redisstats, redistemp; kue on rediskue
+      aliases: { ...STORE_HOSTS, mongo: 'mongodb', rediskue: 'redis' },
+      configFolder: CONFIG,
+      user: 'image',
+      readWriteRoot: WRITES,
+      // no health route in server/server.js: the port answering is what upstream had
+      health: 'tcp:3001',
+    },
+    apps: [
+      {
+        id: 'pile',
+        image: `systemapic/pile:${imageTag}`,
+        port: 3003,
+        route: '/v2/tiles/',
+        settings: {
+          ...COMMON,
+          // src/pile.js: require(process.env.PILE_CONFIG_PATH || '../../config/pile-config')
+          PILE_CONFIG_PATH: `${CONFIG}/pile-config.js`,
+          // src/pile.js and src/cubes.js read these (start-server.sh exports them from env.sh)
+          SYSTEMAPIC_PGSQL_USERNAME: '{postgis.user}',
+          SYSTEMAPIC_PGSQL_PASSWORD: '{postgis.password}',
+          SYSTEMAPIC_PGSQL_DBNAME: '{postgis.db}',
+        },
+        // src/pile.js: base 'http://wu:3001'
+        aliases: { ...STORE_HOSTS, wu: 'backend' },
+        configFolder: CONFIG,
+        user: 'image',
+        readWriteRoot: WRITES,
+        health: 'tcp:3003',
+      },
+    ],
     services: ['postgis', 'redis', 'nginx', 'backup', 'mongodb'],
-    redisRoles: ['layers', 'stats', 'tokens'],
+    redisRoles: ['layers', 'stats', 'tokens', 'temp'],
+    redisSettings: {
+      // redis.layers.conf, redis.tokens.conf: appendonly yes (appendonly.aof, Redis' default name)
+      'redis-layers': { maxmemory: UPSTREAM_MEMORY, policy: 'noeviction', persistence: 'aof', file: 'appendonly.aof' },
+      'redis-tokens': { maxmemory: UPSTREAM_MEMORY, policy: 'noeviction', persistence: 'aof', file: 'appendonly.aof' },
+      // redis.stats.conf, redis.temp.conf: appendonly no, dbfilename redis.rdb
+      'redis-stats': { maxmemory: UPSTREAM_MEMORY, policy: 'noeviction', persistence: 'rdb', file: 'redis.rdb' },
+      'redis-temp': { maxmemory: UPSTREAM_MEMORY, policy: 'noeviction', persistence: 'rdb', file: 'redis.rdb' },
+    },
     folders: [{ name: 'common', target: '/data' }],
     storage: 'volumes',
     instanceVariable: 'SYSTEMAPIC_DOMAIN',
@@ -31,17 +86,21 @@ export const systemapic = definePreset({
     { old: 'postgis_backup_store', path: '/backup/postgis', item: 'backups' },
   ],
   patterns: [
-    { old: 'wu (systemapic/wu:latest)', now: '`backend`, the same image pinned to a release tag' },
-    { old: 'pile (systemapic/pile:latest)', now: '`pile`, an app container from the pinned image, routed at /v2/tiles/' },
-    { old: 'postgis (systemapic/postgis:latest)', now: '`db` (postgis/postgis, pinned)' },
-    { old: 'mongo (systemapic/mongo:latest)', now: '`mongodb` (official mongo image, root password from a secret)' },
-    { old: 'rediskue', now: '`redis` (the queue), password protected' },
-    { old: 'redislayers, redisstats, redistokens', now: '`redis-layers`, `redis-stats`, `redis-tokens`, each with its own volume and password' },
+    { old: 'wu (systemapic/wu:latest)', now: '`backend`, the same image pinned to a release tag, answering as `wu` too; runs as its image\'s user with a writable root (recorded exceptions)' },
+    { old: 'pile (systemapic/pile:latest)', now: '`pile`, an app container from the pinned image, routed at /v2/tiles/; the same user and root as upstream (recorded exceptions)' },
+    { old: '../../config/${SYSTEMAPIC_DOMAIN}:/systemapic/config', now: '`config/dev/`, `config/prod/` and `config/<instance>/` mounted read-only at /systemapic/config, one per deployment; git ignores their files' },
+    { old: 'SYSTEMAPIC_DOMAIN, SYSTEMAPIC_PRODMODE in compose', now: 'the same variables; SYSTEMAPIC_PRODMODE stays true in dev too (no source is mounted at /systemapic/dev)' },
+    { old: 'SYSTEMAPIC_PGSQL_USERNAME, SYSTEMAPIC_PGSQL_PASSWORD, SYSTEMAPIC_PGSQL_DBNAME in env.sh', now: 'given to pile from POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB (an env.sh in the config folder still overrides them, as before)' },
+    { old: 'postgis (systemapic/postgis:latest)', now: '`db` (postgis/postgis, pinned), answering as `postgis`' },
+    { old: 'mongo (systemapic/mongo:latest)', now: '`mongodb` (official mongo image, root password from a secret), answering as `mongo`' },
+    { old: 'rediskue', now: '`redis` (the queue), password protected, answering as `rediskue`' },
+    { old: 'redislayers, redisstats, redistokens, redistemp (redis-server /systemapic/config/redis.<role>.conf)', now: '`redis-layers`, `redis-stats`, `redis-tokens`, `redis-temp`, answering by their old names, each with its own volume, password and redis/redis-<role>.conf: the same maxmemory, persistence (AOF for layers and tokens, RDB redis.rdb for stats and temp) and no eviction; logs go to the container log, not /data/redis.log' },
+    { old: 'requirepass in each redis.<role>.conf, the same for all', now: 'a generated password per server, from a Docker secret; copy each into the auth fields of wu-config.js and pile-config.js' },
     { old: 'nginx (systemapic/nginx:latest)', now: '`nginx` (nginx-unprivileged, generated config)' },
     { old: 'backup (systemapic/backup:postgis)', now: '`backup` (scheduled pg_dump with rotation) and scripts/backup.sh' },
     { old: 'data-only storage containers (docker create -v ...)', now: 'named volumes; scripts/migrate-storage.sh copies the old containers\' data into them' },
     { old: 'create_storage_containers.sh', now: 'scripts/create-storage.sh' },
     { old: 'restart.sh reading $SYSTEMAPIC_DOMAIN', now: 'scripts/restart.sh reading PORTAL_INSTANCE or SYSTEMAPIC_DOMAIN (instance name or domain)' },
-    { old: 'links between containers', now: 'compose networks: `internal` for data services, `edge` for the front' },
+    { old: 'links between containers', now: 'compose networks: `internal` for data services, `edge` for the front; the linked names are network aliases' },
   ],
 });

@@ -12,6 +12,7 @@ import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
 import { varnishView } from './varnish.js';
 import { instanceFiles } from './instances.js';
+import { configFolderFiles } from './config-folders.js';
 import { envFiles, executable, managed, MANAGED, sample, type PlannedFile } from './planned-file.js';
 
 export type { Ownership, PlannedFile } from './planned-file.js';
@@ -21,6 +22,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     ...composeFiles(model),
     ...envFiles(model, secrets),
     ...instanceFiles(model, secrets),
+    ...configFolderFiles(model),
     ...model.files.map(renderSpec),
     ...proxyFiles(model),
     ...monitoringFiles(model),

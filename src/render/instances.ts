@@ -5,6 +5,7 @@
 import type { InstanceAnswer } from '../answers/extras.js';
 import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
+import { deploymentConfigFolder } from '../catalog/types.js';
 import { traefikDynamic } from './monitoring.js';
 import { nginxSiteView } from './nginx.js';
 import type { SecretSource } from './secret-source.js';
@@ -27,11 +28,22 @@ function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalMode
   };
 }
 
+/** Each app reading a config folder gets the instance's own, at the same path (compose merges volumes by target). */
+function configFolders(model: PortalModel, deployment: string): Record<string, object> {
+  return Object.fromEntries(
+    model.containers.flatMap(container => {
+      const targets = (container.mounts ?? []).flatMap(m => ('file' in m && m.perDeployment ? [m.target] : []));
+      return targets.length > 0 ? [[container.name, { volumes: targets.map(target => `${deploymentConfigFolder(deployment)}:${target}:ro`) }]] : [];
+    }),
+  );
+}
+
 function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
   const has = (id: string) => (model.services as readonly string[]).includes(id);
   const services: Record<string, object> = {
     ...(has('nginx') ? { nginx: { volumes: [`./nginx/sites/${instance.name}.conf:/etc/nginx/conf.d/default.conf:ro`] } } : {}),
     ...(has('traefik') ? { traefik: { volumes: [`./traefik/instances/${instance.name}:/etc/traefik/dynamic:ro`] } } : {}),
+    ...configFolders(model, instance.name),
   };
   const ownDatabase = has('postgis') && model.answers.storage === 'volumes';
   return {

@@ -6,7 +6,7 @@ import type { AppAnswer } from '../../answers/extras.js';
 import { limits, TMP } from '../defaults.js';
 import { APP_USER } from './folders.js';
 import { resolveAppSettings } from './app-settings.js';
-import type { CatalogContext, ContainerSpec, Contribution, DependsCondition, Healthcheck, RecordedException } from '../types.js';
+import { deploymentConfigFolder, type CatalogContext, type ContainerSpec, type Contribution, type DependsCondition, type Healthcheck, type RecordedException } from '../types.js';
 
 /** The image's tools are unknown: try what common base images ship. */
 function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: string; exceptions: RecordedException[] } {
@@ -44,15 +44,14 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
     ...(app.readWriteRoot ? [{ rule: 'CMP-09', reason: app.readWriteRoot }] : []),
     ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: 'runs as its image\'s own USER (its contract)' }] : []),
   ];
+  const devEnvironment = settings && Object.keys(settings.devEnvironment).length > 0 ? { environment: { ...settings.devEnvironment } } : {};
+  // one config folder per deployment at the path the app reads: prod here, dev and each instance override it
+  const config = app.configFolder;
+  const dev = { ...devEnvironment, ...(config ? { volumes: [`${deploymentConfigFolder('dev')}:${config}:ro`] } : {}) };
   const spec: Partial<ContainerSpec> = {
-    ...(settings
-      ? {
-          ownSettings: true,
-          environment: settings.environment,
-          secrets: settings.secrets,
-          ...(Object.keys(settings.devEnvironment).length > 0 ? { dev: { environment: { ...settings.devEnvironment } } } : {}),
-        }
-      : {}),
+    ...(settings ? { ownSettings: true, environment: settings.environment, secrets: settings.secrets } : {}),
+    ...(Object.keys(dev).length > 0 ? { dev } : {}),
+    ...(config ? { mounts: [{ file: deploymentConfigFolder('prod'), target: config, perDeployment: true }] } : {}),
     // compose would read a $ as the start of a variable of the host
     ...(app.command ? { command: app.command.map(word => word.replace(/\$/g, '$$$$')) } : {}),
     ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),

@@ -1,13 +1,20 @@
 /** Extra Redis servers with named roles (layers, stats, tokens ...): each with its own storage and password. */
-import { redisServer } from '../services/redis.js';
+import { authOffReason } from '../../answers/redis-settings.js';
+import { redisConfigFile, redisServer } from '../services/redis.js';
 import type { CatalogContext, Contribution } from '../types.js';
 
 const upper = (role: string): string => role.toUpperCase().replace(/-/g, '_');
+
+/** Roles without settings of their own share one config; a role with settings has its own file. */
+export const roleConfigPath = (role: string, ctx: CatalogContext): string =>
+  ctx.answers.redisSettings?.[`redis-${role}`] ? `redis/redis-${role}.conf` : redisStoresConfig.path;
 
 export function redisRoleContribution(role: string, ctx: CatalogContext): Contribution {
   const name = `redis-${role}`;
   const env = `REDIS_${upper(role)}_PASSWORD`;
   const secret = `redis_${role.replace(/-/g, '_')}_password`;
+  const settings = ctx.answers.redisSettings?.[name];
+  const config = roleConfigPath(role, ctx);
   return {
     ...redisServer({
       // these servers hold data (tokens, stats), not a cache: their append-only files go into file backups
@@ -17,16 +24,17 @@ export function redisRoleContribution(role: string, ctx: CatalogContext): Contri
       secret,
       env,
       storage: `${name}-data`,
-      purpose: `Redis append-only file of the ${role} store`,
-      config: 'redis/stores.conf',
+      purpose: `Redis ${settings?.persistence === 'rdb' ? 'snapshot' : 'append-only file'} of the ${role} store`,
+      config,
       withExporter: ctx.has('prometheus'),
+      settings,
     }),
     appEnv: { [`REDIS_${upper(role)}_HOST`]: name },
     appDependsOn: { [name]: 'service_healthy' },
-    appSecrets: [{ secret, env }],
-    connections: [{ store: name, host: name, port: 6379, secretFields: { password: { secret, env } } }],
+    appSecrets: authOffReason(settings) === undefined ? [{ secret, env }] : [],
+    ...(settings ? { files: [redisConfigFile(config, 'store', settings)] } : {}),
   };
 }
 
 /** The role servers hold data, not a cache: never evict. */
-export const redisStoresConfig = { path: 'redis/stores.conf', template: 'redis/redis.conf.ejs', view: { isBroker: false, isStore: true } };
+export const redisStoresConfig = redisConfigFile('redis/stores.conf', 'store', undefined);

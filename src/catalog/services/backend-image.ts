@@ -19,6 +19,6 @@ export const backendImage = defineService({
     const contract = ctx.answers.backendContract;
     if (!contract) return mergeContributions({ containers: [container], routes: backendRoutes(ctx) });
     const { spec, contribution } = contractParts({ id: 'backend', image: container.image, port: ctx.backendPort, ...contract }, ctx);
-    return { ...mergeContributions({ containers: [{ ...container, ...spec }], routes: backendRoutes(ctx) }), ...contribution };
+    return { ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes: backendRoutes(ctx) }), ...contribution };
   },
 });

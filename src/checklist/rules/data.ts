@@ -1,5 +1,6 @@
 /** Data services and worker (RDS-*, MQ-*, PG-*, CEL-03): authenticated, bounded, configured explicitly. */
-import { environmentOf, type RepoView } from '../repo-view.js';
+import { environmentOf, portsOf, type RepoView } from '../repo-view.js';
+import { recordedException } from '../exceptions.js';
 import { defineRule, type Rule } from '../types.js';
 
 const REDIS = 'redis/redis.conf';
@@ -19,13 +20,23 @@ const rule = (id: string, title: string, file: string, check: (repo: RepoView) =
   defineRule({ id, group: 'data', title, applies: repo => repo.exists(file), findings: check });
 
 export const DATA_RULES: readonly Rule[] = [
-  rule('RDS-02', 'redis asks for a password that comes from a secret; protected mode on', REDIS, async repo => {
+  rule('RDS-02', 'every redis asks for a password that comes from a secret; protected mode on (a recorded exception: internal network only)', REDIS, async repo => {
+    const services = (await repo.compose('prod')).services;
+    const open = (name: string) => services[name] !== undefined && recordedException('RDS-02', services[name]!) !== undefined;
     const conf = redisConf(repo);
-    const findings = conf.get('protected-mode') === 'yes' ? [] : ['redis.conf: protected-mode is not yes'];
+    const findings = conf.get('protected-mode') === 'yes' || open('redis') ? [] : ['redis.conf: protected-mode is not yes'];
     if (conf.has('requirepass')) findings.push('redis.conf: requirepass written in the file');
-    const redis = (await repo.compose('prod')).services.redis;
-    const command = JSON.stringify(redis?.command ?? '');
-    if (!/--requirepass/.test(command) || !/REDIS_PASSWORD_FILE/.test(command)) findings.push('redis: not started with --requirepass from the secret file');
+    for (const [name, service] of Object.entries(services)) {
+      if (!/^redis:/.test(String(service.image ?? ''))) continue;
+      if (open(name)) {
+        // without a password: no published port, no network but the internal one
+        if (portsOf(service).length > 0) findings.push(`${name}: no password but publishes a port`);
+        if (Object.keys((service.networks as object | undefined) ?? {}).some(network => network !== 'internal')) findings.push(`${name}: no password but on a network other than internal`);
+        continue;
+      }
+      const command = JSON.stringify(service.command ?? '');
+      if (!/--requirepass/.test(command) || !/_PASSWORD_FILE/.test(command)) findings.push(`${name}: not started with --requirepass from the secret file`);
+    }
     return findings;
   }),
   rule('RDS-03', 'ACLs, not rename-command', REDIS, repo => (redisConf(repo).has('rename-command') ? ['redis.conf: rename-command'] : [])),
