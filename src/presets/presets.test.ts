@@ -104,13 +104,13 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['migration knows every old store', documented('scripts/migrate-storage.sh', "'mongo_store_dev|/data/db|mongo-data|files'")],
     ['old to new mapping documented', documented('docs/architecture.md', '| `postgis_backup_store` | `/backup/postgis` | `backups` |')],
     ['pile routed', route('/v2/tiles/', /proxy_pass http:\/\/pile;/)],
-    ['links: wu and pile wait for every store', repo => {
-      for (const name of ['backend', 'pile']) {
-        const waits = Object.keys(repo.compose('base').services[name]!.depends_on as object).sort();
-        assert.deepEqual(waits, ['db', 'mongodb', 'redis', 'redis-layers', 'redis-stats', 'redis-tokens'], name);
-      }
+    // the links of compose/yml/dev.systemapic.com.yml: wu links every store, pile links wu and the stores it reads
+    ['links: wu and pile wait for what they link', repo => {
+      const waits = (name: string) => Object.keys(repo.compose('base').services[name]!.depends_on as object).sort();
+      assert.deepEqual(waits('backend'), ['db', 'mongodb', 'redis', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
+      assert.deepEqual(waits('pile'), ['backend', 'db', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
     }],
-    ['every redis has its own password', env('REDIS_PASSWORD', 'REDIS_LAYERS_PASSWORD', 'REDIS_STATS_PASSWORD', 'REDIS_TOKENS_PASSWORD', 'MONGO_PASSWORD')],
+    ['every redis has its own password', env('REDIS_PASSWORD', 'REDIS_LAYERS_PASSWORD', 'REDIS_STATS_PASSWORD', 'REDIS_TOKENS_PASSWORD', 'REDIS_TEMP_PASSWORD', 'MONGO_PASSWORD')],
   ],
   'housing-portal': [
     ['backend', container('backend')],

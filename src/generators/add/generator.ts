@@ -28,6 +28,7 @@ type ChangeOptions = BaseOptions & {
   readWriteRoot?: string;
   health?: string;
   command?: string;
+  configFolder?: string;
   changeOnly?: boolean;
 };
 
@@ -50,6 +51,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     this.option('read-write-root', { type: String, description: 'With app: why it needs a writable root filesystem (recorded as a checklist exception)' });
     this.option('health', { type: String, description: 'With app: http:/path, tcp:<port>, cmd:<command> or none:<reason>' });
     this.option('command', { type: String, description: 'With app: the command to run instead of the image\'s, e.g. "node server.js"' });
+    this.option('config-folder', { type: String, description: 'With app: the path it reads its config folder from; each deployment mounts its own config/<deployment>/ there' });
     this.option('change-only', { type: Boolean, hide: true, description: 'portal app set: the app must exist' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('secret-seed', { type: String, description: 'Tests only', hide: true });
@@ -130,6 +132,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       ['readWriteRoot', o.readWriteRoot],
       ['health', o.health],
       ['command', o.command],
+      ['configFolder', o.configFolder],
     ];
     return Object.fromEntries(given.filter(([, value]) => value !== undefined));
   }
