@@ -79,7 +79,11 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
     ...(has('redis') ? [{ path: 'redis/redis.conf', what: 'Redis settings' }] : []),
     ...(has('rabbitmq') ? [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }] : []),
     ...(has('backup') ? [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }] : []),
-    ...(model.answers.redisRoles?.length ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }] : []),
+    ...((model.answers.redisRoles ?? []).some(role => !model.answers.redisSettings?.[`redis-${role}`]) ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }] : []),
+    ...(model.answers.redisRoles ?? []).filter(role => model.answers.redisSettings?.[`redis-${role}`]).map(role => ({ path: `redis/redis-${role}.conf`, what: `settings of redis-${role} (its redisSettings)` })),
+    ...(model.containers.some(c => c.mounts?.some(m => 'file' in m && m.perDeployment))
+      ? [{ path: 'config/', what: 'one config folder per deployment (dev, prod, each instance), mounted read-only where the apps read it; its files stay out of git' }]
+      : []),
     ...(has('pgbouncer') ? [{ path: 'pgbouncer/', what: 'connection pooler settings' }] : []),
     ...(has('scheduler') ? [{ path: 'scheduler/run-job.sh', what: 'the scheduler loop; the job is SCHEDULER_COMMAND in .env' }] : []),
     ...(model.answers.instances?.length ? [{ path: 'instances/', what: 'one compose override and env example per deployment instance' }] : []),
@@ -129,9 +133,9 @@ export function architectureView(model: PortalModel) {
 function contracts(model: PortalModel) {
   const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'");
   return model.containers
-    .filter(c => c.ownSettings || c.aliases?.length)
+    .filter(c => c.ownSettings || c.aliases?.length || c.mounts?.some(m => 'file' in m && m.perDeployment))
     .flatMap(c => {
-      const app = model.answers.apps?.find(a => a.id === c.name);
+      const app = c.name === 'backend' ? model.answers.backendContract : model.answers.apps?.find(a => a.id === c.name);
       if (!app) return [];
       const settings = [
         ...Object.entries(c.environment ?? {}).map(([name, value]) => ({ name, value: cell(value.replace(/\$\$/g, '$')), devOnly: '' })),
@@ -139,7 +143,7 @@ function contracts(model: PortalModel) {
         ...Object.entries(c.dev?.environment ?? {}).map(([name, value]) => ({ name, value: cell(String(value).replace(/\$\$/g, '$')), devOnly: 'yes' })),
       ];
       const aliases = Object.entries(app.aliases ?? {}).map(([alias, store]) => `${store} as \`${alias}\``);
-      return [{ app: c.name, settings, aliases }];
+      return [{ app: c.name, settings, aliases, configFolder: app.configFolder }];
     });
 }
 
