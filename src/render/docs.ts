@@ -3,6 +3,7 @@ import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
+import { RECORDABLE_RULES } from '../checklist/exceptions.js';
 
 /** dev, prod and each instance: how to start it, its domain and where its settings live. */
 function deployments(model: PortalModel) {
@@ -105,6 +106,7 @@ export function architectureView(model: PortalModel) {
       health: healthOf(c),
     })),
     contracts: contracts(model),
+    recordable: `${RECORDABLE_RULES.slice(0, -1).join(', ')} and ${RECORDABLE_RULES.at(-1)}`,
     recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({
       path: r.path,
