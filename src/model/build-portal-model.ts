@@ -26,7 +26,9 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
   const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
   // the stores first: a prebuilt backend's contract names their connections, as the apps' do
-  const connections = connectionsForApps([...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []));
+  // a prebuilt backend is reachable by apps too: `portal import` aliases the main app's old name to it
+  const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
+  const connections = connectionsForApps([...backendConnection, ...[...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? [])]);
   const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
