@@ -199,8 +199,8 @@ function pickMain(apps: readonly string[], routing: ReadonlyMap<string, LabelRou
 
 function pinnedImage(f: ServiceFacts, options: ImportOptions, report: ImportReport): string {
   if (!f.image) {
-    if (!options.imageTag) throw new PortalInputError(`Invalid service ${quoted(f.name)}: it is only built (build: ${f.build}) and has no image to pull; give --image-tag <release> to name the image your CI pushes as ${slug(f.name)}:<release>.`);
-    const image = `${slug(f.name)}:${options.imageTag}`;
+    if (!options.imageTag) throw new PortalInputError(`Invalid service ${quoted(f.name)}: it is only built (build: ${f.build}) and has no image to pull; give --image-tag <release> to name the image your CI pushes as ${defaultName(options.folderName)}-${slug(f.name)}:<release>.`);
+    const image = `${defaultName(options.folderName)}-${slug(f.name)}:${options.imageTag}`;
     report.notExpressed.push(`${f.name}: built from ${f.build} in the old files; build and push it as ${image} (the generated stack pulls images, it builds only its own starters)`);
     return image;
   }
@@ -223,7 +223,7 @@ function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): 
   const fromHealth = typeof f.healthcheck?.test === 'string' || Array.isArray(f.healthcheck?.test) ? /(?:localhost|127\.0\.0\.1):(\d{1,5})/.exec([f.healthcheck!.test].flat().join(' '))?.[1] : undefined;
   const port = route.port ?? f.expose[0] ?? f.ports[0]?.container ?? (fromHealth ? Number(fromHealth) : undefined);
   if (port) return port;
-  throw new PortalInputError(`Invalid service ${quoted(f.name)}: no port in its expose, ports, Traefik labels or healthcheck; give the port its image listens on with --port ${f.name}=<port>.`);
+  throw new PortalInputError(`Invalid service ${quoted(f.name)}: no port in its expose, ports, Traefik labels or healthcheck; give the port its image listens on with --ports ${f.name}=<port>.`);
 }
 
 function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {

@@ -86,16 +86,18 @@ export function rewriteSettings(
     const byStore = storeValue(name, value, sibling, stores, template);
     if (byStore) {
       out.settings[name] = byStore.text;
+      if (byStore.text.endsWith('.password}')) out.replacedSecrets.push(name);
       if (byStore.host) out.dialled.add(byStore.host);
       continue;
     }
     const url = URL.exec(value);
+    const password = url?.[3];
     if (url) {
       const rewritten = rewriteUrl(url, stores, apps, template);
       if (rewritten) {
         out.settings[name] = rewritten.text;
+        if (password) out.replacedSecrets.push(name);
         if (rewritten.host) out.dialled.add(rewritten.host);
-        if (rewritten.secret) out.replacedSecrets.push(name);
         continue;
       }
     }
@@ -134,7 +136,7 @@ function storeValue(name: string, value: string, sibling: StoreRef | undefined, 
   return undefined;
 }
 
-function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>, apps: ReadonlyMap<string, string>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string; secret?: boolean } | undefined {
+function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>, apps: ReadonlyMap<string, string>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string } | undefined {
   const [, scheme, user, password, host, port, path = ''] = url;
   const ref = stores.get(host!);
   if (!ref) {
@@ -142,7 +144,7 @@ function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>,
     // another old container kept as an app: same host name (or its new id); a literal password becomes ours
     if (!app && !password) return undefined;
     const credentials = user !== undefined ? `${user}${password !== undefined ? `:${password ? '{secret}' : ''}` : ''}@` : '';
-    return { text: `${scheme}://${credentials}${app ?? host}${port ? `:${port}` : ''}${path}`, ...(app ? { host: host! } : {}), secret: Boolean(password) };
+    return { text: `${scheme}://${credentials}${app ?? host}${port ? `:${port}` : ''}${path}`, ...(app ? { host: host! } : {}) };
   }
   const wants = CREDENTIALS_ADDED[scheme!];
   const hasUser = ref.fields.includes('user');
