@@ -148,6 +148,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const health = healthOf(f, port, report);
     const user = userOf(f, report);
     if (f.command) carried.push(`command ${f.command.join(' ')}`);
+    if (user) carried.push(`user ${user}`);
     carried.push(`health ${health}`);
     const contract: AppContract = {
       ...(names.length > 0 ? { settings: rewritten.settings } : {}),
@@ -226,8 +227,12 @@ function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): 
   throw new PortalInputError(`Invalid service ${quoted(f.name)}: no port in its expose, ports, Traefik labels or healthcheck; give the port its image listens on with --ports ${f.name}=<port>.`);
 }
 
+/** Containers kept running only to `docker exec` into (cron jobs): nothing listens. */
+const IDLE = /^(tail -f \/dev\/null|sleep infinity|cat)$/;
+
 function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {
   const test = f.healthcheck?.test;
+  if (test === undefined && f.command && IDLE.test(f.command.join(' '))) return `none:idle container (${f.command.join(' ')}) that jobs run commands in; nothing listens`;
   if (f.healthcheck?.disable || (Array.isArray(test) && test[0] === 'NONE')) return `none:the old deployment disabled the healthcheck of ${f.name}`.slice(0, 200);
   if (test !== undefined) {
     const words = Array.isArray(test) ? (test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1) : test) : [test];
@@ -316,10 +321,10 @@ function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route
     return { old: f.name, became: 'dropped (the stack provides the edge)', carried: [`its routes are the apps' routes${paths.length ? `: ${paths.join(', ')}` : ''}; its config files are replaced by the generated nginx/traefik`] };
   }
   const service = role.kind === 'catalog' ? (role.service === 'zookeeper' ? 'kafka (with zookeeper)' : role.service) : 'app';
-  if (role.kind === 'catalog' && (role.service === 'varnish' || role.service === 'grafana' || role.service === 'prometheus')) {
-    for (const v of f.volumes) report.notExpressed.push(`${f.name}: mount ${v.target}: the stack writes its own ${role.service} configuration`);
+  if (role.kind === 'catalog') {
     const envNames = [...f.environment.keys()];
-    if (envNames.length > 0) report.notExpressed.push(`${f.name}: variables ${envNames.join(', ')}: the stack configures ${role.service} itself`);
+    if (envNames.length > 0) report.notExpressed.push(`${f.name}: variables ${envNames.join(', ')}: the stack configures ${service} itself (credentials generated, apps reach it through templates)`);
+    if (f.raw.tmpfs !== undefined) report.notExpressed.push(`${f.name}: tmpfs: the stack sets the writable paths of ${service} itself`);
   }
   if (!f.image && f.build) report.notExpressed.push(`${f.name}: built from ${f.build}; the stack runs the stock ${service} image (check what that Dockerfile added)`);
   return { old: f.name, became: `service ${service}`, carried: role.kind === 'catalog' ? storeNotes(f, ref, report) : [] };

@@ -87,6 +87,7 @@ export function rewriteSettings(
     if (byStore) {
       out.settings[name] = byStore.text;
       if (byStore.text.endsWith('.password}')) out.replacedSecrets.push(name);
+      if (byStore.note) out.notes.push(byStore.note);
       if (byStore.host) out.dialled.add(byStore.host);
       continue;
     }
@@ -121,14 +122,15 @@ export function rewriteSettings(
   return out;
 }
 
-function storeValue(name: string, value: string, sibling: StoreRef | undefined, stores: ReadonlyMap<string, StoreRef>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string } | undefined {
+function storeValue(name: string, value: string, sibling: StoreRef | undefined, stores: ReadonlyMap<string, StoreRef>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string; note?: string } | undefined {
   const direct = stores.get(value);
   if (direct) return { text: template(direct, 'host'), host: value };
   const hostPort = /^([A-Za-z0-9._-]+):(\d+)$/.exec(value);
   if (hostPort && stores.has(hostPort[1]!)) return { text: `${template(stores.get(hostPort[1]!)!, 'host')}:${template(stores.get(hostPort[1]!)!, 'port')}`, host: hostPort[1]! };
   const candidates = sibling ? [sibling] : [...stores.values()];
   for (const ref of candidates) {
-    if (sibling && /PORT$/.test(name) && value === String(ref.port)) return { text: template(ref, 'port') };
+    // the port next to a store's host is the store's port, whatever the old server listened on
+    if (sibling && /PORT$/.test(name) && /^\d{1,5}$/.test(value)) return { text: template(ref, 'port'), ...(value !== String(ref.port) ? { note: `${name}: was ${value}; now {${ref.store}.port} (${ref.port})` } : {}) };
     if (ref.fields.includes('password') && ref.old.password && value === ref.old.password && SECRET_NAME.test(name)) return { text: template(ref, 'password') };
     if (ref.fields.includes('user') && ref.old.user && value === ref.old.user && /USER/.test(name)) return { text: template(ref, 'user') };
     if (ref.fields.includes('db') && ref.old.db && value === ref.old.db && /(DB|NAME|SCHEMA|DATABASE)$/.test(name)) return { text: template(ref, 'db') };
