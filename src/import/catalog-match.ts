@@ -60,7 +60,7 @@ export function catalogKind(image: string | undefined, buildContext: string | un
     const entry = TABLE.find(e => e.image.test(repository));
     if (entry) return entry.kind;
   }
-  if (!image && buildContext) {
+  if (buildContext) {
     const folder = buildContext.replace(/\/+$/, '').split('/').at(-1)!.toLowerCase();
     return TABLE.find(e => e.context?.test(folder))?.kind;
   }

@@ -39,7 +39,7 @@ export function classify(services: ReadonlyMap<string, ServiceFacts>): Map<strin
   for (const facts of services.values()) {
     const first = (facts.entrypoint ?? facts.command ?? [])[0] ?? '';
     const exits = EXITS_AT_ONCE.test(first);
-    const kind = catalogKind(facts.image, facts.build);
+    const kind = catalogKind(facts.image ?? facts.buildFrom, facts.build);
     if (volumeSources.has(facts.name) && kind === undefined && facts.ports.length === 0 && facts.expose.length === 0) roles.set(facts.name, { kind: 'data' });
     else if (exits && facts.volumes.length > 0 && facts.ports.length === 0) roles.set(facts.name, { kind: 'data' });
     else if (exits) roles.set(facts.name, { kind: 'helper', why: `its command (${(facts.entrypoint ?? facts.command)!.join(' ')}) exits at once: it only served a build` });
@@ -52,12 +52,12 @@ export function classify(services: ReadonlyMap<string, ServiceFacts>): Map<strin
 
 /**
  * Several Redis containers: the stack's own `redis` is the one named so, else the one without storage (a
- * cache), else the first; every other becomes a role named after what its name adds (redislayers: layers).
+ * cache: nothing at /data), else the first; every other becomes a role named after what its name adds (redislayers: layers).
  */
 function withRedisRoles(services: ReadonlyMap<string, ServiceFacts>, roles: Map<string, Role>): Map<string, Role> {
   const redis = [...roles].filter(([, role]) => role.kind === 'catalog' && role.service === 'redis').map(([name]) => services.get(name)!);
   if (redis.length < 2) return roles;
-  const main = redis.find(s => s.name === 'redis') ?? redis.find(s => s.volumesFrom.length === 0 && !s.volumes.some(v => v.kind !== 'bind')) ?? redis[0]!;
+  const main = redis.find(s => s.name === 'redis') ?? redis.find(s => s.volumesFrom.length === 0 && !s.volumes.some(v => v.target === '/data' || v.target.startsWith('/data/'))) ?? redis[0]!;
   const taken = new Set<string>();
   for (const facts of redis) {
     if (facts === main) continue;

@@ -17,7 +17,7 @@ export const SERVICE_KEYS = [
 ];
 
 /** Merged key by key (a later file's key wins). */
-export const MAPPING_KEYS = new Set(['environment', 'labels', 'healthcheck', 'logging', 'deploy', 'sysctls', 'ulimits', 'extra_hosts']);
+export const MAPPING_KEYS = new Set(['build', 'environment', 'labels', 'healthcheck', 'logging', 'deploy', 'sysctls', 'ulimits', 'extra_hosts']);
 /** Merged as sets (later items added). */
 export const LIST_KEYS = new Set(['ports', 'expose', 'dns', 'dns_search', 'external_links', 'cap_add', 'cap_drop', 'devices', 'tmpfs', 'security_opt', 'env_file', 'secrets', 'configs']);
 /** Not inherited through `extends` (compose's rule: they tie a service to its own file). */

@@ -67,6 +67,7 @@ export function loadCompose(input: ImportInput): LoadedCompose {
       for (const [name, value] of Object.entries(file.top[key] ?? {})) top[key]![name] = isRecord(top[key]![name]) && isRecord(value) ? { ...(top[key]![name] as object), ...value } : value;
     }
   }
+  for (const [name, raw] of services) if (raw.image === undefined && isRecord(raw.build)) services.set(name, { ...raw, 'x-from': baseImage(root, raw.build) });
   if (services.size === 0) throw new PortalInputError(`Invalid import file ${quoted(files[0]!.shown)}: it defines no services; name the compose file that runs the deployment.`);
   return {
     services,
@@ -146,8 +147,15 @@ function normalised(raw: Record<string, unknown>, name: string, shown: string, r
     out.environment = { ...fromFiles, ...((out.environment as Record<string, string | null>) ?? {}) };
     out.env_file = list.map(item => (typeof item === 'string' ? item : (item as { path: string }).path));
   }
-  void env;
   void seen;
+  // a bare name takes its value from the environment compose runs in: here, the folder's .env only
+  if (out.environment) out.environment = Object.fromEntries(Object.entries(out.environment as Record<string, string | null>).map(([key, value]) => [key, value ?? env.get(key) ?? null]));
+  if (raw.build !== undefined) {
+    const build = typeof raw.build === 'string' ? { context: raw.build } : isRecord(raw.build) ? raw.build : undefined;
+    if (!build) throw new PortalInputError(`Invalid ${where}: build must be a folder or a mapping with context.`);
+    // a build without context only adds to the one it extends (a prod Dockerfile over the base's folder)
+    out.build = build.context === undefined ? { ...build } : { ...build, context: relative(root, resolve(dirname(path), String(build.context))) || '.' };
+  }
   if (raw.volumes !== undefined && !Array.isArray(raw.volumes)) throw new PortalInputError(`Invalid ${where}: volumes must be a list.`);
   for (const key of ['links', 'volumes_from', 'ports', 'expose']) {
     if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new PortalInputError(`Invalid ${where}: ${key} must be a list.`);
@@ -215,4 +223,18 @@ export function volumeTarget(entry: string): string {
   const parts = entry.split(':');
   if (parts.length === 1) return parts[0]!;
   return parts.length >= 3 || !parts[1]!.startsWith('/') ? (parts[1]!.startsWith('/') ? parts[1]! : parts[0]!) : parts[1]!;
+}
+
+/** The first FROM of a build-only service's Dockerfile, when it is inside the folder (what the image starts from). */
+function baseImage(root: string, build: Record<string, unknown>): string | undefined {
+  const context = String(build.context ?? '.');
+  if (context.startsWith('..') || context.startsWith('/')) return undefined;
+  const file = resolve(root, context, String(build.dockerfile ?? 'Dockerfile'));
+  try {
+    const text = readInputFile(root, file, relative(root, file));
+    return /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/im.exec(text)?.[1];
+  } catch (error) {
+    if (error instanceof PortalInputError && /does not exist/.test(error.message)) return undefined;
+    throw error;
+  }
 }

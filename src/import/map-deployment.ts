@@ -193,9 +193,14 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
 
 const isExternal = (network: unknown): boolean => network !== null && typeof network === 'object' && Boolean((network as Record<string, unknown>).external);
 
+/**
+ * The main app becomes the backend at `/`: one Traefik answered at the root of a host (best named like a
+ * main app), else one named backend, api, web, app or server, else the first without a path route.
+ */
 function pickMain(apps: readonly string[], routing: ReadonlyMap<string, LabelRouting>): string | undefined {
-  const atRoot = apps.find(name => routing.get(name)!.routes.some(r => !r.path || r.path === '/') && MAIN_NAMES.includes(name));
-  return atRoot ?? MAIN_NAMES.map(main => apps.find(name => name === main)).find(Boolean) ?? apps[0];
+  const atRoot = apps.filter(name => routing.get(name)!.routes.some(r => !r.path || r.path === '/'));
+  const named = (list: readonly string[]) => MAIN_NAMES.map(main => list.find(name => name === main)).find(Boolean);
+  return named(atRoot) ?? atRoot[0] ?? named(apps) ?? apps.find(name => !routing.get(name)!.routes.some(r => r.path)) ?? apps[0];
 }
 
 function pinnedImage(f: ServiceFacts, options: ImportOptions, report: ImportReport): string {
@@ -337,19 +342,26 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
   if (ref?.old.password) report.replacedSecrets.push(`${f.name} password (a generated one in .env / secrets/)`);
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
-  for (const v of f.volumes.filter(v => v.kind === 'bind')) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
+  for (const v of f.volumes.filter(v => v.kind === 'bind')) {
+    if (isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
+    else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
+  }
   if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration`);
   for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}: stores are internal; dev reaches them on 127.0.0.1`);
   return carried;
 }
 
+/** The domain the routes share: the one host, or the parent of every sub-domain (api.x.org, admin.x.org: x.org). */
+/** A mount of configuration (a file, /etc, init scripts, the old config folder) rather than the server's data. */
+const isConfigMount = (source: string, target: string): boolean =>
+  /\.[a-z]{1,5}$/i.test(source) || /^\/(etc|docker-entrypoint|usr)|config/.test(target);
+
 function mainDomain(routing: ReadonlyMap<string, LabelRouting>, main: string | undefined): string | undefined {
   const ordered = [...(main ? [routing.get(main)!] : []), ...routing.values()];
-  for (const r of ordered) {
-    for (const route of r.routes) {
-      const host = route.hosts.find(h => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h.toLowerCase()) && !/localhost$/.test(h));
-      if (host) return host.toLowerCase();
-    }
-  }
-  return undefined;
+  const hosts = [...new Set(ordered.flatMap(r => r.routes.flatMap(route => route.hosts)).map(h => h.toLowerCase()))].filter(h => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h) && !/localhost$/.test(h));
+  if (hosts.length <= 1) return hosts[0];
+  const split = hosts.map(h => h.split('.').reverse());
+  const common: string[] = [];
+  for (let i = 0; split.every(parts => parts[i] !== undefined && parts[i] === split[0]![i]); i += 1) common.push(split[0]![i]!);
+  return common.length >= 2 ? common.reverse().join('.') : hosts[0];
 }

@@ -23,8 +23,10 @@ export interface VolumeMount {
 export interface ServiceFacts {
   readonly name: string;
   readonly image?: string;
-  /** Build context when the service is built. */
+  /** Build context when the service is built (relative to the deployment's folder). */
   readonly build?: string;
+  /** The image a build-only service's Dockerfile starts FROM. */
+  readonly buildFrom?: string;
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   /** Variables in order; null when the value comes from the shell. */
@@ -117,6 +119,7 @@ export function serviceFacts(name: string, raw: RawService): ServiceFacts {
     name,
     ...(typeof raw.image === 'string' && raw.image !== '' ? { image: raw.image } : {}),
     ...(build !== undefined ? { build } : {}),
+    ...(typeof raw['x-from'] === 'string' ? { buildFrom: raw['x-from'] } : {}),
     ...(words(raw.command) ? { command: words(raw.command)! } : {}),
     ...(words(raw.entrypoint) ? { entrypoint: words(raw.entrypoint)! } : {}),
     environment: new Map(Object.entries((raw.environment as Record<string, string | null>) ?? {})),

@@ -62,10 +62,11 @@ export function rewriteSettings(
     if (host && value && stores.has(value)) hostOfPrefix.set(host[1]!, stores.get(value)!);
   }
   const template = (ref: StoreRef, field: string) => `{${ref.store}.${field}}`;
+  const fromShell: string[] = [];
   for (const [name, raw] of environment) {
     if (raw === null) {
       out.settings[name] = '';
-      out.notes.push(`${name}: no value in the old files (it came from the shell); set it with portal app set`);
+      fromShell.push(name);
       continue;
     }
     const value = raw.trim();
@@ -119,6 +120,7 @@ export function rewriteSettings(
     }
     out.settings[name] = value;
   }
+  if (fromShell.length > 0) out.notes.push(`${fromShell.join(', ')}: no value in the old files or .env (compose took them from the shell); kept empty, set them with portal app set`);
   return out;
 }
 
