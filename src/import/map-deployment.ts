@@ -145,7 +145,10 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     if (names.length > 0) carried.push(`settings ${names.join(', ')}`);
     if (Object.keys(aliases).length > 0) carried.push(`aliases ${Object.entries(aliases).map(([a, s]) => `${a}->${s}`).join(', ')}`);
     if (mounts.length > 0) carried.push(`mounts ${mounts.join(', ')}`);
-    const health = healthOf(f, port, report);
+    const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
+    const worker = !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
+    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, report);
+    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with portal app set ${id} --health cmd:<check>`);
     const user = userOf(f, report);
     if (f.command) carried.push(`command ${f.command.join(' ')}`);
     if (user) carried.push(`user ${user}`);
@@ -343,7 +346,7 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const v of f.volumes.filter(v => v.kind === 'bind')) {
-    if (isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
+    if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }
   if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration`);
