@@ -146,7 +146,8 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     if (Object.keys(aliases).length > 0) carried.push(`aliases ${Object.entries(aliases).map(([a, s]) => `${a}->${s}`).join(', ')}`);
     if (mounts.length > 0) carried.push(`mounts ${mounts.join(', ')}`);
     const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
-    const worker = !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
+    const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
+    const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
     const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, report);
     if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with portal app set ${id} --health cmd:<check>`);
     const user = userOf(f, report);
