@@ -98,7 +98,7 @@ export function rewriteSettings(
       const rewritten = rewriteUrl(url, stores, apps, template);
       if (rewritten) {
         out.settings[name] = rewritten.text;
-        if (password) out.replacedSecrets.push(name);
+        if (password || (url[2] && !stores.has(url[4]!))) out.replacedSecrets.push(name);
         if (rewritten.host) out.dialled.add(rewritten.host);
         continue;
       }
@@ -146,8 +146,9 @@ function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>,
   if (!ref) {
     const app = apps.get(host!);
     // another old container kept as an app: same host name (or its new id); a literal password becomes ours
-    if (!app && !password) return undefined;
-    const credentials = user !== undefined ? `${user}${password !== undefined ? `:${password ? '{secret}' : ''}` : ''}@` : '';
+    if (!app && user === undefined) return undefined;
+    // credentials in a URL are secrets (a password, or a key as the user part of a DSN): ours replace them
+    const credentials = user === undefined ? '' : password !== undefined ? `${user}:${password ? '{secret}' : ''}@` : user ? '{secret}@' : '@';
     return { text: `${scheme}://${credentials}${app ?? host}${port ? `:${port}` : ''}${path}`, ...(app ? { host: host! } : {}) };
   }
   const wants = CREDENTIALS_ADDED[scheme!];
