@@ -27,9 +27,11 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
   // the stores first: a prebuilt backend's contract names their connections, as the apps' do
   // a prebuilt backend is reachable by apps too: `portal import` aliases the main app's old name to it
+  const storeConnections = [...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []);
   const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
-  const connections = connectionsForApps([...backendConnection, ...[...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? [])]);
-  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections }), ...serviceParts];
+  const connections = connectionsForApps([...backendConnection, ...storeConnections]);
+  // (never to the backend itself: it would wait for itself)
+  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: connectionsForApps(storeConnections) }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
   const roleParts = (answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx));
