@@ -50,7 +50,7 @@ async function run(out: OutFolder): Promise<number> {
   env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(
-      'Usage: portal [add|remove|instance|doctor|verify|secrets] [options]\n' +
+      'Usage: portal [add|remove|instance|import|doctor|verify|secrets] [options]\n' +
         '  --out DIR  write into DIR (created if needed) instead of the current folder\n\n',
     );
   }

@@ -26,10 +26,12 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
   const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
   // the stores first: a prebuilt backend's contract names their connections, as the apps' do
-  // apps may dial the backend too (a tile server asking the API): `backend` is a name aliases and templates may use
-  const backendConnection = { store: 'backend', host: 'backend', port: answers.backendPort };
-  const connections = connectionsForApps([...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []).concat(backendConnection));
-  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections }), ...serviceParts];
+  // a prebuilt backend is reachable by apps too: `portal import` aliases the main app's old name to it
+  const storeConnections = [...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []);
+  const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
+  const connections = connectionsForApps([...backendConnection, ...storeConnections]);
+  // (never to the backend itself: it would wait for itself)
+  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: connectionsForApps(storeConnections) }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
   const roleParts = (answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx));

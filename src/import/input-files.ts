@@ -1,0 +1,94 @@
+/**
+ * The files an import may read: the compose files named (or found in the folder given), the files their
+ * `extends` and `env_file` name, and the folder's `.env`. Each must be a regular file of at most 1 MiB that
+ * resolves, links followed, inside the deployment's folder; anything else is refused in one line.
+ */
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { PortalInputError } from '../answers/input-error.js';
+import { quoted } from '../answers/quoted.js';
+
+export const MAX_INPUT_BYTES = 1024 * 1024;
+
+/** Names compose looks for in a folder, in its own order; the override file is merged after the base. */
+const BASE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_NAMES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+export interface ImportInput {
+  /** The deployment's folder: every file read must be inside it. */
+  readonly root: string;
+  /** Compose files in merge order, absolute. */
+  readonly files: readonly string[];
+}
+
+const refuse = (message: string): never => {
+  throw new PortalInputError(message);
+};
+
+/** `portal import <folder>` or `portal import <file> [<file>...]` (like `-f`), relative to `cwd`. */
+export function resolveInput(words: readonly string[], cwd: string): ImportInput {
+  if (words.length === 0) refuse('Invalid portal import: name the old deployment, e.g. portal import ../old-deployment or portal import ../old/docker-compose.yml ../old/production.yml.');
+  const paths = words.map(word => resolve(cwd, word));
+  const kinds = paths.map((path, i) => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) refuse(`Invalid import path ${quoted(words[i])}: it does not exist; name the old deployment's folder or its compose files.`);
+    return stat!.isDirectory() ? 'folder' : 'file';
+  });
+  if (kinds.includes('folder')) {
+    if (paths.length > 1) refuse(`Invalid import path ${quoted(words[kinds.indexOf('folder')])}: a folder alone, or compose files only; not both.`);
+    const root = realpathSync(paths[0]!);
+    const base = BASE_NAMES.find(name => existsSync(join(root, name)));
+    if (!base) refuse(`Invalid import path ${quoted(words[0])}: it holds no ${BASE_NAMES.join(', ')}; name its compose files instead (portal import ${words[0]}/local.yml).`);
+    const override = OVERRIDE_NAMES.find(name => existsSync(join(root, name)));
+    return { root, files: [join(root, base!), ...(override ? [join(root, override)] : [])] };
+  }
+  // compose's project folder is the first file's folder; the others must live inside it as well
+  const root = realpathSync(dirname(paths[0]!));
+  const files = paths.map(path => join(realpathSync(dirname(path)), relative(dirname(path), path)));
+  files.forEach((file, i) => insideRoot(root, file, words[i]!));
+  const twice = files.find((file, i) => files.indexOf(file) !== i);
+  if (twice) refuse(`Invalid import path ${quoted(relative(root, twice))}: given twice; give each compose file once.`);
+  return { root, files };
+}
+
+/** The path, links followed, when it stays inside `root`; refused otherwise. */
+export function insideRoot(root: string, path: string, shown: string): string {
+  const absolute = isAbsolute(path) ? path : resolve(root, path);
+  let real: string;
+  try {
+    real = realpathSync(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return refuse(`Invalid import file ${quoted(shown)}: ${code === 'ENOENT' ? 'it does not exist' : `cannot read it (${code ?? 'error'})`}; fix the reference or add the file.`);
+  }
+  const rel = relative(root, real);
+  if (rel.startsWith('..') || isAbsolute(rel)) refuse(`Invalid import file ${quoted(shown)}: it leads out of the deployment's folder (to ${quoted(real)}); copy the file into the folder.`);
+  return real;
+}
+
+/** A text file of the deployment, read once, size-limited and confined to `root`. */
+export function readInputFile(root: string, path: string, shown: string): string {
+  const real = insideRoot(root, path, shown);
+  let fd: number | undefined;
+  try {
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) refuse(`Invalid import file ${quoted(shown)}: it is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}; expected a text file.`);
+    if (stat.size > MAX_INPUT_BYTES) refuse(`Invalid import file ${quoted(shown)}: it is ${stat.size} bytes; compose and env files are at most ${MAX_INPUT_BYTES} bytes.`);
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const n = readSync(fd, buffer, read, stat.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const text = buffer.subarray(0, read).toString('utf8');
+    if (text.includes('\u0000')) refuse(`Invalid import file ${quoted(shown)}: it holds NUL bytes; expected a text file.`);
+    return text;
+  } catch (error) {
+    if (error instanceof PortalInputError) throw error;
+    return refuse(`Invalid import file ${quoted(shown)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions.`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * The old deployment as answers: catalog services for the images the stack provides, Redis roles, the main
+ * app as the backend image and every other container as an app with its contract; folders for the volumes
+ * the apps mount; and the report of what became what. Pure: files in, answers and report out.
+ */
+import { defaultName, FLOATING_TAGS, type RawAnswers, type ServiceId } from '../answers/answers.js';
+import { PortalInputError } from '../answers/input-error.js';
+import { quoted } from '../answers/quoted.js';
+import type { AppAnswer, FolderAnswer } from '../answers/extras.js';
+import type { AppContract } from '../answers/app-contract.js';
+import { imageTag } from './catalog-match.js';
+import { checkReferences, classify, slug, type Role } from './classify.js';
+import type { LoadedCompose } from './compose-load.js';
+import { labelRouting, type LabelRouting } from './labels.js';
+import { emptyReport, type ImportReport } from './report.js';
+import { serviceFacts, type ServiceFacts } from './service-facts.js';
+import { rewriteSettings, type StoreRef } from './settings.js';
+import { storeRef } from './stores.js';
+import { mountsToFolders, type FolderPlan } from './volumes.js';
+
+export interface ImportOptions {
+  /** The folder the answers are written into: names the portal. */
+  readonly folderName: string;
+  /** Pins every in-house image with a floating or missing tag, and names the images of build-only services. */
+  readonly imageTag?: string;
+  /** Ports given with --port <container>=<port>, for containers whose files name none. */
+  readonly ports?: ReadonlyMap<string, number>;
+  /** Container names of the generated stack an app id must not take. */
+  readonly reservedNames: ReadonlySet<string>;
+}
+
+export interface ImportResult {
+  readonly answers: RawAnswers;
+  readonly report: ImportReport;
+}
+
+/** Names of the main app, best first, when no edge route says which it is. */
+const MAIN_NAMES = ['backend', 'api', 'web', 'app', 'server'];
+/** Keys the stack decides for itself: the report says so once per container. */
+const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  restart: 'restart policy (prod: unless-stopped)',
+  container_name: 'container_name (compose names them per project)',
+  logging: 'logging (json-file with rotation)',
+  log_driver: 'logging (json-file with rotation)',
+  networks: 'networks (internal network; only the edge is public)',
+  mem_limit: 'memory limit (the stack sets its own)',
+  deploy: 'deploy limits (the stack sets its own)',
+  pull_policy: 'pull_policy',
+};
+/** Keys nothing in the answers can say, with the reason. */
+const UNEXPRESSIBLE: Readonly<Record<string, string>> = {
+  privileged: 'privileged containers break the hardening (no capabilities, no-new-privileges)',
+  network_mode: 'network_mode bypasses the stack\'s internal network',
+  net: 'net (format 1 network_mode) bypasses the stack\'s internal network',
+  devices: 'host devices are not part of an app contract',
+  pid: 'sharing a PID namespace is not part of an app contract',
+  ipc: 'sharing IPC is not part of an app contract',
+  cap_add: 'extra capabilities are refused by the hardening checklist',
+  security_opt: 'security options are the stack\'s own',
+  sysctls: 'sysctls are not part of an app contract',
+  extra_hosts: 'extra /etc/hosts entries are not part of an app contract',
+  external_links: 'links to containers outside the files are not part of an app contract',
+  entrypoint: 'an entrypoint override is not part of an app contract (only command)',
+  working_dir: 'working_dir is not part of an app contract (set WORKDIR in the image)',
+  dns: 'custom DNS servers are not part of an app contract',
+  tmpfs: 'tmpfs paths become writable paths only when given with portal app set --writable',
+};
+
+export function mapDeployment(compose: LoadedCompose, options: ImportOptions): ImportResult {
+  const facts = new Map([...compose.services].map(([name, raw]) => [name, serviceFacts(name, raw)]));
+  checkReferences(facts);
+  const roles = classify(facts);
+  const report = emptyReport();
+  const routing = new Map([...facts].map(([name, f]) => [name, labelRouting(f.labels)]));
+  for (const name of compose.unset) report.notExpressed.push(`variable ${name} is used in the files but set in no .env: it was read as empty`);
+
+  // the stack's services, and what apps dial them by
+  const services = new Set<ServiceId>();
+  const redisRoles: string[] = [];
+  const stores = new Map<string, StoreRef>();
+  const dockerSecrets = new Map<string, StoreRef & { field: 'password' }>();
+  for (const [name, role] of roles) {
+    const f = facts.get(name)!;
+    if (role.kind === 'catalog' && role.service !== 'edge') services.add(role.service === 'zookeeper' ? 'kafka' : role.service);
+    if (role.kind === 'redis-role') redisRoles.push(role.role);
+    const ref = storeRef(f, role);
+    if (ref) {
+      stores.set(name, ref);
+      for (const secret of f.secrets) {
+        const file = [...f.environment].find(([key, value]) => /PASS(WORD)?_FILE$/.test(key) && value === `/run/secrets/${secret}`);
+        if (file) dockerSecrets.set(secret, { ...ref, field: 'password' });
+      }
+    }
+  }
+  if (redisRoles.length > 0) services.add('redis');
+  const edgeKinds = [...roles].filter(([, r]) => r.kind === 'catalog' && r.service === 'edge').map(([name]) => facts.get(name)!.image ?? '');
+  const traefikUsed = edgeKinds.some(image => /traefik/.test(image)) || [...routing.values()].some(r => r.routed) || Object.values(compose.networks).some(n => isExternal(n) && /traefik/i.test(JSON.stringify(n)));
+  if (traefikUsed) services.add('traefik');
+  if (edgeKinds.some(image => /nginx/.test(image))) services.add('nginx');
+
+  // app ids: the old name where free, so apps keep dialling each other by it
+  const appNames = [...roles].filter(([, r]) => r.kind === 'app').map(([name]) => name);
+  const main = pickMain(appNames, routing);
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  for (const name of appNames) {
+    if (name === main) {
+      ids.set(name, 'backend');
+      continue;
+    }
+    let id = slug(name);
+    if (options.reservedNames.has(id) || id.startsWith('redis-') || id === 'backend') id = slug(`${id}-app`);
+    for (let n = 2; used.has(id); n += 1) id = slug(`${slug(name).slice(0, 27)}-${n}`);
+    used.add(id);
+    ids.set(name, id);
+  }
+  if (main) {
+    used.add('backend');
+    // the others reach the main app by its old name: an alias of the backend
+    stores.set(main, { store: 'backend', host: 'backend', port: appPort(facts.get(main)!, routing.get(main)!, options), fields: [], old: {} });
+  }
+
+  const folders: FolderPlan = { byTarget: new Map(), names: new Set(options.reservedNames) };
+  const apps: AppAnswer[] = [];
+  let backend: { image: string; port: number; contract: AppContract } | undefined;
+  const routes = new Map<string, string>();
+
+  for (const [name, role] of roles) {
+    const f = facts.get(name)!;
+    const route = routing.get(name)!;
+    if (role.kind !== 'app') {
+      report.rows.push(nonAppRow(f, role, stores.get(name), route, report));
+      continue;
+    }
+    const id = ids.get(name)!;
+    const image = pinnedImage(f, options, report);
+    const port = appPort(f, route, options);
+    const rewritten = rewriteSettings(f.environment, stores, new Map([...ids].map(([old, newId]) => [old, newId])), dockerSecrets);
+    for (const variable of rewritten.replacedSecrets) report.replacedSecrets.push(`${name} ${variable}`);
+    for (const note of rewritten.notes) report.notExpressed.push(`${name} ${note}`);
+    const aliases = aliasesOf(f, rewritten.dialled, stores, options.reservedNames, used, report);
+    const mounts = mountsToFolders(f, facts, roles, folders, report);
+    const carried: string[] = [`image ${image}`, `port ${port}`];
+    const names = Object.keys(rewritten.settings);
+    if (names.length > 0) carried.push(`settings ${names.join(', ')}`);
+    if (Object.keys(aliases).length > 0) carried.push(`aliases ${Object.entries(aliases).map(([a, s]) => `${a}->${s}`).join(', ')}`);
+    if (mounts.length > 0) carried.push(`mounts ${mounts.join(', ')}`);
+    const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
+    const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
+    const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
+    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, report);
+    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with portal app set ${id} --health cmd:<check>`);
+    const user = userOf(f, report);
+    if (f.command) carried.push(`command ${f.command.join(' ')}`);
+    if (user) carried.push(`user ${user}`);
+    carried.push(`health ${health}`);
+    const contract: AppContract = {
+      ...(names.length > 0 ? { settings: rewritten.settings } : {}),
+      ...(rewritten.fileSettings.length > 0 ? { fileSettings: rewritten.fileSettings } : {}),
+      ...(Object.keys(aliases).length > 0 ? { aliases } : {}),
+      ...(user ? { user } : {}),
+      health,
+      ...(f.command ? { command: [...f.command] } : {}),
+    };
+    const path = appRoute(f, route, name === main, routes, report);
+    if (path) carried.push(`route ${path}`);
+    unexpressible(f, name === main, report);
+    report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add portal app set ${id} --writable <path> (or --read-write-root "<reason>")`);
+    if (name === main) {
+      backend = { image, port, contract };
+      report.rows.push({ old: name, became: 'backend (main app)', carried });
+    } else {
+      apps.push({ id, image, port, ...(path ? { route: path } : {}), ...contract });
+      report.rows.push({ old: name, became: `app ${id}`, carried });
+    }
+  }
+  report.kept.push('every variable name the apps read, their mount paths, commands and ports; host names through aliases where the stack names the store otherwise');
+
+  const folderList: FolderAnswer[] = [...folders.byTarget].map(([target, name]) => ({ name, target }));
+  const name = defaultName(options.folderName);
+  const domain = mainDomain(routing, main);
+  const answers: RawAnswers = {
+    name,
+    ...(domain ? { domain } : {}),
+    ...(backend
+      ? { backend: 'image', backendImage: backend.image, backendPort: backend.port, backendContract: backend.contract }
+      : {}),
+    services: services.size > 0 ? [...services] : 'none',
+    storage: 'volumes',
+    ...(apps.length > 0 ? { apps } : {}),
+    ...(folderList.length > 0 ? { folders: folderList } : {}),
+    ...(redisRoles.length > 0 ? { redisRoles } : {}),
+  };
+  if (!backend) report.notExpressed.push('no container runs an in-house image: the generated backend is the starter (django) one; choose --backend on the first portal run');
+  return { answers, report };
+}
+
+const isExternal = (network: unknown): boolean => network !== null && typeof network === 'object' && Boolean((network as Record<string, unknown>).external);
+
+/**
+ * The main app becomes the backend at `/`: one Traefik answered at the root of a host (best named like a
+ * main app), else one named backend, api, web, app or server, else the first without a path route.
+ */
+function pickMain(apps: readonly string[], routing: ReadonlyMap<string, LabelRouting>): string | undefined {
+  const atRoot = apps.filter(name => routing.get(name)!.routes.some(r => !r.path || r.path === '/'));
+  const named = (list: readonly string[]) => MAIN_NAMES.map(main => list.find(name => name === main)).find(Boolean);
+  return named(atRoot) ?? atRoot[0] ?? named(apps) ?? apps.find(name => !routing.get(name)!.routes.some(r => r.path)) ?? apps[0];
+}
+
+function pinnedImage(f: ServiceFacts, options: ImportOptions, report: ImportReport): string {
+  if (!f.image) {
+    if (!options.imageTag) throw new PortalInputError(`Invalid service ${quoted(f.name)}: it is only built (build: ${f.build}) and has no image to pull; give --image-tag <release> to name the image your CI pushes as ${defaultName(options.folderName)}-${slug(f.name)}:<release>.`);
+    const image = `${defaultName(options.folderName)}-${slug(f.name)}:${options.imageTag}`;
+    report.notExpressed.push(`${f.name}: built from ${f.build} in the old files; build and push it as ${image} (the generated stack pulls images, it builds only its own starters)`);
+    return image;
+  }
+  const tag = imageTag(f.image);
+  const floating = tag === undefined || FLOATING_TAGS.has(tag) || /latest/.test(tag);
+  if (!floating) {
+    if (f.build) report.notExpressed.push(`${f.name}: also built from ${f.build} in the old files; the stack pulls ${f.image}, push it from your CI`);
+    return f.image;
+  }
+  if (!options.imageTag) throw new PortalInputError(`Invalid image ${quoted(f.image)} of service ${quoted(f.name)}: its tag is ${tag ? `the floating "${tag}"` : 'missing (compose pulls latest)'}; give --image-tag <release> to pin the in-house images.`);
+  const repository = tag === undefined ? f.image : f.image.slice(0, f.image.lastIndexOf(':'));
+  const image = `${repository.toLowerCase()}:${options.imageTag}`;
+  report.notExpressed.push(`${f.name}: image ${f.image} had ${tag ? `the floating tag "${tag}"` : 'no tag'}; pinned to ${image} (--image-tag)`);
+  return image;
+}
+
+function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): number {
+  const given = options.ports?.get(f.name);
+  if (given) return given;
+  const fromHealth = typeof f.healthcheck?.test === 'string' || Array.isArray(f.healthcheck?.test) ? /(?:localhost|127\.0\.0\.1):(\d{1,5})/.exec([f.healthcheck!.test].flat().join(' '))?.[1] : undefined;
+  const port = route.port ?? f.expose[0] ?? f.ports[0]?.container ?? (fromHealth ? Number(fromHealth) : undefined);
+  if (port) return port;
+  throw new PortalInputError(`Invalid service ${quoted(f.name)}: no port in its expose, ports, Traefik labels or healthcheck; give the port its image listens on with --ports ${f.name}=<port>.`);
+}
+
+/** Containers kept running only to `docker exec` into (cron jobs): nothing listens. */
+const IDLE = /^(tail -f \/dev\/null|sleep infinity|cat)$/;
+
+function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {
+  const test = f.healthcheck?.test;
+  if (test === undefined && f.command && IDLE.test(f.command.join(' '))) return `none:idle container (${f.command.join(' ')}) that jobs run commands in; nothing listens`;
+  if (f.healthcheck?.disable || (Array.isArray(test) && test[0] === 'NONE')) return `none:the old deployment disabled the healthcheck of ${f.name}`.slice(0, 200);
+  if (test !== undefined) {
+    const words = Array.isArray(test) ? (test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1) : test) : [test];
+    const command = words.join(' ').trim();
+    const url = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?(\/[A-Za-z0-9._~\/?=&-]*)/.exec(command);
+    if (url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
+    if (command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
+  }
+  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (portal app set ${f.name} --health http:/path for a better one)`);
+  return `tcp:${port}`;
+}
+
+function userOf(f: ServiceFacts, report: ImportReport): string | undefined {
+  if (f.user === undefined) return undefined;
+  const match = /^([0-9]{1,10})(?::([0-9]{1,10}))?$/.exec(f.user);
+  if (match && match[1] !== '0' && match[2] !== '0') return f.user;
+  report.notExpressed.push(`${f.name}: user ${quoted(f.user)} is ${match ? 'root' : 'not a numeric uid[:gid]'}; it runs as the stack's app user 10001 (or portal app set --user image)`);
+  return undefined;
+}
+
+function aliasesOf(f: ServiceFacts, dialled: ReadonlySet<string>, stores: ReadonlyMap<string, StoreRef>, reserved: ReadonlySet<string>, apps: ReadonlySet<string>, report: ImportReport): Record<string, string> {
+  const hosts = new Map<string, string>();
+  for (const [target, alias] of f.links) if (stores.has(target)) hosts.set(alias, target);
+  for (const host of [...dialled, ...f.dependsOn]) if (stores.has(host)) hosts.set(host, host);
+  const aliases: Record<string, string> = {};
+  for (const [host, old] of [...hosts].sort(([a], [b]) => a.localeCompare(b))) {
+    const { store, host: answeredBy } = stores.get(old)!;
+    const name = host.toLowerCase();
+    if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name) || name === 'localhost') {
+      report.notExpressed.push(`${f.name}: host name ${quoted(host)} (for ${old}) is not a DNS label the network can answer; its variables were rewritten to the store's host`);
+      continue;
+    }
+    if (name === answeredBy) continue;
+    if (reserved.has(name) || apps.has(name)) {
+      report.notExpressed.push(`${f.name}: host name ${name} (for ${old}) is a container of the new stack; the app's variables were rewritten to {${store}.host}, hard-coded uses must change`);
+      continue;
+    }
+    aliases[name] = store;
+  }
+  for (const [target, alias] of f.links) {
+    if (!stores.has(target) && alias !== target) report.notExpressed.push(`${f.name}: link alias ${alias} for ${target}: aliases reach stores only; the app must dial ${target}`);
+  }
+  return aliases;
+}
+
+function appRoute(f: ServiceFacts, route: LabelRouting, isMain: boolean, taken: Map<string, string>, report: ImportReport): string | undefined {
+  if (isMain) {
+    for (const r of route.routes) if (r.path && r.path !== '/') report.notExpressed.push(`${f.name}: route ${r.path} of the main app: the backend answers every path at /`);
+    return undefined;
+  }
+  let chosen: string | undefined;
+  for (const r of route.routes) {
+    if (!r.path) {
+      report.notExpressed.push(`${f.name}: host route ${r.hosts.join(', ')} (a sub-domain): routes by host are not answers yet; the app is reached through the main domain only where it has a path`);
+      continue;
+    }
+    const path = `${r.path.toLowerCase().replace(/\/+$/, '')}/`;
+    const owner = taken.get(path);
+    if (owner && owner !== f.name) throw new PortalInputError(`Invalid route ${quoted(r.path)}: both ${quoted(owner)} and ${quoted(f.name)} are routed there; give each its own path prefix.`);
+    taken.set(path, f.name);
+    if (chosen) report.notExpressed.push(`${f.name}: route ${path}: an app has one route; ${chosen} was kept`);
+    else chosen = path;
+  }
+  return chosen;
+}
+
+function unexpressible(f: ServiceFacts, isMain: boolean, report: ImportReport): void {
+  for (const [key, why] of Object.entries(UNEXPRESSIBLE)) if (f.raw[key] !== undefined && f.raw[key] !== false) report.notExpressed.push(`${f.name}: ${key}: ${why}`);
+  for (const p of f.ports) {
+    const everywhere = !p.hostIp || p.hostIp === '0.0.0.0';
+    if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}${everywhere ? ' on every address' : ''}: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)`);
+  }
+  const replaced = [...new Set(Object.keys(REPLACED_KEYS).filter(key => f.raw[key] !== undefined).map(key => REPLACED_KEYS[key]!))];
+  if (replaced.length > 0) report.notExpressed.push(`${f.name}: the stack's own ${replaced.join(', ')}`);
+  const otherLabels = [...f.labels.keys()].filter(key => !key.startsWith('traefik.'));
+  if (otherLabels.length > 0) report.notExpressed.push(`${f.name}: labels ${otherLabels.join(', ')} are not answers (the stack labels its containers itself)`);
+  void isMain;
+}
+
+function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route: LabelRouting, report: ImportReport): { old: string; became: string; carried: string[] } {
+  if (role.kind === 'data') return { old: f.name, became: 'named storage', carried: [`its volumes ${f.volumes.map(v => v.target).join(', ')} became folders of the containers that used them`] };
+  if (role.kind === 'helper') return { old: f.name, became: 'dropped', carried: [role.why] };
+  if (role.kind === 'redis-role') return { old: f.name, became: `redis role ${role.role} (redis-${role.role})`, carried: storeNotes(f, ref, report) };
+  if (role.kind === 'catalog' && role.service === 'edge') {
+    const paths = route.routes.map(r => r.path ?? r.hosts.join(',')).filter(Boolean);
+    return { old: f.name, became: 'dropped (the stack provides the edge)', carried: [`its routes are the apps' routes${paths.length ? `: ${paths.join(', ')}` : ''}; its config files are replaced by the generated nginx/traefik`] };
+  }
+  const service = role.kind === 'catalog' ? (role.service === 'zookeeper' ? 'kafka (with zookeeper)' : role.service) : 'app';
+  if (role.kind === 'catalog') {
+    const envNames = [...f.environment.keys()];
+    if (envNames.length > 0) report.notExpressed.push(`${f.name}: variables ${envNames.join(', ')}: the stack configures ${service} itself (credentials generated, apps reach it through templates)`);
+    if (f.raw.tmpfs !== undefined) report.notExpressed.push(`${f.name}: tmpfs: the stack sets the writable paths of ${service} itself`);
+  }
+  if (!f.image && f.build) report.notExpressed.push(`${f.name}: built from ${f.build}; the stack runs the stock ${service} image (check what that Dockerfile added)`);
+  return { old: f.name, became: `service ${service}`, carried: role.kind === 'catalog' ? storeNotes(f, ref, report) : [] };
+}
+
+function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportReport): string[] {
+  const carried: string[] = [];
+  if (ref) carried.push(`apps reach it through {${ref.store}.host} and its fields`);
+  if (ref?.old.user || ref?.old.db) report.notExpressed.push(`${f.name}: database/user ${[ref.old.db, ref.old.user].filter(Boolean).join('/')}: the stack names them after the portal (POSTGRES_DB/POSTGRES_USER in .env); apps read them through the templates`);
+  if (ref?.old.password) report.replacedSecrets.push(`${f.name} password (a generated one in .env / secrets/)`);
+  for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
+  for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
+  for (const v of f.volumes.filter(v => v.kind === 'bind')) {
+    if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
+    else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
+  }
+  if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration`);
+  for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}: stores are internal; dev reaches them on 127.0.0.1`);
+  return carried;
+}
+
+/** The domain the routes share: the one host, or the parent of every sub-domain (api.x.org, admin.x.org: x.org). */
+/** A mount of configuration (a file, /etc, init scripts, the old config folder) rather than the server's data. */
+const isConfigMount = (source: string, target: string): boolean =>
+  /\.[a-z]{1,5}$/i.test(source) || /^\/(etc|docker-entrypoint|usr)|config/.test(target);
+
+function mainDomain(routing: ReadonlyMap<string, LabelRouting>, main: string | undefined): string | undefined {
+  const ordered = [...(main ? [routing.get(main)!] : []), ...routing.values()];
+  const hosts = [...new Set(ordered.flatMap(r => r.routes.flatMap(route => route.hosts)).map(h => h.toLowerCase()))].filter(h => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h) && !/localhost$/.test(h));
+  if (hosts.length <= 1) return hosts[0];
+  const split = hosts.map(h => h.split('.').reverse());
+  const common: string[] = [];
+  for (let i = 0; split.every(parts => parts[i] !== undefined && parts[i] === split[0]![i]); i += 1) common.push(split[0]![i]!);
+  return common.length >= 2 ? common.reverse().join('.') : hosts[0];
+}
