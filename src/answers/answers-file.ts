@@ -27,6 +27,11 @@ export const ANSWER_KEYS = [
   'redisRoles',
   'instances',
   'instanceVariable',
+  'alternatives',
+  'pgbouncerPort',
+  'pgbouncerPoolMode',
+  'pgbouncerClientAuth',
+  'grafanaPostgres',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

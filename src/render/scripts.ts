@@ -7,6 +7,8 @@ import { presetOf } from '../presets/index.js';
  * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
  * (new address), restart.sh restarts them, varnish before the nginx in front of it.
  */
+import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.js';
+
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
   const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
@@ -22,6 +24,7 @@ function statefulSecrets(model: PortalModel) {
     { name: 'postgres_password', env: 'POSTGRES_PASSWORD', role: '$(env_value POSTGRES_USER)' },
     { name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', role: 'tileserver' },
     { name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', role: 'exporter' },
+    { name: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env, role: GRAFANA_DB_ROLE },
   ].filter(role => declared.has(role.name));
   const rabbitmq = has('rabbitmq');
   const grafana = has('grafana');
