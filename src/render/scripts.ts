@@ -9,6 +9,12 @@ import { presetOf } from '../presets/index.js';
  */
 import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.js';
 
+/** Services kept as alternatives, by compose profile: `containers` is a comma-separated list. */
+export function profilesOf(model: PortalModel): { name: string; containers: string }[] {
+  const names = [...new Set(model.containers.flatMap(c => c.profiles ?? []))].sort();
+  return names.map(name => ({ name, containers: model.containers.filter(c => c.profiles?.includes(name)).map(c => c.name).join(', ') }));
+}
+
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
   const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
@@ -41,6 +47,7 @@ export function scriptsView(model: PortalModel) {
   const items = model.storage.filter(item => used.has(item.name));
   return {
     secrets: model.secrets,
+    profiles: profilesOf(model),
     ...statefulSecrets(model),
     ...proxiesAndUpstreams(model),
     // a folder read by containers running as other users (nginx serving static files) must be world-readable
