@@ -32,6 +32,7 @@ export const ANSWER_KEYS = [
   'pgbouncerPoolMode',
   'pgbouncerClientAuth',
   'grafanaPostgres',
+  'grafanaPostgresUid',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

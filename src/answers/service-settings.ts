@@ -25,13 +25,17 @@ export interface ServiceSettings {
   /** md5 for client libraries older than SCRAM (node-postgres before 8, libpq before 10). */
   readonly pgbouncerClientAuth?: 'md5';
   readonly grafanaPostgres?: Exclude<GrafanaPostgres, 'off'>;
+  /** The data source's uid, as the deployment's dashboards name it (default "postgres"). */
+  readonly grafanaPostgresUid?: string;
 }
+
+const UID = /^[A-Za-z0-9_-]{1,40}$/;
 
 const listOfIds = (value: unknown): string[] | undefined =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
 
 export function validateServiceSettings(
-  raw: { alternatives?: unknown; pgbouncerPort?: unknown; pgbouncerPoolMode?: unknown; pgbouncerClientAuth?: unknown; grafanaPostgres?: unknown },
+  raw: { alternatives?: unknown; pgbouncerPort?: unknown; pgbouncerPoolMode?: unknown; pgbouncerClientAuth?: unknown; grafanaPostgres?: unknown; grafanaPostgresUid?: unknown },
   services: readonly string[],
   expectPort: (value: unknown, option: string, allowed?: string) => number,
 ): ServiceSettings {
@@ -48,12 +52,16 @@ export function validateServiceSettings(
   const poolMode = pooled ? oneOf(raw.pgbouncerPoolMode ?? 'session', 'pgbouncer-pool-mode', POOL_MODES, '(transaction only for apps without session state: no prepared statements, advisory locks or SET)') : undefined;
   const clientAuth = pooled ? oneOf(raw.pgbouncerClientAuth ?? 'scram-sha-256', 'pgbouncer-client-auth', CLIENT_AUTH, '(md5 only for client libraries that predate SCRAM)') : undefined;
   const grafana = services.includes('grafana') && usesPostgres(services) ? oneOf(raw.grafanaPostgres ?? 'off', 'grafana-postgres', GRAFANA_POSTGRES, '(readonly: a role of its own that can only read)') : 'off';
+  const uid = raw.grafanaPostgresUid === undefined || raw.grafanaPostgresUid === '' ? undefined : raw.grafanaPostgresUid;
+  if (uid !== undefined && (typeof uid !== 'string' || !UID.test(uid))) fail('grafana-postgres-uid', uid, 'the uid the dashboards give the data source: 1 to 40 letters, digits, - and _ (e.g. "zNqkUPk4k")');
+  if (uid !== undefined && grafana === 'off') fail('grafana-postgres-uid', uid, 'it only with --grafana-postgres readonly or owner');
   return {
     ...(alternatives.length > 0 ? { alternatives } : {}),
     ...(port !== undefined && port !== DEFAULT_PGBOUNCER_PORT ? { pgbouncerPort: port } : {}),
     ...(poolMode && poolMode !== 'session' ? { pgbouncerPoolMode: poolMode } : {}),
     ...(clientAuth === 'md5' ? { pgbouncerClientAuth: clientAuth } : {}),
     ...(grafana !== 'off' ? { grafanaPostgres: grafana } : {}),
+    ...(uid !== undefined ? { grafanaPostgresUid: uid as string } : {}),
   };
 }
 

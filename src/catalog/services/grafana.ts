@@ -14,7 +14,7 @@ export const GRAFANA_DB_SECRET: SecretSpec = { name: 'grafana_db_password', env:
 const SECRETS_DIR = '/run/secrets';
 
 /** The data source file and what the container needs for it; the database itself, not the pooler. */
-function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>): { file: FileSpec; secret: SecretUse; environment: Record<string, string> } {
+function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string): { file: FileSpec; secret: SecretUse; environment: Record<string, string> } {
   const secret = mode === 'readonly' ? GRAFANA_DB_SECRET.name : 'postgres_password';
   return {
       // Grafana expands ${VAR} and $__file{} in provisioning files when it reads them
@@ -25,8 +25,8 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>): { file: File
           datasources: [
             {
               name: 'PostgreSQL',
-              type: 'grafana-postgresql-datasource',
-              uid: 'postgres',
+              type: 'postgres',
+              uid,
               access: 'proxy',
               url: 'db:5432',
               user: '${PG_DATASOURCE_USER}',
@@ -50,7 +50,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>): { file: File
     title: 'Grafana',
     summary: 'Dashboards over Prometheus, served under /grafana/',
     contribute: ({ devUrl, answers }) => {
-      const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres) : undefined;
+      const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
       return {
       containers: [
         {

@@ -117,6 +117,14 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'list', message: 'Grafana PostgreSQL data source', choices: GRAFANA_POSTGRES.map(value => ({ name: value, value })) },
   },
   {
+    key: 'grafanaPostgresUid',
+    option: 'grafana-postgres-uid',
+    type: String,
+    description: 'With --grafana-postgres: the data source uid your dashboards name (default postgres)',
+    when: known => typeof known.grafanaPostgres === 'string' && known.grafanaPostgres !== 'off',
+    prompt: { type: 'input', message: 'Uid of the PostgreSQL data source (as your dashboards name it)' },
+  },
+  {
     key: 'acmeEmail',
     option: 'acme-email',
     type: String,
