@@ -146,3 +146,23 @@ describe('Grafana PostgreSQL data source', () => {
     assert.doesNotMatch(read(root, '.env.example'), /GRAFANA_DB_PASSWORD/);
   });
 });
+
+describe('the schema agrees on the service settings', () => {
+  it('refuses what the generator refuses, accepts what it stores', async () => {
+    const { Ajv } = await import('ajv');
+    const { PACKAGE_ROOT } = await import('../verify/tools.js');
+    const { validateAnswers } = await import('../answers/answers.js');
+    const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'yo-rc.schema.json'), 'utf8'));
+    delete schema.$schema;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const good = { schemaVersion: 1, name: 'city-maps', domain: 'maps.example.org', backend: 'django', backendPort: 8000, services: ['postgis', 'pgbouncer', 'grafana', 'kafka'], storage: 'volumes' };
+    const stored = { ...good, alternatives: ['kafka'], pgbouncerPort: 6432, pgbouncerPoolMode: 'transaction', pgbouncerClientAuth: 'md5', grafanaPostgres: 'readonly', grafanaPostgresUid: 'zNqkUPk4k' };
+    assert.ok(validate({ 'generator-portal': stored }), JSON.stringify(validate.errors));
+    assert.deepEqual(validateAnswers(stored).alternatives, ['kafka']);
+    for (const change of [{ pgbouncerPort: 80 }, { pgbouncerPoolMode: 'pooled' }, { pgbouncerClientAuth: 'plain' }, { grafanaPostgres: 'rw' }, { grafanaPostgresUid: 'a b' }, { alternatives: ['mysql'] }, { alternatives: ['kafka', 'kafka'] }]) {
+      const answers = { ...stored, ...change };
+      assert.equal(validate({ 'generator-portal': answers }), false, `schema accepts ${JSON.stringify(change)}`);
+      assert.throws(() => validateAnswers(answers), `generator accepts ${JSON.stringify(change)}`);
+    }
+  });
+});

@@ -62,8 +62,8 @@ export const mupets = definePreset({
   stores: [],
   patterns: [
     { old: 'cargo containers built from images/<name>/ on cargo-base (df.dev.yml / df.prod.yml)', now: 'the same images, built by your CI and pinned with --image-tag: `backend` (log-service), `admin`, `log-archiver`, `soyl-auth`, `answer-admin`, `user-admin`, `question-admin`, `socket-server`' },
-    { old: 'soyl-broker (redis:3-alpine, no persistence)', now: '`redis`, also answering as `soyl-broker`, pinned Redis 7 with a password' },
-    { old: 'soyl-auth-store (Redis with --appendonly yes, ./_volumes/auth-store/data)', now: '`redis-auth-store`, also answering as `soyl-auth-store`, append-only file in its own volume' },
+    { old: 'soyl-broker (redis:3-alpine, no persistence, no password)', now: '`redis`, also answering as `soyl-broker`, pinned Redis 7 with a password. Not yet matched: cargo-lib\'s Redis client (broker/redis/Client.js) sends no password, so until a Redis role can run without auth on the internal network the images need `password` passed to redis.createClient' },
+    { old: 'soyl-auth-store (Redis with --appendonly yes, ./_volumes/auth-store/data)', now: '`redis-auth-store`, also answering as `soyl-auth-store`, append-only file in its own volume, with a password (the same caveat as soyl-broker)' },
     { old: 'wijze-stad-postgres (postgres, unpinned; POSTGRES_PASSWORD rootpass in dc.prod.yml)', now: '`db` (PostgreSQL 16 with PostGIS) behind `pgbouncer`, which answers as `wijze-stad-postgres` on 5432; the password is generated' },
     { old: 'images/postgres/initdb.d/init.sql (the tables)', now: 'copy it into postgres/initdb/ (run once, on an empty database)' },
     { old: 'node-postgres 6.1 logs in with md5', now: 'PgBouncer takes md5 logins from the apps (`pgbouncerClientAuth: md5`) and scram-sha-256 to PostgreSQL; drop it once the images use node-postgres 8' },
