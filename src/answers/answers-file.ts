@@ -28,6 +28,12 @@ export const ANSWER_KEYS = [
   'redisSettings',
   'instances',
   'instanceVariable',
+  'alternatives',
+  'pgbouncerPort',
+  'pgbouncerPoolMode',
+  'pgbouncerClientAuth',
+  'grafanaPostgres',
+  'grafanaPostgresUid',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

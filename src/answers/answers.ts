@@ -12,6 +12,7 @@ import {
 } from './extras.js';
 import { validateBackendContract, type AppContract } from './app-contract.js';
 import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
+import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSettings, type ServiceSettings } from './service-settings.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -44,7 +45,7 @@ export type PresetId = (typeof PRESET_IDS)[number];
 
 export const SCHEMA_VERSION = 1;
 
-export interface PortalAnswers {
+export interface PortalAnswers extends ServiceSettings {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   /** Slug: lowercase letters, digits and dashes. Names the compose project, database and docs. */
   readonly name: string;
@@ -119,6 +120,11 @@ export function defaultAnswers(known: RawAnswers, folderName: string): Record<st
     storage: 'volumes',
     dataRoot: `/mnt/data/${name}`,
     acmeEmail: `admin@${typeof known.domain === 'string' ? known.domain : `${name}.localhost`}`,
+    // asked only with their service, and stored only when they differ from these
+    pgbouncerPort: String(DEFAULT_PGBOUNCER_PORT),
+    pgbouncerPoolMode: 'session',
+    pgbouncerClientAuth: 'scram-sha-256',
+    grafanaPostgres: 'off',
   };
 }
 
@@ -160,6 +166,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
+  const serviceSettings = validateServiceSettings(raw, services, expectPort);
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -179,6 +186,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(redisSettings ? { redisSettings } : {}),
     ...(instances.length > 0 ? { instances } : {}),
     ...(instanceVariable ? { instanceVariable } : {}),
+    ...serviceSettings,
   };
 }
 
@@ -263,4 +271,5 @@ export function checkGivenAnswersApply(given: RawAnswers, answers: PortalAnswers
   if (given.acmeEmail !== undefined && !answers.services.includes('traefik')) {
     fail('acme-email', given.acmeEmail, "it only with the traefik service (traefik asks Let's Encrypt for the certificate)");
   }
+  checkGivenServiceSettings(given, answers.services);
 }

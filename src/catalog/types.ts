@@ -125,6 +125,8 @@ export interface ContainerSpec {
   readonly exceptions?: readonly RecordedException[];
   /** An app with a declared contract: it gets the settings it declared, not the shared app settings. */
   readonly ownSettings?: boolean;
+  /** Set by the model for a service kept as an alternative: started only with this compose profile. */
+  readonly profiles?: readonly string[];
 }
 
 /** One piece of persistent data: a named volume, or a folder under DATA_ROOT with `storage: bind`. */
@@ -246,6 +248,11 @@ export interface ServiceDefinition {
   readonly title: string;
   /** One line, shown in the prompt and the docs. */
   readonly summary: string;
+  /**
+   * The compose profile it is kept under when chosen as an alternative (not started by default). Only a
+   * service nothing else needs may be one: no routes, backups or scrape targets that would find it missing.
+   */
+  readonly profile?: string;
   contribute(ctx: CatalogContext): Contribution;
 }
 

@@ -43,10 +43,13 @@ export async function rerunApp(
   options: Record<string, unknown>,
   changed: Record<string, unknown> = {},
 ): Promise<void> {
+  // a removed service is no longer kept as an alternative either
+  const kept = (generator.config.get('alternatives') as string[] | undefined) ?? [];
+  const alternatives = kept.filter(id => services.includes(id));
   await generator.composeWith(APP, {
     yes: true,
     services: services.length > 0 ? services.join(',') : 'none',
-    answersOverride: changed,
+    answersOverride: { ...(alternatives.length !== kept.length ? { alternatives } : {}), ...changed },
     addedBy: command,
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(typeof options.secretSeed === 'string' ? { secretSeed: options.secretSeed } : {}),

@@ -13,6 +13,7 @@ import { VARNISH_PORT } from '../catalog/services/varnish.js';
 import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
 import { connectionsForApps } from '../catalog/extras/app-settings.js';
 import { withAliases } from './aliases.js';
+import { alternativeProfiles, withAlternatives } from './alternatives.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -31,6 +32,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
   const connections = connectionsForApps([...backendConnection, ...storeConnections]);
   // (never to the backend itself: it would wait for itself)
+  const profiles = alternativeProfiles(answers.alternatives ?? [], new Map(services.map((id, i) => [id, serviceParts[i]!])));
   const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: connectionsForApps(storeConnections) }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
@@ -51,7 +53,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const front = frontOf(all('containers') as ContainerSpec[], has);
   const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
   const containers = withDevHostPorts(
-    withProxyDependencies(
+    withAlternatives(withProxyDependencies(
       withFolders(
         withAliases(
           unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name, appWiring)),
@@ -61,7 +63,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
         answers.folders ?? [],
       ),
       routes,
-    ),
+    ), profiles),
     front.name,
   );
   return {

@@ -44,6 +44,10 @@ export const mlp = definePreset({
     // the worker writes trained models to ./models (WORKDIR /app); compose mounted ../models there
     folders: [{ name: 'models', target: '/app/models' }],
     services: ['postgis', 'redis', 'rabbitmq', 'traefik', 'prometheus', 'grafana'],
+    // grafana/provisioning/datasources/datasources.yml: a PostgreSQL data source (uid zNqkUPk4k, which the
+    // dashboards name) on database:5432; ours reads through a read-only role instead of the app's user
+    grafanaPostgres: 'readonly',
+    grafanaPostgresUid: 'zNqkUPk4k',
     storage: 'volumes',
     acmeEmail: `admin@${domain}`,
   }),
@@ -56,6 +60,7 @@ export const mlp = definePreset({
     { old: 'CELERY_BACKEND_URL=redis://redis/ (no password)', now: 'the same variable, with the Redis password' },
     { old: '../models:/app/models on the worker', now: 'the `models` volume at /app/models in the API and the worker' },
     { old: 'GRAFANA_ADMIN_PASS=grafana', now: 'GRAFANA_ADMIN_PASSWORD, generated, docker secret in prod' },
+    { old: 'Grafana PostgreSQL data source as DATABASE_USER, DS_POSTGRES_PASSWORD in the environment', now: 'the same data source (uid zNqkUPk4k) through the read-only role `grafana_reader`, password read from its secret file; `grafanaPostgres: owner` in .yo-rc.json for the app\'s user' },
     { old: 'DOMAIN and the external `www` network of a shared Traefik', now: 'DOMAIN in .env; the stack\'s own Traefik routes it with Let\'s Encrypt' },
     { old: 'one docker-compose.yaml', now: 'base, dev override and prod files' },
   ],

@@ -1,32 +1,80 @@
 /**
- * Mupets: Node.js server with "cargo" containers (Admin, Log-Archiver) from in-house images, canonical
- * Redis (the broker) and OrientDB, and Kafka with ZooKeeper kept as the alternative backbone.
+ * Mupets (EveraertJan/testing, a public copy of the Mupets server, dc.base.yml and images/): Node.js
+ * "cargo" containers built on cargo-base (Koa on port 80, the cargo API on 8080, config in /cargo/config),
+ * reading NODE_ENV, SOYL_HOST, FE_PROTOCOL, PROJECT_NAME and POSTGRES_* and dialling the hard-coded hosts
+ * soyl-broker (the Redis broker), soyl-auth-store (the auth Redis, append-only), soyl-auth and
+ * wijze-stad-postgres:5432. Kafka with ZooKeeper is kept as the alternative broker (docs/dev/containers.md),
+ * under a compose profile. The images run unchanged.
  */
 import { definePreset } from './types.js';
+
+/** What every cargo app reads from its environment (dc.base.yml cargo-base, config/default.js). */
+const CARGO = {
+  NODE_ENV: 'production',
+  SOYL_HOST: '{domain}',
+  FE_PROTOCOL: 'https',
+  PROJECT_NAME: 'Mupets',
+  DC_PROJECT: 'mupets',
+};
+/** config/default.js store.base: database, user and password from these, host wijze-stad-postgres, port 5432. */
+const STORE = { POSTGRES_DB: '{postgis.db}', POSTGRES_USER: '{postgis.user}', POSTGRES_PASSWORD: '{postgis.password}' };
+/** Host names config/default.js hard-codes: soyl.redis.host, store.base.host, soyl.auth.storeHost. */
+const BROKER = { 'soyl-broker': 'redis' };
+const DATABASE = { 'wijze-stad-postgres': 'postgis' };
+const AUTH_STORE = { 'soyl-auth-store': 'redis-auth-store' };
+/** cargoAPI.js: every cargo app serves its cargo API on 8080, whatever else it serves. */
+const CARGO_API = 'tcp:8080';
 
 export const mupets = definePreset({
   id: 'mupets',
   title: 'Mupets server',
-  inHouseImages: ['mupets/admin', 'mupets/log-archiver'],
+  inHouseImages: ['mupets/log-service', 'mupets/admin', 'mupets/log-archiver', 'mupets/auth', 'mupets/socket-server', 'mupets/answer-admin', 'mupets/user-admin', 'mupets/question-admin'],
   answers: ({ imageTag }) => ({
     name: 'mupets',
-    backend: 'node',
-    services: ['redis', 'nginx', 'orientdb', 'kafka'],
+    // the log service is the public API: POST /logs/report.json (api.<host>/logs)
+    backend: 'image',
+    backendImage: `mupets/log-service:${imageTag}`,
+    backendPort: 80,
+    backendContract: { settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/logs/test' },
     apps: [
-      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 3000, route: '/admin/' },
-      { id: 'log-archiver', image: `mupets/log-archiver:${imageTag}`, port: 3000 },
+      // serves the React admin front end (serveReact on /)
+      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 80, route: '/admin/', settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/' },
+      // subscribes to the log channels on the broker and stores them in PostgreSQL
+      { id: 'log-archiver', image: `mupets/log-archiver:${imageTag}`, port: 80, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      // the other apps dial it as soyl-auth (soyl.auth.host), sys-auth on 8001
+      { id: 'soyl-auth', image: `mupets/auth:${imageTag}`, port: 80, route: '/auth/', settings: { ...CARGO }, aliases: { ...BROKER, ...AUTH_STORE }, health: CARGO_API },
+      { id: 'answer-admin', image: `mupets/answer-admin:${imageTag}`, port: 80, route: '/answers/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      { id: 'user-admin', image: `mupets/user-admin:${imageTag}`, port: 80, route: '/users/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      { id: 'question-admin', image: `mupets/question-admin:${imageTag}`, port: 80, route: '/questions/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      // socket.io on wijzeStad.socketStreamPort 4020 (socket.<host>/socket)
+      { id: 'socket-server', image: `mupets/socket-server:${imageTag}`, port: 4020, route: '/socket.io/', websocket: true, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: 'tcp:4020' },
     ],
+    services: ['postgis', 'redis', 'nginx', 'pgbouncer', 'kafka'],
+    redisRoles: ['auth-store'],
+    // the images dial wijze-stad-postgres:5432 with node-postgres 6.1, which predates SCRAM; PgBouncer
+    // answers there and speaks scram-sha-256 to PostgreSQL; the store sends whole statements, no session state
+    pgbouncerPort: 5432,
+    pgbouncerPoolMode: 'transaction',
+    pgbouncerClientAuth: 'md5',
+    alternatives: ['kafka'],
     storage: 'volumes',
   }),
   stores: [],
   patterns: [
-    { old: 'canonical containers (Redis, OrientDB)', now: '`redis` and `orientdb` from pinned official images, passwords from secrets' },
-    { old: 'Redis-Broker', now: '`redis`' },
-    { old: 'cargo containers (Admin, Log-Archiver) built from images/<name>/', now: 'app containers `admin` and `log-archiver` from their pinned images' },
-    { old: 'df.dev.yml and df.prod.yml per image', now: 'one Dockerfile per image with `dev` and `prod` build targets (backend/Dockerfile)' },
-    { old: 'dev images exposing volumes for mounted source', now: 'docker-compose.override.yml mounts the source into the dev target' },
-    { old: 'Kafka (wurstmeister/kafka) as alternative to Redis-Broker', now: '`kafka` (Confluent image, ZooKeeper mode) on the internal network' },
-    { old: 'ZooKeeper (wurstmeister/zookeeper)', now: '`zookeeper`, with its own volumes' },
-    { old: 'links between containers', now: 'compose networks: `internal` for data services, `edge` for the front' },
+    { old: 'cargo containers built from images/<name>/ on cargo-base (df.dev.yml / df.prod.yml)', now: 'the same images, built by your CI and pinned with --image-tag: `backend` (log-service), `admin`, `log-archiver`, `soyl-auth`, `answer-admin`, `user-admin`, `question-admin`, `socket-server`' },
+    { old: 'soyl-broker (redis:3-alpine, no persistence, no password)', now: '`redis`, also answering as `soyl-broker`, pinned Redis 7 with a password. Not yet matched: cargo-lib\'s Redis client (broker/redis/Client.js) sends no password, so until a Redis role can run without auth on the internal network the images need `password` passed to redis.createClient' },
+    { old: 'soyl-auth-store (Redis with --appendonly yes, ./_volumes/auth-store/data)', now: '`redis-auth-store`, also answering as `soyl-auth-store`, append-only file in its own volume, with a password (the same caveat as soyl-broker)' },
+    { old: 'wijze-stad-postgres (postgres, unpinned; POSTGRES_PASSWORD rootpass in dc.prod.yml)', now: '`db` (PostgreSQL 16 with PostGIS) behind `pgbouncer`, which answers as `wijze-stad-postgres` on 5432; the password is generated' },
+    { old: 'images/postgres/initdb.d/init.sql (the tables)', now: 'copy it into postgres/initdb/ (run once, on an empty database)' },
+    { old: 'node-postgres 6.1 logs in with md5', now: 'PgBouncer takes md5 logins from the apps (`pgbouncerClientAuth: md5`) and scram-sha-256 to PostgreSQL; drop it once the images use node-postgres 8' },
+    { old: 'Traefik labels: api.${SOYL_HOST} with /auth, /logs, /answers, /users, /questions; admin.${SOYL_HOST}; socket.${SOYL_HOST}/socket', now: 'nginx routes by path on the one domain: /auth/, /logs/ (the backend at /), /answers/, /users/, /questions/, /admin/, /socket.io/ (websocket). The admin front end serves itself at / of admin.<domain>: under /admin/ its own asset links miss, until routes by host name give it its sub-domain back' },
+    { old: 'wijze-stad-socket-server publishing 4020:4020', now: 'no published port: /socket.io/ through nginx with the websocket upgrade' },
+    { old: 'wijze-stad-pgweb (donnex/pgweb at pg.${SOYL_HOST}, database password on its command line)', now: 'not deployed: a database UI must not be public; use `scripts/restart.sh` dev ports and psql' },
+    { old: 'secrets in images/cargo-base/config/local.yml (jwtSecret, initialRootPassword)', now: 'unchanged: the prod images carry their /cargo/config; give secrets as NODE_CONFIG at deploy time, never in the repo' },
+    { old: 'cargo containers run as root (node:7.0.0 has no USER)', now: 'run as the app user with a read-only root, /tmp in memory; `portal app set <id> --user image` to opt out' },
+    { old: 'CARGO_DELAY seconds to wait for the other containers', now: 'depends_on with healthchecks: each app waits for the stores it names' },
+    { old: 'Kafka (wurstmeister/kafka) and ZooKeeper kept as the alternative to soyl-broker (docs/dev/containers.md)', now: '`kafka` and `zookeeper` under the compose profile `kafka`: not started by default; `COMPOSE_PROFILES=kafka scripts/restart.sh` or `docker compose --profile kafka up -d` starts them' },
+    { old: 'system_traefik external network and traefik.* labels', now: 'compose networks: `internal` for data services, `edge` for nginx' },
+    { old: 'OrientDB (docs/dev/architecture.md, the earlier store)', now: 'not deployed: store.base is PostgreSQL in config/default.js; add the `orientdb` service if an image still uses it' },
   ],
 });

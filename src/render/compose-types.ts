@@ -28,6 +28,7 @@ export interface ComposeService {
   stop_grace_period?: string;
   logging?: { driver: string; options: Record<string, string> };
   labels?: string[];
+  profiles?: string[];
 }
 
 export interface ComposeFile {

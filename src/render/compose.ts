@@ -63,6 +63,7 @@ function baseService(c: ContainerSpec): ComposeService {
   const health = c.healthcheck ? { ...HEALTH_DEFAULTS, ...c.healthcheck } : undefined;
   return {
     image: c.image,
+    ...(c.profiles?.length ? { profiles: [...c.profiles] } : {}),
     ...(c.build ? { build: { context: c.build.context, target: 'prod' }, pull_policy: 'build' as const } : {}),
     ...(c.hostname ? { hostname: c.hostname } : {}),
     ...(c.user ? { user: c.user } : {}),

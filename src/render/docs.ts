@@ -1,7 +1,7 @@
 /** Views for README.md and docs/architecture.md: tables and a Mermaid diagram derived from the model. */
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { PortalModel } from '../model/portal-model.js';
-import { scriptsView } from './scripts.js';
+import { profilesOf, scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
 import { RECORDABLE_RULES } from '../checklist/exceptions.js';
 
@@ -96,10 +96,11 @@ export function architectureView(model: PortalModel) {
   return {
     name: model.answers.name,
     edges: diagramEdges(model),
+    profiles: profilesOf(model),
     containers: model.containers.map(c => ({
       name: c.name,
       image: c.image,
-      role: c.prodOnly ? `${c.role} (prod only)` : c.devOnly ? `${c.role} (dev only)` : c.role,
+      role: c.prodOnly ? `${c.role} (prod only)` : c.devOnly ? `${c.role} (dev only)` : c.profiles?.length ? `${c.role} (profile ${c.profiles.join(', ')}: not started by default)` : c.role,
       port: c.port ?? '-',
       devPorts: c.devPublish?.map(p => (p.host === p.container ? String(p.host) : `${p.host} → ${p.container}`)).join(', ') || '-',
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',

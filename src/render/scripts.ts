@@ -7,6 +7,14 @@ import { presetOf } from '../presets/index.js';
  * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
  * (new address), restart.sh restarts them, varnish before the nginx in front of it.
  */
+import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.js';
+
+/** Services kept as alternatives, by compose profile: `containers` is a comma-separated list. */
+export function profilesOf(model: PortalModel): { name: string; containers: string }[] {
+  const names = [...new Set(model.containers.flatMap(c => c.profiles ?? []))].sort();
+  return names.map(name => ({ name, containers: model.containers.filter(c => c.profiles?.includes(name)).map(c => c.name).join(', ') }));
+}
+
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
   const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
@@ -22,6 +30,7 @@ function statefulSecrets(model: PortalModel) {
     { name: 'postgres_password', env: 'POSTGRES_PASSWORD', role: '$(env_value POSTGRES_USER)' },
     { name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', role: 'tileserver' },
     { name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', role: 'exporter' },
+    { name: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env, role: GRAFANA_DB_ROLE },
   ].filter(role => declared.has(role.name));
   const rabbitmq = has('rabbitmq');
   const grafana = has('grafana');
@@ -38,6 +47,7 @@ export function scriptsView(model: PortalModel) {
   const items = model.storage.filter(item => used.has(item.name));
   return {
     secrets: model.secrets,
+    profiles: profilesOf(model),
     ...statefulSecrets(model),
     ...proxiesAndUpstreams(model),
     // a folder read by containers running as other users (nginx serving static files) must be world-readable

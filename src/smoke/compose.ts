@@ -111,7 +111,10 @@ export async function loadStack(repo: string, files: readonly string[], envFile:
   const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo, env });
   if (run.code !== 0) throw new Error(`docker-compose config failed: ${firstLines(run.output)}`);
   const doc = parse(run.stdout) as Raw;
-  const services = Object.entries((doc.services ?? {}) as Record<string, Raw>).map(([name, raw]) => service(name, raw));
+  // `up` without a profile leaves the services kept under one (the alternatives) stopped, and so does the run
+  const services = Object.entries((doc.services ?? {}) as Record<string, Raw>)
+    .filter(([, raw]) => !Array.isArray(raw.profiles) || raw.profiles.length === 0)
+    .map(([name, raw]) => service(name, raw));
   const secrets = Object.fromEntries(Object.entries((doc.secrets ?? {}) as Record<string, Raw>).map(([name, raw]) => [name, String(raw.file)]));
   const volumes = (doc.volumes ?? {}) as Record<string, Raw | null>;
   const volumeDevices = Object.fromEntries(Object.entries(volumes).flatMap(([name, raw]) => {

@@ -34,7 +34,7 @@ export const postgresInitCheck: Check = {
       const setup = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres', '-c', "CREATE ROLE portal LOGIN SUPERUSER PASSWORD 'verify-password'", '-c', 'CREATE DATABASE portal OWNER portal'], { env });
       if (setup.code !== 0) return failed(this.name, firstLines(setup.output));
       const asOwner = { ...env, PGUSER: 'portal', PGDATABASE: 'portal', POSTGRES_USER: 'portal', POSTGRES_DB: 'portal' };
-      const roleEnv = { TILESERVER_DB_PASSWORD: 'verify-tiles', EXPORTER_DB_PASSWORD: 'verify-exporter' };
+      const roleEnv = { TILESERVER_DB_PASSWORD: 'verify-tiles', EXPORTER_DB_PASSWORD: 'verify-exporter', GRAFANA_DB_PASSWORD: 'verify-grafana' };
       for (const file of readdirSync(join(repo, 'postgres', 'initdb')).sort()) {
         const path = join(repo, 'postgres', 'initdb', file);
         const run = file.endsWith('.sql')

@@ -2,6 +2,7 @@
 import { checklistCheck } from '../checklist/index.js';
 import type { Check, CheckResult } from './check.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
+import { composeProfilesCheck } from './profile-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
 import {
   celeryCheck,
@@ -18,6 +19,7 @@ import { nginxCheck, varnishCheck } from './proxy-checks.js';
 
 export const CHECKS: readonly Check[] = [
   composeConfigCheck,
+  composeProfilesCheck,
   composeSchemaCheck,
   dclintCheck,
   yamllintCheck,

@@ -1,50 +1,100 @@
-/** Grafana at /grafana/, provisioned with the Prometheus datasource and an overview dashboard. */
+/**
+ * Grafana at /grafana/, provisioned with the Prometheus datasource and an overview dashboard; on request
+ * a PostgreSQL data source for dashboards over the database, as a read-only role of its own or as the
+ * app's user, its password read from the secret file (never written into the provisioning file).
+ */
 import { IMAGES } from '../images.js';
 import { limits, TMP, wgetProbe } from '../defaults.js';
-import { defineService } from '../types.js';
+import { defineService, type FileSpec, type SecretSpec, type SecretUse } from '../types.js';
+import type { GrafanaPostgres } from '../../answers/service-settings.js';
 
-export const grafana = defineService({
-  id: 'grafana',
-  title: 'Grafana',
-  summary: 'Dashboards over Prometheus, served under /grafana/',
-  contribute: ({ devUrl }) => ({
-    containers: [
-      {
-        name: 'grafana',
-        role: 'Dashboards (under /grafana/)',
-        image: IMAGES.grafana,
-        environment: {
-          GF_SERVER_ROOT_URL: 'https://${DOMAIN}/grafana/',
-          GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
-          GF_SECURITY_ADMIN_USER: 'admin',
-          GF_AUTH_ANONYMOUS_ENABLED: 'false',
-          GF_USERS_ALLOW_SIGN_UP: 'false',
-          GF_ANALYTICS_REPORTING_ENABLED: 'false',
-          GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+/** The read-only role the database creates for Grafana (postgres/initdb/02-roles.sh). */
+export const GRAFANA_DB_ROLE = 'grafana_reader';
+export const GRAFANA_DB_SECRET: SecretSpec = { name: 'grafana_db_password', env: 'GRAFANA_DB_PASSWORD', purpose: 'read-only PostgreSQL role of Grafana\'s data source' };
+const SECRETS_DIR = '/run/secrets';
+
+/** The data source file and what the container needs for it; the database itself, not the pooler. */
+function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string): { file: FileSpec; secret: SecretUse; environment: Record<string, string> } {
+  const secret = mode === 'readonly' ? GRAFANA_DB_SECRET.name : 'postgres_password';
+  return {
+      // Grafana expands ${VAR} and $__file{} in provisioning files when it reads them
+      file: {
+        path: 'grafana/provisioning/datasources/postgres.yml',
+        yaml: {
+          apiVersion: 1,
+          datasources: [
+            {
+              name: 'PostgreSQL',
+              type: 'postgres',
+              uid,
+              access: 'proxy',
+              url: 'db:5432',
+              user: '${PG_DATASOURCE_USER}',
+              isDefault: false,
+              editable: false,
+              jsonData: { database: '${POSTGRES_DB}', sslmode: 'disable', postgresVersion: 1600, maxOpenConns: 5 },
+              secureJsonData: { password: `$__file{${SECRETS_DIR}/${secret}}` },
+            },
+          ],
         },
-        secrets: [{ secret: 'grafana_admin_password', env: 'GF_SECURITY_ADMIN_PASSWORD', fileEnv: 'GF_SECURITY_ADMIN_PASSWORD__FILE' }],
-        mounts: [
-          { file: './grafana/provisioning', target: '/etc/grafana/provisioning' },
-          { file: './grafana/dashboards', target: '/var/lib/grafana-dashboards' },
-          { storage: 'grafana-data', target: '/var/lib/grafana' },
-        ],
-        healthcheck: wgetProbe('http://127.0.0.1:3000/api/health', '30s'),
-        dependsOn: { prometheus: 'service_healthy' },
-        networks: ['internal', 'edge'],
-        port: 3000,
-        devPorts: [3000],
-        // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
-        // grafana brings prometheus, which brings a proxy: in dev it is reached through the front
-        dev: { environment: { GF_SERVER_ROOT_URL: `${devUrl}/grafana/` } },
-        limits: limits('256m', '0.5', 200),
-        tmpfs: [TMP],
-        user: '472:0',
+        comment: `PostgreSQL data source (managed by generator-portal): ${mode === 'readonly' ? `the read-only role ${GRAFANA_DB_ROLE}` : "the app's database user"}; the password is read from the secret file`,
       },
-    ],
-    storage: [{ name: 'grafana-data', purpose: 'Grafana users, sessions and edited dashboards', usedBy: ['grafana'], owner: '472:0', backup: true }],
-    secrets: [{ name: 'grafana_admin_password', env: 'GRAFANA_ADMIN_PASSWORD', purpose: 'Grafana admin login' }],
-    routes: [{ path: '/grafana/', title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true }],
-    // grafana strips its sub path itself, so /grafana/metrics answers too
-    scrape: [{ job: 'grafana', target: 'grafana:3000', publicAliases: ['/grafana/metrics'] }],
-  }),
+      // the file in dev as in prod, so the data source reads it the same way
+      secret: { secret, env: 'PG_DATASOURCE_PASSWORD', fileInDev: true },
+      environment: { PG_DATASOURCE_USER: mode === 'readonly' ? GRAFANA_DB_ROLE : '${POSTGRES_USER}', POSTGRES_DB: '${POSTGRES_DB}' },
+    };
+  }
+
+  export const grafana = defineService({
+    id: 'grafana',
+    title: 'Grafana',
+    summary: 'Dashboards over Prometheus, served under /grafana/',
+    contribute: ({ devUrl, answers }) => {
+      const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
+      return {
+      containers: [
+        {
+          name: 'grafana',
+          role: 'Dashboards (under /grafana/)',
+          image: IMAGES.grafana,
+          environment: {
+            GF_SERVER_ROOT_URL: 'https://${DOMAIN}/grafana/',
+            GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
+            GF_SECURITY_ADMIN_USER: 'admin',
+            GF_AUTH_ANONYMOUS_ENABLED: 'false',
+            GF_USERS_ALLOW_SIGN_UP: 'false',
+            GF_ANALYTICS_REPORTING_ENABLED: 'false',
+            GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+            ...postgres?.environment,
+          },
+          secrets: [{ secret: 'grafana_admin_password', env: 'GF_SECURITY_ADMIN_PASSWORD', fileEnv: 'GF_SECURITY_ADMIN_PASSWORD__FILE' }, ...(postgres ? [postgres.secret] : [])],
+          mounts: [
+            { file: './grafana/provisioning', target: '/etc/grafana/provisioning' },
+            { file: './grafana/dashboards', target: '/var/lib/grafana-dashboards' },
+            { storage: 'grafana-data', target: '/var/lib/grafana' },
+          ],
+          healthcheck: wgetProbe('http://127.0.0.1:3000/api/health', '30s'),
+          dependsOn: { prometheus: 'service_healthy' },
+          networks: ['internal', 'edge'],
+          port: 3000,
+          devPorts: [3000],
+          // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
+          // grafana brings prometheus, which brings a proxy: in dev it is reached through the front
+          dev: { environment: { GF_SERVER_ROOT_URL: `${devUrl}/grafana/` } },
+          limits: limits('256m', '0.5', 200),
+          tmpfs: [TMP],
+          user: '472:0',
+        },
+      ],
+      storage: [{ name: 'grafana-data', purpose: 'Grafana users, sessions and edited dashboards', usedBy: ['grafana'], owner: '472:0', backup: true }],
+      secrets: [
+        { name: 'grafana_admin_password', env: 'GRAFANA_ADMIN_PASSWORD', purpose: 'Grafana admin login' },
+        ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
+      ],
+      ...(postgres ? { files: [postgres.file] } : {}),
+      routes: [{ path: '/grafana/', title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true }],
+      // grafana strips its sub path itself, so /grafana/metrics answers too
+      scrape: [{ job: 'grafana', target: 'grafana:3000', publicAliases: ['/grafana/metrics'] }],
+    };
+  },
 });

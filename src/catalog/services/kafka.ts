@@ -15,6 +15,8 @@ export const kafka = defineService({
   id: 'kafka',
   title: 'Kafka',
   summary: 'Kafka broker with ZooKeeper, plaintext on the internal network only',
+  // kept as the alternative to a Redis broker: `docker compose --profile kafka up -d` starts both
+  profile: 'kafka',
   contribute: () => {
     const zookeeper: ContainerSpec = {
       name: 'zookeeper',

@@ -2,6 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
+import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from './grafana.js';
 
 /** What apps name in their settings: `{postgis.user}`, `{postgis.password}`, `{postgis.db}` (PgBouncer offers the same). */
 export const POSTGIS_CONNECTION = {
@@ -14,10 +15,13 @@ export const postgis = defineService({
   id: 'postgis',
   title: 'PostGIS',
   summary: 'PostgreSQL 16 with PostGIS 3.5, one database per deployment',
-  contribute: ({ has, slug }) => {
+  contribute: ({ has, slug, answers }) => {
+    // Grafana's read-only data source: the role is created here, with the secret Grafana declares
+    const grafanaReader = has('grafana') && answers.grafanaPostgres === 'readonly';
     const roleSecrets: SecretUse[] = [
       ...(has('tileserver') ? [{ secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' }] : []),
       ...(has('prometheus') ? [{ secret: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD' }] : []),
+      ...(grafanaReader ? [{ secret: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env }] : []),
     ];
     const db: ContainerSpec = {
       name: 'db',
@@ -79,7 +83,7 @@ export const postgis = defineService({
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs' },
         ...(roleSecrets.length > 0
-          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), exporter: has('prometheus') }, executable: true }]
+          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), exporter: has('prometheus'), grafanaRole: grafanaReader ? GRAFANA_DB_ROLE : '' }, executable: true }]
           : []),
         ...(has('tileserver') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
       ],

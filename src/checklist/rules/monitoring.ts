@@ -18,7 +18,8 @@ export const MONITORING_RULES: readonly Rule[] = [
         const doc = repo.yaml<{ apiVersion?: number; datasources?: { name: string; url?: string; editable?: boolean }[] }>(file);
         if (doc.apiVersion !== 1) findings.push(`${file}: apiVersion ${doc.apiVersion}`);
         for (const source of doc.datasources ?? []) {
-          const host = /^https?:\/\/([^:/]+)/.exec(source.url ?? '')?.[1];
+          // an HTTP data source by URL, a database one (postgres) as host:port
+          const host = /^(?:https?:\/\/)?([^:/]+)/.exec(source.url ?? '')?.[1];
           if (!host || !(host in model.services)) findings.push(`${file}: datasource ${source.name} points at ${source.url}, not a compose service`);
           if (source.editable !== false) findings.push(`${file}: datasource ${source.name} is editable`);
         }

@@ -2,6 +2,7 @@
 import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
 import { serviceDefinition } from '../../catalog/index.js';
 import { fail } from '../../answers/extras.js';
+import { CLIENT_AUTH, GRAFANA_POSTGRES, POOL_MODES } from '../../answers/service-settings.js';
 
 type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
 
@@ -77,6 +78,53 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'input', message: 'Extra Redis servers, by role (comma-separated, empty for none)' },
   },
   {
+    key: 'alternatives',
+    option: 'alternatives',
+    type: String,
+    description: 'Chosen services kept as alternatives under a compose profile of their own, not started by default, e.g. kafka (start them with --profile kafka)',
+    prompt: { type: 'input', message: 'Services kept as alternatives, not started by default (comma-separated, empty for none)' },
+  },
+  {
+    key: 'pgbouncerPort',
+    option: 'pgbouncer-port',
+    type: String,
+    description: 'With pgbouncer: the port the apps dial it on (default 5432)',
+    when: known => String(known.services ?? '').includes('pgbouncer'),
+    prompt: { type: 'input', message: 'Port the apps dial PgBouncer on' },
+  },
+  {
+    key: 'pgbouncerPoolMode',
+    option: 'pgbouncer-pool-mode',
+    type: String,
+    description: `With pgbouncer: ${POOL_MODES.join(' | ')} (default session)`,
+    when: known => String(known.services ?? '').includes('pgbouncer'),
+    prompt: { type: 'list', message: 'PgBouncer pool mode', choices: POOL_MODES.map(value => ({ name: value, value })) },
+  },
+  {
+    key: 'pgbouncerClientAuth',
+    option: 'pgbouncer-client-auth',
+    type: String,
+    description: `With pgbouncer: how apps log in to it, ${CLIENT_AUTH.join(' | ')} (md5 for client libraries older than SCRAM)`,
+    when: known => String(known.services ?? '').includes('pgbouncer'),
+    prompt: { type: 'list', message: 'PgBouncer client authentication', choices: CLIENT_AUTH.map(value => ({ name: value, value })) },
+  },
+  {
+    key: 'grafanaPostgres',
+    option: 'grafana-postgres',
+    type: String,
+    description: `With grafana and a database: a PostgreSQL data source, ${GRAFANA_POSTGRES.join(' | ')} (readonly: a role of its own)`,
+    when: known => String(known.services ?? '').includes('grafana'),
+    prompt: { type: 'list', message: 'Grafana PostgreSQL data source', choices: GRAFANA_POSTGRES.map(value => ({ name: value, value })) },
+  },
+  {
+    key: 'grafanaPostgresUid',
+    option: 'grafana-postgres-uid',
+    type: String,
+    description: 'With --grafana-postgres: the data source uid your dashboards name (default postgres)',
+    when: known => typeof known.grafanaPostgres === 'string' && known.grafanaPostgres !== 'off',
+    prompt: { type: 'input', message: 'Uid of the PostgreSQL data source (as your dashboards name it)' },
+  },
+  {
     key: 'acmeEmail',
     option: 'acme-email',
     type: String,
@@ -94,7 +142,7 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    const isList = question.key === 'services' || question.key === 'redisRoles';
+    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives';
     // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
     if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
       fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');
