@@ -27,6 +27,9 @@ export const ANSWER_KEYS = [
   'redisRoles',
   'instances',
   'instanceVariable',
+  'traefikNetwork',
+  'traefikEntrypoint',
+  'traefikCertResolver',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

@@ -11,6 +11,7 @@ import {
   type InstanceAnswer,
 } from './extras.js';
 import { validateBackendContract, type AppContract } from './app-contract.js';
+import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -43,7 +44,7 @@ export type PresetId = (typeof PRESET_IDS)[number];
 
 export const SCHEMA_VERSION = 1;
 
-export interface PortalAnswers {
+export interface PortalAnswers extends SharedTraefikAnswers {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   /** Slug: lowercase letters, digits and dashes. Names the compose project, database and docs. */
   readonly name: string;
@@ -150,6 +151,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
+  const sharedTraefik = validateSharedTraefik(raw, services);
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -168,6 +170,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(redisRoles.length > 0 ? { redisRoles } : {}),
     ...(instances.length > 0 ? { instances } : {}),
     ...(instanceVariable ? { instanceVariable } : {}),
+    ...sharedTraefik,
   };
 }
 

@@ -13,6 +13,7 @@ import { VARNISH_PORT } from '../catalog/services/varnish.js';
 import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
 import { connectionsForApps } from '../catalog/extras/app-settings.js';
 import { withAliases } from './aliases.js';
+import { sharedTraefikEntry } from '../catalog/shared-traefik.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -44,7 +45,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     devEnv: Object.assign({}, ...parts.map(part => part.appDevEnv ?? {})) as Record<string, string>,
     dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
   };
-  const front = frontOf(all('containers') as ContainerSpec[], has);
+  const front = frontOf(all('containers') as ContainerSpec[], has, answers);
   const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
   const containers = withDevHostPorts(
     withProxyDependencies(
@@ -57,6 +58,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
         answers.folders ?? [],
       ),
       routes,
+      front.name,
     ),
     front.name,
   );
@@ -78,13 +80,13 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     front,
-    tls: has('traefik') ? 'traefik' : has('nginx') ? 'nginx' : 'none',
+    tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
   };
 }
 
-/** nginx if present, else varnish, else the backend: the first hop for public HTTP. */
-function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean): PortalModel['front'] {
-  const name = has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend';
+/** nginx if present, else varnish, else the backend: the first hop for public HTTP (behind a shared Traefik, its entry). */
+function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean, answers: PortalAnswers): PortalModel['front'] {
+  const name = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
   const container = containers.find(c => c.name === name);
   if (!container?.port) throw new Error(`internal: front container ${name} has no port`);
   return { name, port: container.port };

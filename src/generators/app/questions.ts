@@ -84,6 +84,31 @@ export const QUESTIONS: readonly Question[] = [
     when: known => String(known.services ?? '').includes('traefik'),
     prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
+  {
+    key: 'traefikNetwork',
+    option: 'traefik-network',
+    type: String,
+    description: 'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network); varnish, else nginx, gets its labels',
+    // asked only when a preset or file named one: the default is the stack's own edge
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Docker network of the shared Traefik' },
+  },
+  {
+    key: 'traefikEntrypoint',
+    option: 'traefik-entrypoint',
+    type: String,
+    description: 'With --traefik-network: the shared Traefik\'s HTTPS entry point (default websecure)',
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Entry point of the shared Traefik' },
+  },
+  {
+    key: 'traefikCertResolver',
+    option: 'traefik-cert-resolver',
+    type: String,
+    description: 'With --traefik-network: the shared Traefik\'s certificate resolver (default letsEncrypt)',
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Certificate resolver of the shared Traefik' },
+  },
 ];
 
 const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
