@@ -30,6 +30,7 @@ export const ANSWER_KEYS = [
   'traefikNetwork',
   'traefikEntrypoint',
   'traefikCertResolver',
+  'tileSchemas',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

@@ -25,9 +25,11 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const slug = answers.name.replace(/-/g, '_');
   const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
-  const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
-  // the stores first: a prebuilt backend's contract names their connections, as the apps' do
-  const connections = connectionsForApps([...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []));
+  // the stores first: a prebuilt backend's contract names their connections, as the apps' do; then every
+  // service again with them known (the scheduler runs the backend's image with its contract)
+  const firstPass = services.map(id => serviceDefinition(id).contribute(ctx));
+  const connections = connectionsForApps([...firstPass, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []));
+  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections }));
   const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);

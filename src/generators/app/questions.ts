@@ -85,6 +85,14 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
   {
+    key: 'tileSchemas',
+    option: 'tile-schemas',
+    type: String,
+    description: 'With tileserver: PostgreSQL schemas it publishes, created at init (default tiles), e.g. tiles,guyane',
+    when: known => Array.isArray(known.tileSchemas),
+    prompt: { type: 'input', message: 'Schemas the tileserver publishes (comma-separated)' },
+  },
+  {
     key: 'traefikNetwork',
     option: 'traefik-network',
     type: String,
@@ -119,7 +127,7 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    const isList = question.key === 'services' || question.key === 'redisRoles';
+    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'tileSchemas';
     // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
     if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
       fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');
