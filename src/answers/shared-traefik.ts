@@ -23,9 +23,10 @@ export const DEFAULT_CERT_RESOLVER = 'letsEncrypt';
 
 export function validateSharedTraefik(raw: Record<string, unknown>, services: readonly ServiceId[]): SharedTraefikAnswers {
   const given = (value: unknown): boolean => value !== undefined && value !== '';
-  if (!given(raw.traefikNetwork)) {
+  // "none" turns off a shared Traefik a preset chose (Docker's own "none" network is no Traefik's)
+  if (!given(raw.traefikNetwork) || raw.traefikNetwork === 'none') {
     for (const [key, option] of [['traefikEntrypoint', 'traefik-entrypoint'], ['traefikCertResolver', 'traefik-cert-resolver']] as const) {
-      if (given(raw[key])) fail(option, raw[key], 'it only with --traefik-network (the shared Traefik this stack runs behind)');
+      if (given(raw[key]) && raw.traefikNetwork !== 'none') fail(option, raw[key], 'it only with --traefik-network (the shared Traefik this stack runs behind)');
     }
     return {};
   }

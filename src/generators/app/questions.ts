@@ -96,7 +96,7 @@ export const QUESTIONS: readonly Question[] = [
     key: 'traefikNetwork',
     option: 'traefik-network',
     type: String,
-    description: 'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network); varnish, else nginx, gets its labels',
+    description: 'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network), "none" for none; varnish, else nginx, gets its labels',
     // asked only when a preset or file named one: the default is the stack's own edge
     when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
     prompt: { type: 'input', message: 'Docker network of the shared Traefik' },
