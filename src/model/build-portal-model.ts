@@ -23,7 +23,8 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const has = (id: string) => (services as readonly string[]).includes(id);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
-  const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
+  const entry = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
+  const devUrl = `http://localhost:${entry === 'nginx' ? NGINX_PORT : entry === 'varnish' ? VARNISH_PORT : answers.backendPort}`;
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
   // the stores first: a prebuilt backend's contract names their connections, as the apps' do; then every
   // service again with them known (the scheduler runs the backend's image with its contract)
