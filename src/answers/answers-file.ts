@@ -34,6 +34,10 @@ export const ANSWER_KEYS = [
   'pgbouncerClientAuth',
   'grafanaPostgres',
   'grafanaPostgresUid',
+  'traefikNetwork',
+  'traefikEntrypoint',
+  'traefikCertResolver',
+  'tileSchemas',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

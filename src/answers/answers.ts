@@ -13,6 +13,7 @@ import {
 import { validateBackendContract, type AppContract } from './app-contract.js';
 import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
 import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSettings, type ServiceSettings } from './service-settings.js';
+import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -45,7 +46,7 @@ export type PresetId = (typeof PRESET_IDS)[number];
 
 export const SCHEMA_VERSION = 1;
 
-export interface PortalAnswers extends ServiceSettings {
+export interface PortalAnswers extends ServiceSettings, SharedTraefikAnswers {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   /** Slug: lowercase letters, digits and dashes. Names the compose project, database and docs. */
   readonly name: string;
@@ -79,6 +80,8 @@ export interface PortalAnswers extends ServiceSettings {
   readonly instances?: readonly InstanceAnswer[];
   /** Host variable restart.sh also reads to pick the instance (the old restart script's variable). */
   readonly instanceVariable?: string;
+  /** PostgreSQL schemas the tileserver publishes, created at init (default: tiles). */
+  readonly tileSchemas?: readonly string[];
 }
 
 /** The typical geospatial portal the issue asks for when nothing is given. */
@@ -167,6 +170,8 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
   const serviceSettings = validateServiceSettings(raw, services, expectPort);
+  const sharedTraefik = validateSharedTraefik(raw, services);
+  const tileSchemas = validateTileSchemas(raw.tileSchemas, services);
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -187,7 +192,27 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(instances.length > 0 ? { instances } : {}),
     ...(instanceVariable ? { instanceVariable } : {}),
     ...serviceSettings,
+    ...sharedTraefik,
+    ...(tileSchemas ? { tileSchemas } : {}),
   };
+}
+
+const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+const RESERVED_SCHEMAS = new Set(['public', 'information_schema']);
+
+/** Schemas as a list or the option's comma-separated text; `public` never (the app's users and sessions live there). */
+function validateTileSchemas(value: unknown, services: readonly ServiceId[]): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 10 || list.some(item => typeof item !== 'string')) fail('tile-schemas', value, 'one to ten schema names, e.g. "tiles,guyane"');
+  for (const schema of list as string[]) {
+    if (!SCHEMA.test(schema) || schema.startsWith('pg_') || RESERVED_SCHEMAS.has(schema)) {
+      fail('tile-schemas', schema, 'a schema name of lowercase letters, digits and "_" (not public, information_schema or pg_*): the tileserver publishes every table it can read there');
+    }
+  }
+  if (new Set(list).size !== list.length) fail('tile-schemas', (list as string[]).join(','), 'each schema once');
+  if (!services.includes('tileserver')) fail('tile-schemas', (list as string[]).join(','), 'it only with the tileserver service');
+  return list as string[];
 }
 
 export function isDomain(value: string): boolean {

@@ -39,5 +39,7 @@ export const SCRATCH_EXPORTER = 'scratch image without a shell; Prometheus `up` 
  * TLS ends at traefik or nginx; with neither, the front answers plain HTTP. `${DOMAIN}` comes from the
  * env file, so each instance gets its own.
  */
-export const prodScheme = (has: CatalogContext['has']): 'https' | 'http' => (has('traefik') || has('nginx') ? 'https' : 'http');
-export const prodOrigin = (has: CatalogContext['has']): string => `${prodScheme(has)}://\${DOMAIN}`;
+/** https when something terminates TLS: the stack's traefik or nginx, or a shared Traefik in front. */
+export const prodScheme = ({ has, answers }: Pick<CatalogContext, 'has' | 'answers'>): 'https' | 'http' =>
+  has('traefik') || has('nginx') || answers.traefikNetwork ? 'https' : 'http';
+export const prodOrigin = (ctx: Pick<CatalogContext, 'has' | 'answers'>): string => `${prodScheme(ctx)}://\${DOMAIN}`;

@@ -14,6 +14,7 @@ import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
 import { connectionsForApps } from '../catalog/extras/app-settings.js';
 import { withAliases } from './aliases.js';
 import { alternativeProfiles, withAlternatives } from './alternatives.js';
+import { sharedTraefikEntry } from '../catalog/shared-traefik.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -23,17 +24,20 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const has = (id: string) => (services as readonly string[]).includes(id);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
-  const devUrl = `http://localhost:${has('nginx') ? NGINX_PORT : has('varnish') ? VARNISH_PORT : answers.backendPort}`;
+  const entry = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
+  const devUrl = `http://localhost:${entry === 'nginx' ? NGINX_PORT : entry === 'varnish' ? VARNISH_PORT : answers.backendPort}`;
   const ctx: CatalogContext = { answers, has, slug, backendPort: answers.backendPort, devUrl, ...(broker ? { broker } : {}) };
-  const serviceParts = services.map(id => serviceDefinition(id).contribute(ctx));
-  // the stores first: a prebuilt backend's contract names their connections, as the apps' do
-  // a prebuilt backend is reachable by apps too: `portal import` aliases the main app's old name to it
-  const storeConnections = [...serviceParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []);
+  // the stores first: a prebuilt backend's contract names their connections, as the apps' do; then every
+  // service again with them known (the scheduler runs the backend's image with its contract)
+  const firstPass = services.map(id => serviceDefinition(id).contribute(ctx));
+  const storeConnections = [...firstPass, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))].flatMap(part => part.connections ?? []);
+  // a prebuilt backend is reachable by apps too (`portal import` aliases the main app's old name to it), never by itself
   const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
   const connections = connectionsForApps([...backendConnection, ...storeConnections]);
-  // (never to the backend itself: it would wait for itself)
+  const ownConnections = connectionsForApps(storeConnections);
+  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections: ownConnections }));
   const profiles = alternativeProfiles(answers.alternatives ?? [], new Map(services.map((id, i) => [id, serviceParts[i]!])));
-  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: connectionsForApps(storeConnections) }), ...serviceParts];
+  const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: ownConnections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
   const roleParts = (answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx));
@@ -50,7 +54,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     devEnv: Object.assign({}, ...parts.map(part => part.appDevEnv ?? {})) as Record<string, string>,
     dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
   };
-  const front = frontOf(all('containers') as ContainerSpec[], has);
+  const front = frontOf(all('containers') as ContainerSpec[], has, answers);
   const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
   const containers = withDevHostPorts(
     withAlternatives(withProxyDependencies(
@@ -63,6 +67,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
         answers.folders ?? [],
       ),
       routes,
+      front.name,
     ), profiles),
     front.name,
   );
@@ -84,13 +89,13 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     front,
-    tls: has('traefik') ? 'traefik' : has('nginx') ? 'nginx' : 'none',
+    tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
   };
 }
 
-/** nginx if present, else varnish, else the backend: the first hop for public HTTP. */
-function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean): PortalModel['front'] {
-  const name = has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend';
+/** nginx if present, else varnish, else the backend: the first hop for public HTTP (behind a shared Traefik, its entry). */
+function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean, answers: PortalAnswers): PortalModel['front'] {
+  const name = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
   const container = containers.find(c => c.name === name);
   if (!container?.port) throw new Error(`internal: front container ${name} has no port`);
   return { name, port: container.port };

@@ -39,6 +39,6 @@ export interface PortalModel {
   readonly files: readonly FileSpec[];
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
-  /** Who terminates TLS in prod. */
-  readonly tls: 'traefik' | 'nginx' | 'none';
+  /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */
+  readonly tls: 'traefik' | 'shared-traefik' | 'nginx' | 'none';
 }

@@ -8,10 +8,14 @@ import type { RoutedPath } from './portal-model.js';
 
 const MAIN_PATH = new Set(['backend', 'varnish']);
 
-export function withProxyDependencies(containers: readonly ContainerSpec[], routes: readonly RoutedPath[]): ContainerSpec[] {
+export function withProxyDependencies(containers: readonly ContainerSpec[], routes: readonly RoutedPath[], front: string): ContainerSpec[] {
   const names = new Set(containers.map(c => c.name));
   const upstreamHosts = (selected: readonly RoutedPath[]) => selected.flatMap(route => (route.upstream ? [route.upstream.host] : []));
-  const hostsOf: Record<string, string[]> = {
+  // varnish in front of nginx (behind a shared Traefik): varnish routes every path, nginx only serves files
+  const hostsOf: Record<string, string[]> = front === 'varnish' && names.has('nginx') ? {
+    varnish: [...upstreamHosts(routes), ...(routes.some(route => route.files) ? ['nginx'] : [])],
+    nginx: [],
+  } : {
     // behind nginx, varnish sees only the cached routes; as the front it sees every proxied one
     varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),
     nginx: [...upstreamHosts(routes.filter(route => !route.viaVarnish)), ...(routes.some(route => route.viaVarnish) ? ['varnish'] : [])],

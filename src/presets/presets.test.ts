@@ -143,10 +143,11 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
   sagui: [
     ['database', container('db', /postgis/)],
     ['database init files', repo => assert.ok(existsSync(join(repo.root, 'postgres/initdb/01-extensions.sql')))],
-    ['backend (django)', container('backend')],
-    ['django migrations run at start', container('migrate')],
+    // the team's own image now (facts in sagui.facts.test.ts); its entrypoint migrates at start
+    ['backend (django)', container('backend', /^pigeosolutions\/sagui-backend:2\.3\.1$/)],
+    ['django migrations run at start', repo => assert.equal(service(repo, 'backend').entrypoint, undefined, 'the image entrypoint (migrate, collectstatic) is kept')],
     ['nginx', container('nginx', /nginx/)],
-    ['nginx serves static files', route('/static/', /alias \/srv\/static\//)],
+    ['nginx serves static files', route('/backend_static/', /alias \/srv\/django-static\//)],
     ['pg-tileserv', container('tileserver')],
     ['pg-tileserv waits for the database', repo => assert.deepEqual((repo.compose('base').services.tileserver!.depends_on as Record<string, unknown>).db, { condition: 'service_healthy' })],
     ['pg-tileserv-base as a build stage', documented('tileserver/Dockerfile', ' AS ')],
@@ -227,7 +228,7 @@ describe('each preset rebuilds its seed deployment', () => {
 
 describe('presets and the command line', () => {
   it('options given on the command line override the preset', async () => {
-    const repo = open(await generate({ preset: 'sagui', name: 'sagui-ke', domain: 'sagui.example.org', services: 'postgis,tileserver,varnish,nginx,scheduler,prometheus' }));
+    const repo = open(await generate({ preset: 'sagui', imageTag: '2.3.1', name: 'sagui-ke', domain: 'sagui.example.org', services: 'postgis,tileserver,varnish,nginx,scheduler,prometheus' }));
     const stored = JSON.parse(repo.read('.yo-rc.json'))['generator-portal'];
     assert.equal(stored.name, 'sagui-ke');
     assert.equal(stored.preset, 'sagui');

@@ -1,30 +1,97 @@
 /**
- * SAGUI: Django backend owning the schema through migrations, PostGIS with init files, pg_tileserv waiting
- * for the database, varnish routing and caching, nginx for static files, a prod-only scheduler running a
- * data-update process, docker secrets in prod, dev ports in docker-compose.override.yml.
+ * SAGUI (HydroMetGuyane-Hydro-Matters/sagui_platform): the team's own Django image
+ * `pigeosolutions/sagui-backend` (gunicorn on 8000, settings through django-environ's FileAwareEnv, so each
+ * variable or its *_FILE), PostGIS dialled as `database`, pg_tileserv under /tiles/ reading the schema
+ * `guyane`, varnish as the single entry behind the shared Traefik of OMP-IRD/traefik-proxy, nginx serving
+ * Django's static files and the atmo rasters behind it. The backend image runs unchanged.
  */
 import { definePreset } from './types.js';
+
+/** What the backend image reads (src/sagui_backend/settings.py and docker/docker-entrypoint.d/ of sagui_backend). */
+const SETTINGS = {
+  POSTGRES_HOST: '{postgis.host}',
+  POSTGRES_PORT: '{postgis.port}',
+  POSTGRES_DB: '{postgis.db}',
+  POSTGRES_USER: '{postgis.user}',
+  POSTGRES_PASSWORD: '{postgis.password}',
+  SECRET_KEY: '{secret}',
+  DEBUG: 'False',
+  // the healthcheck asks gunicorn on 127.0.0.1, as upstream's list allows
+  ALLOWED_HOSTS: '{domain},localhost,127.0.0.1',
+  CSRF_TRUSTED_ORIGINS: 'https://{domain}',
+  STATIC_URL: '/backend_static/',
+  STATIC_ROOT: '/static/',
+  MEDIA_ROOT: 'media/',
+  MEDIA_URL: '/media/',
+  SAGUI_PATH_TO_ATMO_FILES: '/atmo_s5p/data/styled',
+  SAGUI_DATA_PATH: '/data',
+  HYFAA_IMPORT_NETCDF_ROOT_PATH: '/hyfaa-scheduler/data',
+  RAINFALL_NETCDF_FILES_PATH: '/hyfaa-scheduler/data/databases/forcing_onmesh_db/data_store/',
+  HYFAA_IMPORT_COMMIT_PAGE_SIZE: '50',
+  // settings.py reads them without a default; upstream appends secrets-prod/smtp_env.txt: fill in yours
+  EMAIL_HOST: '',
+  EMAIL_PORT: '',
+  EMAIL_HOST_USER: '',
+  EMAIL_HOST_PASSWORD: '',
+  EMAIL_USE_TLS: '',
+  DJANGO_SUPERUSER_NAME: 'admin',
+  DJANGO_SUPERUSER_EMAIL: 'admin@{domain}',
+  DJANGO_SUPERUSER_PASSWORD: '{secret}',
+};
 
 export const sagui = definePreset({
   id: 'sagui',
   title: 'SAGUI hydrology portal',
-  inHouseImages: [],
-  answers: () => ({
+  inHouseImages: ['pigeosolutions/sagui-backend'],
+  answers: ({ imageTag }) => ({
     name: 'sagui',
-    backend: 'django',
+    backend: 'image',
+    backendImage: `pigeosolutions/sagui-backend:${imageTag}`,
+    backendPort: 8000,
+    backendContract: {
+      settings: SETTINGS,
+      // FileAwareEnv reads NAME_FILE; the entrypoint's file_env does so for the superuser's password
+      fileSettings: ['POSTGRES_PASSWORD', 'SECRET_KEY', 'DJANGO_SUPERUSER_PASSWORD'],
+      // POSTGRES_HOST=database in secrets-dev/django_env.txt and in pg_tileserv.env
+      aliases: { database: 'postgis' },
+      // USER www-data of python:3.11-slim
+      user: '33:33',
+      readWriteRoot: 'the image entrypoint compiles translations into /app/sagui/locale and writes its superuser flag /app/initialized at each start',
+      // python:3.11-slim has neither wget nor curl; /api/v1/ is the API root (GET / redirects there)
+      health: "cmd:python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/v1/', timeout=4)\"",
+    },
+    folders: [
+      // django_static_files: collectstatic writes /static, nginx serves it (STATIC_URL=/backend_static/)
+      { name: 'django-static', target: '/static', route: '/backend_static/' },
+      // ./atmo_s5p/data: the atmo rasters the API lists, served by nginx under /atmo/
+      { name: 'atmo', target: '/atmo_s5p/data', route: '/atmo/' },
+      // the hyfaa scheduler's work folder, imported by manage.py hyfaa_import and rainfall_import
+      { name: 'hyfaa-data', target: '/hyfaa-scheduler/data' },
+    ],
     services: ['postgis', 'tileserver', 'varnish', 'nginx', 'scheduler'],
+    // 30_schema.sql creates guyane; 40_users.sql grants the tileserver's role USAGE on it
+    tileSchemas: ['guyane'],
     storage: 'volumes',
+    // docker-compose.prod.yml: varnish joins traefik-proxy_proxy_network with the labels of OMP-IRD/traefik-proxy
+    traefikNetwork: 'traefik-proxy_proxy_network',
+    traefikEntrypoint: 'websecure',
+    traefikCertResolver: 'letsEncrypt',
   }),
   stores: [],
   patterns: [
-    { old: 'database (postgis image) with config/postgresql/entrypoint-initdb.d/', now: '`db` with postgres/initdb/ (extensions, roles, tiles schema)' },
+    { old: 'pigeosolutions/sagui-backend:latest, built from sagui_backend', now: '`backend` from the same image, pinned with --image-tag; it runs unchanged: its own variables (POSTGRES_*, SECRET_KEY, STATIC_*, HYFAA_*, EMAIL_*) from compose, passwords as *_FILE secrets' },
+    { old: 'DJANGO_ENV_FILE=/run/secrets/django_env (a whole .env as a secret)', now: 'each setting its own variable, secrets as POSTGRES_PASSWORD_FILE, SECRET_KEY_FILE, DJANGO_SUPERUSER_PASSWORD_FILE (FileAwareEnv reads them); DJANGO_ENV_FILE unset, so the entrypoint copies nothing' },
+    { old: 'SMTP_ENV_FILE=/run/secrets/smtp_env', now: 'EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS are empty: set them in backendContract.settings of .yo-rc.json and re-run `portal`' },
+    { old: 'database (postgis/postgis:14-3.2), POSTGRES_USER=postgres, POSTGRES_DB=sagui', now: '`db` (PostGIS on PostgreSQL 16, a newer major: restore a dump, never the old files), also answering as `database`; its own user and generated password' },
+    { old: 'config/postgresql/entrypoint-initdb.d/ (pgtune, postgis, schema guyane, role tileserv)', now: 'postgres/initdb/: extensions, the schema guyane and the read-only role `tileserver` with SELECT on it (password generated, not in git); pgtune values are not carried over' },
     { old: 'pg-tileserv-base, a transitional service to build pg-tileserv', now: 'a build stage in tileserver/Dockerfile' },
-    { old: 'pg-tileserv with /wait-for-db.sh', now: '`tileserver` with depends_on db: service_healthy' },
-    { old: 'varnish as the single entry point', now: 'nginx in front (TLS, security headers, rate limits) sends API, tiles and pages through `varnish`, which routes and caches' },
-    { old: 'nginx serving Django static files only', now: '`nginx` serves /static/ and /media/ and proxies the rest' },
-    { old: 'docker-compose.override.yml opening ports (dev)', now: 'docker-compose.override.yml: ports on 127.0.0.1 only' },
-    { old: 'docker-compose.prod.yml with secrets and the scheduler', now: 'docker-compose.prod.yml: docker secrets, restart policies and the `scheduler` (hyfaa run: set SCHEDULER_COMMAND)' },
-    { old: 'external traefik-proxy network and traefik labels', now: 'nginx terminates TLS; or choose the traefik service for Let\'s Encrypt in this stack' },
-    { old: 'USER_ID/GROUP_ID passed at start', now: 'fixed non-root users per container; bind folders owned by scripts/create-storage.sh' },
+    { old: 'pg-tileserv with /wait-for-db.sh and DATABASE_URL in pg_tileserv.env', now: '`tileserver` (TS_BASEPATH=/tiles/, port 7800) with depends_on db: service_healthy; it connects with PGHOST/PGUSER and the password from a secret instead of a DATABASE_URL holding it' },
+    { old: 'varnish as the single entry point (default.vcl: /tiles/, /api/, /dashboards/, /admin/, else nginx)', now: 'varnish is still the single entry: /tiles/ to the tileserver (tiles cached a day), /api/ to the backend (never cached), /backend_static/ and /atmo/ to nginx, every other path (/admin/, /dashboards/) to the backend, cached briefly only without cookies; no 30 s blanket TTL' },
+    { old: 'varnish on traefik-proxy_proxy_network with traefik labels (docker-compose.prod.yml)', now: 'the same external network and labels in docker-compose.prod.yml (router named after COMPOSE_PROJECT_NAME, Host(DOMAIN), websecure, letsEncrypt); opt out with --traefik-network none (nginx then terminates TLS), or with --traefik-network none --services postgis,tileserver,varnish,nginx,scheduler,traefik for a Traefik of this stack' },
+    { old: 'nginx serving Django static files, nginx_html and atmo data', now: '`nginx` behind varnish serves /backend_static/ and /atmo/ read-only; the nginx_html landing page is not carried over (GET / reaches the backend, which redirects to /api/v1/)' },
+    { old: 'frontend (pigeosolutions/sagui-ui:latest) under /sagui', now: 'not generated: that image runs nginx as root; add it with `portal add app frontend --image pigeosolutions/sagui-ui:<tag> --port 80 --route /sagui/` once it runs as a non-root user' },
+    { old: 'scheduler (hyfaa-scheduler:4.3) and atmo as ghost containers, update_data.sh from the host cron', now: '`scheduler` (prod) runs the backend image every SCHEDULER_INTERVAL_SECONDS: set SCHEDULER_COMMAND="python3 manage.py hyfaa_import && python3 manage.py rainfall_import && python3 manage.py send_alerts" and 86400 (daily) in .env; the hyfaa run itself writes to the `hyfaa-data` volume' },
+    { old: 'docker-compose.override.yml opening ports 5433, 8000, 7800, 80', now: 'docker-compose.override.yml: ports on 127.0.0.1 only' },
+    { old: 'USER_ID/GROUP_ID passed at start', now: 'fixed non-root users per container (www-data, 33:33, for the backend, as its image)' },
   ],
 });

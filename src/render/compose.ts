@@ -36,8 +36,8 @@ export function renderCompose(model: PortalModel): ComposeSet {
         ...shared.map(c => [c.name, prodService(c, model)] as const),
         ...prodOnly.map(c => [c.name, whole(baseService(c), prodService(c, model))] as const),
       ]),
-      // in prod, data services cannot reach or be reached from outside
-      networks: { internal: { internal: true } },
+      // in prod, data services cannot reach or be reached from outside; a shared Traefik's network is someone else's
+      networks: { internal: { internal: true }, ...externalNetworks(model) },
       ...(hasStorage(prodOnly) ? { volumes: volumesFor(model, prodOnly) } : {}),
       ...(model.secrets.length > 0
         ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${s.name}` }])) }
@@ -134,13 +134,22 @@ function prodService(c: ContainerSpec, model: PortalModel): ComposeService {
     ...(uses.length > 0 ? { environment: Object.fromEntries(uses.map(use => [use.fileEnv ?? `${use.env}_FILE`, `/run/secrets/${use.secret}`])) } : {}),
     ...(names.length > 0 ? { secrets: names } : {}),
     ...(c.prod?.volumes ? { volumes: c.prod.volumes } : {}),
+    ...(c.prod?.networks ? { networks: c.prod.networks } : {}),
+    ...(c.prod?.labels ? { labels: c.prod.labels } : {}),
     ...(ports.length > 0 ? { ports } : {}),
     restart: c.oneShot ? 'no' : 'unless-stopped',
   };
 }
 
-/** Only the edge publishes in prod: traefik when chosen, else the front (nginx, varnish or the backend). */
+/** Networks the prod file names that the stack does not create (a shared Traefik's). */
+function externalNetworks(model: PortalModel): NonNullable<ComposeFile['networks']> {
+  const names = model.containers.flatMap(c => (Array.isArray(c.prod?.networks) ? c.prod.networks : [])).filter(name => name !== 'edge' && name !== 'internal');
+  return Object.fromEntries([...new Set(names)].map(name => [name, { external: true, name }]));
+}
+
+/** Only the edge publishes in prod: traefik when chosen, else the front (nginx, varnish or the backend); behind a shared Traefik, nothing. */
 function edgePorts(c: ContainerSpec, model: PortalModel): string[] {
+  if (model.tls === 'shared-traefik') return [];
   if (model.tls === 'traefik') return c.name === 'traefik' ? ['0.0.0.0:80:8000', '0.0.0.0:443:8443'] : [];
   if (c.name !== model.front.name) return [];
   return model.tls === 'nginx' ? [`0.0.0.0:80:${c.port}`, '0.0.0.0:443:8443'] : [`0.0.0.0:80:${c.port}`];

@@ -52,6 +52,7 @@ export function readmeView(model: PortalModel) {
     dataRoot: answers.dataRoot ?? '',
     devUrl: `http://localhost:${model.front.port}`,
     tls: model.tls,
+    sharedTraefik: sharedTraefikDoc(model),
     hasDatabase: scripts.hasDatabase,
     hasMongo: scripts.hasMongo,
     hasBackupService: model.services.includes('backup'),
@@ -91,10 +92,18 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
   ];
 }
 
+/** What the docs say about the shared Traefik the stack expects in prod (empty when it has its own edge). */
+function sharedTraefikDoc(model: PortalModel) {
+  const { traefikNetwork, traefikEntrypoint, traefikCertResolver } = model.answers;
+  if (!traefikNetwork) return undefined;
+  return { network: traefikNetwork, entrypoint: traefikEntrypoint ?? '', certResolver: traefikCertResolver ?? '', entry: model.front.name, port: model.front.port };
+}
+
 export function architectureView(model: PortalModel) {
   const bind = model.answers.storage === 'bind';
   return {
     name: model.answers.name,
+    sharedTraefik: sharedTraefikDoc(model),
     edges: diagramEdges(model),
     profiles: profilesOf(model),
     containers: model.containers.map(c => ({
@@ -157,12 +166,13 @@ const nodeId = (name: string): string => name.replace(/[^a-zA-Z0-9]/g, '_');
 function diagramEdges(model: PortalModel): string[] {
   const nodes = model.containers.map(c => `${nodeId(c.name)}["${c.name}"]`);
   const edges = new Set<string>();
-  const first = model.tls === 'traefik' ? 'traefik' : model.front.name;
+  const first = model.tls === 'traefik' ? 'traefik' : model.tls === 'shared-traefik' ? 'shared_traefik' : model.front.name;
   edges.add(`client --> ${first}`);
   if (first === 'traefik') edges.add(`traefik --> ${model.front.name}`);
+  if (first === 'shared_traefik') edges.add(`shared_traefik["shared Traefik (outside this stack)"] --> ${model.front.name}`);
   for (const route of model.routes) {
     if (!route.upstream) continue;
-    const from = route.viaVarnish ? 'varnish' : model.front.name;
+    const from = route.viaVarnish || model.front.name === 'varnish' ? 'varnish' : model.front.name;
     if (route.viaVarnish && model.front.name !== 'varnish') edges.add(`${model.front.name} --> varnish`);
     if (from !== route.upstream.host) edges.add(`${from} --> ${route.upstream.host}`);
   }

@@ -37,7 +37,7 @@ export function nginxMainView(model: PortalModel) {
     maxBodySize: '25m',
     apiRate: '20r/s',
     statusPort: NGINX_STATUS_PORT,
-    realIpFromTraefik: model.tls === 'traefik',
+    realIpFromTraefik: model.tls === 'traefik' || model.tls === 'shared-traefik',
     cspStrict: CSP_STRICT,
     cspRelaxed: CSP_RELAXED,
     relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none').map(route => route.path),
@@ -58,9 +58,12 @@ export function nginxProxyView() {
   return { untrustedHeaders: UNTRUSTED_REQUEST_HEADERS };
 }
 
+/** The routes nginx answers: all of them, or only its folders when varnish is in front of it. */
+const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files) : model.routes);
+
 export function nginxUpstreamsView(model: PortalModel) {
   const byName = new Map<string, Upstream>();
-  for (const route of model.routes) {
+  for (const route of nginxRoutes(model)) {
     const upstream = upstreamOf(route);
     if (upstream) byName.set(upstream.name, upstream);
   }
@@ -71,7 +74,7 @@ export function nginxRoutesView(model: PortalModel) {
   return {
     hiddenPaths: hiddenMetricsPaths(model),
     apiBurst: 40,
-    routes: model.routes.map(route => {
+    routes: nginxRoutes(model).map(route => {
       const upstream = upstreamOf(route);
       return {
         path: route.path,
@@ -89,8 +92,12 @@ export function nginxRoutesView(model: PortalModel) {
   };
 }
 
+/** The Host varnish's probe sends when it fronts nginx: the service name, reachable on the internal network only. */
+export const NGINX_PROBE_HOST = 'nginx';
+
 export function nginxSiteView(model: PortalModel) {
   return {
+    probeHost: model.front.name === 'varnish' ? NGINX_PROBE_HOST : '',
     port: NGINX_PORT,
     tlsPort: NGINX_TLS_PORT,
     domain: model.answers.domain,

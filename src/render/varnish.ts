@@ -1,9 +1,12 @@
 /** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
-import { hiddenMetricsPaths } from './nginx.js';
+import { hiddenMetricsPaths, NGINX_PROBE_HOST } from './nginx.js';
+import { NGINX_PORT } from '../catalog/services/nginx.js';
 
-const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health' };
+const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health', nginx: '/healthz' };
+/** nginx answers only named hosts on the port varnish dials: the probe names nginx's own (see nginxSiteView). */
+const PROBE_HOSTS: Record<string, string> = { nginx: NGINX_PROBE_HOST };
 
 /** A VCL regex matching a path prefix. */
 const prefixPattern = (path: string): string => `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
@@ -11,17 +14,21 @@ const prefixPattern = (path: string): string => `^${path.replace(/[.*+?^${}()|[\
 export function varnishView(model: PortalModel) {
   const isFront = model.front.name === 'varnish';
   // behind nginx varnish sees only the cached routes; as the front it routes every proxied path
-  const routes = model.routes.filter(route => route.upstream && (isFront || route.viaVarnish));
-  const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string }>();
+  // in front of nginx (behind a shared Traefik), varnish also sends nginx's folders to it
+  const nginxBehind = isFront && model.services.includes('nginx');
+  const routes = model.routes
+    .filter(route => (route.upstream && (isFront || route.viaVarnish)) || (nginxBehind && route.files))
+    .map(route => (route.upstream ? route : { ...route, upstream: { host: 'nginx', port: NGINX_PORT, stripPrefix: false } }));
+  const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string; probeHost: string }>();
   for (const route of routes) {
     const { host, port } = route.upstream!;
-    backends.set(host, { name: vclName(host), host, port, probeUrl: PROBE_PATHS[host] ?? '/health' });
+    backends.set(host, { name: vclName(host), host, port, probeUrl: PROBE_PATHS[host] ?? '/health', probeHost: PROBE_HOSTS[host] ?? '' });
   }
   const long = routes.filter(route => route.cache === 'long');
   return {
     untrustedHeaders: UNTRUSTED_REQUEST_HEADERS,
     // the front with no traefik before it: its peer is the client (behind nginx or traefik, they set the address)
-    isEdge: isFront && model.tls !== 'traefik',
+    isEdge: isFront && model.tls !== 'traefik' && model.tls !== 'shared-traefik',
     tileTtl: '1d',
     defaultTtl: '60s',
     // only tile bodies get the long TTL; the index and metadata next to them do not
@@ -34,6 +41,8 @@ export function varnishView(model: PortalModel) {
 }
 
 function actionOf(route: RoutedPath): 'pipe' | 'pass' | 'long' | 'default' {
+  // nginx's files: hashed here, or the "/" rule below would send them to the app; cookies never change a file
+  if (route.files) return 'long';
   if (route.websocket) return 'pipe';
   if (route.cache === 'pass' || route.cache === 'none') return 'pass';
   return route.cache;

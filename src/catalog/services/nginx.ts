@@ -2,6 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, wgetProbe } from '../defaults.js';
 import { defineService, type ContainerSpec } from '../types.js';
+import { sharedTraefikEntry, sharedTraefikProd } from '../shared-traefik.js';
 
 export const NGINX_PORT = 8080;
 export const NGINX_TLS_PORT = 8443;
@@ -13,7 +14,9 @@ export const nginx = defineService({
   title: 'nginx',
   summary: 'Reverse proxy and static files; TLS edge when traefik is not chosen',
   contribute: ({ has, answers }) => {
-    const terminatesTls = !has('traefik');
+    // a Traefik terminates TLS: the stack's own, or a shared one in front of the stack
+    const terminatesTls = !has('traefik') && !answers.traefikNetwork;
+    const isSharedTraefikEntry = sharedTraefikEntry(answers, has) === 'nginx';
     const hasDjangoFiles = answers.backend === 'django';
     const server: ContainerSpec = {
       name: 'nginx',
@@ -40,6 +43,7 @@ export const nginx = defineService({
           './nginx/sites/prod.conf:/etc/nginx/conf.d/default.conf:ro',
           ...(terminatesTls ? ['${TLS_CERT_DIR}:/etc/nginx/certs:ro'] : []),
         ],
+        ...(isSharedTraefikEntry ? sharedTraefikProd(answers, NGINX_PORT) : {}),
       },
       limits: limits('256m', '0.5', 200),
       // the image's own user, stated so the compose file shows it

@@ -1,4 +1,5 @@
 /** PostgreSQL with PostGIS: the portal's database, with least-privilege roles for the tileserver and exporter. */
+import type { PortalAnswers } from '../../answers/answers.js';
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
@@ -83,10 +84,13 @@ export const postgis = defineService({
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs' },
         ...(roleSecrets.length > 0
-          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), exporter: has('prometheus'), grafanaRole: grafanaReader ? GRAFANA_DB_ROLE : '' }, executable: true }]
+          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), tileSchemas: tileSchemasOf(answers), exporter: has('prometheus'), grafanaRole: grafanaReader ? GRAFANA_DB_ROLE : '' }, executable: true }]
           : []),
-        ...(has('tileserver') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
+        ...(has('tileserver') && tileSchemasOf(answers).includes('tiles') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
       ],
     };
   },
 });
+
+/** The schemas the tileserver reads: `tiles` unless the answers name the deployment's own. */
+export const tileSchemasOf = (answers: PortalAnswers): readonly string[] => answers.tileSchemas ?? ['tiles'];

@@ -3,6 +3,7 @@ import type { Backend } from '../../answers/answers.js';
 import { limits, shellProbe, TMP } from '../defaults.js';
 import { defineService, type DependsCondition } from '../types.js';
 import { backendBuild, backendImageName } from './backend-shared.js';
+import { contractParts } from '../extras/apps.js';
 
 const SCRIPT = '/usr/local/bin/run-job.sh';
 
@@ -24,9 +25,18 @@ export const scheduler = defineService({
       ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
       ...(backend === 'django' ? { migrate: 'service_completed_successfully' as const } : {}),
     };
+    // a prebuilt backend's job reads what the backend reads: the same settings and secrets, user and root
+    // (known once the stores have contributed: the model asks again with their connections)
+    const contract = backend === 'image' && ctx.connections ? ctx.answers.backendContract : undefined;
+    const asBackend = contract ? contractParts({ id: 'backend', image: backendImageName(ctx), port: ctx.backendPort, ...contract }, ctx).spec : {};
+    const { ownSettings, environment: backendEnvironment, secrets, user, writableRoot, exceptions } = asBackend;
     return {
       containers: [
         {
+          ...(ownSettings ? { ownSettings, secrets: secrets ?? [] } : {}),
+          ...(user ? { user } : {}),
+          ...(writableRoot ? { writableRoot } : {}),
+          ...(exceptions ? { exceptions: exceptions.filter(e => e.rule !== 'CMP-14') } : {}),
           name: 'scheduler',
           role: 'Runs SCHEDULER_COMMAND every SCHEDULER_INTERVAL_SECONDS with the backend image',
           image: backendImageName(ctx),
@@ -35,7 +45,7 @@ export const scheduler = defineService({
           // in dev the job is run by hand, e.g. `docker-compose run --rm backend <command>`
           prodOnly: true,
           command: ['sh', SCRIPT],
-          environment: { SCHEDULER_COMMAND: '${SCHEDULER_COMMAND}', SCHEDULER_INTERVAL_SECONDS: '${SCHEDULER_INTERVAL_SECONDS}' },
+          environment: { ...backendEnvironment, SCHEDULER_COMMAND: '${SCHEDULER_COMMAND}', SCHEDULER_INTERVAL_SECONDS: '${SCHEDULER_INTERVAL_SECONDS}' },
           mounts: [{ file: './scheduler/run-job.sh', target: SCRIPT }],
           // the loop touches the heartbeat after every run: stale after two intervals means a hung job or a dead loop
           healthcheck: shellProbe('test -n "$$(find /tmp/scheduler-heartbeat -mmin -$$((SCHEDULER_INTERVAL_SECONDS / 30 + 1)) 2>/dev/null)"'),

@@ -26,7 +26,7 @@ export const tileserver = defineService({
           TS_BASEPATH: '/tiles/',
           // pg_tileserv advertises tile and layer URLs under UrlBase; unset, it takes them from the
           // Forwarded, X-Forwarded-Host and Host headers of each request, and varnish shares the answer
-          TS_URLBASE: prodOrigin(has),
+          TS_URLBASE: prodOrigin({ has, answers }),
           TS_HTTPPORT: String(TILESERVER_PORT),
           ...(has('prometheus') ? { TS_ENABLEMETRICS: 'true' } : {}),
         },

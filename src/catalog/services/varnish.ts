@@ -2,6 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, prodScheme, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
+import { sharedTraefikEntry, sharedTraefikProd } from '../shared-traefik.js';
 
 export const VARNISH_PORT = 6081;
 const THREADS_PER_POOL = 500;
@@ -10,7 +11,7 @@ export const varnish = defineService({
   id: 'varnish',
   title: 'Varnish',
   summary: 'HTTP cache in front of the app and the tiles',
-  contribute: ({ has }) => ({
+  contribute: ({ has, answers }) => ({
     containers: [
       {
         name: 'varnish',
@@ -25,7 +26,7 @@ export const varnish = defineService({
         ],
         // what default.vcl gives the apps as Host and scheme: the domain in prod (other names refused);
         // in dev, where PUBLIC_HOST is empty, any name on 127.0.0.1
-        environment: { PUBLIC_HOST: '${DOMAIN}', PUBLIC_SCHEME: prodScheme(has) },
+        environment: { PUBLIC_HOST: '${DOMAIN}', PUBLIC_SCHEME: prodScheme({ has, answers }) },
         dev: { environment: { PUBLIC_HOST: '', PUBLIC_SCHEME: 'http' } },
         mounts: [
           { file: './varnish/default.vcl', target: '/etc/varnish/default.vcl' },
@@ -36,6 +37,7 @@ export const varnish = defineService({
         networks: ['internal'],
         port: VARNISH_PORT,
         devPorts: [VARNISH_PORT],
+        ...(sharedTraefikEntry(answers, has) === 'varnish' ? { prod: sharedTraefikProd(answers, VARNISH_PORT) } : {}),
         limits: limits('512m', '1.0', 2 * THREADS_PER_POOL + 100),
         // the working folder holds the compiled VCL (loaded as a shared object, hence exec) and the log
         tmpfs: ['/var/lib/varnish:exec,size=128m'],

@@ -132,6 +132,39 @@ export const QUESTIONS: readonly Question[] = [
     when: known => String(known.services ?? '').includes('traefik'),
     prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
+  {
+    key: 'tileSchemas',
+    option: 'tile-schemas',
+    type: String,
+    description: 'With tileserver: PostgreSQL schemas it publishes, created at init (default tiles), e.g. tiles,guyane',
+    when: known => Array.isArray(known.tileSchemas),
+    prompt: { type: 'input', message: 'Schemas the tileserver publishes (comma-separated)' },
+  },
+  {
+    key: 'traefikNetwork',
+    option: 'traefik-network',
+    type: String,
+    description: 'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network), "none" for none; varnish, else nginx, gets its labels',
+    // asked only when a preset or file named one: the default is the stack's own edge
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Docker network of the shared Traefik' },
+  },
+  {
+    key: 'traefikEntrypoint',
+    option: 'traefik-entrypoint',
+    type: String,
+    description: 'With --traefik-network: the shared Traefik\'s HTTPS entry point (default websecure)',
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Entry point of the shared Traefik' },
+  },
+  {
+    key: 'traefikCertResolver',
+    option: 'traefik-cert-resolver',
+    type: String,
+    description: 'With --traefik-network: the shared Traefik\'s certificate resolver (default letsEncrypt)',
+    when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
+    prompt: { type: 'input', message: 'Certificate resolver of the shared Traefik' },
+  },
 ];
 
 const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -142,7 +175,7 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives';
+    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives' || question.key === 'tileSchemas';
     // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
     if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
       fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');

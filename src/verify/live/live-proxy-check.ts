@@ -154,21 +154,25 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     }
   }
   const backends = vclBackends(vcl);
+  // varnish in front of nginx (behind a shared Traefik): varnish routes every path, nginx's files included
+  const varnishFront = hasVarnish && [...backends.values()].some(backend => backend.host === 'nginx');
   const upstreams = nginxUpstreams(upstreamsText);
   const viaVarnish = vclRules(vcl).map(([prefix, backend]) => [prefix, backends.get(backend)?.host ?? backend] as [string, string]);
-  const routes: [string, string][] = hasNginx
+  const routes: [string, string][] = hasNginx && !varnishFront
     ? nginxRoutes(routesText).flatMap(([path, name]): [string, string][] => {
         if (name !== 'varnish') return [[path, upstreams.get(name)?.host ?? name]];
         const rule = viaVarnish.filter(([prefix]) => path.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
         return rule ? [[path, rule[1]]] : [];
       })
     : viaVarnish;
-  const frontPort = hasNginx ? (nginxTls ? 8443 : 8080) : 6081;
+  const frontPort = hasNginx && !varnishFront ? (nginxTls ? 8443 : 8080) : 6081;
   const host = phase === 'prod' ? domain : DEV_HOST;
   const services = composeServiceNames(repo);
   // prod: the scheme varnish tells the apps, else https (nginx terminates TLS, or traefik does before it)
   const varnishEnvironment = hasVarnish ? composeEnvironment(repo, 'varnish', phase, env) : {};
-  const scheme = phase === 'dev' ? 'http' : hasNginx || services.includes('traefik') ? 'https' : 'http';
+  // a shared Traefik (outside the stack) is named by the labels of the prod file
+  const behindTraefik = services.includes('traefik') || /traefik\.enable=true/.test(readFileSync(join(repo, 'docker-compose.prod.yml'), 'utf8'));
+  const scheme = phase === 'dev' ? 'http' : hasNginx || behindTraefik ? 'https' : 'http';
   const config = {
     phase,
     host,
@@ -177,14 +181,14 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     scheme,
     front: frontPort,
     tls: nginxTls,
-    nginx: hasNginx,
+    nginx: hasNginx && !varnishFront,
     varnish: hasVarnish,
     tiles: routes.some(([path]) => path === '/tiles/'),
     stubs: hosts.map(name => ({ name, port: stubPort.get(name)! })),
     routes,
     hidden: hiddenPaths(routesText, vcl),
     // nginx, or varnish with no traefik before it, is the first hop: no client-written address may pass it
-    owns_client_address: hasNginx || !services.includes('traefik'),
+    owns_client_address: (hasNginx && !varnishFront) || !behindTraefik,
   };
   writeFileSync(join(work, 'config.json'), JSON.stringify(config));
   copyFileSync(DRIVER, join(work, 'driver.py'));
