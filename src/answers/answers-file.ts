@@ -27,6 +27,9 @@ export const ANSWER_KEYS = [
   'redisRoles',
   'instances',
   'instanceVariable',
+  'postgres',
+  'pgbouncer',
+  'backups',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

@@ -11,6 +11,7 @@ import {
   type InstanceAnswer,
 } from './extras.js';
 import { validateBackendContract, type AppContract } from './app-contract.js';
+import { validateBackups, validatePgbouncer, validatePostgres, type BackupsAnswer, type PgbouncerAnswer, type PostgresAnswer } from './postgres-answers.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -75,6 +76,12 @@ export interface PortalAnswers {
   readonly instances?: readonly InstanceAnswer[];
   /** Host variable restart.sh also reads to pick the instance (the old restart script's variable). */
   readonly instanceVariable?: string;
+  /** Extra and template databases, extensions and tuning of the PostgreSQL server. */
+  readonly postgres?: PostgresAnswer;
+  /** The port and pool mode of PgBouncer. */
+  readonly pgbouncer?: PgbouncerAnswer;
+  /** When the backup container dumps and how many dumps it keeps. */
+  readonly backups?: BackupsAnswer;
 }
 
 /** The typical geospatial portal the issue asks for when nothing is given. */
@@ -150,6 +157,14 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
+  const postgres = validatePostgres(raw.postgres, name.replace(/-/g, '_'));
+  // these add PostGIS to the stack
+  const withDatabase = services.some(id => ['postgis', 'tileserver', 'pgbouncer', 'backup'].includes(id));
+  if (postgres && !withDatabase) fail('postgres', JSON.stringify(raw.postgres), 'it only with the postgis service');
+  const pgbouncer = validatePgbouncer(raw.pgbouncer, expectPort);
+  if (pgbouncer && !services.includes('pgbouncer')) fail('pgbouncer', JSON.stringify(raw.pgbouncer), 'it only with the pgbouncer service');
+  const backups = validateBackups(raw.backups);
+  if (backups && !services.includes('backup')) fail('backups', JSON.stringify(raw.backups), 'it only with the backup service');
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -168,6 +183,9 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(redisRoles.length > 0 ? { redisRoles } : {}),
     ...(instances.length > 0 ? { instances } : {}),
     ...(instanceVariable ? { instanceVariable } : {}),
+    ...(postgres && Object.keys(postgres).length ? { postgres } : {}),
+    ...(pgbouncer && Object.keys(pgbouncer).length ? { pgbouncer } : {}),
+    ...(backups ? { backups } : {}),
   };
 }
 

@@ -12,40 +12,45 @@ export const pgbouncer = defineService({
   id: 'pgbouncer',
   title: 'PgBouncer',
   summary: 'Connection pooler in front of PostGIS (session pooling)',
-  contribute: () => ({
-    containers: [
-      {
-        name: 'pgbouncer',
-        role: 'Connection pooler in front of the database (session mode)',
-        image: IMAGES.pgbouncer,
-        // the image's entrypoint writes its own config into /etc/pgbouncer and cannot read a secret file:
-        // the config is ours (read-only), and only the auth file is written, holding the owner's password
-        // in plain text, which scram-sha-256 to PostgreSQL needs
-        entrypoint: [
-          'sh',
-          '-c',
-          `${requireSecret('POSTGRES_PASSWORD', 'pw')}umask 077\nprintf '"%s" "%s"\\n' "$$POSTGRES_USER" "$$pw" > ${AUTH_FILE}\nexec pgbouncer ${CONFIG}`,
-        ],
-        environment: { POSTGRES_USER: '${POSTGRES_USER}', POSTGRES_DB: '${POSTGRES_DB}' },
-        secrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
-        mounts: [{ file: './pgbouncer/pgbouncer.ini', target: CONFIG }],
-        // pg_isready counts a password request as an answer: it needs no credentials
-        healthcheck: shellProbe('pg_isready -q -h 127.0.0.1 -p 5432 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"', '10s'),
-        dependsOn: { db: 'service_healthy' },
-        networks: ['internal'],
-        port: 5432,
-        limits: limits('64m', '0.5', 50),
-        tmpfs: [TMP],
-        // the image's postgres user
-        user: '70:70',
-      },
-    ],
-    // registered after postgis, so this POSTGRES_HOST wins; the port stays 5432
-    appEnv: { POSTGRES_HOST: 'pgbouncer' },
-    // migrations run first and connect through it too
-    appDependsOn: { pgbouncer: 'service_healthy' },
-    // an app that names {postgis.host} dials the pooler
-    connections: [{ store: 'pgbouncer', ...POSTGIS_CONNECTION, host: 'pgbouncer', standsInFor: 'postgis' }],
-    files: [{ path: 'pgbouncer/pgbouncer.ini', template: 'pgbouncer/pgbouncer.ini.ejs', view: { authFile: AUTH_FILE } }],
-  }),
+  contribute: ({ answers }) => {
+    // the port the apps dial: some hard-code the pooler's (e.g. 5439), which it then listens on
+    const port = answers.pgbouncer?.port ?? POSTGIS_CONNECTION.port;
+    const poolMode = answers.pgbouncer?.poolMode ?? 'session';
+    return {
+      containers: [
+        {
+          name: 'pgbouncer',
+          role: `Connection pooler in front of the database (${poolMode} mode)`,
+          image: IMAGES.pgbouncer,
+          // the image's entrypoint writes its own config into /etc/pgbouncer and cannot read a secret file:
+          // the config is ours (read-only), and only the auth file is written, holding the owner's password
+          // in plain text, which scram-sha-256 to PostgreSQL needs
+          entrypoint: [
+            'sh',
+            '-c',
+            `${requireSecret('POSTGRES_PASSWORD', 'pw')}umask 077\nprintf '"%s" "%s"\\n' "$$POSTGRES_USER" "$$pw" > ${AUTH_FILE}\nexec pgbouncer ${CONFIG}`,
+          ],
+          environment: { POSTGRES_USER: '${POSTGRES_USER}', POSTGRES_DB: '${POSTGRES_DB}' },
+          secrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
+          mounts: [{ file: './pgbouncer/pgbouncer.ini', target: CONFIG }],
+          // pg_isready counts a password request as an answer: it needs no credentials
+          healthcheck: shellProbe(`pg_isready -q -h 127.0.0.1 -p ${port} -U "$\${POSTGRES_USER}" -d "$\${POSTGRES_DB}"`, '10s'),
+          dependsOn: { db: 'service_healthy' },
+          networks: ['internal'],
+          port,
+          limits: limits('64m', '0.5', 50),
+          tmpfs: [TMP],
+          // the image's postgres user
+          user: '70:70',
+        },
+      ],
+      // registered after postgis, so these win
+      appEnv: { POSTGRES_HOST: 'pgbouncer', ...(port !== POSTGIS_CONNECTION.port ? { POSTGRES_PORT: String(port) } : {}) },
+      // migrations run first and connect through it too
+      appDependsOn: { pgbouncer: 'service_healthy' },
+      // an app that names {postgis.host} dials the pooler
+      connections: [{ store: 'pgbouncer', ...POSTGIS_CONNECTION, port, host: 'pgbouncer', standsInFor: 'postgis' }],
+      files: [{ path: 'pgbouncer/pgbouncer.ini', template: 'pgbouncer/pgbouncer.ini.ejs', view: { authFile: AUTH_FILE, port, poolMode } }],
+    };
+  },
 });
