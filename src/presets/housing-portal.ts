@@ -77,6 +77,8 @@ export const housingPortal = definePreset({
       { name: 'exports', target: '/exports' },
       { name: 'drone', target: '/drone' },
       { name: 'staticfiles', target: '/app/staticfiles', route: '/staticfiles/' },
+      // MEDIA_ROOT; production keeps media on S3, local.yml served ./backend/media at /media/
+      { name: 'media', target: '/app/media' },
       { name: 'tiles', target: '/tiles', route: '/data/' },
       { name: 'dev-docs', repo: 'docs/dev/_build/html', route: '/dev-docs/' },
       { name: 'user-docs', repo: 'docs/user/_build/html', route: '/user-docs/' },
@@ -106,7 +108,7 @@ export const housingPortal = definePreset({
     { old: '/mnt/data/imports, exports, images, drone on the backend', now: 'folders imports, exports, images, drone under DATA_ROOT (/mnt/data), at /imports, /exports, /images, /drone' },
     { old: 'nginx internal /protected/images/, /protected/exports/, /protected/drone/ (django-sendfile)', now: 'the folders are not served publicly; the internal locations for X-Accel-Redirect come with the route contracts' },
     { old: 'nginx ./backend/staticfiles at /staticfiles', now: 'folder `staticfiles` at /app/staticfiles (collectstatic writes it), served at /staticfiles/' },
-    { old: 'MEDIA on S3 in production (django-storages)', now: 'unchanged: no media volume' },
+    { old: 'MEDIA on S3 in production (django-storages); ./backend/media in local.yml', now: 'unchanged on S3; folder `media` at MEDIA_ROOT /app/media for local settings' },
     { old: 'nginx ../tiles:/data', now: 'folder `tiles`, served at /data/' },
     { old: 'nginx /dev-docs/, /user-docs/ (docs/*/_build/html) and /drone-viewer/ (./drone)', now: 'the same repository folders at the same paths' },
     { old: 'production.yml backups: postgres-backup-local into /tmp/backups', now: '`backup`: roles and every database at 00:00 UTC, one slot per weekday, in the `backups` storage; scripts/restore.sh restores them' },
