@@ -1,7 +1,8 @@
 /**
  * Bad values of the database answers (postgres, pgbouncer, backups), given in an --answers file and in a
  * hand-edited .yo-rc.json: each gets exit 2, one line naming the culprit and what is allowed, and every
- * byte and mode of the folder (empty, or a generated portal) stays as it was.
+ * byte and mode of the folder (empty, or a generated portal) stays as it was. A repeated name and an
+ * unknown setting are caught by the schema's shape check, before the values are read.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,10 +20,10 @@ const SERVICES = ['postgis', 'pgbouncer', 'backup', 'nginx'];
 const CASES: readonly [Record<string, unknown>, RegExp][] = [
   [{ postgres: { databases: ['Bad-Name'] } }, /^portal: Invalid --postgres\.databases "Bad-Name": expected database names: lowercase letters, digits and underscores/],
   [{ postgres: { databases: ['template1'] } }, /^portal: Invalid --postgres\.databases "template1": expected a database name other than postgres, template0, template1, globals/],
-  [{ postgres: { databases: ['x', 'x'] } }, /^portal: Invalid --postgres\.databases "x": expected each name once/],
+  [{ postgres: { databases: ['x', 'x'] } }, /^portal: Invalid .*postgres\.databases lists the same entry twice[.;]/],
   [{ postgres: { databases: ['extra'], templates: ['extra'] } }, /^portal: Invalid --postgres\.templates "extra": expected a name that is not also in postgres\.databases/],
   [{ postgres: { extensions: ['timescaledb'] } }, /^portal: Invalid --postgres\.extensions "timescaledb": expected extensions the PostGIS image ships: /],
-  [{ postgres: { settings: { fsync: 'off' } } }, /^portal: Invalid --postgres\.settings "fsync": expected one of: shared_buffers, /],
+  [{ postgres: { settings: { fsync: 'off' } } }, /^portal: Invalid .*unknown key "fsync" in postgres\.settings; expected some of: shared_buffers, /],
   [{ postgres: { settings: { shared_buffers: '256' } } }, /^portal: Invalid --postgres\.settings "shared_buffers=256": expected a value such as shared_buffers=256MB/],
   [{ postgres: { settings: { max_connections: '100; DROP' } } }, /^portal: Invalid --postgres\.settings "max_connections=100; DROP": expected a value such as max_connections=100/],
   [{ postgres: { settings: { max_connections: 0 } } }, /^portal: Invalid --postgres\.settings "max_connections=0"/],
