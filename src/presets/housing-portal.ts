@@ -96,11 +96,11 @@ export const housingPortal = definePreset({
   patterns: [
     { old: 'backend built by compose from compose/production/Dockerfile, ./backend mounted at /app', now: '`backend` from your image `housing-portal-backend:<tag>` with the code inside (add `COPY . /app` to the Dockerfile: the repo no longer holds ./backend); /gunicorn.sh runs unchanged' },
     { old: 'sh -c "/wait && /gunicorn.sh" with WAIT_HOSTS=pgbouncer:5439', now: '/gunicorn.sh once PgBouncer, Redis and PostGIS are healthy (depends_on)' },
-    { old: 'settings in one .env (ansible backend.env): SECRET_KEY, POSTGRES_*, DJANGO_AWS_*, SENTRY_DSN ...', now: 'the same variable names on the backend; secrets (SECRET_KEY, ADMIN_USER_PASS, the AWS keys) generated in .env: put the real S3 keys there' },
+    { old: 'settings in one .env (ansible backend.env): SECRET_KEY, POSTGRES_*, DJANGO_AWS_*, SENTRY_DSN ...', now: 'the same variable names on the backend, as variables (django-environ reads no *_FILE: recorded exception CMP-24); secrets (SECRET_KEY, ADMIN_USER_PASS, the AWS keys) generated in .env: put the real S3 keys there' },
     { old: 'ALLOWED_HOSTS=*, DEBUG from .env', now: 'ALLOWED_HOSTS is the site\'s domain, DEBUG=False; change them with the backendContract settings' },
     { old: 'ADMIN_USER_PASS=admin (default)', now: 'a generated ADMIN_USER_PASS' },
-    { old: 'pgbouncer/pgbouncer on 5439, transaction pooling, DATABASES_PASSWORD in .env', now: '`pgbouncer` on 5439 in transaction mode, password from the postgres_password secret, scram-sha-256' },
-    { old: 'kartoza/postgis:12.1, POSTGRES_PASS', now: '`db` PostgreSQL 16 with PostGIS 3.5 (pg_upgrade or dump/restore from 12), template_postgis and the same extensions made at first start' },
+    { old: 'pgbouncer/pgbouncer on 5439, transaction pooling, DATABASES_PASSWORD in .env', now: '`pgbouncer` on 5439 in transaction mode, password from the postgres_password secret, scram-sha-256 (`pgbouncer` answer: port, poolMode)' },
+    { old: 'kartoza/postgis:12.1, POSTGRES_PASS', now: '`db` PostgreSQL 16 with PostGIS 3.5 (move the data with dump/restore: 12 files do not open in 16), template_postgis and the same extensions made at first start (`postgres` answer)' },
     { old: 'redis:3.0 without a password', now: '`redis` 7 with a password, in REDIS_URL' },
     { old: 'mailhog (EMAIL_HOST default)', now: 'mailpit in dev (EMAIL_HOST=mailpit); set EMAIL_HOST for prod' },
     { old: 'local.yml (development)', now: 'docker-compose.yml + docker-compose.override.yml (PORTAL_ENV=dev)' },
@@ -111,7 +111,7 @@ export const housingPortal = definePreset({
     { old: 'MEDIA on S3 in production (django-storages); ./backend/media in local.yml', now: 'unchanged on S3; folder `media` at MEDIA_ROOT /app/media for local settings' },
     { old: 'nginx ../tiles:/data', now: 'folder `tiles`, served at /data/' },
     { old: 'nginx /dev-docs/, /user-docs/ (docs/*/_build/html) and /drone-viewer/ (./drone)', now: 'the same repository folders at the same paths' },
-    { old: 'production.yml backups: postgres-backup-local into /tmp/backups', now: '`backup`: roles and every database at 00:00 UTC, one slot per weekday, in the `backups` storage; scripts/restore.sh restores them' },
+    { old: 'production.yml backups: postgres-backup-local into /tmp/backups', now: '`backup`: roles and every database at 00:00 UTC, one slot per weekday, in the `backups` storage (roles without their passwords); scripts/restore.sh restores them. Another time or keep-N: the `backups` answer' },
     { old: 'a PostGIS volume per portal instance', now: 'each instance is its own compose project: its own `pgdata` (DATA_ROOT/instances/<name>)' },
   ],
 });

@@ -135,7 +135,7 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['one PostGIS volume per instance', repo => assert.match(JSON.stringify(repo.compose('base').volumes!.pgdata), /\$\{DATA_ROOT\}\/pgdata/)],
     ['staging data folder of its own', documented('instances/staging.env.example', 'DATA_ROOT=/mnt/data/instances/staging')],
     ['instances listed in the docs', documented('docs/architecture.md', '| `staging` | staging.housing-portal.localhost |')],
-    ['local.yml vs staging.yml', documented('docs/architecture.md', '| staging.yml |')],
+    ['local.yml vs staging.yml', documented('docs/architecture.md', '| staging.yml with PORTAL_INSTANCE in the container names |')],
     ['dev ports (local.yml)', devPorts('db')],
   ],
   sagui: [
