@@ -38,6 +38,8 @@ export const ANSWER_KEYS = [
   'traefikEntrypoint',
   'traefikCertResolver',
   'tileSchemas',
+  'postgres',
+  'backups',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

@@ -14,6 +14,7 @@ import { validateBackendContract, type AppContract } from './app-contract.js';
 import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
 import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSettings, type ServiceSettings } from './service-settings.js';
 import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
+import { validateBackups, validatePostgres, type BackupsAnswer, type PostgresAnswer } from './postgres-answers.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -82,6 +83,10 @@ export interface PortalAnswers extends ServiceSettings, SharedTraefikAnswers {
   readonly instanceVariable?: string;
   /** PostgreSQL schemas the tileserver publishes, created at init (default: tiles). */
   readonly tileSchemas?: readonly string[];
+  /** Extra and template databases, extensions and tuning of the PostgreSQL server. */
+  readonly postgres?: PostgresAnswer;
+  /** When the backup container dumps and how many dumps it keeps. */
+  readonly backups?: BackupsAnswer;
 }
 
 /** The typical geospatial portal the issue asks for when nothing is given. */
@@ -172,6 +177,12 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const serviceSettings = validateServiceSettings(raw, services, expectPort);
   const sharedTraefik = validateSharedTraefik(raw, services);
   const tileSchemas = validateTileSchemas(raw.tileSchemas, services);
+  const postgres = validatePostgres(raw.postgres, name.replace(/-/g, '_'));
+  // these add PostGIS to the stack
+  const withDatabase = services.some(id => ['postgis', 'tileserver', 'pgbouncer', 'backup'].includes(id));
+  if (postgres && !withDatabase) fail('postgres', JSON.stringify(raw.postgres), 'it only with the postgis service');
+  const backups = validateBackups(raw.backups);
+  if (backups && !services.includes('backup')) fail('backups', JSON.stringify(raw.backups), 'it only with the backup service');
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -194,6 +205,8 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...serviceSettings,
     ...sharedTraefik,
     ...(tileSchemas ? { tileSchemas } : {}),
+    ...(postgres && Object.keys(postgres).length ? { postgres } : {}),
+    ...(backups ? { backups } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Views for README.md and docs/architecture.md: tables and a Mermaid diagram derived from the model. */
+import { DEFAULT_BACKUPS } from '../answers/postgres-answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { profilesOf, scriptsView } from './scripts.js';
@@ -56,6 +57,8 @@ export function readmeView(model: PortalModel) {
     hasDatabase: scripts.hasDatabase,
     hasMongo: scripts.hasMongo,
     hasBackupService: model.services.includes('backup'),
+    backupSchedule: (model.answers.backups ?? DEFAULT_BACKUPS).schedule,
+    backupKept: (model.answers.backups ?? DEFAULT_BACKUPS).rotation === 'weekday' ? 'one dump of each per day of the week' : 'the newest `BACKUP_KEEP` of each',
     hasTiles: model.services.includes('tileserver'),
     customFiles: [
       ...(model.services.includes('nginx') ? ['nginx locations go in `nginx/snippets/custom/*.conf`'] : []),

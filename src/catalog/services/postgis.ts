@@ -4,6 +4,22 @@ import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
 import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from './grafana.js';
+import { DEFAULT_EXTENSIONS, type PostgresAnswer } from '../../answers/postgres-answers.js';
+
+/** The server's command: the image's own, with each tuning answer as `-c name=value`. */
+export const serverCommand = (postgres: PostgresAnswer | undefined): string[] | undefined => {
+  const settings = Object.entries(postgres?.settings ?? {});
+  return settings.length > 0 ? ['postgres', ...settings.flatMap(([name, value]) => ['-c', `${name}=${value}`])] : undefined;
+};
+
+/** What the first start creates: extensions in the deployment's database, extra and template databases. */
+export const initView = (postgres: PostgresAnswer | undefined) => ({
+  extensions: postgres?.extensions ?? [...DEFAULT_EXTENSIONS],
+  databases: [
+    ...(postgres?.databases ?? []).map(name => ({ name, template: false })),
+    ...(postgres?.templates ?? []).map(name => ({ name, template: true })),
+  ],
+});
 
 /** What apps name in their settings: `{postgis.user}`, `{postgis.password}`, `{postgis.db}` (PgBouncer offers the same). */
 export const POSTGIS_CONNECTION = {
@@ -19,6 +35,7 @@ export const postgis = defineService({
   contribute: ({ has, slug, answers }) => {
     // Grafana's read-only data source: the role is created here, with the secret Grafana declares
     const grafanaReader = has('grafana') && answers.grafanaPostgres === 'readonly';
+    const command = serverCommand(answers.postgres);
     const roleSecrets: SecretUse[] = [
       ...(has('tileserver') ? [{ secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' }] : []),
       ...(has('prometheus') ? [{ secret: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD' }] : []),
@@ -28,6 +45,7 @@ export const postgis = defineService({
       name: 'db',
       role: 'PostgreSQL + PostGIS database',
       image: IMAGES.postgis,
+      ...(command ? { command } : {}),
       environment: { POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       secrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }, ...roleSecrets],
       mounts: [
@@ -82,7 +100,7 @@ export const postgis = defineService({
       scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
       alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],
       files: [
-        { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs' },
+        { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs', view: initView(answers.postgres) },
         ...(roleSecrets.length > 0
           ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), tileSchemas: tileSchemasOf(answers), exporter: has('prometheus'), grafanaRole: grafanaReader ? GRAFANA_DB_ROLE : '' }, executable: true }]
           : []),

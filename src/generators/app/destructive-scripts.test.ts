@@ -455,7 +455,7 @@ describe('destructive scripts against a missing or hostile environment', { skip:
   before(async () => {
     repos.bind = await generate({ services: ALL, storage: 'bind', dataRoot: '/mnt/data/x' });
     repos.vol = await generate({ services: ALL_BUT_TRAEFIK });
-    repos.hp = await generate({ preset: 'housing-portal' });
+    repos.hp = await generate({ preset: 'housing-portal', imageTag: '2.3.1' });
     bin = freshFolder('bin');
     writeFileSync(join(bin, 'docker'), FAKE_DOCKER, { mode: 0o755 });
     writeFileSync(join(bin, 'docker-compose'), FAKE_COMPOSE, { mode: 0o755 });

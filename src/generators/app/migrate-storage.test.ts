@@ -42,7 +42,7 @@ const migrate = (args: string[]) =>
 
 describe('scripts/migrate-storage.sh', () => {
   before(async () => {
-    repo = await generate({ preset: 'housing-portal' });
+    repo = await generate({ preset: 'housing-portal', imageTag: '2.3.1' });
     bin = freshFolder('bin');
     writeFileSync(join(bin, 'docker'), FAKE_DOCKER, { mode: 0o755 });
     dataRoot = freshFolder('data');
