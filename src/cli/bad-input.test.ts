@@ -186,7 +186,7 @@ const CASES: readonly Case[] = [
   { args: ['--answers', answersFile('repo-instances.json', '{"folders": [{"name": "i", "repo": "instances", "route": "/i/"}]}')], message: /Invalid --folders "instances"/ },
   // the command line: unknown words and options, missing and empty values, odd numbers
   { args: ['--nmae', 'city'], message: /^portal: Invalid option "--nmae" for portal: did you mean --name\?/ },
-  { args: ['frobnicate'], message: /^portal: Invalid command "frobnicate": expected one of add, doctor, instance, remove, secrets, verify/ },
+  { args: ['frobnicate'], message: /^portal: Invalid command "frobnicate": expected one of add, doctor, import, instance, remove, secrets, verify/ },
   { args: ['doctor', 'extra'], where: 'repo', message: /^portal: Invalid argument "extra" for portal doctor: it takes no words/ },
   { args: ['verify', 'extra'], message: /^portal: Invalid argument "extra" for portal verify/ },
   { args: ['--name'], message: /^portal: Invalid --name: it needs a value \(--name VALUE\)/ },
