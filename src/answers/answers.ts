@@ -1,5 +1,6 @@
 /** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
 import {
+  checkRouteTargets,
   fail,
   validateApps,
   validateFolders,
@@ -139,8 +140,9 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
   const acmeEmail = services.includes('traefik') ? expectEmail(raw.acmeEmail ?? `admin@${domain}`) : undefined;
   const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
-  const apps = validateApps(raw.apps, validateImage, expectPort);
-  const folders = validateFolders(raw.folders);
+  const apps = validateApps(raw.apps, validateImage, expectPort, domain);
+  const folders = validateFolders(raw.folders, domain);
+  checkRouteTargets(apps, folders);
   for (const app of apps) {
     const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
     if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);

@@ -11,7 +11,8 @@ const prefixPattern = (path: string): string => `^${path.replace(/[.*+?^${}()|[\
 export function varnishView(model: PortalModel) {
   const isFront = model.front.name === 'varnish';
   // behind nginx varnish sees only the cached routes; as the front it routes every proxied path
-  const routes = model.routes.filter(route => route.upstream && (isFront || route.viaVarnish));
+  // sub-domains go around varnish (it answers the portal's own host only)
+  const routes = model.routes.filter(route => route.upstream && !route.host && (isFront || route.viaVarnish));
   const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string }>();
   for (const route of routes) {
     const { host, port } = route.upstream!;
