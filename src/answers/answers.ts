@@ -11,7 +11,7 @@ import {
   type FolderAnswer,
   type InstanceAnswer,
 } from './extras.js';
-import { validateBackendContract, type AppContract } from './app-contract.js';
+import { validateBackendContract, type BackendContract } from './app-contract.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -54,7 +54,7 @@ export interface PortalAnswers {
   /** Only for `backend: image`: a prebuilt image with an explicit tag. */
   readonly backendImage?: string;
   /** Only for `backend: image`: what the image reads and how it runs, as for an app. */
-  readonly backendContract?: AppContract;
+  readonly backendContract?: BackendContract;
   /** Port the backend listens on inside its container. */
   readonly backendPort: number;
   /** Services the user asked for; the model adds their dependencies. */
@@ -134,7 +134,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     fail('backend-image', raw.backendImage, 'nothing unless --backend image is chosen');
   }
   const backendPort = expectPort(raw.backendPort ?? DEFAULT_BACKEND_PORTS[backend], 'backend-port');
-  const backendContract = validateBackendContract(raw.backendContract, backend);
+  const backendContract = validateBackendContract(raw.backendContract, backend, domain);
   const services = expectServices(raw.services);
   const storage = expectOneOf(raw.storage ?? 'volumes', 'storage', STORAGE_KINDS);
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
@@ -142,7 +142,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
   const apps = validateApps(raw.apps, validateImage, expectPort, domain);
   const folders = validateFolders(raw.folders, domain);
-  checkRouteTargets(apps, folders);
+  checkRouteTargets(apps, folders, backendContract?.routes);
   for (const app of apps) {
     const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
     if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);

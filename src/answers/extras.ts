@@ -187,8 +187,8 @@ export function validateFolders(value: unknown, domain = 'localhost'): FolderAns
 }
 
 /** What routes name across the lists: private folders are shared folders, a front end's dev server is an app. */
-export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly FolderAnswer[]): void {
-  checkPrivateFolders(apps.map(app => ({ id: app.id, routes: routesOf(app) })), folders);
+export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[] = []): void {
+  checkPrivateFolders([{ id: 'backend', routes: backendRoutes }, ...apps.map(app => ({ id: app.id, routes: routesOf(app) }))], folders);
   for (const folder of folders) {
     if (!folder.devServer) continue;
     const id = folder.devServer.split(':')[0];

@@ -11,13 +11,16 @@ import { routeKey, routesOf } from '../answers/app-routes.js';
 
 /** The shared folders apps hand out through X-Accel-Redirect: nginx mounts them for its internal locations. */
 export const privateFolders = (answers: PortalAnswers): string[] =>
-  [...new Set((answers.apps ?? []).flatMap(app => routesOf(app).flatMap(route => (route.private ? [route.private.folder] : []))))];
+  [...new Set(ownRoutes(answers).flatMap(route => (route.private ? [route.private.folder] : [])))];
+
+/** The routes the answers declare: the apps' and the prebuilt backend's sub-domains. */
+const ownRoutes = (answers: PortalAnswers) => [...(answers.backendContract?.routes ?? []), ...(answers.apps ?? []).flatMap(app => routesOf(app))];
 
 /** nginx serves folders and routes apps: added, with a note, when neither proxy was chosen. */
 export function extrasNeedProxy(answers: PortalAnswers, services: readonly ServiceId[]): string | undefined {
   if (services.includes('nginx')) return undefined;
   if ((answers.folders ?? []).some(folder => folder.route)) return 'added nginx: it serves the shared folders that have a route';
-  const routes = (answers.apps ?? []).flatMap(app => routesOf(app));
+  const routes = ownRoutes(answers);
   // varnish routes by path only, on the main domain, with neither limits nor CORS of its own
   if (routes.some(route => route.host || route.private || route.cors || route.bodySize || route.timeout || route.connectTimeout)) {
     return 'added nginx: it serves the apps\' sub-domains, limits, CORS and private folders';

@@ -164,3 +164,25 @@ describe('app routes: behind the stack\'s own traefik', () => {
     assert.match(verify.stdout, /, 0 failed, /);
   });
 });
+
+describe('app routes: a prebuilt backend on a sub-domain', () => {
+  it('routes api.<domain> to the backend with its limit and private folder, and passes portal verify', async () => {
+    const repo = freshFolder('backend');
+    const answers = join(freshFolder('answers'), 'answers.json');
+    writeFileSync(answers, JSON.stringify({
+      name: 'backend-routes', domain: 'mlp.example.org', backend: 'image', backendImage: 'acme/api:1.2.3', backendPort: 8000,
+      services: ['postgis', 'varnish'],
+      folders: [{ name: 'reports', target: '/reports' }],
+      backendContract: { health: 'tcp:8000', routes: [{ path: '/', host: 'api', bodySize: '50m', private: { path: '/reports-files/', folder: 'reports' } }] },
+    }));
+    const made = await runPortal(['--yes', '--answers', answers, '--secret-seed', 'x'], { cwd: repo });
+    assert.equal(made.code, 0, made.stderr);
+    // nginx is added: varnish alone routes by path on the domain only
+    const api = read(repo, 'nginx/snippets/hosts/api.conf');
+    assert.match(location(api, '/'), /client_max_body_size 50m;[\s\S]*proxy_pass http:\/\/backend;/);
+    assert.match(location(api, '/reports-files/'), /internal;\n\s+alias \/srv\/reports\/;/);
+    const verify = await runPortal(['verify'], { cwd: repo });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /live, stub upstreams\): \d+ routes, 1 sub-domain, 1 private download, dev and prod/);
+  });
+});
