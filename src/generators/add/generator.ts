@@ -152,6 +152,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     if (paths && plain && named.length === 1) return { route: named[0]!.path, ...(o.websocket ? { websocket: true } : {}) };
     if (!paths && plain && !o.websocket) return undefined;
     const base = paths ? named : routesOf(existing ?? {}).map(route => ({ ...route, ...(o.host !== undefined ? { host: o.host } : {}) }));
+    // --websocket alone on an app without a route: the answers' own check names it
+    if (base.length === 0 && Object.keys(limits).length === 0 && o.host === undefined) return { websocket: true };
     if (base.length === 0) throw new PortalInputError(`Invalid --${Object.keys(limits)[0]?.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`) ?? (o.host !== undefined ? 'host' : 'websocket')}: expected it together with --route (the app has no route to apply it to).`);
     return { routes: base.map(route => ({ ...route, ...(o.websocket ? { websocket: true } : {}), ...limits })) };
   }
