@@ -1,6 +1,7 @@
 /** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
 import {
   checkRouteTargets,
+  checkSubDomains,
   fail,
   validateApps,
   validateFolders,
@@ -151,6 +152,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
+  checkSubDomains(apps, folders, backendContract?.routes ?? [], domain, instances);
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
   return {
     schemaVersion: SCHEMA_VERSION,

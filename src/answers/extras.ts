@@ -196,6 +196,15 @@ export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly 
   }
 }
 
+/** A sub-domain of the portal must not be another deployment's domain: both nginx sites would claim it. */
+export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[]): void {
+  const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))].flatMap(route => (route.host ? [route.host] : [])).concat(folders.flatMap(f => (f.host ? [f.host] : [])));
+  for (const label of labels) {
+    const taken = instances.find(instance => instance.domain === `${label}.${domain}`);
+    if (taken) fail('host', label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
+  }
+}
+
 export function validateRedisRoles(value: unknown): string[] {
   const given = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
   if (!given) fail('redis-roles', value, 'a list of role names such as "layers,stats,tokens"');
