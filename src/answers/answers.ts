@@ -1,5 +1,7 @@
 /** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
 import {
+  checkRouteTargets,
+  checkSubDomains,
   fail,
   validateApps,
   validateFolders,
@@ -10,7 +12,7 @@ import {
   type FolderAnswer,
   type InstanceAnswer,
 } from './extras.js';
-import { validateBackendContract, type AppContract } from './app-contract.js';
+import { validateBackendContract, type BackendContract } from './app-contract.js';
 import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
 import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSettings, type ServiceSettings } from './service-settings.js';
 import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
@@ -57,7 +59,7 @@ export interface PortalAnswers extends ServiceSettings, SharedTraefikAnswers {
   /** Only for `backend: image`: a prebuilt image with an explicit tag. */
   readonly backendImage?: string;
   /** Only for `backend: image`: what the image reads and how it runs, as for an app. */
-  readonly backendContract?: AppContract;
+  readonly backendContract?: BackendContract;
   /** Port the backend listens on inside its container. */
   readonly backendPort: number;
   /** Services the user asked for; the model adds their dependencies. */
@@ -150,14 +152,15 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     fail('backend-image', raw.backendImage, 'nothing unless --backend image is chosen');
   }
   const backendPort = expectPort(raw.backendPort ?? DEFAULT_BACKEND_PORTS[backend], 'backend-port');
-  const backendContract = validateBackendContract(raw.backendContract, backend);
+  const backendContract = validateBackendContract(raw.backendContract, backend, domain);
   const services = expectServices(raw.services);
   const storage = expectOneOf(raw.storage ?? 'volumes', 'storage', STORAGE_KINDS);
   const dataRoot = storage === 'bind' ? expectAbsolutePath(raw.dataRoot ?? `/mnt/data/${name}`, 'data-root') : undefined;
   const acmeEmail = services.includes('traefik') ? expectEmail(raw.acmeEmail ?? `admin@${domain}`) : undefined;
   const preset = raw.preset === undefined || raw.preset === '' ? undefined : expectOneOf(raw.preset, 'preset', PRESET_IDS);
-  const apps = validateApps(raw.apps, validateImage, expectPort);
-  const folders = validateFolders(raw.folders);
+  const apps = validateApps(raw.apps, validateImage, expectPort, domain);
+  const folders = validateFolders(raw.folders, domain);
+  checkRouteTargets(apps, folders, backendContract?.routes);
   for (const app of apps) {
     const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
     if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);
@@ -176,6 +179,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
   const serviceSettings = validateServiceSettings(raw, services, expectPort);
   const sharedTraefik = validateSharedTraefik(raw, services);
+  checkSubDomains(apps, folders, backendContract?.routes ?? [], domain, instances, sharedTraefik.traefikNetwork !== undefined);
   const tileSchemas = validateTileSchemas(raw.tileSchemas, services);
   const postgres = validatePostgres(raw.postgres, name.replace(/-/g, '_'));
   // these add PostGIS to the stack

@@ -6,6 +6,7 @@
  */
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
+import { validateRoutes, type RouteAnswer } from './app-routes.js';
 
 export interface AppContract {
   /** Variable name -> value or template, e.g. DATABASE_URL -> postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}. */
@@ -161,14 +162,24 @@ function command(value: unknown, app: string): string[] | undefined {
 }
 
 /** The contract of a prebuilt backend image (`backend: image`): the same keys as an app's. */
-export function validateBackendContract(value: unknown, backend: string): AppContract | undefined {
+export function validateBackendContract(value: unknown, backend: string, domain = 'localhost'): BackendContract | undefined {
   if (value === undefined || value === null) return undefined;
   if (backend !== 'image') throw new PortalInputError(`Invalid backendContract: expected it only with --backend image (the backends this generator writes read its own names).`);
-  if (!isRecord(value)) fail('backend-contract', value, 'an object with some of the keys ' + CONTRACT_KEYS.join(', '), 'backend');
-  const unknown = Object.keys(value).find(key => !(CONTRACT_KEYS as readonly string[]).includes(key));
-  if (unknown !== undefined) fail('backend-contract', unknown, `keys among ${CONTRACT_KEYS.join(', ')}`, 'backend');
-  const contract = validateContract(value, 'backend');
+  const keys = [...CONTRACT_KEYS, 'routes'];
+  if (!isRecord(value)) fail('backend-contract', value, 'an object with some of the keys ' + keys.join(', '), 'backend');
+  const unknown = Object.keys(value).find(key => !keys.includes(key));
+  if (unknown !== undefined) fail('backend-contract', unknown, `keys among ${keys.join(', ')}`, 'backend');
+  const routes = validateRoutes(value.routes, 'the backend', domain);
+  // the backend's paths on the domain are the stack's (/, /api/, /admin/ ...): its own routes add sub-domains
+  const onDomain = routes?.find(route => !route.host);
+  if (onDomain) throw new PortalInputError(`Invalid --route ${quoted(onDomain.path)} of the backend: expected a route on a sub-domain ("host": "api"); its paths on the domain are routed already.`);
+  const contract = { ...validateContract(value, 'backend'), ...(routes && routes.length > 0 ? { routes } : {}) };
   return Object.keys(contract).length > 0 ? contract : undefined;
+}
+
+/** A prebuilt backend's contract: an app's, plus routes on sub-domains (api.<domain> → the backend). */
+export interface BackendContract extends AppContract {
+  readonly routes?: readonly RouteAnswer[];
 }
 
 /** The contract keys of one app record, checked for shape; absent keys stay absent. */

@@ -5,6 +5,7 @@
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
 import { CONTRACT_KEYS, validateContract, type AppContract } from './app-contract.js';
+import { checkPrivateFolders, hostLabel, RESERVED_ROUTES, routeKey, routePath, routesOf, validateRoutes, type RouteAnswer } from './app-routes.js';
 
 /** A container from a prebuilt image (the Node.js and other in-house services of a deployment). */
 export interface AppAnswer extends AppContract {
@@ -14,6 +15,8 @@ export interface AppAnswer extends AppContract {
   /** Public path prefix sent to it, e.g. "/tiles/". */
   readonly route?: string;
   readonly websocket?: boolean;
+  /** Routes by path and sub-domain with their limits, CORS and private folder (instead of route/websocket). */
+  readonly routes?: readonly RouteAnswer[];
   /** Path answering 200 when healthy; default /health. */
   readonly healthPath?: string;
 }
@@ -29,6 +32,12 @@ export interface FolderAnswer {
   readonly target?: string;
   readonly route?: string;
   readonly repo?: string;
+  /** Served on this sub-domain label (api → api.<domain>) instead of the portal's domain. */
+  readonly host?: string;
+  /** A single-page front end: unknown paths under the route get its index.html. */
+  readonly spa?: boolean;
+  /** With spa: in dev the route goes to this app's dev server instead, "<app id>" or "<app id>:<port>". */
+  readonly devServer?: string;
 }
 
 /** A deployment of the same stack with its own env file, secrets, database volume and domain. */
@@ -48,8 +57,6 @@ const RESERVED_INSTANCES = ['dev', 'prod', 'tls', 'localhost'];
  * below /app or /srv is an app's own data folder (a model store at /app/models) and may be shared.
  */
 const RESERVED_TARGETS = /^\/(tmp|etc|usr|bin|sbin|lib|lib64|proc|sys|dev|run|boot|root)(\/|$)|^\/(app|srv)$/;
-/** Paths the generated stack itself answers. */
-const RESERVED_ROUTES = ['/', '/health/', '/metrics/', '/static/', '/media/', '/tiles/', '/grafana/', '/flower/'];
 
 /** One line naming the option, the value as given (quoted, so a newline cannot break the line) and what is allowed. */
 export function fail(option: string, value: unknown, allowed: string): never {
@@ -105,14 +112,15 @@ function unique<T>(items: readonly T[], key: (item: T) => string, option: string
   return [...items];
 }
 
-const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'healthPath', ...CONTRACT_KEYS];
-const FOLDER_KEYS = ['name', 'target', 'route', 'repo'];
+const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'routes', 'healthPath', ...CONTRACT_KEYS];
+const FOLDER_KEYS = ['name', 'target', 'route', 'repo', 'host', 'spa', 'devServer'];
 const INSTANCE_KEYS = ['name', 'domain'];
 
 export function validateApps(
   value: unknown,
   validateImage: (image: unknown, option: string) => string,
   expectPort: (port: unknown, option: string, allowed: string) => number,
+  domain = 'localhost',
 ): AppAnswer[] {
   const apps = listOf(value, 'app', APP_KEYS).map(raw => {
     const id = label(raw.id, 'app', 'an app id');
@@ -121,6 +129,8 @@ export function validateApps(
     const route = raw.route === undefined || raw.route === '' ? undefined : expectRoute(raw.route, 'route');
     if (raw.websocket !== undefined && typeof raw.websocket !== 'boolean') fail('websocket', raw.websocket, 'true or false');
     if (raw.websocket === true && !route) fail('websocket', id, '--websocket only together with --route');
+    const routes = validateRoutes(raw.routes, `app "${id}"`, domain);
+    if (routes && (route || raw.websocket !== undefined)) fail('route', id, `either "routes" or the older "route"/"websocket" for app "${id}", not both`);
     const healthPath = raw.healthPath === undefined || raw.healthPath === '' ? undefined : text(raw.healthPath, 'health-path');
     if (healthPath !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
     const contract = validateContract(raw, id);
@@ -131,19 +141,28 @@ export function validateApps(
       port,
       ...(route ? { route } : {}),
       ...(raw.websocket === true ? { websocket: true } : {}),
+      ...(routes && routes.length > 0 ? { routes } : {}),
       ...(healthPath ? { healthPath } : {}),
       ...contract,
     };
   });
   unique(apps, app => app.id, 'app', 'app id');
-  unique(apps.filter(app => app.route), app => app.route!, 'route', 'route');
+  unique(apps.flatMap(app => routesOf(app).flatMap(r => [routeKey(r), ...(r.private ? [routeKey({ host: r.host, path: r.private.path })] : [])])), key => key, 'route', 'host and path');
   return apps;
 }
 
-export function validateFolders(value: unknown): FolderAnswer[] {
+export function validateFolders(value: unknown, domain = 'localhost'): FolderAnswer[] {
   const folders = listOf(value, 'folders', FOLDER_KEYS).map(raw => {
     const name = label(raw.name, 'folders', 'a folder name');
-    const route = raw.route === undefined ? undefined : expectRoute(raw.route, 'folders');
+    const host = hostLabel(raw.host, 'host', `folder "${name}"`, domain);
+    const route = raw.route === undefined ? undefined : routePath(raw.route, 'folders', `folder "${name}"`, host !== undefined);
+    if (host && !route) fail('host', host, `a "route" for folder "${name}" too (the path on ${host}.${domain})`);
+    if (raw.spa !== undefined && typeof raw.spa !== 'boolean') fail('spa', raw.spa, 'true or false');
+    if (raw.spa === true && !route) fail('spa', name, `a "route" for folder "${name}" (the path its front end is served at)`);
+    const devServer = raw.devServer === undefined ? undefined : text(raw.devServer, 'dev-server');
+    if (devServer !== undefined && (raw.spa !== true || !/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?(:[0-9]{1,5})?$/.test(devServer))) {
+      fail('dev-server', devServer, `with "spa": the app serving folder "${name}" in dev, "<app id>" or "<app id>:<port>"`);
+    }
     const repo = raw.repo === undefined ? undefined : text(raw.repo, 'folders').replace(/\/+$/, '');
     if (repo !== undefined) checkServedRepoFolder(repo);
     if (repo !== undefined && !route) fail('folders', name, 'a "route" for a repository folder (only nginx reads it)');
@@ -151,11 +170,41 @@ export function validateFolders(value: unknown): FolderAnswer[] {
     if (target !== undefined && (!CONTAINER_PATH.test(target) || target.split('/').some(part => part === '.' || part === '..'))) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
     if (target !== undefined && RESERVED_TARGETS.test(target)) fail('folders', target, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
     if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
-    return { name, ...(target ? { target } : {}), ...(route ? { route } : {}), ...(repo ? { repo } : {}) };
+    return {
+      name,
+      ...(target ? { target } : {}),
+      ...(route ? { route } : {}),
+      ...(repo ? { repo } : {}),
+      ...(host ? { host } : {}),
+      ...(raw.spa === true ? { spa: true } : {}),
+      ...(devServer ? { devServer } : {}),
+    };
   });
+  unique(folders.filter(folder => folder.route), folder => routeKey({ host: folder.host, path: folder.route! }), 'folders', 'host and path');
   // two volumes on one container path: the engine refuses to create the container
   unique(folders.filter(folder => folder.target), folder => folder.target!, 'folders', 'mount path');
   return unique(folders, folder => folder.name, 'folders', 'folder name');
+}
+
+/** What routes name across the lists: private folders are shared folders, a front end's dev server is an app. */
+export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[] = []): void {
+  checkPrivateFolders([{ id: 'backend', routes: backendRoutes }, ...apps.map(app => ({ id: app.id, routes: routesOf(app) }))], folders);
+  for (const folder of folders) {
+    if (!folder.devServer) continue;
+    const id = folder.devServer.split(':')[0];
+    if (!apps.some(app => app.id === id)) fail('dev-server', folder.devServer, `an app of the portal serving folder "${folder.name}" in dev (apps: ${apps.map(app => app.id).join(', ') || 'none'})`);
+  }
+}
+
+/** A sub-domain of the portal must not be another deployment's domain: both nginx sites would claim it. */
+export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[], sharedTraefik = false): void {
+  const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))].flatMap(route => (route.host ? [route.host] : [])).concat(folders.flatMap(f => (f.host ? [f.host] : [])));
+  // the shared Traefik's labels send only the domain to the stack's entry, which answers the domain only
+  if (sharedTraefik && labels.length > 0) fail('host', labels[0], 'no sub-domain behind a shared Traefik (--traefik-network): its labels route only the portal\'s domain to the stack; route by path, or run the stack\'s own traefik or nginx');
+  for (const label of labels) {
+    const taken = instances.find(instance => instance.domain === `${label}.${domain}`);
+    if (taken) fail('host', label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
+  }
 }
 
 export function validateRedisRoles(value: unknown): string[] {

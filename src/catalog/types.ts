@@ -1,6 +1,7 @@
 /** Catalog contract: each service returns fragments of the portal; it never writes files itself. */
 import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
 import type { ComposeService } from '../render/compose-types.js';
+import type { CorsAnswer } from '../answers/app-routes.js';
 
 export type NetworkName = 'edge' | 'internal';
 export type DependsCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
@@ -177,6 +178,20 @@ export interface HttpRoute {
   readonly isApi?: boolean;
   /** Paths under this one the proxies answer 404: what the upstream serves without its own auth (metrics). */
   readonly privatePaths?: readonly string[];
+  /** Sub-domain label: answered on <host>.<domain> (and on <host>.<instance domain>), in its own server block. */
+  readonly host?: string;
+  /** This route's own limits (nginx units): largest body, read/send timeout, connect timeout. */
+  readonly bodySize?: string;
+  readonly timeout?: string;
+  readonly connectTimeout?: string;
+  /** Origins a browser may call it from; the proxy answers the preflight. */
+  readonly cors?: CorsAnswer;
+  /** Never requested from outside: only an X-Accel-Redirect of an app on the same host reaches it. */
+  readonly internal?: boolean;
+  /** With files: a single-page front end, unknown paths get its index.html. */
+  readonly spa?: boolean;
+  /** In dev the path goes to this server instead (a front end's dev server). */
+  readonly devUpstream?: { readonly host: string; readonly port: number };
 }
 
 export interface ScrapeTarget {

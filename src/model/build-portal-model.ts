@@ -6,7 +6,8 @@ import type { PortalModel, RoutedPath } from './portal-model.js';
 import { withDevHostPorts } from './dev-ports.js';
 import { withProxyDependencies } from './proxy-dependencies.js';
 import { resolveServices } from './resolve-services.js';
-import { extraContributions, extrasNeedProxy, refuseClashes } from './extras.js';
+import { extraContributions, extrasNeedProxy, privateFolders, refuseClashes } from './extras.js';
+import { routeKey } from '../answers/app-routes.js';
 import { withFolders } from '../catalog/extras/folders.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
@@ -55,7 +56,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
   };
   const front = frontOf(all('containers') as ContainerSpec[], has, answers);
-  const routes = routeAll(unique(all('routes') as HttpRoute[], route => route.path, 'route'), has('varnish'));
+  const routes = routeAll(unique(all('routes') as HttpRoute[], routeKey, 'route'), has('varnish'));
   const containers = withDevHostPorts(
     withAlternatives(withProxyDependencies(
       withFolders(
@@ -65,6 +66,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
           connections,
         ),
         answers.folders ?? [],
+        privateFolders(answers),
       ),
       routes,
       front.name,
@@ -132,7 +134,8 @@ function finishContainer(
 function routeAll(routes: readonly HttpRoute[], hasVarnish: boolean): RoutedPath[] {
   return [...routes]
     .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path))
-    .map(route => ({ ...route, viaVarnish: hasVarnish && route.upstream !== undefined && route.cache !== 'none' && !route.websocket }));
+    // varnish answers the portal's own host only (it refuses others with 421), so sub-domains go around it
+    .map(route => ({ ...route, viaVarnish: hasVarnish && route.upstream !== undefined && route.cache !== 'none' && !route.websocket && !route.host }));
 }
 
 function unique<T>(items: readonly T[], key: (item: T) => string, what: string): T[] {

@@ -7,12 +7,25 @@ import { redisRoleContribution, redisStoresConfig } from '../catalog/extras/redi
 import type { CatalogContext, Contribution } from '../catalog/types.js';
 import type { AppAnswer } from '../answers/extras.js';
 import { ownSecret } from '../catalog/extras/app-settings.js';
+import { routeKey, routesOf } from '../answers/app-routes.js';
+
+/** The shared folders apps hand out through X-Accel-Redirect: nginx mounts them for its internal locations. */
+export const privateFolders = (answers: PortalAnswers): string[] =>
+  [...new Set(ownRoutes(answers).flatMap(route => (route.private ? [route.private.folder] : [])))];
+
+/** The routes the answers declare: the apps' and the prebuilt backend's sub-domains. */
+const ownRoutes = (answers: PortalAnswers) => [...(answers.backendContract?.routes ?? []), ...(answers.apps ?? []).flatMap(app => routesOf(app))];
 
 /** nginx serves folders and routes apps: added, with a note, when neither proxy was chosen. */
 export function extrasNeedProxy(answers: PortalAnswers, services: readonly ServiceId[]): string | undefined {
   if (services.includes('nginx')) return undefined;
   if ((answers.folders ?? []).some(folder => folder.route)) return 'added nginx: it serves the shared folders that have a route';
-  if (!services.includes('varnish') && (answers.apps ?? []).some(app => app.route)) return 'added nginx: it routes the apps that have a route';
+  const routes = ownRoutes(answers);
+  // varnish routes by path only, on the main domain, with neither limits nor CORS of its own
+  if (routes.some(route => route.host || route.private || route.cors || route.bodySize || route.timeout || route.connectTimeout)) {
+    return 'added nginx: it serves the apps\' sub-domains, limits, CORS and private folders';
+  }
+  if (!services.includes('varnish') && routes.length > 0) return 'added nginx: it routes the apps that have a route';
   return undefined;
 }
 
@@ -31,7 +44,10 @@ export function extraContributions(ctx: CatalogContext, taken: ReadonlySet<strin
     ...roles.map(role => redisRoleContribution(role, ctx)),
     ...(roles.some(role => !answers.redisSettings?.[`redis-${role}`]) ? [{ files: [redisStoresConfig] }] : []),
     ...appParts,
-    { storage: folderStorage(answers.folders ?? [], appNames), routes: folderRoutes(answers.folders ?? []) },
+    {
+      storage: folderStorage(answers.folders ?? [], appNames, privateFolders(answers)),
+      routes: folderRoutes(answers.folders ?? [], new Map(apps.map(app => [app.id, app.port]))),
+    },
   ];
 }
 
@@ -54,17 +70,25 @@ function refuseOwnSecretClashes(apps: readonly AppAnswer[], taken: ReadonlySet<s
 export function refuseClashes(catalogParts: readonly Contribution[], answers: PortalAnswers): void {
   const names = new Set(catalogParts.flatMap(part => (part.containers ?? []).map(c => c.name)));
   const storage = new Set(catalogParts.flatMap(part => (part.storage ?? []).map(s => s.name)));
-  const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(r => r.path)));
+  const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(routeKey)));
   for (const app of answers.apps ?? []) {
     if (names.has(app.id) || app.id.startsWith('redis-')) throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
-    if (app.route && routes.has(app.route)) throw new PortalInputError(`Invalid --route "${app.route}" of app "${app.id}": the stack already routes that path; choose another.`);
+    for (const key of appRouteKeys(app)) {
+      if (routes.has(key)) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": the stack already routes that path; choose another.`);
+    }
   }
   for (const folder of answers.folders ?? []) {
     if (storage.has(folder.name) || names.has(folder.name)) throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
-    if (folder.route && routes.has(folder.route)) throw new PortalInputError(`Invalid folder route "${folder.route}": the stack already routes that path; choose another.`);
+    if (folder.route && routes.has(folderKey(folder))) throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": the stack already routes that path; choose another.`);
   }
-  const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [f.route] : [])));
+  const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [folderKey(f)] : [])));
   for (const app of answers.apps ?? []) {
-    if (app.route && folderRoutesSet.has(app.route)) throw new PortalInputError(`Invalid --route "${app.route}" of app "${app.id}": a shared folder is served there; choose another.`);
+    for (const key of appRouteKeys(app)) {
+      if (folderRoutesSet.has(key)) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": a shared folder is served there; choose another.`);
+    }
   }
 }
+
+const appRouteKeys = (app: AppAnswer): string[] =>
+  routesOf(app).flatMap(route => [routeKey(route), ...(route.private ? [routeKey({ host: route.host, path: route.private.path })] : [])]);
+const folderKey = (folder: { readonly host?: string; readonly route?: string }): string => routeKey({ host: folder.host, path: folder.route! });

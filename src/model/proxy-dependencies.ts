@@ -20,7 +20,10 @@ export function withProxyDependencies(containers: readonly ContainerSpec[], rout
     varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),
     nginx: [...upstreamHosts(routes.filter(route => !route.viaVarnish)), ...(routes.some(route => route.viaVarnish) ? ['varnish'] : [])],
   };
+  // a front end's dev server exists in dev only: nginx waits for it there
+  const devServers = [...new Set(routes.flatMap(route => (route.devUpstream ? [route.devUpstream.host] : [])))].sort();
   return containers.map(container => {
+    if (container.name === 'nginx' && devServers.length > 0) container = withDevWaits(container, devServers);
     const hosts = hostsOf[container.name];
     if (!hosts || !['nginx', 'varnish'].includes(container.name)) return container;
     const dependsOn: Record<string, DependsCondition> = { ...container.dependsOn };
@@ -29,4 +32,9 @@ export function withProxyDependencies(containers: readonly ContainerSpec[], rout
     }
     return { ...container, dependsOn };
   });
+}
+
+function withDevWaits(container: ContainerSpec, hosts: readonly string[]): ContainerSpec {
+  const waits = Object.fromEntries(hosts.map(host => [host, { condition: 'service_started' }]));
+  return { ...container, dev: { ...container.dev, depends_on: { ...container.dev?.depends_on, ...waits } } };
 }

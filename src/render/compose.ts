@@ -122,6 +122,8 @@ function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): C
     ...(Object.keys(environment).length > 0 ? { environment } : {}),
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(c.devPublish?.length ? { ports: c.devPublish.map(p => `127.0.0.1:${p.host}:${p.container}`) } : {}),
+    // services of dev only that a proxy waits for there (a front end's dev server)
+    ...(c.dev?.depends_on ? { depends_on: c.dev.depends_on } : {}),
   };
 }
 

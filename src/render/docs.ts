@@ -122,8 +122,8 @@ export function architectureView(model: PortalModel) {
     recordable: `${RECORDABLE_RULES.slice(0, -1).join(', ')} and ${RECORDABLE_RULES.at(-1)}`,
     recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({
-      path: r.path,
-      by: r.files ? 'nginx (files)' : r.viaVarnish ? `varnish → ${r.upstream?.host}` : (r.upstream?.host ?? '-'),
+      path: r.host ? `${r.host}.${model.answers.domain}${r.path}` : r.path,
+      by: [r.files ? 'nginx (files)' : r.viaVarnish ? `varnish → ${r.upstream?.host}` : (r.upstream?.host ?? '-'), ...routeDetails(r)].join('; '),
       cache: CACHE_WORDS[r.cache],
     })),
     storageKind: bind ? 'bind (host folders)' : 'volumes (named Docker volumes)',
@@ -194,6 +194,20 @@ function diagramEdges(model: PortalModel): string[] {
 }
 
 /** The healthcheck as a reader runs it (compose's `$$` unescaped), or why there is none. */
+/** What a route sets beyond the defaults, in the words of the routes table. */
+function routeDetails(r: PortalModel['routes'][number]): string[] {
+  return [
+    ...(r.internal ? ['internal: only an X-Accel-Redirect of the app answering this host serves it'] : []),
+    ...(r.spa ? ['index.html for unknown paths (single-page front end)'] : []),
+    ...(r.devUpstream ? [`in dev: ${r.devUpstream.host}:${r.devUpstream.port}`] : []),
+    ...(r.bodySize ? [`bodies up to ${r.bodySize}`] : []),
+    ...(r.timeout ? [`timeout ${r.timeout}`] : []),
+    ...(r.connectTimeout ? [`connect ${r.connectTimeout}`] : []),
+    ...(r.websocket ? ['websocket'] : []),
+    ...(r.cors ? [`CORS ${r.cors.origins.join(', ')}${r.cors.credentials ? ' with credentials' : ''}, preflight answered by nginx`] : []),
+  ];
+}
+
 function healthOf(c: PortalModel['containers'][number]): string {
   if (c.oneShot) return 'one-shot job';
   if (!c.healthcheck) return (c.healthExemption ?? '-').replace(/\|/g, '\\|');

@@ -6,7 +6,7 @@ import type { PortalModel } from '../model/portal-model.js';
 import { renderCompose } from './compose.js';
 import { architectureView, readmeView } from './docs.js';
 import { alertRules, grafanaDashboard, grafanaDashboardProvider, grafanaDatasource, prometheusConfig, traefikDynamic } from './monitoring.js';
-import { nginxMainView, nginxProxyView, nginxRoutesView, nginxSiteView, nginxUpstreamsView } from './nginx.js';
+import { nginxCorsView, nginxMainView, nginxProxyView, nginxSiteView, nginxUpstreamsView, routeFiles } from './nginx.js';
 import { scriptsView } from './scripts.js';
 import type { SecretSource } from './secret-source.js';
 import { renderTemplate } from './templates.js';
@@ -68,7 +68,8 @@ function proxyFiles(model: PortalModel): PlannedFile[] {
           managed('nginx/snippets/upstreams.conf', renderTemplate('nginx/upstreams.conf.ejs', nginxUpstreamsView(model))),
           managed('nginx/snippets/proxy.conf', renderTemplate('nginx/proxy.conf.ejs', nginxProxyView())),
           managed('nginx/snippets/security-headers.conf', renderTemplate('nginx/security-headers.conf.ejs')),
-          managed('nginx/snippets/routes.conf', renderTemplate('nginx/routes.conf.ejs', nginxRoutesView(model))),
+          ...routeFiles(model).map(({ file, view }) => managed(`nginx/snippets/${file}`, renderTemplate('nginx/routes.conf.ejs', view))),
+          ...(model.routes.some(route => route.cors) ? [managed('nginx/snippets/cors.conf', renderTemplate('nginx/cors.conf.ejs', nginxCorsView(model)))] : []),
           sample('nginx/snippets/custom/locations.conf', renderTemplate('nginx/custom-locations.conf.ejs')),
           managed('nginx/sites/dev.conf', renderTemplate('nginx/site-dev.conf.ejs', nginxSiteView(model))),
           managed('nginx/sites/prod.conf', renderTemplate('nginx/site-prod.conf.ejs', nginxSiteView(model))),

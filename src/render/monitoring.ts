@@ -1,4 +1,5 @@
 /** prometheus.yml, alert rules and grafana provisioning, built as objects from the model. */
+import { subDomains } from './nginx.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 
@@ -109,30 +110,36 @@ export function grafanaDashboard(model: PortalModel): object {
  */
 export function traefikDynamic(model: PortalModel): object {
   const domain = model.answers.domain;
+  // the portal's host, then each sub-domain a route is served on (an instance's model has its own domain)
+  const hosts = [{ id: '', host: domain }, ...subDomains(model).map(label => ({ id: `-${label.replace(/\./g, '-')}`, host: `${label}.${domain}` }))];
+  const forwarding = (host: string) => ({
+    headers: {
+      // an empty value deletes the header
+      customRequestHeaders: {
+        Host: host,
+        'X-Forwarded-Host': host,
+        'X-Forwarded-Proto': 'https',
+        ...Object.fromEntries(UNTRUSTED_REQUEST_HEADERS.map(header => [header, ''])),
+      },
+    },
+  });
   return {
     http: {
-      routers: {
-        portal: {
-          rule: `Host(\`${domain}\`)`,
-          entryPoints: ['websecure'],
-          service: 'portal',
-          middlewares: ['forwarding', 'security-headers'],
-          tls: { certResolver: 'le' },
-        },
-      },
+      routers: Object.fromEntries(
+        hosts.map(({ id, host }) => [
+          `portal${id}`,
+          {
+            rule: `Host(\`${host}\`)`,
+            entryPoints: ['websecure'],
+            service: 'portal',
+            middlewares: [`forwarding${id}`, 'security-headers'],
+            tls: { certResolver: 'le' },
+          },
+        ]),
+      ),
       services: { portal: { loadBalancer: { servers: [{ url: `http://${model.front.name}:${model.front.port}` }] } } },
       middlewares: {
-        forwarding: {
-          headers: {
-            // an empty value deletes the header
-            customRequestHeaders: {
-              Host: domain,
-              'X-Forwarded-Host': domain,
-              'X-Forwarded-Proto': 'https',
-              ...Object.fromEntries(UNTRUSTED_REQUEST_HEADERS.map(header => [header, ''])),
-            },
-          },
-        },
+        ...Object.fromEntries(hosts.map(({ id, host }) => [`forwarding${id}`, forwarding(host)])),
         'security-headers': {
           headers: { stsSeconds: 63072000, stsIncludeSubdomains: true, contentTypeNosniff: true, referrerPolicy: 'strict-origin-when-cross-origin' },
         },

@@ -40,8 +40,12 @@ export function nginxMainView(model: PortalModel) {
     realIpFromTraefik: model.tls === 'traefik' || model.tls === 'shared-traefik',
     cspStrict: CSP_STRICT,
     cspRelaxed: CSP_RELAXED,
-    relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none').map(route => route.path),
-    serverNamesBucket: serverNamesBucket([model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)]),
+    // on the portal's own host only: a sub-domain's "/" would relax every path
+    relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none' && !route.host && !route.internal).map(route => route.path),
+    hasCors: model.routes.some(route => route.cors),
+    serverNamesBucket: serverNamesBucket(
+      [model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)].flatMap(domain => [domain, ...subDomains(model).map(label => `${label}.${domain}`)]),
+    ),
   };
 }
 
@@ -70,21 +74,66 @@ export function nginxUpstreamsView(model: PortalModel) {
   return { upstreams: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
-export function nginxRoutesView(model: PortalModel) {
+/** The sub-domain labels routes are served on, each with a server block of its own. */
+export const subDomains = (model: PortalModel): string[] => [...new Set(model.routes.flatMap(route => (route.host ? [route.host] : [])))].sort();
+
+/** Routes with a dev server of their own (a front end's) are served from another routes file in dev. */
+const hasDevRoutes = (model: PortalModel, host: string | undefined): boolean => model.routes.some(route => route.host === host && route.devUpstream);
+
+/** Snippets under nginx/snippets/: routes.conf for the portal's host, hosts/<label>.conf per sub-domain; dev/ holds their dev forms. */
+export function routesFile(host: string | undefined, dev: boolean): string {
+  return `${dev ? 'dev/' : ''}${host ? `hosts/${host}.conf` : 'routes.conf'}`;
+}
+
+/** Every routes snippet to write: one per host, and a dev one where a dev server replaces built files. */
+export function routeFiles(model: PortalModel): { file: string; view: ReturnType<typeof nginxRoutesView> }[] {
+  return [undefined, ...subDomains(model)].flatMap(host => [
+    { file: routesFile(host, false), view: nginxRoutesView(model, host, false) },
+    ...(hasDevRoutes(model, host) ? [{ file: routesFile(host, true), view: nginxRoutesView(model, host, true) }] : []),
+  ]);
+}
+
+/** The CORS origin map of each route that has a list of origins, by route. */
+function corsVariables(model: PortalModel): Map<RoutedPath, string> {
+  const listed = model.routes.filter(route => route.cors && !route.cors.origins.includes('*'));
+  return new Map(listed.map((route, i) => [route, `$cors_origin_${i}`]));
+}
+
+export function nginxCorsView(model: PortalModel) {
+  return {
+    maps: [...corsVariables(model)].map(([route, variable]) => ({ variable, title: `${route.host ? `${route.host}:` : ''}${route.path}`, origins: route.cors!.origins })),
+    methods: 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+    headers: 'Authorization, Content-Type, X-Requested-With, X-CSRFToken',
+    maxAge: 600,
+  };
+}
+
+/** Routes of one host (undefined: the portal's own); in dev a front end's dev server replaces its files. */
+export function nginxRoutesView(model: PortalModel, host?: string, dev = false) {
+  const cors = corsVariables(model);
   return {
     hiddenPaths: hiddenMetricsPaths(model),
     apiBurst: 40,
-    routes: nginxRoutes(model).map(route => {
+    routes: nginxRoutes(model).filter(route => route.host === host).map(route => {
+      const devServer = dev ? route.devUpstream : undefined;
       const upstream = upstreamOf(route);
       return {
         path: route.path,
-        title: route.title,
-        files: route.files,
+        title: devServer ? `${route.title}: its dev server in dev` : route.title,
+        files: devServer ? undefined : route.files,
+        internal: route.internal === true,
+        // a single-page front end: paths it routes itself get its index.html
+        spaFallback: route.spa && !devServer ? `${route.path}index.html` : '',
         expires: route.cache === 'long' ? '7d' : '1h',
-        isApi: route.isApi === true,
-        // websockets stay open; everything else must answer within a minute
-        timeout: route.websocket ? '1h' : '60s',
-        upstreamName: upstream?.name ?? '',
+        isApi: route.isApi === true || /\/api\//.test(route.path),
+        bodySize: route.bodySize ?? '',
+        // websockets (and a dev server's live reload) stay open; everything else must answer within a minute
+        timeout: route.timeout ?? (route.websocket || devServer ? '1h' : '60s'),
+        connectTimeout: route.connectTimeout ?? '',
+        cors: route.cors
+          ? { origin: route.cors.origins.includes('*') ? '"*"' : cors.get(route)!, credentials: route.cors.credentials === true, vary: !route.cors.origins.includes('*') }
+          : undefined,
+        upstreamName: devServer ? `${devServer.host}:${devServer.port}` : (upstream?.name ?? ''),
         // a prefix is stripped by giving proxy_pass a URI; varnish always sees the public path
         passPath: route.upstream?.stripPrefix && !route.viaVarnish ? '/' : '',
       };
@@ -96,11 +145,21 @@ export function nginxRoutesView(model: PortalModel) {
 export const NGINX_PROBE_HOST = 'nginx';
 
 export function nginxSiteView(model: PortalModel) {
+  const domain = model.answers.domain;
   return {
     probeHost: model.front.name === 'varnish' ? NGINX_PROBE_HOST : '',
     port: NGINX_PORT,
     tlsPort: NGINX_TLS_PORT,
-    domain: model.answers.domain,
+    domain,
+    routesFile: routesFile(undefined, false),
+    devRoutesFile: routesFile(undefined, hasDevRoutes(model, undefined)),
+    // an instance's model carries its own domain, so its sub-domains follow
+    subDomains: subDomains(model).map(label => ({
+      serverName: `${label}.${domain}`,
+      devServerName: `${label}.localhost`,
+      routesFile: routesFile(label, false),
+      devRoutesFile: routesFile(label, hasDevRoutes(model, label)),
+    })),
     terminatesTls: model.tls === 'nginx',
     ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
   };

@@ -1,4 +1,5 @@
 /** Views for the shell scripts of the generated repo. */
+import { subDomains } from './nginx.js';
 import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { presetOf } from '../presets/index.js';
@@ -61,6 +62,8 @@ export function scriptsView(model: PortalModel) {
     serviceNames: [...new Set(model.containers.map(c => c.name))].sort(),
     fileItems: items.filter(item => item.backup).map(item => item.name),
     nginxTls: model.tls === 'nginx',
+    // the self-signed certificate names every sub-domain a route is served on, under the deployment's domain
+    subDomains: subDomains(model),
     helperImage: IMAGES.alpine,
     instanceVariable: model.answers.instanceVariable ?? '',
     instanceList: ['dev:localhost', `prod:${model.answers.domain}`, ...(model.answers.instances ?? []).map(i => `${i.name}:${i.domain}`)],

@@ -17,6 +17,8 @@ export function varnishView(model: PortalModel) {
   // in front of nginx (behind a shared Traefik), varnish also sends nginx's folders to it
   const nginxBehind = isFront && model.services.includes('nginx');
   const routes = model.routes
+    // sub-domains go around varnish (it answers the portal's own host only)
+    .filter(route => !route.host)
     .filter(route => (route.upstream && (isFront || route.viaVarnish)) || (nginxBehind && route.files))
     .map(route => (route.upstream ? route : { ...route, upstream: { host: 'nginx', port: NGINX_PORT, stripPrefix: false } }));
   const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string; probeHost: string }>();

@@ -11,7 +11,8 @@ import { runTool, type ToolRun } from './run-tool.js';
 /** Every service name of the compose files of a repo, for the hosts file. */
 export function composeServiceNames(repo: string): string[] {
   const names = new Set<string>();
-  for (const file of ['docker-compose.yml', 'docker-compose.prod.yml']) {
+  // the dev override too: a service of dev only (a front end's dev server) is named by the dev site
+  for (const file of ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml']) {
     try {
       const doc = parse(readFileSync(join(repo, file), 'utf8')) as { services?: Record<string, unknown> };
       for (const name of Object.keys(doc?.services ?? {})) names.add(name);

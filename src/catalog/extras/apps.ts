@@ -4,9 +4,10 @@
  */
 import type { AppAnswer } from '../../answers/extras.js';
 import { limits, TMP } from '../defaults.js';
-import { APP_USER } from './folders.js';
+import { APP_USER, folderRoot } from './folders.js';
+import { routesOf, type RouteAnswer } from '../../answers/app-routes.js';
 import { resolveAppSettings } from './app-settings.js';
-import { deploymentConfigFolder, type CatalogContext, type ContainerSpec, type Contribution, type DependsCondition, type Healthcheck, type RecordedException } from '../types.js';
+import { deploymentConfigFolder, type CatalogContext, type ContainerSpec, type Contribution, type DependsCondition, type Healthcheck, type HttpRoute, type RecordedException } from '../types.js';
 
 /** The image's tools are unknown: try what common base images ship. */
 function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: string; exceptions: RecordedException[] } {
@@ -72,14 +73,47 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
   };
 }
 
+/**
+ * One route of an app (or of the backend) as the proxies need it, and its private folder as an internal
+ * location on the same host: the app answers `X-Accel-Redirect: /protected/<file>` and nginx sends the file.
+ */
+export function appRoutes(id: string, port: number, route: RouteAnswer): HttpRoute[] {
+  const traits = [route.websocket ? 'websocket' : '', route.cors ? 'CORS' : '', route.private ? `private files at ${route.private.path}` : ''].filter(Boolean);
+  const main: HttpRoute = {
+    path: route.path,
+    title: `${id}${traits.length > 0 ? ` (${traits.join(', ')})` : ''}`,
+    upstream: { host: id, port, stripPrefix: false },
+    // an in-house API: nothing is cached unless the app's team says so in varnish/custom.vcl
+    cache: route.websocket ? 'none' : 'pass',
+    ...(route.websocket ? { websocket: true } : {}),
+    ...(route.host ? { host: route.host } : {}),
+    ...(route.bodySize ? { bodySize: route.bodySize } : {}),
+    ...(route.timeout ? { timeout: route.timeout } : {}),
+    ...(route.connectTimeout ? { connectTimeout: route.connectTimeout } : {}),
+    ...(route.cors ? { cors: route.cors } : {}),
+  };
+  if (!route.private) return [main];
+  const hidden: HttpRoute = {
+    path: route.private.path,
+    title: `files of ${route.private.folder}, handed out by ${id} (X-Accel-Redirect)`,
+    files: folderRoot({ name: route.private.folder }),
+    cache: 'none',
+    internal: true,
+    ...(route.host ? { host: route.host } : {}),
+  };
+  return [main, hidden];
+}
+
 export function appContribution(app: AppAnswer, ctx: CatalogContext): Contribution {
   const { spec, contribution } = contractParts(app, ctx);
+  // the dev server of a single-page front end: prod serves the built files instead
+  const devServerOnly = (ctx.answers.folders ?? []).some(folder => folder.devServer?.split(':')[0] === app.id);
   return {
     ...contribution,
     containers: [
       {
         name: app.id,
-        role: `In-house service (${app.image})${app.route ? `, at ${app.route}` : ''}`,
+        role: `In-house service (${app.image})${routesOf(app).length > 0 ? `, at ${routesOf(app).map(r => (r.host ? `${r.host}.<domain>${r.path}` : r.path)).join(', ')}` : ''}${devServerOnly ? ', dev server (dev only)' : ''}`,
         image: app.image,
         isApp: true,
         dependsOn: {
@@ -90,21 +124,11 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
         port: app.port,
         devPorts: [app.port],
         limits: limits('512m', '1.0'),
+        ...(devServerOnly ? { devOnly: true } : {}),
         ...spec,
       },
     ],
-    routes: app.route
-      ? [
-          {
-            path: app.route,
-            title: `${app.id}${app.websocket ? ' (websocket)' : ''}`,
-            upstream: { host: app.id, port: app.port, stripPrefix: false },
-            // an in-house API: nothing is cached unless the app's team says so in varnish/custom.vcl
-            cache: app.websocket ? 'none' : 'pass',
-            ...(app.websocket ? { websocket: true } : {}),
-          },
-        ]
-      : [],
+    routes: routesOf(app).flatMap(route => appRoutes(app.id, app.port, route)),
   };
 }
 

@@ -8,28 +8,41 @@ import type { ContainerSpec, HttpRoute, Mount, StorageItem } from '../types.js';
 
 /** The uid our backend images run as; apps from prebuilt images run as it too. */
 export const APP_USER = '10001:10001';
-export const folderRoot = (folder: FolderAnswer): string => `/srv/${folder.name}`;
+export const folderRoot = (folder: Pick<FolderAnswer, 'name'>): string => `/srv/${folder.name}`;
 
-export function folderStorage(folders: readonly FolderAnswer[], apps: readonly string[]): StorageItem[] {
+export function folderStorage(folders: readonly FolderAnswer[], apps: readonly string[], privateFolders: readonly string[] = []): StorageItem[] {
   return folders
     .filter(folder => !folder.repo)
     .map(folder => ({
       name: folder.name,
       purpose: `Shared folder ${folder.target}${folder.route ? `, served at ${folder.route}` : ''}`,
-      usedBy: [...apps, ...(folder.route ? ['nginx'] : [])],
+      usedBy: [...apps, ...(folder.route || privateFolders.includes(folder.name) ? ['nginx'] : [])],
       owner: APP_USER,
       backup: true,
     }));
 }
 
-export function folderRoutes(folders: readonly FolderAnswer[]): HttpRoute[] {
-  return folders.flatMap(folder =>
-    folder.route ? [{ path: folder.route, title: `files of ${folder.name}`, files: folderRoot(folder), cache: 'default' as const }] : [],
-  );
+/** `appPorts`: each app's port, for a front end whose dev server is named by its app id only. */
+export function folderRoutes(folders: readonly FolderAnswer[], appPorts: ReadonlyMap<string, number> = new Map()): HttpRoute[] {
+  return folders.flatMap((folder): HttpRoute[] => {
+    if (!folder.route) return [];
+    const [devHost, devPort] = folder.devServer?.split(':') ?? [];
+    return [
+      {
+        path: folder.route,
+        title: folder.spa ? `front end in ${folder.name} (index fallback)` : `files of ${folder.name}`,
+        files: folderRoot(folder),
+        cache: 'default',
+        ...(folder.host ? { host: folder.host } : {}),
+        ...(folder.spa ? { spa: true } : {}),
+        ...(devHost ? { devUpstream: { host: devHost, port: devPort ? Number(devPort) : appPorts.get(devHost)! } } : {}),
+      },
+    ];
+  });
 }
 
-/** Adds the folder mounts: read-write in app containers, read-only in nginx. */
-export function withFolders(containers: readonly ContainerSpec[], folders: readonly FolderAnswer[]): ContainerSpec[] {
+/** Adds the folder mounts: read-write in app containers, read-only in nginx (public or private, behind an app). */
+export function withFolders(containers: readonly ContainerSpec[], folders: readonly FolderAnswer[], privateFolders: readonly string[] = []): ContainerSpec[] {
   if (folders.length === 0) return [...containers];
   return containers.map(container => {
     if (container.isApp) {
@@ -38,7 +51,7 @@ export function withFolders(containers: readonly ContainerSpec[], folders: reado
     }
     if (container.name === 'nginx') {
       const mounts = folders.flatMap((f): Mount[] =>
-        !f.route ? [] : f.repo ? [{ file: `./${f.repo}`, target: folderRoot(f) }] : [{ storage: f.name, target: folderRoot(f), readOnly: true }],
+        !f.route && !privateFolders.includes(f.name) ? [] : f.repo ? [{ file: `./${f.repo}`, target: folderRoot(f) }] : [{ storage: f.name, target: folderRoot(f), readOnly: true }],
       );
       return { ...container, mounts: [...(container.mounts ?? []), ...mounts] };
     }

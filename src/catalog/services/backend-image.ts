@@ -1,7 +1,7 @@
 /** A prebuilt backend image the user names; we only wire it, route it and probe it, as its contract says. */
 import { defineService } from '../types.js';
 import { backendContainer, backendRoutes, mergeContributions } from './backend-shared.js';
-import { contractParts } from '../extras/apps.js';
+import { appRoutes, contractParts } from '../extras/apps.js';
 
 export const backendImage = defineService({
   id: 'backend-image',
@@ -18,7 +18,10 @@ export const backendImage = defineService({
     });
     const contract = ctx.answers.backendContract;
     if (!contract) return mergeContributions({ containers: [container], routes: backendRoutes(ctx) });
-    const { spec, contribution } = contractParts({ id: 'backend', image: container.image, port: ctx.backendPort, ...contract }, ctx);
-    return { ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes: backendRoutes(ctx) }), ...contribution };
+    const { routes: own = [], ...appContract } = contract;
+    const { spec, contribution } = contractParts({ id: 'backend', image: container.image, port: ctx.backendPort, ...appContract }, ctx);
+    // its sub-domains (api.<domain>) besides the stack's paths on the domain
+    const routes = [...backendRoutes(ctx), ...own.flatMap(route => appRoutes('backend', ctx.backendPort, route))];
+    return { ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes }), ...contribution };
   },
 });

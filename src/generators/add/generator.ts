@@ -9,6 +9,8 @@ import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
 import { openRepo } from '../../io/repo-session.js';
 import { aliasRecord, settingsRecord } from '../../answers/app-contract.js';
+import { routesOf } from '../../answers/app-routes.js';
+import type { AppAnswer } from '../../answers/extras.js';
 
 type ChangeOptions = BaseOptions & {
   services?: unknown;
@@ -16,8 +18,15 @@ type ChangeOptions = BaseOptions & {
   secretSeed?: string;
   image?: string;
   port?: string;
-  route?: string;
+  route?: string[];
   websocket?: boolean;
+  host?: string;
+  bodySize?: string;
+  timeout?: string;
+  connectTimeout?: string;
+  cors?: string[];
+  corsCredentials?: boolean;
+  private?: string;
   healthPath?: string;
   setting?: string[];
   fileSetting?: string[];
@@ -39,8 +48,15 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>' });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });
     this.option('port', { type: String, description: 'With app: the port it listens on inside its container' });
-    this.option('route', { type: String, description: 'With app: public path sent to it, e.g. /tiles/' });
+    this.option('route', { type: Array, description: 'With app: public paths sent to it, e.g. /tiles/, or on a sub-domain, api:/ (api.<domain>/)' });
     this.option('websocket', { type: Boolean, description: 'With app and --route: the route carries websockets' });
+    this.option('host', { type: String, description: 'With app: the sub-domain its routes answer on, a label (api) or a host under the domain' });
+    this.option('body-size', { type: String, description: 'With app: largest request body of its routes, e.g. 100m (default 25m)' });
+    this.option('timeout', { type: String, description: 'With app: read and send timeout of its routes, e.g. 300s (default 60s, 1h with --websocket)' });
+    this.option('connect-timeout', { type: String, description: 'With app: connect timeout of its routes, at most 75s (default 5s)' });
+    this.option('cors', { type: Array, description: 'With app: origins a browser may call its routes from, e.g. https://app.example.org ("*" alone for any)' });
+    this.option('cors-credentials', { type: Boolean, description: 'With app and --cors: cookies and Authorization are sent (never with "*")' });
+    this.option('private', { type: String, description: 'With app: PATH=FOLDER, a shared folder nginx serves at PATH only when the app answers X-Accel-Redirect' });
     this.option('health-path', { type: String, description: 'With app: path answering 200 when healthy (default /health)' });
     this.option('setting', { type: Array, description: 'With app: a variable it reads, NAME=value; templates name stores\' fields: DATABASE_URL=postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}, SECRET_KEY={secret}' });
     this.option('file-setting', { type: Array, description: 'With app: settings it reads from a file, as NAME_FILE (each exactly one secret)' });
@@ -84,7 +100,9 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       const merged = (key: 'settings' | 'devSettings' | 'aliases', parse: (value: unknown) => Record<string, string> | undefined) =>
         existing?.[key] && given[key] !== undefined ? { [key]: { ...existing[key], ...parse(given[key]) } } : {};
       // a key given replaces the one it excludes: --health a --health-path, --read-write-root the --writable paths
+      const routing = this._routeAnswers(existing);
       const replaced = new Set([
+        ...(routing ? ['route', 'websocket', 'routes'] : []),
         ...(given.health !== undefined ? ['healthPath'] : []),
         ...(given.healthPath !== undefined ? ['health'] : []),
         ...(given.readWriteRoot !== undefined ? ['writable'] : []),
@@ -97,6 +115,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
         ...kept,
         id: ids[0],
         ...given,
+        ...routing,
         ...union('fileSettings'),
         ...union('writable'),
         ...merged('settings', value => settingsRecord(value, 'setting', ids[0]!)),
@@ -112,6 +131,35 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     await rerunApp(this, answers.services, command, this.options, { apps });
   }
 
+  /**
+   * The routing keys the options give: a plain --route (and --websocket) keeps the older `route` answer;
+   * a sub-domain or any limit gives `routes`, each option applying to every route named. Limits alone
+   * change the app's existing routes.
+   */
+  private _routeAnswers(existing: AppAnswer | undefined): Record<string, unknown> | undefined {
+    const o = this.options;
+    const paths = o.route === undefined ? undefined : [o.route].flat(2).map(String);
+    const cors = o.cors === undefined ? undefined : [o.cors].flat(2).map(String);
+    const limits: Record<string, unknown> = Object.fromEntries(
+      Object.entries({ bodySize: o.bodySize, timeout: o.timeout, connectTimeout: o.connectTimeout, private: o.private, ...(cors ? { cors: { origins: cors, ...(o.corsCredentials ? { credentials: true } : {}) } } : {}) })
+        .filter(([, value]) => value !== undefined),
+    );
+    if (o.corsCredentials && !cors) throw new PortalInputError('Invalid --cors-credentials: expected it together with --cors <origins>.');
+    const named = (paths ?? []).map(text => {
+      // "api:/v2/" names a sub-domain; a path alone starts with "/"
+      const at = text.startsWith('/') ? -1 : text.indexOf(':');
+      return at > 0 ? { host: text.slice(0, at), path: text.slice(at + 1) } : { path: text, ...(o.host !== undefined ? { host: o.host } : {}) };
+    });
+    const plain = Object.keys(limits).length === 0 && o.host === undefined && named.every(route => route.host === undefined);
+    if (paths && plain && named.length === 1) return { route: named[0]!.path, ...(o.websocket ? { websocket: true } : {}) };
+    if (!paths && plain && !o.websocket) return undefined;
+    const base = paths ? named : routesOf(existing ?? {}).map(route => ({ ...route, ...(o.host !== undefined ? { host: o.host } : {}) }));
+    // --websocket alone on an app without a route: the answers' own check names it
+    if (base.length === 0 && Object.keys(limits).length === 0 && o.host === undefined) return { websocket: true };
+    if (base.length === 0) throw new PortalInputError(`Invalid --${Object.keys(limits)[0]?.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`) ?? (o.host !== undefined ? 'host' : 'websocket')}: expected it together with --route (the app has no route to apply it to).`);
+    return { routes: base.map(route => ({ ...route, ...(o.websocket ? { websocket: true } : {}), ...limits })) };
+  }
+
   /** The app keys given on the command line, in the answers' own names. */
   private _appOptions(): Record<string, unknown> {
     const o = this.options;
@@ -120,8 +168,6 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     const given: [string, unknown][] = [
       ['image', o.image],
       ['port', o.port],
-      ['route', o.route],
-      ['websocket', o.websocket ? true : undefined],
       ['healthPath', o.healthPath],
       ['settings', flat(o.setting)],
       ['fileSettings', flat(o.fileSetting)],

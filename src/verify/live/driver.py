@@ -60,7 +60,10 @@ def serve(config):
                     path = self.headers.get("X-Original-URL") or self.headers.get("X-Rewrite-URL") or self.path
                     method = self.headers.get("X-HTTP-Method-Override") or self.headers.get("X-HTTP-Method") or self.command
                     body = json.dumps({"upstream": self.upstream, "path": path, "method": method, "base": base})
-                    if self.path.endswith("lang-redirect"):
+                    if "accel-to=" in self.path:
+                        # an app that checked the request hands the download to nginx
+                        extra = {"X-Accel-Redirect": self.path.split("accel-to=", 1)[1]}
+                    elif self.path.endswith("lang-redirect"):
                         # no Vary: an app that forgot it, which a cache must still not share
                         language = (self.headers.get("Accept-Language") or "en")[:2]
                         status, extra = 302, {"Location": f"/{language}/"}
@@ -269,8 +272,55 @@ def probe(config):
             outside = front("PURGE", tile)
             expect(outside[0] in (403, 405), f"PURGE through the public front: {outside[0]}, expected it refused")
 
+    for index, server in enumerate(config.get("servers", [])):
+        probe_server(server, index == 0, expect)
+
     probe_poisoning(expect)
     print(json.dumps(problems))
+
+
+def probe_server(server, main, expect):
+    """A sub-domain's routes, CORS preflights and private downloads, asked for with that server's Host and SNI."""
+    name = server["server_name"]
+
+    def at(method, path, headers=None):
+        return front(method, path, {"Host": server["authority"], **(headers or {})}, name)
+
+    if not main:
+        for path, upstream in server["routes"]:
+            status, headers, body = at("GET", path + "probe")
+            expect(status == 200 and headers.get("x-upstream") == upstream, f"GET {name}{path}probe: {status} from {headers.get('x-upstream')}, expected 200 from {upstream}")
+            base = app_answer((status, headers, body)).get("base")
+            expected = f"{CONFIG['scheme']}://{server['authority']}"
+            expect(base == expected, f"GET {name}{path}probe: the app built {base!r}, expected its own sub-domain {expected!r}")
+            expect(headers.get("x-content-type-options") == "nosniff", f"GET {name}{path}probe: no X-Content-Type-Options")
+    for cors in server["cors"]:
+        allowed = cors["origin"] if cors["origin"] != "*" else "https://any.example"
+        path = cors["path"] + "preflight"
+        status, headers, _ = at("OPTIONS", path, {"Origin": allowed, "Access-Control-Request-Method": "POST"})
+        expect(status == 204, f"OPTIONS {name}{path} from {allowed}: {status}, expected the preflight answered 204")
+        expect(headers.get("access-control-allow-origin") == cors["origin"] if cors["origin"] == "*" else headers.get("access-control-allow-origin") == allowed,
+               f"OPTIONS {name}{path} from {allowed}: Access-Control-Allow-Origin {headers.get('access-control-allow-origin')!r}")
+        expect("POST" in headers.get("access-control-allow-methods", ""), f"OPTIONS {name}{path}: Access-Control-Allow-Methods {headers.get('access-control-allow-methods')!r}")
+        expect(headers.get("x-content-type-options") == "nosniff", f"OPTIONS {name}{path}: no X-Content-Type-Options")
+        reached = [stub["name"] for stub in CONFIG["stubs"] if count(stub["name"], path) > 0]
+        expect(not reached, f"OPTIONS {name}{path}: the preflight reached {', '.join(reached)}")
+        credentials = headers.get("access-control-allow-credentials")
+        expect(credentials == ("true" if cors["credentials"] else None), f"OPTIONS {name}{path}: Access-Control-Allow-Credentials {credentials!r}")
+        if cors["origin"] != "*":
+            status, headers, _ = at("GET", cors["path"] + "cors", {"Origin": f"https://{EVIL}"})
+            expect("access-control-allow-origin" not in headers, f"GET {name}{cors['path']}cors from https://{EVIL}: allowed as {headers.get('access-control-allow-origin')!r}")
+            expect(headers.get("access-control-allow-methods") is None, f"GET {name}{cors['path']}cors: preflight headers on a plain request")
+    for accel in server["accel"]:
+        path = f"{accel['via']}download?accel-to={accel['internal']}probe.txt"
+        for _ in range(2):
+            status, headers, body = at("GET", path)
+            expect(status == 200 and body == accel["body"], f"GET {name}{path}: {status} {body[:80]!r}, expected the private file nginx sends on X-Accel-Redirect")
+            expect("no-store" in headers.get("cache-control", ""), f"GET {name}{path}: Cache-Control {headers.get('cache-control')!r}, expected no-store")
+        reached = sum(count(stub["name"], path) for stub in CONFIG["stubs"])
+        expect(reached == 2, f"GET {name}{path} twice reached the app {reached} time(s): an authorised download must never come from a cache")
+        status = at("GET", f"{accel['internal']}probe.txt")[0]
+        expect(status == 404, f"GET {name}{accel['internal']}probe.txt: {status}, expected 404 (private: only through the app)")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ const vclRules = (text: string): [string, string][] =>
 
 /** nginx locations that proxy: prefix -> upstream block name. */
 const nginxRoutes = (text: string): [string, string][] =>
-  [...text.matchAll(/location (\/\S*) \{[^}]*?proxy_pass http:\/\/(\w[\w-]*)/g)].map(m => [m[1]!, m[2]!]);
+  // a location may hold one level of blocks (the preflight's `if`)
+  [...text.matchAll(/location (\/\S*) \{(?:[^{}]|\{[^{}]*\})*?proxy_pass http:\/\/(\w[\w-]*)/g)].map(m => [m[1]!, m[2]!]);
 
 /** Paths nginx answers 404 itself, and those the VCL refuses (`^/path(\?|$)` alternatives). */
 const hiddenPaths = (routes: string, vcl: string): string[] => {
@@ -49,6 +50,28 @@ const hiddenPaths = (routes: string, vcl: string): string[] => {
     ...[...refused.matchAll(/\^([^(|]+)\(/g)].map(m => m[1]!.replace(/\\/g, '')),
   ])].sort();
 };
+
+/** Origins each CORS map of cors.conf allows, by variable. */
+const corsMaps = (text: string): Map<string, string[]> =>
+  new Map([...text.matchAll(/map \$http_origin (\$\w+) \{([^}]*)\}/g)].map(m => [m[1]!, [...m[2]!.matchAll(/"([^"]+)" \$http_origin;/g)].map(o => o[1]!)]));
+
+/** Locations of one routes snippet that answer CORS: path, the origin to try, and whether credentials are allowed. */
+const corsLocations = (text: string, maps: Map<string, string[]>): { path: string; origin: string; credentials: boolean }[] =>
+  [...text.matchAll(/location (\/\S*) \{([^{}]*?add_header Access-Control-Allow-Origin (\S+) always;(?:[^{}]|\{[^{}]*\})*)/g)].flatMap(m => {
+    const origin = m[3] === '"*"' ? '*' : maps.get(m[3]!)?.[0];
+    return origin ? [{ path: m[1]!, origin, credentials: /Allow-Credentials "true"/.test(m[2]!) }] : [];
+  });
+
+/**
+ * Private folders of one snippet: the app route whose title names them ("private files at /protected/"),
+ * and the alias of that path's location, whether or not it still says `internal`.
+ */
+const accelLocations = (text: string): { internal: string; alias: string; via: string }[] =>
+  [...text.matchAll(/# [^\n]*private files at (\/[^\s),]*)[^\n]*\nlocation (\/\S*) \{/g)].flatMap(m => {
+    const start = text.indexOf(`location ${m[1]!} {`);
+    const alias = start >= 0 ? /^\s*alias (\S+);/m.exec(text.slice(start, text.indexOf('}', start)))?.[1] : undefined;
+    return alias ? [{ internal: m[1]!, alias, via: m[2]! }] : [];
+  });
 
 type Phase = 'dev' | 'prod';
 const PHASES: readonly Phase[] = ['dev', 'prod'];
@@ -101,18 +124,20 @@ export const liveProxyCheck: Check = {
 
     const problems: string[] = [];
     let routeCount = 0;
+    let extras = '';
     for (const phase of PHASES) {
       const outcome = await runPhase(repo, phase, hasNginx, hasVarnish);
       if (typeof outcome === 'string') return failed(this.name, `${phase}: ${outcome}`);
       routeCount = outcome.routes;
+      extras = outcome.extras;
       problems.push(...outcome.problems.map(problem => `${phase}: ${problem}`));
     }
-    return problems.length === 0 ? passed(this.name, `${routeCount} routes, dev and prod`) : failed(this.name, problems.join('\n'));
+    return problems.length === 0 ? passed(this.name, `${routeCount} routes${extras}, dev and prod`) : failed(this.name, problems.join('\n'));
   },
 };
 
 /** One run of nginx, varnish and the stubs in a network namespace: the problems found, or why it did not run. */
-async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnish: boolean): Promise<{ routes: number; problems: string[] } | string> {
+async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnish: boolean): Promise<{ routes: number; extras: string; problems: string[] } | string> {
   const work = tempDir(`live-${phase}`);
   chmodSync(work, 0o755);
   const etc = join(work, 'etc');
@@ -129,11 +154,29 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
   const stubPort = new Map(hosts.map((host, i) => [host, STUB_BASE + i]));
   const toStub = (host: string, port: string) => String(stubPort.get(host) ?? port);
 
+  // sub-domains: the snippet each server block of the site includes, read like routes.conf
+  const subDomains = hasNginx
+    ? [...site.matchAll(/server_name (\S+);[^}]*?include \/etc\/nginx\/snippets\/((?:dev\/)?hosts\/\S+\.conf);/g)].map(m => ({ server: m[1]!, text: readFileSync(join(repo, 'nginx', 'snippets', m[2]!), 'utf8'), file: m[2]! }))
+    : [];
+  const snippets = [{ server: '', text: routesText, file: 'routes.conf' }, ...subDomains];
   if (hasNginx) {
     mkdirSync(join(etc, 'conf.d'), { recursive: true });
     mkdirSync(join(etc, 'certs'));
     copyFileSync('/etc/nginx/mime.types', join(etc, 'mime.types'));
     cpSync(join(repo, 'nginx', 'snippets'), join(etc, 'snippets'), { recursive: true });
+    // private folders: a file of our own stands in for the shared folder behind each internal location
+    for (const { file, text } of snippets) {
+      const accel = accelLocations(text);
+      if (accel.length === 0) continue;
+      let rewritten = text;
+      for (const { alias } of accel) {
+        const folder = join(work, 'private', alias);
+        mkdirSync(folder, { recursive: true });
+        writeFileSync(join(folder, 'probe.txt'), `private file of ${alias}\n`);
+        rewritten = rewritten.replaceAll(`alias ${alias};`, `alias ${folder}/;`);
+      }
+      writeFileSync(join(etc, 'snippets', file), rewritten);
+    }
     writeFileSync(join(etc, 'snippets', 'upstreams.conf'), upstreamsText.replace(/server\s+([^:\s]+):(\d+);/g, (_, h: string, p: string) => `server ${h}:${toStub(h, p)};`));
     // pid and temp files in our folder, not the shared /tmp
     writeFileSync(join(etc, 'nginx.conf'), readFileSync(join(repo, 'nginx', 'nginx.conf'), 'utf8').replaceAll('/tmp/', `${work}/tmp-`));
@@ -187,6 +230,14 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     stubs: hosts.map(name => ({ name, port: stubPort.get(name)! })),
     routes,
     hidden: hiddenPaths(routesText, vcl),
+    // per server block: the portal's host ("") or a sub-domain, with the Host a browser sends there
+    servers: snippets.map(({ server, text }) => ({
+      server_name: server === '' ? host : server,
+      authority: server === '' ? (phase === 'dev' ? `${host}:${frontPort}` : host) : phase === 'dev' ? `${server}:${frontPort}` : server,
+      routes: nginxRoutes(text).flatMap(([path, name]) => (name === 'varnish' || !upstreams.has(name) ? [] : [[path, upstreams.get(name)!.host]])),
+      cors: corsLocations(text, corsMaps(hasNginx && existsSync(join(repo, 'nginx', 'snippets', 'cors.conf')) ? readFileSync(join(repo, 'nginx', 'snippets', 'cors.conf'), 'utf8') : '')),
+      accel: accelLocations(text).map(({ internal, via }) => ({ internal, via, body: `private file of ${accelLocations(text).find(a => a.internal === internal)!.alias}\n` })),
+    })).filter((server, i) => i === 0 || server.routes.length > 0),
     // nginx, or varnish with no traefik before it, is the first hop: no client-written address may pass it
     owns_client_address: (hasNginx && !varnishFront) || !behindTraefik,
   };
@@ -210,7 +261,14 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
   const run = await runInNamespace(mounts, 'sh', ['-c', script], { network: true, timeoutMs: 120_000 });
   const last = run.stdout.trim().split('\n').at(-1) ?? '';
   try {
-    return { routes: routes.length, problems: JSON.parse(last) as string[] };
+    const servers = config.servers;
+    const counted = [
+      [servers.length - 1, 'sub-domain'],
+      [servers.reduce((n, server) => n + server.cors.length, 0), 'CORS preflight'],
+      [servers.reduce((n, server) => n + server.accel.length, 0), 'private download'],
+    ] as const;
+    const extras = counted.filter(([n]) => n > 0).map(([n, what]) => `, ${n} ${what}${n === 1 ? '' : 's'}`).join('');
+    return { routes: routes.length, extras, problems: JSON.parse(last) as string[] };
   } catch {
     return `the live run did not finish: ${firstLines(run.output)}`;
   }
