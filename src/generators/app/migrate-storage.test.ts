@@ -114,7 +114,7 @@ describe('scripts/migrate-storage.sh', () => {
   it('refuses an unknown item or source with a clear message', () => {
     const item = migrate(['../images', 'nowhere']);
     assert.equal(item.status, 2);
-    assert.match(item.stderr, /^unknown storage item 'nowhere': use one of: static media pgdata /);
+    assert.match(item.stderr, /^unknown storage item 'nowhere': use one of: pgdata redis-data backups images imports exports drone staticfiles media tiles\n$/);
     const source = migrate(['../missing', 'images']);
     assert.equal(source.status, 1);
     assert.match(source.stderr, /no container, volume or folder named '\.\.\/missing'/);
