@@ -161,6 +161,9 @@ function command(value: unknown, app: string): string[] | undefined {
   return words;
 }
 
+/** The paths the stack routes to a prebuilt backend on the domain (backendRoutes). */
+export const BACKEND_PATHS: readonly string[] = ['/', '/api/'];
+
 /** The contract of a prebuilt backend image (`backend: image`): the same keys as an app's. */
 export function validateBackendContract(value: unknown, backend: string, domain = 'localhost'): BackendContract | undefined {
   if (value === undefined || value === null) return undefined;
@@ -169,10 +172,8 @@ export function validateBackendContract(value: unknown, backend: string, domain 
   if (!isRecord(value)) fail('backend-contract', value, 'an object with some of the keys ' + keys.join(', '), 'backend');
   const unknown = Object.keys(value).find(key => !keys.includes(key));
   if (unknown !== undefined) fail('backend-contract', unknown, `keys among ${keys.join(', ')}`, 'backend');
-  const routes = validateRoutes(value.routes, 'the backend', domain);
-  // the backend's paths on the domain are the stack's (/, /api/, /admin/ ...): its own routes add sub-domains
-  const onDomain = routes?.find(route => !route.host);
-  if (onDomain) throw new PortalInputError(`Invalid --route ${quoted(onDomain.path)} of the backend: expected a route on a sub-domain ("host": "api"); its paths on the domain are routed already.`);
+  const routes = validateRoutes(value.routes, 'the backend', domain, BACKEND_PATHS);
+  // the stack routes / and /api/ on the domain to the backend: its own routes there tune those; others are added
   const contract = { ...validateContract(value, 'backend'), ...(routes && routes.length > 0 ? { routes } : {}) };
   return Object.keys(contract).length > 0 ? contract : undefined;
 }

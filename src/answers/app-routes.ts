@@ -139,12 +139,14 @@ function privateFolder(value: unknown, owner: string): PrivateFolderAnswer | und
 }
 
 /** One route record of an app (or of the backend): every key checked, defaults left absent. */
-export function validateRoute(raw: unknown, owner: string, domain: string): RouteAnswer {
+export function validateRoute(raw: unknown, owner: string, domain: string, ownPaths: readonly string[] = []): RouteAnswer {
   if (!isRecord(raw)) fail('route', raw, 'a route object with a "path"', owner);
   const unknown = Object.keys(raw).find(key => !ROUTE_KEYS.includes(key));
   if (unknown !== undefined) fail('route', unknown, `keys among ${ROUTE_KEYS.join(', ')}`, owner);
   const host = hostLabel(raw.host, 'host', owner, domain);
-  const path = routePath(raw.path, 'route', owner, host !== undefined);
+  // the owner's own paths on the domain (the backend's "/") may be tuned though the stack routes them
+  const own = host === undefined && typeof raw.path === 'string' && ownPaths.includes(raw.path.trim().toLowerCase());
+  const path = routePath(raw.path, 'route', owner, host !== undefined || own);
   if (raw.websocket !== undefined && typeof raw.websocket !== 'boolean') fail('websocket', raw.websocket, 'true or false', owner);
   const size = raw.bodySize === undefined ? undefined : bodySize(raw.bodySize, 'body-size', owner);
   const timeout = raw.timeout === undefined ? undefined : duration(raw.timeout, 'timeout', owner);
@@ -164,10 +166,10 @@ export function validateRoute(raw: unknown, owner: string, domain: string): Rout
   };
 }
 
-export function validateRoutes(value: unknown, owner: string, domain: string): RouteAnswer[] | undefined {
+export function validateRoutes(value: unknown, owner: string, domain: string, ownPaths: readonly string[] = []): RouteAnswer[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.length > 20) fail('route', value, 'a list of at most 20 route objects', owner);
-  const routes = value.map(raw => validateRoute(raw, owner, domain));
+  const routes = value.map(raw => validateRoute(raw, owner, domain, ownPaths));
   const seen = new Set<string>();
   for (const route of [...routes.map(r => ({ host: r.host, path: r.path })), ...routes.flatMap(r => (r.private ? [{ host: r.host, path: r.private.path }] : []))]) {
     const key = routeKey(route);

@@ -67,7 +67,8 @@ const ANSWERS: readonly { readonly change: (answers: typeof BASE) => unknown; re
   { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'app', spa: true, devServer: 'vite' }] }), message: /Invalid --dev-server "vite": expected an app of the portal serving folder "front" in dev \(apps: api\)/ },
   { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', spa: true }] }), message: /Invalid --spa "front": expected a "route" for folder "front"/ },
   { change: a => ({ ...a, instances: [{ name: 'eu', domain: 'api.maps.example.org' }] }), message: /Invalid --host "api": expected a sub-domain other than api\.maps\.example\.org, which is the domain of instance "eu"/ },
-  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/v3/' }] } }), message: /Invalid --route "\/v3\/" of the backend: expected a route on a sub-domain/ },
+  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/static/' }] } }), message: /Invalid --route "\/static\/" of the backend: expected a path the stack does not use itself/ },
+  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/handbook/' }] } }), message: /Invalid folder route "\/handbook\/": the stack already routes that path/ },
   { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/', host: 'files', private: { path: '/p/', folder: 'nope' } }] } }), message: /Invalid --private "\/p\/=nope" of app "backend": expected a shared folder of the portal/ },
   { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'api' }] }), message: /Invalid --route "api:\/" of app "api": a shared folder is served there/ },
 ];

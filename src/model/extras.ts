@@ -70,6 +70,7 @@ function refuseOwnSecretClashes(apps: readonly AppAnswer[], taken: ReadonlySet<s
 export function refuseClashes(catalogParts: readonly Contribution[], answers: PortalAnswers): void {
   const names = new Set(catalogParts.flatMap(part => (part.containers ?? []).map(c => c.name)));
   const storage = new Set(catalogParts.flatMap(part => (part.storage ?? []).map(s => s.name)));
+  // the backend's own routes are in its contribution already: an app or folder may not take them either
   const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(routeKey)));
   for (const app of answers.apps ?? []) {
     if (names.has(app.id) || app.id.startsWith('redis-')) throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);

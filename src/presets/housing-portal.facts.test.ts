@@ -56,6 +56,32 @@ const location = (repo: Repo, path: string): string | undefined =>
   new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(repo.read('nginx/snippets/routes.conf'))?.[0];
 
 const FACTS: readonly Fact[] = [
+  upstream('/protected/images/, /protected/exports/, /protected/drone/ are internal locations on the folders (X-Accel-Redirect)', 'provision/files/nginx_site.conf', repo => {
+    for (const folder of ['images', 'exports', 'drone']) {
+      const block = location(repo, `/protected/${folder}/`) ?? '';
+      assert.match(block, /^\s*internal;$/m, folder);
+      assert.match(block, new RegExp(`alias /srv/${folder}/;`), folder);
+      assert.ok(((service(repo.prod, 'nginx').volumes ?? []) as string[]).some(v => v.endsWith(`:/srv/${folder}:ro`)), `nginx mounts ${folder} read-only`);
+    }
+  }),
+  upstream('django-sendfile redirects to /protected + the file\'s path (SENDFILE_URL /protected, SENDFILE_ROOT /): the same volume at /<folder> in the backend and behind /protected/<folder>/', 'backend/config/settings/base.py', repo => {
+    const backend = (service(repo.prod, 'backend').volumes ?? []) as string[];
+    const nginx = (service(repo.prod, 'nginx').volumes ?? []) as string[];
+    for (const folder of ['images', 'exports', 'drone']) {
+      const volume = backend.find(v => v.split(':')[1] === `/${folder}`)?.split(':')[0];
+      assert.ok(volume, `backend mounts /${folder}`);
+      assert.ok(nginx.includes(`${volume}:/srv/${folder}:ro`), `nginx serves ${volume} behind /protected/${folder}/`);
+    }
+  }),
+  upstream('^/(admin|api) go to gunicorn with a 120 s read timeout', 'provision/files/nginx_site.conf', repo => {
+    for (const path of ['/api/', '/admin/', '/']) {
+      assert.match(location(repo, path) ?? '', /proxy_pass http:\/\/backend;/, path);
+      assert.match(location(repo, path) ?? '', /proxy_read_timeout 120s;/, path);
+    }
+  }),
+  upstream('client_max_body_size 20M on the production site', 'provision/files/nginx_site.conf', repo => {
+    for (const path of ['/api/', '/admin/', '/']) assert.match(location(repo, path) ?? '', /client_max_body_size 20m;/, path);
+  }),
   upstream('the backend image starts with /gunicorn.sh (no source mount, no wait script needed)', 'staging.yml', repo =>
     assert.deepEqual(service(repo.prod, 'backend').command, ['/gunicorn.sh'])),
   upstream('the production image copies gunicorn.sh to / and sets no USER', 'backend/compose/production/Dockerfile', repo =>

@@ -60,6 +60,14 @@ export const housingPortal = definePreset({
       command: ['/gunicorn.sh'],
       // python:3.6-slim-buster has bash; the admin answers only for the site's own host name
       health: 'tcp:8000',
+      // provision/files/nginx_site.conf: ^/(admin|api) to gunicorn with a 120 s read timeout, 20M bodies; the
+      // views answer X-Accel-Redirect to the internal /protected/<folder>/ locations (django-sendfile)
+      routes: [
+        // one private folder per route: all three internal locations are on the one server, whichever view redirects
+        { path: '/', bodySize: '20m', timeout: '120s', private: { path: '/protected/drone/', folder: 'drone' } },
+        { path: '/api/', bodySize: '20m', timeout: '120s', private: { path: '/protected/images/', folder: 'images' } },
+        { path: '/admin/', bodySize: '20m', timeout: '120s', private: { path: '/protected/exports/', folder: 'exports' } },
+      ],
     },
     services: ['postgis', 'pgbouncer', 'redis', 'nginx', 'backup', 'mailpit'],
     // the port and mode the app dials: DATABASES HOST pgbouncer, PORT 5439; PGBOUNCER_POOL_MODE=transaction
@@ -107,7 +115,8 @@ export const housingPortal = definePreset({
     { old: 'local.yml (development)', now: 'docker-compose.yml + docker-compose.override.yml (PORTAL_ENV=dev)' },
     { old: 'staging.yml with PORTAL_INSTANCE in the container names', now: 'instance `staging`: instances/staging.yml and instances/staging.env (PORTAL_INSTANCE=staging picks it)' },
     { old: '/mnt/data/imports, exports, images, drone on the backend', now: 'folders imports, exports, images, drone under DATA_ROOT (/mnt/data), at /imports, /exports, /images, /drone' },
-    { old: 'nginx internal /protected/images/, /protected/exports/, /protected/drone/ (django-sendfile)', now: 'the folders are not served publicly; the internal locations for X-Accel-Redirect come with the route contracts' },
+    { old: 'nginx ^/(admin|api) to gunicorn: proxy_read_timeout 120, client_max_body_size 20M (100m in nginx/dev.conf)', now: '/, /api/ and /admin/ to `backend` with 120 s read and send timeouts and 20m bodies, as production; other routes keep 25m. Change them with `backendContract.routes` in .yo-rc.json' },
+    { old: 'nginx internal /protected/images/, /protected/exports/, /protected/drone/ (django-sendfile)', now: 'the same internal locations, /protected/images/, /protected/exports/ and /protected/drone/, serving the folders images, exports and drone read-only: the views\' X-Accel-Redirect works unchanged; the folders have no public route' },
     { old: 'nginx ./backend/staticfiles at /staticfiles', now: 'folder `staticfiles` at /app/staticfiles (collectstatic writes it), served at /staticfiles/' },
     { old: 'MEDIA on S3 in production (django-storages); ./backend/media in local.yml', now: 'unchanged on S3; folder `media` at MEDIA_ROOT /app/media for local settings' },
     { old: 'nginx ../tiles:/data', now: 'folder `tiles`, served at /data/' },

@@ -84,8 +84,24 @@ const FACTS: readonly Fact[] = [
   upstream('the auth store is dialled as soyl-auth-store (soyl.auth.storeHost)', 'images/cargo-base/config/default.js', aliasOf('redis-auth-store', 'soyl-auth-store')),
   upstream('the auth store keeps its data (--appendonly yes, /data)', 'images/auth-store/df.prod.yml', repo => {
     assert.ok((service(repo, 'redis-auth-store').volumes as string[]).includes('redis-auth-store-data:/data:rw'));
-    assert.match(repo.read('redis/stores.conf'), /^appendonly yes$/m);
+    assert.match(repo.read('redis/redis-auth-store.conf'), /^appendonly yes$/m);
   }),
+  upstream('the broker client (redis.createClient with host only) sends no password: the broker runs without auth, internal only', 'images/cargo-base/cargo-lib/lib/broker/redis/Client.js', repo => {
+    const broker = service(repo, 'redis');
+    assert.deepEqual(broker.command, ['redis-server', '/usr/local/etc/redis/redis.conf']);
+    assert.equal(broker.ports, undefined);
+    assert.match(repo.read('redis/redis.conf'), /^protected-mode no$/m);
+    assert.doesNotMatch(repo.read('.env'), /^REDIS_PASSWORD=/m);
+  }),
+  upstream('the auth store is dialled with the host only (soyl.auth.storeHost, no password): no auth, recorded', 'images/cargo-base/config/default.js', repo => {
+    assert.doesNotMatch(JSON.stringify(service(repo, 'redis-auth-store').command), /requirepass/);
+    assert.match(repo.read('docs/architecture.md'), /\| `redis-auth-store` \| RDS-02 \| soyl-auth-store: /);
+  }),
+  upstream('the admin front end answers on its own host (Host:admin.${SOYL_HOST})', 'dc.base.yml', repo => {
+    assert.match(repo.read('nginx/sites/prod.conf'), /server_name admin\.mupets\.localhost;[^}]*include \/etc\/nginx\/snippets\/hosts\/admin\.conf;/);
+    assert.match(repo.read('nginx/snippets/hosts/admin.conf'), /location \/ \{[^}]*proxy_pass http:\/\/admin;/);
+    assert.doesNotMatch(repo.read('nginx/snippets/routes.conf'), /location \/admin\//);
+  }, FIRST),
   upstream('the auth service is dialled as soyl-auth (soyl.auth.host)', 'images/cargo-base/config/default.js', repo => assert.ok(service(repo, 'soyl-auth'))),
   upstream('the auth API is routed under /auth (PathPrefix:/auth)', 'dc.base.yml', routed('/auth/', 'soyl-auth')),
   upstream('every cargo app serves the cargo API on 8080', 'images/cargo-base/cargo-lib/api/cargoAPI.js', probes('log-archiver', '127.0.0.1 8080')),

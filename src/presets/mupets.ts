@@ -38,7 +38,8 @@ export const mupets = definePreset({
     backendContract: { settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/logs/test' },
     apps: [
       // serves the React admin front end (serveReact on /)
-      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 80, route: '/admin/', settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/' },
+      // on its own sub-domain as upstream (Host:admin.${SOYL_HOST}): its asset links start at /
+      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 80, routes: [{ path: '/', host: 'admin' }], settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/' },
       // subscribes to the log channels on the broker and stores them in PostgreSQL
       { id: 'log-archiver', image: `mupets/log-archiver:${imageTag}`, port: 80, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
       // the other apps dial it as soyl-auth (soyl.auth.host), sys-auth on 8001
@@ -51,6 +52,12 @@ export const mupets = definePreset({
     ],
     services: ['postgis', 'redis', 'nginx', 'pgbouncer', 'kafka'],
     redisRoles: ['auth-store'],
+    // cargo-lib's Redis client (broker/redis/Client.js) and the auth store client send no password: both
+    // servers stay on the internal network with no published port, recorded as RDS-02 exceptions
+    redisSettings: {
+      redis: { auth: 'off:soyl-broker: the cargo images\' Redis client sends no password; internal network only' },
+      'redis-auth-store': { persistence: 'aof', auth: 'off:soyl-auth-store: the auth service\'s Redis client sends no password; internal network only' },
+    },
     // the images dial wijze-stad-postgres:5432 with node-postgres 6.1, which predates SCRAM; PgBouncer
     // answers there and speaks scram-sha-256 to PostgreSQL; the store sends whole statements, no session state
     pgbouncerPort: 5432,
@@ -62,12 +69,12 @@ export const mupets = definePreset({
   stores: [],
   patterns: [
     { old: 'cargo containers built from images/<name>/ on cargo-base (df.dev.yml / df.prod.yml)', now: 'the same images, built by your CI and pinned with --image-tag: `backend` (log-service), `admin`, `log-archiver`, `soyl-auth`, `answer-admin`, `user-admin`, `question-admin`, `socket-server`' },
-    { old: 'soyl-broker (redis:3-alpine, no persistence, no password)', now: '`redis`, also answering as `soyl-broker`, pinned Redis 7 with a password. Not yet matched: cargo-lib\'s Redis client (broker/redis/Client.js) sends no password, so until a Redis role can run without auth on the internal network the images need `password` passed to redis.createClient' },
-    { old: 'soyl-auth-store (Redis with --appendonly yes, ./_volumes/auth-store/data)', now: '`redis-auth-store`, also answering as `soyl-auth-store`, append-only file in its own volume, with a password (the same caveat as soyl-broker)' },
+    { old: 'soyl-broker (redis:3-alpine, no persistence, no password)', now: '`redis`, also answering as `soyl-broker`, pinned Redis 7 without a password as the images expect (cargo-lib\'s broker/redis/Client.js sends none): internal network only, no published port, recorded as an RDS-02 exception. Once the images pass `password` to redis.createClient, drop `auth` from `redisSettings.redis` to get a generated password' },
+    { old: 'soyl-auth-store (Redis with --appendonly yes, ./_volumes/auth-store/data)', now: '`redis-auth-store`, also answering as `soyl-auth-store`, append-only file in its own volume, without a password as the auth service expects: internal network only, recorded as an RDS-02 exception (opt out as for soyl-broker)' },
     { old: 'wijze-stad-postgres (postgres, unpinned; POSTGRES_PASSWORD rootpass in dc.prod.yml)', now: '`db` (PostgreSQL 16 with PostGIS) behind `pgbouncer`, which answers as `wijze-stad-postgres` on 5432; the password is generated' },
     { old: 'images/postgres/initdb.d/init.sql (the tables)', now: 'copy it into postgres/initdb/ (run once, on an empty database)' },
     { old: 'node-postgres 6.1 logs in with md5', now: 'PgBouncer takes md5 logins from the apps (`pgbouncerClientAuth: md5`) and scram-sha-256 to PostgreSQL; drop it once the images use node-postgres 8' },
-    { old: 'Traefik labels: api.${SOYL_HOST} with /auth, /logs, /answers, /users, /questions; admin.${SOYL_HOST}; socket.${SOYL_HOST}/socket', now: 'nginx routes by path on the one domain: /auth/, /logs/ (the backend at /), /answers/, /users/, /questions/, /admin/, /socket.io/ (websocket). The admin front end serves itself at / of admin.<domain>: under /admin/ its own asset links miss, until routes by host name give it its sub-domain back' },
+    { old: 'Traefik labels: api.${SOYL_HOST} with /auth, /logs, /answers, /users, /questions; admin.${SOYL_HOST}; socket.${SOYL_HOST}/socket', now: 'nginx routes by path on the one domain: /auth/, /logs/ (the backend at /), /answers/, /users/, /questions/, /socket.io/ (websocket); the admin front end on its own sub-domain admin.<domain> as before' },
     { old: 'wijze-stad-socket-server publishing 4020:4020', now: 'no published port: /socket.io/ through nginx with the websocket upgrade' },
     { old: 'wijze-stad-pgweb (donnex/pgweb at pg.${SOYL_HOST}, database password on its command line)', now: 'not deployed: a database UI must not be public; use `scripts/restart.sh` dev ports and psql' },
     { old: 'secrets in images/cargo-base/config/local.yml (jwtSecret, initialRootPassword)', now: 'unchanged: the prod images carry their /cargo/config; give secrets as NODE_CONFIG at deploy time, never in the repo' },

@@ -167,7 +167,7 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['kafka', container('kafka', /kafka/)],
     ['zookeeper', container('zookeeper', /zookeeper/)],
     ['nginx', container('nginx', /nginx/)],
-    ['admin routed', route('/admin/', /proxy_pass http:\/\/admin;/)],
+    ['admin routed on admin.<domain>', repo => assert.match(repo.read('nginx/snippets/hosts/admin.conf'), /location \/ \{[^}]*proxy_pass http:\/\/admin;/)],
     ['kafka storage', repo => assert.ok(Object.keys(repo.compose('base').volumes ?? {}).some(v => v.startsWith('kafka')))],
     ['mapping documented', documented('docs/architecture.md', 'df.dev.yml / df.prod.yml')],
   ],

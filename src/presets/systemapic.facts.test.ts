@@ -82,8 +82,37 @@ const redisConf = (repo: Repo, server: string): Map<string, string> => {
 const confHas = (server: string, key: string, value: string): Check => repo => assert.equal(redisConf(repo, server).get(key), value, `${key} of ${server}`);
 
 const CONFIG = '/systemapic/config';
+const NGINX = 'build/nginx/config/dev.systemapic.com.nginx.conf';
+/** The nginx location block for a path, from the portal's routes or a sub-domain's. */
+const location = (repo: Repo, file: string, path: string): string => {
+  const block = new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(repo.read(file))?.[0];
+  assert.ok(block, `location ${path} in ${file}`);
+  return block;
+};
 
 const FACTS: readonly Row[] = [
+  upstream('the tile host e.<domain> sends everything to pile (upstream pile, pile:3003)', 'systemapic/docker-systemapic', NGINX, repo => {
+    assert.match(repo.read('nginx/sites/prod.conf'), /server_name e\.systemapic\.localhost;[^}]*include \/etc\/nginx\/snippets\/hosts\/e\.conf;/);
+    assert.match(location(repo, 'nginx/snippets/hosts/e.conf', '/'), /proxy_pass http:\/\/pile;/);
+  }),
+  upstream('the tile host takes bodies up to 2000m', 'systemapic/docker-systemapic', NGINX, repo => assert.match(location(repo, 'nginx/snippets/hosts/e.conf', '/'), /client_max_body_size 2000m;/)),
+  upstream('/api/db goes to pile with 600 s timeouts', 'systemapic/docker-systemapic', NGINX, repo => {
+    const block = location(repo, 'nginx/snippets/routes.conf', '/api/db/');
+    assert.match(block, /proxy_pass http:\/\/pile;/);
+    assert.match(block, /proxy_read_timeout 600s;/);
+    assert.match(block, /proxy_send_timeout 600s;/);
+  }),
+  upstream('/ goes to wu (upstream sockets) with the websocket upgrade', 'systemapic/docker-systemapic', NGINX, repo => {
+    const block = location(repo, 'nginx/snippets/routes.conf', '/');
+    assert.match(block, /proxy_pass http:\/\/backend;/);
+    assert.match(block, /include \/etc\/nginx\/snippets\/proxy\.conf;/);
+    assert.match(repo.read('nginx/snippets/proxy.conf'), /proxy_set_header Upgrade \$http_upgrade;/);
+    assert.match(block, /proxy_read_timeout 1h;/);
+  }),
+  upstream('the portal host takes bodies up to 2000m (uploads through /api/upload to wu)', 'systemapic/docker-systemapic', NGINX, repo => {
+    assert.match(location(repo, 'nginx/snippets/routes.conf', '/'), /client_max_body_size 2000m;/);
+    assert.match(location(repo, 'nginx/snippets/routes.conf', '/api/'), /client_max_body_size 2000m;/);
+  }),
   upstream('wu runs the systemapic/wu image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => assert.match(String(repo.service('base', 'backend').image), /^systemapic\/wu:2\.3\.1$/)),
   upstream('pile runs the systemapic/pile image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => assert.match(String(repo.service('base', 'pile').image), /^systemapic\/pile:2\.3\.1$/)),
   upstream('wu listens on 3001 (EXPOSE 3001)', 'systemapic/docker-systemapic', 'build/wu/Dockerfile', repo => assert.match(JSON.stringify(repo.service('base', 'backend').healthcheck), /127\.0\.0\.1 3001/)),

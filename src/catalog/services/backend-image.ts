@@ -2,6 +2,7 @@
 import { defineService } from '../types.js';
 import { backendContainer, backendRoutes, mergeContributions } from './backend-shared.js';
 import { appRoutes, contractParts } from '../extras/apps.js';
+import { BACKEND_PATHS } from '../../answers/app-contract.js';
 
 export const backendImage = defineService({
   id: 'backend-image',
@@ -20,8 +21,20 @@ export const backendImage = defineService({
     if (!contract) return mergeContributions({ containers: [container], routes: backendRoutes(ctx) });
     const { routes: own = [], ...appContract } = contract;
     const { spec, contribution } = contractParts({ id: 'backend', image: container.image, port: ctx.backendPort, ...appContract }, ctx);
-    // its sub-domains (api.<domain>) besides the stack's paths on the domain
-    const routes = [...backendRoutes(ctx), ...own.flatMap(route => appRoutes('backend', ctx.backendPort, route))];
+    // its own routes on / and /api/ tune the stack's routes there; the others are added (/admin/, api.<domain>)
+    const tuned = own.filter(route => !route.host);
+    const routes = [
+      ...backendRoutes(ctx).map(base => {
+        const mine = tuned.find(route => route.path === base.path);
+        if (!mine) return base;
+        const [{ path, title, upstream, cache, ...limits }] = appRoutes('backend', ctx.backendPort, mine);
+        return { ...base, ...limits, ...(mine.websocket ? { cache: 'none' as const } : {}) };
+      }),
+      ...own.flatMap(route => {
+        const [main, ...hidden] = appRoutes('backend', ctx.backendPort, route);
+        return route.host || !BACKEND_PATHS.includes(route.path) ? [main!, ...hidden] : hidden;
+      }),
+    ];
     return { ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes }), ...contribution };
   },
 });
