@@ -362,7 +362,7 @@ function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: Readonly
       report.notExpressed.push(...found.notes);
       if (Object.keys(found.settings).length > 0) {
         redisSettings[server] = found.settings;
-        carried.set(name, found.carried.map(c => `${c} (redisSettings.${server})`));
+        carried.set(name, [`redisSettings.${server}: ${found.carried.join(', ')}`]);
       }
       // kept on: our templates carry the password to every URL an app reads; only an app dialling a bare host misses it
       if (!redisHadPassword(f)) report.notExpressed.push(`${name}: had no password; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
@@ -372,7 +372,7 @@ function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: Readonly
       report.notExpressed.push(...found.notes);
       if (Object.keys(found.settings).length > 0) {
         postgres = found.settings;
-        carried.set(name, found.carried.map(c => `${c} (postgres)`));
+        carried.set(name, [`postgres: ${found.carried.join('; ')}`]);
       }
     }
     const profiles = Array.isArray(f.raw.profiles) ? f.raw.profiles.map(String) : [];
@@ -449,7 +449,7 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
     if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }
-  if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration`);
+  if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration (Redis memory/persistence and PostgreSQL tuning flags are carried as answers, see its row)`);
   for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}: stores are internal; dev reaches them on 127.0.0.1`);
   return carried;
 }
