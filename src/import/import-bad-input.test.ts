@@ -57,7 +57,18 @@ const CASES: readonly Case[] = [
         '  b:\n    image: acme/b:1.0.0\n    labels:\n      traefik.frontend.rule: "Host:x.example.org; PathPrefix:/api"\n      traefik.port: "81"\n',
     },
     args: ['OLD'],
-    message: /Invalid route "\/api": both "a" and "b" are routed there; give each its own path prefix/,
+    message: /Invalid route "\/api": both "a" and "b" are routed there; give each its own host or path prefix/,
+  },
+  {
+    title: 'two apps on one sub-domain',
+    files: {
+      'docker-compose.yml':
+        'services:\n  web:\n    image: acme/web:1.0.0\n    labels:\n      traefik.http.routers.web.rule: "Host(`x.example.org`)"\n      traefik.http.services.web.loadbalancer.server.port: "80"\n' +
+        '  a:\n    image: acme/a:1.0.0\n    labels:\n      traefik.http.routers.a.rule: "Host(`admin.x.example.org`)"\n      traefik.http.services.a.loadbalancer.server.port: "80"\n' +
+        '  b:\n    image: acme/b:1.0.0\n    labels:\n      traefik.http.routers.b.rule: "Host(`admin.x.example.org`)"\n      traefik.http.services.b.loadbalancer.server.port: "81"\n',
+    },
+    args: ['OLD'],
+    message: /Invalid route "admin\.x\.example\.org\/": both "a" and "b" are routed there; give each its own host or path prefix/,
   },
   { title: 'a compose file over 1 MiB', files: { 'docker-compose.yml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": it is \d+ bytes; compose and env files are at most 1048576 bytes/ },
   {

@@ -24,7 +24,7 @@ interface Expect {
   readonly port?: number;
   /** Mount paths inside the container. */
   readonly mounts?: readonly string[];
-  /** Public path nginx sends to it. */
+  /** Public path nginx sends to it; "label:/path/" on the sub-domain label.<domain> (nginx/snippets/hosts/label.conf). */
   readonly route?: string;
 }
 
@@ -37,6 +37,10 @@ interface Fixture {
   readonly containers: Readonly<Record<string, Expect | 'dropped' | 'storage'>>;
   /** Lines of the report's table: old container, then what it became. */
   readonly rows: readonly RegExp[];
+  /** Answers the import must write (compared key by key with .yo-rc.json). */
+  readonly answers?: Readonly<Record<string, unknown>>;
+  /** Report lines that must not appear. */
+  readonly absent?: readonly RegExp[];
   /** Literal secrets of the old files: never in .yo-rc.json. */
   readonly secrets: readonly string[];
   readonly verify?: boolean;
@@ -74,6 +78,8 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       /^pile +app pile +.*aliases .*wu->backend/m,
       /^nginx +dropped \(the stack provides the edge\)/m,
       /^redislayers +redis role layers \(redis-layers\)/m,
+      /redislayers: config file \/systemapic\/config\/redis\.layers\.conf: its settings are not read/,
+      /redislayers: had no password; redis-layers now asks for one/,
       /^redistemp +service redis /m,
       /^mongo +service mongodb +.*data of mongo_store_localhost/m,
       /^data_store_localhost +named storage +its volumes \/data/m,
@@ -119,7 +125,9 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       redis: { now: 'redis' },
       mailhog: { now: 'mailpit' },
     },
-    rows: [/^pgbouncer +service pgbouncer/m, /^mailhog +service mailpit/m, /^frontend +app frontend +image node:10-alpine; port 8080; command npm run serve/m, /DATABASES_PORT: was 5439; now \{pgbouncer\.port\} \(5432\)/],
+    rows: [/^pgbouncer +service pgbouncer +apps reach it through \{pgbouncer\.host\} and its fields; listen port 5439$/m, /^mailhog +service mailpit/m, /^frontend +app frontend +image node:10-alpine; port 8080; command npm run serve/m],
+    answers: { pgbouncerPort: 5439 },
+    absent: [/DATABASES_PORT: was 5439/],
     secrets: ['not-a-real-django-key-1234', 'example-aws-secret', 'example-db-pass'],
   },
   {
@@ -156,20 +164,22 @@ const FIXTURES_TABLE: readonly Fixture[] = [
     files: ['mupets/dc.prod.yml'],
     options: ['--image-tag', '0.7.0'],
     containers: {
-      'soyl-auth': { now: 'soyl-auth', env: CARGO_ENV, port: 80, route: '/auth/' },
+      'soyl-auth': { now: 'soyl-auth', env: CARGO_ENV, port: 80, route: 'api:/auth/' },
       'soyl-auth-store': { now: 'redis-soyl-auth-store', mounts: ['/data'] },
       'soyl-broker': { now: 'redis' },
-      'wijze-stad-admin': { now: 'backend', env: CARGO_ENV, port: 80 },
-      'wijze-stad-question-admin': { now: 'wijze-stad-question-admin', env: CARGO_ENV, port: 80, route: '/questions/' },
-      'wijze-stad-pgweb': { now: 'wijze-stad-pgweb', port: 8081 },
+      'wijze-stad-admin': { now: 'backend', env: CARGO_ENV, port: 80, route: 'admin:/' },
+      'wijze-stad-question-admin': { now: 'wijze-stad-question-admin', env: CARGO_ENV, port: 80, route: 'api:/questions/' },
+      'wijze-stad-pgweb': { now: 'wijze-stad-pgweb', port: 8081, route: 'pg:/' },
       'wijze-stad-postgres': { now: 'db', mounts: ['/var/lib/postgresql/data'] },
-      'wijze-stad-socket-server': { now: 'wijze-stad-socket-server', env: CARGO_ENV, port: 4020, route: '/socket/' },
+      'wijze-stad-socket-server': { now: 'wijze-stad-socket-server', env: CARGO_ENV, port: 4020, route: 'socket:/socket/' },
     },
     rows: [
       /^soyl-auth-store +redis role soyl-auth-store \(redis-soyl-auth-store\)/m,
       /^wijze-stad-admin +backend \(main app\)/m,
-      /^soyl-auth +app soyl-auth +image mupets-soyl-auth:0\.7\.0; port 80; .*route \/auth\//m,
-      /wijze-stad-pgweb: host route pg\.fogg\.example\.org \(a sub-domain\): routes by host are not answers yet/,
+      /^soyl-auth +app soyl-auth +image mupets-soyl-auth:0\.7\.0; port 80; .*routes api\.<domain>\/auth\//m,
+      /^wijze-stad-admin +backend \(main app\) .*routes admin\.<domain>\/$/m,
+      /^wijze-stad-pgweb +app wijze-stad-pgweb .*routes pg\.<domain>\/$/m,
+      /soyl-broker: had no password; redis now asks for one/,
     ],
     secrets: ['rootpass'],
   },
@@ -187,8 +197,9 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       grafana: { now: 'grafana' },
     },
     rows: [
-      /^api +backend \(main app\) +image mlprod\.api:1\.0; port 4789; settings CELERY_BACKEND_URL, CELERY_BROKER_URL, DATABASE_URL; aliases database->postgis/m,
+      /^api +backend \(main app\) +image mlprod\.api:1\.0; port 4789; settings CELERY_BACKEND_URL, CELERY_BROKER_URL, DATABASE_URL; aliases database->postgis; .*routes mlpapi\.<domain>\/$/m,
       /^worker +app worker +.*health none:worker listens on no port/m,
+      /grafana: Traefik host grafana\.\S+: the stack serves grafana where its catalog entry says/,
       /^ {2}- api DATABASE_URL$/m,
     ],
     secrets: ['mlp:mlp@'],
@@ -219,7 +230,10 @@ describe('portal import on the upstream fixtures', () => {
       const imported = await runPortal(['import', ...fixture.files.map(file => join(FIXTURES, file)), ...fixture.options], { cwd: repo });
       assert.equal(imported.code, 0, imported.stderr);
       for (const row of fixture.rows) assert.match(imported.stdout, row);
+      for (const row of fixture.absent ?? []) assert.doesNotMatch(imported.stdout, row);
       const rc = readFileSync(join(repo, '.yo-rc.json'), 'utf8');
+      const written = (JSON.parse(rc) as Record<string, Record<string, unknown>>)['generator-portal'] ?? {};
+      for (const [key, value] of Object.entries(fixture.answers ?? {})) assert.deepEqual(written[key], value, `answer ${key}`);
       for (const secret of fixture.secrets) assert.ok(!rc.includes(secret), `${secret} reached .yo-rc.json`);
       // every old container has its row
       for (const old of Object.keys(fixture.containers)) assert.match(imported.stdout, new RegExp(`^${old.replace(/[.]/g, '\\.')} +\\S`, 'm'), `no report row for ${old}`);
@@ -242,7 +256,9 @@ describe('portal import on the upstream fixtures', () => {
         }
         if (expect.port) assert.ok(service.ports.some(port => port.endsWith(`:${expect.port}`)), `${old} -> ${expect.now}: port ${expect.port} missing (${service.ports.join(', ')})`);
         if (expect.route) {
-          assert.match(routes, new RegExp(`location ${expect.route} \\{[^}]*proxy_pass http://${expect.now};`, 's'), `${old}: route ${expect.route}`);
+          const [host, path] = expect.route.includes(':') ? expect.route.split(':') : [undefined, expect.route];
+          const served = host ? optional(join(repo, 'nginx', 'snippets', 'hosts', `${host}.conf`)) : routes;
+          assert.match(served, new RegExp(`location ${path} \\{[^}]*proxy_pass http://${expect.now};`, 's'), `${old}: route ${expect.route}`);
           assert.match(upstreams, new RegExp(`upstream ${expect.now} \\{\\s*server ${expect.now}:${expect.port};`), `${old}: upstream port ${expect.port}`);
         }
       }

@@ -7,6 +7,8 @@ export interface LabelRoute {
   readonly hosts: readonly string[];
   /** Path prefix, as written (e.g. "/auth"); undefined for a host-only rule. */
   readonly path?: string;
+  /** Traefik's buffering middleware limit, in bytes. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface LabelRouting {
@@ -36,13 +38,28 @@ const v2Rule = (rule: string): LabelRoute[] => {
   });
 };
 
+/** A buffering limit in bytes, when the label holds a whole positive number. */
+const bytes = (value: string | undefined): number | undefined => (value !== undefined && /^[1-9][0-9]{0,12}$/.test(value.trim()) ? Number(value.trim()) : undefined);
+
+/** v2: the buffering limit of the first middleware of the router that sets one. */
+function routerBodyLimit(labels: ReadonlyMap<string, string>, router: string): number | undefined {
+  const middlewares = (labels.get(`traefik.http.routers.${router}.middlewares`) ?? '').split(',').map(m => m.trim().replace(/@.*$/, '')).filter(Boolean);
+  return middlewares.map(m => bytes(labels.get(`traefik.http.middlewares.${m}.buffering.maxRequestBodyBytes`))).find(n => n !== undefined);
+}
+
 export function labelRouting(labels: ReadonlyMap<string, string>): LabelRouting {
   if (labels.get('traefik.enable') === 'false') return { routes: [], routed: false };
   const routes: LabelRoute[] = [];
   let port: number | undefined;
   for (const [key, value] of labels) {
-    if (key === 'traefik.frontend.rule') routes.push(v1Rule(value));
-    else if (/^traefik\.http\.routers\.[^.]+\.rule$/.test(key)) routes.push(...v2Rule(value));
+    const router = /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(key)?.[1];
+    if (key === 'traefik.frontend.rule') {
+      const limit = bytes(labels.get('traefik.backend.buffering.maxRequestBodyBytes'));
+      routes.push({ ...v1Rule(value), ...(limit ? { maxBodyBytes: limit } : {}) });
+    } else if (router) {
+      const limit = routerBodyLimit(labels, router);
+      routes.push(...v2Rule(value).map(r => ({ ...r, ...(limit ? { maxBodyBytes: limit } : {}) })));
+    }
     else if (key === 'traefik.port' || /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(key)) {
       const number = Number(value);
       if (Number.isInteger(number) && number > 0 && number < 65536) port = number;

@@ -7,15 +7,20 @@ import { defaultName, FLOATING_TAGS, type RawAnswers, type ServiceId } from '../
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 import type { AppAnswer, FolderAnswer } from '../answers/extras.js';
-import type { AppContract } from '../answers/app-contract.js';
+import type { AppContract, BackendContract } from '../answers/app-contract.js';
 import { imageTag } from './catalog-match.js';
 import { checkReferences, classify, slug, type Role } from './classify.js';
 import type { LoadedCompose } from './compose-load.js';
-import { labelRouting, type LabelRouting } from './labels.js';
+import { labelRouting, type LabelRoute, type LabelRouting } from './labels.js';
 import { emptyReport, type ImportReport } from './report.js';
 import { serviceFacts, type ServiceFacts } from './service-facts.js';
 import { rewriteSettings, type StoreRef } from './settings.js';
-import { storeRef } from './stores.js';
+import { pgbouncerPoolMode, storeRef } from './stores.js';
+import { postgresFromFacts, redisFromCommand, redisHadPassword, type PostgresImport } from './server-settings.js';
+import { serviceDefinition } from '../catalog/index.js';
+import type { RedisSettings } from '../answers/redis-settings.js';
+import { POOL_MODES, DEFAULT_PGBOUNCER_PORT } from '../answers/service-settings.js';
+import { RESERVED_ROUTES, routeKey, type RouteAnswer } from '../answers/app-routes.js';
 import { mountsToFolders, type FolderPlan } from './volumes.js';
 
 export interface ImportOptions {
@@ -93,6 +98,8 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     }
   }
   if (redisRoles.length > 0) services.add('redis');
+  const pooler = pgbouncerAnswers(facts, roles, stores, report);
+  const shaped = serverAnswers(facts, roles, defaultName(options.folderName).replace(/-/g, '_'), services, report);
   const edgeKinds = [...roles].filter(([, r]) => r.kind === 'catalog' && r.service === 'edge').map(([name]) => facts.get(name)!.image ?? '');
   const traefikUsed = edgeKinds.some(image => /traefik/.test(image)) || [...routing.values()].some(r => r.routed) || Object.values(compose.networks).some(n => isExternal(n) && /traefik/i.test(JSON.stringify(n)));
   if (traefikUsed) services.add('traefik');
@@ -120,16 +127,18 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     stores.set(main, { store: 'backend', host: 'backend', port: appPort(facts.get(main)!, routing.get(main)!, options), fields: [], old: {} });
   }
 
+  const domain = mainDomain(routing, main);
   const folders: FolderPlan = { byTarget: new Map(), names: new Set(options.reservedNames) };
   const apps: AppAnswer[] = [];
-  let backend: { image: string; port: number; contract: AppContract } | undefined;
+  let backend: { image: string; port: number; contract: BackendContract } | undefined;
   const routes = new Map<string, string>();
 
   for (const [name, role] of roles) {
     const f = facts.get(name)!;
     const route = routing.get(name)!;
     if (role.kind !== 'app') {
-      report.rows.push(nonAppRow(f, role, stores.get(name), route, report));
+      const row = nonAppRow(f, role, stores.get(name), route, report);
+      report.rows.push({ ...row, carried: [...row.carried, ...(shaped.carried.get(name) ?? [])] });
       continue;
     }
     const id = ids.get(name)!;
@@ -162,15 +171,15 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
       health,
       ...(f.command ? { command: [...f.command] } : {}),
     };
-    const path = appRoute(f, route, name === main, routes, report);
-    if (path) carried.push(`route ${path}`);
+    const appRoutes = routesOfApp(f, route, name === main, domain, routes, report);
+    if (appRoutes.length > 0) carried.push(`routes ${appRoutes.map(r => `${r.host ? `${r.host}.<domain>` : ''}${r.path}${r.bodySize ? ` (body ${r.bodySize})` : ''}`).join(', ')}`);
     unexpressible(f, name === main, report);
     report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add portal app set ${id} --writable <path> (or --read-write-root "<reason>")`);
     if (name === main) {
-      backend = { image, port, contract };
+      backend = { image, port, contract: appRoutes.length > 0 ? { ...contract, routes: appRoutes } : contract };
       report.rows.push({ old: name, became: 'backend (main app)', carried });
     } else {
-      apps.push({ id, image, port, ...(path ? { route: path } : {}), ...contract });
+      apps.push({ id, image, port, ...(appRoutes.length > 0 ? { routes: appRoutes } : {}), ...contract });
       report.rows.push({ old: name, became: `app ${id}`, carried });
     }
   }
@@ -178,7 +187,6 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
 
   const folderList: FolderAnswer[] = [...folders.byTarget].map(([target, name]) => ({ name, target }));
   const name = defaultName(options.folderName);
-  const domain = mainDomain(routing, main);
   const answers: RawAnswers = {
     name,
     ...(domain ? { domain } : {}),
@@ -190,6 +198,8 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     ...(apps.length > 0 ? { apps } : {}),
     ...(folderList.length > 0 ? { folders: folderList } : {}),
     ...(redisRoles.length > 0 ? { redisRoles } : {}),
+    ...pooler,
+    ...shaped.answers,
   };
   if (!backend) report.notExpressed.push('no container runs an in-house image: the generated backend is the starter (django) one; choose --backend on the first portal run');
   return { answers, report };
@@ -287,25 +297,111 @@ function aliasesOf(f: ServiceFacts, dialled: ReadonlySet<string>, stores: Readon
   return aliases;
 }
 
-function appRoute(f: ServiceFacts, route: LabelRouting, isMain: boolean, taken: Map<string, string>, report: ImportReport): string | undefined {
-  if (isMain) {
-    for (const r of route.routes) if (r.path && r.path !== '/') report.notExpressed.push(`${f.name}: route ${r.path} of the main app: the backend answers every path at /`);
-    return undefined;
-  }
-  let chosen: string | undefined;
+/**
+ * An app's Traefik routes as route answers: a host under the domain becomes its sub-domain label (a host-only
+ * rule answers at "/" there), a path on the domain stays a path; the main app keeps only its sub-domains
+ * (it answers every path of the domain already). Hosts of other sites are reported.
+ */
+function routesOfApp(f: ServiceFacts, route: LabelRouting, isMain: boolean, domain: string | undefined, taken: Map<string, string>, report: ImportReport): RouteAnswer[] {
+  const out: RouteAnswer[] = [];
   for (const r of route.routes) {
-    if (!r.path) {
-      report.notExpressed.push(`${f.name}: host route ${r.hosts.join(', ')} (a sub-domain): routes by host are not answers yet; the app is reached through the main domain only where it has a path`);
-      continue;
+    const path = r.path ? `${r.path.toLowerCase().replace(/\/+$/, '')}/` : '/';
+    const hosts = r.hosts.length > 0 ? r.hosts.map(h => subDomainOf(h, domain)) : [null];
+    for (const [i, host] of hosts.entries()) {
+      if (host === undefined) {
+        report.notExpressed.push(`${f.name}: host ${r.hosts[i]} is not under the portal's domain ${domain ?? '(none)'}; only its own domain and sub-domains are answers`);
+        continue;
+      }
+      const onDomain = host === null;
+      if (onDomain && (isMain || RESERVED_ROUTES.includes(path))) {
+        if (!isMain) report.notExpressed.push(`${f.name}: route ${path} on the portal's domain is the stack's own; give it a sub-domain (portal app set --routes)`);
+        else if (path !== '/') report.notExpressed.push(`${f.name}: route ${r.path} of the main app: the backend answers every path at /`);
+        continue;
+      }
+      const answer: RouteAnswer = { path, ...(onDomain ? {} : { host }), ...routeOptions(r) };
+      const key = routeKey(answer);
+      const owner = taken.get(key);
+      const shown = onDomain ? (r.path ?? path) : `${host}.${domain}${path}`;
+      if (owner && owner !== f.name) throw new PortalInputError(`Invalid route ${quoted(shown)}: both ${quoted(owner)} and ${quoted(f.name)} are routed there; give each its own host or path prefix.`);
+      if (owner === f.name) continue;
+      taken.set(key, f.name);
+      out.push(answer);
     }
-    const path = `${r.path.toLowerCase().replace(/\/+$/, '')}/`;
-    const owner = taken.get(path);
-    if (owner && owner !== f.name) throw new PortalInputError(`Invalid route ${quoted(r.path)}: both ${quoted(owner)} and ${quoted(f.name)} are routed there; give each its own path prefix.`);
-    taken.set(path, f.name);
-    if (chosen) report.notExpressed.push(`${f.name}: route ${path}: an app has one route; ${chosen} was kept`);
-    else chosen = path;
   }
-  return chosen;
+  return out.slice(0, 20);
+}
+
+/** null: the domain itself; a label: a sub-domain of it; undefined: another site. */
+function subDomainOf(host: string, domain: string | undefined): string | null | undefined {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (!domain) return undefined;
+  if (h === domain) return null;
+  if (!h.endsWith(`.${domain}`)) return undefined;
+  const label = h.slice(0, -domain.length - 1);
+  return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(label) ? label : undefined;
+}
+
+/** The body size a route's buffering labels said, in nginx units (Traefik labels name no timeouts; websockets it passes unasked). */
+const routeOptions = (r: LabelRoute): Pick<RouteAnswer, 'bodySize'> =>
+  r.maxBodyBytes ? { bodySize: r.maxBodyBytes % (1024 * 1024) === 0 ? `${Math.min(2048, r.maxBodyBytes / (1024 * 1024))}m` : `${Math.min(2048 * 1024, Math.ceil(r.maxBodyBytes / 1024))}k` } : {};
+
+/**
+ * Redis and PostgreSQL shaped as the old command lines and variables said, and stock services the old files
+ * kept under a compose profile kept as alternatives where their catalog entry has a profile.
+ */
+function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: ReadonlyMap<string, Role>, database: string, services: ReadonlySet<ServiceId>, report: ImportReport): { answers: { redisSettings?: Record<string, RedisSettings>; postgres?: PostgresImport; alternatives?: string[] }; carried: Map<string, string[]> } {
+  const carried = new Map<string, string[]>();
+  const redisSettings: Record<string, RedisSettings> = {};
+  let postgres: PostgresImport | undefined;
+  const alternatives: string[] = [];
+  for (const [name, role] of roles) {
+    const f = facts.get(name)!;
+    const server = role.kind === 'redis-role' ? `redis-${role.role}` : role.kind === 'catalog' && role.service === 'redis' ? 'redis' : undefined;
+    if (server) {
+      const found = redisFromCommand(f);
+      report.notExpressed.push(...found.notes);
+      if (Object.keys(found.settings).length > 0) {
+        redisSettings[server] = found.settings;
+        carried.set(name, [`redisSettings.${server}: ${found.carried.join(', ')}`]);
+      }
+      // kept on: our templates carry the password to every URL an app reads; only an app dialling a bare host misses it
+      if (!redisHadPassword(f)) report.notExpressed.push(`${name}: had no password; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
+    }
+    if (role.kind === 'catalog' && role.service === 'postgis') {
+      const found = postgresFromFacts(f, database);
+      report.notExpressed.push(...found.notes);
+      if (Object.keys(found.settings).length > 0) {
+        postgres = found.settings;
+        carried.set(name, [`postgres: ${found.carried.join('; ')}`]);
+      }
+    }
+    const profiles = Array.isArray(f.raw.profiles) ? f.raw.profiles.map(String) : [];
+    if (role.kind === 'catalog' && role.service !== 'edge' && profiles.length > 0) {
+      const id: ServiceId = role.service === 'zookeeper' ? 'kafka' : role.service;
+      if (services.has(id) && serviceDefinition(id).profile) {
+        if (!alternatives.includes(id)) alternatives.push(id);
+        carried.set(name, [...(carried.get(name) ?? []), `profile ${profiles.join(', ')} -> alternative (compose profile ${serviceDefinition(id).profile})`]);
+      } else report.notExpressed.push(`${name}: compose profile ${profiles.join(', ')}: ${id} cannot be kept aside (other services need it); it starts by default`);
+    }
+  }
+  return {
+    answers: { ...(Object.keys(redisSettings).length > 0 ? { redisSettings } : {}), ...(postgres ? { postgres } : {}), ...(alternatives.length > 0 ? { alternatives } : {}) },
+    carried,
+  };
+}
+
+/**
+ * The old pooler's listen port and pool mode, as answers, so apps dial PgBouncer where they did; a mode
+ * PgBouncer does not know is reported and left to the default.
+ */
+function pgbouncerAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: ReadonlyMap<string, Role>, stores: ReadonlyMap<string, StoreRef>, report: ImportReport): { pgbouncerPort?: number; pgbouncerPoolMode?: string } {
+  const name = [...roles].find(([, role]) => role.kind === 'catalog' && role.service === 'pgbouncer')?.[0];
+  if (!name) return {};
+  const port = stores.get(name)?.port;
+  const mode = pgbouncerPoolMode(facts.get(name)!);
+  const known = mode !== undefined && (POOL_MODES as readonly string[]).includes(mode);
+  if (mode !== undefined && !known) report.notExpressed.push(`${name}: pool mode ${quoted(mode)} is not one of ${POOL_MODES.join(', ')}; the stack's default (session) is used`);
+  return { ...(port && port !== DEFAULT_PGBOUNCER_PORT ? { pgbouncerPort: port } : {}), ...(known ? { pgbouncerPoolMode: mode } : {}) };
 }
 
 function unexpressible(f: ServiceFacts, isMain: boolean, report: ImportReport): void {
@@ -334,6 +430,8 @@ function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route
     const envNames = [...f.environment.keys()];
     if (envNames.length > 0) report.notExpressed.push(`${f.name}: variables ${envNames.join(', ')}: the stack configures ${service} itself (credentials generated, apps reach it through templates)`);
     if (f.raw.tmpfs !== undefined) report.notExpressed.push(`${f.name}: tmpfs: the stack sets the writable paths of ${service} itself`);
+    const hosts = route.routes.flatMap(r => r.hosts);
+    if (hosts.length > 0) report.notExpressed.push(`${f.name}: Traefik host ${hosts.join(', ')}: the stack serves ${service} where its catalog entry says (e.g. /grafana/), not on a sub-domain of its own`);
   }
   if (!f.image && f.build) report.notExpressed.push(`${f.name}: built from ${f.build}; the stack runs the stock ${service} image (check what that Dockerfile added)`);
   return { old: f.name, became: `service ${service}`, carried: role.kind === 'catalog' ? storeNotes(f, ref, report) : [] };
@@ -342,6 +440,7 @@ function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route
 function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportReport): string[] {
   const carried: string[] = [];
   if (ref) carried.push(`apps reach it through {${ref.store}.host} and its fields`);
+  if (ref?.store === 'pgbouncer') carried.push(`listen port ${ref.port}${pgbouncerPoolMode(f) ? `, pool mode ${pgbouncerPoolMode(f)}` : ''}`);
   if (ref?.old.user || ref?.old.db) report.notExpressed.push(`${f.name}: database/user ${[ref.old.db, ref.old.user].filter(Boolean).join('/')}: the stack names them after the portal (POSTGRES_DB/POSTGRES_USER in .env); apps read them through the templates`);
   if (ref?.old.password) report.replacedSecrets.push(`${f.name} password (a generated one in .env / secrets/)`);
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
@@ -350,7 +449,7 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
     if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }
-  if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration`);
+  if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration (Redis memory/persistence and PostgreSQL tuning flags are carried as answers, see its row)`);
   for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}: stores are internal; dev reaches them on 127.0.0.1`);
   return carried;
 }

@@ -35,5 +35,19 @@ export function storeRef(f: ServiceFacts, role: Role): StoreRef | undefined {
   const user = first(shape.user);
   const password = first(shape.password);
   const db = first(shape.db);
-  return { store: shape.store, host: shape.host, port: shape.port, fields: shape.fields, old: { ...(user ? { user } : {}), ...(password ? { password } : {}), ...(db ? { db } : {}) } };
+  const port = shape.store === 'pgbouncer' ? pgbouncerListenPort(f) ?? shape.port : shape.port;
+  return { store: shape.store, host: shape.host, port, fields: shape.fields, old: { ...(user ? { user } : {}), ...(password ? { password } : {}), ...(db ? { db } : {}) } };
+}
+
+/** The port the old pooler listened on, which its apps dial: its listen variable, else its one container port. */
+export function pgbouncerListenPort(f: ServiceFacts): number | undefined {
+  const named = ['PGBOUNCER_LISTEN_PORT', 'LISTEN_PORT'].map(name => f.environment.get(name)).find((value): value is string => typeof value === 'string' && /^\d{1,5}$/.test(value));
+  const port = named ? Number(named) : (f.expose[0] ?? f.ports[0]?.container);
+  return port !== undefined && port >= 1024 && port < 65536 ? port : undefined;
+}
+
+/** The old pooler's pool mode, when its variables name one PgBouncer knows. */
+export function pgbouncerPoolMode(f: ServiceFacts): string | undefined {
+  const mode = ['PGBOUNCER_POOL_MODE', 'POOL_MODE'].map(name => f.environment.get(name)).find((value): value is string => typeof value === 'string' && value !== '');
+  return mode?.trim().toLowerCase();
 }
