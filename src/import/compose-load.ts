@@ -89,7 +89,13 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
     const line = problem.linePos?.[0]?.line;
     throw new PortalInputError(`Invalid import file ${quoted(shown)}: broken YAML${line ? ` at line ${line}` : ''} (${problem.message.split('\n')[0]}); fix the file.`);
   }
-  const data = document.toJS({ maxAliasCount: 1000 }) as unknown;
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // the yaml library refuses alias bombs (and deep nesting) with a plain Error: still the file's fault
+    throw new PortalInputError(`Invalid import file ${quoted(shown)}: its YAML cannot be expanded (${(error as Error).message.split('\n')[0]}); remove the alias chain and write the values out.`);
+  }
   if (!isRecord(data)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: it holds ${data === null ? 'nothing' : 'no mapping'}; expected a compose file with services.`);
   // format 1 has no `version` and no `services`: every top-level key is a service
   const v1 = data.version === undefined && data.services === undefined;
