@@ -148,9 +148,10 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
     const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
     const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
-    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, report);
-    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with portal app set ${id} --health cmd:<check>`);
-    const user = userOf(f, report);
+    const set = setHint(name === main, id);
+    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, set, report);
+    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with ${set('health', 'cmd:<check>')}`);
+    const user = userOf(f, set, report);
     if (f.command) carried.push(`command ${f.command.join(' ')}`);
     if (user) carried.push(`user ${user}`);
     carried.push(`health ${health}`);
@@ -165,7 +166,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const path = appRoute(f, route, name === main, routes, report);
     if (path) carried.push(`route ${path}`);
     unexpressible(f, name === main, report);
-    report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add portal app set ${id} --writable <path> (or --read-write-root "<reason>")`);
+    report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add ${set('writable', '<path>')} (or ${set('read-write-root', '"<reason>"')})`);
     if (name === main) {
       backend = { image, port, contract };
       report.rows.push({ old: name, became: 'backend (main app)', carried });
@@ -239,7 +240,17 @@ function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): 
 /** Containers kept running only to `docker exec` into (cron jobs): nothing listens. */
 const IDLE = /^(tail -f \/dev\/null|sleep infinity|cat)$/;
 
-function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {
+/**
+ * How to change one contract key of an imported app: `portal app set` knows the apps by their new id; the
+ * main app is the backend, whose contract is `backendContract` in .yo-rc.json (app set does not reach it).
+ */
+type SetHint = (option: string, value: string) => string;
+function setHint(isMain: boolean, id: string): SetHint {
+  const camel = (option: string) => option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return isMain ? option => `backendContract.${camel(option)} in .yo-rc.json, then portal --yes` : (option, value) => `portal app set ${id} --${option} ${value}`;
+}
+
+function healthOf(f: ServiceFacts, port: number, set: SetHint, report: ImportReport): string {
   const test = f.healthcheck?.test;
   if (test === undefined && f.command && IDLE.test(f.command.join(' '))) return `none:idle container (${f.command.join(' ')}) that jobs run commands in; nothing listens`;
   if (f.healthcheck?.disable || (Array.isArray(test) && test[0] === 'NONE')) return `none:the old deployment disabled the healthcheck of ${f.name}`.slice(0, 200);
@@ -250,15 +261,15 @@ function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {
     if (url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
     if (command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }
-  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (portal app set ${f.name} --health http:/path for a better one)`);
+  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
   return `tcp:${port}`;
 }
 
-function userOf(f: ServiceFacts, report: ImportReport): string | undefined {
+function userOf(f: ServiceFacts, set: SetHint, report: ImportReport): string | undefined {
   if (f.user === undefined) return undefined;
   const match = /^([0-9]{1,10})(?::([0-9]{1,10}))?$/.exec(f.user);
   if (match && match[1] !== '0' && match[2] !== '0') return f.user;
-  report.notExpressed.push(`${f.name}: user ${quoted(f.user)} is ${match ? 'root' : 'not a numeric uid[:gid]'}; it runs as the stack's app user 10001 (or portal app set --user image)`);
+  report.notExpressed.push(`${f.name}: user ${quoted(f.user)} is ${match ? 'root' : 'not a numeric uid[:gid]'}; it runs as the stack's app user 10001 (or ${set('user', 'image')})`);
   return undefined;
 }
 
