@@ -47,3 +47,20 @@ describe('portal import: hostile YAML', () => {
     assert.equal(listing(top), before);
   });
 });
+
+describe('portal import: hostile ports', () => {
+  it('a port range written high-low is named, not reported as "no port"', async () => {
+    const top = freshFolder('hostile-range');
+    const old = join(top, 'old');
+    const destination = join(top, 'new');
+    mkdirSync(old);
+    mkdirSync(destination);
+    writeFileSync(join(old, 'docker-compose.yml'), 'services:\n  api:\n    image: acme/api:1.2.0\n    ports:\n      - "9010-9000:9010-9000"\n');
+    const before = listing(top);
+    const result = await runPortal(['import', old], { cwd: destination });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.match(result.stderr, /Invalid ports of service "api".*: the range "9010-9000" ends before it starts; write it low-high/);
+    assert.equal(listing(top), before);
+  });
+});
