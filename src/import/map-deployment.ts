@@ -9,6 +9,7 @@ import { quoted } from '../answers/quoted.js';
 import type { AppAnswer, FolderAnswer } from '../answers/extras.js';
 import type { AppContract } from '../answers/app-contract.js';
 import { imageTag } from './catalog-match.js';
+import { credentialIn, knownSecrets } from './credentials.js';
 import { checkReferences, classify, slug, type Role } from './classify.js';
 import type { LoadedCompose } from './compose-load.js';
 import { labelRouting, type LabelRouting } from './labels.js';
@@ -120,6 +121,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     stores.set(main, { store: 'backend', host: 'backend', port: appPort(facts.get(main)!, routing.get(main)!, options), fields: [], old: {} });
   }
 
+  const secrets = knownSecrets(facts.values());
   const folders: FolderPlan = { byTarget: new Map(), names: new Set(options.reservedNames) };
   const apps: AppAnswer[] = [];
   let backend: { image: string; port: number; contract: AppContract } | undefined;
@@ -149,7 +151,9 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
     const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
     const set = setHint(name === main, id);
-    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, set, report);
+    const inCommand = f.command && credentialIn(f.command, secrets);
+    if (inCommand) throw new PortalInputError(`Invalid command of service ${quoted(name)}: it holds a credential (${inCommand}); pass it through an environment variable or a secret file, then import again.`);
+    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, set, secrets, report);
     if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with ${set('health', 'cmd:<check>')}`);
     const user = userOf(f, set, report);
     if (f.command) carried.push(`command ${f.command.join(' ')}`);
@@ -250,16 +254,18 @@ function setHint(isMain: boolean, id: string): SetHint {
   return isMain ? option => `backendContract.${camel(option)} in .yo-rc.json, then portal --yes` : (option, value) => `portal app set ${id} --${option} ${value}`;
 }
 
-function healthOf(f: ServiceFacts, port: number, set: SetHint, report: ImportReport): string {
+function healthOf(f: ServiceFacts, port: number, set: SetHint, secrets: ReadonlySet<string>, report: ImportReport): string {
   const test = f.healthcheck?.test;
   if (test === undefined && f.command && IDLE.test(f.command.join(' '))) return `none:idle container (${f.command.join(' ')}) that jobs run commands in; nothing listens`;
   if (f.healthcheck?.disable || (Array.isArray(test) && test[0] === 'NONE')) return `none:the old deployment disabled the healthcheck of ${f.name}`.slice(0, 200);
   if (test !== undefined) {
     const words = Array.isArray(test) ? (test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1) : test) : [test];
     const command = words.join(' ').trim();
+    const credential = credentialIn(command.split(/\s+/), secrets);
+    if (credential) report.notExpressed.push(`${f.name}: its healthcheck holds a credential (${credential}), so it was not carried over`);
     const url = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?(\/[A-Za-z0-9._~\/?=&-]*)/.exec(command);
-    if (url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
-    if (command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
+    if (!credential && url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
+    if (!credential && command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }
   report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
   return `tcp:${port}`;
