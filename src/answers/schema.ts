@@ -66,6 +66,14 @@ const KINDS: Readonly<Record<string, string>> = {
   object: 'an object',
 };
 
+/** What the keys of each keyed object are (fileHashes: repo paths, the default). */
+const KEY_KINDS: Readonly<Record<string, string>> = {
+  settings: 'a variable name (letters, digits and "_")',
+  devSettings: 'a variable name (letters, digits and "_")',
+  aliases: 'a host name (lowercase letters, digits and dashes)',
+  redisSettings: 'a Redis server name ("redis" or "redis-<role>")',
+};
+
 function describe(error: ErrorObject): string {
   const where = pathOf(error.instancePath);
   const value = shownJson(error.data);
@@ -85,7 +93,7 @@ function describe(error: ErrorObject): string {
     case 'maxLength':
       return `${where} is longer than ${String(params.limit)} characters`;
     case 'propertyNames':
-      return `${where} has a key that is not a path inside the repo: ${quoted(params.propertyName)}`;
+      return `${where} has a key that is not ${KEY_KINDS[where.split('.').at(-1)!] ?? 'a path inside the repo'}: ${quoted(params.propertyName)}`;
     case 'uniqueItems':
       return `${where} lists the same entry twice`;
     case 'pattern':

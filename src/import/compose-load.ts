@@ -4,7 +4,7 @@
  * `env_file` read, and the files merged in the order given (base, then overrides).
  */
 import { dirname, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 import { LIST_KEYS, MAPPING_KEYS, NOT_EXTENDED, SERVICE_KEYS, TOP_LEVEL_KEYS, nearestKey } from './compose-keys.js';
@@ -89,7 +89,19 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
     const line = problem.linePos?.[0]?.line;
     throw new PortalInputError(`Invalid import file ${quoted(shown)}: broken YAML${line ? ` at line ${line}` : ''} (${problem.message.split('\n')[0]}); fix the file.`);
   }
-  const data = document.toJS({ maxAliasCount: 1000 }) as unknown;
+  // the yaml library's 1.1 reads y/Y/n/N as booleans; PyYAML (compose v1) and compose v2 read them as text
+  visit(document, {
+    Scalar(_, node) {
+      if (typeof node.value === 'boolean' && /^[YyNn]$/.test(node.source ?? '')) node.value = node.source;
+    },
+  });
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // the yaml library refuses alias bombs (and deep nesting) with a plain Error: still the file's fault
+    throw new PortalInputError(`Invalid import file ${quoted(shown)}: its YAML cannot be expanded (${(error as Error).message.split('\n')[0]}); remove the alias chain and write the values out.`);
+  }
   if (!isRecord(data)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: it holds ${data === null ? 'nothing' : 'no mapping'}; expected a compose file with services.`);
   // format 1 has no `version` and no `services`: every top-level key is a service
   const v1 = data.version === undefined && data.services === undefined;

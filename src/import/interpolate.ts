@@ -27,9 +27,9 @@ export interface Substitution {
   readonly unset: Set<string>;
 }
 
-/** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`; `$$` is a literal `$`. */
+/** `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`; `$$` is a literal `$`; a default may hold one `${...}` (compose v2 nests them). */
 export function interpolate(text: string, env: ReadonlyMap<string, string>, where: string, seen: Substitution): string {
-  return text.replace(/\$(\$|\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, _all, braced: string | undefined, bare: string | undefined) => {
+  return text.replace(/\$(\$|\{((?:[^{}]|\$\{[^{}]*\})*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, _all, braced: string | undefined, bare: string | undefined) => {
     if (whole === '$$') return '$';
     const expression = braced ?? bare!;
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(expression);
@@ -37,8 +37,9 @@ export function interpolate(text: string, env: ReadonlyMap<string, string>, wher
     const [, name, operator, operand = ''] = match;
     const value = env.get(name!);
     const empty = value === undefined || (operator?.startsWith(':') === true && value === '');
-    if (operator === '-' || operator === ':-') return empty ? operand : value!;
-    if (operator === '+' || operator === ':+') return empty ? '' : operand;
+    const inner = () => interpolate(operand, env, where, seen);
+    if (operator === '-' || operator === ':-') return empty ? inner() : value!;
+    if (operator === '+' || operator === ':+') return empty ? '' : inner();
     if (operator === '?' || operator === ':?') {
       if (empty) throw new PortalInputError(`Invalid ${where}: variable ${name} must be set (${operand || 'required'}); add it to the folder's .env.`);
       return value!;

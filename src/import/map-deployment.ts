@@ -9,6 +9,7 @@ import { quoted } from '../answers/quoted.js';
 import type { AppAnswer, FolderAnswer } from '../answers/extras.js';
 import type { AppContract, BackendContract } from '../answers/app-contract.js';
 import { imageTag } from './catalog-match.js';
+import { credentialIn, knownSecrets } from './credentials.js';
 import { checkReferences, classify, slug, type Role } from './classify.js';
 import type { LoadedCompose } from './compose-load.js';
 import { labelRouting, type LabelRoute, type LabelRouting } from './labels.js';
@@ -128,6 +129,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
   }
 
   const domain = mainDomain(routing, main);
+  const secrets = knownSecrets(facts.values());
   const folders: FolderPlan = { byTarget: new Map(), names: new Set(options.reservedNames) };
   const apps: AppAnswer[] = [];
   let backend: { image: string; port: number; contract: BackendContract } | undefined;
@@ -157,9 +159,12 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
     const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
     const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
-    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, report);
-    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with portal app set ${id} --health cmd:<check>`);
-    const user = userOf(f, report);
+    const set = setHint(name === main, id);
+    const inCommand = f.command && credentialIn(f.command, secrets);
+    if (inCommand) throw new PortalInputError(`Invalid command of service ${quoted(name)}: it holds a credential (${inCommand}); pass it through an environment variable or a secret file, then import again.`);
+    const health = worker ? `none:${name} listens on no port the old files name and nothing dials it (a worker)` : healthOf(f, port, set, secrets, report);
+    if (worker) report.notExpressed.push(`${name}: a worker without a probe; give one with ${set('health', 'cmd:<check>')}`);
+    const user = userOf(f, set, report);
     if (f.command) carried.push(`command ${f.command.join(' ')}`);
     if (user) carried.push(`user ${user}`);
     carried.push(`health ${health}`);
@@ -174,7 +179,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     const appRoutes = routesOfApp(f, route, name === main, domain, routes, report);
     if (appRoutes.length > 0) carried.push(`routes ${appRoutes.map(r => `${r.host ? `${r.host}.<domain>` : ''}${r.path}${r.bodySize ? ` (body ${r.bodySize})` : ''}`).join(', ')}`);
     unexpressible(f, name === main, report);
-    report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add portal app set ${id} --writable <path> (or --read-write-root "<reason>")`);
+    report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add ${set('writable', '<path>')} (or ${set('read-write-root', '"<reason>"')})`);
     if (name === main) {
       backend = { image, port, contract: appRoutes.length > 0 ? { ...contract, routes: appRoutes } : contract };
       report.rows.push({ old: name, became: 'backend (main app)', carried });
@@ -249,26 +254,38 @@ function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): 
 /** Containers kept running only to `docker exec` into (cron jobs): nothing listens. */
 const IDLE = /^(tail -f \/dev\/null|sleep infinity|cat)$/;
 
-function healthOf(f: ServiceFacts, port: number, report: ImportReport): string {
+/**
+ * How to change one contract key of an imported app: `portal app set` knows the apps by their new id; the
+ * main app is the backend, whose contract is `backendContract` in .yo-rc.json (app set does not reach it).
+ */
+type SetHint = (option: string, value: string) => string;
+function setHint(isMain: boolean, id: string): SetHint {
+  const camel = (option: string) => option.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return isMain ? option => `backendContract.${camel(option)} in .yo-rc.json, then portal --yes` : (option, value) => `portal app set ${id} --${option} ${value}`;
+}
+
+function healthOf(f: ServiceFacts, port: number, set: SetHint, secrets: ReadonlySet<string>, report: ImportReport): string {
   const test = f.healthcheck?.test;
   if (test === undefined && f.command && IDLE.test(f.command.join(' '))) return `none:idle container (${f.command.join(' ')}) that jobs run commands in; nothing listens`;
   if (f.healthcheck?.disable || (Array.isArray(test) && test[0] === 'NONE')) return `none:the old deployment disabled the healthcheck of ${f.name}`.slice(0, 200);
   if (test !== undefined) {
     const words = Array.isArray(test) ? (test[0] === 'CMD' || test[0] === 'CMD-SHELL' ? test.slice(1) : test) : [test];
     const command = words.join(' ').trim();
+    const credential = credentialIn(command.split(/\s+/), secrets);
+    if (credential) report.notExpressed.push(`${f.name}: its healthcheck holds a credential (${credential}), so it was not carried over`);
     const url = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?(\/[A-Za-z0-9._~\/?=&-]*)/.exec(command);
-    if (url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
-    if (command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
+    if (!credential && url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
+    if (!credential && command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }
-  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (portal app set ${f.name} --health http:/path for a better one)`);
+  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
   return `tcp:${port}`;
 }
 
-function userOf(f: ServiceFacts, report: ImportReport): string | undefined {
+function userOf(f: ServiceFacts, set: SetHint, report: ImportReport): string | undefined {
   if (f.user === undefined) return undefined;
   const match = /^([0-9]{1,10})(?::([0-9]{1,10}))?$/.exec(f.user);
   if (match && match[1] !== '0' && match[2] !== '0') return f.user;
-  report.notExpressed.push(`${f.name}: user ${quoted(f.user)} is ${match ? 'root' : 'not a numeric uid[:gid]'}; it runs as the stack's app user 10001 (or portal app set --user image)`);
+  report.notExpressed.push(`${f.name}: user ${quoted(f.user)} is ${match ? 'root' : 'not a numeric uid[:gid]'}; it runs as the stack's app user 10001 (or ${set('user', 'image')})`);
   return undefined;
 }
 

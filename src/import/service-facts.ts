@@ -76,6 +76,7 @@ function portMappings(raw: unknown[], where: string): PortMapping[] {
       const [from, to] = container.split('-');
       const first = port(from!, `ports of ${where}`);
       const last = port(to!, `ports of ${where}`);
+      if (last < first) throw new PortalInputError(`Invalid ports of ${where}: the range ${quoted(container)} ends before it starts; write it low-high (as compose requires).`);
       return Array.from({ length: Math.min(last - first + 1, 20) }, (_, i) => ({ container: first + i }));
     }
     const published = parts.length >= 2 ? parts.at(-2) : undefined;
