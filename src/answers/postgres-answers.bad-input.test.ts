@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
+import { treeHash } from '../testing/tree-hash.js';
+import { assertRefused } from '../testing/refusal.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 const SERVICES = ['postgis', 'pgbouncer', 'backup', 'nginx'];
@@ -36,29 +37,11 @@ const CASES: readonly [Record<string, unknown>, RegExp][] = [
   [{ backups: { schedule: '0 3 * * *', rotation: 'count', keep: 0 } }, /^portal: Invalid --backups\.keep "0": expected a whole number of dumps to keep, 1 to 366/],
 ];
 
-/** Every path, mode and byte under a folder. */
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) hash.update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 function refused(folder: string, args: string[], message: RegExp, label: string): void {
   const before = treeHash(folder);
   const run = spawnSync(process.execPath, [BIN, '--yes', ...args], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(run.status, 2, `${label}: exit ${run.status}\n${run.stderr}`);
-  assert.equal(run.stderr.trim().split('\n').length, 1, `${label}: ${run.stderr}`);
-  assert.match(run.stderr.trim(), message, label);
-  assert.equal(treeHash(folder), before, `${label}: the folder changed`);
+  assertRefused(label, { code: run.status, stderr: run.stderr }, message, treeHash(folder) !== before);
 }
 
 describe('bad database answers', () => {

@@ -3,12 +3,13 @@
  * naming the value and what is allowed, and the generated portal is byte-for-byte what it was.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { freshFolder } from '../testing/generate.js';
 import { runPortal } from '../testing/bin.js';
+import { treeHash } from '../testing/tree-hash.js';
+import { refusalProblems } from '../testing/refusal.js';
 
 const APP = ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80'];
 
@@ -73,20 +74,6 @@ const ANSWERS: readonly { readonly change: (answers: typeof BASE) => unknown; re
   { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'api' }] }), message: /Invalid --route "api:\/" of app "api": a shared folder is served there/ },
 ];
 
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) hash.update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 describe('bad app routes', () => {
   let portal = '';
@@ -115,12 +102,8 @@ describe('bad app routes', () => {
         const args = next.file ? next.args.map(arg => (arg === 'answers.json' ? join(freshAnswers(next.file!)) : arg)) : next.args;
         const before = treeHash(folder);
         const result = await runPortal([...args, '--secret-seed', 'x'], { cwd: folder });
-        const lines = result.stderr.trim().split('\n');
         const label = `portal ${JSON.stringify(next.args)}${next.file ? ` ${next.file.slice(0, 160)}` : ''}`;
-        if (result.code !== 2) failures.push(`${label}: exit ${result.code}\n${result.stderr.slice(0, 1000)}`);
-        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr.slice(0, 1000))}`);
-        if (lines.length !== 1) failures.push(`${label}: ${lines.length} lines on stderr`);
-        if (treeHash(folder) !== before) failures.push(`${label}: the portal changed`);
+        failures.push(...refusalProblems(label, result, next.message, treeHash(folder) !== before));
       }
     };
     await Promise.all(Array.from({ length: 2 }, worker));

@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
+import { treeHash } from '../testing/tree-hash.js';
+import { refusalProblems } from '../testing/refusal.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 
@@ -337,25 +338,6 @@ function fifoInPlace(path: string): void {
   assert.equal(made.status, 0, String(made.stderr));
 }
 
-/** Every path, mode and byte under a folder (a pipe or device by its kind only). */
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      if (stat.isSymbolicLink()) {
-        hash.update(`${path}\0link\0${readlinkSync(path)}\0`);
-        continue;
-      }
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) hash.update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 function runPortal(args: readonly string[], cwd: string, interactive = false): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
@@ -391,12 +373,8 @@ describe('bad input', () => {
         next.prepare?.(folder);
         const before = treeHash(folder);
         const result = await runPortal(next.args, folder, next.interactive);
-        const lines = result.stderr.trim().split('\n');
         const label = `[${next.where}] portal ${JSON.stringify(next.args.map(arg => (arg.length > 60 ? `${arg.slice(0, 60)}…` : arg)))}`;
-        if (result.code !== 2) failures.push(`${label}: exit ${result.code}\n${result.stderr.slice(0, 2000)}`);
-        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr.slice(0, 2000))}`);
-        if (lines.length !== 1) failures.push(`${label}: ${lines.length} lines on stderr`);
-        if (treeHash(folder) !== before) failures.push(`${label}: the destination changed`);
+        failures.push(...refusalProblems(label, result, next.message, treeHash(folder) !== before));
       }
     };
     await Promise.all(Array.from({ length: 4 }, worker));

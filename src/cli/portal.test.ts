@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { treeHash } from '../testing/tree-hash.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 // stdin is not a terminal here, as in CI and scripts
 const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
-/** One hash over every file (path and bytes) under a folder. */
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else hash.update(`${path}\0`).update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 describe('portal bin', () => {
   it('scaffolds the default portal in an empty folder (as root too) and says what to do next', () => {

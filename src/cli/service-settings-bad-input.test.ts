@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
+import { treeHash } from '../testing/tree-hash.js';
+import { refusalProblems } from '../testing/refusal.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 
@@ -40,20 +41,6 @@ const CASES: readonly { readonly args: readonly string[]; readonly message: RegE
   { args: ['--answers', answersFile('port-bool.json', { services: ['postgis', 'pgbouncer'], pgbouncerPort: true })], message: /Invalid (--pgbouncer-port|--answers).*(true|pgbouncerPort)/ },
 ];
 
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) hash.update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise(resolve => {
@@ -82,10 +69,7 @@ describe('bad service settings', () => {
         const before = treeHash(folder);
         const result = await runPortal(next.args, folder);
         const label = `[${next.where}] portal ${next.args.join(' ')}`;
-        if (result.code !== 2) failures.push(`${label}: exit ${result.code}\n${result.stderr.slice(0, 1000)}`);
-        if (!next.message.test(result.stderr)) failures.push(`${label}: message ${JSON.stringify(result.stderr.slice(0, 1000))}`);
-        if (result.stderr.trim().split('\n').length !== 1) failures.push(`${label}: more than one line`);
-        if (treeHash(folder) !== before) failures.push(`${label}: the folder changed`);
+        failures.push(...refusalProblems(label, result, next.message, treeHash(folder) !== before));
       }
     };
     await Promise.all(Array.from({ length: 2 }, worker));

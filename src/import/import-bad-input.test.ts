@@ -4,12 +4,13 @@
  * are byte-for-byte what they were.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder } from '../testing/generate.js';
 import { inPool, runPortal } from '../testing/bin.js';
+import { treeHash } from '../testing/tree-hash.js';
+import { refusalProblems } from '../testing/refusal.js';
 
 interface Case {
   readonly title: string;
@@ -119,24 +120,6 @@ const CASES: readonly Case[] = [
   { title: 'a port that is no port', files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: ["http"]\n' }, args: ['OLD'], message: /Invalid expose of service "api": "http" is no port/ },
 ];
 
-function treeHash(root: string): string {
-  const hash = createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = lstatSync(path);
-      if (stat.isSymbolicLink()) {
-        hash.update(`${path}\0link\0${readlinkSync(path)}\0`);
-        continue;
-      }
-      hash.update(`${path}\0${stat.mode}\0`);
-      if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) hash.update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return hash.digest('hex');
-}
 
 describe('portal import: bad input', () => {
   it(`has at least 15 cases (${CASES.length})`, () => assert.ok(CASES.length >= 15));
@@ -158,13 +141,8 @@ describe('portal import: bad input', () => {
         const args = next.args.map(arg => arg.replace(/^OLD/, old));
         const result = await runPortal(['import', ...args], { cwd: destination });
         const stderr = result.stderr.split(old).join('OLD');
-        const lines = stderr.trim().split('\n');
-        const problems: string[] = [];
-        if (result.code !== 2) problems.push(`exit ${result.code}`);
-        if (!next.message.test(stderr)) problems.push(`message ${JSON.stringify(stderr.slice(0, 600))}`);
-        if (lines.length !== 1) problems.push(`${lines.length} lines on stderr`);
-        if (treeHash(top) !== before) problems.push('a folder changed');
-        return problems.length > 0 ? `${next.title}: ${problems.join('; ')}` : undefined;
+        const problems = refusalProblems(next.title, { code: result.code, stderr }, next.message, treeHash(top) !== before);
+        return problems.length > 0 ? problems.join('; ') : undefined;
       })
     ).filter(Boolean);
     assert.deepEqual(failures, []);
