@@ -1,5 +1,5 @@
 /** View objects for the nginx templates: every decision is made here, templates only print. */
-import { NGINX_PORT, NGINX_STATUS_PORT, NGINX_TLS_PORT } from '../catalog/services/nginx.js';
+import { ACME_CHALLENGE_ROOT, NGINX_PORT, NGINX_STATUS_PORT, NGINX_TLS_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
@@ -161,6 +161,7 @@ export function nginxSiteView(model: PortalModel) {
       devRoutesFile: routesFile(label, hasDevRoutes(model, label)),
     })),
     terminatesTls: model.tls === 'nginx',
+    acmeRoot: ACME_CHALLENGE_ROOT,
     ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
   };
 }

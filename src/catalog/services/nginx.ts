@@ -8,6 +8,8 @@ export const NGINX_PORT = 8080;
 export const NGINX_TLS_PORT = 8443;
 /** Health and stub_status listen here, on the internal network only. */
 export const NGINX_STATUS_PORT = 8081;
+/** Where nginx serves the ACME HTTP-01 challenge files certbot writes into ACME_WEBROOT on the host (prod, nginx TLS). */
+export const ACME_CHALLENGE_ROOT = '/var/www/acme';
 
 export const nginx = defineService({
   id: 'nginx',
@@ -41,7 +43,7 @@ export const nginx = defineService({
       prod: {
         volumes: [
           './nginx/sites/prod.conf:/etc/nginx/conf.d/default.conf:ro',
-          ...(terminatesTls ? ['${TLS_CERT_DIR}:/etc/nginx/certs:ro'] : []),
+          ...(terminatesTls ? ['${TLS_CERT_DIR}:/etc/nginx/certs:ro', `\${ACME_WEBROOT}:${ACME_CHALLENGE_ROOT}:ro`] : []),
         ],
         ...(isSharedTraefikEntry ? sharedTraefikProd(answers, NGINX_PORT) : {}),
       },
@@ -66,7 +68,10 @@ export const nginx = defineService({
     return {
       containers: has('prometheus') ? [server, exporter] : [server],
       env: terminatesTls
-        ? [{ name: 'TLS_CERT_DIR', value: './secrets/tls', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod (readable by uid/gid 101)' }]
+        ? [
+            { name: 'TLS_CERT_DIR', value: './secrets/tls', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod (readable by uid/gid 101)' },
+            { name: 'ACME_WEBROOT', value: './acme-webroot', comment: 'certbot --webroot writes challenge files here; nginx serves them read-only on port 80 (prod)' },
+          ]
         : [],
       scrape: [{ job: 'nginx', target: 'nginx-exporter:9113' }],
       alerts: [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }],

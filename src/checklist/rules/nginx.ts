@@ -25,6 +25,12 @@ const seconds = (text: string | undefined): number => {
   if (!match) return Number.NaN;
   return Number(match[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] ?? 's'] ?? 1);
 };
+/** The HTTP-01 challenge location: files from a folder (certbot's webroot), no proxying, nothing else. */
+const servesAcmeChallenge = (location: Directive): boolean =>
+  location.args.join(' ') === '^~ /.well-known/acme-challenge/' &&
+  own(location, 'root').length === 1 &&
+  (location.children ?? []).every(d => ['root', 'default_type', 'try_files'].includes(d.name));
+
 const headersOf = (block: Directive): Map<string, string> =>
   new Map(own(block, 'add_header').map(d => [d.args[0]!.toLowerCase(), d.args.slice(1).join(' ')]));
 
@@ -96,14 +102,14 @@ export const NGINX_RULES: readonly Rule[] = [
       const age = Number(/max-age=(\d+)/.exec(hsts)?.[1] ?? 0);
       return age >= HSTS_MIN_AGE && /includeSubDomains/.test(hsts) && /always$/.test(hsts) ? [] : [`server ${value(s, 'server_name')}: HSTS "${hsts}"`];
     })),
-  ngxRule('NGX-06', 'plain HTTP only redirects to HTTPS where nginx terminates TLS', tree => {
+  ngxRule('NGX-06', 'plain HTTP only redirects to HTTPS where nginx terminates TLS (and serves the ACME challenge files)', tree => {
     const servers = publicServers(tree);
     if (!servers.some(s => isTlsServer(s) && own(s, 'ssl_certificate').length > 0)) return [];
     const redirects = (block: Directive) => /^301 https:\/\/\$host\$request_uri$/.test(value(block, 'return') ?? '');
     return servers
       .filter(s => !isTlsServer(s) && !own(s, 'listen').some(l => l.args.includes('default_server')))
       .filter(s => {
-        const locations = blocks(s.children ?? [], 'location');
+        const locations = blocks(s.children ?? [], 'location').filter(l => !servesAcmeChallenge(l));
         return !(redirects(s) || (locations.length > 0 && locations.every(redirects)));
       })
       .map(s => `server ${value(s, 'server_name')} on plain HTTP does not only redirect to https`);
