@@ -221,6 +221,20 @@ export type FileSpec =
   | { readonly path: string; readonly yaml: object; readonly comment?: string }
   | { readonly path: string; readonly json: object };
 
+/**
+ * A service's own user interface, as the operator's docs print it: public URLs (prod and dev), or the
+ * container and port it answers on when it is never public; the login and the secret holding its password.
+ */
+export interface OperatorConsole {
+  readonly title: string;
+  readonly urls?: { readonly prod: string; readonly dev: string };
+  readonly internal?: { readonly container: string; readonly port: number };
+  /** Who logs in, e.g. 'admin'; absent: no login (then it must never be public). */
+  readonly user?: string;
+  /** The secret (SecretSpec name) holding the password. */
+  readonly passwordSecret?: string;
+}
+
 export interface Contribution {
   readonly containers?: readonly ContainerSpec[];
   readonly storage?: readonly StorageItem[];
@@ -242,6 +256,8 @@ export interface Contribution {
   readonly connections?: readonly StoreConnection[];
   /** Host names an app asks another container to answer to on the internal network. */
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
+  /** Its user interface for the operator (docs/deploy.md). */
+  readonly consoles?: readonly OperatorConsole[];
 }
 
 /** What a catalog entry may ask about the portal it is part of. */

@@ -90,6 +90,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     scrape: has('prometheus') ? (all('scrape') as PortalModel['scrape']) : [],
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
+    consoles: all('consoles') as PortalModel['consoles'],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
   };

@@ -6,6 +6,7 @@ import type {
   EnvVar,
   FileSpec,
   HttpRoute,
+  OperatorConsole,
   ScrapeTarget,
   SecretSpec,
   SecretUse,
@@ -37,6 +38,8 @@ export interface PortalModel {
   readonly scrape: readonly ScrapeTarget[];
   readonly alerts: readonly AlertRule[];
   readonly files: readonly FileSpec[];
+  /** User interfaces the operator logs into (Grafana, Prometheus): where and as whom. */
+  readonly consoles: readonly OperatorConsole[];
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

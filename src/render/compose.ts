@@ -10,7 +10,7 @@ export interface ComposeSet {
 }
 
 const HEALTH_DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
-const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 export function renderCompose(model: PortalModel): ComposeSet {
   const shared = model.containers.filter(c => !c.prodOnly && !c.devOnly);

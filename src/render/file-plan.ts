@@ -5,6 +5,7 @@ import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { renderCompose } from './compose.js';
 import { architectureView, readmeView } from './docs.js';
+import { deployView } from './deploy-doc.js';
 import { alertRules, grafanaDashboard, grafanaDashboardProvider, grafanaDatasource, prometheusConfig, traefikDynamic } from './monitoring.js';
 import { nginxCorsView, nginxMainView, nginxProxyView, nginxSiteView, nginxUpstreamsView, routeFiles } from './nginx.js';
 import { scriptsView } from './scripts.js';
@@ -29,6 +30,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     ...scriptFiles(model),
     managed('README.md', renderTemplate('docs/README.md.ejs', readmeView(model))),
     managed('docs/architecture.md', renderTemplate('docs/architecture.md.ejs', architectureView(model))),
+    managed('docs/deploy.md', renderTemplate('docs/deploy.md.ejs', deployView(model))),
     managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER })),
     managed('.dockerignore', renderTemplate('root/dockerignore.ejs', { stateFolder: STATE_FOLDER })),
   ];

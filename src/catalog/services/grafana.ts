@@ -12,6 +12,8 @@ import type { GrafanaPostgres } from '../../answers/service-settings.js';
 export const GRAFANA_DB_ROLE = 'grafana_reader';
 export const GRAFANA_DB_SECRET: SecretSpec = { name: 'grafana_db_password', env: 'GRAFANA_DB_PASSWORD', purpose: 'read-only PostgreSQL role of Grafana\'s data source' };
 const SECRETS_DIR = '/run/secrets';
+const PROD_URL = 'https://${DOMAIN}/grafana/';
+const ADMIN_USER = 'admin';
 
 /** The data source file and what the container needs for it; the database itself, not the pooler. */
 function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string): { file: FileSpec; secret: SecretUse; environment: Record<string, string> } {
@@ -50,6 +52,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
     title: 'Grafana',
     summary: 'Dashboards over Prometheus, served under /grafana/',
     contribute: ({ devUrl, answers }) => {
+      const devRootUrl = `${devUrl}/grafana/`;
       const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
       return {
       containers: [
@@ -58,9 +61,9 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
           role: 'Dashboards (under /grafana/)',
           image: IMAGES.grafana,
           environment: {
-            GF_SERVER_ROOT_URL: 'https://${DOMAIN}/grafana/',
+            GF_SERVER_ROOT_URL: PROD_URL,
             GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
-            GF_SECURITY_ADMIN_USER: 'admin',
+            GF_SECURITY_ADMIN_USER: ADMIN_USER,
             GF_AUTH_ANONYMOUS_ENABLED: 'false',
             GF_USERS_ALLOW_SIGN_UP: 'false',
             GF_ANALYTICS_REPORTING_ENABLED: 'false',
@@ -80,7 +83,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
           devPorts: [3000],
           // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
           // grafana brings prometheus, which brings a proxy: in dev it is reached through the front
-          dev: { environment: { GF_SERVER_ROOT_URL: `${devUrl}/grafana/` } },
+          dev: { environment: { GF_SERVER_ROOT_URL: devRootUrl } },
           limits: limits('256m', '0.5', 200),
           tmpfs: [TMP],
           user: '472:0',
@@ -92,6 +95,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
         ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
       ],
       ...(postgres ? { files: [postgres.file] } : {}),
+      consoles: [{ title: 'Grafana', urls: { prod: PROD_URL.replace('${DOMAIN}', answers.domain), dev: devRootUrl }, user: ADMIN_USER, passwordSecret: 'grafana_admin_password' }],
       routes: [{ path: '/grafana/', title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true }],
       // grafana strips its sub path itself, so /grafana/metrics answers too
       scrape: [{ job: 'grafana', target: 'grafana:3000', publicAliases: ['/grafana/metrics'] }],

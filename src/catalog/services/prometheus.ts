@@ -33,6 +33,8 @@ export const prometheus = defineService({
     ],
     storage: [{ name: 'prometheus-data', purpose: 'Prometheus time series', usedBy: ['prometheus'], owner: '65534:65534', backup: false }],
     env: [{ name: 'PROMETHEUS_RETENTION', value: '15d', comment: 'how long Prometheus keeps samples' }],
+    // no login of its own: never routed publicly
+    consoles: [{ title: 'Prometheus', internal: { container: 'prometheus', port: 9090 } }],
     scrape: [{ job: 'prometheus', target: 'localhost:9090' }],
     alerts: [
       { alert: 'TargetDown', expr: 'up == 0', for: '5m', severity: 'critical', summary: 'A scrape target is down' },
