@@ -33,6 +33,9 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('docs/deploy.md', renderTemplate('docs/deploy.md.ejs', deployView(model))),
     managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER })),
     managed('.dockerignore', renderTemplate('root/dockerignore.ejs', { stateFolder: STATE_FOLDER })),
+    managed('.editorconfig', renderTemplate('root/editorconfig.ejs')),
+    managed('Makefile', renderTemplate('root/Makefile.ejs')),
+    managed('.github/workflows/verify.yml', renderTemplate('ci/verify.yml.ejs')),
   ];
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
