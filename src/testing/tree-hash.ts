@@ -3,11 +3,12 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** A link by its target, a pipe or device by its kind only (reading it could block). */
+/** A link by its target, a pipe or device by its kind only (reading it could block); without .git (its commit's times). */
 export function treeHash(root: string): string {
   const hash = createHash('sha256');
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder).sort()) {
+      if (entry === '.git' && folder === root) continue;
       const path = join(folder, entry);
       const stat = lstatSync(path);
       if (stat.isSymbolicLink()) {

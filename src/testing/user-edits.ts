@@ -6,8 +6,8 @@ import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 
 /**
- * Every path, mode and byte of the tree; with `whole`, folders and links too (not followed), and
- * without .git: what a run must leave exactly as it was, or exactly as another run left it.
+ * Every path, mode and byte of the tree; with `whole`, folders and links too (not followed); never
+ * .git (the first commit's times differ): what a run must leave exactly as it was, or exactly as another run left it.
  */
 export function tree(root: string, whole = false): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,7 +17,7 @@ export function tree(root: string, whole = false): Record<string, string> {
       const stat = whole ? lstatSync(path) : statSync(path);
       if (whole && stat.isSymbolicLink()) out[relative(root, path)] = `link ${readlinkSync(path)}`;
       else if (stat.isDirectory()) {
-        if (whole && entry === '.git' && folder === root) continue;
+        if (entry === '.git' && folder === root) continue;
         if (whole) out[`${relative(root, path)}/`] = `folder ${stat.mode.toString(8)}`;
         walk(path);
       } else out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;

@@ -8,11 +8,12 @@ import { parse } from 'yaml';
 import helpers from 'yeoman-test';
 import { APP_GENERATOR, freshFolder, generate } from '../../testing/generate.js';
 
-/** path -> sha256 of every file under a folder, .yo-rc.json included. */
+/** path -> sha256 of every file under a folder, .yo-rc.json included, .git not (its commit's times). */
 function treeHashes(root: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (folder: string) => {
     for (const entry of readdirSync(folder)) {
+      if (entry === '.git' && folder === root) continue;
       const path = join(folder, entry);
       const stat = statSync(path);
       if (stat.isDirectory()) {
