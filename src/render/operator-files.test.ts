@@ -14,6 +14,8 @@ import { parse } from 'yaml';
 import type { RawAnswers } from '../answers/answers.js';
 import { modelOf } from '../testing/model.js';
 import { nginxCheck } from '../verify/proxy-checks.js';
+import { RULES, runRule } from '../checklist/index.js';
+import { RepoView } from '../checklist/repo-view.js';
 import { planFiles } from './file-plan.js';
 
 const filesOf = (raw: RawAnswers): Map<string, string> =>
@@ -100,6 +102,8 @@ describe('docs/deploy.md', () => {
     assert.match(doc, /alias dc='docker compose --env-file \.env -f docker-compose\.yml -f docker-compose\.prod\.yml'/);
     assert.doesNotMatch(doc, /docker-compose (up|exec|logs|cp|stop)/);
     assert.match(files.get('README.md')!, /`docs\/deploy\.md`/);
+    assert.match(doc, /repository variable `GENERATOR_PORTAL`/);
+    assert.match(files.get('README.md')!, /\| `Makefile` \|/);
   });
 });
 
@@ -118,6 +122,22 @@ describe('the ACME challenge location', () => {
       const results = [await nginxCheck.run(repo)].flat();
       if (results.every(r => r.status === 'skipped')) return; // no nginx here: verify's own tests say so
       for (const result of results) assert.equal(result.status, 'passed', `${result.name}: ${result.detail}`);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('NGX-06 accepts it, and fails when that location proxies or plain HTTP answers another path', async () => {
+    const rule = RULES.find(r => r.id === 'NGX-06')!;
+    const repo = writeRepo({ services: 'postgis,nginx', domain: 'maps.example.org' });
+    const site = join(repo, 'nginx/sites/prod.conf');
+    const original = readFileSync(site, 'utf8');
+    try {
+      assert.equal((await runRule(rule, new RepoView(repo))).status, 'passed');
+      writeFileSync(site, original.replace('root /var/www/acme;', 'proxy_pass http://backend;'));
+      assert.equal((await runRule(rule, new RepoView(repo))).status, 'failed');
+      writeFileSync(site, original.replace('    location / {\n        return 301', '    location /api/ {\n        proxy_pass http://backend;\n    }\n\n    location / {\n        return 301'));
+      assert.equal((await runRule(rule, new RepoView(repo))).status, 'failed');
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
