@@ -60,7 +60,7 @@ const RESERVED_TARGETS = /^\/(tmp|etc|usr|bin|sbin|lib|lib64|proc|sys|dev|run|bo
 
 /** One line naming the option, the value as given (quoted, so a newline cannot break the line) and what is allowed. */
 export function fail(option: string, value: unknown, allowed: string): never {
-  throw new PortalInputError(`Invalid --${option} ${quoted(value)}: expected ${allowed}.`);
+  throw new PortalInputError(`Invalid --${option} ${quoted(value)}: expected ${allowed}.`, { option, value, allowed });
 }
 
 /** Paths and routes end up in nginx, compose and shell: long enough for any real one, short enough for every tool. */

@@ -5,7 +5,8 @@
  */
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
-import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
+import { SERVICE_IDS, validateAnswers, type PortalAnswers, type ServiceId } from '../../answers/answers.js';
+import { serviceChoices } from '../app/questions.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
 import { openRepo } from '../../io/repo-session.js';
 import { aliasRecord, settingsRecord } from '../../answers/app-contract.js';
@@ -14,6 +15,7 @@ import type { AppAnswer } from '../../answers/extras.js';
 
 type ChangeOptions = BaseOptions & {
   services?: unknown;
+  yes?: boolean;
   dryRun?: boolean;
   secretSeed?: string;
   image?: string;
@@ -45,7 +47,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
   constructor(args: string[], options: ChangeOptions) {
     super(args, options);
     openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
-    this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>' });
+    this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>. None named, in a terminal: pick them from a list' });
+    this.option('yes', { type: Boolean, description: 'Never ask: with no service named, fail instead of offering a list', default: false });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });
     this.option('port', { type: String, description: 'With app: the port it listens on inside its container' });
     this.option('route', { type: Array, description: 'With app: public paths sent to it, e.g. /tiles/, or on a sub-domain, api:/ (api.<domain>/)' });
@@ -81,10 +84,25 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       await this._addApp(answers, names.slice(1));
       return;
     }
-    const added = namedServices(this.options.services, 'add');
+    // nothing named, in a terminal: a pick-list of the services the portal does not have yet
+    const picked = names.length === 0 && process.stdin.isTTY && !this.options.yes ? await this._pickServices(answers) : this.options.services;
+    const added = namedServices(picked, 'add');
     const already = added.filter(id => answers.services.includes(id));
     if (already.length > 0) this.log.info(`already chosen: ${already.join(', ')}`);
     await rerunApp(this, [...answers.services, ...added.filter(id => !already.includes(id))], `portal add ${added.join(' ')}`, this.options);
+  }
+
+  private async _pickServices(answers: PortalAnswers): Promise<ServiceId[]> {
+    const missing = SERVICE_IDS.filter(id => !answers.services.includes(id));
+    if (missing.length === 0) throw new PortalInputError(`Invalid portal add: every service is chosen already (${answers.services.join(', ')}); add an app with portal add app <id>.`);
+    const { services } = await this.prompt<{ services: ServiceId[] }>({
+      type: 'checkbox',
+      name: 'services',
+      message: 'Services to add',
+      choices: serviceChoices(missing),
+      validate: chosen => chosen.length > 0 || 'Choose at least one: space marks a service, enter adds the marked ones (Ctrl+C adds none).',
+    });
+    return services;
   }
 
   /** A new app replaces one of the same id (changing its image tag is `portal add app <id>` again). */

@@ -21,6 +21,7 @@ import { quoted } from '../../answers/quoted.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
 import { answersFromOptions, QUESTIONS } from './questions.js';
+import { askQuestions, refuseBadGivenAnswers } from './ask.js';
 
 type AppOptions = BaseOptions & { yes?: boolean; secretSeed?: string; skipGit?: boolean } & Record<string, unknown>;
 
@@ -72,18 +73,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.previous = previousAnswers(storedAnswers);
     const preset = this._presetAnswers(storedAnswers, file, given);
     const known: RawAnswers = { ...storedAnswers, ...preset, ...file, ...given };
-    const defaults = defaultAnswers(known, basename(this.destinationRoot()));
-    const raw: RawAnswers = { ...defaults, ...known };
+    const folderName = basename(this.destinationRoot());
+    let raw: RawAnswers = { ...defaultAnswers(known, folderName), ...known };
     // with nobody to ask, a bad value given is the error to report, not the first question
     if (!this.options.yes && !process.stdin.isTTY) PortalInputError.guard(() => validateAnswers(raw));
     if (!this.options.yes) {
-      for (const question of QUESTIONS) {
-        if (question.key in given || (question.when && !question.when(raw))) continue;
-        // the prompt table is data; inquirer's per-type unions cannot be narrowed from it
-        const prompt = { ...question.prompt, name: question.key, default: raw[question.key] } as unknown as Parameters<this['prompt']>[0];
-        const answer = await this.prompt<Record<string, unknown>>(prompt);
-        (raw as Record<string, unknown>)[question.key] = answer[question.key];
-      }
+      if (process.stdin.isTTY) refuseBadGivenAnswers(raw, given);
+      // the prompt table is data; inquirer's per-type unions cannot be narrowed from it
+      raw = await askQuestions(question => this.prompt(question as unknown as Parameters<this['prompt']>[0]), known, given, folderName);
     }
     this.answers = PortalInputError.guard(() => {
       const answers = validateAnswers(raw);

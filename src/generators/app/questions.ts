@@ -1,5 +1,5 @@
 /** Each answer declared once: its CLI option and its prompt (the role of JHipster's command.ts). */
-import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswers } from '../../answers/answers.js';
+import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswers, type ServiceId } from '../../answers/answers.js';
 import { serviceDefinition } from '../../catalog/index.js';
 import { fail } from '../../answers/extras.js';
 import { CLIENT_AUTH, GRAFANA_POSTGRES, POOL_MODES } from '../../answers/service-settings.js';
@@ -13,9 +13,26 @@ export interface Question {
   readonly description: string;
   /** Asked only when this holds for the answers known so far. */
   readonly when?: (known: RawAnswers) => boolean;
-  readonly prompt: { type: 'input' | 'list' | 'checkbox' | 'number'; message: string; choices?: { name: string; value: string }[] };
+  readonly prompt: { type: 'input' | 'select' | 'checkbox' | 'number'; message: string; choices?: readonly Choice[] };
 }
 
+export interface Choice {
+  readonly name: string;
+  readonly value: string;
+  /** What the answer line shows once chosen. */
+  readonly short?: string;
+}
+
+/** Services to pick from, each with its catalog summary; the answer line lists only their ids. */
+export const serviceChoices = (ids: readonly ServiceId[]): Choice[] => ids.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value, short: value }));
+
+/** A pick-list of fixed values. */
+const pick = (values: readonly string[]): Choice[] => values.map(value => ({ name: value, value }));
+
+/**
+ * In the order `validateAnswers` checks them, so that when a question is asked every answer checked
+ * before it is known (a default still to be asked cannot hide a fault in this one).
+ */
 export const QUESTIONS: readonly Question[] = [
   { key: 'name', option: 'name', type: String, description: 'Portal slug: lowercase letters, digits, dashes', prompt: { type: 'input', message: 'Portal name (slug)' } },
   { key: 'domain', option: 'domain', type: String, description: 'Public domain, e.g. maps.example.org', prompt: { type: 'input', message: 'Public domain' } },
@@ -24,7 +41,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'backend',
     type: String,
     description: `Backend: ${BACKENDS.join(' | ')}`,
-    prompt: { type: 'list', message: 'Backend', choices: BACKENDS.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Backend', choices: pick(BACKENDS) },
   },
   {
     key: 'backendImage',
@@ -51,7 +68,7 @@ export const QUESTIONS: readonly Question[] = [
     prompt: {
       type: 'checkbox',
       message: 'Services',
-      choices: SERVICE_IDS.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value })),
+      choices: serviceChoices(SERVICE_IDS),
     },
   },
   {
@@ -59,7 +76,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'storage',
     type: String,
     description: `Persistent data: ${STORAGE_KINDS.join(' | ')} (named Docker volumes, or host folders under --data-root)`,
-    prompt: { type: 'list', message: 'Storage for persistent data', choices: STORAGE_KINDS.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Storage for persistent data', choices: pick(STORAGE_KINDS) },
   },
   {
     key: 'dataRoot',
@@ -68,6 +85,14 @@ export const QUESTIONS: readonly Question[] = [
     description: 'With --storage bind: absolute host folder, e.g. /mnt/data/portal',
     when: known => known.storage === 'bind',
     prompt: { type: 'input', message: 'Host folder for persistent data' },
+  },
+  {
+    key: 'acmeEmail',
+    option: 'acme-email',
+    type: String,
+    description: "With traefik: contact address for Let's Encrypt",
+    when: known => String(known.services ?? '').includes('traefik'),
+    prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
   {
     key: 'redisRoles',
@@ -98,7 +123,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With pgbouncer: ${POOL_MODES.join(' | ')} (default session)`,
     when: known => String(known.services ?? '').includes('pgbouncer'),
-    prompt: { type: 'list', message: 'PgBouncer pool mode', choices: POOL_MODES.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'PgBouncer pool mode', choices: pick(POOL_MODES) },
   },
   {
     key: 'pgbouncerClientAuth',
@@ -106,7 +131,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With pgbouncer: how apps log in to it, ${CLIENT_AUTH.join(' | ')} (md5 for client libraries older than SCRAM)`,
     when: known => String(known.services ?? '').includes('pgbouncer'),
-    prompt: { type: 'list', message: 'PgBouncer client authentication', choices: CLIENT_AUTH.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'PgBouncer client authentication', choices: pick(CLIENT_AUTH) },
   },
   {
     key: 'grafanaPostgres',
@@ -114,7 +139,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With grafana and a database: a PostgreSQL data source, ${GRAFANA_POSTGRES.join(' | ')} (readonly: a role of its own)`,
     when: known => String(known.services ?? '').includes('grafana'),
-    prompt: { type: 'list', message: 'Grafana PostgreSQL data source', choices: GRAFANA_POSTGRES.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Grafana PostgreSQL data source', choices: pick(GRAFANA_POSTGRES) },
   },
   {
     key: 'grafanaPostgresUid',
@@ -123,22 +148,6 @@ export const QUESTIONS: readonly Question[] = [
     description: 'With --grafana-postgres: the data source uid your dashboards name (default postgres)',
     when: known => typeof known.grafanaPostgres === 'string' && known.grafanaPostgres !== 'off',
     prompt: { type: 'input', message: 'Uid of the PostgreSQL data source (as your dashboards name it)' },
-  },
-  {
-    key: 'acmeEmail',
-    option: 'acme-email',
-    type: String,
-    description: "With traefik: contact address for Let's Encrypt",
-    when: known => String(known.services ?? '').includes('traefik'),
-    prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
-  },
-  {
-    key: 'tileSchemas',
-    option: 'tile-schemas',
-    type: String,
-    description: 'With tileserver: PostgreSQL schemas it publishes, created at init (default tiles), e.g. tiles,guyane',
-    when: known => Array.isArray(known.tileSchemas),
-    prompt: { type: 'input', message: 'Schemas the tileserver publishes (comma-separated)' },
   },
   {
     key: 'traefikNetwork',
@@ -164,6 +173,14 @@ export const QUESTIONS: readonly Question[] = [
     description: 'With --traefik-network: the shared Traefik\'s certificate resolver (default letsEncrypt)',
     when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
     prompt: { type: 'input', message: 'Certificate resolver of the shared Traefik' },
+  },
+  {
+    key: 'tileSchemas',
+    option: 'tile-schemas',
+    type: String,
+    description: 'With tileserver: PostgreSQL schemas it publishes, created at init (default tiles), e.g. tiles,guyane',
+    when: known => Array.isArray(known.tileSchemas),
+    prompt: { type: 'input', message: 'Schemas the tileserver publishes (comma-separated)' },
   },
 ];
 
