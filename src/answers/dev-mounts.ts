@@ -89,6 +89,7 @@ export function validateDevMounts(value: unknown, app: string): DevMount[] | und
 
 /** `portal app set --dev-mount`: a mount given replaces the one at the same path; "none" drops them all. */
 export function mergedDevMounts(existing: readonly DevMount[] | undefined, given: readonly DevMount[]): DevMount[] {
-  const replaced = new Set(given.map(mount => mount.target));
-  return [...(existing ?? []).filter(mount => !replaced.has(mount.target)), ...given];
+  // in place, so the order (and a merge of the dev override) stays as it was
+  const kept = (existing ?? []).map(mount => given.find(next => next.target === mount.target) ?? mount);
+  return [...kept, ...given.filter(next => !kept.includes(next))];
 }
