@@ -81,7 +81,7 @@ function devSources(model: PortalModel) {
       container: c.name,
       mounts: mounts.map(m => ({ source: m.source, target: m.target, access: m.readOnly ? 'read-only' : 'writable' })),
       // as a reader types it: compose's $$ unescaped
-      devCommand: (c.dev?.command ?? []).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|').replace(/`/g, "'"),
+      devCommand: (c.dev?.command ?? []).map(word => (/\s/.test(word) ? `'${word}'` : word)).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|').replace(/`/g, "'"),
     }];
   });
 }

@@ -104,7 +104,7 @@ describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => 
     const docs = read(repo, 'docs/architecture.md');
     assert.match(docs, /## Source mounted in dev/);
     assert.match(docs, /\| `backend` \| `\.\/src\/site` \| `\/app` \| writable \| `python manage\.py runserver 0\.0\.0\.0:8000` \|/);
-    assert.match(docs, /\| `api` \| `\.\/src\/api` \| `\/srv\/api` \| read-only \| `sh -c exec node --watch server\.js --port \$PORT` \|/);
+    assert.match(docs, /\| `api` \| `\.\/src\/api` \| `\/srv\/api` \| read-only \| `sh -c 'exec node --watch server\.js --port \$PORT'` \|/);
     assert.match(docs, /\| `api` \| `\.\/src\/lib` \| `\/srv\/lib` \| writable \|/);
     assert.match(read(repo, 'README.md'), /`\.\/src\/site` at `\/app` in `backend`; `\.\/src\/api` at `\/srv\/api` in `api`, `\.\/src\/lib` at `\/srv\/lib` in `api`/);
   });
