@@ -7,6 +7,7 @@
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
 import { validateRoutes, type RouteAnswer } from './app-routes.js';
+import { validateDevMounts, type DevMount } from './dev-mounts.js';
 
 export interface AppContract {
   /** Variable name -> value or template, e.g. DATABASE_URL -> postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}. */
@@ -29,9 +30,13 @@ export interface AppContract {
   readonly command?: readonly string[];
   /** Where the app reads its config folder: each deployment mounts its own `config/<deployment>/` there, read-only. */
   readonly configFolder?: string;
+  /** Folders of the repo mounted in dev only (the app's source, for a reload without a rebuild). */
+  readonly devMounts?: readonly DevMount[];
+  /** The command in dev only (a server that reloads on changes), each word one item. */
+  readonly devCommand?: readonly string[];
 }
 
-export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command', 'configFolder'] as const;
+export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command', 'configFolder', 'devMounts', 'devCommand'] as const;
 
 /** A placeholder in a setting: a store's field ({postgis.host}), the app's own secret ({secret}) or the instance's domain ({domain}). */
 export const PLACEHOLDER = /\{([a-z][a-z0-9-]*)(?:\.([a-zA-Z][a-zA-Z0-9]*))?\}/g;
@@ -152,12 +157,12 @@ function validateUser(value: unknown, app: string): string {
   return text;
 }
 
-function command(value: unknown, app: string): string[] | undefined {
+function command(value: unknown, app: string, option = 'command'): string[] | undefined {
   if (value === undefined) return undefined;
   // typed on the command line, words are split at spaces: quotes would not group them, so they are refused
-  if (typeof value === 'string' && /["'\\]/.test(value)) fail('command', value, 'words without quotes or backslashes; give a list in --answers ("command": ["sh", "-c", "node server.js"]) for words with spaces', app);
-  const words = typeof value === 'string' ? value.trim().split(/\s+/).filter(Boolean) : textList(value, 'command', app, 50);
-  if (words.length === 0 || words.some(word => word === '' || word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail('command', value, 'the words of a command, e.g. ["node", "server.js"]', app);
+  if (typeof value === 'string' && /["'\\]/.test(value)) fail(option, value, `words without quotes or backslashes; give a list in --answers ("${option === 'command' ? 'command' : 'devCommand'}": ["sh", "-c", "node server.js"]) for words with spaces`, app);
+  const words = typeof value === 'string' ? value.trim().split(/\s+/).filter(Boolean) : textList(value, option, app, 50);
+  if (words.length === 0 || words.some(word => word === '' || word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail(option, value, 'the words of a command, e.g. ["node", "server.js"]', app);
   return words;
 }
 
@@ -204,6 +209,8 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
   const words = command(raw.command, app);
   const config = configFolder(raw.configFolder, app);
   if (config && writable.includes(config)) fail('config-folder', config, 'a path other than a --writable one (the config folder is mounted read-only)', app);
+  const devMounts = validateDevMounts(raw.devMounts, app);
+  const devWords = command(raw.devCommand, app, 'dev-command');
   return {
     ...(settings && Object.keys(settings).length > 0 ? { settings } : {}),
     ...(fileSettings.length > 0 ? { fileSettings: [...new Set(fileSettings)] } : {}),
@@ -215,5 +222,7 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
     ...(health ? { health } : {}),
     ...(words ? { command: words } : {}),
     ...(config ? { configFolder: config } : {}),
+    ...(devMounts && devMounts.length > 0 ? { devMounts } : {}),
+    ...(devWords ? { devCommand: devWords } : {}),
   };
 }

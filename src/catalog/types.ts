@@ -2,6 +2,7 @@
 import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
 import type { ComposeService } from '../render/compose-types.js';
 import type { CorsAnswer } from '../answers/app-routes.js';
+import type { DevMount } from '../answers/dev-mounts.js';
 
 export type NetworkName = 'edge' | 'internal';
 export type DependsCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
@@ -63,12 +64,12 @@ export interface ResourceLimits {
 
 /**
  * An image built from a folder. With `devSource` the Dockerfile has a `dev` target that holds no source:
- * the dev override mounts it (`host:container`) into every container built from the folder.
+ * the dev override mounts it into every container built from the folder, as it does an app's `devMounts`.
  * Without it, dev builds the `prod` target as well.
  */
 export interface BuildSpec {
   readonly context: string;
-  readonly devSource?: string;
+  readonly devSource?: DevMount;
 }
 
 /** One compose service, described once; the compose renderer splits it into base, dev and prod. */
@@ -97,6 +98,8 @@ export interface ContainerSpec {
   readonly devPorts?: readonly number[];
   /** Set by the model: host port for each dev port, unique across containers. */
   readonly devPublish?: readonly { readonly host: number; readonly container: number }[];
+  /** Folders of the repo the dev override mounts (an app's source); never in prod or an instance. */
+  readonly devMounts?: readonly DevMount[];
   /** Extra keys for the dev and prod override files. */
   readonly dev?: ComposeService;
   readonly prod?: ComposeService;

@@ -84,7 +84,7 @@ export function refuseEmptyValues(args: readonly string[]): void {
 
 /** An option given twice would silently keep the last value: say so instead. */
 /** List options of `portal add app`: given more than once, or with several values after them. */
-const REPEATABLE_OPTIONS = ['--setting', '--file-setting', '--dev-setting', '--alias', '--writable', '--route', '--cors'];
+const REPEATABLE_OPTIONS = ['--setting', '--file-setting', '--dev-setting', '--alias', '--writable', '--route', '--cors', '--dev-mount'];
 
 export function refuseRepeatedOptions(args: readonly string[]): void {
   const seen = new Set<string>();

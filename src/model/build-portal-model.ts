@@ -16,6 +16,7 @@ import { connectionsForApps } from '../catalog/extras/app-settings.js';
 import { withAliases } from './aliases.js';
 import { alternativeProfiles, withAlternatives } from './alternatives.js';
 import { sharedTraefikEntry } from '../catalog/shared-traefik.js';
+import { checkDevMounts } from './dev-mounts.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -73,6 +74,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     ), profiles),
     front.name,
   );
+  checkDevMounts(containers);
   return {
     answers,
     slug,

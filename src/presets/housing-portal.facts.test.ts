@@ -52,6 +52,8 @@ const hostPaths = (compose: Compose, name: string): Record<string, string> =>
     const [source = '', target = ''] = v.split(':');
     return [target, compose.volumes?.[source]?.driver_opts?.device ?? source];
   }));
+/** The long-form bind mounts of a service (an app's source in dev). */
+const bindMounts = (compose: Compose, name: string): unknown[] => (service(compose, name).volumes ?? []).filter(v => typeof v === 'object' && (v as { type?: string }).type === 'bind');
 const location = (repo: Repo, path: string): string | undefined =>
   new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(repo.read('nginx/snippets/routes.conf'))?.[0];
 
@@ -179,6 +181,20 @@ const FACTS: readonly Fact[] = [
     assert.equal(hostPaths(repo.prod, 'backup')['/backups'], '/mnt/data/backups');
     assert.equal(backup.environment?.BACKUP_SCHEDULE, '0 0 * * *');
     assert.equal(backup.environment?.BACKUP_ROTATION, 'weekday');
+  }),
+  upstream('./backend is mounted at /app in development, and only there', 'local.yml', repo => {
+    assert.deepEqual(bindMounts(repo.dev, 'backend'), [{ type: 'bind', source: join(repo.root, 'backend'), target: '/app' }]);
+    for (const compose of [repo.prod, repo.staging]) assert.deepEqual(bindMounts(compose, 'backend'), []);
+    assert.ok(!hostPaths(repo.prod, 'backend')['/app'], 'prod runs the code inside the image');
+  }),
+  upstream('start.sh migrates, collects the static files and runs runserver_plus on 0.0.0.0:8000 in development', 'backend/compose/scripts/start.sh', repo => {
+    assert.deepEqual(service(repo.dev, 'backend').command, ['sh', '-c', 'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000']);
+    assert.deepEqual(service(repo.prod, 'backend').command, ['/gunicorn.sh']);
+  }),
+  upstream('runserver_plus needs django-extensions and Werkzeug, which the base requirements (of the production image too) list', 'backend/requirements/base.txt', repo => {
+    // dev runs the same pinned image: no local image to build
+    assert.equal(service(repo.dev, 'backend').image, 'housing-portal-backend:2.3.1');
+    assert.equal(service(repo.dev, 'backend').build, undefined);
   }),
   upstream('PORTAL_INSTANCE names the deployment in staging.yml', 'staging.yml', repo => {
     assert.ok(repo.read('scripts/lib.sh').includes('staging:staging.housing-portal.localhost'));

@@ -58,6 +58,10 @@ export const housingPortal = definePreset({
       devSettings: { EMAIL_HOST: 'mailpit', EMAIL_PORT: '1025' },
       // migrate, collectstatic into /app/staticfiles, then gunicorn on 0.0.0.0:8000 (-t 120)
       command: ['/gunicorn.sh'],
+      // local.yml: ./backend mounted at /app, and /start.sh's steps (that script is in the local image only);
+      // runserver_plus comes from django-extensions and Werkzeug of requirements/base.txt, in the prod image too
+      devMounts: [{ source: './backend', target: '/app' }],
+      devCommand: ['sh', '-c', 'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000'],
       // python:3.6-slim-buster has bash; the admin answers only for the site's own host name
       health: 'tcp:8000',
       // provision/files/nginx_site.conf: ^/(admin|api) to gunicorn with a 120 s read timeout, 20M bodies; the
@@ -103,7 +107,8 @@ export const housingPortal = definePreset({
     { old: '../tiles', path: '.', item: 'tiles' },
   ],
   patterns: [
-    { old: 'backend built by compose from compose/production/Dockerfile, ./backend mounted at /app', now: '`backend` from your image `housing-portal-backend:<tag>` with the code inside (add `COPY . /app` to the Dockerfile: the repo no longer holds ./backend); /gunicorn.sh runs unchanged' },
+    { old: 'backend built by compose from compose/production/Dockerfile, ./backend mounted at /app', now: '`backend` from your image `housing-portal-backend:<tag>` with the code inside in prod and every instance (add `COPY . /app` to the Dockerfile); /gunicorn.sh runs unchanged' },
+    { old: 'local.yml: ./backend mounted at /app, /start.sh (migrate, collectstatic, runserver_plus 0.0.0.0:8000) from the local image', now: 'in dev only, `./backend` is mounted at /app (put the backend source there, e.g. a clone of the app\'s repository: without it dev refuses to start the backend) and the same three steps run from the prod image, which has runserver_plus too (django-extensions and Werkzeug are in requirements/base.txt). Change it with `backendContract.devMounts` and `devCommand`' },
     { old: 'sh -c "/wait && /gunicorn.sh" with WAIT_HOSTS=pgbouncer:5439', now: '/gunicorn.sh once PgBouncer, Redis and PostGIS are healthy (depends_on)' },
     { old: 'settings in one .env (ansible backend.env): SECRET_KEY, POSTGRES_*, DJANGO_AWS_*, SENTRY_DSN ...', now: 'the same variable names on the backend, as variables (django-environ reads no *_FILE: recorded exception CMP-24); secrets (SECRET_KEY, ADMIN_USER_PASS, the AWS keys) generated in .env: put the real S3 keys there' },
     { old: 'ALLOWED_HOSTS=*, DEBUG from .env', now: 'ALLOWED_HOSTS is the site\'s domain, DEBUG=False; change them with the backendContract settings' },

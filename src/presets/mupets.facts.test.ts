@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { generate } from '../testing/generate.js';
@@ -25,6 +25,8 @@ interface Repo {
   readonly prod: { services: Record<string, Service> };
   /** The base file as written. */
   readonly base: { services: Record<string, Service> };
+  /** `docker-compose config` of base + the dev override, parsed. */
+  readonly dev: { services: Record<string, Service> };
 }
 
 type Fact = readonly [fact: string, holds: (repo: Repo) => void | Promise<void>];
@@ -49,6 +51,19 @@ const routed = (path: string, upstreamName: string): Fact[1] => repo => {
 const ini = (key: string, value: string): Fact[1] => repo => assert.match(repo.read('pgbouncer/pgbouncer.ini'), new RegExp(`^${key} = ${value}$`, 'm'));
 const documented = (file: string, text: string): Fact[1] => repo => assert.ok(repo.read(file).includes(text), `${file} says "${text}"`);
 const CARGO_APPS = ['backend', 'admin', 'log-archiver', 'soyl-auth', 'answer-admin', 'user-admin', 'question-admin', 'socket-server'];
+/** The repo folder (images/<folder>/) each cargo container is built from upstream. */
+const SOURCE_FOLDERS: Readonly<Record<string, string>> = {
+  backend: 'log-service', admin: 'admin', 'log-archiver': 'log-archiver', 'soyl-auth': 'auth',
+  'answer-admin': 'answer-admin', 'user-admin': 'user-admin', 'question-admin': 'question-admin', 'socket-server': 'socket-server',
+};
+/** Where dev mounts each repo folder in a service: target -> source relative to the repo, from `docker-compose config`. */
+const devSources = (repo: Repo, name: string): Record<string, string> => {
+  const found = repo.dev.services[name];
+  assert.ok(found, `${name} in docker-compose config (base + dev)`);
+  const binds = ((found.volumes ?? []) as { type?: string; source?: string; target?: string }[]).filter(v => typeof v === 'object' && v.type === 'bind');
+  return Object.fromEntries(binds.map(v => [v.target!, relative(repo.root, v.source!)]));
+};
+const cargoMounts = (folder: string) => ({ '/cargo/config': 'images/cargo-base/config', '/cargo/cargo-lib': 'images/cargo-base/cargo-lib', '/cargo/app/lib': `images/${folder}/lib` });
 
 const FACTS: readonly Fact[] = [
   upstream('the log service (images/log-service) is the public API', 'dc.base.yml', repo => assert.equal(service(repo, 'backend').image, 'mupets/log-service:2.3.1'), FIRST),
@@ -139,6 +154,22 @@ const FACTS: readonly Fact[] = [
   upstream('the cargo images run as root (node:7.0.0 has no USER): here as the app user', 'images/cargo-base/df.prod.yml', repo => {
     for (const name of CARGO_APPS) assert.equal(service(repo, name).user, '10001:10001', name);
   }),
+  upstream('in development each cargo app mounts cargo-base\'s config and cargo-lib and its own lib/ from the repo', 'dc.dev.yml', repo => {
+    for (const name of ['soyl-auth', 'answer-admin', 'user-admin', 'question-admin', 'socket-server']) assert.deepEqual(devSources(repo, name), cargoMounts(SOURCE_FOLDERS[name]!), name);
+  }),
+  upstream('the log service and the log archiver mounted theirs the same way', 'dc.dev.yml', repo => {
+    for (const name of ['backend', 'log-archiver']) assert.deepEqual(devSources(repo, name), cargoMounts(SOURCE_FOLDERS[name]!), name);
+  }, FIRST),
+  upstream('the admin also mounts its html/dist and html/src', 'dc.dev.yml', repo =>
+    assert.deepEqual(devSources(repo, 'admin'), { ...cargoMounts('admin'), '/cargo/html/dist': 'images/admin/html/dist', '/cargo/html/src': 'images/admin/html/src' })),
+  upstream('the prod images copy cargo-lib, config and lib/ in (COPY, ONBUILD COPY lib): prod mounts no source', 'images/cargo-base/df.prod.yml', repo => {
+    for (const name of CARGO_APPS) assert.ok(!JSON.stringify(service(repo, name).volumes ?? []).includes('images/'), name);
+    assert.doesNotMatch(repo.read('docker-compose.yml') + repo.read('docker-compose.prod.yml'), /images\//);
+  }),
+  upstream('nodemon is a devDependency of cargo-base and the prod images run npm start: dev keeps the image\'s command, and says why', 'images/cargo-base/package.json', repo => {
+    for (const name of CARGO_APPS) assert.equal(repo.dev.services[name]!.command, undefined, name);
+    assert.ok(repo.read('docs/architecture.md').includes('neither startup.sh nor nodemon'));
+  }),
   upstream('pgweb exposed the database at pg.<host>: not deployed, and said so', 'dc.base.yml', documented('docs/architecture.md', 'wijze-stad-pgweb')),
   upstream('the tables come from initdb.d/init.sql', 'images/postgres/df.prod.yml', documented('docs/architecture.md', 'images/postgres/initdb.d/init.sql')),
 ];
@@ -149,8 +180,10 @@ describe('mupets preset: facts of EveraertJan/testing', () => {
     const root = await generate({ preset: 'mupets', imageTag: '2.3.1' });
     const config = spawnSync('docker-compose', ['--env-file', '.env', '-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', 'config'], { cwd: root, encoding: 'utf8' });
     assert.equal(config.status, 0, config.stderr);
+    const devConfig = spawnSync('docker-compose', ['--env-file', '.env', '-f', 'docker-compose.yml', '-f', 'docker-compose.override.yml', 'config'], { cwd: root, encoding: 'utf8' });
+    assert.equal(devConfig.status, 0, devConfig.stderr);
     const read = (path: string) => readFileSync(join(root, path), 'utf8');
-    repo = { root, read, prod: parse(config.stdout), base: parse(read('docker-compose.yml')) };
+    repo = { root, read, prod: parse(config.stdout), base: parse(read('docker-compose.yml')), dev: parse(devConfig.stdout) };
   });
 
   it(`lists at least 20 upstream facts (${FACTS.length})`, () => assert.ok(FACTS.length >= 20));

@@ -22,6 +22,15 @@ const STORE = { POSTGRES_DB: '{postgis.db}', POSTGRES_USER: '{postgis.user}', PO
 const BROKER = { 'soyl-broker': 'redis' };
 const DATABASE = { 'wijze-stad-postgres': 'postgis' };
 const AUTH_STORE = { 'soyl-auth-store': 'redis-auth-store' };
+/**
+ * dc.dev.yml: every cargo app gets cargo-base's config and cargo-lib and its own lib/ from the repo
+ * (images/<folder>/), writable as upstream; the admin also its html/dist and html/src.
+ */
+const cargoSource = (folder: string) => [
+  { source: './images/cargo-base/config', target: '/cargo/config' },
+  { source: './images/cargo-base/cargo-lib', target: '/cargo/cargo-lib' },
+  { source: `./images/${folder}/lib`, target: '/cargo/app/lib' },
+];
 /** cargoAPI.js: every cargo app serves its cargo API on 8080, whatever else it serves. */
 const CARGO_API = 'tcp:8080';
 
@@ -35,20 +44,21 @@ export const mupets = definePreset({
     backend: 'image',
     backendImage: `mupets/log-service:${imageTag}`,
     backendPort: 80,
-    backendContract: { settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/logs/test' },
+    backendContract: { settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/logs/test', devMounts: cargoSource('log-service') },
     apps: [
       // serves the React admin front end (serveReact on /)
       // on its own sub-domain as upstream (Host:admin.${SOYL_HOST}): its asset links start at /
-      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 80, routes: [{ path: '/', host: 'admin' }], settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/' },
+      { id: 'admin', image: `mupets/admin:${imageTag}`, port: 80, routes: [{ path: '/', host: 'admin' }], settings: { ...CARGO }, aliases: { ...BROKER }, health: 'http:/',
+        devMounts: [...cargoSource('admin'), { source: './images/admin/html/dist', target: '/cargo/html/dist' }, { source: './images/admin/html/src', target: '/cargo/html/src' }] },
       // subscribes to the log channels on the broker and stores them in PostgreSQL
-      { id: 'log-archiver', image: `mupets/log-archiver:${imageTag}`, port: 80, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      { id: 'log-archiver', image: `mupets/log-archiver:${imageTag}`, port: 80, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API, devMounts: cargoSource('log-archiver') },
       // the other apps dial it as soyl-auth (soyl.auth.host), sys-auth on 8001
-      { id: 'soyl-auth', image: `mupets/auth:${imageTag}`, port: 80, route: '/auth/', settings: { ...CARGO }, aliases: { ...BROKER, ...AUTH_STORE }, health: CARGO_API },
-      { id: 'answer-admin', image: `mupets/answer-admin:${imageTag}`, port: 80, route: '/answers/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
-      { id: 'user-admin', image: `mupets/user-admin:${imageTag}`, port: 80, route: '/users/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
-      { id: 'question-admin', image: `mupets/question-admin:${imageTag}`, port: 80, route: '/questions/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API },
+      { id: 'soyl-auth', image: `mupets/auth:${imageTag}`, port: 80, route: '/auth/', settings: { ...CARGO }, aliases: { ...BROKER, ...AUTH_STORE }, health: CARGO_API, devMounts: cargoSource('auth') },
+      { id: 'answer-admin', image: `mupets/answer-admin:${imageTag}`, port: 80, route: '/answers/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API, devMounts: cargoSource('answer-admin') },
+      { id: 'user-admin', image: `mupets/user-admin:${imageTag}`, port: 80, route: '/users/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API, devMounts: cargoSource('user-admin') },
+      { id: 'question-admin', image: `mupets/question-admin:${imageTag}`, port: 80, route: '/questions/', settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: CARGO_API, devMounts: cargoSource('question-admin') },
       // socket.io on wijzeStad.socketStreamPort 4020 (socket.<host>/socket)
-      { id: 'socket-server', image: `mupets/socket-server:${imageTag}`, port: 4020, route: '/socket.io/', websocket: true, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: 'tcp:4020' },
+      { id: 'socket-server', image: `mupets/socket-server:${imageTag}`, port: 4020, route: '/socket.io/', websocket: true, settings: { ...CARGO, ...STORE }, aliases: { ...BROKER, ...DATABASE }, health: 'tcp:4020', devMounts: cargoSource('socket-server') },
     ],
     services: ['postgis', 'redis', 'nginx', 'pgbouncer', 'kafka'],
     redisRoles: ['auth-store'],
@@ -78,6 +88,8 @@ export const mupets = definePreset({
     { old: 'wijze-stad-socket-server publishing 4020:4020', now: 'no published port: /socket.io/ through nginx with the websocket upgrade' },
     { old: 'wijze-stad-pgweb (donnex/pgweb at pg.${SOYL_HOST}, database password on its command line)', now: 'not deployed: a database UI must not be public; use `scripts/restart.sh` dev ports and psql' },
     { old: 'secrets in images/cargo-base/config/local.yml (jwtSecret, initialRootPassword)', now: 'unchanged: the prod images carry their /cargo/config; give secrets as NODE_CONFIG at deploy time, never in the repo' },
+    { old: 'dc.dev.yml: images/cargo-base/config, cargo-lib and each app\'s lib/ (the admin\'s html/dist and html/src too) mounted into the cargo containers', now: 'the same folders mounted in dev only (docker-compose.override.yml), so keep the images/ tree of the server\'s repository in this repo (or a clone of it at images/): without a folder, dev refuses to start that app; prod and instances run the code inside the images' },
+    { old: 'df.dev.yml images run startup.sh: nodemon when APP_WATCH_MODE=true (commented out in dc.dev.yml), else node --debug=5858 lib/index.js, with NODE_ENV=development', now: 'no dev command: the pinned prod images have neither startup.sh nor nodemon (a devDependency, left out by npm install with NODE_ENV=production) and run npm start (node lib/index.js) with NODE_ENV=production, as the settings say; restart the app (docker-compose restart <app>) to load an edit. Give `devCommand` in .yo-rc.json for an image that has a watcher' },
     { old: 'cargo containers run as root (node:7.0.0 has no USER)', now: 'run as the app user with a read-only root, /tmp in memory; `portal app set <id> --user image` to opt out' },
     { old: 'CARGO_DELAY seconds to wait for the other containers', now: 'depends_on with healthchecks: each app waits for the stores it names' },
     { old: 'Kafka (wurstmeister/kafka) and ZooKeeper kept as the alternative to soyl-broker (docs/dev/containers.md)', now: '`kafka` and `zookeeper` under the compose profile `kafka`: not started by default; `COMPOSE_PROFILES=kafka scripts/restart.sh` or `docker compose --profile kafka up -d` starts them' },

@@ -9,7 +9,7 @@ export interface ComposeService {
   working_dir?: string;
   environment?: Record<string, string>;
   secrets?: string[];
-  volumes?: string[];
+  volumes?: (string | BindVolume)[];
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
@@ -29,6 +29,14 @@ export interface ComposeService {
   logging?: { driver: string; options: Record<string, string> };
   labels?: string[];
   profiles?: string[];
+}
+
+/** The long form of a bind mount: unlike `./src:/app`, a missing source is an error, not a folder made empty. */
+export interface BindVolume {
+  type: 'bind';
+  source: string;
+  target: string;
+  read_only?: boolean;
 }
 
 export interface ComposeFile {

@@ -88,14 +88,14 @@ describe('compose files', () => {
     assert.equal(base.services.backend?.pull_policy, 'build');
     assert.equal(dev.services.backend?.build?.target, 'dev');
     assert.equal(prod.services.backend?.build?.target, 'prod');
-    assert.ok(dev.services.backend?.volumes?.includes('./backend:/app'));
+    assert.deepEqual(dev.services.backend?.volumes?.[0], { type: 'bind', source: './backend', target: '/app' });
   });
 
   it('in dev, mounts the source into every container built from it, and builds images without a dev target as prod', () => {
     const { dev } = renderCompose(modelOf({ services: 'postgis,redis,celery,tileserver' }));
     for (const name of ['backend', 'migrate', 'celery-worker', 'celery-beat']) {
       assert.equal(dev.services[name]?.build?.target, 'dev', name);
-      assert.ok(dev.services[name]?.volumes?.includes('./backend:/app'), `${name} runs without its source`);
+      assert.deepEqual(dev.services[name]?.volumes?.[0], { type: 'bind', source: './backend', target: '/app' }, `${name} runs without its source`);
     }
     assert.equal(dev.services.tileserver?.build, undefined);
   });

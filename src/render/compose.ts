@@ -1,7 +1,8 @@
 /** PortalModel -> the three compose files: base (no ports), dev override, prod override. */
 import { EXCEPTION_LABEL, type ContainerSpec, type Mount, type SecretUse } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
-import type { ComposeFile, ComposeService } from './compose-types.js';
+import type { BindVolume, ComposeFile, ComposeService } from './compose-types.js';
+import type { DevMount } from '../answers/dev-mounts.js';
 
 export interface ComposeSet {
   readonly base: ComposeFile;
@@ -115,7 +116,7 @@ function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): C
   );
   const environment = { ...secrets, ...c.dev?.environment };
   const secretFiles = [...new Set(uses.filter(use => use.fileInDev).map(use => use.secret))].map(name => `./secrets/${name}:/run/secrets/${name}:ro`);
-  const volumes = [...(c.build?.devSource ? [c.build.devSource] : []), ...secretFiles, ...(c.dev?.volumes ?? [])];
+  const volumes = [...devSourceMounts(c).map(devSourceVolume), ...secretFiles, ...(c.dev?.volumes ?? [])];
   return {
     ...(c.build?.devSource ? { build: { context: c.build.context, target: 'dev' } } : {}),
     ...(c.dev?.command ? { command: c.dev.command } : {}),
@@ -125,6 +126,19 @@ function devService(c: ContainerSpec, secretEnv: ReadonlyMap<string, string>): C
     // services of dev only that a proxy waits for there (a front end's dev server)
     ...(c.dev?.depends_on ? { depends_on: c.dev.depends_on } : {}),
   };
+}
+
+/** The repo folders dev mounts into a container: the source of our own image, then the app's devMounts. */
+export const devSourceMounts = (c: ContainerSpec): DevMount[] => [...(c.build?.devSource ? [c.build.devSource] : []), ...(c.devMounts ?? [])];
+
+/**
+ * One source folder in dev. The root stays read-only and the user stays the image's (or the contract's):
+ * a bind mount is writable unless `:ro`, and docker makes its mount point before the root turns read-only,
+ * so the app starts as in prod with its code replaced. The long form makes a missing folder an error
+ * ("bind source path does not exist") instead of an empty folder, made as root, hiding the image's code.
+ */
+function devSourceVolume(mount: DevMount): BindVolume {
+  return { type: 'bind', source: mount.source, target: mount.target, ...(mount.readOnly ? { read_only: true } : {}) };
 }
 
 function prodService(c: ContainerSpec, model: PortalModel): ComposeService {

@@ -5,6 +5,7 @@ import type { PortalModel } from '../model/portal-model.js';
 import { profilesOf, scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
 import { RECORDABLE_RULES } from '../checklist/exceptions.js';
+import { devSourceMounts } from './compose.js';
 
 /** dev, prod and each instance: how to start it, its domain and where its settings live. */
 function deployments(model: PortalModel) {
@@ -66,8 +67,23 @@ export function readmeView(model: PortalModel) {
     ],
     fileItems: scripts.fileItems,
     extraFiles: extraFiles(model),
+    devSources: devSources(model),
     ...deployments(model),
   };
+}
+
+/** The repo folders each container mounts in dev only, and its dev command when it declared one. */
+function devSources(model: PortalModel) {
+  return model.containers.flatMap(c => {
+    const mounts = devSourceMounts(c);
+    if (mounts.length === 0) return [];
+    return [{
+      container: c.name,
+      mounts: mounts.map(m => ({ source: m.source, target: m.target, access: m.readOnly ? 'read-only' : 'writable' })),
+      // as a reader types it: compose's $$ unescaped
+      devCommand: (c.dev?.command ?? []).map(word => (/\s/.test(word) ? `'${word}'` : word)).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|').replace(/`/g, "'"),
+    }];
+  });
 }
 
 function extraFiles(model: PortalModel): { path: string; what: string }[] {
@@ -119,6 +135,7 @@ export function architectureView(model: PortalModel) {
       health: healthOf(c),
     })),
     contracts: contracts(model),
+    devSources: devSources(model),
     recordable: `${RECORDABLE_RULES.slice(0, -1).join(', ')} and ${RECORDABLE_RULES.at(-1)}`,
     recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({

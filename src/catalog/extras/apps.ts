@@ -48,13 +48,18 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
   const devEnvironment = settings && Object.keys(settings.devEnvironment).length > 0 ? { environment: { ...settings.devEnvironment } } : {};
   // one config folder per deployment at the path the app reads: prod here, dev and each instance override it
   const config = app.configFolder;
-  const dev = { ...devEnvironment, ...(config ? { volumes: [`${deploymentConfigFolder('dev')}:${config}:ro`] } : {}) };
+  const dev = {
+    ...devEnvironment,
+    ...(config ? { volumes: [`${deploymentConfigFolder('dev')}:${config}:ro`] } : {}),
+    // a server that reloads the mounted source, in dev only
+    ...(app.devCommand ? { command: composeWords(app.devCommand) } : {}),
+  };
   const spec: Partial<ContainerSpec> = {
     ...(settings ? { ownSettings: true, environment: settings.environment, secrets: settings.secrets } : {}),
     ...(Object.keys(dev).length > 0 ? { dev } : {}),
     ...(config ? { mounts: [{ file: deploymentConfigFolder('prod'), target: config, perDeployment: true }] } : {}),
-    // compose would read a $ as the start of a variable of the host
-    ...(app.command ? { command: app.command.map(word => word.replace(/\$/g, '$$$$')) } : {}),
+    ...(app.command ? { command: composeWords(app.command) } : {}),
+    ...(app.devMounts?.length ? { devMounts: app.devMounts } : {}),
     ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),
     ...(waitsFor ? { dependsOn: waitsFor } : {}),
     ...(app.readWriteRoot
@@ -131,6 +136,9 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
     routes: routesOf(app).flatMap(route => appRoutes(app.id, app.port, route)),
   };
 }
+
+/** compose would read a $ as the start of a variable of the host. */
+const composeWords = (words: readonly string[]): string[] => words.map(word => word.replace(/\$/g, '$$$$'));
 
 /** A tmpfs owned by the app's user; with the image's own user unknown, writable by any (sticky, like /tmp). */
 const tmpfsOwner = (user: string | undefined): string => {

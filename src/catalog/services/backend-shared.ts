@@ -9,7 +9,7 @@ export const backendImageName = ({ answers }: CatalogContext): string =>
 /** Our backend image; the dev target runs the source mounted from the host (Node mounts src/ only, to keep node_modules). */
 export const backendBuild = ({ answers }: CatalogContext): BuildSpec => ({
   context: './backend',
-  devSource: answers.backend === 'node' ? './backend/src:/app/src' : './backend:/app',
+  devSource: answers.backend === 'node' ? { source: './backend/src', target: '/app/src' } : { source: './backend', target: '/app' },
 });
 
 /**

@@ -10,6 +10,7 @@ import { serviceChoices } from '../app/questions.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
 import { openRepo } from '../../io/repo-session.js';
 import { aliasRecord, settingsRecord } from '../../answers/app-contract.js';
+import { mergedDevMounts, validateDevMounts } from '../../answers/dev-mounts.js';
 import { routesOf } from '../../answers/app-routes.js';
 import type { AppAnswer } from '../../answers/extras.js';
 
@@ -40,6 +41,8 @@ type ChangeOptions = BaseOptions & {
   health?: string;
   command?: string;
   configFolder?: string;
+  devMount?: string[];
+  devCommand?: string;
   changeOnly?: boolean;
 };
 
@@ -71,6 +74,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     this.option('health', { type: String, description: 'With app: http:/path, tcp:<port>, cmd:<command> or none:<reason>' });
     this.option('command', { type: String, description: 'With app: the command to run instead of the image\'s, e.g. "node server.js"' });
     this.option('config-folder', { type: String, description: 'With app: the path it reads its config folder from; each deployment mounts its own config/<deployment>/ there' });
+    this.option('dev-mount', { type: Array, description: 'With app: a folder of the repo mounted in dev only, SOURCE:TARGET[:ro], e.g. ./src/api:/app (repeatable; "none" drops them)' });
+    this.option('dev-command', { type: String, description: 'With app: the command in dev only, e.g. "python manage.py runserver 0.0.0.0:8000" (a server that reloads the mounted source; "none" drops it)' });
     this.option('change-only', { type: Boolean, hide: true, description: 'portal app set: the app must exist' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('secret-seed', { type: String, description: 'Tests only', hide: true });
@@ -129,10 +134,19 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       const kept = Object.fromEntries(Object.entries(existing ?? {}).filter(([key]) => !replaced.has(key)));
       const union = (key: 'fileSettings' | 'writable') =>
         existing?.[key] && Array.isArray(given[key]) ? { [key]: [...new Set([...existing[key]!, ...(given[key] as string[])])] } : {};
+      // a dev mount given replaces the one at the same container path; "none" drops them all
+      const dropMounts = Array.isArray(given.devMounts) && given.devMounts.length === 1 && given.devMounts[0] === 'none';
+      const devMounts = dropMounts
+        ? { devMounts: undefined }
+        : given.devMounts !== undefined && existing?.devMounts
+          ? { devMounts: mergedDevMounts(existing.devMounts, validateDevMounts(given.devMounts, ids[0]!) ?? []) }
+          : {};
       const app = {
         ...kept,
         id: ids[0],
         ...given,
+        ...devMounts,
+        ...(given.devCommand === 'none' ? { devCommand: undefined } : {}),
         ...routing,
         ...union('fileSettings'),
         ...union('writable'),
@@ -197,6 +211,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       ['health', o.health],
       ['command', o.command],
       ['configFolder', o.configFolder],
+      ['devMounts', flat(o.devMount)],
+      ['devCommand', o.devCommand],
     ];
     return Object.fromEntries(given.filter(([, value]) => value !== undefined));
   }

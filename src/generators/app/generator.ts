@@ -16,6 +16,7 @@ import { PRIVATE_FOLDERS } from '../../render/planned-file.js';
 import { openRepo } from '../../io/repo-session.js';
 import { firstCommit } from '../../io/first-commit.js';
 import { realRoot, resolvedInRepo } from '../../io/repo-paths.js';
+import { checkDevMountSourcesOnDisk } from '../../io/dev-mount-sources.js';
 import { checkServedRepoFolder } from '../../answers/extras.js';
 import { quoted } from '../../answers/quoted.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
@@ -118,6 +119,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   configuring(): void {
     PortalInputError.guard(() => checkServedFoldersOnDisk(this.destinationRoot(), this.answers));
+    PortalInputError.guard(() => checkDevMountSourcesOnDisk(this.destinationRoot(), this.answers));
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
     // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
