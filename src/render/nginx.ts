@@ -62,8 +62,11 @@ export function nginxProxyView() {
   return { untrustedHeaders: UNTRUSTED_REQUEST_HEADERS };
 }
 
-/** The routes nginx answers: all of them, or only its folders when varnish is in front of it. */
-const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files) : model.routes);
+/**
+ * The routes nginx answers: all of them, or, when varnish is in front of it (behind a shared Traefik), its
+ * folders and the sub-domains (the shared Traefik routes those to nginx: varnish answers the domain only).
+ */
+const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files || route.host) : model.routes);
 
 export function nginxUpstreamsView(model: PortalModel) {
   const byName = new Map<string, Upstream>();
