@@ -205,9 +205,9 @@ export interface ServiceHost {
 
 export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[], serviceHosts: readonly ServiceHost[] = []): void {
   const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))].flatMap(route => (route.host ? [route.host] : [])).concat(folders.flatMap(f => (f.host ? [f.host] : [])));
-  for (const label of [...labels, ...serviceHosts.map(host => host.label)]) {
+  for (const { option, label } of [...labels.map(label => ({ option: 'host', label })), ...serviceHosts]) {
     const taken = instances.find(instance => instance.domain === `${label}.${domain}`);
-    if (taken) fail('host', label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
+    if (taken) fail(option, label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
   }
   // a service answers every path of its sub-domain: it shares it with nothing
   serviceHosts.forEach((host, i) => {
