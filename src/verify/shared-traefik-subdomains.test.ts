@@ -100,6 +100,12 @@ describe('sub-domains behind a shared Traefik', () => {
     }
   });
 
+  it('varnish entry: nginx waits for the containers of the sub-domains it proxies, varnish for the domain\'s only', () => {
+    const base = parse(readFileSync(join(varnishRepo, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { depends_on?: Record<string, unknown> }> };
+    assert.deepEqual(Object.keys(base.services.nginx?.depends_on ?? {}).sort(), ['api', 'grafana']);
+    assert.deepEqual(Object.keys(base.services.varnish?.depends_on ?? {}).sort(), ['backend', 'nginx', 'tileserver']);
+  });
+
   it('nginx entry: one service on nginx for the domain and every sub-domain, the entry point and resolver answered', () => {
     for (const [instance, project, domain] of [[undefined, 'subs-b', 'b.example.org'], ['staging', 'subs-b-staging', 'staging.example.net']] as const) {
       const found = routers(labelsOf(prodConfig(nginxRepo, instance).nginx));
