@@ -34,6 +34,8 @@ export const ANSWER_KEYS = [
   'pgbouncerClientAuth',
   'grafanaPostgres',
   'grafanaPostgresUid',
+  'grafanaHost',
+  'flowerHost',
   'traefikNetwork',
   'traefikEntrypoint',
   'traefikCertResolver',

@@ -177,9 +177,13 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
-  const serviceSettings = validateServiceSettings(raw, services, expectPort);
+  const serviceSettings = validateServiceSettings(raw, services, expectPort, domain);
   const sharedTraefik = validateSharedTraefik(raw, services);
-  checkSubDomains(apps, folders, backendContract?.routes ?? [], domain, instances, sharedTraefik.traefikNetwork !== undefined);
+  const serviceHosts = [
+    ...(serviceSettings.grafanaHost ? [{ option: 'grafana-host', label: serviceSettings.grafanaHost }] : []),
+    ...(serviceSettings.flowerHost ? [{ option: 'flower-host', label: serviceSettings.flowerHost }] : []),
+  ];
+  checkSubDomains(apps, folders, backendContract?.routes ?? [], domain, instances, serviceHosts);
   const tileSchemas = validateTileSchemas(raw.tileSchemas, services);
   const postgres = validatePostgres(raw.postgres, name.replace(/-/g, '_'));
   // these add PostGIS to the stack

@@ -197,14 +197,23 @@ export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly 
 }
 
 /** A sub-domain of the portal must not be another deployment's domain: both nginx sites would claim it. */
-export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[], sharedTraefik = false): void {
+/** A service answered on a sub-domain of its own (Grafana, Flower): the option that chose it and its label. */
+export interface ServiceHost {
+  readonly option: string;
+  readonly label: string;
+}
+
+export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[], serviceHosts: readonly ServiceHost[] = []): void {
   const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))].flatMap(route => (route.host ? [route.host] : [])).concat(folders.flatMap(f => (f.host ? [f.host] : [])));
-  // the shared Traefik's labels send only the domain to the stack's entry, which answers the domain only
-  if (sharedTraefik && labels.length > 0) fail('host', labels[0], 'no sub-domain behind a shared Traefik (--traefik-network): its labels route only the portal\'s domain to the stack; route by path, or run the stack\'s own traefik or nginx');
-  for (const label of labels) {
+  for (const { option, label } of [...labels.map(label => ({ option: 'host', label })), ...serviceHosts]) {
     const taken = instances.find(instance => instance.domain === `${label}.${domain}`);
-    if (taken) fail('host', label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
+    if (taken) fail(option, label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
   }
+  // a service answers every path of its sub-domain: it shares it with nothing
+  serviceHosts.forEach((host, i) => {
+    const shared = labels.includes(host.label) || serviceHosts.slice(0, i).some(other => other.label === host.label);
+    if (shared) fail(host.option, host.label, `a sub-domain no app, folder or other service uses (${host.label}.${domain} is taken)`);
+  });
 }
 
 export function validateRedisRoles(value: unknown): string[] {

@@ -1,9 +1,11 @@
 /**
  * Answers that shape a chosen service to the deployment: services kept as alternatives (compose profiles),
- * PgBouncer's listen port and pool mode, and Grafana's PostgreSQL data source. Checked for shape here;
+ * PgBouncer's listen port and pool mode, Grafana's PostgreSQL data source, and the sub-domains Grafana and
+ * Flower answer on instead of their path. Checked for shape here;
  * whether a service may be kept as an alternative is its catalog module's fact, checked by the model.
  */
 import { fail } from './extras.js';
+import { hostLabel } from './app-routes.js';
 
 export const POOL_MODES = ['session', 'transaction', 'statement'] as const;
 export type PoolMode = (typeof POOL_MODES)[number];
@@ -27,6 +29,10 @@ export interface ServiceSettings {
   readonly grafanaPostgres?: Exclude<GrafanaPostgres, 'off'>;
   /** The data source's uid, as the deployment's dashboards name it (default "postgres"). */
   readonly grafanaPostgresUid?: string;
+  /** Sub-domain label Grafana answers on at "/" ("grafana": grafana.<domain>) instead of /grafana/. */
+  readonly grafanaHost?: string;
+  /** Sub-domain label Flower answers on at "/" instead of /flower/. */
+  readonly flowerHost?: string;
 }
 
 const UID = /^[A-Za-z0-9_-]{1,40}$/;
@@ -35,9 +41,10 @@ const listOfIds = (value: unknown): string[] | undefined =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
 
 export function validateServiceSettings(
-  raw: { alternatives?: unknown; pgbouncerPort?: unknown; pgbouncerPoolMode?: unknown; pgbouncerClientAuth?: unknown; grafanaPostgres?: unknown; grafanaPostgresUid?: unknown },
+  raw: { alternatives?: unknown; pgbouncerPort?: unknown; pgbouncerPoolMode?: unknown; pgbouncerClientAuth?: unknown; grafanaPostgres?: unknown; grafanaPostgresUid?: unknown; grafanaHost?: unknown; flowerHost?: unknown },
   services: readonly string[],
   expectPort: (value: unknown, option: string, allowed?: string) => number,
+  domain = 'localhost',
 ): ServiceSettings {
   const given = listOfIds(raw.alternatives);
   if (!given || given.some(item => typeof item !== 'string')) fail('alternatives', raw.alternatives, 'a list of chosen services, e.g. "kafka"');
@@ -55,6 +62,8 @@ export function validateServiceSettings(
   const uid = raw.grafanaPostgresUid === undefined || raw.grafanaPostgresUid === '' ? undefined : raw.grafanaPostgresUid;
   if (uid !== undefined && (typeof uid !== 'string' || !UID.test(uid))) fail('grafana-postgres-uid', uid, 'the uid the dashboards give the data source: 1 to 40 letters, digits, - and _ (e.g. "zNqkUPk4k")');
   if (uid !== undefined && grafana === 'off') fail('grafana-postgres-uid', uid, 'it only with --grafana-postgres readonly or owner');
+  const grafanaHost = services.includes('grafana') ? hostLabel(raw.grafanaHost, 'grafana-host', 'Grafana', domain) : undefined;
+  const flowerHost = services.includes('flower') ? hostLabel(raw.flowerHost, 'flower-host', 'Flower', domain) : undefined;
   return {
     ...(alternatives.length > 0 ? { alternatives } : {}),
     ...(port !== undefined && port !== DEFAULT_PGBOUNCER_PORT ? { pgbouncerPort: port } : {}),
@@ -62,6 +71,8 @@ export function validateServiceSettings(
     ...(clientAuth === 'md5' ? { pgbouncerClientAuth: clientAuth } : {}),
     ...(grafana !== 'off' ? { grafanaPostgres: grafana } : {}),
     ...(uid !== undefined ? { grafanaPostgresUid: uid as string } : {}),
+    ...(grafanaHost ? { grafanaHost } : {}),
+    ...(flowerHost ? { flowerHost } : {}),
   };
 }
 
@@ -80,6 +91,9 @@ export function checkGivenServiceSettings(given: Record<string, unknown>, servic
     if (given.pgbouncerPort !== undefined) fail('pgbouncer-port', given.pgbouncerPort, 'it only with the pgbouncer service');
     if (given.pgbouncerPoolMode !== undefined) fail('pgbouncer-pool-mode', given.pgbouncerPoolMode, 'it only with the pgbouncer service');
     if (given.pgbouncerClientAuth !== undefined) fail('pgbouncer-client-auth', given.pgbouncerClientAuth, 'it only with the pgbouncer service');
+  }
+  for (const [key, option, id] of [['grafanaHost', 'grafana-host', 'grafana'], ['flowerHost', 'flower-host', 'flower']] as const) {
+    if (given[key] !== undefined && given[key] !== '' && !services.includes(id)) fail(option, given[key], `it only with the ${id} service`);
   }
   if (given.grafanaPostgres !== undefined && !(services.includes('grafana') && usesPostgres(services))) {
     fail('grafana-postgres', given.grafanaPostgres, 'it only with the grafana and postgis services');

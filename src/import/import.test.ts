@@ -199,7 +199,7 @@ const FIXTURES_TABLE: readonly Fixture[] = [
     rows: [
       /^api +backend \(main app\) +image mlprod\.api:1\.0; port 4789; settings CELERY_BACKEND_URL, CELERY_BROKER_URL, DATABASE_URL; aliases database->postgis; .*routes mlpapi\.<domain>\/$/m,
       /^worker +app worker +.*health none:worker listens on no port/m,
-      /grafana: Traefik host grafana\.\S+: the stack serves grafana where its catalog entry says/,
+      /^grafana +service grafana +at \/ on grafana\.<domain> \(grafanaHost\)$/m,
       /^ {2}- api DATABASE_URL$/m,
     ],
     secrets: ['mlp:mlp@'],

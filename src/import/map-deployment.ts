@@ -135,11 +135,12 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
   let backend: { image: string; port: number; contract: BackendContract } | undefined;
   const routes = new Map<string, string>();
 
+  const hostOf = serviceHosts(roles, routing, domain);
   for (const [name, role] of roles) {
     const f = facts.get(name)!;
     const route = routing.get(name)!;
     if (role.kind !== 'app') {
-      const row = nonAppRow(f, role, stores.get(name), route, report);
+      const row = nonAppRow(f, role, stores.get(name), route, report, hostOf.get(name));
       report.rows.push({ ...row, carried: [...row.carried, ...(shaped.carried.get(name) ?? [])] });
       continue;
     }
@@ -190,6 +191,13 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
   }
   report.kept.push('every variable name the apps read, their mount paths, commands and ports; host names through aliases where the stack names the store otherwise');
 
+  // a sub-domain an app answers too stays the app's: the service goes back to its path
+  const appHosts = new Set([...apps.flatMap(app => app.routes ?? []), ...(backend?.contract.routes ?? [])].flatMap(r => (r.host ? [r.host] : [])));
+  const hostAnswers = Object.fromEntries([...hostOf].flatMap(([old, { key, label }]) => {
+    if (!appHosts.has(label)) return [[key, label]];
+    report.notExpressed.push(`${old}: Traefik host ${label}.${domain}: an app answers there too, so the stack serves it on its path`);
+    return [];
+  }));
   const folderList: FolderAnswer[] = [...folders.byTarget].map(([target, name]) => ({ name, target }));
   const name = defaultName(options.folderName);
   const answers: RawAnswers = {
@@ -204,6 +212,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     ...(folderList.length > 0 ? { folders: folderList } : {}),
     ...(redisRoles.length > 0 ? { redisRoles } : {}),
     ...pooler,
+    ...hostAnswers,
     ...shaped.answers,
   };
   if (!backend) report.notExpressed.push('no container runs an in-house image: the generated backend is the starter (django) one; choose --backend on the first portal run');
@@ -434,7 +443,23 @@ function unexpressible(f: ServiceFacts, isMain: boolean, report: ImportReport): 
   void isMain;
 }
 
-function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route: LabelRouting, report: ImportReport): { old: string; became: string; carried: string[] } {
+/**
+ * Grafana or Flower routed at the root of one sub-domain of the portal's: answered there (grafanaHost,
+ * flowerHost), by old container name. Any other routing stays a note: the stack serves them on their path.
+ */
+function serviceHosts(roles: ReadonlyMap<string, Role>, routing: ReadonlyMap<string, LabelRouting>, domain: string | undefined): Map<string, { key: 'grafanaHost' | 'flowerHost'; label: string }> {
+  const found = new Map<string, { key: 'grafanaHost' | 'flowerHost'; label: string }>();
+  for (const [name, role] of roles) {
+    if (role.kind !== 'catalog' || (role.service !== 'grafana' && role.service !== 'flower')) continue;
+    const routes = routing.get(name)!.routes;
+    const labels = [...new Set(routes.flatMap(r => r.hosts.map(h => subDomainOf(h, domain))))];
+    const atRoot = routes.length > 0 && routes.every(r => !r.path || r.path === '/');
+    if (atRoot && labels.length === 1 && typeof labels[0] === 'string') found.set(name, { key: role.service === 'grafana' ? 'grafanaHost' : 'flowerHost', label: labels[0] });
+  }
+  return found;
+}
+
+function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route: LabelRouting, report: ImportReport, host?: { key: string; label: string }): { old: string; became: string; carried: string[] } {
   if (role.kind === 'data') return { old: f.name, became: 'named storage', carried: [`its volumes ${f.volumes.map(v => v.target).join(', ')} became folders of the containers that used them`] };
   if (role.kind === 'helper') return { old: f.name, became: 'dropped', carried: [role.why] };
   if (role.kind === 'redis-role') return { old: f.name, became: `redis role ${role.role} (redis-${role.role})`, carried: storeNotes(f, ref, report) };
@@ -447,11 +472,12 @@ function nonAppRow(f: ServiceFacts, role: Role, ref: StoreRef | undefined, route
     const envNames = [...f.environment.keys()];
     if (envNames.length > 0) report.notExpressed.push(`${f.name}: variables ${envNames.join(', ')}: the stack configures ${service} itself (credentials generated, apps reach it through templates)`);
     if (f.raw.tmpfs !== undefined) report.notExpressed.push(`${f.name}: tmpfs: the stack sets the writable paths of ${service} itself`);
-    const hosts = route.routes.flatMap(r => r.hosts);
+    const hosts = host ? [] : route.routes.flatMap(r => r.hosts);
     if (hosts.length > 0) report.notExpressed.push(`${f.name}: Traefik host ${hosts.join(', ')}: the stack serves ${service} where its catalog entry says (e.g. /grafana/), not on a sub-domain of its own`);
   }
   if (!f.image && f.build) report.notExpressed.push(`${f.name}: built from ${f.build}; the stack runs the stock ${service} image (check what that Dockerfile added)`);
-  return { old: f.name, became: `service ${service}`, carried: role.kind === 'catalog' ? storeNotes(f, ref, report) : [] };
+  const onHost = host ? [`at / on ${host.label}.<domain> (${host.key})`] : [];
+  return { old: f.name, became: `service ${service}`, carried: role.kind === 'catalog' ? [...onHost, ...storeNotes(f, ref, report)] : [] };
 }
 
 function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportReport): string[] {

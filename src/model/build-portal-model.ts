@@ -15,7 +15,7 @@ import { redisRoleContribution } from '../catalog/extras/redis-roles.js';
 import { connectionsForApps } from '../catalog/extras/app-settings.js';
 import { withAliases } from './aliases.js';
 import { alternativeProfiles, withAlternatives } from './alternatives.js';
-import { sharedTraefikEntry } from '../catalog/shared-traefik.js';
+import { answeredSubDomains, sharedTraefikEntry } from '../catalog/shared-traefik.js';
 import { checkDevMounts } from './dev-mounts.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
@@ -58,6 +58,9 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   };
   const front = frontOf(all('containers') as ContainerSpec[], has, answers);
   const routes = routeAll(unique(all('routes') as HttpRoute[], routeKey, 'route'), has('varnish'));
+  // the shared Traefik's routers are built from the answers, before the routes exist: both must agree
+  const routed = [...new Set(routes.flatMap(route => (route.host ? [route.host] : [])))].sort();
+  if (routed.join() !== answeredSubDomains(answers).join()) throw new Error(`internal: sub-domains ${routed.join()} routed, ${answeredSubDomains(answers).join()} answered`);
   const containers = withDevHostPorts(
     withAlternatives(withProxyDependencies(
       withFolders(

@@ -20,6 +20,7 @@ const ownRoutes = (answers: PortalAnswers) => [...(answers.backendContract?.rout
 export function extrasNeedProxy(answers: PortalAnswers, services: readonly ServiceId[]): string | undefined {
   if (services.includes('nginx')) return undefined;
   if ((answers.folders ?? []).some(folder => folder.route)) return 'added nginx: it serves the shared folders that have a route';
+  if (answers.grafanaHost || answers.flowerHost) return 'added nginx: it serves the sub-domains of Grafana and Flower';
   const routes = ownRoutes(answers);
   // varnish routes by path only, on the main domain, with neither limits nor CORS of its own
   if (routes.some(route => route.host || route.private || route.cors || route.bodySize || route.timeout || route.connectTimeout)) {

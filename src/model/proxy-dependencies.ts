@@ -11,10 +11,11 @@ const MAIN_PATH = new Set(['backend', 'varnish']);
 export function withProxyDependencies(containers: readonly ContainerSpec[], routes: readonly RoutedPath[], front: string): ContainerSpec[] {
   const names = new Set(containers.map(c => c.name));
   const upstreamHosts = (selected: readonly RoutedPath[]) => selected.flatMap(route => (route.upstream ? [route.upstream.host] : []));
-  // varnish in front of nginx (behind a shared Traefik): varnish routes every path, nginx only serves files
+  // varnish in front of nginx (behind a shared Traefik): varnish routes every path of the domain, nginx
+  // serves files and the sub-domains (the shared Traefik sends those to nginx)
   const hostsOf: Record<string, string[]> = front === 'varnish' && names.has('nginx') ? {
-    varnish: [...upstreamHosts(routes), ...(routes.some(route => route.files) ? ['nginx'] : [])],
-    nginx: [],
+    varnish: [...upstreamHosts(routes.filter(route => !route.host)), ...(routes.some(route => route.files) ? ['nginx'] : [])],
+    nginx: upstreamHosts(routes.filter(route => route.host)),
   } : {
     // behind nginx, varnish sees only the cached routes; as the front it sees every proxied one
     varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),

@@ -48,6 +48,8 @@ export const mlp = definePreset({
     // dashboards name) on database:5432; ours reads through a read-only role instead of the app's user
     grafanaPostgres: 'readonly',
     grafanaPostgresUid: 'zNqkUPk4k',
+    // docker-compose.yaml @ d377c2fb: Traefik routes Host(`grafana.${DOMAIN}`) to grafana
+    grafanaHost: 'grafana',
     storage: 'volumes',
     acmeEmail: `admin@${domain}`,
   }),
@@ -61,6 +63,7 @@ export const mlp = definePreset({
     { old: '../models:/app/models on the worker', now: 'the `models` volume at /app/models in the API and the worker' },
     { old: 'GRAFANA_ADMIN_PASS=grafana', now: 'GRAFANA_ADMIN_PASSWORD, generated, docker secret in prod' },
     { old: 'Grafana PostgreSQL data source as DATABASE_USER, DS_POSTGRES_PASSWORD in the environment', now: 'the same data source (uid zNqkUPk4k) through the read-only role `grafana_reader`, password read from its secret file; `grafanaPostgres: owner` in .yo-rc.json for the app\'s user' },
+    { old: 'grafana on grafana.${DOMAIN} (Traefik Host rule)', now: 'Grafana at / on grafana.<domain> (`grafanaHost`), through nginx with its looser Content-Security-Policy on that host only' },
     { old: 'DOMAIN and the external `www` network of a shared Traefik', now: 'DOMAIN in .env; the stack\'s own Traefik routes it with Let\'s Encrypt' },
     { old: 'one docker-compose.yaml', now: 'base, dev override and prod files' },
   ],

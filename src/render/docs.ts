@@ -6,6 +6,9 @@ import { profilesOf, scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
 import { RECORDABLE_RULES } from '../checklist/exceptions.js';
 import { devSourceMounts } from './compose.js';
+import { sharedTraefikRouters } from '../catalog/shared-traefik.js';
+import { NGINX_PORT } from '../catalog/services/nginx.js';
+import { VARNISH_PORT } from '../catalog/services/varnish.js';
 
 /** dev, prod and each instance: how to start it, its domain and where its settings live. */
 function deployments(model: PortalModel) {
@@ -115,7 +118,18 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
 function sharedTraefikDoc(model: PortalModel) {
   const { traefikNetwork, traefikEntrypoint, traefikCertResolver } = model.answers;
   if (!traefikNetwork) return undefined;
-  return { network: traefikNetwork, entrypoint: traefikEntrypoint ?? '', certResolver: traefikCertResolver ?? '', entry: model.front.name, port: model.front.port };
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const routers = sharedTraefikRouters(model.answers, has, { nginx: NGINX_PORT, varnish: VARNISH_PORT });
+  return {
+    network: traefikNetwork,
+    entrypoint: traefikEntrypoint ?? '',
+    certResolver: traefikCertResolver ?? '',
+    entry: model.front.name,
+    port: model.front.port,
+    // the containers on the network, the entry first
+    joined: [...new Set(routers.map(router => router.container))].map(name => `\`${name}\``).join(' and '),
+    routers: routers.map(router => ({ name: router.router, rule: `Host(\`${router.host}\`)`, container: router.container, port: router.port })),
+  };
 }
 
 export function architectureView(model: PortalModel) {

@@ -40,14 +40,21 @@ export function nginxMainView(model: PortalModel) {
     realIpFromTraefik: model.tls === 'traefik' || model.tls === 'shared-traefik',
     cspStrict: CSP_STRICT,
     cspRelaxed: CSP_RELAXED,
-    // on the portal's own host only: a sub-domain's "/" would relax every path
-    relaxedCspPrefixes: model.routes.filter(route => route.cache === 'none' && !route.host && !route.internal).map(route => route.path),
+    // keyed on the server's sub-domain label ("" for the domain) and the path: Grafana's "/" on its own
+    // sub-domain relaxes that host only, never the portal's "/"
+    relaxedCsp: model.routes.filter(route => route.cache === 'none' && !route.internal).map(route => cspKey(route.host, route.path)),
     hasCors: model.routes.some(route => route.cors),
     serverNamesBucket: serverNamesBucket(
       [model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)].flatMap(domain => [domain, ...subDomains(model).map(label => `${label}.${domain}`)]),
     ),
   };
 }
+
+/**
+ * What the CSP map reads: `$sub_domain:$uri`, where each server block sets $sub_domain to its label ("" on
+ * the domain), so the same key holds for every instance's domain and for <label>.localhost in dev.
+ */
+export const cspKey = (host: string | undefined, path: string): string => `${host ?? ''}:${path}`;
 
 /** nginx refuses to start when a server_name does not fit a hash bucket (its name, two pointers, alignment). */
 function serverNamesBucket(domains: readonly string[]): number {
@@ -62,8 +69,11 @@ export function nginxProxyView() {
   return { untrustedHeaders: UNTRUSTED_REQUEST_HEADERS };
 }
 
-/** The routes nginx answers: all of them, or only its folders when varnish is in front of it. */
-const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files) : model.routes);
+/**
+ * The routes nginx answers: all of them, or, when varnish is in front of it (behind a shared Traefik), its
+ * folders and the sub-domains (the shared Traefik routes those to nginx: varnish answers the domain only).
+ */
+const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files || route.host) : model.routes);
 
 export function nginxUpstreamsView(model: PortalModel) {
   const byName = new Map<string, Upstream>();
@@ -155,6 +165,7 @@ export function nginxSiteView(model: PortalModel) {
     devRoutesFile: routesFile(undefined, hasDevRoutes(model, undefined)),
     // an instance's model carries its own domain, so its sub-domains follow
     subDomains: subDomains(model).map(label => ({
+      label,
       serverName: `${label}.${domain}`,
       devServerName: `${label}.localhost`,
       routesFile: routesFile(label, false),

@@ -1,4 +1,4 @@
-/** Celery Flower under /flower/: watches the workers through the broker, behind its own basic auth. */
+/** Celery Flower under /flower/ (or at / on a sub-domain of its own, `flowerHost`): watches the workers through the broker, behind its own basic auth. */
 import { IMAGES } from '../images.js';
 import { limits, requireSecret, TMP } from '../defaults.js';
 import { defineService } from '../types.js';
@@ -9,7 +9,9 @@ export const flower = defineService({
   id: 'flower',
   title: 'Flower',
   summary: 'Celery monitoring UI under /flower/, password protected',
-  contribute: ({ broker }) => {
+  contribute: ({ broker, answers }) => {
+    const label = answers.flowerHost;
+    const prefix = label ? '' : '/flower';
     // the same broker, host and credentials the Celery workers use
     const rabbit = broker === 'rabbitmq';
     const brokerSecret = rabbit ? { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } : { secret: 'redis_password', env: 'REDIS_PASSWORD' };
@@ -18,7 +20,7 @@ export const flower = defineService({
       containers: [
         {
           name: 'flower',
-          role: 'Celery Flower: workers and tasks (under /flower/, user admin)',
+          role: `Celery Flower: workers and tasks (${label ? `on ${label}.<domain>` : 'under /flower/'}, user admin)`,
           image: IMAGES.flower,
           // Flower reads no *_FILE variables: both passwords are read here and handed over in the
           // environment (FLOWER_* options, CELERY_BROKER_URL), not on the command line where ps shows them
@@ -29,13 +31,13 @@ export const flower = defineService({
               `FLOWER_BASIC_AUTH="admin:$$pw"\nCELERY_BROKER_URL="${brokerUrl}"\nexport FLOWER_BASIC_AUTH CELERY_BROKER_URL\nexec celery flower`,
           ],
           environment: {
-            FLOWER_URL_PREFIX: 'flower',
+            ...(label ? {} : { FLOWER_URL_PREFIX: 'flower' }),
             FLOWER_PORT: String(PORT),
             ...(rabbit ? { RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' } : {}),
           },
           secrets: [{ secret: 'flower_password', env: 'FLOWER_PASSWORD' }, brokerSecret],
           // /flower/healthcheck answers without the password
-          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORT}/flower/healthcheck`], startPeriod: '20s' },
+          healthcheck: { test: ['CMD', 'wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PORT}${prefix}/healthcheck`], startPeriod: '20s' },
           dependsOn: { [broker ?? 'redis']: 'service_healthy' },
           networks: ['internal'],
           port: PORT,
@@ -49,16 +51,17 @@ export const flower = defineService({
       secrets: [{ name: 'flower_password', env: 'FLOWER_PASSWORD', purpose: 'Flower basic-auth password (user admin)' }],
       routes: [
         {
-          path: '/flower/',
+          path: `${prefix}/`,
+          ...(label ? { host: label } : {}),
           title: 'Celery Flower (basic auth)',
           upstream: { host: 'flower', port: PORT, stripPrefix: false },
           // never cached and not through varnish; 'none' also gives the relaxed CSP Flower's inline handlers need
           cache: 'none',
           // Flower serves its metrics without the password
-          privatePaths: ['/flower/metrics'],
+          privatePaths: [`${prefix}/metrics`],
         },
       ],
-      scrape: [{ job: 'flower', target: `flower:${PORT}`, metricsPath: '/flower/metrics' }],
+      scrape: [{ job: 'flower', target: `flower:${PORT}`, metricsPath: `${prefix}/metrics` }],
     };
   },
 });

@@ -1,10 +1,11 @@
 /**
- * Grafana at /grafana/, provisioned with the Prometheus datasource and an overview dashboard; on request
+ * Grafana at /grafana/, or at / on a sub-domain of its own (`grafanaHost`), provisioned with the Prometheus datasource and an overview dashboard; on request
  * a PostgreSQL data source for dashboards over the database, as a read-only role of its own or as the
  * app's user, its password read from the secret file (never written into the provisioning file).
  */
 import { IMAGES } from '../images.js';
 import { limits, TMP, wgetProbe } from '../defaults.js';
+import { NGINX_PORT } from './nginx.js';
 import { defineService, type FileSpec, type SecretSpec, type SecretUse } from '../types.js';
 import type { GrafanaPostgres } from '../../answers/service-settings.js';
 
@@ -12,7 +13,6 @@ import type { GrafanaPostgres } from '../../answers/service-settings.js';
 export const GRAFANA_DB_ROLE = 'grafana_reader';
 export const GRAFANA_DB_SECRET: SecretSpec = { name: 'grafana_db_password', env: 'GRAFANA_DB_PASSWORD', purpose: 'read-only PostgreSQL role of Grafana\'s data source' };
 const SECRETS_DIR = '/run/secrets';
-const PROD_URL = 'https://${DOMAIN}/grafana/';
 const ADMIN_USER = 'admin';
 
 /** The data source file and what the container needs for it; the database itself, not the pooler. */
@@ -52,17 +52,20 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
     title: 'Grafana',
     summary: 'Dashboards over Prometheus, served under /grafana/',
     contribute: ({ devUrl, answers }) => {
-      const devRootUrl = `${devUrl}/grafana/`;
+      const label = answers.grafanaHost;
+      // on a sub-domain Grafana is at its root (nginx serves sub-domains, on <label>.localhost in dev); under a path it strips the prefix itself
+      const at = label ? { path: '/', rootUrl: `https://${label}.\${DOMAIN}/`, devRootUrl: `http://${label}.localhost:${NGINX_PORT}/`, where: `on ${label}.<domain>` }
+        : { path: '/grafana/', rootUrl: 'https://${DOMAIN}/grafana/', devRootUrl: `${devUrl}/grafana/`, where: 'under /grafana/' };
       const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
       return {
       containers: [
         {
           name: 'grafana',
-          role: 'Dashboards (under /grafana/)',
+          role: `Dashboards (${at.where})`,
           image: IMAGES.grafana,
           environment: {
-            GF_SERVER_ROOT_URL: PROD_URL,
-            GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
+            GF_SERVER_ROOT_URL: at.rootUrl,
+            GF_SERVER_SERVE_FROM_SUB_PATH: label ? 'false' : 'true',
             GF_SECURITY_ADMIN_USER: ADMIN_USER,
             GF_AUTH_ANONYMOUS_ENABLED: 'false',
             GF_USERS_ALLOW_SIGN_UP: 'false',
@@ -83,7 +86,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
           devPorts: [3000],
           // behind nginx or varnish the browser sees Grafana under the front's dev URL; alone, on its own port
           // grafana brings prometheus, which brings a proxy: in dev it is reached through the front
-          dev: { environment: { GF_SERVER_ROOT_URL: devRootUrl } },
+          dev: { environment: { GF_SERVER_ROOT_URL: at.devRootUrl } },
           limits: limits('256m', '0.5', 200),
           tmpfs: [TMP],
           user: '472:0',
@@ -95,10 +98,10 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
         ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
       ],
       ...(postgres ? { files: [postgres.file] } : {}),
-      consoles: [{ title: 'Grafana', urls: { prod: PROD_URL.replace('${DOMAIN}', answers.domain), dev: devRootUrl }, user: ADMIN_USER, passwordSecret: 'grafana_admin_password' }],
-      routes: [{ path: '/grafana/', title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true }],
+      consoles: [{ title: 'Grafana', urls: { prod: at.rootUrl.replace('${DOMAIN}', answers.domain), dev: at.devRootUrl }, user: ADMIN_USER, passwordSecret: 'grafana_admin_password' }],
+      routes: [{ path: at.path, title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true, ...(label ? { host: label } : {}) }],
       // grafana strips its sub path itself, so /grafana/metrics answers too
-      scrape: [{ job: 'grafana', target: 'grafana:3000', publicAliases: ['/grafana/metrics'] }],
+      scrape: [{ job: 'grafana', target: 'grafana:3000', ...(label ? {} : { publicAliases: ['/grafana/metrics'] }) }],
     };
   },
 });

@@ -2,7 +2,8 @@
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, wgetProbe } from '../defaults.js';
 import { defineService, type ContainerSpec } from '../types.js';
-import { sharedTraefikEntry, sharedTraefikProd } from '../shared-traefik.js';
+import { sharedTraefikProd, sharedTraefikRouters } from '../shared-traefik.js';
+import { VARNISH_PORT } from './varnish.js';
 
 export const NGINX_PORT = 8080;
 export const NGINX_TLS_PORT = 8443;
@@ -18,7 +19,8 @@ export const nginx = defineService({
   contribute: ({ has, answers }) => {
     // a Traefik terminates TLS: the stack's own, or a shared one in front of the stack
     const terminatesTls = !has('traefik') && !answers.traefikNetwork;
-    const isSharedTraefikEntry = sharedTraefikEntry(answers, has) === 'nginx';
+    // the shared Traefik's routers to nginx: the domain when it is the entry, and every sub-domain
+    const sharedTraefik = sharedTraefikProd(answers, sharedTraefikRouters(answers, has, { nginx: NGINX_PORT, varnish: VARNISH_PORT }), 'nginx');
     const hasDjangoFiles = answers.backend === 'django';
     const server: ContainerSpec = {
       name: 'nginx',
@@ -45,7 +47,7 @@ export const nginx = defineService({
           './nginx/sites/prod.conf:/etc/nginx/conf.d/default.conf:ro',
           ...(terminatesTls ? ['${TLS_CERT_DIR}:/etc/nginx/certs:ro', `\${ACME_WEBROOT}:${ACME_CHALLENGE_ROOT}:ro`] : []),
         ],
-        ...(isSharedTraefikEntry ? sharedTraefikProd(answers, NGINX_PORT) : {}),
+        ...sharedTraefik,
       },
       limits: limits('256m', '0.5', 200),
       // the image's own user, stated so the compose file shows it

@@ -1,11 +1,18 @@
 /** Varnish: caches tiles for a day and anonymous pages briefly; passes the API and admin; purge from inside only. */
 import { IMAGES } from '../images.js';
 import { limits, prodScheme, wgetProbe } from '../defaults.js';
-import { defineService } from '../types.js';
-import { sharedTraefikEntry, sharedTraefikProd } from '../shared-traefik.js';
+import { defineService, type CatalogContext } from '../types.js';
+import { sharedTraefikProd, sharedTraefikRouters } from '../shared-traefik.js';
+import { NGINX_PORT } from './nginx.js';
 
 export const VARNISH_PORT = 6081;
 const THREADS_PER_POOL = 500;
+
+/** The shared Traefik's router of the domain when varnish is its entry. */
+function sharedTraefikOf(answers: CatalogContext['answers'], has: CatalogContext['has']) {
+  const prod = sharedTraefikProd(answers, sharedTraefikRouters(answers, has, { nginx: NGINX_PORT, varnish: VARNISH_PORT }), 'varnish');
+  return prod ? { prod } : {};
+}
 
 export const varnish = defineService({
   id: 'varnish',
@@ -37,7 +44,7 @@ export const varnish = defineService({
         networks: ['internal'],
         port: VARNISH_PORT,
         devPorts: [VARNISH_PORT],
-        ...(sharedTraefikEntry(answers, has) === 'varnish' ? { prod: sharedTraefikProd(answers, VARNISH_PORT) } : {}),
+        ...sharedTraefikOf(answers, has),
         limits: limits('512m', '1.0', 2 * THREADS_PER_POOL + 100),
         // the working folder holds the compiled VCL (loaded as a shared object, hence exec) and the log
         tmpfs: ['/var/lib/varnish:exec,size=128m'],

@@ -150,6 +150,23 @@ export const QUESTIONS: readonly Question[] = [
     prompt: { type: 'input', message: 'Uid of the PostgreSQL data source (as your dashboards name it)' },
   },
   {
+    key: 'grafanaHost',
+    option: 'grafana-host',
+    type: String,
+    description: 'With grafana: the sub-domain it answers on at / (e.g. grafana for grafana.<domain>); absent: under /grafana/',
+    // asked only when a preset or file named one: the default is the path
+    when: known => typeof known.grafanaHost === 'string' && known.grafanaHost !== '',
+    prompt: { type: 'input', message: 'Sub-domain of Grafana (e.g. grafana)' },
+  },
+  {
+    key: 'flowerHost',
+    option: 'flower-host',
+    type: String,
+    description: 'With flower: the sub-domain it answers on at / (e.g. flower for flower.<domain>); absent: under /flower/',
+    when: known => typeof known.flowerHost === 'string' && known.flowerHost !== '',
+    prompt: { type: 'input', message: 'Sub-domain of Flower (e.g. flower)' },
+  },
+  {
     key: 'traefikNetwork',
     option: 'traefik-network',
     type: String,

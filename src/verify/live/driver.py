@@ -284,7 +284,11 @@ def probe_server(server, main, expect):
     name = server["server_name"]
 
     def at(method, path, headers=None):
-        return front(method, path, {"Host": server["authority"], **(headers or {})}, name)
+        headers = {"Host": server["authority"], **(headers or {})}
+        if server.get("port", CONFIG["front"]) != CONFIG["front"]:
+            # not through the front: a shared Traefik sends this host to nginx (which terminates no TLS there)
+            return request(server["port"], method, path, headers)
+        return front(method, path, headers, name)
 
     if not main:
         for path, upstream in server["routes"]:

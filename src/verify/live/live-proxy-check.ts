@@ -231,9 +231,11 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     routes,
     hidden: hiddenPaths(routesText, vcl),
     // per server block: the portal's host ("") or a sub-domain, with the Host a browser sends there
-    servers: snippets.map(({ server, text }) => ({
+    // behind varnish (a shared Traefik's entry), the sub-domains are the Traefik's routes to nginx itself
+    servers: snippets.map(({ server, text }) => ({ server, text, port: server !== '' && varnishFront ? 8080 : frontPort })).map(({ server, text, port }) => ({
       server_name: server === '' ? host : server,
-      authority: server === '' ? (phase === 'dev' ? `${host}:${frontPort}` : host) : phase === 'dev' ? `${server}:${frontPort}` : server,
+      port,
+      authority: server === '' ? (phase === 'dev' ? `${host}:${port}` : host) : phase === 'dev' ? `${server}:${port}` : server,
       routes: nginxRoutes(text).flatMap(([path, name]) => (name === 'varnish' || !upstreams.has(name) ? [] : [[path, upstreams.get(name)!.host]])),
       cors: corsLocations(text, corsMaps(hasNginx && existsSync(join(repo, 'nginx', 'snippets', 'cors.conf')) ? readFileSync(join(repo, 'nginx', 'snippets', 'cors.conf'), 'utf8') : '')),
       accel: accelLocations(text).map(({ internal, via }) => ({ internal, via, body: `private file of ${accelLocations(text).find(a => a.internal === internal)!.alias}\n` })),
