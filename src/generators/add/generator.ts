@@ -43,7 +43,7 @@ type ChangeOptions = BaseOptions & {
 
 export default class AddGenerator extends Generator<Record<string, unknown>, ChangeOptions> {
   constructor(args: string[], options: ChangeOptions) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
     this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>' });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });

@@ -13,7 +13,7 @@ export interface Question {
   readonly description: string;
   /** Asked only when this holds for the answers known so far. */
   readonly when?: (known: RawAnswers) => boolean;
-  readonly prompt: { type: 'input' | 'list' | 'checkbox' | 'number'; message: string; choices?: { name: string; value: string }[] };
+  readonly prompt: { type: 'input' | 'select' | 'checkbox' | 'number'; message: string; choices?: { name: string; value: string }[] };
 }
 
 export const QUESTIONS: readonly Question[] = [
@@ -24,7 +24,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'backend',
     type: String,
     description: `Backend: ${BACKENDS.join(' | ')}`,
-    prompt: { type: 'list', message: 'Backend', choices: BACKENDS.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Backend', choices: BACKENDS.map(value => ({ name: value, value })) },
   },
   {
     key: 'backendImage',
@@ -59,7 +59,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'storage',
     type: String,
     description: `Persistent data: ${STORAGE_KINDS.join(' | ')} (named Docker volumes, or host folders under --data-root)`,
-    prompt: { type: 'list', message: 'Storage for persistent data', choices: STORAGE_KINDS.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Storage for persistent data', choices: STORAGE_KINDS.map(value => ({ name: value, value })) },
   },
   {
     key: 'dataRoot',
@@ -98,7 +98,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With pgbouncer: ${POOL_MODES.join(' | ')} (default session)`,
     when: known => String(known.services ?? '').includes('pgbouncer'),
-    prompt: { type: 'list', message: 'PgBouncer pool mode', choices: POOL_MODES.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'PgBouncer pool mode', choices: POOL_MODES.map(value => ({ name: value, value })) },
   },
   {
     key: 'pgbouncerClientAuth',
@@ -106,7 +106,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With pgbouncer: how apps log in to it, ${CLIENT_AUTH.join(' | ')} (md5 for client libraries older than SCRAM)`,
     when: known => String(known.services ?? '').includes('pgbouncer'),
-    prompt: { type: 'list', message: 'PgBouncer client authentication', choices: CLIENT_AUTH.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'PgBouncer client authentication', choices: CLIENT_AUTH.map(value => ({ name: value, value })) },
   },
   {
     key: 'grafanaPostgres',
@@ -114,7 +114,7 @@ export const QUESTIONS: readonly Question[] = [
     type: String,
     description: `With grafana and a database: a PostgreSQL data source, ${GRAFANA_POSTGRES.join(' | ')} (readonly: a role of its own)`,
     when: known => String(known.services ?? '').includes('grafana'),
-    prompt: { type: 'list', message: 'Grafana PostgreSQL data source', choices: GRAFANA_POSTGRES.map(value => ({ name: value, value })) },
+    prompt: { type: 'select', message: 'Grafana PostgreSQL data source', choices: GRAFANA_POSTGRES.map(value => ({ name: value, value })) },
   },
   {
     key: 'grafanaPostgresUid',
