@@ -26,6 +26,7 @@ describe('portal --help and --version', () => {
     for (const option of ['--yes', '--services <value>', '--preset <value>', '--out <folder>', '-V, --version', '--dry-run']) assert.ok(help.includes(`  ${option}`), option);
     assert.match(help, /^Examples:\n {2}portal --yes$/m);
     assert.doesNotMatch(help, /^ {2}yo portal/m);
+    assert.equal(run(['--out', 'new', '--help'], cwd).stdout, help);
     assert.deepEqual(readdirSync(cwd), []);
     // -h is the same
     assert.equal(run(['-h'], cwd).stdout, help);

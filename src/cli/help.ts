@@ -80,7 +80,7 @@ export function helpText(command: string, generator: HelpSource, usageFile: stri
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** The USAGE file's Description and Examples, unindented; `yo portal:x` examples shown as `portal x`. */
+/** The USAGE file's Description and Examples, unindented, as portal commands. */
 function readUsage(file: string): { description: string; examples: string[] } {
   if (!existsSync(file)) return { description: '', examples: [] };
   const text = readFileSync(file, 'utf8');
@@ -94,8 +94,9 @@ function readUsage(file: string): { description: string; examples: string[] } {
   const description = part(/^Description:\n/m).join('\n').trim();
   const seen = new Set<string>();
   const examples = part(/^Examples?:\n/m)
-    .filter(line => line !== '')
-    .map(line => line.replace(/^yo portal:(\w+)/, 'portal $1').replace(/^yo portal\b/, 'portal'))
+    // `yo portal:<command>` repeats a portal example (the footer names yo); `yo portal` is the app's own
+    .filter(line => line !== '' && !line.startsWith('yo portal:'))
+    .map(line => line.replace(/^yo portal\b/, 'portal'))
     .filter(line => {
       // `yo portal --yes` and `portal --yes` are one example here
       const key = line.split(/ {2,}/)[0]!.trim();

@@ -2,7 +2,7 @@
 /**
  * `portal`: runs the package's generators through yeoman-environment, without `yo` (which refuses root).
  * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>;
- * `--out DIR` writes into DIR instead of the current folder.
+ * `--out DIR` writes into DIR instead of the current folder. `--help` is ours (./help.ts), `--version` the package's.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,7 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     code = report(error);
   } finally {
     releaseAllRepoLocks();
-    if (code !== 0 && code !== 3 && code !== 4 && out) removeCreatedOut(out);
+    // a refused run, or a help, leaves no --out folder behind
+    const helpOnly = argv.includes('--help') || argv.includes('-h');
+    if (out && (helpOnly || (code !== 0 && code !== 3 && code !== 4))) removeCreatedOut(out);
   }
   return code;
 }
