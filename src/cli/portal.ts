@@ -2,20 +2,22 @@
 /**
  * `portal`: runs the package's generators through yeoman-environment, without `yo` (which refuses root).
  * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>;
- * `--out DIR` writes into DIR instead of the current folder.
+ * `--out DIR` writes into DIR instead of the current folder. `--help` is ours (./help.ts), `--version` the package's.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
+import { helpText, usageFileOf, type HelpSource } from './help.js';
 import { fromCommander, isCommanderError, quietCommand, refuseEmptyValues, refuseRepeatedOptions, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
 import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 const GENERATORS = readdirSync(generatorsRoot).filter(name => existsSync(join(generatorsRoot, name, 'index.js')));
 const SUB_COMMANDS = GENERATORS.filter(name => name !== 'app');
+const packageJson = join(generatorsRoot, '..', '..', 'package.json');
 
 /** One line, whatever the message holds: a value with a newline must not start a line of its own. */
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
@@ -24,6 +26,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   let out: OutFolder | undefined;
   let code = 1;
   try {
+    if (argv.includes('--version') || argv.includes('-V')) {
+      process.stdout.write(`${(JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version}\n`);
+      return 0;
+    }
     out = takeOutFolder(argv);
     refuseEmptyValues(out.args);
     refuseRepeatedOptions(out.args);
@@ -32,7 +38,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     code = report(error);
   } finally {
     releaseAllRepoLocks();
-    if (code !== 0 && code !== 3 && code !== 4 && out) removeCreatedOut(out);
+    // a refused run, or a help, leaves no --out folder behind
+    const helpOnly = argv.includes('--help') || argv.includes('-h');
+    if (out && (helpOnly || (code !== 0 && code !== 3 && code !== 4))) removeCreatedOut(out);
   }
   return code;
 }
@@ -47,13 +55,13 @@ async function run(out: OutFolder): Promise<number> {
   const adapter = process.stdin.isTTY ? undefined : new NonInteractiveAdapter();
   const command = quietCommand();
   const env = createEnv({ cwd: out.cwd, skipInstall: true, command, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);
-  env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(
-      'Usage: portal [add|remove|instance|import|doctor|verify|secrets] [options]\n' +
-        '  --out DIR  write into DIR (created if needed) instead of the current folder\n\n',
-    );
+    // the generator only declares its options here: it runs nothing
+    const meta = env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` }) as unknown as { instantiateHelp(): Promise<HelpSource> };
+    process.stdout.write(helpText(name, await meta.instantiateHelp(), usageFileOf(generatorsRoot, name), Math.min(process.stdout.columns || 100, 100)));
+    return 0;
   }
+  env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
   try {
     await env.execute(`portal:${name}`, args);
   } catch (error) {

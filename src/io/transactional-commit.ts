@@ -3,6 +3,7 @@
  * conflicter that asks about edited files), then one journaled commit of every pending file
  * (io/journal.ts): on an error every file is put back, after a crash the next run completes it.
  */
+import { lstatSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Transform } from 'node:stream';
@@ -43,6 +44,7 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
     { filter: (file: PendingFile) => isFilePending(file as never) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform() as unknown as Transform,
     forceYoFiles() as unknown as Transform,
+    labelAsOnDisk(),
     conflicter as unknown as Transform,
     collect,
   );
@@ -59,6 +61,24 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
     setCommittedFile(file as never);
     clearFileState(file as never);
   }
+}
+
+/**
+ * A file written without asking (.yo-rc.json, one merged or safe to replace) is preset to `force`, which the
+ * conflicter prints as is: a new file is labelled `create` and an unchanged one `identical` instead.
+ */
+function labelAsOnDisk(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(file: PendingFile & { conflicter?: string }, _encoding, callback) {
+      if (file.conflicter === 'force' && file.contents) {
+        const disk = lstatSync(file.path, { throwIfNoEntry: false });
+        if (!disk) file.conflicter = 'create';
+        else if (disk.isFile() && readFileSync(file.path).equals(file.contents) && (file.stat?.mode === undefined || file.stat.mode === disk.mode)) file.conflicter = 'identical';
+      }
+      callback(null, file);
+    },
+  });
 }
 
 /** Every pending change as a unified diff against the disk; nothing is written, the changes are dropped. */

@@ -48,7 +48,7 @@ type ChangeOptions = BaseOptions & {
 
 export default class AddGenerator extends Generator<Record<string, unknown>, ChangeOptions> {
   constructor(args: string[], options: ChangeOptions) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
     this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>. None named, in a terminal: pick them from a list' });
     this.option('yes', { type: Boolean, description: 'Never ask: with no service named, fail instead of offering a list', default: false });

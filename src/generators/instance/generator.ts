@@ -17,7 +17,7 @@ const ACTIONS = ['add', 'remove', 'list'] as const;
 
 export default class InstanceGenerator extends Generator<Record<string, unknown>, InstanceOptions> {
   constructor(args: string[], options: InstanceOptions) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     openRepo(this, `portal instance ${[args].flat().join(' ')}`.trim());
     this.argument('words', { type: Array, required: false, description: '[add|remove|list] <name>' });
     this.option('domain', { type: String, description: 'With add: the domain this instance answers on' });
@@ -33,7 +33,8 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
     const action = (ACTIONS as readonly string[]).includes(words[0] ?? '') ? (words.shift() as (typeof ACTIONS)[number]) : 'add';
     const instances = answers.instances ?? [];
     if (action === 'list') {
-      this.log([`prod ${answers.domain}`, ...instances.map(i => `${i.name} ${i.domain}`)].join('\n'));
+      // the result, on stdout (Yeoman logs on stderr): `portal instance list | ...` works
+      process.stdout.write([`prod ${answers.domain}`, ...instances.map(i => `${i.name} ${i.domain}`)].join('\n') + '\n');
       return;
     }
     const name = PortalInputError.guard(() => {

@@ -19,7 +19,7 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
   private answers!: PortalAnswers;
 
   constructor(args: string[], options: ChangeOptions) {
-    super(args, options);
+    super(args, options, { customInstallTask: true });
     openRepo(this, `portal remove ${[args].flat().join(' ')}`.trim());
     this.argument('services', { type: Array, required: false, description: 'Services to remove, e.g. varnish' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });

@@ -1,0 +1,29 @@
+// `npm run build`: compiles src/ into a new folder, then swaps it in for dist/. dist/ and a `portal`
+// linked to it keep working while a build (or the test suite's) runs, and after a failed one.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const next = `dist.next-${process.pid}`;
+const old = `dist.old-${process.pid}`;
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--outDir', next], { stdio: 'inherit' });
+} catch {
+  rmSync(next, { recursive: true, force: true });
+  process.exit(1);
+}
+// tsc copies only TypeScript output: the USAGE files (printed by --help), the live check's Python driver
+// and the smoke run's stand-ins are copied here
+for (const name of readdirSync('src/generators')) {
+  const usage = join('src/generators', name, 'USAGE');
+  if (existsSync(usage)) cpSync(usage, join(next, 'generators', name, 'USAGE'));
+}
+cpSync('src/verify/live/driver.py', join(next, 'verify/live/driver.py'));
+cpSync('src/smoke/standins', join(next, 'smoke/standins'), { recursive: true });
+// tsc writes 0644; the package's bin is run through its link (npm link, a global install)
+chmodSync(join(next, 'cli/portal.js'), 0o755);
+if (existsSync('dist')) renameSync('dist', old);
+renameSync(next, 'dist');
+rmSync(old, { recursive: true, force: true });
