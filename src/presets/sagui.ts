@@ -28,6 +28,8 @@ const SETTINGS = {
   HYFAA_IMPORT_NETCDF_ROOT_PATH: '/hyfaa-scheduler/data',
   RAINFALL_NETCDF_FILES_PATH: '/hyfaa-scheduler/data/databases/forcing_onmesh_db/data_store/',
   HYFAA_IMPORT_COMMIT_PAGE_SIZE: '50',
+  // the vector tile URL template the API hands the front end; {{ }} are literal braces
+  DRAINAGE_VT_URL: '/tiles/guyane.hyfaa_drainage/{{z}}/{{x}}/{{y}}.pbf',
   // settings.py reads them without a default; upstream appends secrets-prod/smtp_env.txt: fill in yours
   EMAIL_HOST: '',
   EMAIL_PORT: '',
@@ -39,10 +41,14 @@ const SETTINGS = {
   DJANGO_SUPERUSER_PASSWORD: '{secret}',
 };
 
+/** A container upstream keeps idle (`tail -f /dev/null`) for the host cron to run its job in with `exec`. */
+const IDLE = ['tail', '-f', '/dev/null'];
+const IDLE_HEALTH = 'none:idles as upstream (tail -f /dev/null) until the host cron runs its job in it; nothing listens to probe';
+
 export const sagui = definePreset({
   id: 'sagui',
   title: 'SAGUI hydrology portal',
-  inHouseImages: ['pigeosolutions/sagui-backend'],
+  inHouseImages: ['pigeosolutions/sagui-backend', 'pigeosolutions/sagui-ui', 'pigeosolutions/sagui_atmo'],
   answers: ({ imageTag }) => ({
     name: 'sagui',
     backend: 'image',
@@ -60,13 +66,49 @@ export const sagui = definePreset({
       // python:3.11-slim has neither wget nor curl; /api/v1/ is the API root (GET / redirects there)
       health: "cmd:python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/v1/', timeout=4)\"",
     },
+    apps: [
+      // sagui-ui, built by OMP-IRD/hydro-flow's tools/docker: nginx:1.21.4-alpine started as root, the app in
+      // /usr/share/nginx/html/sagui on port 80; varnish sends ^/sagui to it
+      {
+        id: 'frontend',
+        image: `pigeosolutions/sagui-ui:${imageTag}`,
+        port: 80,
+        route: '/sagui/',
+        // the image's own ENV APP_NAME; declared so the front end gets no database settings
+        settings: { APP_NAME: 'sagui' },
+        user: 'image',
+        // nginx's pid file and request buffers: the rest of the root stays read-only
+        writable: ['/var/cache/nginx', '/var/run'],
+        capabilities: { add: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'], reason: 'the image starts nginx as root: it binds port 80, hands its temp folders to the worker user nginx and switches to it' },
+        health: 'http:/sagui/',
+      },
+      // hyfaa-scheduler's image (WORKDIR /work, CMD bash run.sh): run.sh and the downloads live in the work folder
+      {
+        id: 'hyfaa-scheduler',
+        image: 'pigeosolutions/hyfaa-scheduler:4.3',
+        command: IDLE,
+        // hydroweb.next's API key, read by eodag: replace the generated value in .env with yours
+        settings: { EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY: '{secret}' },
+        outbound: true,
+        health: IDLE_HEALTH,
+      },
+      // atmo_s5p's image: python atmo_process.py downloads Sentinel-5P data into ATMO_STORAGE_PATH=/mnt/data
+      {
+        id: 'atmo',
+        image: `pigeosolutions/sagui_atmo:${imageTag}`,
+        command: IDLE,
+        settings: { ATMO_STORAGE_PATH: '/mnt/data' },
+        outbound: true,
+        health: IDLE_HEALTH,
+      },
+    ],
     folders: [
       // django_static_files: collectstatic writes /static, nginx serves it (STATIC_URL=/backend_static/)
-      { name: 'django-static', target: '/static', route: '/backend_static/' },
-      // ./atmo_s5p/data: the atmo rasters the API lists, served by nginx under /atmo/
-      { name: 'atmo', target: '/atmo_s5p/data', route: '/atmo/' },
-      // the hyfaa scheduler's work folder, imported by manage.py hyfaa_import and rainfall_import
-      { name: 'hyfaa-data', target: '/hyfaa-scheduler/data' },
+      { name: 'django-static', target: '/static', route: '/backend_static/', mounts: { frontend: false, 'hyfaa-scheduler': false, atmo: false } },
+      // ./atmo_s5p/data: the atmo rasters the API lists, served by nginx under /atmo/; atmo writes them at /mnt/data
+      { name: 'atmo', target: '/atmo_s5p/data', route: '/atmo/', mounts: { atmo: '/mnt/data', frontend: false, 'hyfaa-scheduler': false } },
+      // the hyfaa scheduler's work folder (/work in its container), imported by manage.py hyfaa_import and rainfall_import
+      { name: 'hyfaa-data', target: '/hyfaa-scheduler/data', mounts: { 'hyfaa-scheduler': '/work', frontend: false, atmo: false } },
     ],
     services: ['postgis', 'tileserver', 'varnish', 'nginx', 'scheduler'],
     // 30_schema.sql creates guyane; 40_users.sql grants the tileserver's role USAGE on it

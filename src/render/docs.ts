@@ -5,6 +5,7 @@ import type { PortalModel } from '../model/portal-model.js';
 import { profilesOf, scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
 import { RECORDABLE_RULES } from '../checklist/exceptions.js';
+import { ROOT_START_CAPABILITIES } from '../answers/app-contract.js';
 
 /** dev, prod and each instance: how to start it, its domain and where its settings live. */
 function deployments(model: PortalModel) {
@@ -120,6 +121,7 @@ export function architectureView(model: PortalModel) {
     })),
     contracts: contracts(model),
     recordable: `${RECORDABLE_RULES.slice(0, -1).join(', ')} and ${RECORDABLE_RULES.at(-1)}`,
+    rootCapabilities: ROOT_START_CAPABILITIES.join(', '),
     recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({
       path: r.host ? `${r.host}.${model.answers.domain}${r.path}` : r.path,
