@@ -187,7 +187,7 @@ function capabilities(value: unknown, app: string): Capabilities | undefined {
   const allowed = `{"add": [some of ${ROOT_START_CAPABILITIES.join(', ')}], "reason": "<why the image needs them>"}`;
   if (!isRecord(value) || Object.keys(value).some(key => key !== 'add' && key !== 'reason')) fail('capabilities', value, allowed, app);
   const add = textList(value.add, 'capabilities', app).map(cap => cap.toUpperCase().replace(/^CAP_/, ''));
-  if (add.length === 0) fail('capabilities', value.add ?? '', allowed, app);
+  if (add.length === 0) fail('capabilities', '', `the capabilities its reason is for, among ${ROOT_START_CAPABILITIES.join(', ')}`, app);
   const other = add.find(cap => !(ROOT_START_CAPABILITIES as readonly string[]).includes(cap));
   if (other !== undefined) fail('capabilities', other, `capabilities among ${ROOT_START_CAPABILITIES.join(', ')} (what a root-started image needs to bind its port and switch to its own user)`, app);
   if (new Set(add).size !== add.length) fail('capabilities', add.join(','), 'each capability once', app);

@@ -168,7 +168,7 @@ export function validateApps(
     if (healthPath && contract.health) fail('health-path', healthPath, `either --health-path or --health for app "${id}", not both`);
     // only a worker serves nothing: it has no route and says how to probe it (or why not)
     const probesPort = contract.health === undefined || contract.health.startsWith('http:');
-    if (port === undefined && (route || routes?.length || probesPort)) expectPort(raw.port, 'port', `the port app "${id}" listens on, 1 to 65535 (a worker without a route and with --health cmd:, tcp: or none: may have none)`);
+    if (port === undefined && (route || routes?.length || probesPort)) expectPort(raw.port ?? '', 'port', `the port app "${id}" listens on, 1 to 65535 (a worker without a route and with --health cmd:, tcp: or none: may have none)`);
     return {
       id,
       image,
