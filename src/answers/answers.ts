@@ -1,6 +1,7 @@
 /** What `.yo-rc.json` holds: the user's answers, validated. Secrets never live here. */
 import {
   checkRouteTargets,
+  mountPathIn,
   checkSubDomains,
   fail,
   validateApps,
@@ -162,12 +163,12 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const folders = validateFolders(raw.folders, domain);
   checkRouteTargets(apps, folders, backendContract?.routes);
   for (const app of apps) {
-    const shared = (app.writable ?? []).find(path => folders.some(folder => folder.target === path));
+    const shared = (app.writable ?? []).find(path => folders.some(folder => mountPathIn(folder, app.id) === path));
     if (shared) fail('writable', shared, `a path of app "${app.id}" other than a shared folder's mount path (the folder is mounted there already)`);
   }
   for (const [id, contract] of [...apps.map(app => [app.id, app] as const), ['backend', backendContract ?? {}] as const]) {
     const config = contract.configFolder;
-    if (config && folders.some(folder => folder.target === config)) fail('config-folder', config, `a path of app "${id}" other than a shared folder's mount path`);
+    if (config && folders.some(folder => mountPathIn(folder, id) === config)) fail('config-folder', config, `a path of app "${id}" other than a shared folder's mount path`);
   }
   const redisRoles = validateRedisRoles(raw.redisRoles);
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');

@@ -24,6 +24,10 @@ export interface AppContract {
   readonly writable?: readonly string[];
   /** Why the app needs a writable root filesystem (recorded as a checklist exception). */
   readonly readWriteRoot?: string;
+  /** Capabilities a root-started image needs (nginx binding port 80, then switching to its worker user), and why. */
+  readonly capabilities?: Capabilities;
+  /** It reaches the internet (a data download): it joins the edge network, as the scheduler does. */
+  readonly outbound?: boolean;
   /** "http:/path", "tcp:<port>", "cmd:<shell command>" or "none:<reason>". */
   readonly health?: string;
   /** The image's command, replaced (each word one item). */
@@ -36,10 +40,58 @@ export interface AppContract {
   readonly devCommand?: readonly string[];
 }
 
-export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'health', 'command', 'configFolder', 'devMounts', 'devCommand'] as const;
+export interface Capabilities {
+  readonly add: readonly RootStartCapability[];
+  readonly reason: string;
+}
+
+/**
+ * What an image started as root may get back after `cap_drop: ALL`: bind a port below 1024, hand files to
+ * and switch to its own user. Nothing that reaches the host (SYS_ADMIN, NET_ADMIN, SYS_PTRACE ...).
+ */
+export const ROOT_START_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] as const;
+export type RootStartCapability = (typeof ROOT_START_CAPABILITIES)[number];
+
+export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'capabilities', 'outbound', 'health', 'command', 'configFolder', 'devMounts', 'devCommand'] as const;
 
 /** A placeholder in a setting: a store's field ({postgis.host}), the app's own secret ({secret}) or the instance's domain ({domain}). */
 export const PLACEHOLDER = /\{([a-z][a-z0-9-]*)(?:\.([a-zA-Z][a-zA-Z0-9]*))?\}/g;
+
+/** One piece of a setting template: literal text, or a placeholder's store (or secret, domain) and field. */
+export type TemplatePart = { readonly literal: string } | { readonly store: string; readonly field?: string; readonly raw: string };
+
+/**
+ * A setting template in pieces: `{{` and `}}` are a literal brace (a tile URL's {z}/{x}/{y} is written
+ * {{z}}/{{x}}/{{y}}), `{name}` or `{name.field}` a placeholder; undefined when any other brace is left.
+ */
+export function templateParts(template: string): TemplatePart[] | undefined {
+  const parts: TemplatePart[] = [];
+  let literal = '';
+  const one = new RegExp(PLACEHOLDER.source, 'y');
+  for (let at = 0; at < template.length; ) {
+    const char = template[at]!;
+    if ((char === '{' || char === '}') && template[at + 1] === char) {
+      literal += char;
+      at += 2;
+      continue;
+    }
+    if (char === '}') return undefined;
+    if (char !== '{') {
+      literal += char;
+      at += 1;
+      continue;
+    }
+    one.lastIndex = at;
+    const match = one.exec(template);
+    if (!match) return undefined;
+    if (literal) parts.push({ literal });
+    literal = '';
+    parts.push({ store: match[1]!, ...(match[2] ? { field: match[2] } : {}), raw: match[0] });
+    at += match[0].length;
+  }
+  if (literal) parts.push({ literal });
+  return parts;
+}
 
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const HOST = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -83,8 +135,7 @@ export function settingsRecord(value: unknown, option: string, app: string): Rec
     if (text.length > MAX_VALUE) fail(option, name, `a value of at most ${MAX_VALUE} characters`, app);
     // compose and .env are line based: a newline or NUL would end the value or corrupt the file
     if (/[\0-\x1f\x7f]/.test(text)) fail(option, `${name}=${text}`, 'a value without control characters or line breaks', app);
-    const stray = text.replace(PLACEHOLDER, '').search(/[{}]/);
-    if (stray >= 0) fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}', app);
+    if (!templateParts(text)) fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace', app);
     out.set(name, text);
   }
   // a Map, then an object of own keys: a setting named __proto__ or constructor is a setting like any other
@@ -133,6 +184,19 @@ function reason(value: unknown, option: string, app: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text.length < 10 || text.length > MAX_REASON || /[\0-\x1f\x7f]/.test(text)) fail(option, value ?? '', `a reason of 10 to ${MAX_REASON} characters on one line`, app);
   return text;
+}
+
+/** `{"add": ["NET_BIND_SERVICE", ...], "reason": "..."}`: only capabilities of the root-start list, each once, with a reason. */
+function capabilities(value: unknown, app: string): Capabilities | undefined {
+  if (value === undefined) return undefined;
+  const allowed = `{"add": [some of ${ROOT_START_CAPABILITIES.join(', ')}], "reason": "<why the image needs them>"}`;
+  if (!isRecord(value) || Object.keys(value).some(key => key !== 'add' && key !== 'reason')) fail('capabilities', value, allowed, app);
+  const add = textList(value.add, 'capabilities', app).map(cap => cap.toUpperCase().replace(/^CAP_/, ''));
+  if (add.length === 0) fail('capabilities', '', `the capabilities its reason is for, among ${ROOT_START_CAPABILITIES.join(', ')}`, app);
+  const other = add.find(cap => !(ROOT_START_CAPABILITIES as readonly string[]).includes(cap));
+  if (other !== undefined) fail('capabilities', other, `capabilities among ${ROOT_START_CAPABILITIES.join(', ')} (what a root-started image needs to bind its port and switch to its own user)`, app);
+  if (new Set(add).size !== add.length) fail('capabilities', add.join(','), 'each capability once', app);
+  return { add: [...add].sort() as RootStartCapability[], reason: reason(value.reason, 'capabilities-reason', app) };
 }
 
 /** `http:/path`, `tcp:<port>`, `cmd:<command>` or `none:<reason>`. */
@@ -204,6 +268,8 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
   const writable = containerPaths(raw.writable, app);
   const readWriteRoot = raw.readWriteRoot === undefined ? undefined : reason(raw.readWriteRoot, 'read-write-root', app);
   if (readWriteRoot && writable.length > 0) fail('writable', writable.join(','), 'no --writable paths with --read-write-root (the whole root is writable)', app);
+  const caps = capabilities(raw.capabilities, app);
+  if (raw.outbound !== undefined && typeof raw.outbound !== 'boolean') fail('outbound', raw.outbound, 'true or false', app);
   const health = raw.health === undefined ? undefined : validateHealth(raw.health, app);
   const user = raw.user === undefined ? undefined : validateUser(raw.user, app);
   const words = command(raw.command, app);
@@ -219,6 +285,8 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
     ...(user ? { user } : {}),
     ...(writable.length > 0 ? { writable } : {}),
     ...(readWriteRoot ? { readWriteRoot } : {}),
+    ...(caps ? { capabilities: caps } : {}),
+    ...(raw.outbound === true ? { outbound: true } : {}),
     ...(health ? { health } : {}),
     ...(words ? { command: words } : {}),
     ...(config ? { configFolder: config } : {}),

@@ -11,7 +11,8 @@ import { checkPrivateFolders, hostLabel, RESERVED_ROUTES, routeKey, routePath, r
 export interface AppAnswer extends AppContract {
   readonly id: string;
   readonly image: string;
-  readonly port: number;
+  /** The port it listens on; absent on a worker that serves nothing (no route, its own --health). */
+  readonly port?: number;
   /** Public path prefix sent to it, e.g. "/tiles/". */
   readonly route?: string;
   readonly websocket?: boolean;
@@ -30,6 +31,8 @@ export interface FolderAnswer {
   readonly name: string;
   /** Mount path in the backend and apps. */
   readonly target?: string;
+  /** Container (an app id, backend or scheduler) -> its own mount path where its image reads the folder elsewhere, or false: not mounted there. */
+  readonly mounts?: Readonly<Record<string, string | false>>;
   readonly route?: string;
   readonly repo?: string;
   /** Served on this sub-domain label (api → api.<domain>) instead of the portal's domain. */
@@ -113,7 +116,35 @@ function unique<T>(items: readonly T[], key: (item: T) => string, option: string
 }
 
 const APP_KEYS = ['id', 'image', 'port', 'route', 'websocket', 'routes', 'healthPath', ...CONTRACT_KEYS];
-const FOLDER_KEYS = ['name', 'target', 'route', 'repo', 'host', 'spa', 'devServer'];
+const FOLDER_KEYS = ['name', 'target', 'mounts', 'route', 'repo', 'host', 'spa', 'devServer'];
+
+/** Where a shared folder is mounted in one container: its own path if the folder names one, else the folder's target. */
+export const mountPathIn = (folder: FolderAnswer, container: string): string | undefined => {
+  const own = folder.mounts?.[container];
+  return own === false ? undefined : (own ?? folder.target);
+};
+
+/** Containers besides the apps that receive the shared folders. */
+const FOLDER_CONTAINERS = ['backend', 'scheduler'];
+
+function containerPath(value: unknown, option: string): string {
+  const path = text(value, option);
+  if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail(option, path, 'an absolute path in the container, e.g. "/imports"');
+  if (RESERVED_TARGETS.test(path)) fail(option, path, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
+  return path;
+}
+
+/** `{"<container>": "/path" | false}`: the folder's mount path in that container, or none there. */
+function folderMounts(value: unknown, name: string): Record<string, string | false> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('folders', value, `"mounts" of folder "${name}" as an object of container -> mount path or false, e.g. {"worker": "/work", "web": false}`);
+  const out = new Map<string, string | false>();
+  for (const [container, path] of Object.entries(value)) {
+    if (!ID.test(container)) fail('folders', container, `a container of folder "${name}"'s "mounts": an app id, backend or scheduler`);
+    out.set(container, path === false ? false : containerPath(path, 'folders'));
+  }
+  return Object.fromEntries(out);
+}
 const INSTANCE_KEYS = ['name', 'domain'];
 
 export function validateApps(
@@ -125,7 +156,7 @@ export function validateApps(
   const apps = listOf(value, 'app', APP_KEYS).map(raw => {
     const id = label(raw.id, 'app', 'an app id');
     const image = validateImage(raw.image, 'image');
-    const port = expectPort(raw.port, 'port', `the port app "${id}" listens on, 1 to 65535`);
+    const port = raw.port === undefined ? undefined : expectPort(raw.port, 'port', `the port app "${id}" listens on, 1 to 65535`);
     const route = raw.route === undefined || raw.route === '' ? undefined : expectRoute(raw.route, 'route');
     if (raw.websocket !== undefined && typeof raw.websocket !== 'boolean') fail('websocket', raw.websocket, 'true or false');
     if (raw.websocket === true && !route) fail('websocket', id, '--websocket only together with --route');
@@ -135,10 +166,13 @@ export function validateApps(
     if (healthPath !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
     const contract = validateContract(raw, id);
     if (healthPath && contract.health) fail('health-path', healthPath, `either --health-path or --health for app "${id}", not both`);
+    // only a worker serves nothing: it has no route and says how to probe it (or why not)
+    const probesPort = contract.health === undefined || contract.health.startsWith('http:');
+    if (port === undefined && (route || routes?.length || probesPort)) expectPort(raw.port ?? '', 'port', `the port app "${id}" listens on, 1 to 65535 (a worker without a route and with --health cmd:, tcp: or none: may have none)`);
     return {
       id,
       image,
-      port,
+      ...(port !== undefined ? { port } : {}),
       ...(route ? { route } : {}),
       ...(raw.websocket === true ? { websocket: true } : {}),
       ...(routes && routes.length > 0 ? { routes } : {}),
@@ -166,13 +200,14 @@ export function validateFolders(value: unknown, domain = 'localhost'): FolderAns
     const repo = raw.repo === undefined ? undefined : text(raw.repo, 'folders').replace(/\/+$/, '');
     if (repo !== undefined) checkServedRepoFolder(repo);
     if (repo !== undefined && !route) fail('folders', name, 'a "route" for a repository folder (only nginx reads it)');
-    const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : text(raw.target, 'folders');
-    if (target !== undefined && (!CONTAINER_PATH.test(target) || target.split('/').some(part => part === '.' || part === '..'))) fail('folders', target, 'an absolute path in the container, e.g. "/imports"');
-    if (target !== undefined && RESERVED_TARGETS.test(target)) fail('folders', target, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
+    const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : containerPath(raw.target, 'folders');
+    const mounts = folderMounts(raw.mounts, name);
+    if (mounts && repo) fail('folders', name, 'no "mounts" for a repository folder (only nginx reads it)');
     if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
     return {
       name,
       ...(target ? { target } : {}),
+      ...(mounts && Object.keys(mounts).length > 0 ? { mounts } : {}),
       ...(route ? { route } : {}),
       ...(repo ? { repo } : {}),
       ...(host ? { host } : {}),
@@ -183,16 +218,21 @@ export function validateFolders(value: unknown, domain = 'localhost'): FolderAns
   unique(folders.filter(folder => folder.route), folder => routeKey({ host: folder.host, path: folder.route! }), 'folders', 'host and path');
   // two volumes on one container path: the engine refuses to create the container
   unique(folders.filter(folder => folder.target), folder => folder.target!, 'folders', 'mount path');
+  const named = [...new Set(folders.flatMap(folder => Object.keys(folder.mounts ?? {})))];
+  for (const container of named) unique(folders.flatMap(folder => mountPathIn(folder, container) ?? []), path => `${path} in ${container}`, 'folders', 'mount path');
   return unique(folders, folder => folder.name, 'folders', 'folder name');
 }
 
 /** What routes name across the lists: private folders are shared folders, a front end's dev server is an app. */
 export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[] = []): void {
   checkPrivateFolders([{ id: 'backend', routes: backendRoutes }, ...apps.map(app => ({ id: app.id, routes: routesOf(app) }))], folders);
+  const containers = [...FOLDER_CONTAINERS, ...apps.map(app => app.id)];
   for (const folder of folders) {
+    const stranger = Object.keys(folder.mounts ?? {}).find(container => !containers.includes(container));
+    if (stranger) fail('folders', stranger, `a container of the portal in folder "${folder.name}"'s "mounts" (${containers.join(', ')})`);
     if (!folder.devServer) continue;
     const id = folder.devServer.split(':')[0];
-    if (!apps.some(app => app.id === id)) fail('dev-server', folder.devServer, `an app of the portal serving folder "${folder.name}" in dev (apps: ${apps.map(app => app.id).join(', ') || 'none'})`);
+    if (!apps.some(app => app.id === id && (app.port !== undefined || folder.devServer!.includes(':')))) fail('dev-server', folder.devServer, `an app of the portal serving folder "${folder.name}" in dev (apps: ${apps.map(app => app.id).join(', ') || 'none'})`);
   }
 }
 

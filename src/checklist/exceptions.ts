@@ -4,6 +4,7 @@
  */
 import { EXCEPTION_LABEL } from '../catalog/types.js';
 import { labelsOf, type ComposeService } from './repo-view.js';
+import { ROOT_START_CAPABILITIES } from '../answers/app-contract.js';
 
 export interface RuleException {
   readonly rule: string;
@@ -80,6 +81,14 @@ export function recordedException(rule: string, service: ComposeService): string
 
 export function isExcepted(rule: string, service: string): boolean {
   return EXCEPTIONS.some(e => e.kind === 'exempt' && e.rule === rule && (e.services.includes(service) || e.services.includes('*')));
+}
+
+/**
+ * The capabilities a service may add beyond its allowlist: those of a root-started image (binding its port,
+ * switching to its own user), and only when its contract recorded why (the label of CMP-02).
+ */
+export function recordedCapabilities(service: ComposeService): readonly string[] {
+  return labelsOf(service)[`${EXCEPTION_LABEL}CMP-02`]?.trim() ? ROOT_START_CAPABILITIES : [];
 }
 
 /** cap_add allowed per service (CMP-02: drop ALL, add only what the image needs). */

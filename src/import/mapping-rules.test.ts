@@ -59,7 +59,7 @@ describe('import: variables', () => {
     ['MAPBOX_ACCESS_TOKEN', 'pk.abc', '{secret}', true],
     ['DEBUG', 'False', 'False'],
     ['STATIC_ROOT', '/static/', '/static/'],
-    ['TEMPLATE', 'x{y}', ''],
+    ['TEMPLATE', 'x{y}', 'x{{y}}'],
   ];
   for (const [name, value, expected, replaced] of rows) {
     it(`${name}=${value} -> ${expected}`, () => {

@@ -29,8 +29,8 @@ export interface Rewritten {
 
 /** Names whose value is a credential. */
 export const SECRET_NAME = /(PASSWORD|PASSWD|_PASS$|^PASS$|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|_KEY$|CREDENTIALS?)/i;
-/** What the answers can hold in a value: no braces (those are placeholders), no control characters, 512 at most. */
-const STORABLE = (value: string) => !/[{}\u0000-\u001f\u007f]/.test(value) && value.length <= 512;
+/** What the answers can hold in a value: no control characters, 512 at most (braces doubled: single ones are placeholders). */
+const STORABLE = (value: string) => !/[\u0000-\u001f\u007f]/.test(value) && value.length <= 512;
 
 /** URL schemes and the credentials our stores ask for where the old URL had none. */
 const CREDENTIALS_ADDED: Readonly<Record<string, 'password' | 'user-password'>> = {
@@ -113,12 +113,14 @@ export function rewriteSettings(
       out.replacedSecrets.push(name);
       continue;
     }
-    if (!STORABLE(value)) {
+    // a literal brace (a tile URL's {z}) is written twice in a setting template
+    const literal = value.replace(/[{}]/g, brace => brace + brace);
+    if (!STORABLE(literal)) {
       out.settings[name] = '';
-      out.notes.push(`${name}: its value (braces, a line break or over 512 characters) cannot be an answer; set it by hand in docker-compose.override.yml or the image`);
+      out.notes.push(`${name}: its value (a line break or over 512 characters) cannot be an answer; set it by hand in docker-compose.override.yml or the image`);
       continue;
     }
-    out.settings[name] = value;
+    out.settings[name] = literal;
   }
   if (fromShell.length > 0) out.notes.push(`${fromShell.join(', ')}: no value in the old files or .env (compose took them from the shell); kept empty, set them with portal app set`);
   return out;

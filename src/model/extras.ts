@@ -47,7 +47,7 @@ export function extraContributions(ctx: CatalogContext, taken: ReadonlySet<strin
     ...appParts,
     {
       storage: folderStorage(answers.folders ?? [], appNames, privateFolders(answers)),
-      routes: folderRoutes(answers.folders ?? [], new Map(apps.map(app => [app.id, app.port]))),
+      routes: folderRoutes(answers.folders ?? [], new Map(apps.flatMap(app => (app.port !== undefined ? [[app.id, app.port] as const] : [])))),
     },
   ];
 }

@@ -15,6 +15,10 @@ const PLATFORM = 'HydroMetGuyane-Hydro-Matters/sagui_platform@ac09a55f92ac1f5735
 const BACKEND = 'HydroMetGuyane-Hydro-Matters/sagui_backend@3b0315241ee9eec903e2ee3c0768147694ed033e';
 const TILESERV = 'OMP-IRD/pg_tileserv@71ed1c74c4f35e4f24c54babca837adcdf8ca05b';
 const TRAEFIK = 'OMP-IRD/traefik-proxy@c3c185f03d9e72daa7daceea66f7d752f6fd00c9';
+/** The front end's source (its README names the image pigeosolutions/sagui-ui), and the submodules hyfaa-scheduler and atmo_s5p. */
+const UI = 'OMP-IRD/hydro-flow@eac4c2eb9e4da847c29628ee4b694e99b746bb1f';
+const HYFAA = 'OMP-IRD/hyfaa-scheduler@9f1e08da73368855d01b8d15cba673d11915b911';
+const ATMO = 'HydroMetGuyane-Hydro-Matters/atmo_s5p@484f2c74f4e435ed81b8212a132b3a65340ea271';
 
 type Service = Record<string, unknown>;
 interface Repo {
@@ -33,6 +37,9 @@ const mounted = (name: string, target: string): Fact[1] => repo =>
 /** The VCL rule for a path prefix and the backend it sets. */
 const vclRoute = (prefix: string, backend: string): Fact[1] => repo =>
   assert.match(repo.read('varnish/default.vcl'), new RegExp(`if \\(req\\.url ~ "\\^${prefix.replace(/\//g, '\\/')}"\\) \\{\\s+set req\\.backend_hint = ${backend};`));
+const volumes = (service: Service): string[] => (service.volumes ?? []) as string[];
+/** The base file lists labels as key=value, `docker-compose config` as a map. */
+const labelled = (service: Service, rule: string): boolean => new RegExp(`org\\.generator-portal\\.exception\\.${rule}["=]`).test(JSON.stringify(service.labels ?? {}));
 const label = (text: string): Fact[1] => repo => assert.ok(((repo.prod('varnish').labels ?? {}) as Record<string, string>)[text.split('=')[0]!] === text.split('=').slice(1).join('='), `varnish label ${text}`);
 
 const FACTS: readonly Fact[] = [
@@ -149,6 +156,69 @@ const FACTS: readonly Fact[] = [
   upstream('dev opens ports (override file)', PLATFORM, 'docker-compose.override.yml', repo => {
     const dev = parse(repo.read('docker-compose.override.yml')) as { services: Record<string, { ports?: string[] }> };
     assert.ok(dev.services.varnish?.ports?.every(port => port.startsWith('127.0.0.1:')));
+  }),
+  upstream('DRAINAGE_VT_URL is the drainage tile URL template, braces and all', PLATFORM, 'secrets-dev/django_env.txt', setting('DRAINAGE_VT_URL', '/tiles/guyane.hyfaa_drainage/{z}/{x}/{y}.pbf')),
+  upstream('the front end runs the image pigeosolutions/sagui-ui, exposing 80', PLATFORM, 'docker-compose.yml', repo => {
+    assert.equal(repo.base('frontend').image, 'pigeosolutions/sagui-ui:2.3.1');
+    assert.match(JSON.stringify(repo.base('frontend').healthcheck), /127\.0\.0\.1:80\//);
+  }),
+  upstream('varnish sends ^/sagui to the frontend on 80', PLATFORM, 'config/varnish/default.vcl', repo => {
+    vclRoute('/sagui/', 'be_frontend')(repo);
+    assert.match(repo.read('varnish/default.vcl'), /\.host = "frontend";\s+\.port = "80";/);
+  }),
+  upstream('the app is built with --base-href /sagui/ and APP_NAME=sagui (served from /usr/share/nginx/html/sagui)', UI, 'angular.json', repo => {
+    assert.match(JSON.stringify(repo.base('frontend').healthcheck), /:80\/sagui\//);
+    assert.equal(environment(repo.base('frontend')).APP_NAME, 'sagui');
+  }),
+  upstream('nginx:1.21.4-alpine started as root, no USER: the image\'s user kept, recorded', UI, 'tools/docker/Dockerfile.apps', repo => {
+    assert.equal(repo.base('frontend').user, undefined);
+    assert.ok(labelled(repo.base('frontend'), 'CMP-26'));
+  }),
+  upstream('nginx as root binds port 80 and switches to its worker user: only those capabilities back, recorded', UI, 'tools/docker/nginx.apps.conf', repo => {
+    const frontend = repo.prod('frontend');
+    assert.deepEqual(frontend.cap_drop, ['ALL']);
+    assert.deepEqual(frontend.cap_add, ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID']);
+    assert.ok(labelled(frontend, 'CMP-02'));
+    assert.deepEqual(frontend.security_opt, ['no-new-privileges:true']);
+  }),
+  upstream('the front end is a static app: read-only root, nginx\'s cache and pid in memory, no database setting, no data folder', UI, 'tools/docker/Dockerfile.apps', repo => {
+    const frontend = repo.base('frontend');
+    assert.equal(frontend.read_only, true);
+    assert.deepEqual(((frontend.tmpfs ?? []) as string[]).map(t => t.split(':')[0]).sort(), ['/tmp', '/var/cache/nginx', '/var/run']);
+    assert.deepEqual(Object.keys(environment(frontend)), ['APP_NAME']);
+    assert.deepEqual(volumes(frontend), []);
+  }),
+  upstream('the hyfaa scheduler runs pigeosolutions/hyfaa-scheduler:4.3, idle (tail -f /dev/null)', PLATFORM, 'docker-compose.yml', repo => {
+    assert.equal(repo.base('hyfaa-scheduler').image, 'pigeosolutions/hyfaa-scheduler:4.3');
+    assert.deepEqual(repo.base('hyfaa-scheduler').command, ['tail', '-f', '/dev/null']);
+    assert.ok(labelled(repo.base('hyfaa-scheduler'), 'CMP-14'));
+  }),
+  upstream('the hyfaa work folder is /work in the scheduler and /hyfaa-scheduler/data in the backend: one volume at both', PLATFORM, 'docker-compose.yml', repo => {
+    assert.deepEqual(volumes(repo.base('hyfaa-scheduler')), ['hyfaa-data:/work']);
+    assert.ok(volumes(repo.base('backend')).includes('hyfaa-data:/hyfaa-scheduler/data'));
+  }),
+  upstream('the image works in WORKDIR /work and runs run.sh there', HYFAA, 'Dockerfile', repo => assert.match(repo.read('docs/architecture.md'), /exec -T hyfaa-scheduler bash run\.sh/)),
+  upstream('eodag reads the hydroweb.next API key from EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY; a secret kept in .env', HYFAA, 'src/hyfaa_python_scheduler/hyfaa/database/assimilation/hysope_download_module.py', repo => {
+    const key = environment(repo.prod('hyfaa-scheduler')).EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY;
+    assert.ok(key && key.length >= 20, 'interpolated from .env');
+    assert.match(repo.read('docker-compose.yml'), /EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY: \$\{HYFAA_SCHEDULER_EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY\}/);
+  }),
+  upstream('the scheduler downloads its forcing and altimetry data: a way out to the internet', HYFAA, 'work_configurations/operational_guyane_gsmap/README.md', repo => assert.ok((repo.base('hyfaa-scheduler').networks as string[]).includes('edge'))),
+  upstream('atmo runs pigeosolutions/sagui_atmo, idle, ./atmo_s5p/data at /mnt/data', PLATFORM, 'docker-compose.yml', repo => {
+    assert.equal(repo.base('atmo').image, 'pigeosolutions/sagui_atmo:2.3.1');
+    assert.deepEqual(repo.base('atmo').command, ['tail', '-f', '/dev/null']);
+    assert.deepEqual(volumes(repo.base('atmo')), ['atmo:/mnt/data']);
+    assert.ok(volumes(repo.base('backend')).includes('atmo:/atmo_s5p/data'));
+  }),
+  upstream('atmo_process.py stores under ATMO_STORAGE_PATH=/mnt/data and downloads from the Copernicus hub', ATMO, 'Dockerfile', repo => {
+    assert.equal(environment(repo.base('atmo')).ATMO_STORAGE_PATH, '/mnt/data');
+    assert.ok((repo.base('atmo').networks as string[]).includes('edge'));
+  }),
+  upstream('update_data.sh runs, in order, run.sh, hyfaa_import, rainfall_import, atmo_process.py, send_alerts from the host cron', PLATFORM, 'update_data.sh', repo => {
+    const docs = repo.read('docs/architecture.md');
+    const at = ['exec -T hyfaa-scheduler bash run.sh', 'exec -T backend python3 manage.py hyfaa_import', 'exec -T backend python3 manage.py rainfall_import', 'exec -T atmo python atmo_process.py', 'exec -T backend python3 manage.py send_alerts'].map(step => docs.indexOf(step));
+    assert.ok(at.every(index => index > 0), 'each step documented');
+    assert.deepEqual([...at].sort((a, b) => a - b), at, 'in upstream\'s order');
   }),
   ['docs: the stack expects the shared Traefik', repo => {
     assert.match(repo.read('README.md'), /expects a shared Traefik already running on the server/);

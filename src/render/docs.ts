@@ -9,6 +9,7 @@ import { devSourceMounts } from './compose.js';
 import { sharedTraefikRouters } from '../catalog/shared-traefik.js';
 import { NGINX_PORT } from '../catalog/services/nginx.js';
 import { VARNISH_PORT } from '../catalog/services/varnish.js';
+import { ROOT_START_CAPABILITIES } from '../answers/app-contract.js';
 
 /** dev, prod and each instance: how to start it, its domain and where its settings live. */
 function deployments(model: PortalModel) {
@@ -151,6 +152,7 @@ export function architectureView(model: PortalModel) {
     contracts: contracts(model),
     devSources: devSources(model),
     recordable: `${RECORDABLE_RULES.slice(0, -1).join(', ')} and ${RECORDABLE_RULES.at(-1)}`,
+    rootCapabilities: ROOT_START_CAPABILITIES.join(', '),
     recorded: model.containers.flatMap(c => (c.exceptions ?? []).map(e => ({ container: c.name, rule: e.rule, reason: e.reason.replace(/\|/g, '\\|') }))),
     routes: model.routes.map(r => ({
       path: r.host ? `${r.host}.${model.answers.domain}${r.path}` : r.path,

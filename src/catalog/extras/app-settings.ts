@@ -5,7 +5,7 @@
  */
 import type { AppAnswer } from '../../answers/extras.js';
 import { PortalInputError } from '../../answers/input-error.js';
-import { PLACEHOLDER } from '../../answers/app-contract.js';
+import { templateParts } from '../../answers/app-contract.js';
 import { quoted } from '../../answers/quoted.js';
 import type { RecordedException, SecretSpec, SecretUse, StoreConnection } from '../types.js';
 
@@ -70,19 +70,20 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
 
   const render = (option: string, name: string, template: string): { text: string; secrets: Pick<SecretUse, 'secret' | 'env'>[]; whole?: Pick<SecretUse, 'secret' | 'env'> } => {
     const secrets: Pick<SecretUse, 'secret' | 'env'>[] = [];
+    // the answers were checked for stray braces; a hand-edited .yo-rc.json goes through the same check
+    const parts = templateParts(template);
+    if (!parts) refuse(option, name, template, app.id, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace');
     let text = '';
-    let last = 0;
-    let parts = 0;
-    for (const match of template.matchAll(PLACEHOLDER)) {
-      text += template.slice(last, match.index).replace(/\$/g, '$$$$');
-      const resolved = value(option, name, template, match[1]!, match[2]);
+    for (const part of parts) {
+      if ('literal' in part) {
+        text += part.literal.replace(/\$/g, '$$$$');
+        continue;
+      }
+      const resolved = value(option, name, template, part.store, part.field);
       if (resolved.secret) secrets.push(resolved.secret);
       text += resolved.text;
-      last = match.index! + match[0].length;
-      parts += 1;
     }
-    text += template.slice(last).replace(/\$/g, '$$$$');
-    const whole = parts === 1 && secrets.length === 1 && new RegExp(`^${PLACEHOLDER.source}$`).test(template) ? secrets[0] : undefined;
+    const whole = parts.length === 1 && secrets.length === 1 ? secrets[0] : undefined;
     return { text, secrets, ...(whole ? { whole } : {}) };
   };
 

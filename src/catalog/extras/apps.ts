@@ -43,6 +43,7 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
     ...(settings?.exceptions ?? []),
     ...health.exceptions,
     ...(app.readWriteRoot ? [{ rule: 'CMP-09', reason: app.readWriteRoot }] : []),
+    ...(app.capabilities ? [{ rule: 'CMP-02', reason: `cap_add ${app.capabilities.add.join(', ')}: ${app.capabilities.reason}` }] : []),
     ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: 'runs as its image\'s own USER (its contract)' }] : []),
   ];
   const devEnvironment = settings && Object.keys(settings.devEnvironment).length > 0 ? { environment: { ...settings.devEnvironment } } : {};
@@ -67,6 +68,7 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
       : { tmpfs: [TMP, ...(app.writable ?? []).filter(path => path !== '/tmp').map(path => `${path}:${tmpfsOwner(user)}size=64m`)] }),
     // not root, whatever the image defaults to; the same uid owns the shared folders
     ...(user ? { user } : {}),
+    ...(app.capabilities ? { capAdd: app.capabilities.add } : {}),
     ...(exceptions.length > 0 ? { exceptions } : {}),
   };
   return {
@@ -125,15 +127,16 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
           ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
           ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
         },
-        networks: ['internal'],
-        port: app.port,
-        devPorts: [app.port],
+        // the edge network is the way out; internal has none
+        networks: app.outbound ? ['internal', 'edge'] : ['internal'],
+        ...(app.port !== undefined ? { port: app.port, devPorts: [app.port] } : {}),
         limits: limits('512m', '1.0'),
         ...(devServerOnly ? { devOnly: true } : {}),
         ...spec,
       },
     ],
-    routes: routesOf(app).flatMap(route => appRoutes(app.id, app.port, route)),
+    // an app with routes has a port (answers.ts)
+    routes: routesOf(app).flatMap(route => appRoutes(app.id, app.port!, route)),
   };
 }
 

@@ -3,7 +3,7 @@
  * container; a folder with a route is also served read-only by nginx. Repository folders (built docs, a
  * static viewer) are only mounted into nginx.
  */
-import type { FolderAnswer } from '../../answers/extras.js';
+import { mountPathIn, type FolderAnswer } from '../../answers/extras.js';
 import type { ContainerSpec, HttpRoute, Mount, StorageItem } from '../types.js';
 
 /** The uid our backend images run as; apps from prebuilt images run as it too. */
@@ -15,8 +15,8 @@ export function folderStorage(folders: readonly FolderAnswer[], apps: readonly s
     .filter(folder => !folder.repo)
     .map(folder => ({
       name: folder.name,
-      purpose: `Shared folder ${folder.target}${folder.route ? `, served at ${folder.route}` : ''}`,
-      usedBy: [...apps, ...(folder.route || privateFolders.includes(folder.name) ? ['nginx'] : [])],
+      purpose: `Shared folder ${folder.target}${Object.entries(folder.mounts ?? {}).map(([container, path]) => (path ? ` (${path} in ${container})` : '')).join('')}${folder.route ? `, served at ${folder.route}` : ''}`,
+      usedBy: [...apps.filter(app => mountPathIn(folder, app) !== undefined), ...(folder.route || privateFolders.includes(folder.name) ? ['nginx'] : [])],
       owner: APP_USER,
       backup: true,
     }));
@@ -46,7 +46,10 @@ export function withFolders(containers: readonly ContainerSpec[], folders: reado
   if (folders.length === 0) return [...containers];
   return containers.map(container => {
     if (container.isApp) {
-      const mounts = folders.flatMap((f): Mount[] => (f.repo || !f.target ? [] : [{ storage: f.name, target: f.target }]));
+      const mounts = folders.flatMap((f): Mount[] => {
+        const target = mountPathIn(f, container.name);
+        return f.repo || !target ? [] : [{ storage: f.name, target }];
+      });
       return { ...container, mounts: [...(container.mounts ?? []), ...mounts] };
     }
     if (container.name === 'nginx') {

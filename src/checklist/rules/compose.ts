@@ -1,5 +1,5 @@
 /** Compose runtime hardening (CMP-*) and cross-references (CFG-05), on the merged dev and prod models. */
-import { CAP_ALLOWLIST } from '../exceptions.js';
+import { CAP_ALLOWLIST, recordedCapabilities } from '../exceptions.js';
 import { environmentOf, listOf, portsOf, volumesOf, type RepoView } from '../repo-view.js';
 import { defineRule, type Rule } from '../types.js';
 import { DATA_SERVICES, edgeOf, isOneShot, perService } from './compose-helpers.js';
@@ -14,9 +14,10 @@ const REFERENCE_ONLY = /^(\$\{[A-Z0-9_]+(:?[-?][^}]*)?\})?$/;
 
 export const COMPOSE_RULES: readonly Rule[] = [
   prodRule('CMP-01', 'no privileged containers', (_, s) => s.privileged === true && 'privileged: true'),
-  prodRule('CMP-02', 'cap_drop ALL; cap_add only from the per-service allowlist', (name, s) => {
+  prodRule('CMP-02', 'cap_drop ALL; cap_add only from the per-service allowlist, or from the root-start list with a recorded reason', (name, s) => {
     if (!listOf(s.cap_drop).includes('ALL')) return 'cap_drop lacks ALL';
-    const extra = listOf(s.cap_add).filter(cap => !(CAP_ALLOWLIST[name] ?? []).includes(cap));
+    const allowed = [...(CAP_ALLOWLIST[name] ?? []), ...recordedCapabilities(s)];
+    const extra = listOf(s.cap_add).filter(cap => !allowed.includes(cap));
     return extra.length > 0 && `cap_add ${extra.join(', ')} is not in its allowlist`;
   }),
   prodRule('CMP-03', 'no-new-privileges', (_, s) => !listOf(s.security_opt).some(o => /^no-new-privileges(:true|=true)?$/.test(o)) && 'security_opt lacks no-new-privileges:true'),

@@ -38,6 +38,9 @@ type ChangeOptions = BaseOptions & {
   writable?: string[];
   user?: string;
   readWriteRoot?: string;
+  capabilities?: string[];
+  capabilitiesReason?: string;
+  outbound?: boolean;
   health?: string;
   command?: string;
   configFolder?: string;
@@ -71,6 +74,9 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     this.option('writable', { type: Array, description: 'With app: a path it writes (in memory) while its root stays read-only' });
     this.option('user', { type: String, description: 'With app: "image" for the image\'s own USER, or a non-root uid[:gid]' });
     this.option('read-write-root', { type: String, description: 'With app: why it needs a writable root filesystem (recorded as a checklist exception)' });
+    this.option('capabilities', { type: Array, description: 'With app: capabilities a root-started image needs, among CHOWN, DAC_OVERRIDE, NET_BIND_SERVICE, SETGID, SETUID (with --capabilities-reason)' });
+    this.option('capabilities-reason', { type: String, description: 'With app and --capabilities: why the image needs them (recorded as a checklist exception)' });
+    this.option('outbound', { type: Boolean, description: 'With app: it reaches the internet (a data download), through the edge network' });
     this.option('health', { type: String, description: 'With app: http:/path, tcp:<port>, cmd:<command> or none:<reason>' });
     this.option('command', { type: String, description: 'With app: the command to run instead of the image\'s, e.g. "node server.js"' });
     this.option('config-folder', { type: String, description: 'With app: the path it reads its config folder from; each deployment mounts its own config/<deployment>/ there' });
@@ -208,6 +214,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       ['writable', flat(o.writable)],
       ['user', o.user],
       ['readWriteRoot', o.readWriteRoot],
+      ['capabilities', o.capabilities === undefined && o.capabilitiesReason === undefined ? undefined : { add: flat(o.capabilities) ?? [], reason: o.capabilitiesReason ?? '' }],
+      ['outbound', o.outbound],
       ['health', o.health],
       ['command', o.command],
       ['configFolder', o.configFolder],
