@@ -29,6 +29,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   /** The answers of the last run, if any: what it generated is the base of three-way merges. */
   private previous: PortalAnswers | undefined;
   private report: WriteReport | undefined;
+  /** The model of the last run's answers: the base of merges, and what "Next" compares against. */
+  private lastModel: PortalModel | undefined;
 
   constructor(args: string[], options: AppOptions) {
     // the generated repo installs nothing on the host: no package manager step; and every file lands, or none
@@ -133,7 +135,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const secrets = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
     const lastHashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
     // secrets never reach managed files, so any source renders the base
-    const lastPlan = this.previous ? planFiles(buildPortalModel(this.previous), seededSecrets('base')) : [];
+    this.lastModel = this.previous ? buildPortalModel(this.previous) : undefined;
+    const lastPlan = this.lastModel ? planFiles(this.lastModel, seededSecrets('base')) : [];
     const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
     this.report = PortalInputError.guard(() => writePlan(this, planFiles(this.model, secrets), {
       addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
@@ -154,7 +157,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       ...report.deletedKept.map(path => `deleted by you, not written again: ${path}`),
     ];
     if (lines.length > 0) this.log(lines.join('\n'));
-    this.log(nextSteps(this.model, this.destinationRoot()));
+    // conflicts (exit 4) and edits kept without a terminal (exit 3) are the news: no "Wrote ... Next" as if all went well
+    const kept = (this.env.adapter as { keptEdits?: readonly string[] }).keptEdits ?? [];
+    if (report.conflicts.length === 0 && kept.length === 0) this.log(nextSteps(this.model, this.destinationRoot(), this.lastModel));
     if (report.conflicts.length > 0) {
       PortalInputError.pending = true;
       throw new MergeConflicts(
