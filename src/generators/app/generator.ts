@@ -19,6 +19,7 @@ import { checkServedRepoFolder } from '../../answers/extras.js';
 import { quoted } from '../../answers/quoted.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
+import { localDomainWarning } from './local-domain-warning.js';
 import { answersFromOptions, QUESTIONS } from './questions.js';
 
 type AppOptions = BaseOptions & { yes?: boolean; secretSeed?: string } & Record<string, unknown>;
@@ -123,6 +124,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     PortalInputError.guard(() => checkServedFoldersOnDisk(this.destinationRoot(), this.answers));
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
+    const warning = localDomainWarning(this.answers);
+    if (warning) process.stderr.write(`portal: ${warning}\n`);
     // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
     for (const key of Object.keys(this.config.getAll())) {
       if (key !== 'fileHashes' && !(key in this.answers)) this.config.delete(key);
