@@ -207,6 +207,28 @@ describe('generated scripts without a usable engine', () => {
     }
   });
 
+  it('backup.sh and restore.sh files of bind folders, without a database, need no engine: they work with none', async () => {
+    const dataRoot = join(freshFolder('data'), 'root');
+    const bind = await generate({ services: 'redis,nginx', storage: 'bind', dataRoot }, 'test-seed', freshFolder('bind'));
+    const backups = freshFolder('backups');
+    const backup = readFileSync(join(bind, 'scripts/backup.sh'), 'utf8');
+    assert.doesNotMatch(backup, /require_engine|require_compose/);
+    // the data root as create-storage.sh leaves it (its chown needs root): marked, one folder per item
+    const items = (/^STORAGE_ITEMS=\(([^)]*)\)/m.exec(readFileSync(join(bind, 'scripts/lib.sh'), 'utf8'))?.[1] ?? '').split(/\s+/).filter(Boolean);
+    for (const item of items) mkdirSync(join(dataRoot, item), { recursive: true });
+    const project = /^COMPOSE_PROJECT_NAME=(.*)$/m.exec(readFileSync(join(bind, '.env'), 'utf8'))?.[1];
+    writeFileSync(join(dataRoot, '.portal-data-root'), `${project}\n`);
+    writeFileSync(join(dataRoot, 'media', 'photo.jpg'), 'jpeg');
+    const env = { PATH: `${standIn}:${system}`, HOME: join(work, 'home'), DOCKER_HOST: `unix://${sockets.missing}`, BACKUP_DIR: backups };
+    const run = spawnSync('bash', [join(bind, 'scripts/backup.sh')], { cwd: '/', encoding: 'utf8', env });
+    assert.equal(run.status, 0, run.stderr);
+    const archive = /^files: (\S+media-\S+\.tar\.gz)$/m.exec(run.stdout)?.[1];
+    assert.ok(archive && existsSync(archive), run.stdout);
+    const restored = spawnSync('bash', [join(bind, 'scripts/restore.sh'), 'files', 'media', archive, '--yes'], { cwd: '/', encoding: 'utf8', env });
+    assert.equal(restored.status, 0, restored.stderr);
+    assert.equal(readFileSync(join(dataRoot, 'media', 'photo.jpg'), 'utf8'), 'jpeg');
+  });
+
   it('with the engine and a compose tool there, the check lets the script go on', () => {
     const run = script('restart.sh', ['ps'], `${standIn}:${system}`, { DOCKER_HOST: `unix://${sockets.up}`, STANDIN_COMPOSE_PLUGIN: '1' });
     // the stand-in answers only `docker version` and `docker compose version`: ps reaches it and is refused
