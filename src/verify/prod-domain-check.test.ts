@@ -1,6 +1,7 @@
 /** A .localhost domain or ACME e-mail: one warning line when generated, a failed `portal verify --prod`. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN } from '../testing/bin.js';
@@ -27,7 +28,7 @@ describe('a prod deployment under .localhost', () => {
       const line = prod.stdout.split('\n').find(l => l.includes('prod domain'));
       assert.equal(
         line,
-        "failed  prod domain: DOMAIN=portal.localhost in .env resolves only on this machine: run portal --domain <the server's domain>, then set DOMAIN in .env; the ACME e-mail admin@portal.localhost in traefik/traefik.yml is not deliverable and Let's Encrypt refuses it: set --acme-email to a real address and run portal again",
+        "failed  prod domain: DOMAIN=portal.localhost in .env resolves only on this machine: run portal --domain <the server's domain>; the ACME e-mail admin@portal.localhost in traefik/traefik.yml is not deliverable and Let's Encrypt refuses it: set --acme-email to a real address and run portal again",
       );
     }
   });
@@ -44,6 +45,16 @@ describe('a prod deployment under .localhost', () => {
     assert.match(added.stderr, /portal: warning: instance staging's domain is under \.localhost/);
     const again = portal(['verify', '--checklist-only', '--prod'], repo);
     assert.equal(again.status, 1);
-    assert.match(again.stdout, /failed {2}prod domain: DOMAIN=staging\.localhost in instances\/staging\.env resolves only on this machine: run portal instance add staging --domain <its domain>, then set DOMAIN in instances\/staging\.env$/m);
+    assert.match(again.stdout, /failed {2}prod domain: DOMAIN=staging\.localhost in instances\/staging\.env resolves only on this machine: run portal instance add staging --domain <its domain>$/m);
+  });
+
+  it('DOMAIN set by hand to .localhost while the answers name the server: the fix is to set it as they say', () => {
+    const repo = join(freshFolder('hand'), 'portal');
+    assert.equal(portal(['--yes', '--out', repo, '--domain', 'maps.example.org', '--secret-seed', 'x'], '/').status, 0);
+    const env = join(repo, '.env');
+    writeFileSync(env, readFileSync(env, 'utf8').replace(/^DOMAIN=.*$/m, 'DOMAIN=maps.localhost'));
+    const prod = portal(['verify', '--checklist-only', '--prod'], repo);
+    assert.equal(prod.status, 1);
+    assert.match(prod.stdout, /^failed {2}prod domain: DOMAIN=maps\.localhost in \.env resolves only on this machine: set DOMAIN=maps\.example\.org there, as the answers say$/m);
   });
 });

@@ -33,20 +33,28 @@ function acmeEmails(repo: string): string[] {
   return Object.values(resolvers).flatMap(resolver => (typeof resolver?.acme?.email === 'string' ? [resolver.acme.email] : []));
 }
 
-function fixOf(file: string): string {
-  const instance = /^instances\/([^/]+)\.env/.exec(file)?.[1];
-  const env = file.replace(/\.example$/, '');
-  return instance
-    ? `run portal instance add ${instance} --domain <its domain>, then set DOMAIN in ${env}`
-    : `run portal --domain <the server's domain>, then set DOMAIN in ${env}`;
+/** The domains the stored answers give: the main one under '', each instance's under its name. */
+function answeredDomains(repo: string): Map<string, string> {
+  const path = join(repo, '.yo-rc.json');
+  const answers = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { 'generator-portal'?: { domain?: string; instances?: { name: string; domain: string }[] } })['generator-portal'] : undefined;
+  return new Map([...(answers?.domain ? [['', answers.domain] as const] : []), ...(answers?.instances ?? []).map(i => [i.name, i.domain] as const)]);
+}
+
+/** The answers rewrite DOMAIN in an env file left as generated; one set by hand is the user's to change. */
+function fixOf(file: string, answered: Map<string, string>): string {
+  const instance = /^instances\/([^/]+)\.env/.exec(file)?.[1] ?? '';
+  const domain = answered.get(instance);
+  if (domain && !isLocalName(domain)) return `set DOMAIN=${domain} there, as the answers say`;
+  return instance ? `run portal instance add ${instance} --domain <its domain>` : "run portal --domain <the server's domain>";
 }
 
 export const prodDomainCheck: Check = {
   name: NAME,
   applies: () => true,
   async run(repo) {
+    const answered = answeredDomains(repo);
     const findings = [
-      ...prodDomains(repo).filter(d => isLocalName(d.domain)).map(d => `DOMAIN=${d.domain} in ${d.file} resolves only on this machine: ${fixOf(d.file)}`),
+      ...prodDomains(repo).filter(d => isLocalName(d.domain)).map(d => `DOMAIN=${d.domain} in ${d.file} resolves only on this machine: ${fixOf(d.file, answered)}`),
       ...acmeEmails(repo).filter(email => isLocalName(email.split('@').pop() ?? '')).map(email => `the ACME e-mail ${email} in traefik/traefik.yml is not deliverable and Let's Encrypt refuses it: set --acme-email to a real address and run portal again`),
     ];
     return findings.length > 0 ? failed(NAME, findings.join('; ')) : passed(NAME);
