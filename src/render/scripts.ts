@@ -56,6 +56,8 @@ export function scriptsView(model: PortalModel) {
     isBind: model.answers.storage === 'bind',
     hasDatabase: model.services.includes('postgis'),
     hasMongo: model.services.includes('mongodb'),
+    // backup.sh needs the engine for a database dump or a volume's archive; bind folders it reads itself
+    backupEngine: model.services.includes('postgis') || model.services.includes('mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
     // the folders backup.sh writes below BACKUP_DIR
     backupFolders: [...(model.services.includes('postgis') ? ['db'] : []), ...(model.services.includes('mongodb') ? ['mongo'] : []), 'files'],
     // what apply-secrets.sh may recreate: a service name, never an option of `compose up`

@@ -5,10 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { IMAGES } from '../catalog/images.js';
 import { runInNamespace, tempDir } from './namespace.js';
 import { runTool, type ToolRun } from './run-tool.js';
-import { isRoot, tool } from './tools.js';
+import { DOCKER_TOOLS, isRoot, tool } from './tools.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,13 +26,8 @@ export interface Runner {
   run(args: readonly string[], options?: RunOptions): Promise<ToolRun>;
 }
 
-/** Images for the tools a laptop usually lacks; entrypoint is the tool inside the image. */
-export const DOCKER_TOOLS: Readonly<Record<string, { readonly image: string; readonly entrypoint: string }>> = {
-  nginx: { image: IMAGES.nginx, entrypoint: 'nginx' },
-  varnishd: { image: IMAGES.varnish, entrypoint: 'varnishd' },
-  promtool: { image: IMAGES.prometheus, entrypoint: 'promtool' },
-  shellcheck: { image: 'koalaman/shellcheck:v0.10.0', entrypoint: 'shellcheck' },
-};
+/** Images for the tools a laptop usually lacks: in tools.ts, whose install hints name them. */
+export { DOCKER_TOOLS };
 
 let dockerAnswers: boolean | undefined;
 export function dockerEngine(): string | undefined {

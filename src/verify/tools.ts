@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMAGES } from '../catalog/images.js';
 import { findExecutable } from './run-tool.js';
 
 const require = createRequire(import.meta.url);
@@ -14,21 +15,30 @@ export const PACKAGE_ROOT = (() => {
   return folder;
 })();
 
-/** promtool is unpacked from Debian's prometheus package into .tools/bin (see .ci/install-validators). */
+/** Where this package keeps tools of its own: promtool unpacked from Debian's prometheus package, npm's bins. */
 const EXTRA_BIN = [join(PACKAGE_ROOT, '.tools', 'bin'), join(PACKAGE_ROOT, 'node_modules', '.bin')];
 
+/** Images for the tools a laptop usually lacks; entrypoint is the tool inside the image. */
+export const DOCKER_TOOLS: Readonly<Record<string, { readonly image: string; readonly entrypoint: string }>> = {
+  nginx: { image: IMAGES.nginx, entrypoint: 'nginx' },
+  varnishd: { image: IMAGES.varnish, entrypoint: 'varnishd' },
+  promtool: { image: IMAGES.prometheus, entrypoint: 'promtool' },
+  shellcheck: { image: 'koalaman/shellcheck:v0.10.0', entrypoint: 'shellcheck' },
+};
+
+/** Packages a user of the generated repo installs (Debian names, npm packages): never a file of this repository. */
 export const INSTALL_HINTS: Record<string, string> = {
   'docker-compose': 'apt-get install --no-install-recommends docker-compose',
   nginx: 'apt-get install nginx',
   varnishd: 'apt-get install varnish',
-  promtool: 'unpack usr/bin/promtool from Debian\'s prometheus package (see .ci/install-validators)',
+  promtool: 'apt-get install prometheus (it holds promtool)',
   shellcheck: 'apt-get install shellcheck',
   yamllint: 'apt-get install yamllint',
   'redis-server': 'apt-get install redis-server',
   'rabbitmq-server': 'apt-get install rabbitmq-server',
   initdb: 'apt-get install postgresql-15-postgis-3',
-  dclint: 'npm install dclint',
-  'dockerfile-utils': 'npm install dockerfile-utils',
+  dclint: 'npm install -g dclint',
+  'dockerfile-utils': 'npm install -g dockerfile-utils',
   python3: 'apt-get install python3-celery python3-redis',
   unshare: 'apt-get install util-linux (and run as root)',
   ip: 'apt-get install iproute2',
@@ -46,7 +56,10 @@ export function tool(name: string): string | undefined {
   return findExecutable(name, EXTRA_BIN);
 }
 
-export const missing = (name: string): string => `${name} not found; install: ${INSTALL_HINTS[name] ?? name}`;
+export const missing = (name: string): string => {
+  const image = DOCKER_TOOLS[name]?.image;
+  return `${name} not found; install: ${INSTALL_HINTS[name] ?? name}${image ? `, or start a Docker engine and verify runs ${image}` : ''}`;
+};
 
 /** The compose-spec JSON schema that dclint ships (same service keys as upstream compose-spec). */
 export function composeSchemaPath(): string | undefined {

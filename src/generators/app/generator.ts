@@ -21,6 +21,7 @@ import { checkServedRepoFolder } from '../../answers/extras.js';
 import { quoted } from '../../answers/quoted.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { nextSteps } from './next-steps.js';
+import { localDomainWarning } from './local-domain-warning.js';
 import { answersFromOptions, QUESTIONS } from './questions.js';
 import { askQuestions, refuseBadGivenAnswers } from './ask.js';
 
@@ -32,6 +33,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   /** The answers of the last run, if any: what it generated is the base of three-way merges. */
   private previous: PortalAnswers | undefined;
   private report: WriteReport | undefined;
+  /** The model of the last run's answers: the base of merges, and what "Next" compares against. */
+  private lastModel: PortalModel | undefined;
 
   constructor(args: string[], options: AppOptions) {
     // the generated repo installs nothing on the host: no package manager step; and every file lands, or none
@@ -122,6 +125,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     PortalInputError.guard(() => checkDevMountSourcesOnDisk(this.destinationRoot(), this.answers));
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
+    const warning = localDomainWarning(this.answers);
+    if (warning) process.stderr.write(`portal: ${warning}\n`);
     // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
     for (const key of Object.keys(this.config.getAll())) {
       if (key !== 'fileHashes' && !(key in this.answers)) this.config.delete(key);
@@ -134,7 +139,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const secrets = typeof seed === 'string' && seed !== '' ? seededSecrets(seed) : randomSecrets;
     const lastHashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
     // secrets never reach managed files, so any source renders the base
-    const lastPlan = this.previous ? planFiles(buildPortalModel(this.previous), seededSecrets('base')) : [];
+    this.lastModel = this.previous ? buildPortalModel(this.previous) : undefined;
+    const lastPlan = this.lastModel ? planFiles(this.lastModel, seededSecrets('base')) : [];
     const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
     this.report = PortalInputError.guard(() => writePlan(this, planFiles(this.model, secrets), {
       addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
@@ -157,7 +163,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     if (lines.length > 0) this.log(lines.join('\n'));
     // a new portal only: later runs leave the user's history alone
     if (!this.previous && this.options.skipGit !== true) this._firstCommit();
-    this.log(nextSteps(this.model, this.destinationRoot()));
+    // conflicts (exit 4) and edits kept without a terminal (exit 3) are the news: no "Wrote ... Next" as if all went well
+    const kept = (this.env.adapter as { keptEdits?: readonly string[] }).keptEdits ?? [];
+    if (report.conflicts.length === 0 && kept.length === 0) this.log(nextSteps(this.model, this.destinationRoot(), this.lastModel));
     if (report.conflicts.length > 0) {
       PortalInputError.pending = true;
       throw new MergeConflicts(

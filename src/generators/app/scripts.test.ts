@@ -20,7 +20,7 @@ describe('generated scripts', () => {
     repo = await generate({ services: 'postgis,redis,nginx,backup' });
     fakeBin = freshFolder('bin');
     // `docker compose` must look absent, so the scripts fall back to this docker-compose
-    writeFileSync(join(fakeBin, 'docker'), '#!/bin/sh\nexit 1\n');
+    writeFileSync(join(fakeBin, 'docker'), '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n');
     writeFileSync(join(fakeBin, 'docker-compose'), '#!/bin/sh\necho "docker-compose $*"\n');
     for (const tool of ['docker', 'docker-compose']) chmodSync(join(fakeBin, tool), 0o755);
   });
@@ -55,7 +55,7 @@ describe('generated scripts', () => {
     const bin = freshFolder('bin');
     const state = join(bin, 'id');
     writeFileSync(state, '1\n');
-    writeFileSync(join(bin, 'docker'), '#!/bin/sh\nexit 1\n');
+    writeFileSync(join(bin, 'docker'), '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n');
     writeFileSync(join(bin, 'docker-compose'), [
       '#!/bin/sh',
       `case "$*" in *" up "*) [ -n "$RECREATE" ] && echo $(( $(cat ${state}) + 1 )) > ${state};; esac`,
