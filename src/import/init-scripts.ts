@@ -52,19 +52,23 @@ interface Found {
 function scanSql(text: string, found: Found, sqlFile: boolean): void {
   for (const raw of withoutComments(text, !sqlFile).split(';')) {
     const statement = raw.replace(/\s+/g, ' ').trim();
-    const database = new RegExp(String.raw`(?:^|[\s"'])CREATE DATABASE (?:IF NOT EXISTS )?${IDENTIFIER}(.*)$`, 'i').exec(statement);
-    const extension = new RegExp(String.raw`(?:^|[\s"'])CREATE EXTENSION (?:IF NOT EXISTS )?${IDENTIFIER}`, 'i').exec(statement);
-    const role = new RegExp(String.raw`(?:^|[\s"'])CREATE (?:ROLE|USER) ${IDENTIFIER}`, 'i').exec(statement);
+    // a psql line may hold several -c statements: every match counts
+    const databases = [...statement.matchAll(new RegExp(String.raw`(?:^|[\s"'])CREATE DATABASE (?:IF NOT EXISTS )?${IDENTIFIER}((?:(?! CREATE ).)*)`, 'gi'))];
+    const extensions = [...statement.matchAll(new RegExp(String.raw`(?:^|[\s"'])CREATE EXTENSION (?:IF NOT EXISTS )?${IDENTIFIER}`, 'gi'))];
+    const roles = [...statement.matchAll(new RegExp(String.raw`(?:^|[\s"'])CREATE (?:ROLE|USER) ${IDENTIFIER}`, 'gi'))];
     const setting = /(?:^|[\s"'])ALTER SYSTEM SET ([a-z_]+) ?(?:=|TO) ?'?([^';]*?)'?\s*$/i.exec(statement);
-    if (database) {
-      if (isVariable(database[1]!)) found.variables.push(`CREATE DATABASE ${database[1]}`);
-      else found.databases.push({ name: unquote(database[1]!), template: /IS_TEMPLATE\s*=?\s*(true|on|1)\b/i.test(database[2] ?? '') });
-    } else if (extension) {
-      if (isVariable(extension[1]!)) found.variables.push(`CREATE EXTENSION ${extension[1]}`);
-      else found.extensions.push(unquote(extension[1]!));
-    } else if (role) found.roles.push(isVariable(role[1]!) ? role[1]! : unquote(role[1]!));
-    else if (setting) found.settings.push([setting[1]!.toLowerCase(), setting[2]!.trim()]);
-    else if (sqlFile && statement !== '' && !/^\\/.test(statement)) {
+    for (const [, name, options] of databases) {
+      if (isVariable(name!)) found.variables.push(`CREATE DATABASE ${name}`);
+      else found.databases.push({ name: unquote(name!), template: /IS_TEMPLATE\s*=?\s*(true|on|1)\b/i.test(options ?? '') });
+    }
+    for (const [, name] of extensions) {
+      if (isVariable(name!)) found.variables.push(`CREATE EXTENSION ${name}`);
+      else found.extensions.push(unquote(name!));
+    }
+    for (const [, name] of roles) found.roles.push(isVariable(name!) ? name! : unquote(name!));
+    if (setting) found.settings.push([setting[1]!.toLowerCase(), setting[2]!.trim()]);
+    if (databases.length + extensions.length + roles.length > 0 || setting) continue;
+    if (sqlFile && statement !== '' && !/^\\/.test(statement)) {
       const words = statement.split(' ');
       const kind = /^(CREATE|DROP|ALTER)$/i.test(words[0]!) ? words.slice(0, /^(OR|UNIQUE|TEMP|TEMPORARY)$/i.test(words[1] ?? '') ? 3 : 2).join(' ') : words[0]!;
       found.other.add(kind.toUpperCase());

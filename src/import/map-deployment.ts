@@ -397,7 +397,7 @@ function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: Readonly
         carried.set(name, [`redisSettings.${server}: ${found.carried.join(', ')}`]);
       }
       // kept on: our templates carry the password to every URL an app reads; only an app dialling a bare host misses it
-      if (!redisHadPassword(f) && !found.passwordFile) report.notExpressed.push(`${name}: had no password; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
+      if (!redisHadPassword(f) && !found.passwordFile) report.notExpressed.push(`${name}: ${found.configUnread ? 'its config file was not read, so whether it had a password is unknown' : 'had no password'}; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
     }
     if (role.kind === 'catalog' && role.service === 'postgis') {
       const found = postgresFromFacts(f, database, root);

@@ -44,6 +44,8 @@ function programArgs(f: ServiceFacts, program: string): string[] | undefined {
 export interface RedisFound extends ServerSettings<RedisSettings> {
   /** The mounted config file that set requirepass (its value is never carried). */
   readonly passwordFile?: string;
+  /** The command named a config file that could not be read: whether it set a password is unknown. */
+  readonly configUnread?: boolean;
 }
 
 /** What `redis-server [config file] [--flags]` and the config file it names set, the flags winning as in Redis. */
@@ -109,7 +111,8 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
   if (fileOthers.length > 0) notes.push(`${f.name}: ${file!.shown}: ${fileOthers.join(', ')}: not answers; the stack writes the rest of the configuration`);
   const others = [...fromFlags.keys()].filter(key => !used.has(key));
   if (others.length > 0) notes.push(`${f.name}: redis-server --${others.join(', --')}: not answers; the stack writes the rest of the configuration`);
-  return { settings: out, carried, notes, ...(file?.config.directives.has('requirepass') && !fromFlags.has('requirepass') ? { passwordFile: file.shown } : {}) };
+  const unreadConfig = Boolean(args[0] && !args[0].startsWith('-') && !file);
+  return { settings: out, carried, notes, ...(file?.config.directives.has('requirepass') && !fromFlags.has('requirepass') ? { passwordFile: file.shown } : {}), ...(unreadConfig ? { configUnread: true } : {}) };
 }
 
 const FILE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
