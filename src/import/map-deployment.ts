@@ -277,7 +277,9 @@ function healthOf(f: ServiceFacts, port: number, set: SetHint, secrets: Readonly
     if (!credential && url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
     if (!credential && command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }
-  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
+  // a check too long or holding control characters is not a health answer: say so, not "none"
+  const why = test === undefined ? 'had no healthcheck' : 'its healthcheck is not one the answers take (over 256 characters, control characters, or a credential)';
+  report.notExpressed.push(`${f.name}: ${why}; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
   return `tcp:${port}`;
 }
 

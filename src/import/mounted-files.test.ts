@@ -135,6 +135,11 @@ describe('import: nothing capped in silence', () => {
     assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)'));
     assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port (7000 if it is the first it names); the others are not answers'));
   });
+  it('a healthcheck too long for the answers is named as such, not as a missing one', () => {
+    const { report } = mapDeployment(compose({ api: { image: 'acme/api:1.0', expose: [80], healthcheck: { test: ['CMD-SHELL', `test -f /ok ${'&& true '.repeat(40)}`] } } }), options);
+    assert.match(report.notExpressed.join('\n'), /^api: its healthcheck is not one the answers take \(over 256 characters/m);
+    assert.doesNotMatch(report.notExpressed.join('\n'), /api: had no healthcheck/);
+  });
   it('more than 20 routes of one app: the first 20 kept, the rest named', () => {
     const labels: Record<string, string> = { 'traefik.http.services.api.loadbalancer.server.port': '80' };
     for (let i = 1; i <= 23; i += 1) labels[`traefik.http.routers.r${i}.rule`] = `Host(\`example.org\`) && PathPrefix(\`/p${i}\`)`;
