@@ -2,7 +2,7 @@
  * JSON the user hands us (an --answers file, a .yo-rc.json): read only when it is a regular file of sane
  * size, parsed, and walked without recursion so that no nesting depth can overflow the stack later.
  */
-import { fstatSync, openSync, readSync, closeSync, constants } from 'node:fs';
+import { readBoundedFile } from '../io/bounded-read.js';
 import { PortalInputError } from './input-error.js';
 
 /** Answers are a few kilobytes; a megabyte is already a hundred times more than any real portal's. */
@@ -18,28 +18,7 @@ export function readJsonFile(path: string, culprit: string, noLinks = false): un
   const fail = (why: string): never => {
     throw new PortalInputError(`Invalid ${culprit}: ${why}.`);
   };
-  let fd: number | undefined;
-  let text = '';
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (noLinks ? constants.O_NOFOLLOW : 0));
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) fail(`it is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}; expected a JSON file`);
-    if (stat.size > MAX_JSON_BYTES) fail(`it is ${stat.size} bytes; answers are at most ${MAX_JSON_BYTES} bytes`);
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    text = buffer.subarray(0, read).toString('utf8');
-  } catch (error) {
-    if (error instanceof PortalInputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    fail(code === 'ELOOP' ? 'it is a link; give the file it points to' : `cannot read it (${code ?? 'error'}); expected a JSON file`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const text = readBoundedFile(path, { maxBytes: MAX_JSON_BYTES, expected: 'a JSON file', sizeLimit: `answers are at most ${MAX_JSON_BYTES} bytes`, noLinks }, fail);
   return parseJson(text, culprit);
 }
 

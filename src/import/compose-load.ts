@@ -14,6 +14,8 @@ import { interpolateTree, parseEnvFile, type Substitution } from './interpolate.
 export type RawService = Record<string, unknown>;
 
 export interface LoadedCompose {
+  /** The deployment's folder (real path): mounted files are read only inside it. Absent: none are read. */
+  readonly root?: string;
   /** Services in the order they first appear, merged over every file. */
   readonly services: ReadonlyMap<string, RawService>;
   /** Top-level volumes, networks and secrets, merged. */
@@ -70,6 +72,7 @@ export function loadCompose(input: ImportInput): LoadedCompose {
   for (const [name, raw] of services) if (raw.image === undefined && isRecord(raw.build)) services.set(name, { ...raw, 'x-from': baseImage(root, raw.build) });
   if (services.size === 0) throw new PortalInputError(`Invalid import file ${quoted(files[0]!.shown)}: it defines no services; name the compose file that runs the deployment.`);
   return {
+    root,
     services,
     volumes: top.volumes!,
     networks: top.networks!,

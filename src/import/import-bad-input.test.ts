@@ -71,7 +71,7 @@ const CASES: readonly Case[] = [
     args: ['OLD'],
     message: /Invalid route "admin\.x\.example\.org\/": both "a" and "b" are routed there; give each its own host or path prefix/,
   },
-  { title: 'a compose file over 1 MiB', files: { 'docker-compose.yml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": it is \d+ bytes; compose and env files are at most 1048576 bytes/ },
+  { title: 'a compose file over 1 MiB', files: { 'docker-compose.yml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": it is \d+ bytes; the files of a deployment are at most 1048576 bytes/ },
   {
     title: 'a compose file linked out of the folder',
     files: {},

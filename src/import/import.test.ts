@@ -79,7 +79,7 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       /^nginx +dropped \(the stack provides the edge\)/m,
       /^redislayers +redis role layers \(redis-layers\)/m,
       /redislayers: config file \/systemapic\/config\/redis\.layers\.conf: its settings are not read/,
-      /redislayers: had no password; redis-layers now asks for one/,
+      /redislayers: its config file was not read, so whether it had a password is unknown; redis-layers now asks for one/,
       /^redistemp +service redis /m,
       /^mongo +service mongodb +.*data of mongo_store_localhost/m,
       /^data_store_localhost +named storage +its volumes \/data/m,
@@ -155,8 +155,23 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       /^scheduler +app scheduler-app +image pigeosolutions\/hyfaa-scheduler:4\.3; port 8080; settings HYDROWEB_USER, HYDROWEB_PASSWORD; .*command tail -f \/dev\/null; user 1000:1000; health none:idle container/m,
       /^varnish +service varnish/m,
       /backend DJANGO_ENV_FILE: docker secret django_env -> a generated secret file/,
+      // its init scripts (config/postgresql/entrypoint-initdb.d): what they made at first start
+      /^database +service postgis +.*postgres: template databases template_postgis; extensions postgis, pg_stat_statements, postgis_topology, fuzzystrmatch; from init scripts 01_pgtune\.sql, 02_custom_config\.sql, 10_postgis\.sh, 30_schema\.sql, 40_users\.sql; tuning max_connections=100, shared_buffers=2GB/m,
+      /database: \/docker-entrypoint-initdb\.d\/40_users\.sql: role tileserv: the answers create no roles/,
+      /database: \/docker-entrypoint-initdb\.d\/30_schema\.sql: CREATE SCHEMA: not answers/,
+      /database: \/docker-entrypoint-initdb\.d\/01_pgtune\.sql: ALTER SYSTEM SET max_parallel_maintenance_workers: not a tuning setting the answers take/,
     ],
-    secrets: [],
+    answers: {
+      postgres: {
+        templates: ['template_postgis'],
+        extensions: ['postgis', 'pg_stat_statements', 'postgis_topology', 'fuzzystrmatch'],
+        settings: {
+          max_connections: '100', shared_buffers: '2GB', effective_cache_size: '6GB', maintenance_work_mem: '512MB', checkpoint_completion_target: '0.9', wal_buffers: '16MB', default_statistics_target: '100',
+          random_page_cost: '1.1', effective_io_concurrency: '200', work_mem: '5242kB', min_wal_size: '1GB', max_wal_size: '4GB', max_worker_processes: '4', max_parallel_workers_per_gather: '2', max_parallel_workers: '4',
+        },
+      },
+    },
+    secrets: ['fixture-tileserv-pass'],
     verify: true,
   },
   {

@@ -3,7 +3,8 @@
  * `extends` and `env_file` name, and the folder's `.env`. Each must be a regular file of at most 1 MiB that
  * resolves, links followed, inside the deployment's folder; anything else is refused in one line.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { readBoundedFile } from '../io/bounded-read.js';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
@@ -69,26 +70,8 @@ export function insideRoot(root: string, path: string, shown: string): string {
 /** A text file of the deployment, read once, size-limited and confined to `root`. */
 export function readInputFile(root: string, path: string, shown: string): string {
   const real = insideRoot(root, path, shown);
-  let fd: number | undefined;
-  try {
-    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) refuse(`Invalid import file ${quoted(shown)}: it is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}; expected a text file.`);
-    if (stat.size > MAX_INPUT_BYTES) refuse(`Invalid import file ${quoted(shown)}: it is ${stat.size} bytes; compose and env files are at most ${MAX_INPUT_BYTES} bytes.`);
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const text = buffer.subarray(0, read).toString('utf8');
-    if (text.includes('\u0000')) refuse(`Invalid import file ${quoted(shown)}: it holds NUL bytes; expected a text file.`);
-    return text;
-  } catch (error) {
-    if (error instanceof PortalInputError) throw error;
-    return refuse(`Invalid import file ${quoted(shown)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions.`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const fail = (why: string): never => refuse(`Invalid import file ${quoted(shown)}: ${why}.`);
+  const text = readBoundedFile(real, { maxBytes: MAX_INPUT_BYTES, expected: 'a text file', sizeLimit: `the files of a deployment are at most ${MAX_INPUT_BYTES} bytes` }, fail);
+  if (text.includes('\u0000')) fail('it holds NUL bytes; expected a text file');
+  return text;
 }

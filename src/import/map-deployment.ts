@@ -14,7 +14,7 @@ import { checkReferences, classify, slug, type Role } from './classify.js';
 import type { LoadedCompose } from './compose-load.js';
 import { labelRouting, type LabelRoute, type LabelRouting } from './labels.js';
 import { emptyReport, type ImportReport } from './report.js';
-import { serviceFacts, type ServiceFacts } from './service-facts.js';
+import { containerPorts, serviceFacts, type ServiceFacts } from './service-facts.js';
 import { rewriteSettings, type StoreRef } from './settings.js';
 import { pgbouncerPoolMode, storeRef } from './stores.js';
 import { postgresFromFacts, redisFromCommand, redisHadPassword, type PostgresImport } from './server-settings.js';
@@ -100,7 +100,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
   }
   if (redisRoles.length > 0) services.add('redis');
   const pooler = pgbouncerAnswers(facts, roles, stores, report);
-  const shaped = serverAnswers(facts, roles, defaultName(options.folderName).replace(/-/g, '_'), services, report);
+  const shaped = serverAnswers(facts, roles, defaultName(options.folderName).replace(/-/g, '_'), services, compose.root, report);
   const edgeKinds = [...roles].filter(([, r]) => r.kind === 'catalog' && r.service === 'edge').map(([name]) => facts.get(name)!.image ?? '');
   const traefikUsed = edgeKinds.some(image => /traefik/.test(image)) || [...routing.values()].some(r => r.routed) || Object.values(compose.networks).some(n => isExternal(n) && /traefik/i.test(JSON.stringify(n)));
   if (traefikUsed) services.add('traefik');
@@ -286,7 +286,9 @@ function healthOf(f: ServiceFacts, port: number, set: SetHint, secrets: Readonly
     if (!credential && url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
     if (!credential && command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }
-  report.notExpressed.push(`${f.name}: had no healthcheck; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
+  // a check too long or holding control characters is not a health answer: say so, not "none"
+  const why = test === undefined ? 'had no healthcheck' : 'its healthcheck is not one the answers take (over 256 characters, control characters, or a credential)';
+  report.notExpressed.push(`${f.name}: ${why}; the stack probes tcp:${port} (${set('health', 'http:/path')} for a better one)`);
   return `tcp:${port}`;
 }
 
@@ -344,7 +346,7 @@ function routesOfApp(f: ServiceFacts, route: LabelRouting, isMain: boolean, doma
         else if (path !== '/') report.notExpressed.push(`${f.name}: route ${r.path} of the main app: the backend answers every path at /`);
         continue;
       }
-      const answer: RouteAnswer = { path, ...(onDomain ? {} : { host }), ...routeOptions(r) };
+      const answer: RouteAnswer = { path, ...(onDomain ? {} : { host }), ...routeOptions(f, r, report) };
       const key = routeKey(answer);
       const owner = taken.get(key);
       const shown = onDomain ? (r.path ?? path) : `${host}.${domain}${path}`;
@@ -354,8 +356,13 @@ function routesOfApp(f: ServiceFacts, route: LabelRouting, isMain: boolean, doma
       out.push(answer);
     }
   }
-  return out.slice(0, 20);
+  // the answers take 20 routes an app; the rest are named, never dropped unsaid
+  const dropped = out.slice(MAX_APP_ROUTES);
+  if (dropped.length > 0) report.notExpressed.push(`${f.name}: routes ${dropped.map(r => `${r.host ? `${r.host}.<domain>` : ''}${r.path}`).join(', ')}: an app takes at most ${MAX_APP_ROUTES} routes; the first ${MAX_APP_ROUTES} were kept, give the rest a shared path prefix`);
+  return out.slice(0, MAX_APP_ROUTES);
 }
+
+const MAX_APP_ROUTES = 20;
 
 /** null: the domain itself; a label: a sub-domain of it; undefined: another site. */
 function subDomainOf(host: string, domain: string | undefined): string | null | undefined {
@@ -367,15 +374,24 @@ function subDomainOf(host: string, domain: string | undefined): string | null | 
   return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(label) ? label : undefined;
 }
 
+/** Largest body a route answer takes (2048m); a larger limit is lowered to it, with a report line. */
+const MAX_BODY_BYTES = 2048 * 1024 * 1024;
+
 /** The body size a route's buffering labels said, in nginx units (Traefik labels name no timeouts; websockets it passes unasked). */
-const routeOptions = (r: LabelRoute): Pick<RouteAnswer, 'bodySize'> =>
-  r.maxBodyBytes ? { bodySize: r.maxBodyBytes % (1024 * 1024) === 0 ? `${Math.min(2048, r.maxBodyBytes / (1024 * 1024))}m` : `${Math.min(2048 * 1024, Math.ceil(r.maxBodyBytes / 1024))}k` } : {};
+function routeOptions(f: ServiceFacts, r: LabelRoute, report: ImportReport): Pick<RouteAnswer, 'bodySize'> {
+  if (!r.maxBodyBytes) return {};
+  if (r.maxBodyBytes > MAX_BODY_BYTES) {
+    report.notExpressed.push(`${f.name}: body limit ${r.maxBodyBytes} bytes (Traefik buffering) is over the 2048m a route takes; lowered to 2048m (larger uploads need a resumable protocol)`);
+    return { bodySize: '2048m' };
+  }
+  return { bodySize: r.maxBodyBytes % (1024 * 1024) === 0 ? `${r.maxBodyBytes / (1024 * 1024)}m` : `${Math.ceil(r.maxBodyBytes / 1024)}k` };
+}
 
 /**
  * Redis and PostgreSQL shaped as the old command lines and variables said, and stock services the old files
  * kept under a compose profile kept as alternatives where their catalog entry has a profile.
  */
-function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: ReadonlyMap<string, Role>, database: string, services: ReadonlySet<ServiceId>, report: ImportReport): { answers: { redisSettings?: Record<string, RedisSettings>; postgres?: PostgresImport; alternatives?: string[] }; carried: Map<string, string[]> } {
+function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: ReadonlyMap<string, Role>, database: string, services: ReadonlySet<ServiceId>, root: string | undefined, report: ImportReport): { answers: { redisSettings?: Record<string, RedisSettings>; postgres?: PostgresImport; alternatives?: string[] }; carried: Map<string, string[]> } {
   const carried = new Map<string, string[]>();
   const redisSettings: Record<string, RedisSettings> = {};
   let postgres: PostgresImport | undefined;
@@ -384,17 +400,18 @@ function serverAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: Readonly
     const f = facts.get(name)!;
     const server = role.kind === 'redis-role' ? `redis-${role.role}` : role.kind === 'catalog' && role.service === 'redis' ? 'redis' : undefined;
     if (server) {
-      const found = redisFromCommand(f);
+      const found = redisFromCommand(f, root);
       report.notExpressed.push(...found.notes);
+      if (found.passwordFile) report.replacedSecrets.push(`${name} requirepass in ${found.passwordFile} (a generated password in .env / secrets/)`);
       if (Object.keys(found.settings).length > 0) {
         redisSettings[server] = found.settings;
         carried.set(name, [`redisSettings.${server}: ${found.carried.join(', ')}`]);
       }
       // kept on: our templates carry the password to every URL an app reads; only an app dialling a bare host misses it
-      if (!redisHadPassword(f)) report.notExpressed.push(`${name}: had no password; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
+      if (!redisHadPassword(f) && !found.passwordFile) report.notExpressed.push(`${name}: ${found.configUnread ? 'its config file was not read, so whether it had a password is unknown' : 'had no password'}; ${server} now asks for one (URL templates carry it). An app that dials only the host must send it, or answer redisSettings.${server}.auth "off:<reason>" (internal network only, a recorded checklist exception)`);
     }
     if (role.kind === 'catalog' && role.service === 'postgis') {
-      const found = postgresFromFacts(f, database);
+      const found = postgresFromFacts(f, database, root);
       report.notExpressed.push(...found.notes);
       if (Object.keys(found.settings).length > 0) {
         postgres = found.settings;
@@ -434,7 +451,8 @@ function unexpressible(f: ServiceFacts, isMain: boolean, report: ImportReport): 
   for (const [key, why] of Object.entries(UNEXPRESSIBLE)) if (f.raw[key] !== undefined && f.raw[key] !== false) report.notExpressed.push(`${f.name}: ${key}: ${why}`);
   for (const p of f.ports) {
     const everywhere = !p.hostIp || p.hostIp === '0.0.0.0';
-    if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}${everywhere ? ' on every address' : ''}: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)`);
+    if (p.published) report.notExpressed.push(`${f.name}: published port${p.last ? 's' : ''} ${p.published}->${containerPorts(p)}${everywhere ? ' on every address' : ''}: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)`);
+    else if (p.last) report.notExpressed.push(`${f.name}: container ports ${containerPorts(p)}: an app answers on one port (${p.container} if it is the first it names); the others are not answers`);
   }
   const replaced = [...new Set(Object.keys(REPLACED_KEYS).filter(key => f.raw[key] !== undefined).map(key => REPLACED_KEYS[key]!))];
   if (replaced.length > 0) report.notExpressed.push(`${f.name}: the stack's own ${replaced.join(', ')}`);
@@ -489,11 +507,12 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const v of f.volumes.filter(v => v.kind === 'bind')) {
-    if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
+    if (/^\/docker-entrypoint-initdb\.d(\/|$)/.test(v.target)) report.notExpressed.push(`${f.name}: init scripts ${v.source}:${v.target}: what they create is carried as answers (see its row and the lines above); the stack runs its own first-start scripts, not these`);
+    else if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }
   if (f.command) report.notExpressed.push(`${f.name}: command ${f.command.join(' ')}: the stack runs the service with its own configuration (Redis memory/persistence and PostgreSQL tuning flags are carried as answers, see its row)`);
-  for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port ${p.published}->${p.container}: stores are internal; dev reaches them on 127.0.0.1`);
+  for (const p of f.ports) if (p.published) report.notExpressed.push(`${f.name}: published port${p.last ? 's' : ''} ${p.published}->${containerPorts(p)}: stores are internal; dev reaches them on 127.0.0.1`);
   return carried;
 }
 

@@ -8,6 +8,9 @@ import type { RawService } from './compose-load.js';
 
 export interface PortMapping {
   readonly container: number;
+  /** The last container port of a range ("8000-8100"); the range is one mapping, never expanded. */
+  readonly last?: number;
+  /** Host port or range ("8000-8100"), as written. */
   readonly published?: string;
   readonly hostIp?: string;
 }
@@ -72,18 +75,22 @@ function portMappings(raw: unknown[], where: string): PortMapping[] {
     const text = String(item).replace(/\/(tcp|udp)$/, '');
     const parts = text.split(':');
     const container = parts.at(-1)!;
+    const published = parts.length >= 2 ? parts.at(-2) : undefined;
+    const hostIp = parts.length === 3 ? parts[0] : undefined;
+    const common = { ...(published ? { published } : {}), ...(hostIp ? { hostIp } : {}) };
     if (container.includes('-')) {
       const [from, to] = container.split('-');
       const first = port(from!, `ports of ${where}`);
       const last = port(to!, `ports of ${where}`);
       if (last < first) throw new PortalInputError(`Invalid ports of ${where}: the range ${quoted(container)} ends before it starts; write it low-high (as compose requires).`);
-      return Array.from({ length: Math.min(last - first + 1, 20) }, (_, i) => ({ container: first + i }));
+      return [{ container: first, ...(last > first ? { last } : {}), ...common }];
     }
-    const published = parts.length >= 2 ? parts.at(-2) : undefined;
-    const hostIp = parts.length === 3 ? parts[0] : undefined;
-    return [{ container: port(container, `ports of ${where}`), ...(published ? { published } : {}), ...(hostIp ? { hostIp } : {}) }];
+    return [{ container: port(container, `ports of ${where}`), ...common }];
   });
 }
+
+/** "8000" or "8000-8100": how the report names a mapping's container side. */
+export const containerPorts = (p: PortMapping): string => (p.last ? `${p.container}-${p.last}` : String(p.container));
 
 function volumeMounts(raw: unknown[], where: string): VolumeMount[] {
   return raw.map((item): VolumeMount => {

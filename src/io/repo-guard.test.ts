@@ -50,7 +50,8 @@ const REFUSALS: readonly Refusal[] = [
     name: 'a recorded hash of a file outside the repo (relative)',
     args: ['--yes', ...SEED],
     prepare: ({ repo }) => editHashes(repo, hashes => (hashes['../outside/target.txt'] = sha('canary: must survive\n'))),
-    message: /Invalid path "\.\.\/outside\/target\.txt" in \.yo-rc\.json "fileHashes"/,
+    // refused by the schema's shape check, before the path guard
+    message: /Invalid \.yo-rc\.json: fileHashes has a key that is not a path inside the repo: "\.\.\/outside\/target\.txt"/,
   },
   {
     name: 'a recorded hash of an absolute path',
@@ -62,7 +63,7 @@ const REFUSALS: readonly Refusal[] = [
     name: 'a recorded hash outside the repo, in portal doctor',
     args: ['doctor'],
     prepare: ({ repo }) => editHashes(repo, hashes => (hashes['nginx/../../outside/target.txt'] = sha('canary: must survive\n'))),
-    message: /Invalid path "nginx\/\.\.\/\.\.\/outside\/target\.txt" in \.yo-rc\.json "fileHashes"/,
+    message: /Invalid \.yo-rc\.json: fileHashes has a key that is not a path inside the repo: "nginx\/\.\.\/\.\.\/outside\/target\.txt"/,
   },
   {
     name: 'the nginx folder linked out of the repo',
