@@ -125,8 +125,6 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     PortalInputError.guard(() => checkDevMountSourcesOnDisk(this.destinationRoot(), this.answers));
     this.model = PortalInputError.guard(() => buildPortalModel(this.answers));
     for (const note of this.model.notes) this.log.info(note);
-    const warning = localDomainWarning(this.answers);
-    if (warning) process.stderr.write(`portal: ${warning}\n`);
     // answers that no longer apply (acmeEmail without traefik) go, so add then remove restores the file
     for (const key of Object.keys(this.config.getAll())) {
       if (key !== 'fileHashes' && !(key in this.answers)) this.config.delete(key);
@@ -166,6 +164,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // conflicts (exit 4) and edits kept without a terminal (exit 3) are the news: no "Wrote ... Next" as if all went well
     const kept = (this.env.adapter as { keptEdits?: readonly string[] }).keptEdits ?? [];
     if (report.conflicts.length === 0 && kept.length === 0) this.log(nextSteps(this.model, this.destinationRoot(), this.lastModel));
+    // after the files are written, so that a refused run still says one line only
+    const warning = localDomainWarning(this.answers);
+    if (warning) process.stderr.write(`portal: ${warning}\n`);
     if (report.conflicts.length > 0) {
       PortalInputError.pending = true;
       throw new MergeConflicts(
