@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
+import { editStoredAnswers } from '../testing/answer-files.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 const APP = ['add', 'app', 'x', '--image', 'acme/x:1.0'];
@@ -71,10 +72,7 @@ describe('bad capabilities, braces in settings, folder mounts and port-less work
       const folder = freshFolder('bad');
       cpSync(portal, folder, { recursive: true });
       if (next.stored) {
-        const path = join(folder, '.yo-rc.json');
-        const rc = JSON.parse(readFileSync(path, 'utf8'));
-        rc['generator-portal'] = next.stored(rc['generator-portal']);
-        writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
+        editStoredAnswers(folder, next.stored);
       }
       const answers = next.answers ? join(freshFolder('answers'), 'answers.json') : undefined;
       if (answers) writeFileSync(answers, JSON.stringify(next.answers));

@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
+import { editStoredAnswers } from '../testing/answer-files.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 const SERVICES = ['postgis', 'pgbouncer', 'backup', 'nginx'];
@@ -63,10 +64,7 @@ describe('bad database answers', () => {
     it(`.yo-rc.json ${label}: exit 2, one line, portal untouched`, () => {
       const folder = freshFolder('pg-repo');
       cpSync(portal, folder, { recursive: true, verbatimSymlinks: true });
-      const rcPath = join(folder, '.yo-rc.json');
-      const rc = JSON.parse(readFileSync(rcPath, 'utf8'));
-      rc['generator-portal'] = { ...rc['generator-portal'], ...change };
-      writeFileSync(rcPath, `${JSON.stringify(rc, null, 2)}\n`);
+      editStoredAnswers(folder, answers => ({ ...answers, ...change }));
       refused(folder, [], message, label);
     });
   }

@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
+import { editStoredAnswers } from '../testing/answer-files.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 
@@ -57,10 +58,8 @@ describe('bad Redis settings and config folders', () => {
       const folder = freshFolder('bad');
       cpSync(portal, folder, { recursive: true });
       if (next.stored) {
-        const path = join(folder, '.yo-rc.json');
-        const rc = JSON.parse(readFileSync(path, 'utf8'));
-        rc['generator-portal'] = { ...rc['generator-portal'], ...next.stored };
-        writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
+        const stored = next.stored;
+        editStoredAnswers(folder, answers => ({ ...answers, ...stored }));
       }
       const answers = next.answers ? join(freshFolder('answers'), 'answers.json') : undefined;
       if (answers) writeFileSync(answers, JSON.stringify(next.answers));

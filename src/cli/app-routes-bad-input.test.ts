@@ -10,6 +10,7 @@ import { freshFolder } from '../testing/generate.js';
 import { runPortal } from '../testing/bin.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { refusalProblems } from '../testing/refusal.js';
+import { answersFile } from '../testing/answer-files.js';
 
 const APP = ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80'];
 
@@ -111,8 +112,4 @@ describe('bad app routes', () => {
   });
 });
 
-function freshAnswers(text: string): string {
-  const path = join(freshFolder('answers'), 'answers.json');
-  writeFileSync(path, text);
-  return path;
-}
+const freshAnswers = answersFile;

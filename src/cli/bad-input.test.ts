@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { refusalProblems } from '../testing/refusal.js';
+import { editStoredAnswers } from '../testing/answer-files.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 
@@ -37,13 +38,7 @@ const answersFile = (name: string, text: string): string => {
 };
 const long = 'a'.repeat(41);
 
-/** Rewrites the stored answers of a generated repo, as a user editing .yo-rc.json by hand. */
-function editRc(repo: string, change: (answers: Record<string, unknown>) => Record<string, unknown>): void {
-  const path = join(repo, '.yo-rc.json');
-  const rc = JSON.parse(readFileSync(path, 'utf8'));
-  rc['generator-portal'] = change(rc['generator-portal']);
-  writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
-}
+const editRc = editStoredAnswers;
 
 /** `portal add app x` with a contract option that is wrong, in a generated portal (postgis, redis, varnish, nginx). */
 function contractCases(rows: readonly [readonly string[], RegExp][]): Case[] {

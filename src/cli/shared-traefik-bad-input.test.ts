@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
+import { editStoredAnswers } from '../testing/answer-files.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 
@@ -55,10 +56,7 @@ describe('bad shared-Traefik and tile-schema answers', () => {
       if (next.where === 'repo') {
         cpSync(sagui, folder, { recursive: true });
         if (next.editAnswers) {
-          const path = join(folder, '.yo-rc.json');
-          const rc = JSON.parse(readFileSync(path, 'utf8'));
-          rc['generator-portal'] = next.editAnswers(rc['generator-portal']);
-          writeFileSync(path, `${JSON.stringify(rc, null, 2)}\n`);
+          editStoredAnswers(folder, next.editAnswers);
         }
       }
       const before = treeHash(folder);
