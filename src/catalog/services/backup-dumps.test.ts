@@ -34,8 +34,8 @@ case "$*" in
 esac
 `;
 
-/** `docker` without compose v2; `docker-compose ... exec -T db CMD...` runs CMD here, against the cluster. */
-const FAKE_DOCKER = '#!/bin/sh\nexit 1\n';
+/** `docker`: the engine answers (lib.sh asks `docker version`), no compose v2; `docker-compose ... exec -T db CMD...` runs CMD here, against the cluster. */
+const FAKE_DOCKER = '#!/bin/sh\n[ "$1" = version ] && exit 0\nexit 1\n';
 const FAKE_COMPOSE = `#!/bin/sh
 while [ $# -gt 0 ] && [ "$1" != exec ]; do shift; done
 [ "$1" = exec ] || { echo "stand-in docker-compose: only exec" >&2; exit 1; }
