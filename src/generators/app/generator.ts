@@ -37,10 +37,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
   private lastModel: PortalModel | undefined;
 
   constructor(args: string[], options: AppOptions) {
-    // the generated repo installs nothing on the host: no package manager step; and every file lands, or none
+    // the generated repo installs nothing on the host: no package manager step (said by the composing
+    // command when add, remove or instance runs this one: two would make Yeoman log which it chose);
+    // and every file lands, or none
     let self!: AppGenerator;
     super(args, options, {
-      customInstallTask: true,
+      ...(options.addedBy ? {} : { customInstallTask: true }),
       customCommitTask: () =>
         commitTransactionally(self.env as unknown as CommitEnvironment, {
           dryRun: self.options.dryRun === true,
