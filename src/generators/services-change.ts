@@ -20,11 +20,11 @@ export function storedAnswers(generator: Generator): PortalAnswers {
   });
 }
 
-/** The service ids named on the command line, each checked. */
-export function namedServices(value: unknown, verb: string): ServiceId[] {
+/** The service ids named on the command line, each checked; `offered` are the ones worth naming when none is. */
+export function namedServices(value: unknown, verb: string, offered: readonly string[] = SERVICE_IDS): ServiceId[] {
   const names = (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []).flatMap(v => String(v).split(',')).map(v => v.trim().toLowerCase()).filter(Boolean);
   return PortalInputError.guard(() => {
-    if (names.length === 0) throw new PortalInputError(`Invalid portal ${verb}: name at least one service: ${SERVICE_IDS.join(', ')}.`);
+    if (names.length === 0) throw new PortalInputError(`Invalid portal ${verb}: name at least one service${offered.length > 0 ? `: ${offered.join(', ')}` : ' (none left to name)'}.`);
     for (const name of names) {
       if (!(SERVICE_IDS as readonly string[]).includes(name)) throw new PortalInputError(`Invalid service "${name}": expected one of: ${SERVICE_IDS.join(', ')}.`);
     }

@@ -20,7 +20,8 @@ export function deployView(model: PortalModel) {
   const { answers } = model;
   const scripts = scriptsView(model);
   const has = (id: string) => (model.services as readonly string[]).includes(id);
-  const names = [answers.domain, ...subDomains(model).map(label => `${label}.${answers.domain}`)];
+  const namesOf = (domain: string) => [domain, ...subDomains(model).map(label => `${label}.${domain}`)];
+  const names = namesOf(answers.domain);
   const secretEnv = new Map(model.secrets.map(s => [s.name, s.env]));
   const plan = answers.backups ?? DEFAULT_BACKUPS;
   const database = model.containers.find(c => c.name === 'db');
@@ -30,7 +31,8 @@ export function deployView(model: PortalModel) {
     slug: model.slug,
     compose: PROD_COMPOSE,
     tls: model.tls,
-    dnsNames: names,
+    // each instance answers on its own domain and sub-domains, on the same server
+    dnsNames: [...names, ...(answers.instances ?? []).flatMap(instance => namesOf(instance.domain))],
     certbotNames: names.map(name => `-d ${name}`).join(' '),
     acmeRoot: ACME_CHALLENGE_ROOT,
     acmeEmail: answers.acmeEmail ?? '',

@@ -97,7 +97,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     }
     // nothing named, in a terminal: a pick-list of the services the portal does not have yet
     const picked = names.length === 0 && process.stdin.isTTY && !this.options.yes ? await this._pickServices(answers) : this.options.services;
-    const added = namedServices(picked, 'add');
+    const added = namedServices(picked, 'add', SERVICE_IDS.filter(id => !answers.services.includes(id)));
     const already = added.filter(id => answers.services.includes(id));
     if (already.length > 0) this.log.info(`already chosen: ${already.join(', ')}`);
     await rerunApp(this, [...answers.services, ...added.filter(id => !already.includes(id))], `portal add ${added.join(' ')}`, this.options);

@@ -42,7 +42,7 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
       await rerunApp(this, this.answers.services, `portal remove app ${ids.join(' ')}`, this.options, { apps });
       return;
     }
-    const removed = namedServices(this.options.services, 'remove');
+    const removed = namedServices(this.options.services, 'remove', this.answers.services);
     PortalInputError.guard(() => {
       const absent = removed.filter(id => !this.answers.services.includes(id));
       if (absent.length > 0) {
