@@ -1,13 +1,16 @@
 /** A new portal becomes a git repository with one commit that holds no secret; never inside another work tree. */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder, generate } from '../testing/generate.js';
-import { treeHash } from '../testing/tree-hash.js';
 import { tree } from '../testing/user-edits.js';
-import { FALLBACK_IDENTITY, firstCommit, isSecretPath } from './first-commit.js';
+import { renderTemplate } from '../render/templates.js';
+import { STATE_FOLDER } from './repo-paths.js';
+import { FALLBACK_IDENTITY, firstCommit } from './first-commit.js';
+
+const isSecretPath = (path: string) => path === '.env' || /^instances\/[^/]+\.env$/.test(path) || path.startsWith('secrets/');
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
@@ -65,17 +68,20 @@ describe('the first commit of a new portal', () => {
     assert.equal(existsSync(join(inner, '.git')), false);
   });
 
-  it('a secret that is not git-ignored stops the commit and leaves no .git behind', () => {
+  it('a secret the generated .gitignore names stays out, even when the .gitignore on disk lacks it', () => {
     const folder = freshFolder('leaky');
     writeFileSync(join(folder, 'README.md'), 'x\n');
+    writeFileSync(join(folder, '.gitignore'), 'node_modules/\n');
     mkdirSync(join(folder, 'secrets'));
     writeFileSync(join(folder, 'secrets', 'postgres_password'), 'p');
-    const before = treeHash(folder);
-    const result = firstCommit(folder, 'test');
-    assert.equal(result.done, false);
-    assert.match(result.done ? '' : result.why, /^secrets\/postgres_password is not git-ignored, so nothing was committed/);
-    assert.equal(existsSync(join(folder, '.git')), false);
-    assert.equal(treeHash(folder), before);
+    const result = firstCommit(folder, 'test', {
+      paths: ['README.md', 'secrets/postgres_password'],
+      ignoreFiles: [{ path: '.gitignore', content: renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER }) }],
+    });
+    assert.equal(result.done, true);
+    assert.deepEqual(git(folder, 'ls-files').trim().split('\n'), ['.gitignore', 'README.md']);
+    // git's own exclude file is as git init left it: the generated rules were for the check only
+    assert.doesNotMatch(readFileSync(join(folder, '.git', 'info', 'exclude'), 'utf8'), /secrets/);
     rmSync(folder, { recursive: true, force: true });
   });
 
