@@ -62,8 +62,8 @@ export function validateServiceSettings(
   const uid = raw.grafanaPostgresUid === undefined || raw.grafanaPostgresUid === '' ? undefined : raw.grafanaPostgresUid;
   if (uid !== undefined && (typeof uid !== 'string' || !UID.test(uid))) fail('grafana-postgres-uid', uid, 'the uid the dashboards give the data source: 1 to 40 letters, digits, - and _ (e.g. "zNqkUPk4k")');
   if (uid !== undefined && grafana === 'off') fail('grafana-postgres-uid', uid, 'it only with --grafana-postgres readonly or owner');
-  const grafanaHost = services.includes('grafana') ? hostLabel(raw.grafanaHost, 'grafana-host', 'Grafana', domain) : undefined;
-  const flowerHost = services.includes('flower') ? hostLabel(raw.flowerHost, 'flower-host', 'Flower', domain) : undefined;
+  const grafanaHost = services.includes('grafana') ? serviceHost(raw.grafanaHost, 'grafana-host', 'Grafana', domain) : undefined;
+  const flowerHost = services.includes('flower') ? serviceHost(raw.flowerHost, 'flower-host', 'Flower', domain) : undefined;
   return {
     ...(alternatives.length > 0 ? { alternatives } : {}),
     ...(port !== undefined && port !== DEFAULT_PGBOUNCER_PORT ? { pgbouncerPort: port } : {}),
@@ -74,6 +74,14 @@ export function validateServiceSettings(
     ...(grafanaHost ? { grafanaHost } : {}),
     ...(flowerHost ? { flowerHost } : {}),
   };
+}
+
+/** A service's own sub-domain: the portal's domain itself is its path's place, refused rather than ignored. */
+function serviceHost(value: unknown, option: string, owner: string, domain: string): string | undefined {
+  if (typeof value === 'string' && value.trim().toLowerCase().replace(/\.$/, '') === domain) {
+    fail(option, value, `a sub-domain label such as "${owner.toLowerCase()}" (for ${owner.toLowerCase()}.${domain}), not the portal's domain: leave it out to serve ${owner} under /${owner.toLowerCase()}/`);
+  }
+  return hostLabel(value, option, owner, domain);
 }
 
 /** PostGIS chosen, or brought by a service that needs it. */

@@ -5,7 +5,9 @@
  * every path, nginx serves files behind it), else nginx. Sub-domains go to nginx, which has a server block
  * for each (varnish answers the domain only); a sub-domain always brings nginx (model/extras.ts).
  * Routers and services are named after the compose project, so instances and other stacks behind the
- * same Traefik never share one; host names use ${DOMAIN}, so each instance's env file gives its own.
+ * same Traefik never share one: "_" parts the project from the rest, as neither a portal's name nor an
+ * instance's (so no project of this portal) can hold one; Traefik accepts "_" in names (traefik/traefik#7283).
+ * Host names use ${DOMAIN}, so each instance's env file gives its own.
  */
 import type { PortalAnswers } from '../answers/answers.js';
 import { routesOf } from '../answers/app-routes.js';
@@ -23,12 +25,14 @@ export function sharedTraefikEntry(answers: PortalAnswers, has: (id: 'varnish' |
  * The model checks that they are the labels of its routes.
  */
 export function answeredSubDomains(answers: PortalAnswers): string[] {
+  // a service's host goes with the service (the answers drop it when the service is removed)
+  const chosen = (id: string) => (answers.services as readonly string[]).includes(id);
   const labels = [
     ...(answers.backendContract?.routes ?? []).map(route => route.host),
     ...(answers.apps ?? []).flatMap(app => routesOf(app).map(route => route.host)),
     ...(answers.folders ?? []).map(folder => folder.host),
-    answers.grafanaHost,
-    answers.flowerHost,
+    chosen('grafana') ? answers.grafanaHost : undefined,
+    chosen('flower') ? answers.flowerHost : undefined,
   ];
   return [...new Set(labels.filter((label): label is string => label !== undefined))].sort();
 }
@@ -51,11 +55,11 @@ export function sharedTraefikRouters(answers: PortalAnswers, has: (id: 'varnish'
   const labels = answeredSubDomains(answers);
   if (labels.length > 0 && !has('nginx')) throw new Error('internal: sub-domains behind a shared Traefik without nginx');
   // a service per container: the entry's keeps the project's name, nginx behind varnish gets its own
-  const service = (container: SharedTraefikEntry) => (container === entry ? PROJECT : `${PROJECT}-${container}`);
+  const service = (container: SharedTraefikEntry) => (container === entry ? PROJECT : `${PROJECT}_${container}`);
   return [
     { router: PROJECT, host: '${DOMAIN}', container: entry, service: service(entry), port: ports[entry] },
-    // "-sub-" keeps a sub-domain's router apart from another stack's project named <project>-<label>
-    ...labels.map(label => ({ router: `${PROJECT}-sub-${label}`, host: `${label}.\${DOMAIN}`, container: 'nginx' as const, service: service('nginx'), port: ports.nginx })),
+    // "-" would not do: instance "sub-api" has the project <project>-sub-api, whose domain router has that name
+    ...labels.map(label => ({ router: `${PROJECT}_${label}`, host: `${label}.\${DOMAIN}`, container: 'nginx' as const, service: service('nginx'), port: ports.nginx })),
   ];
 }
 

@@ -32,6 +32,9 @@ const CASES: readonly { readonly args: () => readonly string[]; readonly message
   { args: () => ['--flower-host', 'flower'], message: /^portal: Invalid --flower-host "flower": expected it only with the flower service\.$/m },
   { args: () => [...WITH_GRAFANA, '--grafana-host', 'Bad_Label'], message: /Invalid --grafana-host "Bad_Label" of Grafana: expected a sub-domain label such as "api"/ },
   { args: () => [...WITH_GRAFANA, '--grafana-host', 'grafana.other.org'], message: /Invalid --grafana-host "grafana.other.org" of Grafana: expected a label such as "api" or a host under portal\.example\.org/ },
+  // the portal's own domain is no sub-domain: refused, not ignored
+  { args: () => [...WITH_GRAFANA, '--grafana-host', 'portal.example.org'], message: /^portal: Invalid --grafana-host "portal\.example\.org": expected a sub-domain label such as "grafana" \(for grafana\.portal\.example\.org\), not the portal's domain/m },
+  { args: () => ['--domain', 'portal.example.org', '--services', 'postgis,nginx,celery,flower', '--flower-host', 'Portal.Example.org.'], message: /^portal: Invalid --flower-host "Portal\.Example\.org\.": expected a sub-domain label such as "flower"/m },
   { args: () => ['--domain', 'portal.example.org', '--services', 'postgis,nginx,grafana,celery,flower', '--grafana-host', 'ops', '--flower-host', 'ops'], message: /Invalid --flower-host "ops": expected a sub-domain no app, folder or other service uses \(ops\.portal\.example\.org is taken\)/ },
   // behind a shared Traefik: a sub-domain an app has, or one that is an instance's domain
   { args: () => ['--answers', answersFile(), '--services', 'postgis,nginx,grafana', '--grafana-host', 'api'], message: /Invalid --grafana-host "api": expected a sub-domain no app, folder or other service uses \(api\.example\.org is taken\)/ },

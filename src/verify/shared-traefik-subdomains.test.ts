@@ -89,8 +89,8 @@ describe('sub-domains behind a shared Traefik', () => {
         [project]: { rule: `Host(\`${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: domain, port: '6081' },
       });
       assert.deepEqual(routers(labelsOf(services.nginx)), {
-        [`${project}-sub-api`]: { rule: `Host(\`api.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `api.${domain}`, port: '8080' },
-        [`${project}-sub-grafana`]: { rule: `Host(\`grafana.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `grafana.${domain}`, port: '8080' },
+        [`${project}_api`]: { rule: `Host(\`api.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `api.${domain}`, port: '8080' },
+        [`${project}_grafana`]: { rule: `Host(\`grafana.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `grafana.${domain}`, port: '8080' },
       });
       assert.equal(labelsOf(services.nginx)['traefik.docker.network'], 'traefik-proxy_proxy_network');
       assert.ok(networksOf(services.nginx).includes('traefik-proxy_proxy_network'), instance ?? 'prod');
@@ -112,18 +112,18 @@ describe('sub-domains behind a shared Traefik', () => {
       const router = (host: string) => ({ rule: `Host(\`${host}\`)`, entrypoints: 'https', resolver: 'le', main: host, port: '8080' });
       assert.deepEqual(found, {
         [project]: router(domain),
-        [`${project}-sub-api`]: router(`api.${domain}`),
-        [`${project}-sub-dashboards`]: router(`dashboards.${domain}`),
-        [`${project}-sub-flower`]: router(`flower.${domain}`),
+        [`${project}_api`]: router(`api.${domain}`),
+        [`${project}_dashboards`]: router(`dashboards.${domain}`),
+        [`${project}_flower`]: router(`flower.${domain}`),
       });
     }
   });
 
   it('the docs list the routers', () => {
     const architecture = readFileSync(join(varnishRepo, 'docs', 'architecture.md'), 'utf8');
-    assert.match(architecture, /\| `\$\{COMPOSE_PROJECT_NAME\}-sub-grafana` \| `` Host\(`grafana\.\$\{DOMAIN\}`\) `` \| nginx \| 8080 \|/);
+    assert.match(architecture, /\| `\$\{COMPOSE_PROJECT_NAME\}_grafana` \| `` Host\(`grafana\.\$\{DOMAIN\}`\) `` \| nginx \| 8080 \|/);
     assert.match(architecture, /\| `\$\{COMPOSE_PROJECT_NAME\}` \| `` Host\(`\$\{DOMAIN\}`\) `` \| varnish \| 6081 \|/);
-    assert.match(readFileSync(join(varnishRepo, 'README.md'), 'utf8'), /Host\(`api\.\$\{DOMAIN\}`\) `` \(router `\$\{COMPOSE_PROJECT_NAME\}-sub-api`, port 8080\)/);
+    assert.match(readFileSync(join(varnishRepo, 'README.md'), 'utf8'), /Host\(`api\.\$\{DOMAIN\}`\) `` \(router `\$\{COMPOSE_PROJECT_NAME\}_api`, port 8080\)/);
   });
 
   it('Grafana and Flower answer at the root of their sub-domain', () => {

@@ -12,6 +12,7 @@ import { openRepo } from '../../io/repo-session.js';
 import { aliasRecord, settingsRecord } from '../../answers/app-contract.js';
 import { mergedDevMounts, validateDevMounts } from '../../answers/dev-mounts.js';
 import { routesOf } from '../../answers/app-routes.js';
+import { refuseTakenAppHost } from '../../answers/typed-hosts.js';
 import type { AppAnswer } from '../../answers/extras.js';
 
 type ChangeOptions = BaseOptions & {
@@ -161,6 +162,10 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
         ...merged('aliases', value => aliasRecord(value, ids[0]!)),
       };
       const others = (answers.apps ?? []).filter(other => other.id !== ids[0]);
+      // a sub-domain typed now that Grafana, Flower or an instance has: the option typed is named
+      for (const route of (routing?.routes ?? []) as { host?: unknown }[]) {
+        if (route.host !== undefined) refuseTakenAppHost(this.options.host !== undefined ? 'host' : 'route', route.host, ids[0]!, answers);
+      }
       // checked here so the error names the option before anything runs
       return validateAnswers({ ...answers, apps: [...others, app] }).apps!;
     });

@@ -9,6 +9,7 @@ import { envValues } from '../../secrets/rotate.js';
 import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { rerunApp, storedAnswers } from '../services-change.js';
+import { refuseTakenInstanceDomain } from '../../answers/typed-hosts.js';
 import { openRepo } from '../../io/repo-session.js';
 
 type InstanceOptions = BaseOptions & { words?: unknown; domain?: string; dryRun?: boolean; secretSeed?: string; force?: boolean };
@@ -73,6 +74,7 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
   private _added(answers: PortalAnswers, name: string): NonNullable<PortalAnswers['instances']> {
     const domain = this.options.domain;
     if (typeof domain !== 'string' || domain === '') throw new PortalInputError(`Invalid --domain "": instance "${name}" needs the domain it answers on, e.g. --domain ${name}.example.org.`);
+    refuseTakenInstanceDomain(domain, name, answers);
     const others = (answers.instances ?? []).filter(i => i.name !== name);
     return validateAnswers({ ...answers, instances: [...others, { name, domain }] }).instances!;
   }
