@@ -130,10 +130,33 @@ describe('import: nothing capped in silence', () => {
   const options = { folderName: 'x', reservedNames: new Set<string>() };
   it('a port range stays one whole range in the facts and the report', () => {
     const f = facts({ image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '127.0.0.1:9000-9002:9000-9002/udp', '7000-7001'] });
-    assert.deepEqual(f.ports, [{ container: 8000, last: 8100, published: '8000-8100' }, { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1' }, { container: 7000, last: 7001 }]);
-    const { report } = mapDeployment(compose({ rtp: { image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '7000-7001'] } }), options);
-    assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)'));
-    assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port (7000 if it is the first it names); the others are not answers'));
+    assert.deepEqual(f.ports, [{ container: 8000, last: 8100, published: '8000-8100' }, { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1', protocol: 'udp' }, { container: 7000, last: 7001 }]);
+    const { answers, report } = mapDeployment(compose({ rtp: { image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '7000-7001'] } }), options);
+    assert.equal(answers.backendPort, 8000);
+    assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches 8000 on 127.0.0.1 (docker-compose.override.yml)'));
+    assert.ok(report.notExpressed.includes('rtp: container ports 8000-8100: an app answers on one port; 8000 was carried as its port, 8001-8100 were not'));
+    assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port; none of them was carried (its port is 8000)'));
+  });
+  it('a UDP port is not the app port nor its TCP probe: the TCP one is, and the report names the UDP one', () => {
+    const { answers, report } = mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp', '6000'] } }), options);
+    assert.equal(answers.backendPort, 6000);
+    assert.equal((answers.backendContract as { health: string }).health, 'tcp:6000');
+    assert.ok(report.notExpressed.includes('worker: udp port 5000->5000/udp: not carried; the answers take one TCP port an app (its probe, routes and dev publishing are TCP), so publish it by hand in a compose override'));
+  });
+  it('a service whose only port is UDP is refused naming it, not probed over TCP', () => {
+    assert.throws(() => mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp'] } }), options), /^PortalInputError: Invalid service "worker": no TCP port \(its 5000\/udp cannot be an app's port: the answers take one TCP port, probed over TCP\)/);
+  });
+  it('invalid port ranges are refused naming the service and the spec', () => {
+    for (const [spec, why] of [
+      ['8000-8001:9000-9005', 'it maps 2 host ports to 6 container ports; give both ranges the same size'],
+      ['8010-8000:9000-9010', 'the range "8010-8000" ends before it starts'],
+      ['8000-8000000:1', '"8000-8000000" is no port; use 1 to 65535'],
+      ['8000:70000', '"70000" is no port'],
+    ]) {
+      assert.throws(() => facts({ image: 'acme/x:1', ports: [spec] }), { message: new RegExp(`^Invalid ports of service "old": "${spec}": ${why}`.replace(/[()]/g, '\\$&')) }, spec);
+    }
+    // a host range for one container port is compose's pool of host ports: valid
+    assert.equal(facts({ image: 'acme/x:1', ports: ['8000-8010:80'] }).ports[0]!.container, 80);
   });
   it('a healthcheck too long for the answers is named as such, not as a missing one', () => {
     const { report } = mapDeployment(compose({ api: { image: 'acme/api:1.0', expose: [80], healthcheck: { test: ['CMD-SHELL', `test -f /ok ${'&& true '.repeat(40)}`] } } }), options);
