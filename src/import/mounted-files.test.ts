@@ -5,7 +5,7 @@
  * used to be silent: port ranges, routes, databases.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder } from '../testing/generate.js';
@@ -29,6 +29,22 @@ function folder(name: string, files: Record<string, string>): string {
 }
 
 describe('import: a redis.conf the command names', () => {
+  it('a hard-linked redis.conf is not read: its other name may be outside the folder', () => {
+    const root = folder('redis-hardlink', {});
+    writeFileSync(join(root, '..', 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nmaxmemory 2gb\n');
+    mkdirSync(join(root, 'conf'));
+    linkSync(join(root, '..', 'passwd'), join(root, 'conf', 'redis.conf'));
+    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    assert.deepEqual(found.settings, {});
+    assert.match(found.notes.join('\n'), /config file \/usr\/local\/etc\/redis\/redis\.conf: its settings are not read \(conf\/redis\.conf is hard-linked, it may be a file outside the folder\)/);
+    assert.doesNotMatch(JSON.stringify(found), /root:x/);
+  });
+  it('lines that are not redis directives are counted, never echoed', () => {
+    const root = folder('redis-strange', { 'conf/redis.conf': 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1\nport 6379\nmaxmemory-policy $(id)\n' });
+    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    assert.ok(found.notes.includes('old: conf/redis.conf: port and 2 lines that are not redis directives: not answers; the stack writes the rest of the configuration'), found.notes.join('\n'));
+    assert.doesNotMatch(found.notes.join('\n'), /root:x|daemon:x|\$\(id\)/);
+  });
   const conf = 'daemonize no\nport 6379\n# a comment\nmaxmemory 2g\nmaxmemory-policy allkeys-lru\nappendonly yes\nappendfilename "layers.aof"\nrequirepass s3cret-not-carried\nrename-command FLUSHALL ""\n';
   it('carries memory, policy, AOF and auth from the file; lists the rest by name', () => {
     const root = folder('redis-conf', { 'conf/redis.conf': conf });
