@@ -515,7 +515,7 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const v of f.volumes.filter(v => v.kind === 'bind')) {
-    if (/^\/docker-entrypoint-initdb\.d(\/|$)/.test(v.target)) report.notExpressed.push(`${f.name}: init scripts ${v.source}:${v.target}: what they create is carried as answers (see its row and the lines above); the stack runs its own first-start scripts, not these`);
+    if (/^\/docker-entrypoint-initdb\.d(\/|$)/.test(v.target)) report.notExpressed.push(`${f.name}: init scripts ${v.source}:${v.target}: the stack runs its own first-start scripts, not these`);
     else if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }

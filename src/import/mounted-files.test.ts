@@ -13,6 +13,7 @@ import { postgresFromFacts, redisFromCommand } from './server-settings.js';
 import { serviceFacts } from './service-facts.js';
 import { mapDeployment } from './map-deployment.js';
 import { parseRedisConfig, redisMemory } from './redis-config.js';
+import { validatePostgres } from '../answers/postgres-answers.js';
 import type { LoadedCompose } from './compose-load.js';
 
 const facts = (raw: Record<string, unknown>) => serviceFacts('old', raw as Parameters<typeof serviceFacts>[1]);
@@ -131,6 +132,32 @@ describe('import: postgres init scripts', () => {
     const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['../shared/initdb:/docker-entrypoint-initdb.d'] }), 'portal', root);
     assert.deepEqual(found.settings, {});
     assert.match(found.notes.join(), /init scripts \.\.\/shared\/initdb: not read \(\.\.\/shared\/initdb is outside the deployment's folder\)/);
+  });
+  it('statements split outside quotes, dollar-quotes and comments', () => {
+    const sql = 'CREATE DATABASE "weird;name";\nSELECT \'a;CREATE DATABASE fake\';\nDO $body$ BEGIN PERFORM 1; END $body$;\n/* ; */ CREATE DATABASE kept_db; -- ; CREATE DATABASE no_db\n';
+    const root = folder('initdb-quotes', { 'init.sql': sql });
+    const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'] }), 'portal', root);
+    assert.deepEqual(found.settings.databases, ['kept_db']);
+    const notes = found.notes.join('\n');
+    assert.match(notes, /init\.sql: database weird;name: not a name the answers take/);
+    assert.doesNotMatch(notes, /NAME"|fake|no_db|PERFORM|END/);
+  });
+  it('tuning over the bound the postgres.settings answer takes goes to the report, not the answers', () => {
+    const root = folder('initdb-tuning', { 'init.sql': "ALTER SYSTEM SET max_connections = 100000;\nALTER SYSTEM SET work_mem = '16MB';\n" });
+    const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'], command: 'postgres -c max_parallel_workers=5000' }), 'portal', root);
+    assert.deepEqual(found.settings.settings, { work_mem: '16MB' });
+    const notes = found.notes.join('\n');
+    assert.match(notes, /ALTER SYSTEM SET max_connections: the value is over 10000/);
+    assert.match(notes, /postgres -c max_parallel_workers=5000: the value is over 1024/);
+    assert.throws(() => validatePostgres({ settings: { max_connections: 100000 } }, 'portal'), /max_connections=100000/);
+    assert.deepEqual(validatePostgres({ settings: { max_connections: 10000 } }, 'portal'), { settings: { max_connections: '10000' } });
+  });
+  it('an init folder outside the deployment is only "not read", never "carried as answers"', () => {
+    const root = folder('initdb-outside-map', {});
+    const compose: LoadedCompose = { services: new Map(Object.entries({ db: { image: 'postgis/postgis:16-3.4', volumes: ['../shared/initdb:/docker-entrypoint-initdb.d'] }, api: { image: 'acme/api:1.0', expose: [80] } })), volumes: {}, networks: {}, secrets: {}, unset: [], format: 'spec', files: [], root };
+    const notes = mapDeployment(compose, { folderName: 'x', reservedNames: new Set<string>() }).report.notExpressed.join('\n');
+    assert.match(notes, /init scripts \.\.\/shared\/initdb: not read/);
+    assert.doesNotMatch(notes, /carried as answers/);
   });
   it('more than 20 databases: the first 20 kept, the rest named', () => {
     const names = Array.from({ length: 23 }, (_, i) => `db${i + 1}`);

@@ -4,7 +4,7 @@
  * POSTGRES_MULTIPLE_DATABASES as `postgres`. Values our answers would refuse are reported, not carried.
  */
 import { EVICTION_POLICIES, memoryBytes } from '../answers/redis-settings.js';
-import { DEFAULT_EXTENSIONS, TUNING } from '../answers/postgres-answers.js';
+import { DEFAULT_EXTENSIONS, tuningProblem } from '../answers/postgres-answers.js';
 import { postgresInitScripts } from './init-scripts.js';
 import type { RedisSettings } from '../answers/redis-settings.js';
 import type { ServiceFacts } from './service-facts.js';
@@ -179,7 +179,11 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
     out.extensions = capped([...new Set([...DEFAULT_EXTENSIONS, ...init.extensions])], 'extensions', f.name, notes);
     carried.push(`extensions ${out.extensions.join(', ')}`);
   }
-  if (init.read.length > 0) carried.push(`from init scripts ${init.read.join(', ')}`);
+  if (init.read.length > 0) {
+    carried.push(`from init scripts ${init.read.join(', ')}`);
+    // only scripts that were read: a folder outside the deployment has its "not read" line alone
+    notes.push(`${f.name}: init scripts ${init.read.join(', ')}: what they create is carried as answers (see its row and the lines above)`);
+  }
   const args = programArgs(f, 'postgres');
   // ALTER SYSTEM in an init script, then -c on the command line, which PostgreSQL applies over it
   const settings: Record<string, string> = { ...init.settings };
@@ -188,9 +192,9 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
       const pair = args[i] === '-c' ? args[(i += 1)] : args[i]!.startsWith('-c') ? args[i]!.slice(2) : undefined;
       if (pair === undefined) continue;
       const [name, value = ''] = pair.split(/=(.*)/s);
-      const rule = Object.hasOwn(TUNING, name!) ? TUNING[name!] : undefined;
-      if (rule && rule.form.test(value)) settings[name!] = value;
-      else notes.push(`${f.name}: postgres -c ${pair}: ${rule ? `the value is not of the form ${rule.example}` : 'not a tuning setting the answers take'}`);
+      const problem = tuningProblem(name!, value);
+      if (!problem) settings[name!] = value;
+      else notes.push(`${f.name}: postgres -c ${pair}: ${problem}`);
     }
   }
   if (Object.keys(settings).length > 0) {
