@@ -51,6 +51,7 @@ export const TUNING: Readonly<Record<string, { form: RegExp; example: string; ma
   min_wal_size: { form: MEMORY, example: '512MB' },
   // each connection is a server process with its own memory; more clients go through PgBouncer
   max_connections: { form: INTEGER, example: '100', max: 10000 },
+  // the maxima below are PostgreSQL's own (MAX_BACKENDS, MAX_PARALLEL_WORKER_LIMIT, MAX_IO_CONCURRENCY, the statistics target's)
   max_worker_processes: { form: INTEGER, example: '8', max: 262143 },
   max_parallel_workers: { form: INTEGER, example: '4', max: 1024 },
   max_parallel_workers_per_gather: { form: INTEGER, example: '2', max: 1024 },
