@@ -41,7 +41,7 @@ const FRACTION = /^(0(\.[0-9]{1,3})?|1(\.0{1,3})?)$/;
 const COST = /^[0-9]{1,3}(\.[0-9]{1,2})?$/;
 const ON_OFF = /^(on|off)$/;
 /** The tuning a deployment may set, each with the form its value takes. */
-export const TUNING: Readonly<Record<string, { form: RegExp; example: string }>> = {
+export const TUNING: Readonly<Record<string, { form: RegExp; example: string; max?: number }>> = {
   shared_buffers: { form: MEMORY, example: '256MB' },
   effective_cache_size: { form: MEMORY, example: '1GB' },
   work_mem: { form: MEMORY, example: '16MB' },
@@ -49,12 +49,14 @@ export const TUNING: Readonly<Record<string, { form: RegExp; example: string }>>
   wal_buffers: { form: MEMORY, example: '16MB' },
   max_wal_size: { form: MEMORY, example: '2GB' },
   min_wal_size: { form: MEMORY, example: '512MB' },
-  max_connections: { form: INTEGER, example: '100' },
-  max_worker_processes: { form: INTEGER, example: '8' },
-  max_parallel_workers: { form: INTEGER, example: '4' },
-  max_parallel_workers_per_gather: { form: INTEGER, example: '2' },
-  effective_io_concurrency: { form: INTEGER, example: '200' },
-  default_statistics_target: { form: INTEGER, example: '100' },
+  // each connection is a server process with its own memory; more clients go through PgBouncer
+  max_connections: { form: INTEGER, example: '100', max: 10000 },
+  // the maxima below are PostgreSQL's own (MAX_BACKENDS, MAX_PARALLEL_WORKER_LIMIT, MAX_IO_CONCURRENCY, the statistics target's)
+  max_worker_processes: { form: INTEGER, example: '8', max: 262143 },
+  max_parallel_workers: { form: INTEGER, example: '4', max: 1024 },
+  max_parallel_workers_per_gather: { form: INTEGER, example: '2', max: 1024 },
+  effective_io_concurrency: { form: INTEGER, example: '200', max: 1000 },
+  default_statistics_target: { form: INTEGER, example: '100', max: 10000 },
   checkpoint_completion_target: { form: FRACTION, example: '0.9' },
   random_page_cost: { form: COST, example: '1.1' },
   statement_timeout: { form: DURATION, example: '60s' },
@@ -63,6 +65,15 @@ export const TUNING: Readonly<Record<string, { form: RegExp; example: string }>>
   synchronous_commit: { form: ON_OFF, example: 'on' },
   jit: { form: ON_OFF, example: 'off' },
 };
+
+/** Why a tuning value is not taken (as the answer, from an import), or undefined when it is. */
+export function tuningProblem(name: string, value: string): string | undefined {
+  const rule = Object.hasOwn(TUNING, name) ? TUNING[name] : undefined;
+  if (!rule) return 'not a tuning setting the answers take';
+  if (!rule.form.test(value)) return `the value is not of the form ${rule.example}`;
+  if (rule.max !== undefined && Number(value) > rule.max) return `the value is over ${rule.max}`;
+  return undefined;
+}
 
 const DATABASE = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Names the server or the backup files own. */
@@ -109,7 +120,7 @@ export function validatePostgres(value: unknown, database: string): PostgresAnsw
       const rule = Object.hasOwn(TUNING, name) ? TUNING[name] : undefined;
       if (!rule) fail('postgres.settings', name, `one of: ${Object.keys(TUNING).join(', ')}`);
       const text = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof text !== 'string' || !rule.form.test(text)) fail('postgres.settings', `${name}=${String(raw)}`, `a value such as ${name}=${rule.example}`);
+      if (typeof text !== 'string' || tuningProblem(name, text)) fail('postgres.settings', `${name}=${String(raw)}`, `a value such as ${name}=${rule.example}${rule.max !== undefined ? ` (at most ${rule.max})` : ''}`);
       settings[name] = text;
     }
   }

@@ -3,7 +3,7 @@
  * file and the fix, both folders untouched. A file merely outside the folder is not broken (the report says
  * it was not read): see mounted-files.test.ts.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -33,6 +33,7 @@ const CASES: readonly Case[] = [
   { title: 'an init script that is a folder looping back', files: { 'docker-compose.yml': DB, 'initdb/01.sql': 'CREATE DATABASE a;\n' }, prepare: old => symlinkSync('.', join(old, 'initdb', '02-again.sql')), message: /Invalid import file "initdb\/02-again\.sql": it is a folder mounted as \/docker-entrypoint-initdb\.d\/02-again\.sql, which the postgres entrypoint would run and fail on/ },
   { title: 'an init folder whose link loops', files: { 'docker-compose.yml': DB }, prepare: old => symlinkSync('initdb', join(old, 'initdb')), message: /Invalid import file "initdb": its links loop/ },
   { title: 'an init script with NUL bytes', files: { 'docker-compose.yml': DB, 'initdb/01.sh': '#!/bin/sh\n\u0000createdb a\n' }, message: /Invalid import file "initdb\/01\.sh": it holds NUL bytes/ },
+  { title: 'a compose file hard-linked to a file outside the folder', files: { 'docker-compose.yml': API }, prepare: old => linkSync(join(old, 'docker-compose.yml'), join(old, '..', 'elsewhere.yml')), message: /^portal: Invalid import file "docker-compose\.yml": it is hard-linked \(2 names\), so it may be a file outside the folder; copy it in \(cp, not ln\)\.\n$/ },
 ];
 
 describe('portal import: broken mounted files', () => {

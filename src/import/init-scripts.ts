@@ -7,7 +7,7 @@
  * answers; roles, schemas, tables and grants have none and are reported, never their passwords.
  */
 import { posix } from 'node:path';
-import { EXTENSIONS, TUNING } from '../answers/postgres-answers.js';
+import { EXTENSIONS, tuningProblem } from '../answers/postgres-answers.js';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 import { mountedEntries, readMounted } from './mounted-files.js';
@@ -32,11 +32,55 @@ const unquote = (name: string): string => (name.startsWith('"') ? name.slice(1, 
 const isVariable = (name: string): boolean => name.startsWith('$') || name.startsWith(':');
 
 /**
- * SQL without its comments (`/* *\/` blocks and `--` to the end of a line). In a shell script only `--` at
- * the start of a line is a comment (of a here-document): elsewhere it is an option such as --dbname.
+ * A shell script's SQL without its comments (`/* *\/` blocks, `--` at the start of a line, of a
+ * here-document): elsewhere `--` is an option such as --dbname.
  */
-function withoutComments(text: string, shell: boolean): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(shell ? /^[ \t]*--[^\n]*/gm : /--[^\n]*/g, '');
+function shellWithoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^[ \t]*--[^\n]*/gm, '');
+}
+
+/**
+ * The statements of an SQL file, split at the semicolons psql splits at: not inside a 'string', a
+ * "quoted identifier", a $tag$ dollar-quoted body$tag$ or a comment (comments become a space).
+ */
+export function sqlStatements(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let i = 0;
+  while (i < text.length) {
+    const rest = text.slice(i, i + 2);
+    const char = text[i]!;
+    if (rest === '--') {
+      const end = text.indexOf('\n', i);
+      i = end === -1 ? text.length : end;
+      current += ' ';
+    } else if (rest === '/*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 2;
+      current += ' ';
+    } else if (char === "'" || char === '"') {
+      // a doubled quote inside is the quote itself: the loop reads it as a close and a reopen
+      const end = text.indexOf(char, i + 1);
+      const stop = end === -1 ? text.length : end + 1;
+      current += text.slice(i, stop);
+      i = stop;
+    } else if (char === '$' && /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.test(text.slice(i, i + 66))) {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 66))![0];
+      const end = text.indexOf(tag, i + tag.length);
+      const stop = end === -1 ? text.length : end + tag.length;
+      current += text.slice(i, stop);
+      i = stop;
+    } else if (char === ';') {
+      out.push(current);
+      current = '';
+      i += 1;
+    } else {
+      current += char;
+      i += 1;
+    }
+  }
+  out.push(current);
+  return out;
 }
 
 interface Found {
@@ -50,7 +94,7 @@ interface Found {
 
 /** The statements of SQL text (or of a shell script's here-documents and -c arguments). */
 function scanSql(text: string, found: Found, sqlFile: boolean): void {
-  for (const raw of withoutComments(text, !sqlFile).split(';')) {
+  for (const raw of sqlFile ? sqlStatements(text) : shellWithoutComments(text).split(';')) {
     const statement = raw.replace(/\s+/g, ' ').trim();
     // a psql line may hold several -c statements: every match counts
     const databases = [...statement.matchAll(new RegExp(String.raw`(?:^|[\s"'])CREATE DATABASE (?:IF NOT EXISTS )?${IDENTIFIER}((?:(?! CREATE ).)*)`, 'gi'))];
@@ -170,9 +214,9 @@ function collect(service: string, shown: string, found: Found, own: readonly str
     else if (!out.extensions.includes(name)) out.extensions.push(name);
   }
   for (const [name, value] of found.settings) {
-    const rule = Object.hasOwn(TUNING, name) ? TUNING[name] : undefined;
-    if (rule && rule.form.test(value)) out.settings[name] = value;
-    else out.notes.push(`${service}: ${shown}: ALTER SYSTEM SET ${name}: ${rule ? `the value is not of the form ${rule.example}` : 'not a tuning setting the answers take'}`);
+    const problem = tuningProblem(name, value);
+    if (!problem) out.settings[name] = value;
+    else out.notes.push(`${service}: ${shown}: ALTER SYSTEM SET ${name}: ${problem}`);
   }
   for (const role of found.roles) out.notes.push(`${service}: ${shown}: role ${role}: the answers create no roles (the stack makes the owner from POSTGRES_USER and its own read-only roles); create it from the app's migrations, its password is not carried`);
   for (const what of found.variables) out.notes.push(`${service}: ${shown}: ${what}: named by a variable, so not carried; add it to postgres.databases or postgres.extensions by hand`);

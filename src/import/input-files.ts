@@ -1,7 +1,7 @@
 /**
  * The files an import may read: the compose files named (or found in the folder given), the files their
  * `extends` and `env_file` name, and the folder's `.env`. Each must be a regular file of at most 1 MiB that
- * resolves, links followed, inside the deployment's folder; anything else is refused in one line.
+ * resolves, links followed, inside the deployment's folder and has one hard link (another name could be outside it); anything else is refused in one line.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readBoundedFile } from '../io/bounded-read.js';
@@ -71,7 +71,7 @@ export function insideRoot(root: string, path: string, shown: string): string {
 export function readInputFile(root: string, path: string, shown: string): string {
   const real = insideRoot(root, path, shown);
   const fail = (why: string): never => refuse(`Invalid import file ${quoted(shown)}: ${why}.`);
-  const text = readBoundedFile(real, { maxBytes: MAX_INPUT_BYTES, expected: 'a text file', sizeLimit: `the files of a deployment are at most ${MAX_INPUT_BYTES} bytes` }, fail);
+  const text = readBoundedFile(real, { maxBytes: MAX_INPUT_BYTES, expected: 'a text file', sizeLimit: `the files of a deployment are at most ${MAX_INPUT_BYTES} bytes`, singleLink: true }, fail);
   if (text.includes('\u0000')) fail('it holds NUL bytes; expected a text file');
   return text;
 }

@@ -14,7 +14,7 @@ import { checkReferences, classify, slug, type Role } from './classify.js';
 import type { LoadedCompose } from './compose-load.js';
 import { labelRouting, type LabelRoute, type LabelRouting } from './labels.js';
 import { emptyReport, type ImportReport } from './report.js';
-import { containerPorts, serviceFacts, type ServiceFacts } from './service-facts.js';
+import { containerPorts, serviceFacts, type PortMapping, type ServiceFacts } from './service-facts.js';
 import { rewriteSettings, type StoreRef } from './settings.js';
 import { pgbouncerPoolMode, storeRef } from './stores.js';
 import { postgresFromFacts, redisFromCommand, redisHadPassword, type PostgresImport } from './server-settings.js';
@@ -159,7 +159,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     if (mounts.length > 0) carried.push(`mounts ${mounts.join(', ')}`);
     const dialledBy = [...facts.values()].some(other => other.links.has(name) || [...other.environment.values()].some(value => typeof value === 'string' && new RegExp(`(^|[/@:])${name.replace(/[.]/g, '\\.')}([:/]|$)`).test(value)));
     const idle = f.command !== undefined && IDLE.test(f.command.join(' '));
-    const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && f.ports.length === 0 && f.healthcheck === undefined;
+    const worker = !idle && !dialledBy && !route.routed && f.expose.length === 0 && !f.ports.some(isTcp) && f.healthcheck === undefined;
     const set = setHint(name === main, id);
     const inCommand = f.command && credentialIn(f.command, secrets);
     if (inCommand) throw new PortalInputError(`Invalid command of service ${quoted(name)}: it holds a credential (${inCommand}); pass it through an environment variable or a secret file, then import again.`);
@@ -179,7 +179,7 @@ export function mapDeployment(compose: LoadedCompose, options: ImportOptions): I
     };
     const appRoutes = routesOfApp(f, route, name === main, domain, routes, report);
     if (appRoutes.length > 0) carried.push(`routes ${appRoutes.map(r => `${r.host ? `${r.host}.<domain>` : ''}${r.path}${r.bodySize ? ` (body ${r.bodySize})` : ''}`).join(', ')}`);
-    unexpressible(f, name === main, report);
+    unexpressible(f, port, report);
     report.notExpressed.push(`${name}: runs with a read-only root filesystem as a non-root user; if the image writes outside its mounts, add ${set('writable', '<path>')} (or ${set('read-write-root', '"<reason>"')})`);
     if (name === main) {
       backend = { image, port, contract: appRoutes.length > 0 ? { ...contract, routes: appRoutes } : contract };
@@ -255,10 +255,14 @@ function appPort(f: ServiceFacts, route: LabelRouting, options: ImportOptions): 
   const given = options.ports?.get(f.name);
   if (given) return given;
   const fromHealth = typeof f.healthcheck?.test === 'string' || Array.isArray(f.healthcheck?.test) ? /(?:localhost|127\.0\.0\.1):(\d{1,5})/.exec([f.healthcheck!.test].flat().join(' '))?.[1] : undefined;
-  const port = route.port ?? f.expose[0] ?? f.ports[0]?.container ?? (fromHealth ? Number(fromHealth) : undefined);
+  const port = route.port ?? f.expose[0] ?? f.ports.find(isTcp)?.container ?? (fromHealth ? Number(fromHealth) : undefined);
   if (port) return port;
-  throw new PortalInputError(`Invalid service ${quoted(f.name)}: no port in its expose, ports, Traefik labels or healthcheck; give the port its image listens on with --ports ${f.name}=<port>.`);
+  const other = f.ports.filter(p => !isTcp(p)).map(p => `${containerPorts(p)}/${p.protocol}`);
+  throw new PortalInputError(`Invalid service ${quoted(f.name)}: no ${other.length > 0 ? `TCP port (its ${other.join(', ')} cannot be an app's port: the answers take one TCP port, probed over TCP)` : 'port'} in its expose, ports, Traefik labels or healthcheck; give the TCP port its image listens on with --ports ${f.name}=<port>.`);
 }
+
+/** TCP, the only protocol an app port, its probe, its routes and dev publishing speak. */
+const isTcp = (p: PortMapping): boolean => p.protocol === undefined;
 
 /** Containers kept running only to `docker exec` into (cron jobs): nothing listens. */
 const IDLE = /^(tail -f \/dev\/null|sleep infinity|cat)$/;
@@ -447,18 +451,22 @@ function pgbouncerAnswers(facts: ReadonlyMap<string, ServiceFacts>, roles: Reado
   return { ...(port && port !== DEFAULT_PGBOUNCER_PORT ? { pgbouncerPort: port } : {}), ...(known ? { pgbouncerPoolMode: mode } : {}) };
 }
 
-function unexpressible(f: ServiceFacts, isMain: boolean, report: ImportReport): void {
+function unexpressible(f: ServiceFacts, port: number, report: ImportReport): void {
   for (const [key, why] of Object.entries(UNEXPRESSIBLE)) if (f.raw[key] !== undefined && f.raw[key] !== false) report.notExpressed.push(`${f.name}: ${key}: ${why}`);
   for (const p of f.ports) {
+    const shown = `${p.published ? `${p.published}->` : ''}${containerPorts(p)}`;
+    if (!isTcp(p)) {
+      report.notExpressed.push(`${f.name}: ${p.protocol} port${p.last ? 's' : ''} ${shown}/${p.protocol}: not carried; the answers take one TCP port an app (its probe, routes and dev publishing are TCP), so publish it by hand in a compose override`);
+      continue;
+    }
     const everywhere = !p.hostIp || p.hostIp === '0.0.0.0';
-    if (p.published) report.notExpressed.push(`${f.name}: published port${p.last ? 's' : ''} ${p.published}->${containerPorts(p)}${everywhere ? ' on every address' : ''}: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)`);
-    else if (p.last) report.notExpressed.push(`${f.name}: container ports ${containerPorts(p)}: an app answers on one port (${p.container} if it is the first it names); the others are not answers`);
+    if (p.published) report.notExpressed.push(`${f.name}: published port${p.last ? 's' : ''} ${shown}${everywhere ? ' on every address' : ''}: only the edge publishes; dev reaches ${port} on 127.0.0.1 (docker-compose.override.yml)`);
+    if (p.last) report.notExpressed.push(`${f.name}: container ports ${containerPorts(p)}: an app answers on one port; ${p.container === port ? `${port} was carried as its port, ${p.container + 1}-${p.last} were not` : `none of them was carried (its port is ${port})`}`);
   }
   const replaced = [...new Set(Object.keys(REPLACED_KEYS).filter(key => f.raw[key] !== undefined).map(key => REPLACED_KEYS[key]!))];
   if (replaced.length > 0) report.notExpressed.push(`${f.name}: the stack's own ${replaced.join(', ')}`);
   const otherLabels = [...f.labels.keys()].filter(key => !key.startsWith('traefik.'));
   if (otherLabels.length > 0) report.notExpressed.push(`${f.name}: labels ${otherLabels.join(', ')} are not answers (the stack labels its containers itself)`);
-  void isMain;
 }
 
 /**
@@ -507,7 +515,7 @@ function storeNotes(f: ServiceFacts, ref: StoreRef | undefined, report: ImportRe
   for (const v of f.volumes.filter(v => v.kind !== 'bind')) carried.push(`data ${v.source ?? v.target} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const source of f.volumesFrom) carried.push(`data of ${source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   for (const v of f.volumes.filter(v => v.kind === 'bind')) {
-    if (/^\/docker-entrypoint-initdb\.d(\/|$)/.test(v.target)) report.notExpressed.push(`${f.name}: init scripts ${v.source}:${v.target}: what they create is carried as answers (see its row and the lines above); the stack runs its own first-start scripts, not these`);
+    if (/^\/docker-entrypoint-initdb\.d(\/|$)/.test(v.target)) report.notExpressed.push(`${f.name}: init scripts ${v.source}:${v.target}: the stack runs its own first-start scripts, not these`);
     else if (!ref || isConfigMount(v.source ?? '', v.target)) report.notExpressed.push(`${f.name}: bind mount ${v.source}:${v.target}: the stack writes this service's configuration itself`);
     else carried.push(`data ${v.source} -> its own volume (copy with scripts/migrate-storage.sh)`);
   }

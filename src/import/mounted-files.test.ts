@@ -5,7 +5,7 @@
  * used to be silent: port ranges, routes, databases.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder } from '../testing/generate.js';
@@ -13,6 +13,7 @@ import { postgresFromFacts, redisFromCommand } from './server-settings.js';
 import { serviceFacts } from './service-facts.js';
 import { mapDeployment } from './map-deployment.js';
 import { parseRedisConfig, redisMemory } from './redis-config.js';
+import { validatePostgres } from '../answers/postgres-answers.js';
 import type { LoadedCompose } from './compose-load.js';
 
 const facts = (raw: Record<string, unknown>) => serviceFacts('old', raw as Parameters<typeof serviceFacts>[1]);
@@ -29,6 +30,22 @@ function folder(name: string, files: Record<string, string>): string {
 }
 
 describe('import: a redis.conf the command names', () => {
+  it('a hard-linked redis.conf is not read: its other name may be outside the folder', () => {
+    const root = folder('redis-hardlink', {});
+    writeFileSync(join(root, '..', 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nmaxmemory 2gb\n');
+    mkdirSync(join(root, 'conf'));
+    linkSync(join(root, '..', 'passwd'), join(root, 'conf', 'redis.conf'));
+    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    assert.deepEqual(found.settings, {});
+    assert.match(found.notes.join('\n'), /config file \/usr\/local\/etc\/redis\/redis\.conf: its settings are not read \(conf\/redis\.conf is hard-linked, it may be a file outside the folder\)/);
+    assert.doesNotMatch(JSON.stringify(found), /root:x/);
+  });
+  it('lines that are not redis directives are counted, never echoed', () => {
+    const root = folder('redis-strange', { 'conf/redis.conf': 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1\nport 6379\nmaxmemory-policy $(id)\n' });
+    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    assert.ok(found.notes.includes('old: conf/redis.conf: port and 2 lines that are not redis directives: not answers; the stack writes the rest of the configuration'), found.notes.join('\n'));
+    assert.doesNotMatch(found.notes.join('\n'), /root:x|daemon:x|\$\(id\)/);
+  });
   const conf = 'daemonize no\nport 6379\n# a comment\nmaxmemory 2g\nmaxmemory-policy allkeys-lru\nappendonly yes\nappendfilename "layers.aof"\nrequirepass s3cret-not-carried\nrename-command FLUSHALL ""\n';
   it('carries memory, policy, AOF and auth from the file; lists the rest by name', () => {
     const root = folder('redis-conf', { 'conf/redis.conf': conf });
@@ -116,6 +133,32 @@ describe('import: postgres init scripts', () => {
     assert.deepEqual(found.settings, {});
     assert.match(found.notes.join(), /init scripts \.\.\/shared\/initdb: not read \(\.\.\/shared\/initdb is outside the deployment's folder\)/);
   });
+  it('statements split outside quotes, dollar-quotes and comments', () => {
+    const sql = 'CREATE DATABASE "weird;name";\nSELECT \'a;CREATE DATABASE fake\';\nDO $body$ BEGIN PERFORM 1; END $body$;\n/* ; */ CREATE DATABASE kept_db; -- ; CREATE DATABASE no_db\n';
+    const root = folder('initdb-quotes', { 'init.sql': sql });
+    const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'] }), 'portal', root);
+    assert.deepEqual(found.settings.databases, ['kept_db']);
+    const notes = found.notes.join('\n');
+    assert.match(notes, /init\.sql: database weird;name: not a name the answers take/);
+    assert.doesNotMatch(notes, /NAME"|fake|no_db|PERFORM|END/);
+  });
+  it('tuning over the bound the postgres.settings answer takes goes to the report, not the answers', () => {
+    const root = folder('initdb-tuning', { 'init.sql': "ALTER SYSTEM SET max_connections = 100000;\nALTER SYSTEM SET work_mem = '16MB';\n" });
+    const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'], command: 'postgres -c max_parallel_workers=5000' }), 'portal', root);
+    assert.deepEqual(found.settings.settings, { work_mem: '16MB' });
+    const notes = found.notes.join('\n');
+    assert.match(notes, /ALTER SYSTEM SET max_connections: the value is over 10000/);
+    assert.match(notes, /postgres -c max_parallel_workers=5000: the value is over 1024/);
+    assert.throws(() => validatePostgres({ settings: { max_connections: 100000 } }, 'portal'), /max_connections=100000/);
+    assert.deepEqual(validatePostgres({ settings: { max_connections: 10000 } }, 'portal'), { settings: { max_connections: '10000' } });
+  });
+  it('an init folder outside the deployment is only "not read", never "carried as answers"', () => {
+    const root = folder('initdb-outside-map', {});
+    const compose: LoadedCompose = { services: new Map(Object.entries({ db: { image: 'postgis/postgis:16-3.4', volumes: ['../shared/initdb:/docker-entrypoint-initdb.d'] }, api: { image: 'acme/api:1.0', expose: [80] } })), volumes: {}, networks: {}, secrets: {}, unset: [], format: 'spec', files: [], root };
+    const notes = mapDeployment(compose, { folderName: 'x', reservedNames: new Set<string>() }).report.notExpressed.join('\n');
+    assert.match(notes, /init scripts \.\.\/shared\/initdb: not read/);
+    assert.doesNotMatch(notes, /carried as answers/);
+  });
   it('more than 20 databases: the first 20 kept, the rest named', () => {
     const names = Array.from({ length: 23 }, (_, i) => `db${i + 1}`);
     const root = folder('initdb-many', { 'init.sql': names.map(n => `CREATE DATABASE ${n};`).join('\n') });
@@ -130,10 +173,33 @@ describe('import: nothing capped in silence', () => {
   const options = { folderName: 'x', reservedNames: new Set<string>() };
   it('a port range stays one whole range in the facts and the report', () => {
     const f = facts({ image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '127.0.0.1:9000-9002:9000-9002/udp', '7000-7001'] });
-    assert.deepEqual(f.ports, [{ container: 8000, last: 8100, published: '8000-8100' }, { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1' }, { container: 7000, last: 7001 }]);
-    const { report } = mapDeployment(compose({ rtp: { image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '7000-7001'] } }), options);
-    assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches it on 127.0.0.1 (docker-compose.override.yml)'));
-    assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port (7000 if it is the first it names); the others are not answers'));
+    assert.deepEqual(f.ports, [{ container: 8000, last: 8100, published: '8000-8100' }, { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1', protocol: 'udp' }, { container: 7000, last: 7001 }]);
+    const { answers, report } = mapDeployment(compose({ rtp: { image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '7000-7001'] } }), options);
+    assert.equal(answers.backendPort, 8000);
+    assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches 8000 on 127.0.0.1 (docker-compose.override.yml)'));
+    assert.ok(report.notExpressed.includes('rtp: container ports 8000-8100: an app answers on one port; 8000 was carried as its port, 8001-8100 were not'));
+    assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port; none of them was carried (its port is 8000)'));
+  });
+  it('a UDP port is not the app port nor its TCP probe: the TCP one is, and the report names the UDP one', () => {
+    const { answers, report } = mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp', '6000'] } }), options);
+    assert.equal(answers.backendPort, 6000);
+    assert.equal((answers.backendContract as { health: string }).health, 'tcp:6000');
+    assert.ok(report.notExpressed.includes('worker: udp port 5000->5000/udp: not carried; the answers take one TCP port an app (its probe, routes and dev publishing are TCP), so publish it by hand in a compose override'));
+  });
+  it('a service whose only port is UDP is refused naming it, not probed over TCP', () => {
+    assert.throws(() => mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp'] } }), options), /^PortalInputError: Invalid service "worker": no TCP port \(its 5000\/udp cannot be an app's port: the answers take one TCP port, probed over TCP\)/);
+  });
+  it('invalid port ranges are refused naming the service and the spec', () => {
+    for (const [spec, why] of [
+      ['8000-8001:9000-9005', 'it maps 2 host ports to 6 container ports; give both ranges the same size'],
+      ['8010-8000:9000-9010', 'the range "8010-8000" ends before it starts'],
+      ['8000-8000000:1', '"8000-8000000" is no port; use 1 to 65535'],
+      ['8000:70000', '"70000" is no port'],
+    ]) {
+      assert.throws(() => facts({ image: 'acme/x:1', ports: [spec] }), { message: new RegExp(`^Invalid ports of service "old": "${spec}": ${why}`.replace(/[()]/g, '\\$&')) }, spec);
+    }
+    // a host range for one container port is compose's pool of host ports: valid
+    assert.equal(facts({ image: 'acme/x:1', ports: ['8000-8010:80'] }).ports[0]!.container, 80);
   });
   it('a healthcheck too long for the answers is named as such, not as a missing one', () => {
     const { report } = mapDeployment(compose({ api: { image: 'acme/api:1.0', expose: [80], healthcheck: { test: ['CMD-SHELL', `test -f /ok ${'&& true '.repeat(40)}`] } } }), options);

@@ -57,6 +57,7 @@ export function readMounted(root: string | undefined, source: string): Mounted {
   const place = locate(root, source);
   if ('notRead' in place) return place;
   const stat = statSync(place.real);
+  if (stat.isFile() && stat.nlink > 1) return { shown: place.shown, notRead: `${place.shown} is hard-linked, it may be a file outside the folder` };
   if (stat.isFile() && stat.size > MAX_INPUT_BYTES) return { shown: place.shown, notRead: `${place.shown} is ${stat.size} bytes, over the ${MAX_INPUT_BYTES} an import reads` };
   return { shown: place.shown, text: readInputFile(root!, place.real, place.shown) };
 }

@@ -4,7 +4,7 @@
  * POSTGRES_MULTIPLE_DATABASES as `postgres`. Values our answers would refuse are reported, not carried.
  */
 import { EVICTION_POLICIES, memoryBytes } from '../answers/redis-settings.js';
-import { DEFAULT_EXTENSIONS, TUNING } from '../answers/postgres-answers.js';
+import { DEFAULT_EXTENSIONS, tuningProblem } from '../answers/postgres-answers.js';
 import { postgresInitScripts } from './init-scripts.js';
 import type { RedisSettings } from '../answers/redis-settings.js';
 import type { ServiceFacts } from './service-facts.js';
@@ -79,13 +79,13 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
     const ok = memory !== undefined && /^[1-9]/.test(memory) && memoryBytes(memory) >= 1024 * 1024 && memoryBytes(memory) <= 1024 ** 4;
     used.add('maxmemory');
     if (ok) out.maxmemory = memory;
-    else notes.push(`${f.name}: ${where('maxmemory')} ${rawMemory} is not a size from 1mb to 1024gb; the stack's default is used`);
+    else notes.push(`${f.name}: ${where('maxmemory')} ${shownValue(rawMemory)} is not a size from 1mb to 1024gb; the stack's default is used`);
   }
   const policy = given.get('maxmemory-policy')?.toLowerCase();
   if (policy !== undefined) {
     used.add('maxmemory-policy');
     if ((EVICTION_POLICIES as readonly string[]).includes(policy)) out.policy = policy as RedisSettings['policy'];
-    else notes.push(`${f.name}: ${where('maxmemory-policy')} ${policy} is not one of ${EVICTION_POLICIES.join(', ')}`);
+    else notes.push(`${f.name}: ${where('maxmemory-policy')} ${shownValue(policy)} is not one of ${EVICTION_POLICIES.join(', ')}`);
   }
   const aof = given.get('appendonly')?.toLowerCase();
   const snapshotsOff = given.get('save') === '';
@@ -94,13 +94,13 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
     used.add('appendfilename');
     const name = given.get('appendfilename');
     if (name && FILE.test(name)) out.file = name;
-    else if (name) notes.push(`${f.name}: ${where('appendfilename')} ${name} is not a plain file name; the stack's default is used`);
+    else if (name) notes.push(`${f.name}: ${where('appendfilename')} ${shownValue(name)} is not a plain file name; the stack's default is used`);
   } else if (!snapshotsOff && (given.has('save') || given.has('dbfilename'))) {
     out.persistence = 'rdb';
     used.add('save').add('dbfilename');
     const name = given.get('dbfilename');
     if (name && FILE.test(name)) out.file = name;
-    else if (name) notes.push(`${f.name}: ${where('dbfilename')} ${name} is not a plain file name; the stack's default is used`);
+    else if (name) notes.push(`${f.name}: ${where('dbfilename')} ${shownValue(name)} is not a plain file name; the stack's default is used`);
   } else if (snapshotsOff) {
     used.add('save');
     notes.push(`${f.name}: ${where('save')} "" turned persistence off; the stack keeps RDB snapshots (data survives a restart)`);
@@ -108,12 +108,20 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
   for (const [key, value] of Object.entries(out)) carried.push(`${key} ${value}`);
   if (file) carried.push(`from ${file.shown}${fromFlags.size > 0 ? ' and the command line' : ''}`);
   const fileOthers = [...(file?.config.directives.keys() ?? [])].filter(key => !used.has(key) && !fromFlags.has(key));
-  if (fileOthers.length > 0) notes.push(`${f.name}: ${file!.shown}: ${fileOthers.join(', ')}: not answers; the stack writes the rest of the configuration`);
+  // only what looks like a directive name is echoed: a file that is not a redis.conf must not reach the report
+  const named = fileOthers.filter(key => DIRECTIVE.test(key));
+  const strange = fileOthers.length - named.length;
+  if (named.length > 0) notes.push(`${f.name}: ${file!.shown}: ${named.join(', ')}${strange > 0 ? ` and ${strange} line${strange === 1 ? '' : 's'} that are not redis directives` : ''}: not answers; the stack writes the rest of the configuration`);
+  else if (strange > 0) notes.push(`${f.name}: ${file!.shown}: ${strange} line${strange === 1 ? '' : 's'} that are not redis directives: not carried`);
   const others = [...fromFlags.keys()].filter(key => !used.has(key));
   if (others.length > 0) notes.push(`${f.name}: redis-server --${others.join(', --')}: not answers; the stack writes the rest of the configuration`);
   const unreadConfig = Boolean(args[0] && !args[0].startsWith('-') && !file);
   return { settings: out, carried, notes, ...(file?.config.directives.has('requirepass') && !fromFlags.has('requirepass') ? { passwordFile: file.shown } : {}), ...(unreadConfig ? { configUnread: true } : {}) };
 }
+
+const DIRECTIVE = /^[a-z][a-z0-9-]{0,40}$/;
+/** A value from the file, echoed only when it is a short plain token. */
+const shownValue = (value: string): string => (/^[A-Za-z0-9._-]{0,40}$/.test(value) ? value : '(a value that is not a plain token)');
 
 const FILE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 
@@ -171,7 +179,11 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
     out.extensions = capped([...new Set([...DEFAULT_EXTENSIONS, ...init.extensions])], 'extensions', f.name, notes);
     carried.push(`extensions ${out.extensions.join(', ')}`);
   }
-  if (init.read.length > 0) carried.push(`from init scripts ${init.read.join(', ')}`);
+  if (init.read.length > 0) {
+    carried.push(`from init scripts ${init.read.join(', ')}`);
+    // only scripts that were read: a folder outside the deployment has its "not read" line alone
+    notes.push(`${f.name}: init scripts ${init.read.join(', ')}: what they create is carried as answers (see its row and the lines above)`);
+  }
   const args = programArgs(f, 'postgres');
   // ALTER SYSTEM in an init script, then -c on the command line, which PostgreSQL applies over it
   const settings: Record<string, string> = { ...init.settings };
@@ -180,9 +192,9 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
       const pair = args[i] === '-c' ? args[(i += 1)] : args[i]!.startsWith('-c') ? args[i]!.slice(2) : undefined;
       if (pair === undefined) continue;
       const [name, value = ''] = pair.split(/=(.*)/s);
-      const rule = Object.hasOwn(TUNING, name!) ? TUNING[name!] : undefined;
-      if (rule && rule.form.test(value)) settings[name!] = value;
-      else notes.push(`${f.name}: postgres -c ${pair}: ${rule ? `the value is not of the form ${rule.example}` : 'not a tuning setting the answers take'}`);
+      const problem = tuningProblem(name!, value);
+      if (!problem) settings[name!] = value;
+      else notes.push(`${f.name}: postgres -c ${pair}: ${problem}`);
     }
   }
   if (Object.keys(settings).length > 0) {

@@ -13,6 +13,8 @@ export interface PortMapping {
   /** Host port or range ("8000-8100"), as written. */
   readonly published?: string;
   readonly hostIp?: string;
+  /** "udp" or "sctp" when not TCP: such a port is no app port (probes, routes and dev publish TCP). */
+  readonly protocol?: string;
 }
 
 export interface VolumeMount {
@@ -66,26 +68,42 @@ function port(value: string, where: string): number {
   return number;
 }
 
+/** "8000" or "8000-8010" as its first and last port; a reversed range or a port out of 1-65535 is refused. */
+function portRange(text: string, where: string, spec: string): [number, number] {
+  const [from, to = from] = text.split('-');
+  const bad = (why: string): never => {
+    throw new PortalInputError(`Invalid ports of ${where}: ${quoted(spec)}: ${why}.`);
+  };
+  const valid = (value: string) => /^\d{1,5}$/.test(value) && Number(value) >= 1 && Number(value) <= 65535;
+  if (!valid(from!) || !valid(to!) || text.split('-').length > 2) bad(`${quoted(text)} is no port; use 1 to 65535, or a range low-high`);
+  if (Number(to) < Number(from)) bad(`the range ${quoted(text)} ends before it starts; write it low-high (as compose requires)`);
+  return [Number(from), Number(to)];
+}
+
 function portMappings(raw: unknown[], where: string): PortMapping[] {
   return raw.flatMap((item): PortMapping[] => {
     if (item !== null && typeof item === 'object') {
       const record = item as Record<string, unknown>;
-      return [{ container: port(String(record.target), `ports of ${where}`), ...(record.published !== undefined ? { published: String(record.published) } : {}), ...(record.host_ip ? { hostIp: String(record.host_ip) } : {}) }];
+      const protocol = record.protocol === undefined ? 'tcp' : String(record.protocol).toLowerCase();
+      const spec = `target ${String(record.target)}${record.published !== undefined ? `, published ${String(record.published)}` : ''}`;
+      if (record.published !== undefined && String(record.published) !== '') portRange(String(record.published), where, spec);
+      return [{ container: port(String(record.target), `ports of ${where}`), ...(record.published !== undefined ? { published: String(record.published) } : {}), ...(record.host_ip ? { hostIp: String(record.host_ip) } : {}), ...(protocol !== 'tcp' ? { protocol } : {}) }];
     }
-    const text = String(item).replace(/\/(tcp|udp)$/, '');
+    const spec = String(item);
+    const protocol = /\/([a-z]+)$/i.exec(spec)?.[1]?.toLowerCase() ?? 'tcp';
+    const text = spec.replace(/\/[a-z]+$/i, '');
     const parts = text.split(':');
     const container = parts.at(-1)!;
     const published = parts.length >= 2 ? parts.at(-2) : undefined;
     const hostIp = parts.length === 3 ? parts[0] : undefined;
-    const common = { ...(published ? { published } : {}), ...(hostIp ? { hostIp } : {}) };
-    if (container.includes('-')) {
-      const [from, to] = container.split('-');
-      const first = port(from!, `ports of ${where}`);
-      const last = port(to!, `ports of ${where}`);
-      if (last < first) throw new PortalInputError(`Invalid ports of ${where}: the range ${quoted(container)} ends before it starts; write it low-high (as compose requires).`);
-      return [{ container: first, ...(last > first ? { last } : {}), ...common }];
+    const common = { ...(published ? { published } : {}), ...(hostIp ? { hostIp } : {}), ...(protocol !== 'tcp' ? { protocol } : {}) };
+    const [first, last] = portRange(container, where, spec);
+    if (published) {
+      const [low, high] = portRange(published, where, spec);
+      // compose (docker's nat.ParsePortSpec): a host range for one container port is a pool; two ranges map one to one
+      if (last > first && high - low !== last - first) throw new PortalInputError(`Invalid ports of ${where}: ${quoted(spec)}: it maps ${high - low + 1} host ports to ${last - first + 1} container ports; give both ranges the same size.`);
     }
-    return [{ container: port(container, `ports of ${where}`), ...common }];
+    return [{ container: first, ...(last > first ? { last } : {}), ...common }];
   });
 }
 

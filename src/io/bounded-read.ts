@@ -14,6 +14,8 @@ export interface BoundedRead {
   readonly sizeLimit: string;
   /** Refuse a final link rather than follow it. */
   readonly noLinks?: boolean;
+  /** Refuse a file with more than one hard link: the other name may be anywhere (/etc/passwd), and no path check sees it. */
+  readonly singleLink?: boolean;
 }
 
 export function readBoundedFile(path: string, options: BoundedRead, fail: (why: string) => never): string {
@@ -22,6 +24,7 @@ export function readBoundedFile(path: string, options: BoundedRead, fail: (why: 
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (options.noLinks ? constants.O_NOFOLLOW : 0));
     const stat = fstatSync(fd);
     if (!stat.isFile()) fail(`it is ${stat.isDirectory() ? 'a folder' : 'not a regular file'}; expected ${options.expected}`);
+    if (options.singleLink && stat.nlink > 1) fail(`it is hard-linked (${stat.nlink} names), so it may be a file outside the folder; copy it in (cp, not ln)`);
     if (stat.size > options.maxBytes) fail(`it is ${stat.size} bytes; ${options.sizeLimit}`);
     const buffer = Buffer.alloc(stat.size);
     let read = 0;
