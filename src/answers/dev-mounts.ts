@@ -4,6 +4,7 @@
  * The source stays inside the repo and away from what holds secrets; links on disk are checked at
  * generation (generators/app), where the repo is known.
  */
+import { SECRET_FOLDERS } from '../io/secret-folders.js';
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
 
@@ -16,8 +17,8 @@ export interface DevMount {
 }
 
 const SEGMENTS = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-/** Folders of the repo that hold secrets, env files, dumps or our own state: never handed to a container. */
-const PRIVATE_FOLDERS = new Set(['secrets', 'instances', 'backups', 'config']);
+/** Folders of the repo that hold secrets, env files, dumps, TLS keys or deployment config: never handed to a container. */
+const PRIVATE_FOLDERS = [...SECRET_FOLDERS, 'instances', 'config'];
 /** The image's system folders and the places compose mounts itself (secrets, tmpfs /tmp). */
 const SYSTEM_TARGETS = /^\/(etc|usr|bin|sbin|lib|lib64|proc|sys|dev|boot|run|tmp)(\/|$)/;
 const EXAMPLE = '--dev-mount ./src/api:/app (or ./src/api:/app:ro)';
@@ -36,7 +37,9 @@ export function devMountSource(value: string, app: string, shown: unknown = valu
     refuse(shown, app, `a folder inside the repo: letters, digits, ".", "_" and "-" in parts separated by "/", no ".." and not the repo itself, e.g. ${EXAMPLE}`);
   }
   if (parts.some(part => part.startsWith('.'))) refuse(shown, app, 'a folder without hidden parts (".git", ".env", ".portal" ...): the container would read what they hold');
-  if (PRIVATE_FOLDERS.has(parts[0]!)) refuse(shown, app, `a source folder of its own, not ${parts[0]}/ or inside it (it holds secrets, env files or dumps)`);
+  // the folder itself, one inside it, or one holding it (./nginx holds nginx/certs)
+  const secret = PRIVATE_FOLDERS.find(folder => path === folder || path.startsWith(`${folder}/`) || folder.startsWith(`${path}/`));
+  if (secret) refuse(shown, app, `a source folder of its own, not ${secret}/, inside it or holding it (it holds secrets, env files, dumps or TLS keys)`);
   return path;
 }
 
@@ -53,7 +56,7 @@ function parseText(text: string, app: string): DevMount {
   // a newline or NUL would end a line of compose or the message; refused before anything is split
   if (/[\0-\x1f\x7f]/.test(text)) refuse(text, app, 'one line without control characters');
   const parts = text.split(':');
-  if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && parts[2] !== 'ro' && parts[2] !== 'rw')) {
+  if (parts.length < 2 || parts.length > 3 || (parts.length === 3 && parts[2] !== 'ro')) {
     refuse(text, app, `SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":", e.g. ${EXAMPLE}`);
   }
   return { source: parts[0]!, target: parts[1]!, ...(parts[2] === 'ro' ? { readOnly: true } : {}) };

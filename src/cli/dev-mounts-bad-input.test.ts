@@ -4,6 +4,7 @@
  * what it was.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -43,9 +44,12 @@ const CASES: readonly Case[] = [
   // what holds secrets
   { args: [...APP, '--dev-mount', '.env:/app/.env'], message: /Invalid --dev-mount "\.env:\/app\/\.env" of app "x": expected a folder without hidden parts/ },
   { args: [...APP, '--dev-mount', './.git:/app'], message: /Invalid --dev-mount "\.\/\.git:\/app" of app "x": expected a folder without hidden parts/ },
-  { args: [...APP, '--dev-mount', 'secrets:/app'], message: /Invalid --dev-mount "secrets:\/app" of app "x": expected a source folder of its own, not secrets\/ or inside it/ },
+  { args: [...APP, '--dev-mount', 'secrets:/app'], message: /Invalid --dev-mount "secrets:\/app" of app "x": expected a source folder of its own, not secrets\/, inside it or holding it/ },
   { args: [...APP, '--dev-mount', 'instances/staging:/app'], message: /Invalid --dev-mount "instances\/staging:\/app" of app "x": expected a source folder of its own, not instances\// },
+  { args: [...APP, '--dev-mount', './nginx/certs:/app'], message: /Invalid --dev-mount "\.\/nginx\/certs:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/ },
+  { args: [...APP, '--dev-mount', './nginx:/app'], message: /Invalid --dev-mount "\.\/nginx:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/ },
   // colon, newline and format tricks
+  { args: [...APP, '--dev-mount', './src/api:/app:rw'], message: /Invalid --dev-mount "\.\/src\/api:\/app:rw" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/ },
   { args: [...APP, '--dev-mount', './src:/app:rw:z'], message: /Invalid --dev-mount "\.\/src:\/app:rw:z" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/ },
   { args: [...APP, '--dev-mount', './src'], message: /Invalid --dev-mount "\.\/src" of app "x": expected SOURCE:TARGET/ },
   { args: [...APP, '--dev-mount', './src\n:/app'], message: /Invalid --dev-mount "\.\/src\\n:\/app" of app "x": expected one line without control characters/ },
@@ -84,6 +88,17 @@ const CASES: readonly Case[] = [
       mkdirSync(join(folder, 'src'));
       symlinkSync('..', join(folder, 'src', 'x'));
     },
+  },
+  // a source that is there but is no folder
+  {
+    args: [...APP, '--dev-mount', './code:/app'],
+    message: /Invalid --dev-mount "\.\/code:\/app" of app "x": it is not a folder; name a folder of the repo/,
+    prepare: folder => writeFileSync(join(folder, 'code'), 'plain file'),
+  },
+  {
+    args: [...APP, '--dev-mount', './pipe:/app'],
+    message: /Invalid --dev-mount "\.\/pipe:\/app" of app "x": it is not a folder/,
+    prepare: folder => execFileSync('mkfifo', [join(folder, 'pipe')]),
   },
   // an answers file: the prebuilt backend's contract and the record shape
   {

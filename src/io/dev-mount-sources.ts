@@ -1,8 +1,11 @@
 /**
  * The source folders of the apps' dev mounts, as they are on disk: docker follows a link, so a folder that
  * is a link (or sits below one) leaving the repo would hand the container files from outside it. Such a
- * link, and one landing on a folder no dev mount may name (secrets/, .git ...), is refused before anything is written.
+ * link, and one landing on a folder no dev mount may name (secrets/, .git ...), is refused before anything is written;
+ * so is a source that exists but is not a folder (a file or FIFO): docker would mount it as a file, or hang on it.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PortalAnswers } from '../answers/answers.js';
 import { devMountSource } from '../answers/dev-mounts.js';
 import { PortalInputError } from '../answers/input-error.js';
@@ -25,6 +28,10 @@ export function checkDevMountSourcesOnDisk(root: string, answers: PortalAnswers)
     } catch (error) {
       const why = error instanceof PortalInputError && /points nowhere/.test(error.message) ? 'it is a link that points nowhere' : 'it is, or lies below, a link that leaves the repo';
       throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": ${why}; nothing outside the repo is mounted, so replace the link with the folder itself.`);
+    }
+    const target = join(real, resolved);
+    if (existsSync(target) && !statSync(target).isDirectory()) {
+      throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": it is not a folder; name a folder of the repo (or one not made yet).`);
     }
     if (resolved === path) continue;
     if (resolved === '') throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": it is a link to the repository itself, which holds .env and secrets/; mount a sub-folder instead.`);

@@ -30,6 +30,8 @@ export interface PlanTarget {
 
 export interface WriteReport {
   readonly written: readonly string[];
+  /** Files whose bytes differ from what was on disk (new ones included): none, and the run changed nothing. */
+  readonly changed: readonly string[];
   /** Secret files already present: never regenerated. */
   readonly kept: readonly string[];
   /** Existing env files that received new variables (or lost those of removed services). */
@@ -82,6 +84,7 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   const base = new Map((context.lastPlan ?? []).filter(f => lastHashes[f.path] === contentHash(f.content)).map(f => [f.path, f.content]));
   const report = {
     written: [] as string[],
+    changed: [] as string[],
     kept: [] as string[],
     extended: [] as string[],
     merged: [] as string[],
@@ -109,7 +112,10 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
     const existing = target.fs.exists(path) ? target.fs.read(path) : undefined;
     // a file already there keeps the permissions its owner gave it (a 0444 file stays read-only)
     const mode = existing === undefined ? (file.mode ?? (file.ownership === 'secret' ? 0o600 : 0o644)) : diskMode(path, file.mode);
-    const write = (content: string) => target.fs.write(path, content, { stat: { mode: REGULAR_FILE | mode } });
+    const write = (content: string) => {
+      if (content !== existing) report.changed.push(file.path);
+      target.fs.write(path, content, { stat: { mode: REGULAR_FILE | mode } });
+    };
     if (file.ownership === 'sample') {
       if (existing === undefined) {
         write(file.content);

@@ -1,5 +1,6 @@
 /** PortalModel -> every file of the generated repo, with its content and who owns it. */
 import { STATE_FOLDER } from '../io/repo-paths.js';
+import { SECRET_FOLDERS } from '../io/secret-folders.js';
 import type { FileSpec } from '../catalog/types.js';
 import { toYaml } from '../io/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
@@ -31,7 +32,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('README.md', renderTemplate('docs/README.md.ejs', readmeView(model))),
     managed('docs/architecture.md', renderTemplate('docs/architecture.md.ejs', architectureView(model))),
     managed('docs/deploy.md', renderTemplate('docs/deploy.md.ejs', deployView(model))),
-    managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER })),
+    managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER, secretFolders: SECRET_FOLDERS.map(folder => `${folder}/`).join('\n') })),
     managed('.dockerignore', renderTemplate('root/dockerignore.ejs', { stateFolder: STATE_FOLDER })),
     managed('.editorconfig', renderTemplate('root/editorconfig.ejs')),
     managed('Makefile', renderTemplate('root/Makefile.ejs')),

@@ -57,4 +57,17 @@ describe('a prod deployment under .localhost', () => {
     assert.equal(prod.status, 1);
     assert.match(prod.stdout, /^failed {2}prod domain: DOMAIN=maps\.localhost in \.env resolves only on this machine: set DOMAIN=maps\.example\.org there, as the answers say$/m);
   });
+
+  it('DOMAIN written as compose also reads it (quoted, commented, exported) is still found', () => {
+    const repo = join(freshFolder('quoted'), 'portal');
+    assert.equal(portal(['--yes', '--out', repo, '--domain', 'maps.example.org', '--secret-seed', 'x'], '/').status, 0);
+    const env = join(repo, '.env');
+    const original = readFileSync(env, 'utf8');
+    for (const line of ['DOMAIN="x.localhost"', "DOMAIN='x.localhost'", 'DOMAIN=x.localhost # c', 'export DOMAIN=x.localhost']) {
+      writeFileSync(env, original.replace(/^DOMAIN=.*$/m, line));
+      const prod = portal(['verify', '--checklist-only', '--prod'], repo);
+      assert.equal(prod.status, 1, line);
+      assert.match(prod.stdout, /^failed {2}prod domain: DOMAIN=x\.localhost in \.env resolves only on this machine/m, line);
+    }
+  });
 });

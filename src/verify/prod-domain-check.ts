@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { envValues } from '../secrets/rotate.js';
+import { parseEnvFile } from '../import/interpolate.js';
 import { failed, passed, type Check } from './check.js';
 
 const NAME = 'prod domain';
@@ -14,13 +14,13 @@ const NAME = 'prod domain';
 /** `localhost` itself or a name below it. */
 export const isLocalName = (name: string): boolean => /(^|\.)localhost\.?$/i.test(name.trim());
 
-/** Each prod env file (the main one, each instance's) with its DOMAIN, read from .env or else .env.example. */
+/** Each prod env file (the main one, each instance's) with its DOMAIN, read from .env or else .env.example as compose reads it (quotes, `export`, comments). */
 function prodDomains(repo: string): { file: string; domain: string }[] {
   const instances = existsSync(join(repo, 'instances')) ? readdirSync(join(repo, 'instances')).filter(f => f.endsWith('.env.example')).map(f => `instances/${f.slice(0, -'.example'.length)}`) : [];
   return ['.env', ...instances].flatMap(file => {
     const source = existsSync(join(repo, file)) ? file : `${file}.example`;
     if (!existsSync(join(repo, source))) return [];
-    const domain = envValues(readFileSync(join(repo, source), 'utf8')).get('DOMAIN');
+    const domain = parseEnvFile(readFileSync(join(repo, source), 'utf8'), source).get('DOMAIN');
     return domain === undefined ? [] : [{ file: source, domain }];
   });
 }

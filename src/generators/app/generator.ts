@@ -171,7 +171,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const finished = report.conflicts.length === 0 && kept.length === 0;
     // a new portal only: later runs leave the user's history alone
     if (finished && !this.previous && this.options.skipGit !== true) this._firstCommit(report);
-    if (finished) this.log(nextSteps(this.model, this.destinationRoot(), this.lastModel));
+    // a run that wrote nothing (the service was there, a plain re-run) has no steps to take
+    const unchanged = this.previous !== undefined && report.changed.length + report.removed.length === 0;
+    const done = unchanged ? `No change: the ${this.model.answers.name} deployment repo in ${this.destinationRoot()} is already as these answers make it.` : nextSteps(this.model, this.destinationRoot(), this.lastModel);
+    if (finished) this.log(done);
     // after the files are written, so that a refused run still says one line only
     const warning = localDomainWarning(this.answers);
     if (warning) process.stderr.write(`portal: ${warning}\n`);

@@ -1,0 +1,5 @@
+/**
+ * Folders of the generated repo that hold secrets, dumps or TLS keys: the generated .gitignore keeps them out
+ * of git, and no dev mount may hand them (or a folder holding them) to a container.
+ */
+export const SECRET_FOLDERS: readonly string[] = ['secrets', 'backups', 'nginx/certs'];
