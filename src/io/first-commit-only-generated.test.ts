@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { runPortal } from '../testing/bin.js';
 import { freshFolder } from '../testing/generate.js';
 import { renderTemplate } from '../render/templates.js';
-import { STATE_FOLDER } from './repo-paths.js';
+import { rootGitignore } from '../render/file-plan.js';
 import { firstCommit } from './first-commit.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -47,7 +47,7 @@ describe('the first commit holds only what this run generated', () => {
       // a generated config file the generated config/.gitignore keeps out (that .gitignore is not on disk)
       paths: ['README.md', 'config/geo/README.md', 'config/geo/local.conf'],
       ignoreFiles: [
-        { path: '.gitignore', content: renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER }) },
+        { path: '.gitignore', content: rootGitignore() },
         { path: 'config/.gitignore', content: renderTemplate('config/gitignore.ejs') },
       ],
     });

@@ -32,7 +32,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('README.md', renderTemplate('docs/README.md.ejs', readmeView(model))),
     managed('docs/architecture.md', renderTemplate('docs/architecture.md.ejs', architectureView(model))),
     managed('docs/deploy.md', renderTemplate('docs/deploy.md.ejs', deployView(model))),
-    managed('.gitignore', renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER, secretFolders: SECRET_FOLDERS.map(folder => `${folder}/`).join('\n') })),
+    managed('.gitignore', rootGitignore()),
     managed('.dockerignore', renderTemplate('root/dockerignore.ejs', { stateFolder: STATE_FOLDER })),
     managed('.editorconfig', renderTemplate('root/editorconfig.ejs')),
     managed('Makefile', renderTemplate('root/Makefile.ejs')),
@@ -118,4 +118,9 @@ function scriptFiles(model: PortalModel): PlannedFile[] {
       executable(`scripts/${name}.sh`, renderTemplate(`scripts/${name}.sh.ejs`, view)),
     ),
   ];
+}
+
+/** The repo's .gitignore: the state folder and every secret folder stay out of git. */
+export function rootGitignore(): string {
+  return renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER, secretFolders: SECRET_FOLDERS.map(folder => `${folder}/`).join('\n') });
 }
