@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder, generate } from '../testing/generate.js';
 import { tree } from '../testing/user-edits.js';
-import { renderTemplate } from '../render/templates.js';
-import { STATE_FOLDER } from './repo-paths.js';
+import { rootGitignore } from '../render/file-plan.js';
 import { FALLBACK_IDENTITY, firstCommit } from './first-commit.js';
 
 const isSecretPath = (path: string) => path === '.env' || /^instances\/[^/]+\.env$/.test(path) || path.startsWith('secrets/');
@@ -76,7 +75,7 @@ describe('the first commit of a new portal', () => {
     writeFileSync(join(folder, 'secrets', 'postgres_password'), 'p');
     const result = firstCommit(folder, 'test', {
       paths: ['README.md', 'secrets/postgres_password'],
-      ignoreFiles: [{ path: '.gitignore', content: renderTemplate('root/gitignore.ejs', { stateFolder: STATE_FOLDER }) }],
+      ignoreFiles: [{ path: '.gitignore', content: rootGitignore() }],
     });
     assert.equal(result.done, true);
     assert.deepEqual(git(folder, 'ls-files').trim().split('\n'), ['.gitignore', 'README.md']);
