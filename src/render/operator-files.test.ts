@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -155,14 +155,14 @@ describe('Makefile', () => {
 
   it('make -n runs every target, each calling its script', () => {
     const expected: Record<string, RegExp> = {
-      up: /^scripts\/restart\.sh up$/m,
-      down: /^scripts\/restart\.sh down$/m,
-      ps: /^scripts\/restart\.sh ps$/m,
-      logs: /^scripts\/restart\.sh logs -f --tail 200 backend$/m,
-      backup: /^scripts\/backup\.sh$/m,
-      restore: /^scripts\/restore\.sh db backups\/db\/x\.dump$/m,
-      verify: /^portal verify$/m,
-      secrets: /^scripts\/create-secrets\.sh$/m,
+      up: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/restart\.sh up$/m,
+      down: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/restart\.sh down$/m,
+      ps: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/restart\.sh ps$/m,
+      logs: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/restart\.sh logs -f --tail 200 backend$/m,
+      backup: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/backup\.sh$/m,
+      restore: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/restore\.sh db backups\/db\/x\.dump$/m,
+      verify: /^cd "\$\(dirname -- 'Makefile'\)" && portal verify$/m,
+      secrets: /^cd "\$\(dirname -- 'Makefile'\)" && scripts\/create-secrets\.sh$/m,
     };
     for (const [target, line] of Object.entries(expected)) {
       const run = make('-n', target, 'SERVICE=backend', 'WHAT=db backups/db/x.dump');
@@ -170,6 +170,21 @@ describe('Makefile', () => {
       assert.match(run.stdout, line, target);
     }
     assert.equal(make('-n', 'help').status, 0);
+  });
+
+  it('runs the scripts of its own repo from any folder, with a space in its path', () => {
+    const spaced = join(mkdtempSync(join(tmpdir(), 'operator-files-')), 'sp ace');
+    cpSync(repo, spaced, { recursive: true });
+    for (const script of readdirSync(join(spaced, 'scripts'))) chmodSync(join(spaced, 'scripts', script), 0o755);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'operator-files-'));
+    const run = (...args: string[]) => spawnSync('make', ['-s', '-f', join(spaced, 'Makefile'), ...args], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '' } });
+    const help = run('help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.equal(help.stdout, make('help').stdout);
+    const secrets = run('secrets');
+    assert.equal(secrets.status, 0, secrets.stderr);
+    assert.ok(existsSync(join(spaced, '.env')), 'the secrets land in the repo');
+    assert.deepEqual(readdirSync(elsewhere), [], 'nothing lands in the folder make ran from');
   });
 
   it('every script a target calls is in the repo', () => {
