@@ -148,10 +148,18 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
         : given.devMounts !== undefined && existing?.devMounts
           ? { devMounts: mergedDevMounts(existing.devMounts, validateDevMounts(given.devMounts, ids[0]!) ?? []) }
           : {};
+      // capabilities: "none" drops them; a reason alone or the list alone keeps the other half
+      const givenCaps = given.capabilities as { add: string[]; reason: string } | undefined;
+      const capabilities = !givenCaps
+        ? {}
+        : givenCaps.add.length === 1 && givenCaps.add[0]!.toLowerCase() === 'none'
+          ? { capabilities: undefined }
+          : { capabilities: { add: givenCaps.add.length > 0 ? givenCaps.add : (existing?.capabilities?.add ?? []), reason: givenCaps.reason || (existing?.capabilities?.reason ?? '') } };
       const app = {
         ...kept,
         id: ids[0],
         ...given,
+        ...capabilities,
         ...devMounts,
         ...(given.devCommand === 'none' ? { devCommand: undefined } : {}),
         ...routing,
@@ -162,12 +170,14 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
         ...merged('aliases', value => aliasRecord(value, ids[0]!)),
       };
       const others = (answers.apps ?? []).filter(other => other.id !== ids[0]);
+      // a changed app keeps its place: compose, docs and .yo-rc.json list the apps in their order
+      const apps = existing ? (answers.apps ?? []).map(other => (other.id === ids[0] ? app : other)) : [...others, app];
       // a sub-domain typed now that Grafana, Flower or an instance has: the option typed is named
       for (const route of (routing?.routes ?? []) as { host?: unknown }[]) {
         if (route.host !== undefined) refuseTakenAppHost(this.options.host !== undefined ? 'host' : 'route', route.host, ids[0]!, answers);
       }
       // checked here so the error names the option before anything runs
-      return validateAnswers({ ...answers, apps: [...others, app] }).apps!;
+      return validateAnswers({ ...answers, apps }).apps!;
     });
     if ((answers.apps ?? []).some(existing => existing.id === ids[0])) this.log.info(`app ${ids[0]}: changed what was given, kept the rest`);
     const command = `portal add app ${ids[0]}`;
@@ -219,7 +229,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       ['writable', flat(o.writable)],
       ['user', o.user],
       ['readWriteRoot', o.readWriteRoot],
-      ['capabilities', o.capabilities === undefined && o.capabilitiesReason === undefined ? undefined : { add: flat(o.capabilities) ?? [], reason: o.capabilitiesReason ?? '' }],
+      ['capabilities', o.capabilities === undefined && o.capabilitiesReason === undefined ? undefined : { add: ((flat(o.capabilities) ?? []) as unknown[]).flatMap(cap => String(cap).split(',')).map(cap => cap.trim()).filter(Boolean), reason: o.capabilitiesReason ?? '' }],
       ['outbound', o.outbound],
       ['health', o.health],
       ['command', o.command],
