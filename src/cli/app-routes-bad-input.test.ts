@@ -36,7 +36,7 @@ const CASES: readonly { readonly args: readonly string[]; readonly message: RegE
   { args: [...APP, '--route', '/v2/', '--route', '/v2/', '--timeout', '30s'], message: /Invalid --route "\/v2\/" of app "x": expected each host and path once/ },
   // host labels
   { args: [...APP, '--route', '/v2/', '--host', 'api.other.org'], message: /Invalid --host "api.other.org" of app "x": expected a label such as "api" or a host under maps\.example\.org/ },
-  { args: [...APP, '--route', 'Bad_Label:/'], message: /Invalid --host "Bad_Label" of app "x": expected a sub-domain label/ },
+  { args: [...APP, '--route', 'Bad_Label:/'], message: /Invalid --route "Bad_Label" of app "x": expected a sub-domain label/ },
   // sizes and timeouts
   { args: [...APP, '--route', '/v2/', '--body-size', '0'], message: /Invalid --body-size "0" of app "x": expected a size such as "25m"/ },
   { args: [...APP, '--route', '/v2/', '--body-size', '5g'], message: /Invalid --body-size "5g" of app "x"/ },
