@@ -4,12 +4,12 @@
  * are byte-for-byte what they were.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freshFolder } from '../testing/generate.js';
 import { inPool, runPortal } from '../testing/bin.js';
 import { treeHash } from '../testing/tree-hash.js';
+import { importFolders } from '../testing/import-folders.js';
 import { refusalProblems } from '../testing/refusal.js';
 
 interface Case {
@@ -127,15 +127,7 @@ describe('portal import: bad input', () => {
   it('each case: exit 2, one line naming the culprit, both folders untouched', async () => {
     const failures = (
       await inPool(CASES, 3, async next => {
-        const top = freshFolder('case');
-        const old = join(top, 'old');
-        const destination = join(top, 'new');
-        mkdirSync(old);
-        mkdirSync(destination);
-        for (const [path, text] of Object.entries(next.files)) {
-          mkdirSync(dirname(join(old, path)), { recursive: true });
-          writeFileSync(join(old, path), text);
-        }
+        const { top, old, destination } = importFolders(next.files, 'case');
         next.prepare?.(old, destination);
         const before = treeHash(top);
         const args = next.args.map(arg => arg.replace(/^OLD/, old));

@@ -3,14 +3,14 @@
  * file and the fix, both folders untouched. A file merely outside the folder is not broken (the report says
  * it was not read): see mounted-files.test.ts.
  */
-import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshFolder } from '../testing/generate.js';
 import { inPool, runPortal } from '../testing/bin.js';
 import { treeHash } from '../testing/tree-hash.js';
+import { importFolders } from '../testing/import-folders.js';
 import { refusalProblems } from '../testing/refusal.js';
 
 interface Case {
@@ -40,15 +40,7 @@ describe('portal import: broken mounted files', () => {
   it('each case: exit 2, one line naming the file, both folders untouched', async () => {
     const failures = (
       await inPool(CASES, 3, async next => {
-        const top = freshFolder('mounted-case');
-        const old = join(top, 'old');
-        const destination = join(top, 'new');
-        mkdirSync(old);
-        mkdirSync(destination);
-        for (const [path, text] of Object.entries(next.files)) {
-          mkdirSync(dirname(join(old, path)), { recursive: true });
-          writeFileSync(join(old, path), text);
-        }
+        const { top, old, destination } = importFolders(next.files, 'mounted-case');
         next.prepare?.(old);
         const before = treeHash(top);
         const result = await runPortal(['import', old], { cwd: destination });
