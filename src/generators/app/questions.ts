@@ -29,6 +29,9 @@ export const serviceChoices = (ids: readonly ServiceId[]): Choice[] => ids.map(v
 /** A pick-list of fixed values. */
 const pick = (values: readonly string[]): Choice[] => values.map(value => ({ name: value, value }));
 
+/** Asked only when the services answered so far name this one. */
+const withService = (id: string) => (known: RawAnswers): boolean => String(known.services ?? '').includes(id);
+
 /**
  * In the order `validateAnswers` checks them, so that when a question is asked every answer checked
  * before it is known (a default still to be asked cannot hide a fault in this one).
@@ -91,7 +94,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'acme-email',
     type: String,
     description: "With traefik: contact address for Let's Encrypt",
-    when: known => String(known.services ?? '').includes('traefik'),
+    when: withService('traefik'),
     prompt: { type: 'input', message: "E-mail for Let's Encrypt" },
   },
   {
@@ -99,7 +102,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'redis-roles',
     type: String,
     description: 'With redis: extra Redis servers by role, each with its own storage, e.g. layers,stats,tokens',
-    when: known => String(known.services ?? '').includes('redis'),
+    when: withService('redis'),
     prompt: { type: 'input', message: 'Extra Redis servers, by role (comma-separated, empty for none)' },
   },
   {
@@ -114,7 +117,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'pgbouncer-port',
     type: String,
     description: 'With pgbouncer: the port the apps dial it on (default 5432)',
-    when: known => String(known.services ?? '').includes('pgbouncer'),
+    when: withService('pgbouncer'),
     prompt: { type: 'input', message: 'Port the apps dial PgBouncer on' },
   },
   {
@@ -122,7 +125,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'pgbouncer-pool-mode',
     type: String,
     description: `With pgbouncer: ${POOL_MODES.join(' | ')} (default session)`,
-    when: known => String(known.services ?? '').includes('pgbouncer'),
+    when: withService('pgbouncer'),
     prompt: { type: 'select', message: 'PgBouncer pool mode', choices: pick(POOL_MODES) },
   },
   {
@@ -130,7 +133,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'pgbouncer-client-auth',
     type: String,
     description: `With pgbouncer: how apps log in to it, ${CLIENT_AUTH.join(' | ')} (md5 for client libraries older than SCRAM)`,
-    when: known => String(known.services ?? '').includes('pgbouncer'),
+    when: withService('pgbouncer'),
     prompt: { type: 'select', message: 'PgBouncer client authentication', choices: pick(CLIENT_AUTH) },
   },
   {
@@ -138,7 +141,7 @@ export const QUESTIONS: readonly Question[] = [
     option: 'grafana-postgres',
     type: String,
     description: `With grafana and a database: a PostgreSQL data source, ${GRAFANA_POSTGRES.join(' | ')} (readonly: a role of its own)`,
-    when: known => String(known.services ?? '').includes('grafana'),
+    when: withService('grafana'),
     prompt: { type: 'select', message: 'Grafana PostgreSQL data source', choices: pick(GRAFANA_POSTGRES) },
   },
   {
