@@ -7,6 +7,8 @@ import { NGINX_PORT } from './nginx.js';
 
 export const VARNISH_PORT = 6081;
 const THREADS_PER_POOL = 500;
+/** The varnish user of the official images (varnish/docker-varnish: adduser -u 1000). */
+const VARNISH_UID = 1000;
 
 /** The shared Traefik's router of the domain when varnish is its entry. */
 function sharedTraefikOf(answers: CatalogContext['answers'], has: CatalogContext['has']) {
@@ -46,8 +48,10 @@ export const varnish = defineService({
         devPorts: [VARNISH_PORT],
         ...sharedTraefikOf(answers, has),
         limits: limits('512m', '1.0', 2 * THREADS_PER_POOL + 100),
-        // the working folder holds the compiled VCL (loaded as a shared object, hence exec) and the log
-        tmpfs: ['/var/lib/varnish:exec,size=128m'],
+        // the working folder holds the compiled VCL (loaded as a shared object, hence exec) and the log;
+        // varnishd runs as the image's varnish user (uid 1000): without uid/gid runc makes the tmpfs
+        // root-owned with the image folder's mode 0750 and varnishd cannot start (docker-varnish issue 51)
+        tmpfs: [`/var/lib/varnish:exec,uid=${VARNISH_UID},gid=${VARNISH_UID},mode=0750,size=128m`],
       },
     ],
     env: [{ name: 'VARNISH_SIZE', value: '256m', comment: 'varnish cache memory' }],
