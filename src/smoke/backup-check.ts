@@ -4,17 +4,12 @@
  * what was there when the backup ran.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PATH } from './containers.js';
 import { runEnv } from './env-file.js';
-import type { SmokeState } from './fake-docker.js';
-import { q } from './sandbox.js';
 import type { Report, RunningStack } from './stack.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
-const FAKE_DOCKER = fileURLToPath(new URL('./fake-docker.js', import.meta.url));
 const RESTORED_DB = 'smoke_restore';
 const SEED_ROWS = 1000;
 
@@ -49,25 +44,11 @@ const differences = (before: Map<string, unknown>, after: Map<string, unknown>):
 /** The file storage items backup.sh archives (its FILE_ITEMS line). */
 const fileItems = (script: string): string[] => (/^FILE_ITEMS=\(([^)]*)\)/m.exec(script)?.[1] ?? '').split(/\s+/).filter(Boolean);
 
-/** `docker` and `docker-compose` on PATH for the scripts, answered by the running sandboxes. */
-function fakeDocker(stack: RunningStack): NodeJS.ProcessEnv {
-  const bin = join(stack.paths.work, 'bin');
-  mkdirSync(bin, { recursive: true });
-  for (const name of ['docker', 'docker-compose']) {
-    writeFileSync(join(bin, name), `#!/bin/sh\nexec ${q(process.execPath)} ${q(FAKE_DOCKER)} ${name} "$@"\n`);
-    chmodSync(join(bin, name), 0o755);
-  }
-  const state: SmokeState = {
-    project: stack.stack.project,
-    work: stack.paths.work,
-    volumes: Object.fromEntries(stack.stack.volumes.map(name => [name, stack.volume(name)])),
-    hostsFile: stack.paths.hostsFile,
-    path: PATH,
-    containers: Object.fromEntries([...stack.containers].map(([name, c]) => [name, { pid: c.pid, spec: c.spec }])),
-  };
-  writeFileSync(join(stack.paths.work, 'state.json'), JSON.stringify(state));
-  return runEnv(stack.paths.work, { PATH: `${bin}:${process.env.PATH}`, PORTAL_SMOKE_STATE: join(stack.paths.work, 'state.json') });
-}
+/**
+ * The generated scripts' environment: the copy's .env decides (runEnv), and docker and docker-compose talk
+ * to the run's engine. The scripts' compose files are the repo's own: exec and volumes need no stand-in.
+ */
+const scriptEnv = (stack: RunningStack, work: string): NodeJS.ProcessEnv => stack.engine.env(runEnv(work));
 
 /** The newest `<name>-<UTC stamp>…` file: `media-` must not match `media-cache-`. */
 const newest = (folder: string, name: string): string | undefined =>
@@ -83,10 +64,13 @@ const appDataVolumes = (stack: RunningStack): string[] =>
     return stack.stack.volumes.includes(source!) && !mode.split(',').includes('ro') && !target!.endsWith('/static') ? [source!] : [];
   })))].sort();
 
-export async function backupRoundTrip(stack: RunningStack, repo: string, report: Report): Promise<void> {
+export async function backupRoundTrip(stack: RunningStack, repo: string, work: string, report: Report): Promise<void> {
   if (!existsSync(join(repo, 'scripts', 'backup.sh'))) return report.note('no scripts/backup.sh: backup not checked');
-  if (!stack.container('db')) return report.note('no db service running: backup not checked');
-  const env = fakeDocker(stack);
+  if (!(await stack.running('db'))) return report.note('no db service running: backup not checked');
+  const env = scriptEnv(stack, work);
+  const volumes = new Map<string, string>();
+  for (const volume of stack.stack.volumes) volumes.set(volume, await stack.volume(volume));
+  const volumeOf = (name: string) => volumes.get(name) ?? '';
   const database = (await stack.exec('db', ['sh', '-c', 'echo "$POSTGRES_DB"'])).stdout.trim();
   const seeded = await stack.exec('db', ['sh', '-c', `psql -X -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "CREATE TABLE smoke_rows AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${SEED_ROWS}) g"`]);
   if (seeded.code !== 0) return report.fail('backup: seeding the database', firstLines(seeded.output));
@@ -96,7 +80,7 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
   const unsaved = appDataVolumes(stack).filter(volume => !items.includes(volume));
   if (unsaved.length > 0) report.fail('backup.sh archives every volume the app writes to', `not in FILE_ITEMS: ${unsaved.join(', ')}`);
   for (const item of items) {
-    const folder = stack.volume(item);
+    const folder = volumeOf(item);
     if (!existsSync(folder)) continue;
     const { uid, gid } = statSync(folder);
     mkdirSync(join(folder, 'smoke', 'nested'), { recursive: true });
@@ -106,7 +90,7 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
     for (const path of ['smoke', 'smoke/nested', 'smoke/a.bin', 'smoke/nested/b.txt', 'smoke-top.txt']) chownSync(join(folder, path), uid, gid);
   }
   const countsBefore = await rowCounts(stack, database);
-  const sumsBefore = new Map(items.filter(i => existsSync(stack.volume(i))).map(i => [i, checksums(stack.volume(i))]));
+  const sumsBefore = new Map(items.filter(i => existsSync(volumeOf(i))).map(i => [i, checksums(volumeOf(i))]));
 
   const backup = await runTool('bash', ['scripts/backup.sh'], { cwd: repo, env, timeoutMs: 120_000 });
   const absent = /service (\S+) is not running here/.exec(backup.output)?.[1];
@@ -133,7 +117,7 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, report:
       continue;
     }
     // lose the data: the restore must bring back every file and drop what was not in the backup
-    const folder = stack.volume(item);
+    const folder = volumeOf(item);
     for (const entry of readdirSync(folder)) rmSync(join(folder, entry), { recursive: true, force: true });
     writeFileSync(join(folder, 'stray-after-backup.txt'), 'not in the backup');
     const put = await runTool('bash', ['scripts/restore.sh', 'files', item, archive, '--yes'], { cwd: repo, env, timeoutMs: 120_000 });

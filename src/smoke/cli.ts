@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * `npm run smoke -- <generated-repo> [--keep]`: boots the repo's stack on this machine's Debian servers.
- * The run re-executes itself in new network, mount and PID namespaces: the stack's loopback addresses
- * cannot meet the host's ports, and when the run ends the kernel stops whatever it left behind.
+ * `npm run smoke -- <generated-repo> [--dev] [--keep]`: boots the repo's stack on a Docker engine of the
+ * run's own. The run re-executes itself in new network, mount and PID namespaces and starts dockerd there:
+ * its bridges, addresses and published ports cannot meet the host's, and when the run ends the kernel stops
+ * whatever it left behind.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingForSmoke } from './requirements.js';
-import { smoke } from './smoke.js';
+import { prepareImages, smoke } from './smoke.js';
 
-const USAGE = 'usage: npm run smoke -- <generated-repo> [--keep]';
+const USAGE = 'usage: npm run smoke -- <generated-repo> [--dev] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
 
 /** The processes unshare started (the run, once `sh` has exec'ed node). */
 const innerPids = (pid: number): number[] => {
@@ -32,14 +33,17 @@ const signalPid = (pid: number, signal: NodeJS.Signals) => {
 
 async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
+  const dev = args.includes('--dev');
+  const images = args.includes('--images');
+  const measure = args.includes('--measure');
   const positional = args.filter(a => !a.startsWith('--'));
-  const unknown = args.filter(a => a.startsWith('--') && a !== '--keep');
-  if (positional.length !== 1 || unknown.length > 0) {
+  const unknown = args.filter(a => a.startsWith('--') && !['--keep', '--dev', '--images', '--measure'].includes(a));
+  if (positional.length !== (images ? 0 : 1) || unknown.length > 0 || (images && (dev || keep || measure))) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const repo = resolve(positional[0]!);
-  if (!existsSync(resolve(repo, 'docker-compose.prod.yml'))) {
+  const repo = images ? '' : resolve(positional[0]!);
+  if (!images && !existsSync(resolve(repo, 'docker-compose.prod.yml'))) {
     process.stderr.write(`smoke: ${repo} is not a generated portal repo (no docker-compose.prod.yml)\n`);
     return 2;
   }
@@ -66,7 +70,8 @@ async function main(args: string[]): Promise<number> {
     }
     return new Promise(done => child.on('exit', code => done(code ?? 1)));
   }
-  const result = await smoke(repo, { keep });
+  if (images) return (await prepareImages()) ? 0 : 1;
+  const result = await smoke(repo, { keep, dev, measure });
   return result.failures === 0 ? 0 : 1;
 }
 

@@ -9,7 +9,7 @@ export interface ComposeService {
   readonly name: string;
   readonly image: string;
   /** Build context folder (absolute), for images the repo builds itself. */
-  readonly build?: { readonly context: string; readonly target?: string };
+  readonly build?: { readonly context: string; readonly target?: string; readonly dockerfile?: string };
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
@@ -78,7 +78,7 @@ function service(name: string, raw: Raw): ComposeService {
   return {
     name,
     image: String(raw.image ?? ''),
-    ...(build ? { build: { context: String(build.context), ...(build.target ? { target: String(build.target) } : {}) } } : {}),
+    ...(build ? { build: { context: String(build.context), ...(build.target ? { target: String(build.target) } : {}), ...(build.dockerfile ? { dockerfile: String(build.dockerfile) } : {}) } } : {}),
     ...(raw.entrypoint !== undefined ? { entrypoint: argv(raw.entrypoint)! } : {}),
     ...(raw.command !== undefined ? { command: argv(raw.command)! } : {}),
     environment,

@@ -8,38 +8,37 @@ import { join } from 'node:path';
 import { envValue } from './env-file.js';
 import { check, get, MVT, SECURITY_HEADERS, served, servedSettled, type Edge } from './http.js';
 import { prometheusTargets } from './prometheus-check.js';
-import { logTail, sleep, type Report, type RunningStack } from './stack.js';
+import { sleep, type Report, type RunningStack } from './stack.js';
 import { staticSample } from './static-files.js';
 
 /**
- * The service that publishes 443 (else 80) in the prod file: where users arrive. When that is traefik,
- * which has no Debian package, requests go to the hop its routes point at, as traefik would send them.
+ * The service that publishes 443 (else 80) in the prod file: where users arrive, on the engine's host. When
+ * that is traefik, which has no stand-in, requests go to the hop its routes point at, as traefik would send them.
  */
-function findEdge(stack: RunningStack, repo: string, report: Report): Edge | undefined {
+async function findEdge(stack: RunningStack, repo: string, report: Report): Promise<Edge | undefined> {
   const domain = envValue(join(repo, '.env'), 'DOMAIN') || 'localhost';
   for (const [published, tls] of [['443', true], ['80', false]] as const) {
     for (const service of stack.stack.services) {
-      const port = service.ports.map(p => /(?:^|:)(\d+):(\d+)(?:\/tcp)?$/.exec(p)).find(m => m?.[1] === published)?.[2];
-      if (!port) continue;
-      if (stack.container(service.name)) return { service: service.name, host: stack.address(service.name), port: Number(port), tls, domain };
+      if (!service.ports.some(p => new RegExp(`(?:^|:)${published}:\\d+(?:/tcp)?$`).test(p))) continue;
+      if (stack.started(service.name)) return { service: service.name, host: '127.0.0.1', port: Number(published), tls, domain };
       const hop = traefikTarget(stack, repo);
       if (hop) {
         report.note(`${service.name} publishes port ${published} but is not started here: requests go to ${hop.service}:${hop.port}, where its routes send them`);
-        return { ...hop, host: stack.address(hop.service), tls: false, domain };
+        return { ...hop, host: await stack.address(hop.service), tls: false, domain };
       }
     }
   }
   return undefined;
 }
 
-/** The first running service a traefik route forwards to (`url: http://service:port`). */
+/** The first started service a traefik route forwards to (`url: http://service:port`). */
 function traefikTarget(stack: RunningStack, repo: string): { service: string; port: number } | undefined {
   const folder = join(repo, 'traefik');
   if (!existsSync(folder)) return undefined;
   const files = readdirSync(folder, { recursive: true, withFileTypes: true }).filter(e => e.isFile() && /\.ya?ml$/.test(e.name));
   for (const file of files) {
     for (const m of readFileSync(join(file.parentPath, file.name), 'utf8').matchAll(/url:\s*"?http:\/\/([\w-]+):(\d+)/g)) {
-      if (stack.container(m[1]!)) return { service: m[1]!, port: Number(m[2]) };
+      if (stack.started(m[1]!)) return { service: m[1]!, port: Number(m[2]) };
     }
   }
   return undefined;
@@ -63,11 +62,11 @@ async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Prom
     return undefined;
   });
   await check(report, 'tiles: the same tile again is a cache hit in varnish (the tileserver serves it once)', async () => {
-    if (!stack.container('varnish')) return 'varnish is not running';
+    if (!(await stack.running('varnish'))) return 'varnish is not running';
     const before = await servedSettled(stack, 'tileserver', path, 1);
     const again = await get(edge, path);
     await sleep(300);
-    const after = served(stack, 'tileserver', path);
+    const after = await served(stack, 'tileserver', path);
     if (again.status !== 200) return `answered ${again.status}`;
     if (again.headers['x-cache'] === 'MISS') return 'the second answer says X-Cache: MISS';
     return after === before ? undefined : `the tileserver served the tile ${after - before} more time(s) (X-Cache: ${again.headers['x-cache'] ?? 'absent'})`;
@@ -75,11 +74,11 @@ async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Prom
 }
 
 export async function edgeChecks(stack: RunningStack, repo: string, report: Report): Promise<void> {
-  const edge = findEdge(stack, repo, report);
+  const edge = await findEdge(stack, repo, report);
   if (!edge) return report.fail('edge', 'no running service publishes port 443 or 80 in the prod file');
   const via = `through ${edge.service} (${edge.tls ? 'https' : 'http'}, Host ${edge.domain})`;
   report.note(`edge: ${edge.service} at ${edge.host}:${edge.port}`);
-  const backend = stack.container('backend') ? 'backend' : undefined;
+  const backend = (await stack.running('backend')) ? 'backend' : undefined;
   if (backend) {
     const path = healthPath(stack, backend);
     // a query of our own tells this request from the healthcheck's in the app's log
@@ -109,10 +108,10 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
       return answer.body.equals(readFileSync(sample.file)) ? undefined : 'the body differs from the file';
     });
   }
-  if (stack.container('tileserver')) await tileChecks(stack, edge, report);
+  if (await stack.running('tileserver')) await tileChecks(stack, edge, report);
   if (backend) {
     await check(report, `API answers are not cached: GET /api/ twice ${via} reaches the app twice`, async () => {
-      const before = served(stack, backend, '/api/');
+      const before = await served(stack, backend, '/api/');
       const answers = [await get(edge, '/api/'), await get(edge, '/api/')];
       if (answers.some(a => a.status !== 200)) return `answered ${answers.map(a => a.status).join(', ')}`;
       if (answers[1]!.headers['x-cache'] === 'HIT') return 'the second answer says X-Cache: HIT';
@@ -126,13 +125,13 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
   if (worker && backend) {
     await check(report, `a task sent by the app runs on ${worker} through the broker: GET /api/tasks/add?x=20&y=22`, async () => {
       const answer = await get(edge, '/api/tasks/add?x=20&y=22');
-      if (answer.status !== 200) return `answered ${answer.status}: ${answer.body.toString().slice(0, 300)}\n${logTail(stack.container(backend), 8)}`;
+      if (answer.status !== 200) return `answered ${answer.status}: ${answer.body.toString().slice(0, 300)}\n${await stack.logTail(backend, 8)}`;
       const result = (JSON.parse(answer.body.toString()) as { result?: unknown }).result;
       if (result !== 42) return `result ${JSON.stringify(result)}, expected 42`;
       // the worker logs the success just after it stores the result the app has already read
-      for (let i = 0; i < 30 && !/succeeded in/.test(logTail(stack.container(worker), 50)); i++) await sleep(100);
-      return /succeeded in/.test(logTail(stack.container(worker), 50)) ? undefined : `the worker's log shows no task that succeeded:\n${logTail(stack.container(worker), 8)}`;
+      for (let i = 0; i < 30 && !/succeeded in/.test(await stack.logTail(worker, 50)); i++) await sleep(150);
+      return /succeeded in/.test(await stack.logTail(worker, 50)) ? undefined : `the worker's log shows no task that succeeded:\n${await stack.logTail(worker, 8)}`;
     });
   }
-  if (stack.container('prometheus')) await prometheusTargets(stack, report);
+  if (await stack.running('prometheus')) await prometheusTargets(stack, report);
 }

@@ -1,7 +1,6 @@
 /** Requests through the edge as a browser sends them (Host and SNI of the domain), and one check's report. */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { sleep, type Report, type RunningStack } from './stack.js';
 
 export interface Answer {
@@ -36,19 +35,18 @@ export function get(edge: Edge, path: string): Promise<Answer> {
 }
 
 /** How many requests for `path` the service's own access log shows (the app's and tileserver's logs do). */
-export function served(stack: RunningStack, service: string, path: string): number {
-  const container = stack.container(service);
-  if (!container) return 0;
+export async function served(stack: RunningStack, service: string, path: string): Promise<number> {
+  if (!stack.started(service)) return 0;
   const needle = ` ${path} HTTP/`;
-  return readFileSync(container.log, 'utf8').split('\n').filter(line => line.includes(needle)).length;
+  return (await stack.logs(service)).split('\n').filter(line => line.includes(needle)).length;
 }
 
 /** Waits briefly for a log line to be written, as access logs are written after the answer. */
 export async function servedSettled(stack: RunningStack, service: string, path: string, expected: number): Promise<number> {
-  let count = served(stack, service, path);
+  let count = await served(stack, service, path);
   for (let i = 0; i < 20 && count < expected; i++) {
-    await sleep(100);
-    count = served(stack, service, path);
+    await sleep(150);
+    count = await served(stack, service, path);
   }
   return count;
 }

@@ -3,7 +3,7 @@ import { get, type Edge } from './http.js';
 import { sleep, type Report, type RunningStack } from './stack.js';
 
 export async function prometheusTargets(stack: RunningStack, report: Report): Promise<void> {
-  const edge: Edge = { service: 'prometheus', host: stack.address('prometheus'), port: 9090, tls: false, domain: 'prometheus' };
+  const edge: Edge = { service: 'prometheus', host: await stack.address('prometheus'), port: 9090, tls: false, domain: 'prometheus' };
   interface Target { labels: { job: string; instance: string }; health: string; lastError: string; lastScrape: string }
   let targets: Target[] = [];
   // a first scrape may come before its exporter listens: wait for every target to be up, for two

@@ -1,13 +1,15 @@
 /**
  * Planted faults: each breaks one thing the smoke run promises (a route, a healthcheck, the cache, a scrape
- * target, the broker wiring, the backup) and the run must fail on that check, while the rest still pass.
+ * target, the broker wiring, the backup, and what the engine enforces: networks, read-only roots, tmpfs
+ * ownership, healthcheck tools, secret file modes, capabilities) and the run must fail on that check, while
+ * the rest still pass.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { generate } from '../testing/generate.js';
-import { runSmoke, smokeSkip } from '../testing/smoke.js';
+import { prepareStandIns, runSmoke, smokeSkip } from '../testing/smoke.js';
 
 /** Replaces text in a generated file; the fault must really be planted. */
 function plant(repo: string, file: string, from: string | RegExp, to: string): void {
@@ -32,9 +34,40 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
   let monitored: Record<string, string> = {};
   before(async () => {
     // one repo per fault; yeoman-test runs must not overlap
-    for (const name of ['route', 'app-route', 'healthcheck', 'tile-cache', 'api-cache', 'backup']) defaults[name] = await generate({});
+    for (const name of ['route', 'app-route', 'healthcheck', 'tile-cache', 'api-cache', 'backup', 'varnish-tmpfs', 'db-edge', 'read-only', 'tool', 'secret', 'capability']) defaults[name] = await generate({});
     const services = { backend: 'fastapi', services: 'postgis,redis,celery,nginx,prometheus' };
     monitored = { scrape: await generate(services), broker: await generate(services) };
+    await prepareStandIns();
+  });
+
+  it('the varnish defect: its tmpfs without uid is root-owned 0750 and varnishd (uid 1000) cannot start', async () => {
+    plant(defaults['varnish-tmpfs']!, 'docker-compose.yml', '/var/lib/varnish:exec,uid=1000,gid=1000,mode=0750,size=128m', '/var/lib/varnish:exec,size=128m');
+    await failsOn(defaults['varnish-tmpfs']!, /FAIL {2}healthcheck of varnish[\s\S]*?(Permission denied|cannot create)/i, /ok {4}healthcheck of tileserver/);
+  });
+
+  it('the database on the edge network', async () => {
+    plant(defaults['db-edge']!, 'docker-compose.yml', /(\n {2}db:\n[\s\S]*?networks:\n {6}- internal\n)/, '$1      - edge\n');
+    await failsOn(defaults['db-edge']!, /FAIL {2}network isolation: db, redis reached from \w+_internal, not from the edge network \w+_edge\n\s+db is attached to \w+_edge/, /ok {4}healthcheck of db/);
+  });
+
+  it('a service writing outside its tmpfs on a read-only root: nginx without its /tmp', async () => {
+    plant(defaults['read-only']!, 'docker-compose.yml', /(\n {2}nginx:\n[\s\S]*?)\n {4}tmpfs:\n {6}- \/tmp:size=128m/, '$1');
+    await failsOn(defaults['read-only']!, /FAIL {2}healthcheck of nginx[\s\S]*?Read-only file system/, /ok {4}healthcheck of varnish/);
+  });
+
+  it('a healthcheck calling a tool the image lacks: curl in the tileserver', async () => {
+    plant(defaults.tool!, 'docker-compose.yml', /(\n {2}tileserver:\n[\s\S]*?test:\n {8}- CMD\n) {8}- wget\n {8}- -q\n {8}- --spider\n/, '$1        - curl\n        - -fsS\n');
+    await failsOn(defaults.tool!, /FAIL {2}healthcheck of tileserver[\s\S]*?curl/, /ok {4}healthcheck of nginx/);
+  });
+
+  it('a secret file the container user cannot read: redis_password mode 0600', async () => {
+    plant(defaults.secret!, 'scripts/create-secrets.sh', /(echo "secrets are in)/, 'chmod 600 "$SECRETS_DIR/redis_password"\n$1');
+    await failsOn(defaults.secret!, /FAIL {2}healthcheck of redis[\s\S]*?(Permission denied|empty)/, /ok {4}healthcheck of db/);
+  });
+
+  it('a capability the entrypoint needs removed: db without SETUID cannot drop to postgres', async () => {
+    plant(defaults.capability!, 'docker-compose.yml', /(\n {2}db:\n[\s\S]*?cap_add:\n(?: {6}- \w+\n)*?) {6}- SETUID\n/, '$1');
+    await failsOn(defaults.capability!, /FAIL {2}healthcheck of db[\s\S]*?(not permitted|failed)/i, /ok {4}healthcheck of redis/);
   });
 
   it('a broken route: nginx answers /tiles/ itself', async () => {

@@ -1,21 +1,30 @@
 /**
- * The smoke run of one generated repo: a copy of it boots in prod mode (base + prod compose files, docker
- * secrets, TLS edge), every healthcheck must pass, requests go through the edge, and a backup taken from
- * the live stack is restored and compared.
+ * The smoke run of one generated repo on a real Docker engine: a copy of the repo boots in prod mode (base +
+ * prod compose files, docker secrets, TLS edge) or dev mode (base + dev override, source mounted) on the
+ * run's own dockerd, with local stand-ins for the official images; every healthcheck must pass, requests go
+ * through the edge, what the engine enforces is checked (networks, read-only roots, capabilities, limits,
+ * restarts), and a backup taken from the live stack is restored and compared.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
+import { devChecks } from './dev-checks.js';
 import { edgeChecks } from './edge-checks.js';
+import { DOCKER_CLI, startEngine, type Engine } from './engine.js';
+import { engineChecks, restartCheck } from './engine-checks.js';
 import { envValue, runEnv, setEnvValue } from './env-file.js';
-import { buildOwnAddressLib, RunningStack, sleep, stackPaths, type Report } from './stack.js';
+import { writeOverride } from './override.js';
+import { RunningStack, sleep, type Report } from './stack.js';
+import { copyDataRoot, seedDataRoot, standInTag } from './standin-images.js';
+import { standInFor } from './standin-table.js';
 import { tempDir } from '../verify/namespace.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
 /**
  * Processes of this run still alive after the stop, killed now. The run has a PID namespace of its own
- * (cli.ts), so /proc lists only its processes; zombies are not counted (this process is their reaper).
+ * (cli.ts), so /proc lists only its processes (dockerd, containerd, shims and containers included); zombies
+ * are not counted (this process is their reaper).
  */
 async function leftRunning(): Promise<string[]> {
   if (process.pid !== 1) return [];
@@ -27,7 +36,7 @@ async function leftRunning(): Promise<string[]> {
     }
   });
   // a killed process may still be tearing down for a moment
-  for (let i = 0; i < 20 && alive().length > 0; i++) await sleep(100);
+  for (let i = 0; i < 30 && alive().length > 0; i++) await sleep(100);
   return alive().map(pid => {
     let command = '';
     try {
@@ -40,6 +49,43 @@ async function leftRunning(): Promise<string[]> {
   });
 }
 
+/** Official images the generated scripts run with `docker run` (backup, restore): tagged to their stand-in. */
+async function tagScriptImages(engine: Engine, repo: string, report: Report): Promise<void> {
+  const folder = join(repo, 'scripts');
+  if (!existsSync(folder)) return;
+  const text = readdirSync(folder).filter(f => f.endsWith('.sh')).map(f => readFileSync(join(folder, f), 'utf8')).join('\n');
+  const images = new Set([...text.matchAll(/^\s*(?:[\w-]+\.)?[\w./-]+:[\w.-]+(?=\s)/gm)].map(m => m[0].trim()).filter(i => /^[a-z0-9][\w./-]*:[\w.-]+$/.test(i) && standInFor(i)));
+  for (const image of images) {
+    const standIn = standInFor(image)!;
+    const tagged = await engine.docker(['tag', standInTag(standIn), image]);
+    if (tagged.code !== 0) report.fail(`tagging ${image} for the scripts`, firstLines(tagged.output));
+    else report.note(`${image} (run by the scripts with docker run) is the stand-in ${standInTag(standIn)} in this engine`);
+  }
+}
+
+/** A folder with `docker` as Debian's CLI, first on the PATH of compose and the scripts (engine.ts). */
+function dockerBin(work: string): string {
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  symlinkSync(DOCKER_CLI, join(bin, 'docker'));
+  return bin;
+}
+
+/** `--images`: builds the stand-in images for this machine if it has none for the current definitions. */
+export async function prepareImages(): Promise<boolean> {
+  const work = tempDir('smoke-images');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    print(`stand-in images ready: ${await seedDataRoot(dockerBin(work), print)}`);
+    return true;
+  } catch (error) {
+    print(`stand-in images: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export interface SmokeResult {
   readonly failures: number;
   readonly passed: number;
@@ -48,6 +94,10 @@ export interface SmokeResult {
 export interface SmokeOptions {
   /** Keep the work folder (logs, volumes) for a look after the run. */
   readonly keep?: boolean;
+  /** Boot the dev files (base + docker-compose.override.yml, source mounted) instead of prod. */
+  readonly dev?: boolean;
+  /** Print the figures the bench reads: seed copy, image builds (cold and cached), boot to healthy, memory. */
+  readonly measure?: boolean;
   readonly print?: (line: string) => void;
 }
 
@@ -65,16 +115,23 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   };
   const work = tempDir('smoke');
   const copy = join(work, 'repo');
+  const mode = options.dev ? 'dev' : 'prod';
+  const files = options.dev ? ['docker-compose.yml', 'docker-compose.override.yml'] : ['docker-compose.yml', 'docker-compose.prod.yml'];
   cpSync(repo, copy, { recursive: true, filter: source => !source.includes('/node_modules/') });
-  print(`smoke run of ${repo} (prod: docker-compose.yml + docker-compose.prod.yml), work folder ${work}`);
+  print(`smoke run of ${repo} (${mode}: ${files.join(' + ')}) on a real Docker engine, work folder ${work}`);
+  const bin = dockerBin(work);
+  let engine: Engine | undefined;
   let stack: RunningStack | undefined;
-  // stopped from outside (Ctrl-C, a test's timeout): stop the stack and clean up before going
-  const interrupted = (signal: NodeJS.Signals) => async () => {
-    print(`interrupted (${signal}): stopping every service`);
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = () => (cleaned ??= (async () => {
     if (stack) stack.stopping = true;
-    await stack?.stop();
-    print(`stopped ${stack?.containers.size ?? 0} services by PID`);
-    // the interrupted steps may still be writing there: remove, retrying briefly
+    if (stack && !options.keep) await stack.down();
+    await engine?.stop();
+  })());
+  // stopped from outside (Ctrl-C, a test's timeout): stop the stack and the engine, clean up, then go
+  const interrupted = (signal: NodeJS.Signals) => async () => {
+    print(`interrupted (${signal}): stopping the stack and the engine`);
+    await cleanUp();
     for (let i = 0; i < 10 && !options.keep && existsSync(work); i++) {
       try {
         rmSync(work, { recursive: true, force: true });
@@ -87,8 +144,9 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   process.once('SIGTERM', interrupted('SIGTERM'));
   process.once('SIGINT', interrupted('SIGINT'));
   try {
+    const env = runEnv(work, { PORTAL_ENV: mode });
     // a fresh clone's first step on a server (see the generated README)
-    const secrets = await runTool('bash', ['scripts/create-secrets.sh'], { cwd: copy, env: runEnv(work) });
+    const secrets = await runTool('bash', ['scripts/create-secrets.sh'], { cwd: copy, env });
     if (secrets.code !== 0) {
       report.fail('scripts/create-secrets.sh', firstLines(secrets.output));
       return { failures, passed };
@@ -98,27 +156,46 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
       // bind storage: the host folders go into the work folder, for the containers and the scripts alike
       setEnvValue(join(copy, '.env'), 'DATA_ROOT', join(work, 'data-root'));
       report.note(`DATA_ROOT is ${join(work, 'data-root')} for this run`);
-      const storage = await runTool('bash', ['scripts/create-storage.sh'], { cwd: copy, env: runEnv(work) });
+      const storage = await runTool('bash', ['scripts/create-storage.sh'], { cwd: copy, env });
       if (storage.code !== 0) {
         report.fail('scripts/create-storage.sh', firstLines(storage.output));
         return { failures, passed };
       }
       report.ok('scripts/create-storage.sh made the host folders of bind storage');
     }
-    const compose = await loadStack(copy, ['docker-compose.yml', 'docker-compose.prod.yml'], join(copy, '.env'), project, runEnv(work));
-    stack = new RunningStack(compose, stackPaths(work, await buildOwnAddressLib(work)), report);
-    await stack.start();
+    const compose = await loadStack(copy, files, join(copy, '.env'), project, env);
+    const seed = await seedDataRoot(bin, print);
+    const engineRoot = join(work, 'e');
+    const copying = Date.now();
+    await copyDataRoot(seed, join(engineRoot, 'data'));
+    const seedCopy = (Date.now() - copying) / 1000;
+    engine = await startEngine(engineRoot, bin, print);
+    await tagScriptImages(engine, copy, report);
+    const override = writeOverride(compose, work);
+    for (const line of override.notes) report.note(line);
+    stack = new RunningStack(compose, engine, copy, files, override, report);
+    await stack.up();
     await stack.checkHealth();
-    await edgeChecks(stack, copy, report);
-    await backupRoundTrip(stack, copy, report);
-    stack.checkStillRunning();
+    if (options.measure) {
+      await stack.measure();
+      const t = stack.timings;
+      print(`figures: seed copy ${seedCopy.toFixed(1)} s, repo images built ${t.build?.toFixed(1)} s (cold) and ${t.cachedBuild?.toFixed(1)} s (cached), up to all healthy ${t.healthy?.toFixed(1)} s, memory ${t.memoryMiB?.toFixed(0)} MiB`);
+    }
+    await engineChecks(stack, report, options.dev);
+    if (options.dev) await devChecks(stack, copy, report);
+    else {
+      await edgeChecks(stack, copy, report);
+      await backupRoundTrip(stack, copy, work, report);
+      await restartCheck(stack, report);
+    }
+    await stack.checkStillRunning();
   } catch (error) {
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
-    await stack?.stop();
+    await cleanUp();
     const left = await leftRunning();
-    if (left.length > 0) report.fail('every process stopped by PID', left.join('\n'));
-    else print(`stopped ${stack?.containers.size ?? 0} services by PID, no process left`);
+    if (left.length > 0) report.fail('every process stopped', left.join('\n'));
+    else print(`stopped the stack and the engine, no process left`);
     if (!options.keep) rmSync(work, { recursive: true, force: true });
   }
   print(failures === 0 ? `smoke run passed: ${passed} checks` : `smoke run FAILED: ${failures} failed, ${passed} passed`);

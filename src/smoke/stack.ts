@@ -1,14 +1,11 @@
 /**
- * Boots a generated stack without a container engine: every compose service in start order, each in its
- * sandbox with its own loopback address, waiting on depends_on conditions as compose does; then runs every
- * healthcheck, and stops everything by PID at the end, whatever happened.
+ * The generated stack on the run's engine: `docker-compose up` with the repo's files and the run's override,
+ * then what the engine says about each container (state, health, logs, addresses, mounts). Healthchecks,
+ * depends_on, networks, users, read-only roots, tmpfs, capabilities and limits are the engine's doing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { SMOKE_DIR } from './images.js';
-import { startOrder, unescape, type ComposeStack } from './compose.js';
-import { planService, volumeDir, type Plan, type StackPaths } from './containers.js';
-import { execIn, startContainer, stopContainer, type Container } from './sandbox.js';
+import type { ComposeStack } from './compose.js';
+import type { Engine } from './engine.js';
+import type { Override } from './override.js';
 import { firstLines, runTool, type ToolRun } from '../verify/run-tool.js';
 
 export interface Report {
@@ -17,203 +14,236 @@ export interface Report {
   readonly note: (what: string) => void;
 }
 
-/** How long a one-shot service (migrations) may run before its dependents give up. */
-const ONE_SHOT_DEADLINE_MS = 120_000;
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 
-/** Last lines of a service's log, for failure messages. */
-export const logTail = (container: Container | undefined, lines = 15): string =>
-  container && existsSync(container.log) ? readFileSync(container.log, 'utf8').trim().split('\n').slice(-lines).join('\n') : '';
+/** What `docker inspect` says of a container, the parts the checks read. */
+export interface Inspected {
+  readonly Id: string;
+  readonly Name: string;
+  readonly RestartCount: number;
+  readonly State: {
+    readonly Status: string;
+    readonly Running: boolean;
+    readonly ExitCode: number;
+    readonly Pid: number;
+    readonly StartedAt: string;
+    readonly Health?: { readonly Status: string; readonly Log?: readonly { readonly ExitCode: number; readonly Output: string }[] };
+  };
+  readonly Config: { readonly User: string; readonly Labels: Record<string, string>; readonly Image: string; readonly Healthcheck?: { readonly Test?: string[] } };
+  readonly HostConfig: {
+    readonly ReadonlyRootfs: boolean;
+    readonly CapAdd: string[] | null;
+    readonly CapDrop: string[] | null;
+    readonly Memory: number;
+    readonly PidsLimit: number | null;
+    readonly NanoCpus: number;
+    readonly SecurityOpt: string[] | null;
+    readonly Tmpfs: Record<string, string> | null;
+    readonly RestartPolicy: { readonly Name: string };
+    readonly PortBindings: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+  };
+  readonly Mounts: readonly { readonly Type: string; readonly Name?: string; readonly Source: string; readonly Destination: string; readonly RW: boolean }[];
+  readonly NetworkSettings: { readonly Networks: Record<string, { readonly IPAddress: string; readonly Aliases: string[] | null }> };
+}
 
 export class RunningStack {
-  readonly containers = new Map<string, Container>();
-  readonly plans: Plan[];
-  readonly addresses: Map<string, string>;
-  private readonly health = new Map<string, Promise<string | undefined>>();
-  private readonly exitReported = new Set<string>();
-  /** Set when the run is interrupted: nothing more is started. */
+  private readonly ids = new Map<string, string>();
+  /** Set when the run is interrupted. */
   stopping = false;
 
-  constructor(readonly stack: ComposeStack, readonly paths: StackPaths, private readonly report: Report) {
-    const names = stack.services.map(s => s.name).sort();
-    this.addresses = new Map(names.map((name, i) => [name, `127.0.0.${10 + i}`]));
-    const aliases = (name: string) => [...new Set([name, stack.services.find(s => s.name === name)?.hostname ?? name])].join(' ');
-    writeFileSync(paths.hostsFile, `127.0.0.1 localhost\n${names.map(n => `${this.addresses.get(n)} ${aliases(n)}`).join('\n')}\n`);
-    // planning creates each volume for its first user, with that user as owner (as an image's folder would be)
-    this.plans = startOrder(stack.services).map(service => planService(service, stack, paths, this.addresses.get(service.name)!));
-    // compose creates every volume at `up`, also those of services that do not start here
-    for (const volume of stack.volumes) mkdirSync(volumeDir(stack, paths, volume), { recursive: true });
+  constructor(
+    readonly stack: ComposeStack,
+    readonly engine: Engine,
+    readonly repo: string,
+    readonly files: readonly string[],
+    readonly override: Override,
+    private readonly report: Report,
+  ) {}
+
+  private composeArgs(): string[] {
+    return ['--ansi', 'never', '-p', this.stack.project, '--project-directory', this.repo, '--env-file', `${this.repo}/.env`, ...[...this.files, this.override.file].flatMap(f => ['-f', f])];
   }
 
-  /** Starts every service compose would start, honouring depends_on; false when one could not start. */
-  async start(): Promise<boolean> {
-    let fine = true;
-    for (const plan of this.plans) {
-      if (this.stopping) return false;
-      const { service } = plan;
-      if (plan.problem) {
-        this.report.fail(`${service.name} starts`, plan.problem);
-        fine = false;
-        continue;
-      }
-      if (!plan.spec) {
-        this.report.note(`not started: ${service.name}: ${plan.skipped}`);
-        continue;
-      }
-      let blocked = false;
-      for (const [dependency, condition] of Object.entries(service.dependsOn)) {
-        if (this.notStarted(dependency)) {
-          this.report.note(`${service.name} depends on ${dependency} (${condition}), which is not started here`);
-          continue;
-        }
-        const problem = await this.waitFor(dependency, condition);
-        if (problem) {
-          // compose does not start a service whose dependency failed
-          this.report.fail(`${service.name} starts`, `depends on ${dependency} (${condition}): ${problem}`);
-          blocked = true;
-        }
-      }
-      if (blocked) {
-        fine = false;
-        continue;
-      }
-      if (this.stopping) return false;
-      const container = startContainer(plan.spec, this.paths.work);
-      this.containers.set(service.name, container);
-      this.report.note(`started ${service.name} at ${this.addresses.get(service.name)} (pid ${container.pid}): ${plan.runs}`);
-      for (const standIn of plan.standIns) this.report.note(`stand-in for ${service.name}: ${standIn}`);
+  compose(args: readonly string[], timeoutMs = 600_000): Promise<ToolRun> {
+    return runTool('docker-compose', [...this.composeArgs(), ...args], { cwd: this.repo, env: this.engine.env({ HOME: this.engine.root, LANG: 'C.UTF-8' }), timeoutMs });
+  }
+
+  /** Seconds each step took, for `--measure` and the bench. */
+  readonly timings: Record<string, number> = {};
+
+  /** Builds the repo's images, then starts every service that can run here; compose waits on depends_on. */
+  async up(): Promise<boolean> {
+    for (const [name, why] of this.override.skipped) this.report.note(`not started: ${name}: ${why}`);
+    const failed = (what: string, run: ToolRun) =>
+      this.report.fail(what, firstLines(run.output.split('\n').filter(l => !/^(Building|Step|Creating|Starting|Successfully|#\d+ (?!ERROR)|\s*--->)/.test(l)).join('\n'), 15));
+    let started = Date.now();
+    const build = await this.compose(['build', ...this.override.startable], 900_000);
+    this.timings.build = (Date.now() - started) / 1000;
+    if (build.code !== 0) {
+      failed('docker-compose build', build);
+      return false;
     }
-    return fine;
+    started = Date.now();
+    this.upStarted = started;
+    const run = await this.compose(['up', '-d', '--no-build', '--remove-orphans', ...this.override.startable], 900_000);
+    await this.refresh();
+    if (run.code !== 0) {
+      failed('docker-compose up', run);
+      return false;
+    }
+    this.report.note(`docker-compose up: ${this.ids.size} containers in ${((Date.now() - started) / 1000).toFixed(0)} s (images built in ${this.timings.build.toFixed(0)} s)`);
+    return true;
   }
 
-  /** True for services nothing here can run (their plan says why). */
+  private upStarted = 0;
+
+  /** `--measure`: the repo's images built again (cached), and the memory the running stack uses. */
+  async measure(): Promise<void> {
+    this.timings.healthy = (Date.now() - this.upStarted) / 1000;
+    const started = Date.now();
+    await this.compose(['build', ...this.override.startable], 900_000);
+    this.timings.cachedBuild = (Date.now() - started) / 1000;
+    const stats = await this.engine.docker(['stats', '--no-stream', '--format', '{{.MemUsage}}', ...this.ids.values()], { timeoutMs: 60_000 });
+    const units: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, kB: 1e3, MB: 1e6, GB: 1e9 };
+    this.timings.memoryMiB = stats.stdout.split('\n').filter(Boolean).reduce((sum, line) => {
+      const m = /^([\d.]+)\s*([A-Za-z]+)/.exec(line);
+      return sum + (m ? Number(m[1]) * (units[m[2]!] ?? 0) : 0);
+    }, 0) / 2 ** 20;
+  }
+
+  /** Container ids by service, from compose's labels. */
+  async refresh(): Promise<void> {
+    const run = await this.engine.docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${this.stack.project}`, '--format', '{{.ID}} {{.Label "com.docker.compose.service"}}']);
+    this.ids.clear();
+    for (const line of run.stdout.split('\n').filter(Boolean)) {
+      const [id, service] = line.split(' ');
+      if (id && service) this.ids.set(service, id);
+    }
+  }
+
+  id(name: string): string | undefined {
+    return this.ids.get(name);
+  }
+
+  async inspect(name: string): Promise<Inspected | undefined> {
+    const id = this.ids.get(name);
+    if (!id) return undefined;
+    const run = await this.engine.docker(['inspect', id]);
+    return run.code === 0 ? (JSON.parse(run.stdout) as Inspected[])[0] : undefined;
+  }
+
+  /** Started here (a container exists), whatever its state. */
+  started(name: string): boolean {
+    return this.ids.has(name);
+  }
+
+  /** True for services nothing here can run (the override says why). */
   notStarted(name: string): boolean {
-    return this.plans.some(p => p.service.name === name && p.skipped);
+    return this.override.skipped.has(name);
   }
 
-  /** '' when the dependency reached its condition, else what went wrong. */
-  private async waitFor(name: string, condition: string): Promise<string | undefined> {
-    const container = this.containers.get(name);
-    if (!container) return 'not started here';
-    if (condition === 'service_completed_successfully') {
-      let timer: NodeJS.Timeout | undefined;
-      const code = await Promise.race([container.exited, new Promise<'timeout'>(resolve => (timer = setTimeout(() => resolve('timeout'), ONE_SHOT_DEADLINE_MS)))]);
-      clearTimeout(timer);
-      if (code === 0) return undefined;
-      return code === 'timeout' ? 'still running after 2 minutes' : `exited with ${code}:\n${logTail(container)}`;
-    }
-    if (condition === 'service_healthy') return this.healthy(name);
-    return undefined;
-  }
-
-  /** Runs the service's compose healthcheck until it passes; undefined on success, else the last failure. */
-  healthy(name: string): Promise<string | undefined> {
-    const known = this.health.get(name);
-    if (known) return known;
-    const result = this.pollHealth(name);
-    this.health.set(name, result);
-    return result;
-  }
-
-  private async pollHealth(name: string): Promise<string | undefined> {
-    const container = this.containers.get(name);
-    const service = this.stack.services.find(s => s.name === name);
-    const test = service?.healthcheck;
-    if (!container) return 'not started here';
-    if (!test || test[0] === 'NONE') return 'has no healthcheck';
-    const argv = test[0] === 'CMD-SHELL' ? ['/bin/sh', '-c', unescape(test.slice(1).join(' '))] : test.slice(1).map(unescape);
-    if (argv.length === 0 || argv.at(-1) === '') return `the healthcheck has no command: ${JSON.stringify(test)}`;
-    const deadline = Date.now() + Math.max(service!.healthDeadlineMs, 5000);
-    let last = '';
-    let exitCode: number | undefined;
-    void container.exited.then(code => (exitCode = code));
-    while (Date.now() < deadline) {
-      // twice compose's timeout: a loaded CI machine is slower than a server
-      const run = await execIn(container, argv, { timeoutMs: 2 * service!.healthTimeoutMs });
-      if (run.code === 0) return undefined;
-      last = `exit ${run.code}: ${run.output.split('\n').slice(0, 5).join('\n')}`;
-      if (exitCode !== undefined) return `the service exited (${exitCode}) before it was healthy:\n${logTail(container)}`;
-      await sleep(2000);
-    }
-    return `still failing after ${Math.round(service!.healthDeadlineMs / 1000)} s (start_period + retries × interval): ${last}\n${logTail(container)}`;
-  }
-
-  /** The compose healthcheck of every running long-lived service must pass. */
-  async checkHealth(): Promise<void> {
-    for (const [name, container] of this.containers) {
-      if (this.oneShot.has(name)) {
-        const problem = await this.waitFor(name, 'service_completed_successfully');
-        if (problem) this.report.fail(`${name} runs to completion`, problem);
-        else this.report.ok(`${name} ran to completion (exit 0)`);
-        continue;
-      }
-      if (container.child.exitCode !== null || container.child.signalCode !== null) {
-        this.exitReported.add(name);
-        this.report.fail(`${name} keeps running`, `it exited (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container) || '(no output)'}`);
-        continue;
-      }
-      const test = this.stack.services.find(s => s.name === name)?.healthcheck;
-      if (!test) {
-        this.report.note(`${name} has no healthcheck: it is running`);
-        continue;
-      }
-      // a failure seen by a depends_on wait stands; a pass is checked again: the service may have failed since
-      const remembered = await this.health.get(name);
-      const problem = remembered ?? (await this.pollHealth(name));
-      if (problem) this.report.fail(`healthcheck of ${name}`, problem);
-      else this.report.ok(`healthcheck of ${name}: ${unescape(test.slice(1).join(' ')).slice(0, 100)}`);
-    }
-  }
-
-  /** Long-running services that stopped while the checks ran. */
-  checkStillRunning(): void {
-    for (const [name, container] of this.containers) {
-      if (this.oneShot.has(name) || this.exitReported.has(name) || container.child.exitCode === null && container.child.signalCode === null) continue;
-      this.report.fail(`${name} keeps running`, `it exited during the checks (${container.child.exitCode ?? container.child.signalCode}):\n${logTail(container)}`);
-    }
+  async running(name: string): Promise<boolean> {
+    return (await this.inspect(name))?.State.Running === true;
   }
 
   /** Services others wait on to complete (migrations): they are expected to exit 0. */
-  private get oneShot(): Set<string> {
+  get oneShot(): Set<string> {
     return new Set(this.stack.services.flatMap(s => Object.entries(s.dependsOn).filter(([, c]) => c === 'service_completed_successfully').map(([d]) => d)));
   }
 
-  /** Stops every started process by PID, last started first. */
-  async stop(): Promise<void> {
-    for (const container of [...this.containers.values()].reverse()) await stopContainer(container);
+  /** The container's output, stdout and stderr as docker logs gives them. */
+  async logs(name: string, tail?: number): Promise<string> {
+    const id = this.ids.get(name);
+    if (!id) return '';
+    const run = await this.engine.docker(['logs', ...(tail ? ['--tail', String(tail)] : []), id], { timeoutMs: 30_000 });
+    return `${run.stdout}${run.stderr}`;
   }
 
-  /** `docker exec` into a running service. */
-  exec(name: string, argv: readonly string[], options: { input?: string } = {}): Promise<ToolRun> {
-    const container = this.containers.get(name);
-    if (!container) throw new Error(`${name} is not running`);
-    return execIn(container, argv, options);
+  async logTail(name: string, lines = 15): Promise<string> {
+    return (await this.logs(name, lines)).trim();
   }
 
-  /** The folder that holds a named volume's files. */
-  volume(name: string): string {
-    return volumeDir(this.stack, this.paths, name);
+  /**
+   * Waits as the engine runs each healthcheck: every long-lived service healthy (or running, without one),
+   * every one-shot exited 0; reports each.
+   */
+  async checkHealth(): Promise<void> {
+    const deadlines = new Map(this.stack.services.map(s => [s.name, Date.now() + 2 * Math.max(s.healthDeadlineMs, 30_000)]));
+    const pending = new Set([...this.ids.keys()]);
+    while (pending.size > 0 && !this.stopping) {
+      for (const name of [...pending]) {
+        const seen = await this.inspect(name);
+        const service = this.stack.services.find(s => s.name === name);
+        if (!seen || !service) {
+          pending.delete(name);
+          continue;
+        }
+        const late = Date.now() > (deadlines.get(name) ?? 0);
+        if (this.oneShot.has(name)) {
+          if (seen.State.Running && !late) continue;
+          pending.delete(name);
+          if (seen.State.Running) this.report.fail(`${name} runs to completion`, 'still running after its deadline');
+          else if (seen.State.ExitCode === 0) this.report.ok(`${name} ran to completion (exit 0)`);
+          else this.report.fail(`${name} runs to completion`, `exited with ${seen.State.ExitCode}:\n${await this.logTail(name)}`);
+          continue;
+        }
+        const health = seen.State.Health?.Status;
+        const test = service.healthcheck;
+        if (!seen.State.Running && (seen.State.Status === 'exited' || seen.State.Status === 'dead' || seen.State.Status === 'created')) {
+          pending.delete(name);
+          this.report.fail(test ? `healthcheck of ${name}` : `${name} keeps running`, `the container is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${(await this.logTail(name)) || '(no output)'}`);
+          continue;
+        }
+        if (!test || !health) {
+          pending.delete(name);
+          this.report.note(`${name} has no healthcheck: it is ${seen.State.Status}`);
+          continue;
+        }
+        if (health === 'healthy') {
+          pending.delete(name);
+          this.report.ok(`healthcheck of ${name}: ${test.slice(1).join(' ').replaceAll('$$', '$').slice(0, 100)}`);
+        } else if (health === 'unhealthy' || late) {
+          pending.delete(name);
+          const last = seen.State.Health?.Log?.at(-1);
+          this.report.fail(`healthcheck of ${name}`, `${health}${last ? `: exit ${last.ExitCode}: ${firstLines(last.Output, 5)}` : ''}\n${await this.logTail(name, 10)}`);
+        }
+      }
+      if (pending.size > 0) await sleep(1000);
+    }
   }
 
-  container(name: string): Container | undefined {
-    return this.containers.get(name);
+  /** Long-running services that stopped or restarted while the checks ran. */
+  async checkStillRunning(): Promise<void> {
+    for (const name of this.ids.keys()) {
+      if (this.oneShot.has(name)) continue;
+      const seen = await this.inspect(name);
+      if (seen && !seen.State.Running) this.report.fail(`${name} keeps running`, `it is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${await this.logTail(name)}`);
+    }
   }
 
-  /** Host of a service for requests from the harness. */
-  address(name: string): string {
-    return this.addresses.get(name) ?? '127.0.0.1';
+  /** `docker exec` into a running service, as its own user. */
+  async exec(name: string, argv: readonly string[], options: { input?: string; user?: string; timeoutMs?: number } = {}): Promise<ToolRun> {
+    const id = this.ids.get(name);
+    if (!id) throw new Error(`${name} is not running`);
+    return this.engine.docker(['exec', ...(options.input !== undefined ? ['-i'] : []), ...(options.user ? ['--user', options.user] : []), id, ...argv], options);
   }
-}
 
-export const stackPaths = (work: string, ownAddressLib: string): StackPaths => ({
-  work, hostsFile: join(work, 'hosts'), volumes: join(work, 'volumes'), ownAddressLib,
-});
+  /** The host folder of a named volume (its bind device for bind storage). */
+  async volume(name: string): Promise<string> {
+    const device = this.stack.volumeDevices[name];
+    if (device) return device;
+    const run = await this.engine.docker(['volume', 'inspect', '--format', '{{.Mountpoint}}', `${this.stack.project}_${name}`]);
+    return run.stdout.trim();
+  }
 
-/** Compiles the own-address library for this machine (requirements.ts makes sure a compiler is here). */
-export async function buildOwnAddressLib(work: string): Promise<string> {
-  const lib = join(work, 'lib', 'own-address.so');
-  mkdirSync(dirname(lib), { recursive: true });
-  const run = await runTool('cc', ['-shared', '-fPIC', '-O2', '-o', lib, join(SMOKE_DIR, 'lib', 'own-address.c'), '-ldl']);
-  if (run.code !== 0) throw new Error(`building the own-address library failed: ${firstLines(run.output, 3)}`);
-  return lib;
+  /** Address of a service on its first network, for requests from the harness (the engine's host). */
+  async address(name: string): Promise<string> {
+    const networks = Object.values((await this.inspect(name))?.NetworkSettings.Networks ?? {});
+    return networks.find(n => n.IPAddress)?.IPAddress ?? '127.0.0.1';
+  }
+
+  /** Stops and removes the stack (volumes too: the data root goes anyway). */
+  async down(): Promise<void> {
+    await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '3'], 180_000);
+  }
 }

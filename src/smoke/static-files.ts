@@ -18,12 +18,13 @@ export interface StaticSample {
  */
 export async function staticSample(stack: RunningStack, repo: string): Promise<StaticSample[]> {
   const routes = join(repo, 'nginx', 'snippets', 'routes.conf');
-  const nginx = stack.container('nginx');
+  const nginx = await stack.inspect('nginx');
   if (!nginx || !existsSync(routes)) return [];
   const samples: StaticSample[] = [];
   for (const m of readFileSync(routes, 'utf8').matchAll(/location (?:\^~ )?(\/\S*) \{[^}]*?\balias (\/\S+?);/g)) {
     const [, prefix, alias] = m as unknown as [string, string, string];
-    const bind = nginx.spec.binds.find(b => b.directory && (`${b.target}/` === alias || b.target === alias));
+    const mount = nginx.Mounts.find(m => `${m.Destination}/` === alias || m.Destination === alias);
+    const bind = mount ? { source: mount.Source } : undefined;
     if (!bind) {
       samples.push({ prefix, folder: alias, problem: `nginx serves ${prefix} from ${alias}, but no volume or folder is mounted there` });
       continue;

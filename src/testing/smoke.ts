@@ -6,15 +6,18 @@ import { missingForSmoke } from '../smoke/requirements.js';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'smoke', 'cli.js');
 
-/** Asynchronous, so that several runs (each in its own namespaces) can go at once. */
-export function runSmoke(repo: string): Promise<{ code: number; output: string }> {
+/**
+ * Asynchronous, so that several runs (each in its own namespaces, with its own engine) can go at once.
+ * `args` are the CLI's: `--dev`, or `--images` alone to build the stand-in images.
+ */
+export function runSmoke(repo: string, args: readonly string[] = [], timeoutMs = 600_000): Promise<{ code: number; output: string }> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [CLI, repo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...(repo ? [repo] : []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', chunk => (output += chunk));
     child.stderr.on('data', chunk => (output += chunk));
     // the run stops its stack and cleans up on SIGTERM
-    const timer = setTimeout(() => child.kill('SIGTERM'), 300_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('close', code => {
       clearTimeout(timer);
       resolve({ code: code ?? 1, output });
@@ -24,3 +27,12 @@ export function runSmoke(repo: string): Promise<{ code: number; output: string }
 
 /** CI installs every server (.ci/install-validators), so nothing may be skipped there. */
 export const smokeSkip = (): string | false => (process.env.CI === 'true' ? false : missingForSmoke() ?? false);
+
+/**
+ * Builds the stand-in images once for this machine (a cold build makes a root filesystem with mmdebstrap:
+ * minutes), so that the runs after it do not each wait for it inside their own time limit.
+ */
+export async function prepareStandIns(): Promise<void> {
+  const run = await runSmoke('', ['--images'], 45 * 60_000);
+  if (run.code !== 0) throw new Error(`building the stand-in images failed:\n${run.output}`);
+}
