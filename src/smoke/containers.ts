@@ -96,15 +96,15 @@ function fromDockerfile(context: string, target: string | undefined): ImageView 
   }
   const requirements = join(context, 'requirements.txt');
   const django = existsSync(requirements) && /^django\b/im.test(readFileSync(requirements, 'utf8'));
-  const base = node ? 'Node.js' : `Debian's python3 packages${django ? ' (Django 3.2: /smoke/python adds the RedisCache backend it lacks)' : ''}`;
+  const base = node ? 'Node.js' : `Debian's python3 packages${django ? ' (Django 3.2: /smoke/images/python adds the RedisCache backend it lacks)' : ''}`;
   const { PATH: _ignored, ...env } = image.env;
   return {
     ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
     ...(image.cmd ? { cmd: image.cmd } : {}),
     ...(image.user ? { user: `${image.user.uid}:${image.user.gid}` } : {}),
     workdir: image.workdir,
-    // Debian's python3 stands in for the image's: /smoke/python bridges what its older Django lacks
-    env: node ? env : { ...env, PYTHONPATH: '/smoke/python' },
+    // Debian's python3 stands in for the image's: /smoke/images/python bridges what its older Django lacks
+    env: node ? env : { ...env, PYTHONPATH: '/smoke/images/python' },
     links: [],
     owners: image.owners,
     runs: `built from ./${context.split('/').pop()} (${target ?? 'last'} stage), run with ${base}`,

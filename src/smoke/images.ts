@@ -85,7 +85,7 @@ const IMAGES: Record<string, ImageRuntime> = {
   'nginx/nginx-prometheus-exporter': exporter('nginx', '/usr/bin/nginx-prometheus-exporter', '65534:65534', 'LISTEN_ADDRESS', 9113),
   'grafana/grafana': {
     runs: 'stand-in for grafana',
-    entrypoint: ['/usr/bin/python3', '/smoke/grafana.py'],
+    entrypoint: ['/usr/bin/python3', '/smoke/images/grafana/grafana.py'],
     user: '472:0',
     standIn: 'grafana has no Debian package: a stand-in answers /api/health and /metrics on its port, nothing else',
   },
@@ -94,7 +94,7 @@ const IMAGES: Record<string, ImageRuntime> = {
 /** Images copied into a built image that Debian lacks, and the stand-in bound where their binary was. */
 export const COPIED_IMAGES: Record<string, { readonly file: string; readonly at: string; readonly standIn: string }> = {
   'pramsey/pg_tileserv': {
-    file: `${SMOKE_DIR}/tileserver.py`,
+    file: `${SMOKE_DIR}/images/pg-tileserv/pg_tileserv`,
     at: '/app/pg_tileserv',
     standIn: 'pg_tileserv has no Debian package: a stand-in serves real MVT tiles from PostGIS (ST_AsMVT) under its URL scheme',
   },
