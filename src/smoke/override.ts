@@ -50,7 +50,7 @@ export function rewriteDockerfile(text: string, service: string): Rewritten {
         missing ??= image;
         return [line];
       }
-      notes.push(`${service}: FROM ${image} -> ${standInTag(standIn)} (stand-in: ${standIn.says})`);
+      notes.push(`${service}: FROM ${image} -> ${standInTag(standIn)} (${standIn.says})`);
       return [`${keyword}${standInTag(standIn)}${rest}`];
     }
     if (/^RUN\s/i.test(line)) {
@@ -108,7 +108,7 @@ export function writeOverride(stack: ComposeStack, work: string): Override {
       continue;
     }
     services[service.name] = { image: standInTag(standIn) };
-    notes.push(`${service.name}: ${service.image} -> ${standInTag(standIn)} (stand-in: ${standIn.says})`);
+    notes.push(`${service.name}: ${service.image} -> ${standInTag(standIn)} (${standIn.says})`);
   }
   blockedBy(stack.services, skipped);
   for (const name of skipped.keys()) delete services[name];
