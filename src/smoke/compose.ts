@@ -30,6 +30,8 @@ export interface ComposeService {
   readonly healthDeadlineMs: number;
   readonly healthTimeoutMs: number;
   readonly dependsOn: Readonly<Record<string, string>>;
+  /** The compose networks it joins (their keys in `ComposeStack.networks`). */
+  readonly networks: readonly string[];
 }
 
 export interface ComposeStack {
@@ -38,6 +40,8 @@ export interface ComposeStack {
   /** Secret name -> host file. */
   readonly secrets: Readonly<Record<string, string>>;
   readonly volumes: readonly string[];
+  /** Network key -> the engine's name for it and whether compose made it `internal` (no way out). */
+  readonly networks: Readonly<Record<string, { readonly name: string; readonly internal: boolean }>>;
   /** Volumes the local driver binds to a host folder (`driver_opts.device`), as bind storage does. */
   readonly volumeDevices: Readonly<Record<string, string>>;
 }
@@ -103,6 +107,7 @@ function service(name: string, raw: Raw): ComposeService {
     dependsOn: Array.isArray(depends)
       ? Object.fromEntries(depends.map(d => [d, 'service_started']))
       : Object.fromEntries(Object.entries(depends).map(([d, v]) => [d, String(v?.condition ?? 'service_started')])),
+    networks: Array.isArray(raw.networks) ? raw.networks.map(String) : Object.keys((raw.networks ?? { default: null }) as Raw),
   };
 }
 
@@ -121,7 +126,11 @@ export async function loadStack(repo: string, files: readonly string[], envFile:
     const device = (raw?.driver_opts as Raw | undefined)?.device;
     return typeof device === 'string' ? [[name, device]] : [];
   }));
-  return { project, services, secrets, volumes: Object.keys(volumes), volumeDevices };
+  const networks = Object.fromEntries(Object.entries((doc.networks ?? {}) as Record<string, Raw | null>).map(([key, raw]) => [
+    key,
+    { name: typeof raw?.name === 'string' ? raw.name : `${project}_${key}`, internal: raw?.internal === true },
+  ]));
+  return { project, services, secrets, networks, volumes: Object.keys(volumes), volumeDevices };
 }
 
 /** Compose's `$$` escape, as the container's shell sees it. */

@@ -30,16 +30,14 @@ const isDataService = (service: ComposeService) => !service.build && DATA_IMAGES
 /** The port a data service listens on, from its image. */
 const DATA_PORTS: [RegExp, number][] = [[/pgbouncer/, 6432], [/postgis|postgres/, 5432], [/redis/, 6379], [/rabbitmq/, 5672], [/mongo/, 27017]];
 
-/** Networks of the stack that hold the published edge (the networks of services with published ports). */
-async function edgeNetworks(stack: RunningStack): Promise<string[]> {
-  const names = new Set<string>();
-  for (const service of stack.stack.services.filter(s => s.ports.length > 0 && stack.started(s.name))) {
-    const seen = await stack.inspect(service.name);
-    for (const network of Object.keys(seen?.NetworkSettings.Networks ?? {})) names.add(network);
-  }
-  // the edge network is the one every publishing service shares and that no data service needs
-  return [...names].filter(n => /_edge$/.test(n) || names.size === 1);
-}
+/**
+ * The edge networks, as the compose files define them: those the publishing services join that are not
+ * `internal` (they lead out). Read from the files, so a publisher not started here still names them.
+ */
+const edgeNetworks = (stack: RunningStack): string[] =>
+  [...new Set(stack.stack.services.filter(s => s.ports.length > 0).flatMap(s => s.networks))]
+    .filter(key => stack.stack.networks[key] && !stack.stack.networks[key]!.internal)
+    .map(key => stack.stack.networks[key]!.name);
 
 async function isolation(stack: RunningStack, report: Report): Promise<void> {
   const publishing = stack.stack.services.filter(s => s.ports.length > 0).map(s => s.name);
@@ -52,7 +50,7 @@ async function isolation(stack: RunningStack, report: Report): Promise<void> {
     return problems.join('\n') || undefined;
   });
   const data = stack.stack.services.filter(s => isDataService(s) && stack.started(s.name));
-  const edges = await edgeNetworks(stack);
+  const edges = edgeNetworks(stack);
   if (data.length === 0 || edges.length === 0) return report.note('network isolation not checked: no data service or no edge network here');
   const probeImage = (await stack.inspect(data[0]!.name))?.Config.Image;
   // every data service by name and by each of its addresses, with its port
