@@ -129,6 +129,14 @@ export interface ContainerSpec {
   readonly exceptions?: readonly RecordedException[];
   /** An app with a declared contract: it gets the settings it declared, not the shared app settings. */
   readonly ownSettings?: boolean;
+  /** Ports other containers dial besides `port` (nginx's status page, read by its exporter). */
+  readonly otherPorts?: readonly number[];
+  /** Runs on a schedule (a loop in compose): Kubernetes runs it once per `cron` as a CronJob, with `environment` added. */
+  readonly schedule?: { readonly cron: string; readonly command?: readonly string[]; readonly environment?: Readonly<Record<string, string>> };
+  /** Only one may run at a time (a periodic task scheduler): one replica, stopped before its replacement starts. */
+  readonly singleton?: boolean;
+  /** Why this container is not run in Kubernetes, where the cluster does its job (the TLS edge). */
+  readonly notInKubernetes?: string;
   /** Set by the model for a service kept as an alternative: started only with this compose profile. */
   readonly profiles?: readonly string[];
 }
