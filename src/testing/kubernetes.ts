@@ -9,7 +9,7 @@ import { planFiles } from '../render/file-plan.js';
 import { seededSecrets } from '../render/secret-source.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
-import type { Loose } from '../render/kubernetes/cross-checks.js';
+import { composeWaits, type Loose } from '../render/kubernetes/cross-checks.js';
 
 export const planOf = (model: PortalModel): PlannedFile[] => planFiles(model, seededSecrets('kube-test'));
 
@@ -49,19 +49,9 @@ function normalise(path: string): string {
 /** A multi-document YAML stream (kubectl kustomize's output) as objects. */
 export const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);
 
-/** compose's depends_on of every service, base and prod override merged (what the init containers stand for). */
-export function composeWaits(files: readonly PlannedFile[]): Map<string, Record<string, string>> {
-  const waits = new Map<string, Record<string, string>>();
-  for (const path of ['docker-compose.yml', 'docker-compose.prod.yml']) {
-    const compose = parse(files.find(file => file.path === path)?.content ?? '{}') as Loose;
-    for (const [name, service] of Object.entries<Loose>(compose.services ?? {})) {
-      const depends = service.depends_on ?? {};
-      const entries = Array.isArray(depends) ? depends.map((d: string) => [d, 'service_started']) : Object.entries<Loose>(depends).map(([d, v]) => [d, v.condition ?? 'service_started']);
-      waits.set(name, { ...waits.get(name), ...Object.fromEntries(entries) });
-    }
-  }
-  return waits;
-}
+/** compose's depends_on of the planned base and prod files (what the init containers stand for). */
+export const composeWaitsOf = (files: readonly PlannedFile[]): Map<string, Record<string, string>> =>
+  composeWaits(['docker-compose.yml', 'docker-compose.prod.yml'].map(path => parse(files.find(file => file.path === path)?.content ?? '{}') as Loose));
 
 /** kubernetes-models' class for an object, by apiVersion and kind; undefined for kinds it does not know (HTTPRoute). */
 export async function validateWithModels(object: Loose): Promise<'validated' | 'unknown kind'> {

@@ -197,3 +197,16 @@ export function checkWaits(dependsOn: ReadonlyMap<string, Readonly<Record<string
   }
   return faults;
 }
+
+/** compose's depends_on of every service, files merged in order (base, then prod), as checkWaits reads it. */
+export function composeWaits(composeFiles: readonly Loose[]): Map<string, Record<string, string>> {
+  const waits = new Map<string, Record<string, string>>();
+  for (const compose of composeFiles) {
+    for (const [name, service] of Object.entries<Loose>(compose?.services ?? {})) {
+      const depends = service?.depends_on ?? {};
+      const entries = Array.isArray(depends) ? depends.map((d: string) => [d, 'service_started']) : Object.entries<Loose>(depends).map(([d, v]) => [d, v?.condition ?? 'service_started']);
+      waits.set(name, { ...waits.get(name), ...Object.fromEntries(entries) });
+    }
+  }
+  return waits;
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SCENARIOS } from '../../testing/generate.js';
 import { modelOf } from '../../testing/model.js';
-import { assemble, composeWaits, planOf, validateWithModels } from '../../testing/kubernetes.js';
+import { assemble, composeWaitsOf, planOf, validateWithModels } from '../../testing/kubernetes.js';
 import { checkWaits, crossCheck, type Loose } from './cross-checks.js';
 import type { RawAnswers } from '../../answers/answers.js';
 
@@ -28,7 +28,7 @@ describe('kubernetes target over the answer matrix', () => {
         const objects = assemble(files, folder);
         const kinds = await Promise.all(objects.map(validateWithModels));
         assert.deepEqual(objects.filter((_, i) => kinds[i] === 'unknown kind').map(o => o.kind), folder.startsWith('gateway') ? ['HTTPRoute'] : [], folder);
-        assert.deepEqual([...crossCheck(objects), ...checkWaits(composeWaits(files), objects)], [], folder);
+        assert.deepEqual([...crossCheck(objects), ...checkWaits(composeWaitsOf(files), objects)], [], folder);
       }
     });
   }
@@ -83,7 +83,7 @@ describe('kubernetes target over the answer matrix', () => {
 describe('kubernetes cross-checks catch planted faults', () => {
   const fresh = () => assemble(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!)), 'overlays/prod');
   const find = (objects: Loose[], kind: string, name: string) => objects.find(o => o.kind === kind && o.metadata.name === name)!;
-  const faults = (objects: Loose[]) => [...crossCheck(objects), ...checkWaits(composeWaits(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!))), objects)];
+  const faults = (objects: Loose[]) => [...crossCheck(objects), ...checkWaits(composeWaitsOf(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!))), objects)];
 
   it('a probe on the wrong port', () => {
     const objects = fresh();
