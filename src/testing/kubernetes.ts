@@ -8,8 +8,17 @@ import type { PlannedFile } from '../render/planned-file.js';
 import { planFiles } from '../render/file-plan.js';
 import { seededSecrets } from '../render/secret-source.js';
 import type { PortalModel } from '../model/portal-model.js';
+import type { RawAnswers } from '../answers/answers.js';
+import { SCENARIOS } from './generate.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
 import { composeWaits, type Loose } from '../render/kubernetes/cross-checks.js';
+
+/** The answer matrix with the kubernetes target, and every service with an instance (a second overlay). */
+const WITH_INSTANCE = { instances: [{ name: 'staging', domain: 'staging.example.org' }] };
+export const KUBE_SCENARIOS: Record<string, RawAnswers> = {
+  ...Object.fromEntries(Object.entries(SCENARIOS).map(([name, options]) => [name, { ...options, targets: ['kubernetes'] } as RawAnswers])),
+  'every-service-instance': { ...SCENARIOS['every-service'], ...WITH_INSTANCE, services: `${SCENARIOS['every-service']!.services},pgbouncer,scheduler,flower,mongodb`, targets: ['kubernetes'] } as RawAnswers,
+};
 
 export const planOf = (model: PortalModel): PlannedFile[] => planFiles(model, seededSecrets('kube-test'));
 

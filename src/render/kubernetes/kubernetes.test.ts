@@ -5,17 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SCENARIOS } from '../../testing/generate.js';
 import { modelOf } from '../../testing/model.js';
-import { assemble, composeWaitsOf, planOf, validateWithModels } from '../../testing/kubernetes.js';
+import { assemble, composeWaitsOf, KUBE_SCENARIOS, planOf, validateWithModels } from '../../testing/kubernetes.js';
 import { checkWaits, crossCheck, type Loose } from './cross-checks.js';
 import type { RawAnswers } from '../../answers/answers.js';
-
-const WITH_INSTANCE = { instances: [{ name: 'staging', domain: 'staging.example.org' }] };
-export const KUBE_SCENARIOS: Record<string, RawAnswers> = {
-  ...Object.fromEntries(Object.entries(SCENARIOS).map(([name, options]) => [name, { ...options, targets: ['kubernetes'] } as RawAnswers])),
-  'every-service-instance': { ...SCENARIOS['every-service'], ...WITH_INSTANCE, services: `${SCENARIOS['every-service']!.services},pgbouncer,scheduler,flower,mongodb`, targets: ['kubernetes'] } as RawAnswers,
-};
 
 const folders = (raw: RawAnswers) => ['overlays/prod', 'gateway/prod', ...((raw.instances as { name: string }[] | undefined) ?? []).flatMap(i => [`overlays/${i.name}`, `gateway/${i.name}`])];
 
