@@ -3,6 +3,7 @@
  * Helm) and a Docker Swarm stack, all rendered from the same model.
  */
 import { fail } from './extras.js';
+import { PortalInputError } from './input-error.js';
 
 export const TARGETS = ['compose', 'kubernetes', 'swarm'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -26,3 +27,24 @@ export function validateTargets(value: unknown): Target[] | undefined {
 
 /** Every target the portal renders: compose and the chosen ones. */
 export const targetsOf = (answers: { readonly targets?: readonly Target[] }): readonly Target[] => answers.targets ?? ['compose'];
+
+const OTHERS = TARGETS.filter(target => target !== 'compose');
+
+/** `portal add target <t>...`: the portal's targets with the named ones. */
+export function addedTargets(answers: { readonly targets?: readonly Target[] }, named: readonly string[]): Target[] {
+  if (named.length === 0) throw new PortalInputError(`Invalid portal add target: name a target: ${OTHERS.join(', ')} (compose is always rendered).`);
+  const given = validateTargets(named) ?? [];
+  return [...new Set([...targetsOf(answers), ...given])].sort((a, b) => TARGETS.indexOf(a) - TARGETS.indexOf(b));
+}
+
+/** `portal remove target <t>...`: the portal's targets without the named ones; compose stays. */
+export function removedTargets(answers: { readonly targets?: readonly Target[] }, named: readonly string[]): Target[] {
+  const current = targetsOf(answers);
+  const chosen = current.filter(target => target !== 'compose');
+  if (named.length === 0) throw new PortalInputError(`Invalid portal remove target: name a target: ${chosen.join(', ') || 'none besides compose is chosen'}.`);
+  for (const target of named.map(name => name.trim().toLowerCase())) {
+    if (target === 'compose') fail('targets', target, `one of the chosen targets besides compose (${chosen.join(', ') || 'none'}): compose is always rendered, dev runs on it`);
+    if (!(chosen as string[]).includes(target)) fail('targets', target, `one of the chosen targets (${chosen.join(', ') || 'none besides compose'})`);
+  }
+  return current.filter(target => !named.map(name => name.trim().toLowerCase()).includes(target));
+}
