@@ -36,7 +36,18 @@ describe('kubernetes target over the answer matrix', () => {
   });
 
   it('renders nothing for Kubernetes unless the target is chosen', () => {
-    assert.ok(!planOf(modelOf({})).some(file => file.path.startsWith('deploy/')));
+    const files = planOf(modelOf({}));
+    assert.ok(!files.some(file => file.path.startsWith('deploy/')));
+    assert.doesNotMatch(files.find(file => file.path === 'docs/architecture.md')!.content, /## Deployment targets/);
+  });
+
+  it('lists in docs/architecture.md each compose element with its Kubernetes and Swarm forms, and what has none', () => {
+    const doc = planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!)).find(file => file.path === 'docs/architecture.md')!.content;
+    assert.match(doc, /^\| Compose \| Kubernetes \| Swarm \|$/m);
+    assert.match(doc, /^\| `pids_limit` \| none per pod/m);
+    assert.match(doc, /^\| `migrate` \(one-shot\) \| Job; .* \| `deploy.mode: replicated-job` \|$/m);
+    assert.match(doc, /^\| db \| StatefulSet \+ headless Service \|$/m);
+    assert.match(doc, /^\| traefik \| none: the cluster's Gateway/m);
   });
 
   it('maps each kind of service to its workload', () => {
