@@ -15,7 +15,7 @@ export const GATEWAY = { name: 'portal-gateway', namespace: 'gateway' } as const
 export interface HttpRoute {
   readonly apiVersion: 'gateway.networking.k8s.io/v1';
   readonly kind: 'HTTPRoute';
-  readonly metadata: { readonly name: string };
+  readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
   readonly spec: {
     readonly parentRefs: readonly { readonly name: string; readonly namespace: string }[];
     readonly hostnames: readonly string[];

@@ -11,6 +11,7 @@ import { fileConfigMaps } from './config-maps.js';
 import { baseObjects, deploymentObjects, type Deployment, type KubeObject } from './objects.js';
 import { deploymentFiles } from './pod.js';
 import { variableTag } from './images.js';
+import { PART_OF_LABEL } from './labels.js';
 
 export const KUBE_ROOT = 'deploy/kubernetes';
 /** From a folder two levels below KUBE_ROOT back to the repo root. */
@@ -32,11 +33,11 @@ export function baseFiles(ctx: KubeContext): KubeFile[] {
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    labels: [{ pairs: { 'app.kubernetes.io/part-of': ctx.model.answers.name }, includeSelectors: false }],
     resources: objects.map(objectFile),
     configMapGenerator: fileConfigMaps(ctx).map(config => ({
       name: config.name,
       files: config.items.map(item => `${item.key}=${BASE_TO_ROOT}${item.file}`),
+      options: generated(ctx),
     })),
   };
   return [
@@ -60,10 +61,10 @@ export function overlayFiles(ctx: KubeContext, d: Deployment): KubeFile[] {
     namespace: d.namespace,
     resources: ['../../base', objectFile(namespace), objectFile(ingress)],
     configMapGenerator: [
-      { name: ENV_CONFIG_MAP, literals: settingsOf(ctx.model, d).map(([name, value]) => `${name}=${value}`) },
-      ...own.map(({ config }) => ({ name: config.name, files: config.items.map(item => `${item.key}=${item.key}`) })),
+      { name: ENV_CONFIG_MAP, literals: settingsOf(ctx.model, d).map(([name, value]) => `${name}=${value}`), options: generated(ctx) },
+      ...own.map(({ config }) => ({ name: config.name, files: config.items.map(item => `${item.key}=${item.key}`), options: generated(ctx) })),
     ],
-    secretGenerator: ctx.model.secrets.length > 0 ? [{ name: SECRETS, files: ctx.model.secrets.map(s => `${s.name}=${OVERLAY_TO_ROOT}${d.secretsDir}/${s.name}`) }] : [],
+    secretGenerator: ctx.model.secrets.length > 0 ? [{ name: SECRETS, files: ctx.model.secrets.map(s => `${s.name}=${OVERLAY_TO_ROOT}${d.secretsDir}/${s.name}`), options: generated(ctx) }] : [],
     ...(tags.size > 0 ? { images: [...tags].map(([name, newTag]) => ({ name, newTag })) } : {}),
   };
   return [
@@ -85,8 +86,11 @@ export function overlayFiles(ctx: KubeContext, d: Deployment): KubeFile[] {
   ];
 }
 
+/** Generated objects carry the portal's label too. */
+const generated = (ctx: KubeContext) => ({ labels: { [PART_OF_LABEL]: ctx.model.answers.name } });
+
 /** The non-secret settings of a deployment: the env file's variables with its own domain. */
-function settingsOf(model: PortalModel, d: Deployment): [string, string][] {
+export function settingsOf(model: PortalModel, d: Deployment): [string, string][] {
   return [['DOMAIN', d.domain], ...model.env.map(variable => [variable.name, variable.value] as [string, string])];
 }
 

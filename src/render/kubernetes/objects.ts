@@ -5,13 +5,23 @@ import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { jobWaiterAccess, networkPolicies } from './access.js';
 import type { KubeContext } from './context.js';
+import { PART_OF_LABEL } from './labels.js';
 import { httpRouteOf, ingressOf, type HttpRoute } from './edge.js';
 import { sharedClaims, workloadObjects, type WorkloadObject } from './workloads.js';
 
 export type BaseObject = WorkloadObject | NetworkPolicy | ServiceAccount | Role | RoleBinding;
 export type KubeObject = BaseObject | Namespace | Ingress | HttpRoute;
 
+/** Every object carries the portal's name, as kustomize's and Helm's generated objects do (kustomize.ts, helm.ts). */
+export function labelled<T extends KubeObject>(object: T, portal: string): T {
+  return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, [PART_OF_LABEL]: portal } } };
+}
+
 export function baseObjects(ctx: KubeContext): BaseObject[] {
+  return unlabelledBase(ctx).map(object => labelled(object, ctx.model.answers.name));
+}
+
+function unlabelledBase(ctx: KubeContext): BaseObject[] {
   const waitsForJob = ctx.containers.some(c => Object.entries(c.dependsOn ?? {}).some(([name, condition]) => condition === 'service_completed_successfully' && ctx.kinds.get(name) === 'Job'));
   return [
     ...ctx.containers.flatMap(c => workloadObjects(c, ctx)),
@@ -47,9 +57,10 @@ export function deploymentsOf(model: PortalModel): Deployment[] {
 }
 
 export function deploymentObjects(d: Deployment): { namespace: Namespace; ingress: Ingress; httpRoute: HttpRoute } {
+  const portal = d.model.answers.name;
   return {
-    namespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: d.namespace } },
-    ingress: ingressOf(d.model, d.domain),
-    httpRoute: httpRouteOf(d.model, d.domain),
+    namespace: labelled({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: d.namespace } } as Namespace, portal),
+    ingress: labelled(ingressOf(d.model, d.domain), portal),
+    httpRoute: labelled(httpRouteOf(d.model, d.domain), portal),
   };
 }
