@@ -40,7 +40,7 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('.github/workflows/verify.yml', renderTemplate('ci/verify.yml.ejs')),
   ];
   // targets besides compose render from the same model; their ConfigMaps list the files planned above
-  const targets = model.targets.includes('kubernetes') ? kubernetesFiles(model, files.map(file => file.path)) : [];
+  const targets = model.targets.includes('kubernetes') ? kubernetesFiles(model, files) : [];
   return [...files, ...targets].sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -16,7 +16,7 @@ import {
 } from './file-checks.js';
 import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
-import { kubernetesCheck } from './kubernetes-checks.js';
+import { helmCheck, kubernetesCheck } from './kubernetes-checks.js';
 
 export const CHECKS: readonly Check[] = [
   composeConfigCheck,
@@ -38,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   rabbitmqCheck,
   liveProxyCheck,
   kubernetesCheck,
+  helmCheck,
   checklistCheck,
 ];
 

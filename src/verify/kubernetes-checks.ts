@@ -42,3 +42,33 @@ export const kubernetesCheck: Check = {
     return results;
   },
 };
+
+/** The chart of deploy/helm, if the repo has one: its folder and its values file per deployment. */
+function helmChart(repo: string): { chart: string; values: string[] } | undefined {
+  const root = join(repo, 'deploy/helm');
+  const chart = existsSync(root) ? readdirSync(root).find(name => existsSync(join(root, name, 'Chart.yaml'))) : undefined;
+  if (!chart) return undefined;
+  const values = readdirSync(join(root, chart)).filter(file => /^values-[a-z0-9-]+\.yaml$/.test(file)).sort();
+  return { chart: `deploy/helm/${chart}`, values: values.map(file => `deploy/helm/${chart}/${file}`) };
+}
+
+/** `helm lint --strict` with each deployment's values, then `helm template`, with and without the monitoring CRDs. */
+export const helmCheck: Check = {
+  name: 'helm lint --strict',
+  applies: repo => helmChart(repo) !== undefined,
+  async run(repo) {
+    const helm = runnerFor('helm');
+    if (!helm) return skipped(this.name, missing('helm'));
+    const { chart, values } = helmChart(repo)!;
+    const faults: string[] = [];
+    for (const file of values) {
+      const lint = await helm.run(['lint', '--strict', chart, '-f', file], { cwd: repo });
+      if (lint.code !== 0) faults.push(`${file}: ${firstLines(lint.output)}`);
+      for (const crds of [[], ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']]) {
+        const render = await helm.run(['template', 'portal', chart, '-f', file, ...crds], { cwd: repo });
+        if (render.code !== 0) faults.push(`${file}${crds.length ? ' (with the ServiceMonitor CRD)' : ''}: ${firstLines(render.output)}`);
+      }
+    }
+    return faults.length === 0 ? passed(this.name, `${chart}, ${values.length} deployments, rendered with and without the monitoring CRDs`) : failed(this.name, faults.join('\n'));
+  },
+};

@@ -8,16 +8,18 @@ import { kubeContext } from './context.js';
 import { deploymentsOf, type Deployment } from './objects.js';
 import { baseFiles, KUBE_ROOT, overlayFiles } from './kustomize.js';
 import { deploymentFiles } from './pod.js';
+import { helmFiles } from './helm.js';
 
-/** Every file of deploy/kubernetes, given the paths of the repo's other planned files (mounted as ConfigMaps). */
-export function kubernetesFiles(model: PortalModel, repoFiles: readonly string[]): PlannedFile[] {
-  const ctx = kubeContext(model, repoFiles);
+/** Every file of deploy/kubernetes and deploy/helm, given the repo's other planned files (mounted as ConfigMaps). */
+export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
+  const ctx = kubeContext(model, planned.map(file => file.path));
   const deployments = deploymentsOf(model);
   const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d))].map(file => managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)));
   const own = deployments.flatMap(d =>
     deploymentFiles(ctx).flatMap(({ config }) => config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d)))),
   );
-  return [...yaml, ...own, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments)))];
+  const chart = helmFiles(ctx, deployments, new Map(planned.map(file => [file.path, file.content])), deploymentFile);
+  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments)))];
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The objects of the Kubernetes target: those every deployment shares (the base) and one deployment's own. */
 import type { Ingress, NetworkPolicy } from 'kubernetes-types/networking/v1.js';
-import type { Namespace, ServiceAccount } from 'kubernetes-types/core/v1.js';
+import type { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-types/core/v1.js';
 import type { Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { jobWaiterAccess, networkPolicies } from './access.js';
@@ -10,10 +10,10 @@ import { httpRouteOf, ingressOf, type HttpRoute } from './edge.js';
 import { sharedClaims, workloadObjects, type WorkloadObject } from './workloads.js';
 
 export type BaseObject = WorkloadObject | NetworkPolicy | ServiceAccount | Role | RoleBinding;
-export type KubeObject = BaseObject | Namespace | Ingress | HttpRoute;
+export type KubeObject = BaseObject | Namespace | Ingress | HttpRoute | ConfigMap;
 
 /** Every object carries the portal's name, as kustomize's and Helm's generated objects do (kustomize.ts, helm.ts). */
-export function labelled<T extends KubeObject>(object: T, portal: string): T {
+export function labelled<T extends { readonly metadata?: { readonly labels?: Readonly<Record<string, string>> } }>(object: T, portal: string): T {
   return { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, [PART_OF_LABEL]: portal } } };
 }
 
