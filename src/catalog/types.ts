@@ -9,7 +9,13 @@ export type DependsCondition = 'service_healthy' | 'service_started' | 'service_
 
 /** A mount into a container: a persistent storage item, a config file of the repo, or source code (dev). */
 export type Mount =
-  | { readonly storage: string; readonly target: string; readonly readOnly?: boolean }
+  | {
+      readonly storage: string;
+      readonly target: string;
+      readonly readOnly?: boolean;
+      /** A folder of the volume claim mounted instead of its root, whose lost+found the server refuses (PostgreSQL's initdb). */
+      readonly claimFolder?: string;
+    }
   | { readonly file: string; readonly target: string; readonly perDeployment?: boolean };
 
 /** The config folder of one deployment (dev, prod or an instance's name), as a repo path. */

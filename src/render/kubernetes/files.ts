@@ -8,7 +8,7 @@ import { kubeContext } from './context.js';
 import { deploymentsOf, type Deployment } from './objects.js';
 import { baseFiles, KUBE_ROOT, overlayFiles } from './kustomize.js';
 import { deploymentFiles } from './pod.js';
-import { helmFiles } from './helm.js';
+import { HELM_ROOT, helmFiles } from './helm.js';
 
 /** Every file of deploy/kubernetes and deploy/helm, given the repo's other planned files (mounted as ConfigMaps). */
 export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
@@ -19,7 +19,7 @@ export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFil
     deploymentFiles(ctx).flatMap(({ config }) => config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d)))),
   );
   const chart = helmFiles(ctx, deployments, new Map(planned.map(file => [file.path, file.content])), deploymentFile);
-  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments)))];
+  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments, [...ctx.kinds.values()].includes('Job'))))];
 }
 
 /**
@@ -31,11 +31,12 @@ function deploymentFile(source: string, d: Deployment): string {
   throw new Error(`internal: no Kubernetes form of the per-deployment file ${source}`);
 }
 
-function readmeView(model: PortalModel, deployments: readonly Deployment[]) {
+function readmeView(model: PortalModel, deployments: readonly Deployment[], hasJob: boolean) {
   return {
     name: model.answers.name,
     root: KUBE_ROOT,
+    chart: `${HELM_ROOT}/${model.answers.name}`,
+    hasJob,
     deployments: deployments.map(d => ({ name: d.name, namespace: d.namespace, domain: d.domain, secretsDir: d.secretsDir })),
-    secrets: model.secrets.map(s => s.name),
   };
 }

@@ -55,6 +55,9 @@ describe('kubernetes target over the answer matrix', () => {
     const kind = (name: string) => objects.filter(o => o.metadata.name === name).map(o => o.kind).sort().join(',');
     assert.equal(kind('db'), 'Service,StatefulSet');
     assert.equal(objects.find(o => o.kind === 'Service' && o.metadata.name === 'db')!.spec.clusterIP, 'None');
+    // initdb refuses the claim's root, which holds lost+found
+    const db = objects.find(o => o.kind === 'StatefulSet' && o.metadata.name === 'db')!;
+    assert.deepEqual(db.spec.template.spec.containers[0].volumeMounts[0], { name: 'pgdata', mountPath: '/var/lib/postgresql/data', subPath: 'pgdata' });
     assert.equal(kind('backend'), 'Deployment,PodDisruptionBudget,Service');
     assert.equal(kind('tileserver'), 'Deployment,PodDisruptionBudget,Service');
     assert.equal(kind('celery-worker'), 'Deployment');

@@ -137,7 +137,7 @@ function volumesOf(c: ContainerSpec, ctx: KubeContext, ownClaims: readonly strin
   const volumes: Volume[] = [];
   for (const mount of c.mounts ?? []) {
     if ('storage' in mount) {
-      mounts.push({ name: mount.storage, mountPath: mount.target, ...(mount.readOnly ? { readOnly: true } : {}) });
+      mounts.push({ name: mount.storage, mountPath: mount.target, ...(mount.claimFolder ? { subPath: mount.claimFolder } : {}), ...(mount.readOnly ? { readOnly: true } : {}) });
       if (!ownClaims.includes(mount.storage)) volumes.push({ name: mount.storage, persistentVolumeClaim: { claimName: mount.storage, ...(mount.readOnly ? { readOnly: true } : {}) } });
       continue;
     }
