@@ -9,6 +9,10 @@ import { modelOf } from '../../testing/model.js';
 import { assemble, composeWaitsOf, KUBE_SCENARIOS, planOf, validateWithModels } from '../../testing/kubernetes.js';
 import { checkWaits, crossCheck, type Loose } from './cross-checks.js';
 import type { RawAnswers } from '../../answers/answers.js';
+import { RANDOM_SEED, randomAnswerSets } from '../../testing/random-answers.js';
+
+/** Drawn in-process (no kubectl): cheap enough for many. */
+const RANDOM_K8S_SETS = 40;
 
 const folders = (raw: RawAnswers) => ['overlays/prod', 'gateway/prod', ...((raw.instances as { name: string }[] | undefined) ?? []).flatMap(i => [`overlays/${i.name}`, `gateway/${i.name}`])];
 
@@ -25,6 +29,19 @@ describe('kubernetes target over the answer matrix', () => {
       }
     });
   }
+
+  it(`passes on ${RANDOM_K8S_SETS} randomly drawn answer sets (seed ${RANDOM_SEED})`, () => {
+    let rendered = 0;
+    for (const options of randomAnswerSets(RANDOM_SEED, RANDOM_K8S_SETS)) {
+      const files = planOf(modelOf({ ...options, targets: ['kubernetes'] } as RawAnswers));
+      rendered++;
+      for (const folder of ['overlays/prod', 'gateway/prod']) {
+        const objects = assemble(files, folder);
+        assert.deepEqual([...crossCheck(objects), ...checkWaits(composeWaitsOf(files), objects)], [], `${JSON.stringify(options)} ${folder}`);
+      }
+    }
+    assert.equal(rendered, RANDOM_K8S_SETS);
+  });
 
   it('writes no secret value into a tracked file', () => {
     const files = planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!));
