@@ -2,7 +2,7 @@
  * One ContainerSpec as a pod template: the container with its settings, secret files, mounts, probes,
  * limits and hardening, and an init container per service it waits for (compose's depends_on).
  */
-import type { Container, EnvVar, PodSpec, PodTemplateSpec, SecurityContext, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { Container, PodSpec, PodTemplateSpec, SecurityContext, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
 import type { ContainerSpec, Mount } from '../../catalog/types.js';
 import { API_LABEL, podLabels } from './labels.js';
 import { ENV_CONFIG_MAP, JOB_WAITER, SECRETS, SECRETS_PATH, type KubeContext } from './context.js';
@@ -34,16 +34,20 @@ export function podTemplate(c: ContainerSpec, ctx: KubeContext, options: PodOpti
   const { mounts, volumes } = volumesOf(c, ctx, options.ownClaims ?? []);
   const ids = userIds(c.user);
   const spec: PodSpec = {
-    ...(waitsForJob ? { serviceAccountName: JOB_WAITER } : { automountServiceAccountToken: false }),
-    ...(options.run ? { restartPolicy: 'OnFailure' } : {}),
-    ...(c.hostname ? { hostname: c.hostname } : {}),
+    serviceAccountName: waitsForJob ? JOB_WAITER : undefined,
+    automountServiceAccountToken: waitsForJob ? undefined : false,
+    restartPolicy: options.run ? 'OnFailure' : undefined,
+    hostname: c.hostname,
     securityContext: {
       seccompProfile: { type: 'RuntimeDefault' },
-      ...(ids ? { runAsUser: ids.uid, runAsGroup: ids.gid, runAsNonRoot: ids.uid !== 0, fsGroup: ids.gid } : {}),
+      runAsUser: ids?.uid,
+      runAsGroup: ids?.gid,
+      runAsNonRoot: ids ? ids.uid !== 0 : undefined,
+      fsGroup: ids?.gid,
     },
-    ...(waits.length > 0 ? { initContainers: waits } : {}),
+    initContainers: waits.length > 0 ? waits : undefined,
     containers: [mainContainer(c, mounts, options, ctx.servicePorts.get(c.name) ?? (c.port ? [c.port] : []))],
-    ...(volumes.length > 0 ? { volumes } : {}),
+    volumes: volumes.length > 0 ? volumes : undefined,
   };
   return { metadata: { labels: podLabels(c, ctx.model.answers.name, waitsForJob ? { [API_LABEL]: 'true' } : {}) }, spec };
 }
@@ -53,23 +57,23 @@ function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: P
   return {
     name: c.name,
     image: imageOf(c.image),
-    ...(c.entrypoint ? { command: c.entrypoint.map(fromCompose) } : {}),
-    ...(command ? { args: command.map(fromCompose) } : {}),
+    command: c.entrypoint?.map(fromCompose),
+    args: command?.map(fromCompose),
     envFrom: [{ configMapRef: { name: ENV_CONFIG_MAP } }],
     ...envOf(c, options.environment),
-    ...(ports.length > 0 ? { ports: ports.map(port => ({ name: `tcp-${port}`, containerPort: port })) } : {}),
+    ports: ports.length > 0 ? ports.map(port => ({ name: `tcp-${port}`, containerPort: port })) : undefined,
     ...(options.run ? {} : probesOf(c)),
     resources: {
       limits: { memory: memory(c.limits.memory), cpu: cpu(c.limits.cpus) },
       requests: { memory: memory(c.limits.memory), cpu: cpu(c.limits.cpus) },
     },
     securityContext: containerSecurity(c),
-    ...(volumeMounts.length > 0 ? { volumeMounts } : {}),
+    volumeMounts: volumeMounts.length > 0 ? volumeMounts : undefined,
   };
 }
 
 /** Settings (compose's `${VAR}` read from the ConfigMap), then each secret as a `*_FILE` path, as in prod. */
-function envOf(c: ContainerSpec, extra: Readonly<Record<string, string>> = {}): { env?: EnvVar[] } {
+function envOf(c: ContainerSpec, extra: Readonly<Record<string, string>> = {}): Pick<Container, 'env'> {
   const settings = Object.entries({ ...c.environment, ...extra }).map(([name, value]) => ({ name, value: fromCompose(value) }));
   const files = (c.secrets ?? []).map(use => ({ name: use.fileEnv ?? `${use.env}_FILE`, value: `${SECRETS_PATH}/${use.secret}` }));
   const env = [...settings.filter(setting => !files.some(file => file.name === setting.name)), ...files];
@@ -81,7 +85,7 @@ function containerSecurity(c: ContainerSpec): SecurityContext {
   return {
     allowPrivilegeEscalation: false,
     readOnlyRootFilesystem: !c.writableRoot,
-    capabilities: { drop: ['ALL'], ...(c.capAdd?.length ? { add: [...c.capAdd] } : {}) },
+    capabilities: { drop: ['ALL'], add: c.capAdd?.length ? [...c.capAdd] : undefined },
   };
 }
 
@@ -137,8 +141,8 @@ function volumesOf(c: ContainerSpec, ctx: KubeContext, ownClaims: readonly strin
   const volumes: Volume[] = [];
   for (const mount of c.mounts ?? []) {
     if ('storage' in mount) {
-      mounts.push({ name: mount.storage, mountPath: mount.target, ...(mount.claimFolder ? { subPath: mount.claimFolder } : {}), ...(mount.readOnly ? { readOnly: true } : {}) });
-      if (!ownClaims.includes(mount.storage)) volumes.push({ name: mount.storage, persistentVolumeClaim: { claimName: mount.storage, ...(mount.readOnly ? { readOnly: true } : {}) } });
+      mounts.push({ name: mount.storage, mountPath: mount.target, subPath: mount.claimFolder, readOnly: mount.readOnly || undefined });
+      if (!ownClaims.includes(mount.storage)) volumes.push({ name: mount.storage, persistentVolumeClaim: { claimName: mount.storage, readOnly: mount.readOnly || undefined } });
       continue;
     }
     const config = configMapOf(c, mount, ctx);
@@ -150,7 +154,7 @@ function volumesOf(c: ContainerSpec, ctx: KubeContext, ownClaims: readonly strin
     const { path, size } = tmpfsParts(entry);
     const name = `tmp-${i}`;
     mounts.push({ name, mountPath: path });
-    volumes.push({ name, emptyDir: { medium: 'Memory', ...(size ? { sizeLimit: size } : {}) } });
+    volumes.push({ name, emptyDir: { medium: 'Memory', sizeLimit: size } });
   });
   const secrets = [...new Set((c.secrets ?? []).map(use => use.secret))];
   if (secrets.length > 0) {

@@ -3,7 +3,7 @@
  * address becomes an httpGet probe (the kubelet asks; the image needs no client); other checks run as exec;
  * an image without a shell (its healthExemption) gets a TCP probe on its port.
  */
-import type { Probe } from 'kubernetes-types/core/v1.js';
+import type { Container, Probe } from 'kubernetes-types/core/v1.js';
 import type { ContainerSpec } from '../../catalog/types.js';
 import { seconds, unescaped } from './values.js';
 
@@ -11,11 +11,8 @@ import { seconds, unescaped } from './values.js';
 const DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
 const LOCAL_URL = /^https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^\s'"]*)?$/;
 
-export interface Probes {
-  readonly startupProbe?: Probe;
-  readonly readinessProbe?: Probe;
-  readonly livenessProbe?: Probe;
-}
+/** Picked from Container, so a misspelt probe name fails the build. */
+export type Probes = Pick<Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'>;
 
 export function probesOf(c: ContainerSpec): Probes {
   const health = c.healthcheck ? { ...DEFAULTS, ...c.healthcheck } : undefined;

@@ -34,7 +34,7 @@ export function workloadObjects(c: ContainerSpec, ctx: KubeContext): WorkloadObj
         jobTemplate: {
           spec: {
             backoffLimit: 2,
-            template: podTemplate(c, ctx, { run: 'once', ...(schedule.command ? { command: schedule.command } : {}), ...(schedule.environment ? { environment: schedule.environment } : {}) }),
+            template: podTemplate(c, ctx, { run: 'once', command: schedule.command, environment: schedule.environment }),
           },
         },
       },
@@ -53,7 +53,7 @@ export function workloadObjects(c: ContainerSpec, ctx: KubeContext): WorkloadObj
           kind: 'Service',
           metadata,
           spec: {
-            ...(headless ? { clusterIP: 'None' } : {}),
+            clusterIP: headless ? 'None' : undefined,
             selector: selectorOf(c),
             ports: ports.map(port => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
           },
@@ -85,7 +85,7 @@ export function workloadObjects(c: ContainerSpec, ctx: KubeContext): WorkloadObj
       replicas: 1,
       selector: { matchLabels: selectorOf(c) },
       // a singleton stops before its replacement starts: two would run every periodic task twice
-      ...(c.singleton ? { strategy: { type: 'Recreate' } } : {}),
+      strategy: c.singleton ? { type: 'Recreate' } : undefined,
       template: podTemplate(c, ctx),
     },
   };
