@@ -34,6 +34,8 @@ describe('targets answer', () => {
     const out = join(parent, 'portal');
     const run = await runPortal(['--yes', '--targets', 'helm', '--out', out, '--secret-seed', 'x'], { cwd: parent });
     assertRefused('--targets helm', run, /^portal: Invalid --targets "helm": expected one of: compose, kubernetes, swarm/, existsSync(out));
+    const empty = await runPortal(['--yes', '--targets=', '--out', out, '--secret-seed', 'x'], { cwd: parent });
+    assertRefused('--targets=', empty, /^portal: Invalid --targets "": expected a value/, existsSync(out));
   });
 
   describe('portal add / remove target', () => {
