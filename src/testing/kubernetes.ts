@@ -12,6 +12,7 @@ import type { RawAnswers } from '../answers/answers.js';
 import { SCENARIOS } from './generate.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
 import { composeWaits, type Loose } from '../render/kubernetes/cross-checks.js';
+export { comparable } from '../render/kubernetes/cross-checks.js';
 
 /** The answer matrix with the kubernetes target, and every service with an instance (a second overlay). */
 const WITH_INSTANCE = { instances: [{ name: 'staging', domain: 'staging.example.org' }] };
@@ -75,24 +76,4 @@ export async function validateWithModels(object: Loose): Promise<'validated' | '
   const Model = module[object.kind as string] ?? module.default;
   new Model(object).validate();
   return 'validated';
-}
-
-/**
- * kustomize's and Helm's objects as both should agree on: kustomize's generated names lose their hash (a
- * name that is the chart's name plus a 10-character suffix), references too, and what only one side has goes
- * (the Namespace, which Helm leaves to --create-namespace, and the Secret, which the chart never holds).
- */
-export function comparable(kustomized: readonly Loose[], helm: readonly Loose[]): [Map<string, Loose>, Map<string, Loose>] {
-  const charted = new Set(helm.filter(o => o.kind === 'ConfigMap').map(o => String(o.metadata?.name)));
-  const hashed = new Map<string, string>();
-  for (const o of kustomized) {
-    const name = String(o.metadata?.name ?? '');
-    const base = name.slice(0, -11);
-    if ((o.kind === 'ConfigMap' && charted.has(base)) || o.kind === 'Secret') if (/-[a-z0-9]{10}$/.test(name)) hashed.set(name, base);
-  }
-  const rename = (value: unknown): unknown =>
-    typeof value === 'string' ? (hashed.get(value) ?? value) : Array.isArray(value) ? value.map(rename) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)])) : value;
-  const keyed = (objects: readonly Loose[]) =>
-    new Map(objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'Secret').map(o => rename(o) as Loose).map(o => [`${o.kind}/${o.metadata.name}`, o] as const));
-  return [keyed(kustomized), keyed(helm)];
 }

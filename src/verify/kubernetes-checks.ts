@@ -5,12 +5,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { checkWaits, composeWaits, crossCheck, type Loose } from '../render/kubernetes/cross-checks.js';
+import { checkWaits, composeWaits, crossCheck, renderingDifferences, type Loose } from '../render/kubernetes/cross-checks.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
 import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
 import { firstLines } from './run-tool.js';
 import { runnerFor } from './runner.js';
 import { missing } from './tools.js';
+
+/** A YAML stream (kubectl's or helm's output) as objects. */
+const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);
 
 /** The folders kustomize builds: each overlay and each Gateway variant. */
 export function kustomizeFolders(repo: string): string[] {
@@ -35,7 +38,7 @@ export const kubernetesCheck: Check = {
         results.push(failed(name, firstLines(run.output)));
         continue;
       }
-      const objects = parseAllDocuments(run.stdout).map(doc => doc.toJS() as Loose).filter(Boolean);
+      const objects = objectsOf(run.stdout);
       const faults = [...crossCheck(objects), ...checkWaits(waits, objects)];
       results.push(faults.length === 0 ? passed(name, `${objects.length} objects, references and selectors resolve`) : failed(name, faults.join('\n')));
     }
@@ -52,7 +55,10 @@ function helmChart(repo: string): { chart: string; values: string[] } | undefine
   return { chart: `deploy/helm/${chart}`, values: values.map(file => `deploy/helm/${chart}/${file}`) };
 }
 
-/** `helm lint --strict` with each deployment's values, then `helm template`, with and without the monitoring CRDs. */
+/**
+ * `helm lint --strict` with each deployment's values, `helm template` with and without the monitoring CRDs,
+ * and the objects it renders compared with kustomize's for the same deployment.
+ */
 export const helmCheck: Check = {
   name: 'helm lint --strict',
   applies: repo => helmChart(repo) !== undefined,
@@ -61,6 +67,7 @@ export const helmCheck: Check = {
     if (!helm) return skipped(this.name, missing('helm'));
     const { chart, values } = helmChart(repo)!;
     const faults: string[] = [];
+    const kubectl = runnerFor('kubectl');
     for (const file of values) {
       const lint = await helm.run(['lint', '--strict', chart, '-f', file], { cwd: repo });
       if (lint.code !== 0) faults.push(`${file}: ${firstLines(lint.output)}`);
@@ -68,7 +75,17 @@ export const helmCheck: Check = {
         const render = await helm.run(['template', 'portal', chart, '-f', file, ...crds], { cwd: repo });
         if (render.code !== 0) faults.push(`${file}${crds.length ? ' (with the ServiceMonitor CRD)' : ''}: ${firstLines(render.output)}`);
       }
+      // the same objects as the deployment's overlay, in the same namespace
+      const deployment = /values-([a-z0-9-]+)\.yaml$/.exec(file)![1]!;
+      const overlay = `${KUBE_ROOT}/overlays/${deployment}`;
+      if (!kubectl || !existsSync(join(repo, overlay))) continue;
+      const kustomized = await kubectl.run(['kustomize', '--load-restrictor', 'LoadRestrictionsNone', overlay], { cwd: repo });
+      if (kustomized.code !== 0) continue;
+      const objects = objectsOf(kustomized.stdout);
+      const namespace = objects.find(o => o.kind === 'Namespace')?.metadata?.name ?? 'default';
+      const render = await helm.run(['template', 'portal', chart, '-f', file, '--namespace', namespace], { cwd: repo });
+      if (render.code === 0) faults.push(...renderingDifferences(objects, objectsOf(render.stdout)).map(fault => `${file}: ${fault}`));
     }
-    return faults.length === 0 ? passed(this.name, `${chart}, ${values.length} deployments, rendered with and without the monitoring CRDs`) : failed(this.name, faults.join('\n'));
+    return faults.length === 0 ? passed(this.name, `${chart}, ${values.length} deployments, rendered with and without the monitoring CRDs, the objects of kustomize`) : failed(this.name, faults.join('\n'));
   },
 };

@@ -210,3 +210,37 @@ export function composeWaits(composeFiles: readonly Loose[]): Map<string, Record
   }
   return waits;
 }
+
+/**
+ * kustomize's and Helm's objects as both should agree on: kustomize's generated names lose their hash (a
+ * name that is the chart's name plus a 10-character suffix), references too, and what only one side has goes
+ * (the Namespace, which Helm leaves to --create-namespace, and the Secret, which the chart never holds).
+ */
+export function comparable(kustomized: readonly Loose[], helm: readonly Loose[]): [Map<string, Loose>, Map<string, Loose>] {
+  const charted = new Set(helm.filter(o => o.kind === 'ConfigMap').map(o => String(o.metadata?.name)));
+  const hashed = new Map<string, string>();
+  for (const o of kustomized) {
+    const name = String(o.metadata?.name ?? '');
+    const base = name.slice(0, -11);
+    if ((o.kind === 'ConfigMap' && charted.has(base)) || o.kind === 'Secret') if (/-[a-z0-9]{10}$/.test(name)) hashed.set(name, base);
+  }
+  const rename = (value: unknown): unknown =>
+    typeof value === 'string' ? (hashed.get(value) ?? value) : Array.isArray(value) ? value.map(rename) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)])) : value;
+  const keyed = (objects: readonly Loose[]) =>
+    new Map(objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'Secret').map(o => rename(o) as Loose).map(o => [`${o.kind}/${o.metadata.name}`, o] as const));
+  return [keyed(kustomized), keyed(helm)];
+}
+
+/** Where Helm's objects differ from kustomize's (both comparable()): one sentence per object. */
+export function renderingDifferences(kustomized: readonly Loose[], helm: readonly Loose[]): string[] {
+  const [fromKustomize, fromHelm] = comparable(kustomized, helm);
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+  return [
+    ...[...fromKustomize.keys()].filter(key => !fromHelm.has(key)).map(key => `${key}: rendered by kustomize, not by Helm`),
+    ...[...fromHelm.keys()].filter(key => !fromKustomize.has(key)).map(key => `${key}: rendered by Helm, not by kustomize`),
+    ...[...fromKustomize].filter(([key, object]) => fromHelm.has(key) && !same(object, fromHelm.get(key))).map(([key]) => `${key}: Helm renders it differently from kustomize`),
+  ];
+}
+
+const sorted = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(sorted) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)])) : value;

@@ -118,4 +118,16 @@ describe('helm on the answer matrix', { skip: (!kubectl || !helm) && 'kubectl or
     const results = [await helmCheck.run(repo)].flat();
     assert.deepEqual(results.map(r => r.status), ['passed']);
   });
+
+  it('fails verify when the chart renders an object unlike kustomize\'s', async t => {
+    const model = modelOf(KUBE_SCENARIOS.defaults!);
+    const files = planOf(model).map(file =>
+      file.path === `deploy/helm/${model.answers.name}/templates/deployment-tileserver.yaml` ? { ...file, content: file.content.replace('port: 7800', 'port: 7801') } : file,
+    );
+    const repo = writeRepo(files);
+    t.after(() => rmSync(repo, { recursive: true, force: true }));
+    const [result] = [await helmCheck.run(repo)].flat();
+    assert.equal(result!.status, 'failed');
+    assert.match(result!.detail, /values-prod\.yaml: Deployment\/tileserver: Helm renders it differently from kustomize/);
+  });
 });
