@@ -4,7 +4,7 @@
  * Skipped, with the reason, where kubectl is not installed.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -16,8 +16,11 @@ import { helmCheck } from '../../verify/kubernetes-checks.js';
 import { kubernetesCheck, kustomizeFolders } from '../../verify/kubernetes-checks.js';
 import { isDeepStrictEqual } from 'node:util';
 import { runTool } from '../../verify/run-tool.js';
+import { verifyRepo } from '../../verify/index.js';
+import { yamllintCheck } from '../../verify/file-checks.js';
+import { checklistCheck } from '../../checklist/index.js';
 import { tool } from '../../verify/tools.js';
-import type { PlannedFile } from '../planned-file.js';
+import { PRIVATE_FOLDERS, type PlannedFile } from '../planned-file.js';
 
 const kubectl = tool('kubectl');
 const helm = tool('helm');
@@ -26,8 +29,10 @@ function writeRepo(files: readonly PlannedFile[]): string {
   const repo = mkdtempSync(join(tmpdir(), 'portal-kube-'));
   for (const file of files) {
     mkdirSync(dirname(join(repo, file.path)), { recursive: true });
-    writeFileSync(join(repo, file.path), file.content);
+    writeFileSync(join(repo, file.path), file.content, { mode: file.mode ?? 0o644 });
   }
+  // as the writer leaves them: the secret folders private
+  for (const folder of PRIVATE_FOLDERS) chmodSync(join(repo, folder), 0o700);
   return repo;
 }
 
@@ -52,6 +57,14 @@ describe('kubectl kustomize on the answer matrix', { skip: !kubectl && 'kubectl 
       assert.equal(results.length, folders.length);
     });
   }
+
+  it('the other checks of portal verify pass on a repo with the Kubernetes target (yamllint, the checklist)', async t => {
+    const repo = writeRepo(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!)));
+    t.after(() => rmSync(repo, { recursive: true, force: true }));
+    const results = await verifyRepo(repo, [yamllintCheck, checklistCheck]);
+    assert.deepEqual(results.filter(r => r.status === 'failed'), []);
+    assert.ok(results.some(r => r.name === 'yamllint' && r.status === 'passed'), JSON.stringify(results.map(r => [r.name, r.status])));
+  });
 
   it('fails verify on a fault kustomize itself refuses, naming the folder', async t => {
     const files = planOf(modelOf(KUBE_SCENARIOS.defaults!)).map(file =>
