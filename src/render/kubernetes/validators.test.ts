@@ -4,7 +4,7 @@
  * Skipped, with the reason, where kubectl is not installed.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -32,7 +32,7 @@ function writeRepo(files: readonly PlannedFile[]): string {
     writeFileSync(join(repo, file.path), file.content, { mode: file.mode ?? 0o644 });
   }
   // as the writer leaves them: the secret folders private
-  for (const folder of PRIVATE_FOLDERS) chmodSync(join(repo, folder), 0o700);
+  for (const folder of PRIVATE_FOLDERS) if (existsSync(join(repo, folder))) chmodSync(join(repo, folder), 0o700);
   return repo;
 }
 
