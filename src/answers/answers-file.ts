@@ -42,6 +42,7 @@ export const ANSWER_KEYS = [
   'tileSchemas',
   'postgres',
   'backups',
+  'targets',
   'schemaVersion',
 ] as const;
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */

@@ -18,6 +18,7 @@ import { validateRedisSettings, type RedisSettings } from './redis-settings.js';
 import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSettings, type ServiceSettings } from './service-settings.js';
 import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
 import { validateBackups, validatePostgres, type BackupsAnswer, type PostgresAnswer } from './postgres-answers.js';
+import { validateTargets, type Target } from './targets.js';
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const SERVICE_IDS = [
@@ -90,6 +91,8 @@ export interface PortalAnswers extends ServiceSettings, SharedTraefikAnswers {
   readonly postgres?: PostgresAnswer;
   /** When the backup container dumps and how many dumps it keeps. */
   readonly backups?: BackupsAnswer;
+  /** Deployment targets besides compose (always rendered): kubernetes, swarm. Absent: compose alone. */
+  readonly targets?: readonly Target[];
 }
 
 /** The typical geospatial portal the issue asks for when nothing is given. */
@@ -192,6 +195,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   if (postgres && !withDatabase) fail('postgres', JSON.stringify(raw.postgres), 'it only with the postgis service');
   const backups = validateBackups(raw.backups);
   if (backups && !services.includes('backup')) fail('backups', JSON.stringify(raw.backups), 'it only with the backup service');
+  const targets = validateTargets(raw.targets);
   return {
     schemaVersion: SCHEMA_VERSION,
     name,
@@ -216,6 +220,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
     ...(tileSchemas ? { tileSchemas } : {}),
     ...(postgres && Object.keys(postgres).length ? { postgres } : {}),
     ...(backups ? { backups } : {}),
+    ...(targets ? { targets } : {}),
   };
 }
 

@@ -9,7 +9,13 @@ export type DependsCondition = 'service_healthy' | 'service_started' | 'service_
 
 /** A mount into a container: a persistent storage item, a config file of the repo, or source code (dev). */
 export type Mount =
-  | { readonly storage: string; readonly target: string; readonly readOnly?: boolean }
+  | {
+      readonly storage: string;
+      readonly target: string;
+      readonly readOnly?: boolean;
+      /** A folder of the volume claim mounted instead of its root, whose lost+found the server refuses (PostgreSQL's initdb). */
+      readonly claimFolder?: string;
+    }
   | { readonly file: string; readonly target: string; readonly perDeployment?: boolean };
 
 /** The config folder of one deployment (dev, prod or an instance's name), as a repo path. */
@@ -129,6 +135,14 @@ export interface ContainerSpec {
   readonly exceptions?: readonly RecordedException[];
   /** An app with a declared contract: it gets the settings it declared, not the shared app settings. */
   readonly ownSettings?: boolean;
+  /** Ports other containers dial besides `port` (nginx's status page, read by its exporter). */
+  readonly otherPorts?: readonly number[];
+  /** Runs on a schedule (a loop in compose): Kubernetes runs it once per `cron` as a CronJob, with `environment` added. */
+  readonly schedule?: { readonly cron: string; readonly command?: readonly string[]; readonly environment?: Readonly<Record<string, string>> };
+  /** Only one may run at a time (a periodic task scheduler): one replica, stopped before its replacement starts. */
+  readonly singleton?: boolean;
+  /** Why this container is not run in Kubernetes, where the cluster does its job (the TLS edge). */
+  readonly notInKubernetes?: string;
   /** Set by the model for a service kept as an alternative: started only with this compose profile. */
   readonly profiles?: readonly string[];
 }

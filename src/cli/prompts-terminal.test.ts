@@ -57,7 +57,7 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     terminal.type('8080');
     terminal.press('Enter');
     // the rest keep their defaults
-    for (const question of ['Services', 'Storage for persistent data', 'Extra Redis servers', 'Services kept as alternatives']) {
+    for (const question of ['Services', 'Storage for persistent data', 'Extra Redis servers', 'Services kept as alternatives', 'Deployment targets']) {
       await terminal.waitFor(new RegExp(`^\\? ${question}`, 'm'));
       terminal.press('Enter');
     }
@@ -123,7 +123,7 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     const terminal = open(t, [...as, yo, 'portal', '--no-insight', '--secret-seed', 'x'], app);
     await terminal.waitFor(/^\? Portal name \(slug\) \(harbour\)/m, 180_000);
     await refusedThenRetyped(terminal, 'Portal name (slug)', 'Harbour Maps', /^"Harbour Maps" is not allowed: expected 2 to 40 lowercase letters/, 'harbour-maps');
-    for (const question of ['Public domain \\(harbour-maps\\.localhost\\)', 'Backend', 'Services', 'Storage for persistent data', 'Extra Redis servers', 'Services kept as alternatives']) {
+    for (const question of ['Public domain \\(harbour-maps\\.localhost\\)', 'Backend', 'Services', 'Storage for persistent data', 'Extra Redis servers', 'Services kept as alternatives', 'Deployment targets']) {
       await terminal.waitFor(new RegExp(`^\\? ${question}`, 'm'));
       terminal.press('Enter');
     }

@@ -16,6 +16,9 @@ import type { PlannedFile } from '../render/file-plan.js';
 import { canMerge, threeWayMerge } from './three-way-merge.js';
 import { mergeYaml } from './yaml-merge.js';
 
+/** Helm templates are text until Helm renders them (`{{ }}` is no YAML): they merge line by line. */
+const HELM_TEMPLATE = /^deploy\/helm\/[^/]+\/templates\//;
+
 export interface PlanTarget {
   destinationRoot(): string;
   destinationPath(...path: string[]): string;
@@ -173,7 +176,7 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       continue;
     }
     // YAML key by key first (keeps the user's layout); lines when that finds both sides on the same value
-    const structural = /\.ya?ml$/.test(file.path) ? mergeYaml(existing, last, file.content) : undefined;
+    const structural = /\.ya?ml$/.test(file.path) && !HELM_TEMPLATE.test(file.path) ? mergeYaml(existing, last, file.content) : undefined;
     const result = structural === undefined ? threeWayMerge(existing, last, file.content) : { text: structural, conflicts: 0 };
     if (result.text === existing) continue;
     write(result.text);

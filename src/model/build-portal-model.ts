@@ -17,6 +17,7 @@ import { withAliases } from './aliases.js';
 import { alternativeProfiles, withAlternatives } from './alternatives.js';
 import { answeredSubDomains, sharedTraefikEntry } from '../catalog/shared-traefik.js';
 import { checkDevMounts } from './dev-mounts.js';
+import { targetsOf } from '../answers/targets.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -98,6 +99,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     consoles: all('consoles') as PortalModel['consoles'],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
+    targets: targetsOf(answers),
   };
 }
 

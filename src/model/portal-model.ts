@@ -1,5 +1,6 @@
 /** The typed portal every renderer reads: answers resolved against the catalog, sorted and checked. */
 import type { PortalAnswers, ServiceId } from '../answers/answers.js';
+import type { Target } from '../answers/targets.js';
 import type {
   AlertRule,
   ContainerSpec,
@@ -44,4 +45,6 @@ export interface PortalModel {
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */
   readonly tls: 'traefik' | 'shared-traefik' | 'nginx' | 'none';
+  /** Where it is deployed: compose always, then kubernetes and swarm when chosen. */
+  readonly targets: readonly Target[];
 }

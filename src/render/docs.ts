@@ -1,6 +1,7 @@
 /** Views for README.md and docs/architecture.md: tables and a Mermaid diagram derived from the model. */
 import { DEFAULT_BACKUPS } from '../answers/postgres-answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
+import { containerObjects, NO_KUBERNETES_EQUIVALENT, TARGET_MAPPING, type MappingRow } from './kubernetes/mapping-table.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { profilesOf, scriptsView } from './scripts.js';
 import { presetOf } from '../presets/index.js';
@@ -174,7 +175,17 @@ export function architectureView(model: PortalModel) {
     monitoring: model.scrape.map(s => s.job),
     ...deployments(model),
     ...legacy(model),
+    targets: targetsView(model),
   };
+}
+
+/** The targets besides compose, the compose-to-target table and each container's objects in the cluster. */
+function targetsView(model: PortalModel) {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|');
+  const row = (r: MappingRow) => ({ compose: cell(r.compose), kubernetes: cell(r.kubernetes), swarm: cell(r.swarm) });
+  return model.targets.length > 1
+    ? { chosen: model.targets.join(', '), mapping: TARGET_MAPPING.map(row), missing: NO_KUBERNETES_EQUIVALENT.map(row), containers: model.targets.includes('kubernetes') ? containerObjects(model) : [] }
+    : undefined;
 }
 
 /** The settings of each app that declared them, as the compose files give them. */

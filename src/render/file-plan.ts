@@ -16,6 +16,7 @@ import { varnishView } from './varnish.js';
 import { instanceFiles } from './instances.js';
 import { configFolderFiles } from './config-folders.js';
 import { envFiles, executable, managed, MANAGED, sample, type PlannedFile } from './planned-file.js';
+import { kubernetesFiles } from './kubernetes/files.js';
 
 export type { Ownership, PlannedFile } from './planned-file.js';
 
@@ -38,7 +39,9 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('Makefile', renderTemplate('root/Makefile.ejs')),
     managed('.github/workflows/verify.yml', renderTemplate('ci/verify.yml.ejs')),
   ];
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  // targets besides compose render from the same model; their ConfigMaps list the files planned above
+  const targets = model.targets.includes('kubernetes') ? kubernetesFiles(model, files) : [];
+  return [...files, ...targets].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 

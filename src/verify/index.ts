@@ -16,6 +16,7 @@ import {
 } from './file-checks.js';
 import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
+import { helmCheck, kubernetesCheck } from './kubernetes-checks.js';
 
 export const CHECKS: readonly Check[] = [
   composeConfigCheck,
@@ -36,6 +37,8 @@ export const CHECKS: readonly Check[] = [
   redisCheck,
   rabbitmqCheck,
   liveProxyCheck,
+  kubernetesCheck,
+  helmCheck,
   checklistCheck,
 ];
 

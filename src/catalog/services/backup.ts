@@ -45,6 +45,8 @@ export const backup = defineService({
           ],
           // healthy while the newest dump is younger than twice the schedule's longest gap
           healthcheck: shellProbe(`test -n "$$(find /backups/db -name '*.dump' -mmin -${overdueMinutes(plan.schedule)} | head -n 1)"`, '120s'),
+          // Kubernetes runs one round per schedule instead of the loop
+          schedule: { cron: plan.schedule, environment: { BACKUP_ONCE: '1' } },
           dependsOn: { db: 'service_healthy' },
           networks: ['internal'],
           limits: limits('256m', '0.5', 100),

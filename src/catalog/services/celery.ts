@@ -40,6 +40,8 @@ export const celery = defineService({
       healthcheck: shellProbe('kill -0 "$$(cat /tmp/celerybeat.pid)"', '20s'),
       limits: limits('256m', '0.25', 50),
       tmpfs: [TMP],
+      // two beats would send every periodic task twice
+      singleton: true,
     };
     return {
       containers: [worker, beat],

@@ -40,6 +40,8 @@ export const nginx = defineService({
       // depends_on on every upstream is added by the model, from the routes
       networks: ['internal'],
       port: NGINX_PORT,
+      // its exporter reads stub_status there
+      otherPorts: [NGINX_STATUS_PORT],
       devPorts: [NGINX_PORT],
       dev: { volumes: ['./nginx/sites/dev.conf:/etc/nginx/conf.d/default.conf:ro'] },
       prod: {

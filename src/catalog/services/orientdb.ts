@@ -31,6 +31,8 @@ export const orientdb = defineService({
         healthcheck: { test: ['CMD', 'curl', '-sS', '-o', '/dev/null', 'http://127.0.0.1:2480/'], startPeriod: '60s' },
         networks: ['internal'],
         port: 2424,
+        // its HTTP API, which apps dial too (ORIENTDB_HTTP_PORT) and the healthcheck asks
+        otherPorts: [2480],
         devPorts: [2424, 2480],
         limits: limits('1g', '1.0', 400),
         // JNA unpacks a native library to /tmp and maps it executable; the server logs to /orientdb/log.

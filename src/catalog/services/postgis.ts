@@ -49,7 +49,8 @@ export const postgis = defineService({
       environment: { POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       secrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }, ...roleSecrets],
       mounts: [
-        { storage: 'pgdata', target: '/var/lib/postgresql/data' },
+        // initdb refuses a data directory holding a volume's lost+found
+        { storage: 'pgdata', target: '/var/lib/postgresql/data', claimFolder: 'pgdata' },
         { file: './postgres/initdb', target: '/docker-entrypoint-initdb.d' },
       ],
       healthcheck: shellProbe('pg_isready -q -h 127.0.0.1 -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'),

@@ -47,6 +47,8 @@ export const scheduler = defineService({
           command: ['sh', SCRIPT],
           environment: { ...backendEnvironment, SCHEDULER_COMMAND: '${SCHEDULER_COMMAND}', SCHEDULER_INTERVAL_SECONDS: '${SCHEDULER_INTERVAL_SECONDS}' },
           mounts: [{ file: './scheduler/run-job.sh', target: SCRIPT }],
+          // Kubernetes runs the job itself once an hour (the default interval) instead of the loop
+          schedule: { cron: '0 * * * *', command: ['sh', '-c', 'exec sh -c "$SCHEDULER_COMMAND"'] },
           // the loop touches the heartbeat after every run: stale after two intervals means a hung job or a dead loop
           healthcheck: shellProbe('test -n "$$(find /tmp/scheduler-heartbeat -mmin -$$((SCHEDULER_INTERVAL_SECONDS / 30 + 1)) 2>/dev/null)"'),
           dependsOn,

@@ -24,6 +24,7 @@ export const traefik = defineService({
         networks: has('prometheus') ? ['edge', 'internal'] : ['edge'],
         port: 8443,
         prodOnly: true,
+        notInKubernetes: "the cluster's Gateway (or Ingress controller) terminates TLS and routes to the front",
         limits: limits('256m', '0.5', 200),
         tmpfs: [TMP],
       },

@@ -1,5 +1,6 @@
 /**
  * `portal add <service>...` / `yo portal:add`: adds services to the answers and re-renders the repo, merging edits.
+ * `portal add target <kubernetes|swarm>`: renders the portal for one more deployment target too.
  * `portal add app <id> --image <image:tag> --port <n>`: adds an in-house container from a prebuilt image;
  * on an app that exists (and as `portal app set <id>`), the options given change it and the rest stays.
  */
@@ -14,6 +15,7 @@ import { mergedDevMounts, validateDevMounts } from '../../answers/dev-mounts.js'
 import { routesOf } from '../../answers/app-routes.js';
 import { refuseTakenAppHost } from '../../answers/typed-hosts.js';
 import type { AppAnswer } from '../../answers/extras.js';
+import { addedTargets } from '../../answers/targets.js';
 
 type ChangeOptions = BaseOptions & {
   services?: unknown;
@@ -54,7 +56,7 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
   constructor(args: string[], options: ChangeOptions) {
     super(args, options, { customInstallTask: true });
     openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
-    this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>. None named, in a terminal: pick them from a list' });
+    this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>; or: target kubernetes. None named, in a terminal: pick them from a list' });
     this.option('yes', { type: Boolean, description: 'Never ask: with no service named, fail instead of offering a list', default: false });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });
     this.option('port', { type: String, description: 'With app: the port it listens on inside its container' });
@@ -94,6 +96,11 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     const names = Array.isArray(this.options.services) ? this.options.services.map(String) : [];
     if (names[0] === 'app') {
       await this._addApp(answers, names.slice(1));
+      return;
+    }
+    if (names[0] === 'target') {
+      const targets = PortalInputError.guard(() => addedTargets(answers, names.slice(1)));
+      await rerunApp(this, answers.services, `portal add target ${names.slice(1).join(' ')}`, this.options, { targets });
       return;
     }
     // nothing named, in a terminal: a pick-list of the services the portal does not have yet

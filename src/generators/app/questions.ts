@@ -3,6 +3,7 @@ import { BACKENDS, SERVICE_IDS, STORAGE_KINDS, type PortalAnswers, type RawAnswe
 import { serviceDefinition } from '../../catalog/index.js';
 import { fail } from '../../answers/extras.js';
 import { CLIENT_AUTH, GRAFANA_POSTGRES, POOL_MODES } from '../../answers/service-settings.js';
+import { TARGETS } from '../../answers/targets.js';
 
 type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
 
@@ -202,6 +203,13 @@ export const QUESTIONS: readonly Question[] = [
     when: known => Array.isArray(known.tileSchemas),
     prompt: { type: 'input', message: 'Schemas the tileserver publishes (comma-separated)' },
   },
+  {
+    key: 'targets',
+    option: 'targets',
+    type: String,
+    description: `Deployment targets, comma-separated: ${TARGETS.join(', ')} (compose is always rendered; kubernetes adds deploy/kubernetes and deploy/helm, swarm a stack file)`,
+    prompt: { type: 'checkbox', message: 'Deployment targets (compose is always rendered)', choices: pick(TARGETS.filter(target => target !== 'compose')) },
+  },
 ];
 
 const camel = (option: string): string => option.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -212,7 +220,7 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives' || question.key === 'tileSchemas';
+    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives' || question.key === 'tileSchemas' || question.key === 'targets';
     // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
     if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
       fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');

@@ -11,6 +11,7 @@ import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-er
 import { buildPortalModel } from '../../model/build-portal-model.js';
 import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
 import { openRepo } from '../../io/repo-session.js';
+import { removedTargets } from '../../answers/targets.js';
 
 type ChangeOptions = BaseOptions & { services?: unknown; dryRun?: boolean; deleteData?: boolean; secretSeed?: string };
 
@@ -21,7 +22,7 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
   constructor(args: string[], options: ChangeOptions) {
     super(args, options, { customInstallTask: true });
     openRepo(this, `portal remove ${[args].flat().join(' ')}`.trim());
-    this.argument('services', { type: Array, required: false, description: 'Services to remove, e.g. varnish' });
+    this.argument('services', { type: Array, required: false, description: 'Services to remove, e.g. varnish; or: app <id>; or: target kubernetes' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('delete-data', { type: Boolean, description: 'Also delete the volumes or data folders only those services used', default: false });
     this.option('secret-seed', { type: String, description: 'Tests only', hide: true });
@@ -40,6 +41,11 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
       });
       const apps = (this.answers.apps ?? []).filter(app => !ids.includes(app.id));
       await rerunApp(this, this.answers.services, `portal remove app ${ids.join(' ')}`, this.options, { apps });
+      return;
+    }
+    if (names[0] === 'target') {
+      const targets = PortalInputError.guard(() => removedTargets(this.answers, names.slice(1)));
+      await rerunApp(this, this.answers.services, `portal remove target ${names.slice(1).join(' ')}`, this.options, { targets });
       return;
     }
     const removed = namedServices(this.options.services, 'remove', this.answers.services);
