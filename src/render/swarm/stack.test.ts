@@ -89,7 +89,9 @@ describe('swarm stack files', () => {
         const planned = new Set([...plan.map(f => f.path), ...files.map(f => f.path)]);
         for (const [key, object] of [...Object.entries(stack.secrets ?? {}), ...Object.entries(stack.configs ?? {})]) {
           assert.match(object.name, new RegExp(`^${project}_[A-Za-z0-9_.-]+_v\\$\\{[A-Z0-9_]+_VERSION:-1\\}$`), key);
-          assert.ok(object.name.replace(/\$\{.*\}$/, '9999').length <= 64, object.name);
+          // swarmkit's rule for config and secret names (manager/controlapi/common.go), with a 4-digit version
+          const name = object.name.replace(/\$\{.*\}$/, '9999');
+          assert.ok(name.length <= 64 && /^[a-zA-Z0-9]+(?:[a-zA-Z0-9-_.]*[a-zA-Z0-9])?$/.test(name), name);
           const path = normalize(join(dirname(file.path), object.file));
           assert.ok(planned.has(path), `${key}: ${path} is not a file of the plan`);
         }
