@@ -27,5 +27,6 @@ export function swarmDocView(model: PortalModel, stack: StackFile) {
     hasBuild: model.containers.some(c => c.build && !c.devOnly),
     images: [...new Set(containers.filter(c => c.build).map(c => c.image))],
     sharedTraefik: model.tls === 'shared-traefik',
+    sharedNetworks: Object.entries(stack.networks).flatMap(([, network]) => (network.external && network.name ? [network.name] : [])),
   };
 }

@@ -39,6 +39,8 @@ export function swarmService(c: ContainerSpec, deployment: Deployment): Rendered
     const [, published, target] = publish.split(':');
     return { target: Number(target), published: Number(published), protocol: 'tcp' as const, mode: 'host' as const };
   });
+  // a shared Traefik's routers: on the containers for a Docker provider (OMP-IRD/traefik-proxy), on the service (deploy.labels) for a Swarm one
+  const labels = [...(c.exceptions ?? []).map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason.replace(/\$/g, '$$$$')}`), ...(c.prod?.labels ?? [])];
   const configs = [...mounts.configs.map(configReference), ...(start ? [{ source: WAIT_CONFIG, target: WAIT_SCRIPT }] : [])];
   const service: StackService = {
     image: c.image,
@@ -52,7 +54,7 @@ export function swarmService(c: ContainerSpec, deployment: Deployment): Rendered
     ...(c.writableRoot ? {} : { read_only: true as const }),
     ...healthcheck(c),
     networks: networks(c),
-    ...(c.exceptions?.length ? { labels: c.exceptions.map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason.replace(/\$/g, '$$$$')}`) } : {}),
+    ...(labels.length > 0 ? { labels } : {}),
     cap_drop: ['ALL'],
     ...(c.capAdd?.length ? { cap_add: [...c.capAdd] } : {}),
     logging: LOGGING,
