@@ -113,6 +113,11 @@ export interface ContainerSpec {
   readonly isApp?: boolean;
   /** A job that runs and exits (migrations): no healthcheck, `restart: "no"`. */
   readonly oneShot?: boolean;
+  /**
+   * A job's test that its work is done, run by a container of the same image: Swarm has no wait for a job,
+   * so the containers depending on it run this until it passes (deploy/swarm/wait-for.sh).
+   */
+  readonly doneCheck?: readonly string[];
   /** Defined in the prod file only (the TLS edge, scheduled jobs). */
   readonly prodOnly?: boolean;
   /** Defined in the dev override file only (the mail catcher). */

@@ -10,7 +10,7 @@ export interface ComposeSet {
   readonly prod: ComposeFile;
 }
 
-const HEALTH_DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
+export const HEALTH_DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
 export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 export function renderCompose(model: PortalModel): ComposeSet {
@@ -164,7 +164,7 @@ function externalNetworks(model: PortalModel): NonNullable<ComposeFile['networks
 }
 
 /** Only the edge publishes in prod: traefik when chosen, else the front (nginx, varnish or the backend); behind a shared Traefik, nothing. */
-function edgePorts(c: ContainerSpec, model: PortalModel): string[] {
+export function edgePorts(c: ContainerSpec, model: PortalModel): string[] {
   if (model.tls === 'shared-traefik') return [];
   if (model.tls === 'traefik') return c.name === 'traefik' ? ['0.0.0.0:80:8000', '0.0.0.0:443:8443'] : [];
   if (c.name !== model.front.name) return [];
@@ -183,7 +183,7 @@ function mountString(mount: Mount): string {
 }
 
 /** Named volumes; with bind storage, the same names bound to folders under DATA_ROOT. */
-function volumesFor(model: PortalModel, containers: readonly ContainerSpec[]): ComposeFile['volumes'] {
+export function volumesFor(model: PortalModel, containers: readonly ContainerSpec[]): ComposeFile['volumes'] {
   const used = new Set(containers.flatMap(c => (c.mounts ?? []).flatMap(m => ('storage' in m ? [m.storage] : []))));
   const items = model.storage.filter(item => used.has(item.name));
   return Object.fromEntries(

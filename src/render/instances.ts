@@ -13,7 +13,7 @@ import { renderTemplate } from './templates.js';
 import { envFiles, managed, MANAGED, type PlannedFile } from './planned-file.js';
 
 /** The model as the instance sees it: its project name, domain, data folder and certificate folder. */
-function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalModel {
+export function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalModel {
   const { answers } = model;
   return {
     ...model,
@@ -29,22 +29,28 @@ function instanceModel(model: PortalModel, instance: InstanceAnswer): PortalMode
 }
 
 /** Each app reading a config folder gets the instance's own, at the same path (compose merges volumes by target). */
-function configFolders(model: PortalModel, deployment: string): Record<string, object> {
+function configFolders(model: PortalModel, deployment: string): Record<string, string[]> {
   return Object.fromEntries(
     model.containers.flatMap(container => {
       const targets = (container.mounts ?? []).flatMap(m => ('file' in m && m.perDeployment ? [m.target] : []));
-      return targets.length > 0 ? [[container.name, { volumes: targets.map(target => `${deploymentConfigFolder(deployment)}:${target}:ro`) }]] : [];
+      return targets.length > 0 ? [[container.name, targets.map(target => `${deploymentConfigFolder(deployment)}:${target}:ro`)]] : [];
     }),
   );
 }
 
-function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
+/** Per container, the files an instance mounts in place of prod's (same targets): its site, its routes, its config folder. */
+export function instanceVolumes(model: PortalModel, instance: InstanceAnswer): Record<string, string[]> {
   const has = (id: string) => (model.services as readonly string[]).includes(id);
-  const services: Record<string, object> = {
-    ...(has('nginx') ? { nginx: { volumes: [`./nginx/sites/${instance.name}.conf:/etc/nginx/conf.d/default.conf:ro`] } } : {}),
-    ...(has('traefik') ? { traefik: { volumes: [`./traefik/instances/${instance.name}:/etc/traefik/dynamic:ro`] } } : {}),
+  return {
+    ...(has('nginx') ? { nginx: [`./nginx/sites/${instance.name}.conf:/etc/nginx/conf.d/default.conf:ro`] } : {}),
+    ...(has('traefik') ? { traefik: [`./traefik/instances/${instance.name}:/etc/traefik/dynamic:ro`] } : {}),
     ...configFolders(model, instance.name),
   };
+}
+
+function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
+  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const services = Object.fromEntries(Object.entries(instanceVolumes(model, instance)).map(([name, volumes]) => [name, { volumes }]));
   const ownDatabase = has('postgis') && model.answers.storage === 'volumes';
   return {
     ...(Object.keys(services).length > 0 ? { services } : {}),

@@ -35,6 +35,8 @@ export const backendDjango = defineService({
           isApp: true,
           oneShot: true,
           command: ['sh', '-c', 'python manage.py migrate --noinput && python manage.py collectstatic --noinput'],
+          // exits non-zero while a migration is unapplied (Django 3.1+)
+          doneCheck: ['python', 'manage.py', 'migrate', '--check'],
           environment,
           mounts,
           dependsOn: ctx.has('postgis') ? { db: 'service_healthy' } : {},
