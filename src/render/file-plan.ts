@@ -17,6 +17,7 @@ import { instanceFiles } from './instances.js';
 import { configFolderFiles } from './config-folders.js';
 import { envFiles, executable, managed, MANAGED, sample, type PlannedFile } from './planned-file.js';
 import { kubernetesFiles } from './kubernetes/files.js';
+import { swarmStackFiles } from './swarm/stack.js';
 
 export type { Ownership, PlannedFile } from './planned-file.js';
 
@@ -40,7 +41,10 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
     managed('.github/workflows/verify.yml', renderTemplate('ci/verify.yml.ejs')),
   ];
   // targets besides compose render from the same model; their ConfigMaps list the files planned above
-  const targets = model.targets.includes('kubernetes') ? kubernetesFiles(model, files) : [];
+  const targets = [
+    ...(model.targets.includes('kubernetes') ? kubernetesFiles(model, files) : []),
+    ...(model.targets.includes('swarm') ? swarmStackFiles(model, files) : []),
+  ];
   return [...files, ...targets].sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -17,6 +17,7 @@ import {
 import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
 import { helmCheck, kubernetesCheck } from './kubernetes-checks.js';
+import { swarmCheck } from './swarm-checks.js';
 
 export const CHECKS: readonly Check[] = [
   composeConfigCheck,
@@ -38,6 +39,7 @@ export const CHECKS: readonly Check[] = [
   rabbitmqCheck,
   liveProxyCheck,
   kubernetesCheck,
+  swarmCheck,
   helmCheck,
   checklistCheck,
 ];
