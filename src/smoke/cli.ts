@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { missingForSmoke } from './requirements.js';
 import { prepareImages, smoke } from './smoke.js';
 
-const USAGE = 'usage: npm run smoke -- <generated-repo> [--dev] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
+const USAGE = 'usage: npm run smoke -- <generated-repo> [--dev | --swarm] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
 
 /** The processes unshare started (the run, once `sh` has exec'ed node). */
 const innerPids = (pid: number): number[] => {
@@ -36,9 +36,10 @@ async function main(args: string[]): Promise<number> {
   const dev = args.includes('--dev');
   const images = args.includes('--images');
   const measure = args.includes('--measure');
+  const swarm = args.includes('--swarm');
   const positional = args.filter(a => !a.startsWith('--'));
-  const unknown = args.filter(a => a.startsWith('--') && !['--keep', '--dev', '--images', '--measure'].includes(a));
-  if (positional.length !== (images ? 0 : 1) || unknown.length > 0 || (images && (dev || keep || measure))) {
+  const unknown = args.filter(a => a.startsWith('--') && !['--keep', '--dev', '--images', '--measure', '--swarm'].includes(a));
+  if (positional.length !== (images ? 0 : 1) || unknown.length > 0 || (images && (dev || keep || measure || swarm)) || (dev && swarm)) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -71,7 +72,7 @@ async function main(args: string[]): Promise<number> {
     return new Promise(done => child.on('exit', code => done(code ?? 1)));
   }
   if (images) return (await prepareImages()) ? 0 : 1;
-  const result = await smoke(repo, { keep, dev, measure });
+  const result = await smoke(repo, { keep, dev, measure, swarm });
   return result.failures === 0 ? 0 : 1;
 }
 

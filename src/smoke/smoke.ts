@@ -18,6 +18,7 @@ import { writeOverride } from './override.js';
 import { RunningStack, sleep, type Report } from './stack.js';
 import { copyDataRoot, seedDataRoot, standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
+import { swarmAddress, swarmBoot } from './swarm-boot.js';
 import { tempDir } from '../verify/namespace.js';
 import { firstLines, runTool } from '../verify/run-tool.js';
 
@@ -86,6 +87,25 @@ export async function prepareImages(): Promise<boolean> {
   }
 }
 
+/** The compose boot and every check on it. */
+async function composeBoot(stack: RunningStack, copy: string, work: string, report: Report, options: SmokeOptions, seedCopy: number, print: (line: string) => void): Promise<void> {
+  await stack.up();
+  await stack.checkHealth();
+  if (options.measure) {
+    await stack.measure();
+    const t = stack.timings;
+    print(`figures: seed copy ${seedCopy.toFixed(1)} s, repo images built ${t.build?.toFixed(1)} s (cold) and ${t.cachedBuild?.toFixed(1)} s (cached), up to all healthy ${t.healthy?.toFixed(1)} s, memory ${t.memoryMiB?.toFixed(0)} MiB`);
+  }
+  await engineChecks(stack, report, options.dev);
+  if (options.dev) await devChecks(stack, copy, report);
+  else {
+    await edgeChecks(stack, copy, report);
+    await backupRoundTrip(stack, copy, work, report);
+    await restartCheck(stack, report);
+  }
+  await stack.checkStillRunning();
+}
+
 export interface SmokeResult {
   readonly failures: number;
   readonly passed: number;
@@ -96,6 +116,8 @@ export interface SmokeOptions {
   readonly keep?: boolean;
   /** Boot the dev files (base + docker-compose.override.yml, source mounted) instead of prod. */
   readonly dev?: boolean;
+  /** Deploy deploy/swarm/stack.yml on a single-node Swarm of the run's engine instead of compose. */
+  readonly swarm?: boolean;
   /** Print the figures the bench reads: seed copy, image builds (cold and cached), boot to healthy, memory. */
   readonly measure?: boolean;
   readonly print?: (line: string) => void;
@@ -116,6 +138,10 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   const work = tempDir('smoke');
   const copy = join(work, 'repo');
   const mode = options.dev ? 'dev' : 'prod';
+  if (options.swarm && !existsSync(join(repo, 'deploy', 'swarm', 'stack.yml'))) {
+    print(`${repo} has no deploy/swarm/stack.yml: generate it with --targets swarm (or portal add target swarm)`);
+    return { failures: 1, passed: 0 };
+  }
   const files = options.dev ? ['docker-compose.yml', 'docker-compose.override.yml'] : ['docker-compose.yml', 'docker-compose.prod.yml'];
   cpSync(repo, copy, { recursive: true, filter: source => !source.includes('/node_modules/') });
   print(`smoke run of ${repo} (${mode}: ${files.join(' + ')}) on a real Docker engine, work folder ${work}`);
@@ -169,26 +195,14 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     const copying = Date.now();
     await copyDataRoot(seed, join(engineRoot, 'data'));
     const seedCopy = (Date.now() - copying) / 1000;
+    if (options.swarm) await swarmAddress();
     engine = await startEngine(engineRoot, bin, print);
     await tagScriptImages(engine, copy, report);
     const override = writeOverride(compose, work);
     for (const line of override.notes) report.note(line);
     stack = new RunningStack(compose, engine, copy, files, override, report);
-    await stack.up();
-    await stack.checkHealth();
-    if (options.measure) {
-      await stack.measure();
-      const t = stack.timings;
-      print(`figures: seed copy ${seedCopy.toFixed(1)} s, repo images built ${t.build?.toFixed(1)} s (cold) and ${t.cachedBuild?.toFixed(1)} s (cached), up to all healthy ${t.healthy?.toFixed(1)} s, memory ${t.memoryMiB?.toFixed(0)} MiB`);
-    }
-    await engineChecks(stack, report, options.dev);
-    if (options.dev) await devChecks(stack, copy, report);
-    else {
-      await edgeChecks(stack, copy, report);
-      await backupRoundTrip(stack, copy, work, report);
-      await restartCheck(stack, report);
-    }
-    await stack.checkStillRunning();
+    if (options.swarm) await swarmBoot(stack, engine, copy, report);
+    else await composeBoot(stack, copy, work, report, options, seedCopy, print);
   } catch (error) {
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
