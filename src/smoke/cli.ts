@@ -55,8 +55,9 @@ async function main(args: string[]): Promise<number> {
   }
   if (process.env.PORTAL_SMOKE_INSIDE !== '1') {
     const script = 'ip link set lo up && exec "$@"';
-    // --kill-child: if this process dies, the run's PID 1 gets SIGTERM too
-    const child = spawn('unshare', ['-mnpf', '--mount-proc', '--propagation', 'private', '--kill-child=SIGTERM', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
+    // setpriv --pdeathsig: unshare dies with this process (even on SIGKILL), and --kill-child then sends
+    // SIGTERM to the run's PID 1, which stops its stack and engine and cleans up
+    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', 'unshare', '-mnpf', '--mount-proc', '--propagation', 'private', '--kill-child=SIGTERM', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
       stdio: 'inherit',
       env: { ...process.env, PORTAL_SMOKE_INSIDE: '1' },
     });

@@ -32,6 +32,8 @@ export interface ComposeService {
   readonly dependsOn: Readonly<Record<string, string>>;
   /** The compose networks it joins (their keys in `ComposeStack.networks`). */
   readonly networks: readonly string[];
+  /** What would give it the host: privileged, host namespaces, devices (checked by safety.ts). */
+  readonly hostAccess: readonly string[];
 }
 
 export interface ComposeStack {
@@ -41,7 +43,7 @@ export interface ComposeStack {
   readonly secrets: Readonly<Record<string, string>>;
   readonly volumes: readonly string[];
   /** Network key -> the engine's name for it and whether compose made it `internal` (no way out). */
-  readonly networks: Readonly<Record<string, { readonly name: string; readonly internal: boolean }>>;
+  readonly networks: Readonly<Record<string, { readonly name: string; readonly internal: boolean; readonly external: boolean }>>;
   /** Volumes the local driver binds to a host folder (`driver_opts.device`), as bind storage does. */
   readonly volumeDevices: Readonly<Record<string, string>>;
 }
@@ -99,6 +101,11 @@ function service(name: string, raw: Raw): ComposeService {
     ...(raw.hostname !== undefined ? { hostname: String(raw.hostname) } : {}),
     ...(raw.stop_signal !== undefined ? { stopSignal: String(raw.stop_signal) } : {}),
     readOnly: raw.read_only === true,
+    hostAccess: [
+      ...(raw.privileged === true ? ['privileged: true'] : []),
+      ...(['network_mode', 'pid', 'ipc', 'userns_mode', 'uts', 'cgroup'] as const).filter(key => raw[key] === 'host').map(key => `${key}: host`),
+      ...(Array.isArray(raw.devices) && raw.devices.length > 0 ? [`devices: ${raw.devices.map(String).join(', ')}`] : []),
+    ],
     // a string test is run by the shell, as CMD-SHELL
     ...(health && !health.disable && health.test ? { healthcheck: typeof health.test === 'string' ? ['CMD-SHELL', health.test] : strings(health.test) } : {}),
     // failures in start_period do not count; then `retries` more, one per interval (compose's defaults otherwise)
@@ -128,7 +135,11 @@ export async function loadStack(repo: string, files: readonly string[], envFile:
   }));
   const networks = Object.fromEntries(Object.entries((doc.networks ?? {}) as Record<string, Raw | null>).map(([key, raw]) => [
     key,
-    { name: typeof raw?.name === 'string' ? raw.name : `${project}_${key}`, internal: raw?.internal === true },
+    {
+      name: typeof raw?.name === 'string' ? raw.name : raw?.external ? key : `${project}_${key}`,
+      internal: raw?.internal === true,
+      external: Boolean(raw?.external),
+    },
   ]));
   return { project, services, secrets, networks, volumes: Object.keys(volumes), volumeDevices };
 }

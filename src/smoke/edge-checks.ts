@@ -75,7 +75,10 @@ async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Prom
 
 export async function edgeChecks(stack: RunningStack, repo: string, report: Report): Promise<void> {
   const edge = await findEdge(stack, repo, report);
-  if (!edge) return report.fail('edge', 'no running service publishes port 443 or 80 in the prod file');
+  if (!edge) {
+    const publisher = stack.stack.services.find(s => s.ports.some(p => /(?:^|:)(443|80):\d+(?:\/tcp)?$/.test(p)));
+    return report.fail('edge', publisher ? `${publisher.name} publishes the edge but is not started here${stack.notStarted(publisher.name) ? '' : ' (see above)'}` : 'no service publishes port 443 or 80 in the prod file');
+  }
   const via = `through ${edge.service} (${edge.tls ? 'https' : 'http'}, Host ${edge.domain})`;
   report.note(`edge: ${edge.service} at ${edge.host}:${edge.port}`);
   const backend = (await stack.running('backend')) ? 'backend' : undefined;

@@ -40,14 +40,19 @@ const edgeNetworks = (stack: RunningStack): string[] =>
     .map(key => stack.stack.networks[key]!.name);
 
 async function isolation(stack: RunningStack, report: Report): Promise<void> {
-  const publishing = stack.stack.services.filter(s => s.ports.length > 0).map(s => s.name);
-  await check(report, `only the edge publishes ports (${publishing.join(', ') || 'none'})`, async () => {
+  // the edge is where users arrive: the service publishing 443, else 80; nothing else may publish
+  const publishes = (port: string) => stack.stack.services.filter(s => s.ports.some(p => new RegExp(`(?:^|:)${port}:\\d+(?:/tcp)?$`).test(p))).map(s => s.name);
+  const edge = publishes('443').length > 0 ? publishes('443') : publishes('80');
+  await check(report, `only the edge publishes ports (${edge.join(', ') || 'no service publishes 443 or 80'})`, async () => {
     const problems: string[] = [];
-    for (const name of [...stack.stack.services.map(s => s.name)].filter(n => stack.started(n))) {
-      const bindings = Object.entries((await stack.inspect(name))?.HostConfig.PortBindings ?? {}).filter(([, b]) => b && b.length > 0);
-      if (bindings.length > 0 && !publishing.includes(name)) problems.push(`${name} publishes ${bindings.map(([p]) => p).join(', ')}`);
+    for (const service of stack.stack.services) {
+      if (edge.includes(service.name)) continue;
+      if (service.ports.length > 0) problems.push(`${service.name} publishes ${service.ports.join(', ')} in the files`);
+      const bindings = Object.entries((await stack.inspect(service.name))?.HostConfig.PortBindings ?? {}).filter(([, b]) => b && b.length > 0);
+      if (bindings.length > 0) problems.push(`${service.name} is published by the engine on ${bindings.map(([p]) => p).join(', ')}`);
     }
-    return problems.join('\n') || undefined;
+    if (edge.length === 0) problems.push('no service publishes 443 or 80');
+    return [...new Set(problems)].join('\n') || undefined;
   });
   const data = stack.stack.services.filter(s => isDataService(s) && stack.started(s.name));
   const edges = edgeNetworks(stack);
@@ -58,9 +63,9 @@ async function isolation(stack: RunningStack, report: Report): Promise<void> {
   const attached = new Map<string, string[]>();
   for (const service of data) {
     const seen = await stack.inspect(service.name);
+    if (seen) attached.set(service.name, Object.keys(seen.NetworkSettings.Networks));
     const port = DATA_PORTS.find(([image]) => image.test(service.image))?.[1];
     if (!seen || !port) continue;
-    attached.set(service.name, Object.keys(seen.NetworkSettings.Networks));
     for (const host of [service.name, ...Object.values(seen.NetworkSettings.Networks).map(n => n.IPAddress).filter(Boolean)]) targets.push({ service: service.name, host, port });
   }
   /** The targets a throwaway container on `network` reaches (bash's /dev/tcp, 3 s each). */
@@ -74,10 +79,14 @@ async function isolation(stack: RunningStack, report: Report): Promise<void> {
   const control = own.length > 0 ? await reachable(own[0]!) : new Set<string>();
   const listening = targets.filter(t => t.host === t.service && control.has(`${t.host}:${t.port}`)).map(t => t.service);
   const checked = data.map(s => s.name).filter(n => listening.includes(n));
-  if (checked.length === 0) return report.fail('network isolation', `the probe reaches no data service even from ${own[0] ?? 'their own network'}: it cannot tell`);
+  // services the probe cannot reach even from their own network (another port): attachment is still checked
+  const unprobed = data.map(s => s.name).filter(n => !listening.includes(n));
+  if (unprobed.length > 0) report.note(`network isolation: ${unprobed.join(', ')} checked by their networks only (the probe knows no port they answer on)`);
   for (const network of edges) {
-    await check(report, `network isolation: ${checked.join(', ')} reached from ${own[0]}, not from the edge network ${network}`, async () => {
-      const problems = checked.filter(n => attached.get(n)?.includes(network)).map(n => `${n} is attached to ${network}`);
+    await check(report, `network isolation: ${checked.join(', ') || 'no data service'} reached from ${own[0]}, not from the edge network ${network}`, async () => {
+      const problems = data.map(s => s.name).filter(n => (attached.get(n) ?? [])
+        .concat(stack.stack.services.find(s => s.name === n)?.networks.map(k => stack.stack.networks[k]?.name ?? k) ?? [])
+        .includes(network)).map(n => `${n} is attached to ${network}`);
       const from = await reachable(network);
       for (const t of targets.filter(t => checked.includes(t.service) && from.has(`${t.host}:${t.port}`))) problems.push(`${t.service} answers on ${t.host}:${t.port} from ${network}`);
       return problems.join('\n') || undefined;
@@ -103,7 +112,7 @@ async function readOnlyAndTmpfs(stack: RunningStack, name: string, seen: Inspect
 
 async function capabilities(stack: RunningStack, name: string, seen: Inspected, report: Report): Promise<void> {
   const drop = seen.HostConfig.CapDrop ?? [];
-  if (!drop.includes('ALL')) return;
+  if (!drop.includes('ALL')) return report.fail(`${name}: capabilities`, `no cap_drop: ALL: it keeps the engine's default set (${(seen.HostConfig.CapAdd ?? []).length ? `plus ${seen.HostConfig.CapAdd!.join(', ')}` : 'CHOWN, NET_RAW, SETUID, ...'})`);
   const wanted = (seen.HostConfig.CapAdd ?? []).map(c => c.replace(/^CAP_/, '')).sort();
   await check(report, `${name}: capabilities are ${wanted.join(', ') || 'none'} and no-new-privileges holds (pid 1 in the kernel)`, async () => {
     const status = await stack.exec(name, ['cat', '/proc/1/status']);
@@ -119,7 +128,7 @@ async function capabilities(stack: RunningStack, name: string, seen: Inspected, 
 
 async function limits(stack: RunningStack, name: string, seen: Inspected, report: Report): Promise<void> {
   const { Memory, PidsLimit } = seen.HostConfig;
-  if (!Memory && !PidsLimit) return;
+  if (!Memory || !PidsLimit) return report.fail(`${name}: memory and pids limits`, `${Memory ? '' : 'no memory limit (mem_limit) '}${PidsLimit ? '' : 'no pids limit (pids_limit)'}`.trim());
   await check(report, `${name}: memory ${Memory ? `${Memory / 2 ** 20} MiB` : 'unlimited'} and pids ${PidsLimit ?? 'unlimited'} limits in the container's cgroup`, async () => {
     // cgroup v2 files, else v1's (this machine's kernel mounts v1)
     const read = await stack.exec(name, ['sh', '-c', 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max']);
@@ -163,6 +172,8 @@ export async function restartCheck(stack: RunningStack, report: Report): Promise
   const target = name;
   await check(report, `${target} killed (SIGKILL to its main process) comes back healthy`, async () => {
     const before = (await stack.inspect(target))!;
+    // never 0 or negative: kill() would signal this run's whole process group
+    if (!(before.State.Pid > 1)) return `no main process to kill (pid ${before.State.Pid})`;
     process.kill(before.State.Pid, 'SIGKILL');
     for (let i = 0; i < 180; i++) {
       await sleep(1000);

@@ -5,8 +5,8 @@
  * through the edge, what the engine enforces is checked (networks, read-only roots, capabilities, limits,
  * restarts), and a backup taken from the live stack is restored and compared.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
 import { devChecks } from './dev-checks.js';
@@ -15,8 +15,9 @@ import { DOCKER_CLI, startEngine, type Engine } from './engine.js';
 import { engineChecks, restartCheck } from './engine-checks.js';
 import { envValue, runEnv, setEnvValue } from './env-file.js';
 import { writeOverride } from './override.js';
+import { hostAccess } from './safety.js';
 import { RunningStack, sleep, type Report } from './stack.js';
-import { copyDataRoot, seedDataRoot, standInTag } from './standin-images.js';
+import { copyDataRoot, releaseLocks, seedDataRoot, standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
 import { swarmAddress, swarmBoot } from './swarm-boot.js';
 import { tempDir } from '../verify/namespace.js';
@@ -64,6 +65,42 @@ async function tagScriptImages(engine: Engine, repo: string, report: Report): Pr
   }
 }
 
+/**
+ * Removes the work folder: first whatever is still mounted below it (an engine killed hard leaves its
+ * volumes and network namespaces mounted; a recursive delete must not walk into a bound folder).
+ */
+async function removeWork(work: string): Promise<void> {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map(line => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
+    .filter(point => point.startsWith(`${work}/`)).sort((a, b) => b.length - a.length);
+  for (const point of mounts) await runTool('umount', ['--lazy', point]);
+  try {
+    rmSync(work, { recursive: true, force: true });
+  } catch (error) {
+    process.stderr.write(`smoke: could not remove ${work}: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+const ALIVE = '.alive';
+
+/**
+ * Work folders of runs that died without cleaning up (kill -9 of the whole group, a machine reset): each run
+ * touches its folder's `.alive` every 10 s, so one untouched for 5 minutes (an hour without the file) is
+ * nobody's. They hold a repo copy with its secrets and links to seed layers.
+ */
+async function sweepDeadRuns(own: string): Promise<void> {
+  const folder = dirname(own);
+  for (const name of readdirSync(folder).filter(n => /^portal-smoke-/.test(n))) {
+    const path = join(folder, name);
+    if (path === own) continue;
+    try {
+      const alive = existsSync(join(path, ALIVE)) ? statSync(join(path, ALIVE)).mtimeMs : statSync(path).mtimeMs + 55 * 60_000;
+      if (Date.now() - alive > 5 * 60_000) await removeWork(path);
+    } catch {
+      // another run removed it meanwhile
+    }
+  }
+}
+
 /** A folder with `docker` as Debian's CLI, first on the PATH of compose and the scripts (engine.ts). */
 function dockerBin(work: string): string {
   const bin = join(work, 'bin');
@@ -76,6 +113,15 @@ function dockerBin(work: string): string {
 export async function prepareImages(): Promise<boolean> {
   const work = tempDir('smoke-images');
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  // an interrupted build leaves no lock for the next run to wait on, and no half-built folder
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      print(`interrupted (${signal}): the stand-in images are not built`);
+      releaseLocks();
+      rmSync(work, { recursive: true, force: true });
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
   try {
     print(`stand-in images ready: ${await seedDataRoot(dockerBin(work), print)}`);
     return true;
@@ -89,7 +135,11 @@ export async function prepareImages(): Promise<boolean> {
 
 /** The compose boot and every check on it. */
 async function composeBoot(stack: RunningStack, copy: string, work: string, report: Report, options: SmokeOptions, seedCopy: number, print: (line: string) => void): Promise<void> {
-  await stack.up();
+  if (!(await stack.up())) {
+    // which service failed, then nothing more: the checks would only repeat that the stack is not up
+    await stack.checkHealth();
+    return;
+  }
   await stack.checkHealth();
   if (options.measure) {
     await stack.measure();
@@ -131,9 +181,9 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   let failures = 0;
   let passed = 0;
   const report: Report = {
-    ok: what => { passed++; print(`ok    ${what}`); },
-    fail: (what, detail) => { failures++; print(`FAIL  ${what}\n${detail.replace(/^/gm, '      ')}`); },
-    note: what => print(`      ${what}`),
+    ok: what => { if (!interrupting) { passed++; print(`ok    ${what}`); } },
+    fail: (what, detail) => { if (!interrupting) { failures++; print(`FAIL  ${what}\n${detail.replace(/^/gm, '      ')}`); } },
+    note: what => { if (!interrupting) print(`      ${what}`); },
   };
   const work = tempDir('smoke');
   const copy = join(work, 'repo');
@@ -143,9 +193,20 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     return { failures: 1, passed: 0 };
   }
   const files = options.dev ? ['docker-compose.yml', 'docker-compose.override.yml'] : ['docker-compose.yml', 'docker-compose.prod.yml'];
-  cpSync(repo, copy, { recursive: true, filter: source => !source.includes('/node_modules/') });
+  // links are copied as links (a relative one stays relative: it must not point back into the original)
+  cpSync(repo, copy, { recursive: true, verbatimSymlinks: true, filter: source => !source.slice(repo.length).split('/').includes('node_modules') });
   print(`smoke run of ${repo} (${mode}: ${files.join(' + ')}) on a real Docker engine, work folder ${work}`);
   const bin = dockerBin(work);
+  writeFileSync(join(work, ALIVE), '');
+  const heartbeat = setInterval(() => {
+    try {
+      utimesSync(join(work, ALIVE), new Date(), new Date());
+    } catch {
+      // removed: the run is ending
+    }
+  }, 10_000);
+  heartbeat.unref();
+  await sweepDeadRuns(work);
   let engine: Engine | undefined;
   let stack: RunningStack | undefined;
   let cleaned: Promise<void> | undefined;
@@ -154,17 +215,15 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     if (stack && !options.keep) await stack.down();
     await engine?.stop();
   })());
-  // stopped from outside (Ctrl-C, a test's timeout): stop the stack and the engine, clean up, then go
+  // stopped from outside (Ctrl-C, a test's timeout): stop the stack and the engine, clean up, then go;
+  // the steps still running see a stack torn down under them: what they find is not reported
+  let interrupting = false;
   const interrupted = (signal: NodeJS.Signals) => async () => {
-    print(`interrupted (${signal}): stopping the stack and the engine`);
+    interrupting = true;
+    write(`interrupted (${signal}): stopping the stack and the engine`);
     await cleanUp();
-    for (let i = 0; i < 10 && !options.keep && existsSync(work); i++) {
-      try {
-        rmSync(work, { recursive: true, force: true });
-      } catch {
-        await sleep(200);
-      }
-    }
+    releaseLocks();
+    if (!options.keep) await removeWork(work);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
   process.once('SIGTERM', interrupted('SIGTERM'));
@@ -190,6 +249,11 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
       report.ok('scripts/create-storage.sh made the host folders of bind storage');
     }
     const compose = await loadStack(copy, files, join(copy, '.env'), project, env);
+    const refused = hostAccess(compose, [copy, work]);
+    if (refused.length > 0) {
+      report.fail('the run keeps to its own folders and namespaces: refused, nothing started', refused.join('\n'));
+      return { failures, passed };
+    }
     const seed = await seedDataRoot(bin, print);
     const engineRoot = join(work, 'e');
     const copying = Date.now();
@@ -206,12 +270,14 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   } catch (error) {
     report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
   } finally {
-    await cleanUp();
-    const left = await leftRunning();
-    if (left.length > 0) report.fail('every process stopped', left.join('\n'));
-    else print(`stopped the stack and the engine, no process left`);
-    if (!options.keep) rmSync(work, { recursive: true, force: true });
+    if (!interrupting) {
+      await cleanUp();
+      const left = await leftRunning();
+      if (left.length > 0) report.fail('every process stopped', left.join('\n'));
+      else print(`stopped the stack and the engine, no process left`);
+      if (!options.keep) await removeWork(work);
+      print(failures === 0 ? `smoke run passed: ${passed} checks` : `smoke run FAILED: ${failures} failed, ${passed} passed`);
+    }
   }
-  print(failures === 0 ? `smoke run passed: ${passed} checks` : `smoke run FAILED: ${failures} failed, ${passed} passed`);
   return { failures, passed };
 }

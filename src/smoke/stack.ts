@@ -74,6 +74,11 @@ export class RunningStack {
   /** Builds the repo's images, then starts every service that can run here; compose waits on depends_on. */
   async up(): Promise<boolean> {
     for (const [name, why] of this.override.skipped) this.report.note(`not started: ${name}: ${why}`);
+    // networks the files declare as external exist on the operator's host (a shared proxy's): here too
+    for (const network of Object.values(this.stack.networks).filter(n => n.external)) {
+      const made = await this.engine.docker(['network', 'create', network.name]);
+      if (made.code === 0) this.report.note(`external network ${network.name} created in the run's engine, as the operator's host has it`);
+    }
     const failed = (what: string, run: ToolRun) =>
       this.report.fail(what, firstLines(run.output.split('\n').filter(l => !/^(Building|Step|Creating|Starting|Successfully|#\d+ (?!ERROR)|\s*--->)/.test(l)).join('\n'), 15));
     let started = Date.now();

@@ -5,7 +5,7 @@
  * whose image layers are hard links (image layers are only ever read; each container writes its own layer).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startEngine } from './engine.js';
@@ -48,27 +48,58 @@ export const seedKey = (): string => hash(rootfsKey(), ...STANDINS.map(s => `${s
 /** The local tag of a stand-in image. */
 export const standInTag = (standIn: StandIn): string => `portal-smoke/${standIn.name}:${seedKey()}`;
 
-/** A lock folder naming its holder; a dead holder's lock is taken over. */
+/** Locks (and build folders) this process holds, released on an interrupt (releaseLocks). */
+const held = new Set<string>();
+const STALE_MS = 60_000;
+
+/**
+ * A lock folder kept fresh by its holder (touched every 5 s). The holder may be another run in another PID
+ * namespace, where its pid means nothing here: a lock left unrefreshed for a minute is a dead holder's and
+ * is taken over.
+ */
 async function withLock<T>(path: string, body: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       mkdirSync(path);
-      writeFileSync(join(path, 'pid'), `${process.pid} ${readFileSync('/proc/self/stat', 'utf8').split(' ')[21]}`);
       break;
     } catch {
-      const [pid] = (existsSync(join(path, 'pid')) ? readFileSync(join(path, 'pid'), 'utf8') : '').split(' ');
-      // the holder may be another run in another PID namespace: its pid means nothing here, so only a
-      // lock older than the longest seed build is taken over
-      const age = existsSync(path) ? Date.now() - statSync(path).mtimeMs : 0;
-      if (!pid || age > 30 * 60_000) rmSync(path, { recursive: true, force: true });
+      let age = 0;
+      try {
+        age = Date.now() - statSync(path).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > STALE_MS) rmSync(path, { recursive: true, force: true });
       else await new Promise(resolve => setTimeout(resolve, 1000));
     }
   }
+  held.add(path);
+  const heartbeat = setInterval(() => {
+    try {
+      utimesSync(path, new Date(), new Date());
+    } catch {
+      // taken over: the body's end will tell
+    }
+  }, 5000);
   try {
     return await body();
   } finally {
+    clearInterval(heartbeat);
     rmSync(path, { recursive: true, force: true });
+    held.delete(path);
   }
+}
+
+/** On an interrupt: the locks and half-built folders of this process go, so no other run waits for them. */
+export function releaseLocks(): void {
+  for (const path of held) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // still mounted: the next build sweeps building folders older than an hour
+    }
+  }
+  held.clear();
 }
 
 async function buildRootfs(cache: string, log: (line: string) => void): Promise<string> {
@@ -87,13 +118,20 @@ export async function seedDataRoot(bin: string, log: (line: string) => void): Pr
   const cache = cacheDir();
   mkdirSync(cache, { recursive: true });
   const seed = join(cache, `seed-${seedKey()}`);
-  if (existsSync(join(seed, 'complete'))) return join(seed, 'data');
+  // each use marks the seed as used (a seed unused for a week is removed by the next build)
+  const ready = () => {
+    if (!existsSync(join(seed, 'complete'))) return false;
+    utimesSync(join(seed, 'complete'), new Date(), new Date());
+    return true;
+  };
+  if (ready()) return join(seed, 'data');
   return withLock(join(cache, 'seed.lock'), async () => {
-    if (existsSync(join(seed, 'complete'))) return join(seed, 'data');
+    if (ready()) return join(seed, 'data');
     const started = Date.now();
     const tar = await buildRootfs(cache, log);
-    const building = join(cache, `building-${process.pid}`);
-    rmSync(building, { recursive: true, force: true });
+    // a short unique name: every run is pid 1 of its own namespace, and socket paths are limited
+    const building = mkdtempSync(join(cache, 'building-'));
+    held.add(building);
     const engine = await startEngine(building, bin, log);
     try {
       const imported = await engine.docker(['import', '--message', `Debian ${SUITE} root filesystem (mmdebstrap)`, tar, BASE_IMAGE], { timeoutMs: 10 * 60_000 });
@@ -116,10 +154,15 @@ export async function seedDataRoot(bin: string, log: (line: string) => void): Pr
     mkdirSync(seed);
     renameSync(join(building, 'data'), join(seed, 'data'));
     rmSync(building, { recursive: true, force: true });
+    held.delete(building);
     writeFileSync(join(seed, 'complete'), `${new Date().toISOString()}\n`);
     log(`stand-in images: ${STANDINS.length} built in ${((Date.now() - started) / 1000).toFixed(0)} s, kept in ${seed}`);
-    // older seeds of this machine are of no use any more
-    for (const old of readdirSync(cache).filter(f => f.startsWith('seed-') && join(cache, f) !== seed)) rmSync(join(cache, old), { recursive: true, force: true });
+    // seeds of other stand-in definitions (another checkout) unused for a week, and dead builds, go
+    for (const old of readdirSync(cache)) {
+      const path = join(cache, old);
+      const used = existsSync(join(path, 'complete')) ? statSync(join(path, 'complete')).mtimeMs : statSync(path).mtimeMs;
+      if ((old.startsWith('seed-') && path !== seed && Date.now() - used > 7 * 86_400_000) || (old.startsWith('building-') && Date.now() - statSync(path).mtimeMs > 3_600_000)) rmSync(path, { recursive: true, force: true });
+    }
     return join(seed, 'data');
   });
 }
