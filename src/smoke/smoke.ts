@@ -268,7 +268,10 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     if (options.swarm) await swarmBoot(stack, engine, copy, report);
     else await composeBoot(stack, copy, work, report, options, seedCopy, print);
   } catch (error) {
-    report.fail('smoke run', error instanceof Error ? error.stack ?? error.message : String(error));
+    // compose refusing the files is the repo's fault, said in compose's words; anything else is ours
+    const message = error instanceof Error ? error.message : String(error);
+    if (/^docker-compose config failed/.test(message)) report.fail('docker-compose config', message.replace(/^docker-compose config failed: /, ''));
+    else report.fail('smoke run', error instanceof Error ? error.stack ?? message : message);
   } finally {
     if (!interrupting) {
       await cleanUp();
