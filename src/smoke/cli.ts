@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { missingForSmoke } from './requirements.js';
 import { prepareImages, smoke } from './smoke.js';
+import { ensureRootfs } from './standin-images.js';
 
 const USAGE = 'usage: npm run smoke -- <generated-repo> [--dev | --swarm] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
 
@@ -54,6 +55,13 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
   if (process.env.PORTAL_SMOKE_INSIDE !== '1') {
+    // the stand-ins' root filesystem comes from Debian's mirror: fetched here, before the private network
+    try {
+      await ensureRootfs(line => process.stdout.write(`${line}\n`));
+    } catch (error) {
+      process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 1;
+    }
     const script = 'ip link set lo up && exec "$@"';
     // setpriv --pdeathsig: unshare dies with this process (even on SIGKILL), and --kill-child then sends
     // SIGTERM to the run's PID 1, which stops its stack and engine and cleans up

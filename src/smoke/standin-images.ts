@@ -102,15 +102,34 @@ export function releaseLocks(): void {
   held.clear();
 }
 
+/**
+ * The root filesystem tar for the current package list, made now if missing. mmdebstrap fetches from
+ * Debian's mirror, so this runs in the outer process (cli.ts), before the run enters its network namespace.
+ */
+export async function ensureRootfs(log: (line: string) => void): Promise<string> {
+  const cache = cacheDir();
+  mkdirSync(cache, { recursive: true });
+  const tar = join(cache, `rootfs-${SUITE}-${rootfsKey()}.tar`);
+  if (existsSync(tar)) return tar;
+  return withLock(join(cache, 'rootfs.lock'), async () => {
+    if (existsSync(tar)) return tar;
+    log(`stand-in images: building a Debian ${SUITE} root filesystem with mmdebstrap (${BASE_PACKAGES.length} packages, once per machine)`);
+    const partial = `${tar}.partial-${process.pid}`;
+    const run = await runTool('mmdebstrap', [...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], { timeoutMs: 30 * 60_000 });
+    if (run.code !== 0) {
+      rmSync(partial, { force: true });
+      throw new Error(`mmdebstrap failed: ${firstLines(run.output.split('\n').filter(l => /^E:|error/i.test(l)).join('\n') || run.output)}`);
+    }
+    renameSync(partial, tar);
+    return tar;
+  });
+}
+
 async function buildRootfs(cache: string, log: (line: string) => void): Promise<string> {
   const tar = join(cache, `rootfs-${SUITE}-${rootfsKey()}.tar`);
   if (existsSync(tar)) return tar;
-  log(`stand-in images: building a Debian ${SUITE} root filesystem with mmdebstrap (${BASE_PACKAGES.length} packages, once per machine)`);
-  const partial = `${tar}.partial`;
-  const run = await runTool('mmdebstrap', [...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], { timeoutMs: 30 * 60_000 });
-  if (run.code !== 0) throw new Error(`mmdebstrap failed: ${firstLines(run.output.split('\n').filter(l => /^E:|error/i.test(l)).join('\n') || run.output)}`);
-  renameSync(partial, tar);
-  return tar;
+  // inside the run's network namespace there is no mirror: the outer process makes it (ensureRootfs)
+  return ensureRootfs(log);
 }
 
 /** The seeded data root (built now if this machine has none for the current stand-ins). */
