@@ -110,14 +110,17 @@ export async function ensureRootfs(log: (line: string) => void): Promise<string>
   const cache = cacheDir();
   mkdirSync(cache, { recursive: true });
   const tar = join(cache, `rootfs-${SUITE}-${rootfsKey()}.tar`);
-  if (existsSync(tar)) return tar;
+  const made = () => existsSync(tar) && statSync(tar).isFile();
+  if (made()) return tar;
   return withLock(join(cache, 'rootfs.lock'), async () => {
-    if (existsSync(tar)) return tar;
+    if (made()) return tar;
+    rmSync(tar, { recursive: true, force: true });
     log(`stand-in images: building a Debian ${SUITE} root filesystem with mmdebstrap (${BASE_PACKAGES.length} packages, once per machine)`);
-    const partial = `${tar}.partial-${process.pid}`;
-    const run = await runTool('mmdebstrap', [...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], { timeoutMs: 30 * 60_000 });
+    // mmdebstrap picks the output format from the name: it must end in .tar
+    const partial = tar.replace(/\.tar$/, `.partial-${process.pid}.tar`);
+    const run = await runTool('mmdebstrap', ['--format=tar', ...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], { timeoutMs: 30 * 60_000 });
     if (run.code !== 0) {
-      rmSync(partial, { force: true });
+      rmSync(partial, { recursive: true, force: true });
       throw new Error(`mmdebstrap failed: ${firstLines(run.output.split('\n').filter(l => /^E:|error/i.test(l)).join('\n') || run.output)}`);
     }
     renameSync(partial, tar);
@@ -125,12 +128,8 @@ export async function ensureRootfs(log: (line: string) => void): Promise<string>
   });
 }
 
-async function buildRootfs(cache: string, log: (line: string) => void): Promise<string> {
-  const tar = join(cache, `rootfs-${SUITE}-${rootfsKey()}.tar`);
-  if (existsSync(tar)) return tar;
-  // inside the run's network namespace there is no mirror: the outer process makes it (ensureRootfs)
-  return ensureRootfs(log);
-}
+/** Inside the run's network namespace there is no mirror: the outer process has made it (ensureRootfs). */
+const buildRootfs = (log: (line: string) => void): Promise<string> => ensureRootfs(log);
 
 /** The seeded data root (built now if this machine has none for the current stand-ins). */
 export async function seedDataRoot(bin: string, log: (line: string) => void): Promise<string> {
@@ -147,7 +146,7 @@ export async function seedDataRoot(bin: string, log: (line: string) => void): Pr
   return withLock(join(cache, 'seed.lock'), async () => {
     if (ready()) return join(seed, 'data');
     const started = Date.now();
-    const tar = await buildRootfs(cache, log);
+    const tar = await buildRootfs(log);
     // a short unique name: every run is pid 1 of its own namespace, and socket paths are limited
     const building = mkdtempSync(join(cache, 'building-'));
     held.add(building);
