@@ -21,7 +21,7 @@ async function findEdge(stack: RunningStack, repo: string, report: Report): Prom
     for (const service of stack.stack.services) {
       if (!service.ports.some(p => new RegExp(`(?:^|:)${published}:\\d+(?:/tcp)?$`).test(p))) continue;
       if (stack.started(service.name)) return { service: service.name, host: '127.0.0.1', port: Number(published), tls, domain };
-      const hop = traefikTarget(stack, repo);
+      const hop = traefikTarget(repo, name => stack.started(name));
       if (hop) {
         report.note(`${service.name} publishes port ${published} but is not started here: requests go to ${hop.service}:${hop.port}, where its routes send them`);
         return { ...hop, host: await stack.address(hop.service), tls: false, domain };
@@ -32,13 +32,13 @@ async function findEdge(stack: RunningStack, repo: string, report: Report): Prom
 }
 
 /** The first started service a traefik route forwards to (`url: http://service:port`). */
-function traefikTarget(stack: RunningStack, repo: string): { service: string; port: number } | undefined {
+export function traefikTarget(repo: string, started: (service: string) => boolean): { service: string; port: number } | undefined {
   const folder = join(repo, 'traefik');
   if (!existsSync(folder)) return undefined;
   const files = readdirSync(folder, { recursive: true, withFileTypes: true }).filter(e => e.isFile() && /\.ya?ml$/.test(e.name));
   for (const file of files) {
     for (const m of readFileSync(join(file.parentPath, file.name), 'utf8').matchAll(/url:\s*"?http:\/\/([\w-]+):(\d+)/g)) {
-      if (stack.started(m[1]!)) return { service: m[1]!, port: Number(m[2]) };
+      if (started(m[1]!)) return { service: m[1]!, port: Number(m[2]) };
     }
   }
   return undefined;

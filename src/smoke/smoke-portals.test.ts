@@ -1,7 +1,7 @@
 /**
  * The smoke run boots generated portals on a real Docker engine (stand-in images for the official ones)
- * and passes: the default portal in prod and in dev, one with every service (on bind storage), and each
- * starter backend.
+ * and passes: the default portal in prod and in dev, one with every service (on bind storage), each
+ * starter backend, and the Swarm stacks of the default and every-service portals on a single-node Swarm.
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -17,6 +17,8 @@ describe('smoke run: generated stacks boot and work on a real engine', { skip: s
     repos.every = await generate(SCENARIOS['every-service-bind']!);
     repos.fastapi = await generate({ backend: 'fastapi', services: 'postgis,redis,celery,tileserver,varnish,nginx,prometheus,backup' });
     repos.node = await generate({ backend: 'node', services: 'postgis,redis,tileserver,varnish,nginx,backup' });
+    repos.swarm = await generate({ targets: 'compose,swarm' });
+    repos.swarmEvery = await generate({ ...SCENARIOS['every-service']!, targets: 'compose,swarm' });
     await prepareStandIns();
   });
 
@@ -85,5 +87,27 @@ describe('smoke run: generated stacks boot and work on a real engine', { skip: s
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /backend: `npm ci --omit=dev` dropped/);
     assert.match(run.output, /ok {4}API answers are not cached: GET \/api\/ twice through nginx \(https, Host portal\.localhost\) reaches the app twice/);
+  });
+
+  it('Swarm: the default portal\'s deploy/swarm/stack.yml on a single-node Swarm', async () => {
+    const run = await runSmoke(repos.swarm!, ['--swarm']);
+    assert.equal(run.code, 0, run.output);
+    for (const line of [
+      /ok {4}docker swarm init: a single-node Swarm/,
+      /ok {4}docker stack deploy -c deploy\/swarm\/stack\.yml \S+: 8 services/,
+      /ok {4}every service of the Swarm stack reaches its replicas and passes its healthcheck \(8 services\)/,
+      /ok {4}the Swarm edge answers: GET \/ on https:\/\/\S+ \(port 443, host mode\)/,
+      /ok {4}the Swarm edge routes GET \/health to backend: 200/,
+      /ok {4}the Swarm edge routes GET \/tiles\/index\.json to tileserver: 200/,
+      /stopped the stack and the engine, no process left/,
+    ]) assert.match(run.output, line);
+  });
+
+  it('Swarm: every service, traefik aside (no stand-in), on a single-node Swarm', async () => {
+    const run = await runSmoke(repos.swarmEvery!, ['--swarm']);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /not started in the Swarm \(no stand-in image\): traefik/);
+    assert.match(run.output, /ok {4}every service of the Swarm stack reaches its replicas and passes its healthcheck \(16 services\)/);
+    assert.match(run.output, /ok {4}the Swarm edge routes GET \/health to backend: 200/);
   });
 });

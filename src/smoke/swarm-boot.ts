@@ -6,10 +6,11 @@
  * service must reach its replicas (the migrate job must complete) and pass its healthcheck, and the edge must
  * answer.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Engine } from './engine.js';
+import { traefikTarget } from './edge-checks.js';
 import { envValue } from './env-file.js';
 import { check, get } from './http.js';
 import { sleep, type Report, type RunningStack } from './stack.js';
@@ -77,7 +78,8 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   }
   // official images -> stand-ins; services with none get no replica here (said below)
   const override: Record<string, Loose> = {};
-  const absent: string[] = [];
+  /** Services with no stand-in, and their images. */
+  const absent = new Map<string, string>();
   for (const [name, service] of services) {
     const image = String(service.image ?? '');
     if (/\$\{/.test(image) || stack.stack.services.some(s => s.name === name && s.build)) continue;
@@ -85,10 +87,22 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
     if (standIn) override[name] = { image: standInTag(standIn) };
     else {
       override[name] = { deploy: { replicas: 0 } };
-      absent.push(`${name} (${image})`);
+      absent.set(name, image);
     }
   }
-  if (absent.length > 0) report.note(`not started in the Swarm (no stand-in image): ${absent.join(', ')}`);
+  if (absent.size > 0) report.note(`not started in the Swarm (no stand-in image): ${[...absent].map(([name, image]) => `${name} (${image})`).join(', ')}`);
+  const edge = swarmEdge(services, absent, repo);
+  if (edge.hop) {
+    const [name, port] = edge.hop;
+    override[name] = { ...override[name], ports: [{ target: port, published: port, protocol: 'tcp', mode: 'host' }] };
+    report.note(`${edge.publisher} publishes the edge but is not started here: the run publishes ${name}:${port} on the node, where its routes send requests`);
+  }
+  // a service's virtual IP is an IPVS rule in each container's namespace: a kernel without ip_vs (this
+  // machine's, say) answers "No route to host" on every VIP, so the run resolves services to their tasks
+  if (!existsSync('/proc/net/ip_vs') && (await runTool('modprobe', ['-q', 'ip_vs'])).code !== 0) {
+    for (const [name] of services) override[name] = { ...override[name], deploy: { ...override[name]?.deploy, endpoint_mode: 'dnsrr' } };
+    report.note('this kernel has no IPVS (ip_vs), which service virtual IPs need: every service gets endpoint_mode dnsrr in this run (the stack keeps its VIPs; they are not exercised here)');
+  }
   const overrideFile = join(stack.override.file, '..', 'stack.smoke.yml');
   writeFileSync(overrideFile, `# written by the smoke run: stand-in images for the official ones\n${stringify({ version: doc.version ?? '3.9', services: override })}`);
 
@@ -101,21 +115,22 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   if (deploy.code !== 0) return report.fail('docker stack deploy', firstLines(deploy.output.split('\n').filter(l => !/^Creating /.test(l)).join('\n')));
   report.ok(`docker stack deploy -c deploy/swarm/stack.yml ${project}: ${services.length} services`);
 
-  const expected = services.filter(([name]) => !absent.some(a => a.startsWith(`${name} `)));
+  const expected = services.filter(([name]) => !absent.has(name));
   await check(report, `every service of the Swarm stack reaches its replicas and passes its healthcheck (${expected.length} services)`, async () => {
     let problems: string[] = [];
     for (let i = 0; i < 120; i++) {
       problems = [];
-      const listed = await docker(['service', 'ls', '--format', '{{.Name}} {{.Mode}} {{.Replicas}}']);
+      // the mode of a job is two words ("replicated job")
+      const listed = await docker(['service', 'ls', '--format', '{{.Name}}|{{.Mode}}|{{.Replicas}}']);
       const rows = new Map(listed.stdout.split('\n').filter(Boolean).map(line => {
-        const [name, mode, ...replicas] = line.split(' ') as [string, string, ...string[]];
-        return [name.replace(`${project}_`, ''), { name, mode, replicas: replicas.join(' ') } satisfies SwarmService];
+        const [name = '', mode = '', replicas = ''] = line.split('|');
+        return [name.replace(`${project}_`, ''), { name, mode, replicas } satisfies SwarmService];
       }));
       for (const [name] of expected) {
         const row = rows.get(name);
         const [running, wanted] = (row?.replicas ?? '0/?').split(/\s/)[0]!.split('/');
         // a job is done when its tasks completed: "0/1 (1/1 completed)"
-        const done = row?.mode === 'replicated-job' ? /\((\d+)\/\1 completed\)/.test(row.replicas) : running === wanted;
+        const done = /job/.test(row?.mode ?? '') ? /\((\d+)\/\1 completed\)/.test(row?.replicas ?? '') : running === wanted;
         if (!done) problems.push(`${name}: ${row?.replicas ?? 'no service'}`);
       }
       const ids = (await docker(['ps', '-q', '--filter', `label=com.docker.stack.namespace=${project}`])).stdout.split('\n').filter(Boolean);
@@ -128,23 +143,63 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
       await sleep(2000);
     }
     const tasks = await docker(['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', ...expected.map(([n]) => `${project}_${n}`)]);
-    return `${problems.join('\n')}\n${firstLines(tasks.stdout.split('\n').filter(l => /Failed|Rejected|Error/i.test(l)).join('\n'), 10)}`;
+    // the last lines each failing service wrote: what an operator would read first
+    const failing = [...new Set(problems.map(p => p.split(':')[0]!.replace(`${project}_`, '')))];
+    const logs: string[] = [];
+    for (const name of failing) {
+      const tail = await docker(['service', 'logs', '--tail', '6', '--no-task-ids', '--no-trunc', `${project}_${name}`]);
+      logs.push(`${name} logs:\n${firstLines(tail.output, 6).replace(/^/gm, '  ')}`);
+    }
+    return [problems.join('\n'), firstLines(tasks.stdout.split('\n').filter(l => /Failed|Rejected|Error/i.test(l)).join('\n'), 10), ...logs].join('\n');
   });
 
-  const published = services.flatMap(([, s]) => ((s.ports ?? []) as Loose[]).map(p => Number(p.published)));
-  const tls = published.includes(443);
-  const port = tls ? 443 : published.includes(80) ? 80 : undefined;
+  const { port, tls } = edge;
   if (!port) return report.note('the Swarm stack publishes no edge port: edge not checked');
   const domain = envValue(join(repo, '.env'), 'DOMAIN') || 'localhost';
-  await check(report, `the Swarm edge answers: GET / on ${tls ? 'https' : 'http'}://${domain} (port ${port}, host mode)`, async () => {
+  const at = { service: 'edge', host: '127.0.0.1', port, tls, domain };
+  const where = `${tls ? 'https' : 'http'}://${domain} (port ${port}${edge.hop ? ` of ${edge.hop[0]}` : ''}, host mode)`;
+  await check(report, `the Swarm edge answers: GET / on ${where}`, async () => {
     let last = '';
     for (let i = 0; i < 30; i++) {
-      const answer = await get({ service: 'edge', host: '127.0.0.1', port, tls, domain }, '/').catch((error: Error) => ({ status: 0, body: Buffer.from(error.message), headers: {} }));
+      const answer = await get(at, '/').catch((error: Error) => ({ status: 0, body: Buffer.from(error.message), headers: {} }));
       if (answer.status > 0 && answer.status < 500) return undefined;
       last = `${answer.status}: ${answer.body.toString().slice(0, 200)}`;
       await sleep(2000);
     }
     return `no answer below 500: ${last}`;
   });
+  // the whole chain to each upstream: the edge's routes, the cache and the overlay networks
+  for (const [path, upstream] of edgeRoutes(services)) {
+    await check(report, `the Swarm edge routes GET ${path} to ${upstream}: 200`, async () => {
+      const answer = await get(at, path).catch((error: Error) => ({ status: 0, body: Buffer.from(error.message), headers: {} }));
+      return answer.status === 200 ? undefined : `answered ${answer.status}: ${answer.body.toString().slice(0, 200)}`;
+    });
+  }
   await docker(['stack', 'rm', project]);
+}
+
+/**
+ * Where the run asks the edge: the port 443 (else 80) a started service publishes; when that service has no
+ * stand-in (traefik), the hop its routes forward to, published on the node by the run.
+ */
+function swarmEdge(services: [string, Loose][], absent: ReadonlyMap<string, string>, repo: string): { port?: number; tls: boolean; publisher?: string; hop?: [string, number] } {
+  const isAbsent = (name: string) => absent.has(name);
+  for (const [published, tls] of [[443, true], [80, false]] as const) {
+    const publisher = services.find(([, s]) => ((s.ports ?? []) as Loose[]).some(p => Number(p.published) === published))?.[0];
+    if (!publisher) continue;
+    if (!isAbsent(publisher)) return { port: published, tls };
+    const hop = traefikTarget(repo, name => services.some(([n]) => n === name) && !isAbsent(name));
+    return hop ? { port: hop.port, tls: false, publisher, hop: [hop.service, hop.port] } : { tls };
+  }
+  return { tls: false };
+}
+
+/** The app's health path (from its own healthcheck) and the tileserver's layer list, for the stacks that have them. */
+function edgeRoutes(services: [string, Loose][]): [string, string][] {
+  const routes: [string, string][] = [];
+  const backend = services.find(([name]) => name === 'backend')?.[1];
+  const health = /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(JSON.stringify(backend?.healthcheck?.test ?? ''))?.[1];
+  if (health) routes.push([health, 'backend']);
+  if (services.some(([name]) => name === 'tileserver')) routes.push(['/tiles/index.json', 'tileserver']);
+  return routes;
 }

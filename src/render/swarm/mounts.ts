@@ -1,6 +1,7 @@
 /**
  * A container's mounts as Swarm takes them. Repo files become configs (a bind mount would need the repo on
  * every node); a folder becomes one config per file the plan writes in it. Storage stays a named volume.
+ * A bound folder becomes an empty tmpfs holding its configs, so the image's own files there stay hidden.
  * tmpfs goes through the long syntax, which carries only a size: Swarm mounts it noexec, so a tmpfs the
  * compose file mounts `exec` becomes an anonymous volume.
  */
@@ -31,6 +32,9 @@ export function deployedMounts(c: ContainerSpec, instanceVolumes: readonly strin
 
 export const isRepoPath = (source: string): boolean => source.startsWith('./');
 const isHostPath = (source: string): boolean => source.startsWith('${') || source.startsWith('/');
+
+/** Enough for the mount points of a folder's configs: the files themselves are not in it. */
+const FOLDER_TMPFS_BYTES = 1024 * 1024;
 
 /** A repo file as a config: its key in the stack, its path from the repo root and where the container reads it. */
 export interface RepoConfig {
@@ -74,6 +78,9 @@ export function swarmMounts(
     const path = mount.source.slice(2).replace(/\/$/, '');
     const files = [...repoFiles.keys()].filter(file => file === path || file.startsWith(`${path}/`)).sort();
     if (files.length === 0) volumes.push({ type: 'bind', source: `${root}${path}`, target: mount.target, read_only: true });
+    // a bound folder hides what the image holds there (postgis's own initdb scripts); configs are files
+    // mounted one by one, so an empty tmpfs under them hides it the same way
+    if (files.length > 0 && !files.includes(path)) volumes.push({ type: 'tmpfs', target: mount.target, tmpfs: { size: FOLDER_TMPFS_BYTES } });
     for (const file of files) configs.push({ key: configKey(file), path: file, target: `${mount.target}${file.slice(path.length)}`, executable: !!repoFiles.get(file) });
   }
   return { volumes: [...volumes, ...tmpfs.map(tmpfsVolume)], configs, storage };

@@ -65,6 +65,8 @@ export function swarmService(c: ContainerSpec, deployment: Deployment): Rendered
 }
 
 function healthcheck(c: ContainerSpec): Pick<StackService, 'healthcheck'> {
+  // a job runs an app image whose HEALTHCHECK probes a server the job never starts
+  if (c.oneShot) return { healthcheck: { disable: true } };
   if (!c.healthcheck) return {};
   const health = { ...HEALTH_DEFAULTS, ...c.healthcheck };
   return { healthcheck: { test: [...health.test], interval: health.interval, timeout: health.timeout, retries: health.retries, start_period: health.startPeriod } };

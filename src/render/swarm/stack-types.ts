@@ -36,7 +36,8 @@ export interface StackService {
   configs?: FileReference[];
   secrets?: string[];
   read_only?: true;
-  healthcheck?: NonNullable<ComposeService['healthcheck']>;
+  /** `disable` for a job: Swarm kills a task whose image healthcheck fails, and a job serves nothing. */
+  healthcheck?: NonNullable<ComposeService['healthcheck']> | { disable: true };
   networks: ComposeService['networks'];
   labels?: string[];
   cap_drop: string[];

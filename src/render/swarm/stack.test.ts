@@ -123,7 +123,9 @@ describe('swarm stack files', () => {
             assert.equal(key in service, false, `${name} has ${key}`);
           }
           const container = model.containers.find(c => c.name === name)!;
+          // Swarm kills a task its image healthcheck calls unhealthy: a job serves nothing to probe
           if (container.oneShot) assert.equal(service.deploy.mode, 'replicated-job', name);
+          if (container.oneShot) assert.deepEqual(service.healthcheck, { disable: true }, name);
           else assert.equal(service.deploy.replicas, container.profiles?.length ? 0 : 1, name);
           if (service.ports) assert.ok(['traefik', model.front.name].includes(name), `${name} publishes`);
           for (const port of service.ports ?? []) assert.equal(port.mode, 'host', name);
@@ -134,6 +136,17 @@ describe('swarm stack files', () => {
         if (model.containers.some(c => c.name === 'migrate')) assert.equal(stack.services.migrate?.deploy.mode, 'replicated-job');
         assert.equal(stack.networks.internal?.internal, true);
         assert.equal(stack.networks.edge?.attachable, true);
+      });
+
+      it(`${where}: a repo folder's configs sit on an empty tmpfs, which hides the image's own files there as a bind does`, () => {
+        for (const [name, service] of Object.entries(stack.services)) {
+          const tmpfs = new Set((service.volumes ?? []).flatMap(v => (typeof v === 'object' && v.type === 'tmpfs' ? [v.target] : [])));
+          const container = model.containers.find(c => c.name === name)!;
+          for (const mount of container.mounts ?? []) {
+            if (!('file' in mount)) continue;
+            if (service.configs?.some(config => config.target.startsWith(`${mount.target}/`))) assert.ok(tmpfs.has(mount.target), `${name}: ${mount.target}`);
+          }
+        }
       });
 
       it(`${where}: docker stack config accepts it`, { skip: docker ? false : 'the docker CLI is not installed' }, () => {

@@ -2,7 +2,7 @@
  * Swarm ignores `depends_on`. Containers of our own app images (whose whole command the spec gives, so it
  * can be wrapped) start through deploy/swarm/wait-for.sh, which waits for each dependency's port and runs a
  * job's doneCheck until it passes. Every other container relies on the restart policy and its healthcheck:
- * Swarm replaces a task that exits or turns unhealthy, and a service's name resolves as soon as it exists.
+ * Swarm replaces a task that exits or turns unhealthy, so they settle once what they need runs.
  */
 import type { ContainerSpec } from '../../catalog/types.js';
 
