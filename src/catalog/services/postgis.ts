@@ -1,9 +1,8 @@
 /** PostgreSQL with PostGIS: the portal's database, with least-privilege roles for the tileserver and exporter. */
-import type { PortalAnswers } from '../../answers/answers.js';
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
-import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from './grafana.js';
+import { databaseRoles, roleStatements, tileSchemasOf, type DatabaseRole } from './postgis-roles.js';
 import { DEFAULT_EXTENSIONS, type PostgresAnswer } from '../../answers/postgres-answers.js';
 
 /** The server's command: the image's own, with each tuning answer as `-c name=value`. */
@@ -33,14 +32,9 @@ export const postgis = defineService({
   title: 'PostGIS',
   summary: 'PostgreSQL 16 with PostGIS 3.5, one database per deployment',
   contribute: ({ has, slug, answers }) => {
-    // Grafana's read-only data source: the role is created here, with the secret Grafana declares
-    const grafanaReader = has('grafana') && answers.grafanaPostgres === 'readonly';
     const command = serverCommand(answers.postgres);
-    const roleSecrets: SecretUse[] = [
-      ...(has('tileserver') ? [{ secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' }] : []),
-      ...(has('prometheus') ? [{ secret: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD' }] : []),
-      ...(grafanaReader ? [{ secret: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env }] : []),
-    ];
+    const roles = databaseRoles(answers, has);
+    const roleSecrets: SecretUse[] = roles.map(role => role.secret);
     const db: ContainerSpec = {
       name: 'db',
       role: 'PostgreSQL + PostGIS database',
@@ -103,7 +97,7 @@ export const postgis = defineService({
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs', view: initView(answers.postgres) },
         ...(roleSecrets.length > 0
-          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { tileserver: has('tileserver'), tileSchemas: tileSchemasOf(answers), exporter: has('prometheus'), grafanaRole: grafanaReader ? GRAFANA_DB_ROLE : '' }, executable: true }]
+          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { roles: roles.map(role => scriptRole(role)) }, executable: true }]
           : []),
         ...(has('tileserver') && tileSchemasOf(answers).includes('tiles') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
       ],
@@ -111,5 +105,10 @@ export const postgis = defineService({
   },
 });
 
-/** The schemas the tileserver reads: `tiles` unless the answers name the deployment's own. */
-export const tileSchemasOf = (answers: PortalAnswers): readonly string[] => answers.tileSchemas ?? ['tiles'];
+/** A role as 02-roles.sh makes it: run by the owner, in the database psql's DBNAME names, password from psql's variable. */
+const scriptRole = (role: DatabaseRole) => ({
+  comment: role.comment,
+  shellVariable: role.shellVariable,
+  env: role.secret.env,
+  statements: roleStatements(role, { database: ':"DBNAME"', tableOwners: [], schemaOwner: '' }, ":'password'"),
+});
