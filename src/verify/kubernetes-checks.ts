@@ -15,10 +15,10 @@ import { missing } from './tools.js';
 /** A YAML stream (kubectl's or helm's output) as objects. */
 const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);
 
-/** The folders kustomize builds: each overlay and each Gateway variant. */
+/** The folders kustomize builds: each overlay, its Gateway variant and its CloudNativePG variant. */
 export function kustomizeFolders(repo: string): string[] {
   const under = (folder: string) => (existsSync(join(repo, folder)) ? readdirSync(join(repo, folder)).sort().map(name => `${folder}/${name}`) : []);
-  return [...under(`${KUBE_ROOT}/overlays`), ...under(`${KUBE_ROOT}/gateway`)].filter(folder => existsSync(join(repo, folder, 'kustomization.yaml')));
+  return [...under(`${KUBE_ROOT}/overlays`), ...under(`${KUBE_ROOT}/gateway`), ...under(`${KUBE_ROOT}/cloudnative-pg`)].filter(folder => existsSync(join(repo, folder, 'kustomization.yaml')));
 }
 
 export const kubernetesCheck: Check = {

@@ -19,10 +19,24 @@ interface Pod {
   readonly claimTemplates: readonly string[];
 }
 
+/**
+ * The pods a CloudNativePG Cluster makes, as its operator labels them (pkg/utils/labels_annotations.go) with
+ * its `postgres` container's ports (pkg/specs/pods.go): the primary's, which Services select.
+ */
+function clusterPod(o: Loose): Pod {
+  return {
+    owner: `Cluster ${o.metadata?.name}`,
+    labels: { ...o.spec?.inheritedMetadata?.labels, 'cnpg.io/cluster': o.metadata?.name, 'cnpg.io/instanceRole': 'primary', role: 'primary' },
+    spec: { containers: [{ name: 'postgres', ports: [{ name: 'postgresql', containerPort: 5432 }, { name: 'metrics', containerPort: 9187 }, { name: 'status', containerPort: 8000 }] }] },
+    claimTemplates: [],
+  };
+}
+
 /** The pod templates of the workloads, with who owns them. */
 export function podsOf(objects: readonly Loose[]): Pod[] {
   return objects.flatMap((o): Pod[] => {
     const owner = `${o.kind} ${o.metadata?.name}`;
+    if (o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/')) return [clusterPod(o)];
     const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(o.kind) ? o.spec?.template : undefined;
     if (!template) return [];
     return [{ owner, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {}, claimTemplates: (o.spec?.volumeClaimTemplates ?? []).map((c: Loose) => c.metadata?.name) }];

@@ -9,17 +9,19 @@ import { deploymentsOf, type Deployment } from './objects.js';
 import { baseFiles, KUBE_ROOT, overlayFiles } from './kustomize.js';
 import { deploymentFiles } from './pod.js';
 import { HELM_ROOT, helmFiles } from './helm.js';
+import { cloudNativePgFiles } from './cloudnative-pg.js';
 
 /** Every file of deploy/kubernetes and deploy/helm, given the repo's other planned files (mounted as ConfigMaps). */
 export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
   const ctx = kubeContext(model, planned.map(file => file.path));
   const deployments = deploymentsOf(model);
-  const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d))].map(file => managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)));
+  const cloudNativePg = cloudNativePgFiles(ctx, deployments);
+  const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d)), ...cloudNativePg].map(file => managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)));
   const own = deployments.flatMap(d =>
     deploymentFiles(ctx).flatMap(({ config }) => config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d)))),
   );
   const chart = helmFiles(ctx, deployments, new Map(planned.map(file => [file.path, file.content])), deploymentFile);
-  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments, [...ctx.kinds.values()].includes('Job'))))];
+  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments, [...ctx.kinds.values()].includes('Job'), cloudNativePg.length > 0)))];
 }
 
 /**
@@ -31,12 +33,13 @@ function deploymentFile(source: string, d: Deployment): string {
   throw new Error(`internal: no Kubernetes form of the per-deployment file ${source}`);
 }
 
-function readmeView(model: PortalModel, deployments: readonly Deployment[], hasJob: boolean) {
+function readmeView(model: PortalModel, deployments: readonly Deployment[], hasJob: boolean, cloudNativePg: boolean) {
   return {
     name: model.answers.name,
     root: KUBE_ROOT,
     chart: `${HELM_ROOT}/${model.answers.name}`,
     hasJob,
+    cloudNativePg,
     deployments: deployments.map(d => ({ name: d.name, namespace: d.namespace, domain: d.domain, secretsDir: d.secretsDir })),
   };
 }

@@ -8,7 +8,7 @@
 import type { PortalModel } from '../../model/portal-model.js';
 import { ENV_CONFIG_MAP, SECRETS, type KubeContext } from './context.js';
 import { fileConfigMaps } from './config-maps.js';
-import { baseObjects, deploymentObjects, type Deployment, type KubeObject } from './objects.js';
+import { baseObjects, deploymentObjects, type Deployment } from './objects.js';
 import { deploymentFiles } from './pod.js';
 import { variableTag } from './images.js';
 import { PART_OF_LABEL } from './labels.js';
@@ -26,7 +26,7 @@ export interface KubeFile {
 }
 
 /** `<kind>-<name>.yaml`: one object per file, so a re-run merges each one key by key. */
-export const objectFile = (object: KubeObject): string => `${object.kind!.toLowerCase()}-${object.metadata!.name}.yaml`;
+export const objectFile = (object: { readonly kind?: string; readonly metadata?: { readonly name?: string } }): string => `${object.kind!.toLowerCase()}-${object.metadata!.name}.yaml`;
 
 export function baseFiles(ctx: KubeContext): KubeFile[] {
   const objects = baseObjects(ctx);

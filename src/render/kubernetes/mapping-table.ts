@@ -14,7 +14,7 @@ export interface MappingRow {
 
 export const TARGET_MAPPING: readonly MappingRow[] = [
   { compose: 'service with a port (app, tileserver, proxies, exporters)', kubernetes: 'Deployment + Service + PodDisruptionBudget (maxUnavailable 1)', swarm: 'replicated service' },
-  { compose: 'service keeping data no other container mounts (database, broker, Redis, Prometheus, Grafana)', kubernetes: 'StatefulSet + headless Service + volumeClaimTemplates', swarm: 'replicated service, 1 replica, `deploy.placement` keeping it on the node of its volume' },
+  { compose: 'service keeping data no other container mounts (database, broker, Redis, Prometheus, Grafana)', kubernetes: 'StatefulSet + headless Service + volumeClaimTemplates; PostGIS optionally a CloudNativePG `Cluster` (`cloudnative-pg/<deployment>`)', swarm: 'replicated service, 1 replica, `deploy.placement` keeping it on the node of its volume' },
   { compose: 'worker without a port (Celery worker)', kubernetes: 'Deployment, no Service', swarm: 'replicated service' },
   { compose: 'Celery beat', kubernetes: 'Deployment, 1 replica, `Recreate` strategy (never two at once)', swarm: 'replicated service, 1 replica' },
   { compose: '`migrate` (one-shot)', kubernetes: 'Job; the apps wait for it with `kubectl wait` in an init container (ServiceAccount `job-waiter`, may read Jobs)', swarm: '`deploy.mode: replicated-job`' },
