@@ -1,12 +1,11 @@
 /** Boots the real servers with the generated configs: PostgreSQL+PostGIS init files, Redis, RabbitMQ. */
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failed, passed, skipped, type Check } from './check.js';
 import { tempDir } from './namespace.js';
+import { SUPERUSER_PASSWORD, withThrowawayPostgres } from './throwaway-postgres.js';
 import { firstLines, runTool } from './run-tool.js';
 import { isRoot, missing, tool } from './tools.js';
-
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 /** Runs postgres/initdb/* in order, as the postgres image does, against a throwaway cluster on a unix socket. */
 export const postgresInitCheck: Check = {
@@ -15,53 +14,38 @@ export const postgresInitCheck: Check = {
   async run(repo) {
     if (!tool('initdb')) return skipped(this.name, missing('initdb'));
     if (!isRoot()) return skipped(this.name, 'needs root to run the cluster as the postgres user');
-    const work = tempDir('pg');
-    chmodSync(work, 0o755);
-    const ids = await runTool('id', ['-u', 'postgres']);
-    const uid = Number(ids.stdout.trim());
-    mkdirSync(join(work, 'sock'));
-    writeFileSync(join(work, 'pw'), 'verify-password\n', { mode: 0o600 });
-    for (const path of [work, join(work, 'sock'), join(work, 'pw')]) chownSync(path, uid, uid);
-    const asPostgres = (command: string, args: string[]) => runTool('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args]);
-    const init = await asPostgres('initdb', ['-D', join(work, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(work, 'pw')}`, '-E', 'UTF8', '--locale=C.UTF-8']);
-    if (init.code !== 0) return failed(this.name, `initdb: ${firstLines(init.output)}`);
-    const port = String(55000 + (process.pid % 400));
-    const start = await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-l', join(work, 'log'), '-w', '-o', `-c listen_addresses='' -k ${join(work, 'sock')} -p ${port}`, 'start']);
-    if (start.code !== 0) return failed(this.name, `pg_ctl start: ${firstLines(start.output)}`);
-    try {
-      const env = { ...process.env, PGHOST: join(work, 'sock'), PGPORT: port, PGPASSWORD: 'verify-password', PGUSER: 'postgres' };
+    const outcome = await withThrowawayPostgres(async ({ env, psql }) => {
       // the image creates POSTGRES_USER as owner of POSTGRES_DB, then runs the files as that user
-      const setup = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'postgres', '-c', "CREATE ROLE portal LOGIN SUPERUSER PASSWORD 'verify-password'", '-c', 'CREATE DATABASE portal OWNER portal'], { env });
-      if (setup.code !== 0) return failed(this.name, firstLines(setup.output));
+      const setup = await psql(['-d', 'postgres', '-c', `CREATE ROLE portal LOGIN SUPERUSER PASSWORD '${SUPERUSER_PASSWORD}'`, '-c', 'CREATE DATABASE portal OWNER portal']);
+      if (setup.code !== 0) return firstLines(setup.output);
       const asOwner = { ...env, PGUSER: 'portal', PGDATABASE: 'portal', POSTGRES_USER: 'portal', POSTGRES_DB: 'portal' };
-      const roleEnv = { TILESERVER_DB_PASSWORD: 'verify-tiles', EXPORTER_DB_PASSWORD: 'verify-exporter', GRAFANA_DB_PASSWORD: 'verify-grafana' };
+      const roleEnv = Object.fromEntries(Object.entries(ROLE_PASSWORDS).map(([role, password]) => [`${role.toUpperCase()}_DB_PASSWORD`, password]));
       for (const file of readdirSync(join(repo, 'postgres', 'initdb')).sort()) {
         const path = join(repo, 'postgres', 'initdb', file);
-        const run = file.endsWith('.sql')
-          ? await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', path], { env: asOwner })
-          : await runTool('bash', [path], { env: { ...asOwner, ...roleEnv } });
-        if (run.code !== 0) return failed(this.name, `${file}: ${firstLines(run.output)}`);
+        const run = file.endsWith('.sql') ? await psql(['-f', path], asOwner) : await runTool('bash', [path], { env: { ...asOwner, ...roleEnv } });
+        if (run.code !== 0) return `${file}: ${firstLines(run.output)}`;
       }
       const postgis = await runTool('psql', ['-X', '-At', '-c', 'SELECT postgis_lib_version()'], { env: asOwner });
-      if (postgis.code !== 0) return failed(this.name, postgis.output);
+      if (postgis.code !== 0) return postgis.output;
       const leak = existsSync(join(repo, 'postgres', 'initdb', '03-demo-layer.sql')) ? await tileserverLeak(asOwner) : '';
-      return leak ? failed(this.name, leak) : passed(this.name, `PostGIS ${postgis.stdout.trim()}`);
-    } finally {
-      await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-m', 'immediate', 'stop']);
-      rmSync(work, { recursive: true, force: true });
-    }
+      return leak || { version: postgis.stdout.trim() };
+    });
+    return typeof outcome === 'string' ? failed(this.name, outcome) : passed(this.name, `PostGIS ${outcome.version}`);
   },
 };
+
+/** The passwords a check gives the portal's roles (tileserver, exporter, grafana). */
+export const ROLE_PASSWORDS: Readonly<Record<string, string>> = { tileserver: 'verify-tiles', exporter: 'verify-exporter', grafana: 'verify-grafana' };
 
 /**
  * The tileserver publishes whatever it can read: it must read the layers in `tiles`, including ones added
  * later, and nothing of the app's tables. Returns what is wrong, or ''.
  */
-async function tileserverLeak(asOwner: NodeJS.ProcessEnv): Promise<string> {
+export async function tileserverLeak(asOwner: NodeJS.ProcessEnv): Promise<string> {
   const later = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
     '-c', 'CREATE TABLE public.app_users (id int, password text)', '-c', 'CREATE TABLE tiles.later_layer (id int)'], { env: asOwner });
   if (later.code !== 0) return `creating app tables: ${firstLines(later.output)}`;
-  const asTiles = { ...asOwner, PGUSER: 'tileserver', PGPASSWORD: 'verify-tiles' };
+  const asTiles = { ...asOwner, PGUSER: 'tileserver', PGPASSWORD: ROLE_PASSWORDS.tileserver };
   const read = (table: string) => runTool('psql', ['-X', '-At', '-c', `SELECT count(*) FROM ${table}`], { env: asTiles });
   for (const table of ['tiles.demo_places', 'tiles.later_layer']) {
     const run = await read(table);

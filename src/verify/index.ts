@@ -4,6 +4,7 @@ import type { Check, CheckResult } from './check.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
 import { composeProfilesCheck } from './profile-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
+import { cloudNativePgCheck } from './cloudnative-pg-check.js';
 import {
   celeryCheck,
   dockerfileSyntaxCheck,
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   nodeCheck,
   jsonCheck,
   postgresInitCheck,
+  cloudNativePgCheck,
   redisCheck,
   rabbitmqCheck,
   liveProxyCheck,
