@@ -205,7 +205,7 @@ export function validateHealth(value: unknown, app: string): string {
   const [kind, ...rest] = text.split(':');
   const arg = rest.join(':').trim();
   const allowed = '"http:/health", "tcp:5432", "cmd:<shell command>" or "none:<reason>"';
-  if (kind === 'http' && /^\/[A-Za-z0-9._~\/?=&-]{0,127}$/.test(arg)) return `http:${arg}`;
+  if (kind === 'http' && /^\/[A-Za-z0-9._~/?=&-]{0,127}$/.test(arg)) return `http:${arg}`;
   if (kind === 'tcp' && /^[0-9]{1,5}$/.test(arg) && Number(arg) >= 1 && Number(arg) <= 65535) return `tcp:${Number(arg)}`;
   if (kind === 'cmd' && arg.length > 0 && arg.length <= 256 && !/[\0-\x1f\x7f]/.test(arg)) return `cmd:${arg}`;
   if (kind === 'none') return `none:${reason(arg, 'health', app)}`;

@@ -163,7 +163,7 @@ export function validateApps(
     const routes = validateRoutes(raw.routes, `app "${id}"`, domain);
     if (routes && (route || raw.websocket !== undefined)) fail('route', id, `either "routes" or the older "route"/"websocket" for app "${id}", not both`);
     const healthPath = raw.healthPath === undefined || raw.healthPath === '' ? undefined : text(raw.healthPath, 'health-path');
-    if (healthPath !== undefined && !/^\/[A-Za-z0-9._~\/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
+    if (healthPath !== undefined && !/^\/[A-Za-z0-9._~/-]*$/.test(healthPath)) fail('health-path', healthPath, 'a path such as "/health"');
     const contract = validateContract(raw, id);
     if (healthPath && contract.health) fail('health-path', healthPath, `either --health-path or --health for app "${id}", not both`);
     // only a worker serves nothing: it has no route and says how to probe it (or why not)

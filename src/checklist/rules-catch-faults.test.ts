@@ -103,7 +103,7 @@ const FAULTS: readonly Fault[] = [
   { rule: 'VCL-07', repo: 'tls', file: compose, edit: replace('PUBLIC_HOST: ${DOMAIN}', 'PUBLIC_HOST: ""') },
   { rule: 'TRF-01', repo: 'every', file: 'traefik/traefik.yml', edit: replace('providers:\n', 'providers:\n  docker:\n    exposedByDefault: true\n') },
   { rule: 'TRF-02', repo: 'every', file: prod, edit: replace('      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n', '      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n') },
-  { rule: 'TRF-03', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace(/^  middlewares:\n/m, '  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - admin:$apr1$abc$def\n') },
+  { rule: 'TRF-03', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace(/^ {2}middlewares:\n/m, '  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - admin:$apr1$abc$def\n') },
   { rule: 'TRF-04', repo: 'every', file: 'traefik/traefik.yml', edit: replace('scheme: https', 'scheme: http') },
   { rule: 'TRF-05', repo: 'every', file: 'traefik/traefik.yml', edit: replace('dashboard: false', 'dashboard: true\n  insecure: true') },
   { rule: 'TRF-06', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace('service: portal', 'service: ghost') },

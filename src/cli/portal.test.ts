@@ -44,7 +44,7 @@ describe('portal bin', () => {
     const routes = readFileSync(join(cwd, 'nginx/snippets/routes.conf'), 'utf8');
     assert.match(routes, /# ops: extra location below/);
     assert.match(routes, /location = \/metrics \{/);
-    assert.match(readFileSync(join(cwd, 'docker-compose.yml'), 'utf8'), /^  prometheus:$/m);
+    assert.match(readFileSync(join(cwd, 'docker-compose.yml'), 'utf8'), /^ {2}prometheus:$/m);
     assert.ok(readFileSync(join(cwd, '.env'), 'utf8').startsWith(env));
   });
 

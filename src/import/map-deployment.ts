@@ -286,7 +286,7 @@ function healthOf(f: ServiceFacts, port: number, set: SetHint, secrets: Readonly
     const command = words.join(' ').trim();
     const credential = credentialIn(command.split(/\s+/), secrets);
     if (credential) report.notExpressed.push(`${f.name}: its healthcheck holds a credential (${credential}), so it was not carried over`);
-    const url = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?(\/[A-Za-z0-9._~\/?=&-]*)/.exec(command);
+    const url = /https?:\/\/(?:localhost|127\.0\.0\.1)(?::\d+)?(\/[A-Za-z0-9._~/?=&-]*)/.exec(command);
     if (!credential && url && /^(curl|wget)\b/.test(command)) return `http:${url[1]}`;
     if (!credential && command.length > 0 && command.length <= 256 && !/[\u0000-\u001f]/.test(command)) return `cmd:${command}`;
   }

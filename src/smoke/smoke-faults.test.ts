@@ -30,7 +30,7 @@ async function failsOn(repo: string, failing: RegExp, stillPassing: RegExp): Pro
 
 // each run has its own namespaces and work folder, and mostly waits: three at a time
 describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurrency: 3 }, () => {
-  let defaults: Record<string, string> = {};
+  const defaults: Record<string, string> = {};
   let monitored: Record<string, string> = {};
   before(async () => {
     // one repo per fault; yeoman-test runs must not overlap

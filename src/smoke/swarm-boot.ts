@@ -30,7 +30,7 @@ export async function swarmAddress(): Promise<void> {
   }
 }
 
-type Loose = Record<string, any>;
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface SwarmService {
   readonly name: string;

@@ -41,7 +41,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     // the generated repo installs nothing on the host: no package manager step (said by the composing
     // command when add, remove or instance runs this one: two would make Yeoman log which it chose);
     // and every file lands, or none
-    let self!: AppGenerator;
+    // the commit task is given to super(), before `this` exists: it reaches the generator through `self`
+    let self!: AppGenerator; // eslint-disable-line prefer-const
     super(args, options, {
       ...(options.addedBy ? {} : { customInstallTask: true }),
       customCommitTask: () =>
@@ -52,7 +53,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
           privateFolders: PRIVATE_FOLDERS,
         }),
     });
-    self = this;
+    self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     openRepo(this, `portal ${[args].flat().join(' ')}`.trim());
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });

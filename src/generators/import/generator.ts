@@ -18,12 +18,13 @@ type ImportOptions = BaseOptions & { words?: unknown; imageTag?: string; ports?:
 
 export default class ImportGenerator extends Generator<Record<string, unknown>, ImportOptions> {
   constructor(args: string[], options: ImportOptions) {
-    let self!: ImportGenerator;
+    // the commit task is given to super(), before `this` exists: it reaches the generator through `self`
+    let self!: ImportGenerator; // eslint-disable-line prefer-const
     super(args, options, {
       customInstallTask: true,
       customCommitTask: () => commitTransactionally(self.env as unknown as CommitEnvironment, { root: self.destinationRoot() }),
     });
-    self = this;
+    self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     openRepo(this, `portal import ${[args].flat().join(' ')}`.trim());
     this.argument('words', { type: Array, required: false, description: '<folder> or <compose file> [<compose file>...]' });
     this.option('image-tag', { type: String, description: 'Pinned release tag for in-house images with a floating or missing tag, and for build-only services' });
