@@ -58,7 +58,7 @@ export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], 
   return [
     managed(`${chart}/Chart.yaml`, toYaml(chartYaml(ctx), `The ${portal} portal as a Helm chart, rendering the objects of deploy/kubernetes.\n${MANAGED}`)),
     managed(`${chart}/values.yaml`, toYaml(valuesOf(ctx, prod, tags, replicated), `Values of the prod deployment (${prod.domain}); values-<deployment>.yaml for each deployment.\n${MANAGED}`)),
-    ...deployments.map(d => managed(`${chart}/values-${d.name}.yaml`, toYaml(valuesOf(ctx, d, tags, replicated), `helm template ${portal} ${chart} --namespace ${d.namespace} -f ${chart}/values-${d.name}.yaml\n${MANAGED}`))),
+    ...deployments.map(d => managed(`${chart}/values-${d.name}.yaml`, toYaml(valuesOf(ctx, d, tags, replicated), `helm template ${portal} ${chart} \\\n  --namespace ${d.namespace} \\\n  -f ${chart}/values-${d.name}.yaml\n${MANAGED}`))),
     managed(`${chart}/values.schema.json`, `${JSON.stringify(valuesSchema(ctx, tags, replicated), null, 2)}\n`),
     managed(`${chart}/.helmignore`, '# Managed by generator-portal.\n*.orig\n*.rej\n'),
     ...objects.map(object => managed(`${chart}/templates/${objectFile(object)}`, template(object))),
