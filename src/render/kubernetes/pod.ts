@@ -43,7 +43,7 @@ export function podTemplate(c: ContainerSpec, ctx: KubeContext, options: PodOpti
       runAsUser: ids?.uid,
       runAsGroup: ids?.gid,
       runAsNonRoot: ids ? ids.uid !== 0 : undefined,
-      fsGroup: ids?.gid,
+      fsGroup: ids?.gid ?? storageGroup(c, ctx),
     },
     initContainers: waits.length > 0 ? waits : undefined,
     containers: [mainContainer(c, mounts, options, ctx.servicePorts.get(c.name) ?? (c.port ? [c.port] : []), ctx.model.secrets)],
@@ -101,6 +101,21 @@ function containerSecurity(c: ContainerSpec): SecurityContext {
     readOnlyRootFilesystem: !c.writableRoot,
     capabilities: { drop: ['ALL'], add: c.capAdd?.length ? [...c.capAdd] : undefined },
   };
+}
+
+/**
+ * The group that may write a storage item the container writes when its user is the image's, by name (our
+ * backend's `USER app`): a fresh claim is root's, where compose's new named volume copied the image's
+ * folder with its owner. An image started as root that chowns its data itself (CHOWN added) needs none.
+ */
+function storageGroup(c: ContainerSpec, ctx: KubeContext): number | undefined {
+  if (c.capAdd?.includes('CHOWN')) return undefined;
+  for (const m of c.mounts ?? []) {
+    if (!('storage' in m) || m.readOnly) continue;
+    const owner = userIds(ctx.model.storage.find(item => item.name === m.storage)?.owner);
+    if (owner && owner.uid !== 0) return owner.gid;
+  }
+  return undefined;
 }
 
 /** `uid[:gid]` when numeric; an image's own user by name is left to the image. */
