@@ -90,7 +90,9 @@ function envOf(c: ContainerSpec, secrets: readonly SecretSpec[], extra: Readonly
   // a secret inside a longer value: defined first, so that the kubelet expands `$(VAR)` from it
   const helpers: EnvVar[] = [...referenced].map(secret => ({ name: secret.env, ...fromSecret(secret) }));
   const files = (c.secrets ?? []).map(use => ({ name: use.fileEnv ?? `${use.env}_FILE`, value: `${SECRETS_PATH}/${use.secret}` }));
-  const env = [...helpers, ...settings.filter(setting => !files.some(file => file.name === setting.name)), ...files];
+  // a setting that is itself the helper (same name, same key) is defined once, first
+  const same = (setting: EnvVar) => helpers.some(helper => helper.name === setting.name && helper.valueFrom?.secretKeyRef?.key === setting.valueFrom?.secretKeyRef?.key);
+  const env = [...helpers, ...settings.filter(setting => !same(setting) && !files.some(file => file.name === setting.name)), ...files];
   return env.length > 0 ? { env } : {};
 }
 
