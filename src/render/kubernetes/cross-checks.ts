@@ -115,6 +115,17 @@ function checkReferences(objects: readonly Loose[]): string[] {
       for (const m of c.volumeMounts ?? []) {
         if (!volumes.has(m.name) && !pod.claimTemplates.includes(m.name)) faults.push(`${pod.owner}: container ${c.name} mounts "${m.name}", which is no volume or claim`);
       }
+      // `$(VAR)` in a setting: the kubelet expands it from envFrom and the settings above, else passes it on as is
+      const defined = new Set<string>((c.envFrom ?? []).flatMap((from: Loose) => [...keysOf(from.configMapRef ? configMaps.get(from.configMapRef.name) : secrets.get(from.secretRef?.name))]));
+      for (const variable of c.env ?? []) {
+        const ref = variable.valueFrom?.secretKeyRef ?? variable.valueFrom?.configMapKeyRef;
+        const source = variable.valueFrom?.secretKeyRef ? secrets : configMaps;
+        if (ref && !keysOf(source.get(ref.name)).has(ref.key)) faults.push(`${pod.owner}: container ${c.name} reads ${variable.name} from key "${ref.key}" of "${ref.name}", which does not hold it`);
+        for (const [, name] of String(variable.value ?? '').matchAll(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)) {
+          if (name && !defined.has(name)) faults.push(`${pod.owner}: container ${c.name} sets ${variable.name} from $(${name}), which nothing defines`);
+        }
+        defined.add(variable.name);
+      }
       // a *_FILE setting points into a mounted secret: the key must be among the volume's items
       for (const variable of c.env ?? []) {
         if (!/_FILE$/.test(variable.name) || typeof variable.value !== 'string') continue;

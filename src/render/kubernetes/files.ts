@@ -10,9 +10,11 @@ import { baseFiles, KUBE_ROOT, overlayFiles } from './kustomize.js';
 import { deploymentFiles } from './pod.js';
 import { HELM_ROOT, helmFiles } from './helm.js';
 import { cloudNativePgFiles } from './cloudnative-pg.js';
+import { checkKubernetesNames } from '../target-names.js';
 
 /** Every file of deploy/kubernetes and deploy/helm, given the repo's other planned files (mounted as ConfigMaps). */
 export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
+  checkKubernetesNames(model);
   const ctx = kubeContext(model, planned.map(file => file.path));
   const deployments = deploymentsOf(model);
   const cloudNativePg = cloudNativePgFiles(ctx, deployments);

@@ -16,6 +16,7 @@ import { variableTag } from './images.js';
 import { objectFile, settingsOf } from './kustomize.js';
 import { selectorOf } from './labels.js';
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
 
 /** monitoring.coreos.com/v1 ServiceMonitor, the fields we write (the Prometheus Operator's CRD). */
 interface ServiceMonitor {
@@ -58,7 +59,7 @@ export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], 
   return [
     managed(`${chart}/Chart.yaml`, toYaml(chartYaml(ctx), `The ${portal} portal as a Helm chart, rendering the objects of deploy/kubernetes.\n${MANAGED}`)),
     managed(`${chart}/values.yaml`, toYaml(valuesOf(ctx, prod, tags, replicated), `Values of the prod deployment (${prod.domain}); values-<deployment>.yaml for each deployment.\n${MANAGED}`)),
-    ...deployments.map(d => managed(`${chart}/values-${d.name}.yaml`, toYaml(valuesOf(ctx, d, tags, replicated), `helm template ${portal} ${chart} --namespace ${d.namespace} -f ${chart}/values-${d.name}.yaml\n${MANAGED}`))),
+    ...deployments.map(d => managed(`${chart}/values-${d.name}.yaml`, toYaml(valuesOf(ctx, d, tags, replicated), `helm template ${portal} ${chart} \\\n  --namespace ${d.namespace} \\\n  -f ${chart}/values-${d.name}.yaml\n${MANAGED}`))),
     managed(`${chart}/values.schema.json`, `${JSON.stringify(valuesSchema(ctx, tags, replicated), null, 2)}\n`),
     managed(`${chart}/.helmignore`, '# Managed by generator-portal.\n*.orig\n*.rej\n'),
     ...objects.map(object => managed(`${chart}/templates/${objectFile(object)}`, template(object))),
@@ -136,18 +137,37 @@ function templated(yaml: string, tags: ReadonlyMap<string, string>): string {
   return text;
 }
 
-/** A ServiceMonitor per scrape target in the cluster, only where the Prometheus Operator's CRDs exist. */
+/** Labels the Prometheus Operator gives the pods of its Prometheus (prometheus-operator pkg/prometheus/statefulset.go). */
+const OPERATOR_PROMETHEUS = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/managed-by': 'prometheus-operator' };
+
+/**
+ * A ServiceMonitor per scrape target in the cluster, with the NetworkPolicy letting the operator's
+ * Prometheus reach it, only where the Prometheus Operator's CRDs exist.
+ */
 function serviceMonitors(ctx: KubeContext): string {
   const monitors = ctx.model.scrape.flatMap(target => {
     const [host, port] = target.target.split(':') as [string, string];
     const container = ctx.containers.find(c => c.name === host);
     if (!container || !ctx.servicePorts.get(host)?.includes(Number(port))) return [];
-    return [labelled<ServiceMonitor>({
+    const name = target.job.replace(/[^a-z0-9-]/g, '-');
+    const monitor = labelled<ServiceMonitor>({
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: { name: target.job.replace(/[^a-z0-9-]/g, '-') },
+      metadata: { name },
       spec: { selector: { matchLabels: selectorOf(container) }, endpoints: [{ port: `tcp-${port}`, path: target.metricsPath ?? '/metrics' }] },
-    }, ctx.model.answers.name)];
+    }, ctx.model.answers.name);
+    // the operator's Prometheus runs in its own namespace: default-deny would drop its scrapes
+    const scrapes = labelled<NetworkPolicy>({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `scrape-${name}` },
+      spec: {
+        podSelector: { matchLabels: selectorOf(container) },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: OPERATOR_PROMETHEUS } }], ports: [{ protocol: 'TCP', port: Number(port) }] }],
+      },
+    }, ctx.model.answers.name);
+    return [monitor, scrapes];
   });
   const body = monitors.map(monitor => `---\n${templated(toYaml({ ...monitor, metadata: { ...monitor.metadata, namespace: '__namespace__' } }), new Map())}`).join('');
   return `{{- /* ${MANAGED} */}}\n{{- if .Capabilities.APIVersions.Has "${SERVICE_MONITOR_API}" }}\n${body}{{- end }}\n`;

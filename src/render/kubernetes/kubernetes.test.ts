@@ -91,7 +91,7 @@ describe('kubernetes target over the answer matrix', () => {
     assert.deepEqual(backend.initContainers.map((c: Loose) => c.name), ['wait-db', 'wait-migrate', 'wait-mongodb', 'wait-pgbouncer', 'wait-rabbitmq', 'wait-redis']);
     const main = backend.containers[0];
     assert.deepEqual(main.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    assert.deepEqual(main.readinessProbe.httpGet, { path: '/health', port: 8000 });
+    assert.deepEqual(main.readinessProbe.httpGet, { path: '/health', port: 8000, httpHeaders: [{ name: 'Host', value: '127.0.0.1:8000' }] });
     assert.deepEqual(backend.volumes.find((v: Loose) => v.name === 'tmp-0').emptyDir, { medium: 'Memory', sizeLimit: '64Mi' });
     assert.deepEqual(main.resources.limits, { memory: '512Mi', cpu: '1000m' });
     // an image without a shell is probed over TCP

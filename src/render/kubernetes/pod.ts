@@ -2,8 +2,8 @@
  * One ContainerSpec as a pod template: the container with its settings, secret files, mounts, probes,
  * limits and hardening, and an init container per service it waits for (compose's depends_on).
  */
-import type { Container, PodSpec, PodTemplateSpec, SecurityContext, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
-import type { ContainerSpec, Mount } from '../../catalog/types.js';
+import type { Container, EnvVar, PodSpec, PodTemplateSpec, SecurityContext, Volume, VolumeMount } from 'kubernetes-types/core/v1.js';
+import type { ContainerSpec, Mount, SecretSpec } from '../../catalog/types.js';
 import { API_LABEL, podLabels } from './labels.js';
 import { ENV_CONFIG_MAP, JOB_WAITER, SECRETS, SECRETS_PATH, type KubeContext } from './context.js';
 import { probesOf } from './probes.js';
@@ -43,16 +43,16 @@ export function podTemplate(c: ContainerSpec, ctx: KubeContext, options: PodOpti
       runAsUser: ids?.uid,
       runAsGroup: ids?.gid,
       runAsNonRoot: ids ? ids.uid !== 0 : undefined,
-      fsGroup: ids?.gid,
+      fsGroup: ids?.gid ?? storageGroup(c, ctx),
     },
     initContainers: waits.length > 0 ? waits : undefined,
-    containers: [mainContainer(c, mounts, options, ctx.servicePorts.get(c.name) ?? (c.port ? [c.port] : []))],
+    containers: [mainContainer(c, mounts, options, ctx.servicePorts.get(c.name) ?? (c.port ? [c.port] : []), ctx.model.secrets)],
     volumes: volumes.length > 0 ? volumes : undefined,
   };
   return { metadata: { labels: podLabels(c, ctx.model.answers.name, waitsForJob ? { [API_LABEL]: 'true' } : {}) }, spec };
 }
 
-function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: PodOptions, ports: readonly number[]): Container {
+function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: PodOptions, ports: readonly number[], secrets: readonly SecretSpec[]): Container {
   const command = options.command ?? c.command;
   return {
     name: c.name,
@@ -60,7 +60,7 @@ function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: P
     command: c.entrypoint?.map(fromCompose),
     args: command?.map(fromCompose),
     envFrom: [{ configMapRef: { name: ENV_CONFIG_MAP } }],
-    ...envOf(c, options.environment),
+    ...envOf(c, secrets, options.environment),
     ports: ports.length > 0 ? ports.map(port => ({ name: `tcp-${port}`, containerPort: port })) : undefined,
     ...(options.run ? {} : probesOf(c)),
     resources: {
@@ -72,11 +72,27 @@ function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: P
   };
 }
 
-/** Settings (compose's `${VAR}` read from the ConfigMap), then each secret as a `*_FILE` path, as in prod. */
-function envOf(c: ContainerSpec, extra: Readonly<Record<string, string>> = {}): Pick<Container, 'env'> {
-  const settings = Object.entries({ ...c.environment, ...extra }).map(([name, value]) => ({ name, value: fromCompose(value) }));
+/**
+ * Settings (compose's `${VAR}` read from the ConfigMap), then each secret as a `*_FILE` path, as in prod.
+ * A setting made of a secret's `.env` variable (an app that reads its secret from a variable) takes it from
+ * the Secret: the ConfigMap holds no secret, and the kubelet leaves a `$(VAR)` it cannot resolve as is.
+ */
+function envOf(c: ContainerSpec, secrets: readonly SecretSpec[], extra: Readonly<Record<string, string>> = {}): Pick<Container, 'env'> {
+  const secretOf = new Map(secrets.map(secret => [secret.env, secret]));
+  const fromSecret = (secret: SecretSpec) => ({ valueFrom: { secretKeyRef: { name: SECRETS, key: secret.name } } });
+  const referenced = new Set<SecretSpec>();
+  const settings = Object.entries({ ...c.environment, ...extra }).map(([name, value]): EnvVar => {
+    const whole = secretOf.get(/^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value)?.[1] ?? '');
+    if (whole) return { name, ...fromSecret(whole) };
+    for (const [, variable] of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)) if (secretOf.has(variable!)) referenced.add(secretOf.get(variable!)!);
+    return { name, value: fromCompose(value) };
+  });
+  // a secret inside a longer value: defined first, so that the kubelet expands `$(VAR)` from it
+  const helpers: EnvVar[] = [...referenced].map(secret => ({ name: secret.env, ...fromSecret(secret) }));
   const files = (c.secrets ?? []).map(use => ({ name: use.fileEnv ?? `${use.env}_FILE`, value: `${SECRETS_PATH}/${use.secret}` }));
-  const env = [...settings.filter(setting => !files.some(file => file.name === setting.name)), ...files];
+  // a setting that is itself the helper (same name, same key) is defined once, first
+  const same = (setting: EnvVar) => helpers.some(helper => helper.name === setting.name && helper.valueFrom?.secretKeyRef?.key === setting.valueFrom?.secretKeyRef?.key);
+  const env = [...helpers, ...settings.filter(setting => !same(setting) && !files.some(file => file.name === setting.name)), ...files];
   return env.length > 0 ? { env } : {};
 }
 
@@ -87,6 +103,21 @@ function containerSecurity(c: ContainerSpec): SecurityContext {
     readOnlyRootFilesystem: !c.writableRoot,
     capabilities: { drop: ['ALL'], add: c.capAdd?.length ? [...c.capAdd] : undefined },
   };
+}
+
+/**
+ * The group that may write a storage item the container writes when its user is the image's, by name (our
+ * backend's `USER app`): a fresh claim is root's, where compose's new named volume copied the image's
+ * folder with its owner. An image started as root that chowns its data itself (CHOWN added) needs none.
+ */
+function storageGroup(c: ContainerSpec, ctx: KubeContext): number | undefined {
+  if (c.capAdd?.includes('CHOWN')) return undefined;
+  for (const m of c.mounts ?? []) {
+    if (!('storage' in m) || m.readOnly) continue;
+    const owner = userIds(ctx.model.storage.find(item => item.name === m.storage)?.owner);
+    if (owner && owner.uid !== 0) return owner.gid;
+  }
+  return undefined;
 }
 
 /** `uid[:gid]` when numeric; an image's own user by name is left to the image. */

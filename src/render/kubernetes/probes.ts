@@ -9,7 +9,7 @@ import { seconds, unescaped } from './values.js';
 
 /** compose.ts' defaults, so the timings match what compose runs. */
 const DEFAULTS = { interval: '10s', timeout: '5s', retries: 5, startPeriod: '30s' };
-const LOCAL_URL = /^https?:\/\/(?:127\.0\.0\.1|localhost):(\d+)(\/[^\s'"]*)?$/;
+const LOCAL_URL = /^https?:\/\/(127\.0\.0\.1|localhost):(\d+)(\/[^\s'"]*)?$/;
 
 /** Picked from Container, so a misspelt probe name fails the build. */
 export type Probes = Pick<Container, 'startupProbe' | 'readinessProbe' | 'livenessProbe'>;
@@ -28,8 +28,10 @@ export function handlerOf(test: readonly string[]): Handler {
   const urls = args.flatMap(arg => arg.split(/['"\s]/)).filter(part => LOCAL_URL.test(part));
   // one local URL and nothing but a client around it: the kubelet asks the same URL
   if (urls.length === 1 && kind === 'CMD' && ['wget', 'curl', 'python', 'python3'].includes(args[0] ?? '')) {
-    const [, port, path] = LOCAL_URL.exec(urls[0]!)!;
-    return { httpGet: { path: path ?? '/', port: Number(port) } };
+    const [, host, port, path] = LOCAL_URL.exec(urls[0]!)!;
+    // the Host compose's client sends: the kubelet's default, the pod's address, is one an app checking
+    // its host names refuses (Django's ALLOWED_HOSTS answers 400)
+    return { httpGet: { path: path ?? '/', port: Number(port), httpHeaders: [{ name: 'Host', value: `${host}:${port}` }] } };
   }
   if (kind === 'CMD-SHELL') return { exec: { command: ['sh', '-c', unescaped(args.join(' '))] } };
   if (kind === 'CMD') return { exec: { command: args.map(unescaped) } };

@@ -14,6 +14,7 @@ import { CONFIGS_VERSION, secretVersionVariable, versionedName } from './names.j
 import { swarmService, WAIT_CONFIG, type Deployment } from './service.js';
 import type { StackFile } from './stack-types.js';
 import { swarmDocView } from './doc.js';
+import { checkSwarmNames } from '../target-names.js';
 
 export const STACK_FOLDER = 'deploy/swarm';
 export const WAIT_SCRIPT_PATH = `${STACK_FOLDER}/wait-for.sh`;
@@ -85,6 +86,7 @@ function stackHeader(model: PortalModel, file: string, envFile: string, versions
  * which files a mounted repo folder holds.
  */
 export function swarmStackFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
+  checkSwarmNames(model, deployedContainers(model).map(c => c.name));
   const repoFiles = new Map(planned.map(file => [file.path, ((file.mode ?? 0o644) & 0o111) !== 0]));
   const prod = swarmStack({ model, project: model.answers.name, instanceVolumes: {}, repoFiles, root: '../../' }, 'secrets');
   const instances = (model.answers.instances ?? []).map(instance => instanceStack(model, instance, repoFiles));
