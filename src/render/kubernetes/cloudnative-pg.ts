@@ -198,7 +198,7 @@ function variantFile(d: Deployment, owner: string, roles: readonly DatabaseRole[
       components: ['../../components/cloudnative-pg'],
       secretGenerator: [secret(OWNER_SECRET, owner, 'postgres_password'), ...roles.map(role => secret(roleSecret(role.name), role.name, role.secret.secret))],
     },
-    comment: `The ${d.name} deployment with PostgreSQL run by CloudNativePG (the operator and the ClusterImageCatalog ${IMAGE_CATALOG} installed first).\nkubectl kustomize --load-restrictor LoadRestrictionsNone ${CNPG_VARIANTS}/${d.name} | kubectl apply -f -`,
+    comment: `The ${d.name} deployment with PostgreSQL run by CloudNativePG\n(install the operator and the ClusterImageCatalog ${IMAGE_CATALOG} first).\nkubectl kustomize --load-restrictor LoadRestrictionsNone ${CNPG_VARIANTS}/${d.name} | kubectl apply -f -`,
   };
 }
 
