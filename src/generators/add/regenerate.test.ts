@@ -53,10 +53,11 @@ describe('re-running on a repo the user edited', () => {
     const results = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
     assert.deepEqual(results.filter(r => r.status === 'failed').map(formatResult), []);
 
+    // a re-run with the stored answers after the add writes no byte
+    const afterAdd = tree(repo);
     const rerun = portal(['--yes'], repo);
     assert.equal(rerun.status, 0, rerun.stderr);
-    const afterAdd = tree(repo);
-    assert.deepEqual(tree(repo), afterAdd);
+    assert.deepEqual(tree(repo), afterAdd, 'the re-run after add changed the repo');
 
     // with the data gone too (no Docker engine here: the volume is only named), every byte comes back
     const remove = portal(['remove', 'celery', 'grafana', '--delete-data'], repo);
