@@ -3,11 +3,12 @@
  * culprit named, and leave both folders as they were.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder } from '../testing/generate.js';
 import { runPortal } from '../testing/bin.js';
+import { treeHash } from '../testing/tree-hash.js';
 
 /** Nine levels of nine aliases each: a billion "lol"s once expanded. */
 const ALIAS_BOMB = [
@@ -24,13 +25,6 @@ const ALIAS_BOMB = [
   '',
 ].join('\n');
 
-const listing = (folder: string): string =>
-  readdirSync(folder, { recursive: true, withFileTypes: true })
-    .filter(entry => entry.isFile())
-    .map(entry => `${join(entry.parentPath, entry.name)}:${readFileSync(join(entry.parentPath, entry.name), 'utf8').length}`)
-    .sort()
-    .join('\n');
-
 describe('portal import: hostile YAML', () => {
   it('an alias bomb is refused in one line, exit 2, nothing written', async () => {
     const top = freshFolder('hostile');
@@ -39,12 +33,12 @@ describe('portal import: hostile YAML', () => {
     mkdirSync(old);
     mkdirSync(destination);
     writeFileSync(join(old, 'docker-compose.yml'), ALIAS_BOMB);
-    const before = listing(top);
+    const before = treeHash(top);
     const result = await runPortal(['import', old], { cwd: destination });
     assert.equal(result.code, 2, result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /Invalid import file "docker-compose\.yml": its YAML cannot be expanded \(.*alias.*\); remove the alias chain/);
-    assert.equal(listing(top), before);
+    assert.equal(treeHash(top), before);
   });
 });
 
@@ -56,12 +50,12 @@ describe('portal import: hostile ports', () => {
     mkdirSync(old);
     mkdirSync(destination);
     writeFileSync(join(old, 'docker-compose.yml'), 'services:\n  api:\n    image: acme/api:1.2.0\n    ports:\n      - "9010-9000:9010-9000"\n');
-    const before = listing(top);
+    const before = treeHash(top);
     const result = await runPortal(['import', old], { cwd: destination });
     assert.equal(result.code, 2, result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
     assert.match(result.stderr, /Invalid ports of service "api".*: the range "9010-9000" ends before it starts; write it low-high/);
-    assert.equal(listing(top), before);
+    assert.equal(treeHash(top), before);
   });
 });
 

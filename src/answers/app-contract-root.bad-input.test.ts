@@ -4,17 +4,15 @@
  * with one line naming the culprit, and no file changes.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
 import { editStoredAnswers } from '../testing/answer-files.js';
+import { portalSync } from '../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 const APP = ['add', 'app', 'x', '--image', 'acme/x:1.0'];
 const REASON = 'the image starts its server as root';
 
@@ -78,7 +76,7 @@ describe('bad capabilities, braces in settings, folder mounts and port-less work
       if (answers) writeFileSync(answers, JSON.stringify(next.answers));
       const args = answers ? ['--yes', '--answers', answers] : next.args ? [...next.args] : ['--yes'];
       const before = treeHash(folder);
-      const result = spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd: folder, encoding: 'utf8' });
+      const result = portalSync([...args, '--secret-seed', 'x'], { cwd: folder });
       assertRefused(next.name, { code: result.status, stderr: result.stderr }, next.message, treeHash(folder) !== before);
     });
   }

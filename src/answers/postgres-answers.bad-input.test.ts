@@ -5,17 +5,15 @@
  * unknown setting are caught by the schema's shape check, before the values are read.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
 import { editStoredAnswers } from '../testing/answer-files.js';
+import { portalSync } from '../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
 const SERVICES = ['postgis', 'pgbouncer', 'backup', 'nginx'];
 
 /** Each answer set, added to a valid stack, and the one line it must be refused with. */
@@ -41,7 +39,7 @@ const CASES: readonly [Record<string, unknown>, RegExp][] = [
 
 function refused(folder: string, args: string[], message: RegExp, label: string): void {
   const before = treeHash(folder);
-  const run = spawnSync(process.execPath, [BIN, '--yes', ...args], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
+  const run = portalSync(['--yes', ...args], { cwd: folder, timeout: 60_000 });
   assertRefused(label, { code: run.status, stderr: run.stderr }, message, treeHash(folder) !== before);
 }
 

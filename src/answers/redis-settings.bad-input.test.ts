@@ -3,17 +3,14 @@
  * `.yo-rc.json` and `portal add app`): each exits 2 with one line naming the culprit, and no file changes.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
 import { editStoredAnswers } from '../testing/answer-files.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
+import { portalSync } from '../testing/bin.js';
 
 interface Case {
   readonly name: string;
@@ -65,7 +62,7 @@ describe('bad Redis settings and config folders', () => {
       if (answers) writeFileSync(answers, JSON.stringify(next.answers));
       const args = answers ? ['--yes', '--answers', answers] : next.args![0] === 'add' ? [...next.args!] : ['--yes', ...next.args!];
       const before = treeHash(folder);
-      const result = spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd: folder, encoding: 'utf8' });
+      const result = portalSync([...args, '--secret-seed', 'x'], { cwd: folder });
       assertRefused(next.name, { code: result.status, stderr: result.stderr }, next.message, treeHash(folder) !== before);
     });
   }

@@ -16,7 +16,7 @@ import { postgresInitCheck } from '../verify/data-checks.js';
 import { checklistCheck } from '../checklist/index.js';
 import { findExecutable } from '../verify/run-tool.js';
 import type { CheckResult } from '../verify/check.js';
-import { PACKAGE_ROOT as PACKAGE_ROOT_FOR_TESTS } from '../verify/tools.js';
+import { portalSync } from '../testing/bin.js';
 
 type Compose = { services: Record<string, { profiles?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string>; healthcheck?: { test: string[] } }> };
 const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
@@ -171,8 +171,7 @@ describe('the schema agrees on the service settings', () => {
 describe('alternatives and portal remove', () => {
   it('removing a service kept as an alternative drops it from the alternatives', async () => {
     const root = await generate({ services: 'postgis,redis,nginx,kafka', alternatives: 'kafka' });
-    const bin = join(PACKAGE_ROOT_FOR_TESTS, 'dist', 'cli', 'portal.js');
-    const run = spawnSync(process.execPath, [bin, 'remove', 'kafka', '--secret-seed', 'test-seed'], { cwd: root, encoding: 'utf8' });
+    const run = portalSync(['remove', 'kafka', '--secret-seed', 'test-seed'], { cwd: root });
     assert.equal(run.status, 0, run.stderr);
     const stored = JSON.parse(read(root, '.yo-rc.json'))['generator-portal'];
     assert.equal(stored.alternatives, undefined);

@@ -22,10 +22,16 @@ export interface ComposeModel {
   readonly volumes?: Record<string, unknown>;
 }
 
+/** base + one override merged: by the compose tool here; the planted-fault tests pass a parsed merge. */
+export type ComposeMerge = (root: string, override: string) => Promise<ComposeModel>;
+
 export class RepoView {
   private readonly merged = new Map<Environment, Promise<ComposeModel>>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly merge: ComposeMerge = mergedCompose,
+  ) {}
 
   exists(path: string): boolean {
     return existsSync(join(this.root, path));
@@ -70,7 +76,7 @@ export class RepoView {
   compose(env: Environment): Promise<ComposeModel> {
     let model = this.merged.get(env);
     if (!model) {
-      model = mergedCompose(this.root, OVERRIDE[env]);
+      model = this.merge(this.root, OVERRIDE[env]);
       this.merged.set(env, model);
     }
     return model;

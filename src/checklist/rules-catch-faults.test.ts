@@ -1,6 +1,8 @@
 /**
  * Every checklist rule fails when its fault is planted in a generated repo, and passes on the repo as
- * generated: a rule that cannot fail proves nothing.
+ * generated: a rule that cannot fail proves nothing. The repos as generated go through the real compose
+ * tool; the planted faults through the parsed merge (testing/parsed-compose.ts), which a test here holds
+ * equal to `docker-compose config` on both repos, so no fault waits for a compose process.
  */
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +10,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { freshFolder, generate, SCENARIOS } from '../testing/generate.js';
 import { RULES, runRule } from './index.js';
-import { RepoView } from './repo-view.js';
+import { RepoView, type ComposeMerge, type Environment } from './repo-view.js';
+import { parsedComposeConfig } from '../testing/parsed-compose.js';
 
 type Edit = (text: string) => string;
 interface Fault {
@@ -125,13 +128,18 @@ const FAULTS: readonly Fault[] = [
   { rule: 'SEC-02', repo: 'every', file: 'scripts/restart.sh', edit: replace(/^ {4}check_secrets\n/m, '') },
 ];
 
+const parsedMerge: ComposeMerge = async (root, override) => parsedComposeConfig(root, override);
+
 let current = '';
 const repos: Record<Fault['repo'], string> = { every: '', tls: '' };
+/** The repos as generated, each merged once by the compose tool (a view keeps its merge). */
+const realViews = new Map<string, RepoView>();
 
 describe('checklist rules catch planted faults', () => {
   before(async () => {
     repos.every = await generate(SCENARIOS['every-service']!);
     repos.tls = await generate({});
+    for (const root of Object.values(repos)) realViews.set(root, new RepoView(root));
   });
 
   it('every rule has a planted fault', () => {
@@ -140,13 +148,22 @@ describe('checklist rules catch planted faults', () => {
 
   it('the repos as generated pass every rule', async () => {
     for (const root of Object.values(repos)) {
-      const repo = new RepoView(root);
+      const repo = realViews.get(root)!;
       const failures = [];
       for (const rule of RULES.filter(r => r.applies(repo))) {
         const result = await runRule(rule, repo);
         if (result.status !== 'passed') failures.push(`${result.name}: ${result.detail}`);
       }
       assert.deepEqual(failures, []);
+    }
+  });
+
+  it('the parsed merge equals docker-compose config on both repos, dev and prod', async () => {
+    for (const root of Object.values(repos)) {
+      for (const env of ['dev', 'prod'] as Environment[]) {
+        const [real, parsed] = await Promise.all([realViews.get(root)!.compose(env), new RepoView(root, parsedMerge).compose(env)]);
+        assert.deepEqual(parsed, real, `${env} of ${root}: the parsed merge differs from the compose tool's`);
+      }
     }
   });
 
@@ -158,7 +175,7 @@ describe('checklist rules catch planted faults', () => {
       const path = join(root, fault.file);
       writeFileSync(path, fault.edit(readFileSync(path, 'utf8')));
       const rule = RULES.find(r => r.id === fault.rule)!;
-      const repo = new RepoView(root);
+      const repo = new RepoView(root, parsedMerge);
       assert.ok(rule.applies(repo), `${fault.rule} does not apply`);
       const result = await runRule(rule, repo);
       assert.equal(result.status, 'failed', `${fault.rule} still passes`);

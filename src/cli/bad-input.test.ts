@@ -5,15 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { refusalProblems } from '../testing/refusal.js';
 import { editStoredAnswers } from '../testing/answer-files.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+import { BIN } from '../testing/bin.js';
 
 interface Case {
   readonly args: readonly string[];

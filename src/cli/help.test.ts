@@ -1,14 +1,12 @@
 /** `portal --help`, each command's help, `--version`, and what a run prints (stdout for results, no Yeoman noise). */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { BIN, portalSync } from '../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+const run = (args: string[], cwd: string) => portalSync(args, { cwd });
 const version = (JSON.parse(readFileSync(join(dirname(BIN), '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 const COMMANDS = ['add', 'remove', 'instance', 'import', 'doctor', 'verify', 'secrets'];
 

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { treeHash } from '../testing/tree-hash.js';
+import { portalSync } from '../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
 // stdin is not a terminal here, as in CI and scripts
-const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[], cwd: string) => portalSync(args, { cwd, timeout: 60_000 });
 
 
 describe('portal bin', () => {

@@ -2,16 +2,13 @@
  * Bad sub-domains for Grafana and Flower, and sub-domains behind a shared Traefik that stay refused: exit 2,
  * one line naming the option and what is allowed, nothing written.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+import { portalSync } from '../testing/bin.js';
 
 /** An app on api.<domain> and an instance on staging.example.org, behind a shared Traefik. */
 function answersFile(appHost = 'api'): string {
@@ -48,7 +45,7 @@ describe('bad sub-domains of Grafana and Flower, and behind a shared Traefik', (
       const folder = freshFolder('bad-hosts');
       const before = treeHash(folder);
       const args = next.args();
-      const run = spawnSync(process.execPath, [BIN, '--yes', ...args, '--secret-seed', 'x'], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
+      const run = portalSync(['--yes', ...args, '--secret-seed', 'x'], { cwd: folder, timeout: 60_000 });
       assertRefused(args.join(' '), { code: run.status, stderr: run.stderr }, next.message, treeHash(folder) !== before);
     });
   }

@@ -5,14 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { refusalProblems } from '../testing/refusal.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+import { BIN } from '../testing/bin.js';
 
 const files = freshFolder('answers');
 const answersFile = (name: string, answers: object): string => {

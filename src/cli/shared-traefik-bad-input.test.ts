@@ -3,17 +3,13 @@
  * is allowed, and the destination byte for byte as it was (an empty folder, or a generated sagui portal).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { freshFolder, generate } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
 import { editStoredAnswers } from '../testing/answer-files.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+import { portalSync } from '../testing/bin.js';
 
 interface Case {
   readonly args: readonly string[];
@@ -60,7 +56,7 @@ describe('bad shared-Traefik and tile-schema answers', () => {
         }
       }
       const before = treeHash(folder);
-      const run = spawnSync(process.execPath, [BIN, '--yes', ...next.args, '--secret-seed', 'x'], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
+      const run = portalSync(['--yes', ...next.args, '--secret-seed', 'x'], { cwd: folder, timeout: 60_000 });
       assertRefused(next.args.join(' '), { code: run.status, stderr: run.stderr }, next.message, treeHash(folder) !== before);
     });
   }

@@ -7,18 +7,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { freshFolder } from '../testing/generate.js';
 import { treeHash } from '../testing/tree-hash.js';
 import { assertRefused } from '../testing/refusal.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), 'portal.js');
+import { portalSync } from '../testing/bin.js';
 
 function portal(cwd: string, ...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return portalSync([...args, '--secret-seed', 'x'], { cwd });
 }
 
 /** A portal st on t.example.org, Grafana on grafana.t.example.org, an app api on api.t.example.org. */

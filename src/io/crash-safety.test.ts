@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CRASH_AT, inPool, runPortal } from '../testing/bin.js';
 import { freshFolder } from '../testing/generate.js';
-import { tree } from '../testing/user-edits.js';
+import { tree } from '../testing/tree-hash.js';
 
 interface Scenario {
   readonly name: string;

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freshFolder, generate } from '../testing/generate.js';
-import { tree } from '../testing/user-edits.js';
+import { tree } from '../testing/tree-hash.js';
 import { rootGitignore } from '../render/file-plan.js';
 import { FALLBACK_IDENTITY, firstCommit } from './first-commit.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commitChanges, recoverInterrupted } from './journal.js';
 import { freshFolder } from '../testing/generate.js';
-import { tree } from '../testing/user-edits.js';
+import { tree } from '../testing/tree-hash.js';
 
 /** A repo with files to replace, one to remove and room for new ones in new folders. */
 function repo(): string {

@@ -13,7 +13,7 @@ import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { runPortal } from '../testing/bin.js';
 import { freshFolder } from '../testing/generate.js';
-import { tree } from '../testing/user-edits.js';
+import { tree } from '../testing/tree-hash.js';
 
 const SEED = ['--secret-seed', 'guard'];
 let template = '';

@@ -4,16 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { PresetId } from '../answers/answers.js';
 import { generate } from '../testing/generate.js';
+import { portalSync } from '../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
-const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd, encoding: 'utf8' });
+const portal = (args: string[], cwd: string) => portalSync([...args, '--secret-seed', 'x'], { cwd });
 
 interface Repo {
   readonly root: string;

@@ -6,13 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { generate } from '../testing/generate.js';
-
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'portal.js');
+import { portalSync } from '../testing/bin.js';
 
 /** The commits read: docker-systemapic's 2016 compose/ and build/, its first public config/localhost, wu and pile. */
 const COMMITS = {
@@ -191,7 +189,7 @@ describe('systemapic: facts of the upstream deployment', () => {
   let repo: Repo;
   before(async () => {
     const root = await generate({ preset: 'systemapic', imageTag: '2.3.1' });
-    const instance = spawnSync(process.execPath, [BIN, 'instance', 'add', 'eu', '--domain', 'eu.example.org', '--secret-seed', 'x'], { cwd: root, encoding: 'utf8' });
+    const instance = portalSync(['instance', 'add', 'eu', '--domain', 'eu.example.org', '--secret-seed', 'x'], { cwd: root });
     assert.equal(instance.status, 0, instance.stderr);
     repo = open(root);
   });

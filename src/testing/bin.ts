@@ -1,5 +1,5 @@
 /** Test helper: the package's bin as a user runs it, in its own process, with no terminal. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,6 +36,26 @@ export function runPortal(args: readonly string[], options: BinOptions = {}): Pr
     child.stderr.on('data', chunk => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+export interface SyncBinOptions {
+  readonly cwd: string;
+  /** Added to this process' environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the bin's stdin; without it stdin is empty. */
+  readonly input?: string;
+  readonly timeout?: number;
+}
+
+/** The bin run to its end in its own process, no terminal: status, stdout and stderr as text. */
+export function portalSync(args: readonly string[], options: SyncBinOptions): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeout ?? 120_000,
+    ...(options.input === undefined ? {} : { input: options.input }),
   });
 }
 

@@ -1,31 +1,8 @@
-/** Test helpers: a repo edited the way a user edits one, the check that every edit survived, and a tree hash. */
+/** Test helpers: a repo edited the way a user edits one, and the check that every edit survived. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { appendFileSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-
-/**
- * Every path, mode and byte of the tree; with `whole`, folders and links too (not followed); never
- * .git (the first commit's times differ): what a run must leave exactly as it was, or exactly as another run left it.
- */
-export function tree(root: string, whole = false): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      const path = join(folder, entry);
-      const stat = whole ? lstatSync(path) : statSync(path);
-      if (whole && stat.isSymbolicLink()) out[relative(root, path)] = `link ${readlinkSync(path)}`;
-      else if (stat.isDirectory()) {
-        if (entry === '.git' && folder === root) continue;
-        if (whole) out[`${relative(root, path)}/`] = `folder ${stat.mode.toString(8)}`;
-        walk(path);
-      } else out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
-    }
-  };
-  walk(root);
-  return out;
-}
 
 export const edit = (repo: string, path: string, change: (text: string) => string) => {
   const file = join(repo, path);

@@ -1,14 +1,13 @@
 /** A .localhost domain or ACME e-mail: one warning line when generated, a failed `portal verify --prod`. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN } from '../testing/bin.js';
+import { portalSync } from '../testing/bin.js';
 import { freshFolder } from '../testing/generate.js';
 
 const portal = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', input: '', env: { ...process.env, CI: 'true', PORTAL_ENV: '', ...env } });
+  portalSync(args, { cwd, input: '', env: { CI: 'true', PORTAL_ENV: '', ...env } });
 
 describe('a prod deployment under .localhost', () => {
   it('warns in one line at generation, passes plain verify, fails verify --prod (and PORTAL_ENV=prod) naming both', () => {

@@ -4,19 +4,18 @@
  * the previous bytes back, and the repo still passes the validators.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { freshFolder, generate } from '../../testing/generate.js';
-import { assertEditsKept, edit, editLikeAUser, tree } from '../../testing/user-edits.js';
+import { tree } from '../../testing/tree-hash.js';
+import { assertEditsKept, edit, editLikeAUser } from '../../testing/user-edits.js';
 import { checklistCheck } from '../../checklist/index.js';
 import { CHECKS, formatResult, verifyRepo } from '../../verify/index.js';
+import { portalSync } from '../../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'portal.js');
-const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+const portal = (args: string[], cwd: string) => portalSync(args, { cwd });
 
 describe('re-running on a repo the user edited', () => {
   let pristine = '';
@@ -54,10 +53,11 @@ describe('re-running on a repo the user edited', () => {
     const results = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
     assert.deepEqual(results.filter(r => r.status === 'failed').map(formatResult), []);
 
+    // a re-run with the stored answers after the add writes no byte
+    const afterAdd = tree(repo);
     const rerun = portal(['--yes'], repo);
     assert.equal(rerun.status, 0, rerun.stderr);
-    const afterAdd = tree(repo);
-    assert.deepEqual(tree(repo), afterAdd);
+    assert.deepEqual(tree(repo), afterAdd, 'the re-run after add changed the repo');
 
     // with the data gone too (no Docker engine here: the volume is only named), every byte comes back
     const remove = portal(['remove', 'celery', 'grafana', '--delete-data'], repo);

@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import helpers from 'yeoman-test';
 import { APP_GENERATOR, freshFolder, generate } from '../../testing/generate.js';
-
-/** path -> sha256 of every file under a folder, .yo-rc.json included, .git not (its commit's times). */
-function treeHashes(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder)) {
-      if (entry === '.git' && folder === root) continue;
-      const path = join(folder, entry);
-      const stat = statSync(path);
-      if (stat.isDirectory()) {
-        out[`${relative(root, path)}/`] = stat.mode.toString(8);
-        walk(path);
-      } else {
-        out[relative(root, path)] = `${stat.mode.toString(8)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
+import { tree } from '../../testing/tree-hash.js';
 
 const isSecretFile = (path: string) => path === '.env' || path.startsWith('secrets/');
 
@@ -55,7 +35,7 @@ describe('portal:app generator', () => {
     const env = readFileSync(join(cwd, '.env'), 'utf8');
     const secrets = [...env.matchAll(/^[A-Z_]*(PASSWORD|SECRET_KEY)=(.+)$/gm)].map(m => m[2]!);
     assert.equal(secrets.length, 6);
-    for (const [path] of Object.entries(treeHashes(cwd))) {
+    for (const [path] of Object.entries(tree(cwd, true))) {
       if (isSecretFile(path) || path.endsWith('/')) continue;
       const text = readFileSync(join(cwd, path), 'utf8');
       for (const secret of secrets) assert.ok(!text.includes(secret), `a secret leaked into ${path}`);
@@ -71,8 +51,8 @@ describe('portal:app generator', () => {
     const a = await generate(options, 'one');
     const b = await generate(options, 'one');
     const c = await generate(options, 'two');
-    assert.deepEqual(treeHashes(a), treeHashes(b));
-    const [ha, hc] = [treeHashes(a), treeHashes(c)];
+    assert.deepEqual(tree(a, true), tree(b, true));
+    const [ha, hc] = [tree(a, true), tree(c, true)];
     const differing = Object.keys(ha).filter(path => ha[path] !== hc[path]);
     assert.ok(differing.length > 0 && differing.every(isSecretFile), `non-secret files differ: ${differing.join(', ')}`);
   });
@@ -116,12 +96,12 @@ describe('portal:app generator', () => {
   it('leaves an existing repo untouched when the new answers are bad', async () => {
     const cwd = await generate({});
     writeFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# edited by hand\n');
-    const before = treeHashes(cwd);
+    const before = tree(cwd, true);
     await assert.rejects(
       helpers.run(APP_GENERATOR).cd(cwd).withOptions({ yes: true, skipInstall: true, storage: 'bind', dataRoot: 'relative/path' } as Record<string, unknown>),
       /--data-root "relative\/path"/,
     );
-    assert.deepEqual(treeHashes(cwd), before);
+    assert.deepEqual(tree(cwd, true), before);
   });
 
   it('reads answers from a JSON file (or another portal\'s .yo-rc.json); command-line options win', async () => {
@@ -137,7 +117,7 @@ describe('portal:app generator', () => {
   it('leaves the destination as it was when writing fails half way (disk full)', async () => {
     const cwd = await generate({});
     writeFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# edited by hand\n');
-    const before = treeHashes(cwd);
+    const before = tree(cwd, true);
     // the 5th rename into place fails, after earlier files were already replaced
     let renames = 0;
     const rename = fs.renameSync;
@@ -156,6 +136,6 @@ describe('portal:app generator', () => {
       fs.renameSync = rename;
     }
     assert.ok(renames >= 5, 'the failure was not reached');
-    assert.deepEqual(treeHashes(cwd), before);
+    assert.deepEqual(tree(cwd, true), before);
   });
 });

@@ -1,15 +1,14 @@
 /** "Next" fits the run: the whole start first, then what an add or an instance needs; nothing of it on exit 3 or 4. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { BIN } from '../../testing/bin.js';
+import { portalSync } from '../../testing/bin.js';
 import { freshFolder } from '../../testing/generate.js';
 
 /** Yeoman's log goes to stderr without a terminal: `out` is both, as the user reads them. */
 const portal = (args: string[], cwd: string) => {
-  const run = spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'x'], { cwd, encoding: 'utf8', input: '', env: { ...process.env, CI: 'true' } });
+  const run = portalSync([...args, '--secret-seed', 'x'], { cwd, input: '', env: { CI: 'true' } });
   return { ...run, out: run.stdout + run.stderr };
 };
 

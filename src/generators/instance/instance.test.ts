@@ -8,15 +8,15 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { PRESET_IDS } from '../../answers/answers.js';
 import { freshFolder, generate } from '../../testing/generate.js';
-import { assertEditsKept, editLikeAUser, tree } from '../../testing/user-edits.js';
+import { tree } from '../../testing/tree-hash.js';
+import { assertEditsKept, editLikeAUser } from '../../testing/user-edits.js';
 import { formatResult, verifyRepo } from '../../verify/index.js';
+import { portalSync } from '../../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'portal.js');
-const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args, '--secret-seed', 'instances'], { cwd, encoding: 'utf8', timeout: 120_000 });
+const portal = (args: string[], cwd: string) => portalSync([...args, '--secret-seed', 'instances'], { cwd });
 const strict = process.env.CI === 'true';
 
 async function assertVerified(repo: string, label: string): Promise<string[]> {
@@ -153,7 +153,7 @@ describe('portal instance add', () => {
     assert.match(dry.stdout, /\+\+\+ b\/instances\/zz\.env\n\+\(changed; secret values are not shown\)/);
     assert.doesNotMatch(dry.stdout, /POSTGRES_PASSWORD=\w/);
     // the same from another folder, through --out
-    const outside = spawnSync(process.execPath, [BIN, 'instance', 'add', 'zz', '--domain', 'zz.example.org', '--dry-run', '--out', repo], { cwd: dirname(repo), encoding: 'utf8' });
+    const outside = portalSync(['instance', 'add', 'zz', '--domain', 'zz.example.org', '--dry-run', '--out', repo], { cwd: dirname(repo) });
     assert.equal(outside.status, 0, outside.stderr);
     assert.match(outside.stdout, /\+\+\+ b\/instances\/zz\.env\n\+\(changed; secret values are not shown\)/);
     assert.doesNotMatch(outside.stdout, /PASSWORD=\w/);

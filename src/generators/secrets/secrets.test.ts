@@ -2,14 +2,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { envValues } from '../../secrets/rotate.js';
 import { freshFolder, generate } from '../../testing/generate.js';
+import { portalSync } from '../../testing/bin.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'portal.js');
-const portal = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+const portal = (args: string[], cwd: string) => portalSync(args, { cwd, timeout: 60_000 });
 
 describe('portal secrets', () => {
   let repo = '';

@@ -1,0 +1,15 @@
+"""URL routes of the starter: health, metrics, a landing page and the API root."""
+
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index),
+    path("health", views.health),
+    path("metrics", views.metrics),
+    path("api/", views.api_root),
+    path("api/tasks/add", views.api_add),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""The portal Django project."""
