@@ -2,7 +2,8 @@
 import { IMAGES } from '../images.js';
 import { limits, TMP } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
-import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { mergeContributions } from '../merge-contributions.js';
 
 const MEDIA = '/srv/media';
 const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) =>

@@ -85,15 +85,6 @@ export function backendCommon(ctx: CatalogContext): Contribution {
   };
 }
 
-/** Merges contributions whose lists simply concatenate. */
-export function mergeContributions(...parts: Contribution[]): Contribution {
-  const keys = ['containers', 'storage', 'secrets', 'env', 'appSecrets', 'routes', 'scrape', 'alerts', 'files'] as const;
-  const merged: Record<string, unknown> = {};
-  for (const key of keys) merged[key] = parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
-  merged.appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {}));
-  return merged as Contribution;
-}
-
 /** Pinned Python requirements for the starter; what is listed depends on the chosen services. */
 export function pythonRequirements(ctx: CatalogContext): string[] {
   const framework =
