@@ -1,6 +1,7 @@
 /** What every backend kind shares: the app container shape, its routes, metrics and image name. */
 import { limits, TMP } from '../defaults.js';
 import type { BuildSpec, CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 /** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
 export const backendImageName = ({ answers }: CatalogContext): string =>
@@ -60,7 +61,7 @@ export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 
 export function backendRoutes(ctx: CatalogContext, extra: readonly HttpRoute[] = []): HttpRoute[] {
   const upstream = { host: 'backend', port: ctx.backendPort, stripPrefix: false };
   return [
-    { path: '/', title: 'web application', upstream, cache: 'default' },
+    { path: SITE_PATHS.site, title: 'web application', upstream, cache: 'default' },
     { path: '/api/', title: 'API (never cached, rate limited)', upstream, cache: 'pass', isApi: true },
     ...extra,
   ];
