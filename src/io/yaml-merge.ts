@@ -6,7 +6,7 @@
  * and the caller falls back to a line merge, which writes conflict markers.
  */
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
-import { YAML_LAYOUT } from './yaml-document.js';
+import { YAML_LAYOUT } from '../shared/yaml-document.js';
 
 const OPTIONS = { version: '1.1' as const };
 /** The same layout toYaml writes, so lines nobody changed come out byte for byte. */

@@ -1,10 +1,10 @@
 /** Boots the real servers with the generated configs: PostgreSQL+PostGIS init files, Redis, RabbitMQ. */
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failed, passed, skipped, type Check } from './check.js';
+import { failed, passed, skipped, type Check } from '../checks/check.js';
 import { tempDir } from './namespace.js';
-import { firstLines, runTool } from './run-tool.js';
-import { isRoot, missing, tool } from './tools.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
+import { isRoot, missing, tool } from '../checks/tools.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 
