@@ -6,6 +6,7 @@
  */
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
+import { RESERVED_ROUTES } from '../catalog/site-paths.js';
 
 export interface CorsAnswer {
   /** Origins allowed to call the route from a browser, e.g. https://app.example.org; "*" alone for any (never with credentials). */
@@ -37,9 +38,6 @@ export interface RouteAnswer {
 }
 
 export const ROUTE_KEYS = ['path', 'host', 'websocket', 'bodySize', 'timeout', 'connectTimeout', 'cors', 'private'];
-
-/** Paths the generated stack itself answers on the portal's domain. */
-export const RESERVED_ROUTES = ['/', '/health/', '/metrics/', '/static/', '/media/', '/tiles/', '/grafana/', '/flower/'];
 
 const PATH = /^\/([a-z0-9._~-]+\/)*$/;
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 import { validateAnswers } from './answers.js';
 import { mergedDevMounts } from './dev-mounts.js';
 

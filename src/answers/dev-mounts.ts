@@ -4,7 +4,7 @@
  * The source stays inside the repo and away from what holds secrets; links on disk are checked at
  * generation (generators/app), where the repo is known.
  */
-import { SECRET_FOLDERS } from '../io/secret-folders.js';
+import { SECRET_FOLDERS } from '../shared/repo-folders.js';
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
 

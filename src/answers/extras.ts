@@ -5,7 +5,8 @@
 import { PortalInputError } from './input-error.js';
 import { quoted } from './quoted.js';
 import { CONTRACT_KEYS, validateContract, type AppContract } from './app-contract.js';
-import { checkPrivateFolders, hostLabel, RESERVED_ROUTES, routeKey, routePath, routesOf, validateRoutes, type RouteAnswer } from './app-routes.js';
+import { checkPrivateFolders, hostLabel, routeKey, routePath, routesOf, validateRoutes, type RouteAnswer } from './app-routes.js';
+import { RESERVED_ROUTES } from '../catalog/site-paths.js';
 
 /** A container from a prebuilt image (the Node.js and other in-house services of a deployment). */
 export interface AppAnswer extends AppContract {

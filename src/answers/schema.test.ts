@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { freshFolder, generate, SCENARIOS } from '../testing/generate.js';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 import { migrateStoredAnswers } from './migrate.js';
 import { validateAnswers } from './answers.js';
 

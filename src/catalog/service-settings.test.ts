@@ -14,8 +14,8 @@ import { generate } from '../testing/generate.js';
 import { composeProfilesCheck } from '../verify/profile-checks.js';
 import { postgresInitCheck } from '../verify/data-checks.js';
 import { checklistCheck } from '../checklist/index.js';
-import { findExecutable } from '../verify/run-tool.js';
-import type { CheckResult } from '../verify/check.js';
+import { findExecutable } from '../checks/run-tool.js';
+import type { CheckResult } from '../checks/check.js';
 import { portalSync } from '../testing/bin.js';
 
 type Compose = { services: Record<string, { profiles?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string>; healthcheck?: { test: string[] } }> };
@@ -151,7 +151,7 @@ describe('Grafana PostgreSQL data source', () => {
 describe('the schema agrees on the service settings', () => {
   it('refuses what the generator refuses, accepts what it stores', async () => {
     const { Ajv } = await import('ajv');
-    const { PACKAGE_ROOT } = await import('../verify/tools.js');
+    const { PACKAGE_ROOT } = await import('../checks/tools.js');
     const { validateAnswers } = await import('../answers/answers.js');
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'yo-rc.schema.json'), 'utf8'));
     delete schema.$schema;

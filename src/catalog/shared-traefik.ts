@@ -11,7 +11,7 @@
  */
 import type { PortalAnswers } from '../answers/answers.js';
 import { routesOf } from '../answers/app-routes.js';
-import type { ComposeService } from '../render/compose-types.js';
+import type { ComposeService } from './compose-types.js';
 
 export type SharedTraefikEntry = 'varnish' | 'nginx';
 

@@ -1,6 +1,6 @@
 /** Catalog contract: each service returns fragments of the portal; it never writes files itself. */
 import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
-import type { ComposeService } from '../render/compose-types.js';
+import type { ComposeService } from './compose-types.js';
 import type { CorsAnswer } from '../answers/app-routes.js';
 import type { DevMount } from '../answers/dev-mounts.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 import { BY_VALIDATOR, NOT_APPLIED } from './coverage.js';
 import { renderChecklistDoc } from './doc.js';
 import { RULES } from './index.js';

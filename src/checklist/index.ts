@@ -1,5 +1,5 @@
 /** The hardening checklist: every rule, run on a generated repo, one result per rule. */
-import { failed, passed, skipped, type Check, type CheckResult } from '../verify/check.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { ComposeToolMissing, RepoView } from './repo-view.js';
 import { COMPOSE_FILE_RULES } from './rules/compose-files.js';
 import { COMPOSE_RULES } from './rules/compose.js';

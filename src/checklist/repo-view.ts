@@ -5,8 +5,8 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from '../verify/run-tool.js';
-import { tool } from '../verify/tools.js';
+import { runTool } from '../checks/run-tool.js';
+import { tool } from '../checks/tools.js';
 
 /** Folders never read: untracked data and dependencies. */
 const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);

@@ -13,7 +13,7 @@ import { SERVICE_IDS } from '../answers/answers.js';
 import { serviceDefinition } from '../catalog/index.js';
 import { BIN, runPortal } from '../testing/bin.js';
 import { hasTmux, Terminal } from '../testing/terminal.js';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 
 const stored = (cwd: string) => JSON.parse(readFileSync(join(cwd, '.yo-rc.json'), 'utf8'))['generator-portal'];
 

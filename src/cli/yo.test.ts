@@ -5,7 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 
 describe('yo portal', () => {
   it('runs the app generator for a non-root user', t => {

@@ -21,7 +21,8 @@ import { postgresFromFacts, redisFromCommand, redisHadPassword, type PostgresImp
 import { serviceDefinition } from '../catalog/index.js';
 import type { RedisSettings } from '../answers/redis-settings.js';
 import { POOL_MODES, DEFAULT_PGBOUNCER_PORT } from '../answers/service-settings.js';
-import { RESERVED_ROUTES, routeKey, type RouteAnswer } from '../answers/app-routes.js';
+import { routeKey, type RouteAnswer } from '../answers/app-routes.js';
+import { RESERVED_ROUTES } from '../catalog/site-paths.js';
 import { mountsToFolders, type FolderPlan } from './volumes.js';
 
 export interface ImportOptions {

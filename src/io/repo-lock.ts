@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PortalBusyError, PortalFsError, PortalInputError } from '../answers/input-error.js';
-import { STATE_FOLDER } from './repo-paths.js';
+import { STATE_FOLDER } from '../shared/repo-folders.js';
 
 interface Holder {
   readonly pid: number;

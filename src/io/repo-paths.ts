@@ -7,9 +7,8 @@ import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
+import { STATE_FOLDER } from '../shared/repo-folders.js';
 
-/** The folder that holds the lock and the commit journal; git- and docker-ignored from inside. */
-export const STATE_FOLDER = '.portal';
 
 /** A repo-relative path in the generator's own spelling: forward slashes, no `.`, `..` or empty parts. */
 export function checkRelativePath(path: string, where: string): string {

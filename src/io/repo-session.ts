@@ -11,7 +11,8 @@ import { migrateStoredAnswers } from '../answers/migrate.js';
 import { checkShape } from '../answers/schema.js';
 import { recoverInterrupted } from './journal.js';
 import { acquireRepoLock, holdsRepoLock, releaseRepoLock } from './repo-lock.js';
-import { realRoot, STATE_FOLDER } from './repo-paths.js';
+import { realRoot } from './repo-paths.js';
+import { STATE_FOLDER } from '../shared/repo-folders.js';
 
 interface Session {
   destinationRoot(): string;

@@ -64,12 +64,6 @@ export interface WriteContext {
 
 const CONFLICT_MARKERS = /^<{7} .*\n[\s\S]*^>{7} /m;
 
-/** secrets/postgres_password holds POSTGRES_PASSWORD of .env; secrets/<instance>/... that of instances/<instance>.env. */
-const envVariableOf = (path: string): string => path.split('/').at(-1)!.toUpperCase();
-const envFileOf = (secretPath: string): string => {
-  const parts = secretPath.split('/');
-  return parts.length === 3 ? `instances/${parts[1]}.env` : '.env';
-};
 /** `.env` and each instance's env file: the user's, extended with missing variables on re-runs. */
 const isEnvFile = (path: string): boolean => path === '.env' || /^instances\/[^/]+\.env$/.test(path);
 
@@ -101,7 +95,7 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   const secretsDropped = context.keepSecrets ? [] : (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
   // .env is the user's record of every secret: a prod secret file written again takes its value from there
   // read before this run changes any of them
-  const envFiles = new Set(['.env', ...[...files, ...(context.lastPlan ?? [])].map(f => f.path).filter(isEnvFile)]);
+  const envFiles = new Set(['.env', ...[...files, ...(context.lastPlan ?? [])].map(f => f.path).filter(isEnvFile), ...[...files, ...(context.lastPlan ?? [])].flatMap(f => (f.heldIn ? [f.heldIn.envFile] : []))]);
   const envAtStart = new Map(
     [...envFiles].map(file => {
       const envPath = target.destinationPath(file);
@@ -128,8 +122,8 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
       }
       continue;
     }
-    if (file.ownership === 'secret' && file.path.startsWith('secrets/') && existing === undefined) {
-      const known = envNow(envFileOf(file.path)).get(envVariableOf(file.path));
+    if (file.ownership === 'secret' && file.heldIn && existing === undefined) {
+      const known = envNow(file.heldIn.envFile).get(file.heldIn.variable);
       write(known || file.content);
       report.written.push(file.path);
       continue;
@@ -200,9 +194,9 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   for (const file of secretsDropped) {
     const path = target.destinationPath(file.path);
     // a removed instance keeps its env file and secrets: its data may still need them
-    if (isEnvFile(file.path) || !planned.has(envFileOf(file.path)) || !target.fs.exists(path)) continue;
+    if (!file.heldIn || !planned.has(file.heldIn.envFile) || !target.fs.exists(path)) continue;
     // only a file that still holds its env file's value is the generator's; one the user set is kept
-    if (target.fs.read(path) === envNow(envFileOf(file.path)).get(envVariableOf(file.path))) {
+    if (target.fs.read(path) === envNow(file.heldIn.envFile).get(file.heldIn.variable)) {
       target.fs.delete(path);
       markSafeToOverwrite(target, path);
       report.removed.push(file.path);

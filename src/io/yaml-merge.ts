@@ -6,7 +6,7 @@
  * and the caller falls back to a line merge, which writes conflict markers.
  */
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Node, type YAMLSeq } from 'yaml';
-import { YAML_LAYOUT } from './yaml-document.js';
+import { YAML_LAYOUT } from '../shared/yaml-document.js';
 
 const OPTIONS = { version: '1.1' as const };
 /** The same layout toYaml writes, so lines nobody changed come out byte for byte. */
@@ -18,11 +18,14 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(toJs(a)) === JS
 const toJs = (node: unknown): unknown => (node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node);
 const copy = (node: unknown): unknown => (node && typeof node === 'object' && 'clone' in node ? (node as { clone(): unknown }).clone() : node);
 
-/** Source texts, so "untouched by the user" means byte-identical, comments included. */
-let sources: { yours: string; base: string } = { yours: '', base: '' };
+/** The source texts of one merge, so "untouched by the user" means byte-identical, comments included. */
+interface Sources {
+  readonly yours: string;
+  readonly base: string;
+}
 const sourceOf = (node: Node | undefined, text: string): string | undefined => (node?.range ? text.slice(node.range[0], node.range[2]) : undefined);
 /** The user left this value exactly as the generator wrote it (comments and layout too). */
-const untouched = (y: Node | undefined, b: Node | undefined): boolean =>
+const untouched = (sources: Sources, y: Node | undefined, b: Node | undefined): boolean =>
   y === undefined || b === undefined ? y === b : sourceOf(y, sources.yours) === sourceOf(b, sources.base);
 
 export function mergeYaml(yours: string, base: string, generated: string): string | undefined {
@@ -30,8 +33,7 @@ export function mergeYaml(yours: string, base: string, generated: string): strin
     const docs = [yours, base, generated].map(text => parseDocument(text, OPTIONS)) as [Document, Document, Document];
     if (docs.some(doc => doc.errors.length > 0 || !isMap(doc.contents))) return undefined;
     const [mine, last, next] = docs;
-    sources = { yours, base };
-    mergeMaps(mine.contents as YAMLMap, last.contents as YAMLMap, next.contents as YAMLMap);
+    mergeMaps({ yours, base }, mine.contents as YAMLMap, last.contents as YAMLMap, next.contents as YAMLMap);
     return finish(mine, last, next);
   } catch {
     // a conflict, or YAML we do not model (anchors, merge keys): the line merge takes over
@@ -47,7 +49,7 @@ function finish(mine: Document, last: Document, next: Document): string {
   return mine.toString(STRINGIFY);
 }
 
-function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
+function mergeMaps(sources: Sources, mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
   const keys = new Set<unknown>([...last.items, ...next.items, ...mine.items].map(pair => toJs(pair.key)));
   for (const key of keys) {
     const [y, b, g] = [mine, last, next].map(map => map.get(key, true) as Node | undefined);
@@ -55,10 +57,10 @@ function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
     if (b === undefined) {
       // new on one side only: the user's extra key, or the generator's new one
       if (y === undefined) mine.set(key, copy(g));
-      else if (g !== undefined) mergeNew(key, y, g);
+      else if (g !== undefined) mergeNew(sources, key, y, g);
       continue;
     }
-    if (untouched(y, b)) {
+    if (untouched(sources, y, b)) {
       // untouched by the user: take the generator's version (or its removal)
       if (g === undefined) mine.delete(key);
       else mine.set(key, copy(g));
@@ -66,10 +68,10 @@ function mergeMaps(mine: YAMLMap, last: YAMLMap, next: YAMLMap): void {
     }
     if (same(g, b)) continue; // only the user changed it
     if (isMap(y) && isMap(b) && isMap(g)) {
-      mergeMaps(y, b, g);
+      mergeMaps(sources, y, b, g);
       continue;
     }
-    if (isSeq(y) && isSeq(b) && isSeq(g) && mergeKeyedLists(y, b, g)) continue;
+    if (isSeq(y) && isSeq(b) && isSeq(g) && mergeKeyedLists(sources, y, b, g)) continue;
     throw new Conflict(String(key));
   }
 }
@@ -82,7 +84,7 @@ const IDENTITY_KEYS = ['job_name', 'alert', 'name'];
  * map keys: the user's extra jobs stay, the generator's new ones are appended, untouched removed ones go.
  * Returns false for other lists, which then count as one value.
  */
-function mergeKeyedLists(mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
+function mergeKeyedLists(sources: Sources, mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
   const all = [...mine.items, ...last.items, ...next.items];
   const identity = IDENTITY_KEYS.find(key => all.length > 0 && all.every(item => isMap(item) && isScalar(item.get(key, true))));
   if (!identity) return false;
@@ -96,11 +98,11 @@ function mergeKeyedLists(mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
     if (bi === undefined) {
       if (yi === undefined) mine.items.push(copy(gi) as YAMLMap);
       else throw new Conflict(name);
-    } else if (untouched(yi, bi)) {
+    } else if (untouched(sources, yi, bi)) {
       if (gi === undefined) mine.items.splice(mine.items.indexOf(yi!), 1);
       else mine.items[mine.items.indexOf(yi!)] = copy(gi) as YAMLMap;
     } else if (!same(gi, bi)) {
-      if (yi && gi) mergeMaps(yi, bi, gi);
+      if (yi && gi) mergeMaps(sources, yi, bi, gi);
       else throw new Conflict(name);
     }
   }
@@ -108,9 +110,9 @@ function mergeKeyedLists(mine: YAMLSeq, last: YAMLSeq, next: YAMLSeq): boolean {
 }
 
 /** Both sides added the same key: fine when one holds the other's map, else a conflict. */
-function mergeNew(key: unknown, y: Node, g: Node): void {
+function mergeNew(sources: Sources, key: unknown, y: Node, g: Node): void {
   if (isMap(y) && isMap(g)) {
-    mergeMaps(y, new YAMLMap(), g);
+    mergeMaps(sources, y, new YAMLMap(), g);
     return;
   }
   throw new Conflict(String(key));

@@ -1,7 +1,7 @@
 /** PortalModel -> the three compose files: base (no ports), dev override, prod override. */
 import { EXCEPTION_LABEL, type ContainerSpec, type Mount, type SecretUse } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
-import type { BindVolume, ComposeFile, ComposeService } from './compose-types.js';
+import type { BindVolume, ComposeFile, ComposeService } from '../catalog/compose-types.js';
 import type { DevMount } from '../answers/dev-mounts.js';
 
 export interface ComposeSet {

@@ -2,6 +2,7 @@
 import type { EnvVar } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
 import type { SecretSource } from './secret-source.js';
+import { envAssignment } from '../secrets/env-line.js';
 
 export interface EnvLine {
   readonly name: string;
@@ -56,12 +57,10 @@ function renderEnv(model: PortalModel, lines: readonly EnvLine[], secretValue: (
   return `${out.join('\n')}\n`;
 }
 
-const KEY = /^([A-Za-z_][A-Za-z0-9_]*)=/;
-
 /** Each variable's whole `NAME=value` line. */
 const linesByKey = (text: string): Map<string, string> =>
   new Map(text.split('\n').flatMap(line => {
-    const key = KEY.exec(line)?.[1];
+    const key = envAssignment(line)?.key;
     return key ? [[key, line] as [string, string]] : [];
   }));
 
@@ -70,11 +69,11 @@ const linesByKey = (text: string): Map<string, string> =>
  * so a re-run never changes a value (secrets included) yet new services get their settings.
  */
 export function appendMissingEnv(existing: string, planned: string, addedBy: string): string {
-  const present = new Set(existing.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
+  const present = new Set(existing.split('\n').flatMap(line => envAssignment(line)?.key ?? []));
   const plannedLines = planned.split('\n');
   const missing: string[] = [];
   plannedLines.forEach((line, index) => {
-    const key = KEY.exec(line)?.[1];
+    const key = envAssignment(line)?.key;
     if (!key || present.has(key)) return;
     const comment = plannedLines[index - 1]?.startsWith('# ') ? [plannedLines[index - 1]!] : [];
     missing.push(...comment, line);
@@ -97,7 +96,7 @@ export function followChangedAnswers(existing: string, planned: string, lastPlan
   return existing
     .split('\n')
     .map(line => {
-      const key = KEY.exec(line)?.[1];
+      const key = envAssignment(line)?.key;
       if (!key || !FOLLOWS_ANSWERS.has(key) || last.get(key) !== line) return line;
       return now.get(key) ?? line;
     })
@@ -113,16 +112,16 @@ const SECRET_VARIABLE = /(PASSWORD|SECRET_KEY|TOKEN)$/;
  * user added or changed, or a variable still planned, is kept whole.
  */
 export function dropAddedBlocks(existing: string, planned: string, lastPlanned: string): string {
-  const now = new Set(planned.split('\n').flatMap(line => KEY.exec(line)?.[1] ?? []));
+  const now = new Set(planned.split('\n').flatMap(line => envAssignment(line)?.key ?? []));
   const lastLines = new Set(lastPlanned.split('\n'));
   const lastValues = linesByKey(lastPlanned);
   const generatedLine = (line: string): boolean => {
-    const key = KEY.exec(line)?.[1];
+    const key = envAssignment(line)?.key;
     if (!key) return line === '' || line.startsWith('# Added by ') || lastLines.has(line);
     return !now.has(key) && lastValues.has(key) && (SECRET_VARIABLE.test(key) || lastValues.get(key) === line);
   };
   return existing
     .split(/(?=\n# Added by )/)
-    .filter((part, index) => index === 0 || !part.startsWith('\n# Added by ') || !part.split('\n').every(generatedLine) || !KEY.test(part.split('\n').find(l => KEY.test(l)) ?? ''))
+    .filter((part, index) => index === 0 || !part.startsWith('\n# Added by ') || !part.split('\n').every(generatedLine) || !part.split('\n').some(l => envAssignment(l)))
     .join('');
 }

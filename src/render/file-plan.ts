@@ -1,8 +1,7 @@
 /** PortalModel -> every file of the generated repo, with its content and who owns it. */
-import { STATE_FOLDER } from '../io/repo-paths.js';
-import { SECRET_FOLDERS } from '../io/secret-folders.js';
+import { SECRET_FOLDERS, STATE_FOLDER } from '../shared/repo-folders.js';
 import type { FileSpec } from '../catalog/types.js';
-import { toYaml } from '../io/yaml-document.js';
+import { toYaml } from '../shared/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { renderCompose } from './compose.js';
 import { architectureView, readmeView } from './docs.js';

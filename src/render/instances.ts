@@ -3,7 +3,7 @@
  * `instances/<name>.yml`, with its own env file, secrets, database volume, domain and site config.
  */
 import type { InstanceAnswer } from '../answers/extras.js';
-import { toYaml } from '../io/yaml-document.js';
+import { toYaml } from '../shared/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { deploymentConfigFolder } from '../catalog/types.js';
 import { traefikDynamic } from './monitoring.js';

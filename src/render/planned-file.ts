@@ -16,6 +16,8 @@ export interface PlannedFile {
   readonly ownership: Ownership;
   /** POSIX mode; default 0o644. */
   readonly mode?: number;
+  /** A secret file's value is also this env file's variable (its secret's declaration): written again from there. */
+  readonly heldIn?: { readonly envFile: string; readonly variable: string };
 }
 
 export const MANAGED = 'Managed by generator-portal: re-running `portal` merges its changes with your edits.';
@@ -46,6 +48,7 @@ export function envFiles(model: PortalModel, source: SecretSource, paths: EnvPat
       content: values.get(secret.env) ?? '',
       ownership: 'secret' as const,
       mode: 0o644,
+      heldIn: { envFile: paths.env, variable: secret.env },
     })),
   ];
 }

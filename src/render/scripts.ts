@@ -23,18 +23,23 @@ function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams
   return { proxies, upstreams: proxies.length > 0 ? upstreams : [] };
 }
 
-/** Passwords kept inside a service's data, which apply-secrets.sh changes there before recreating. */
+/**
+ * Passwords kept inside a service's data, which apply-secrets.sh changes there before recreating. Each
+ * secret's file name and .env variable come from its declaration: the script names no variable of its own.
+ */
 function statefulSecrets(model: PortalModel) {
-  const has = (id: string) => model.services.includes(id as never);
-  const declared = new Set(model.secrets.map(s => s.name));
+  const declared = new Map(model.secrets.map(s => [s.name, { name: s.name, env: s.env }]));
   const roles = [
-    { name: 'postgres_password', env: 'POSTGRES_PASSWORD', role: '$(env_value POSTGRES_USER)' },
-    { name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', role: 'tileserver' },
-    { name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', role: 'exporter' },
-    { name: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env, role: GRAFANA_DB_ROLE },
-  ].filter(role => declared.has(role.name));
-  const rabbitmq = has('rabbitmq');
-  const grafana = has('grafana');
+    { name: 'postgres_password', role: '$(env_value POSTGRES_USER)' },
+    { name: 'tileserver_db_password', role: 'tileserver' },
+    { name: 'exporter_db_password', role: 'exporter' },
+    { name: GRAFANA_DB_SECRET.name, role: GRAFANA_DB_ROLE },
+  ].flatMap(({ name, role }) => {
+    const secret = declared.get(name);
+    return secret ? [{ ...secret, role }] : [];
+  });
+  const rabbitmq = declared.get('rabbitmq_password');
+  const grafana = declared.get('grafana_admin_password');
   return {
     roles,
     rabbitmq,

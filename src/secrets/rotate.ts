@@ -1,6 +1,7 @@
 /** Secret rotation, pure: which secrets, their new values in .env, and what must restart to use them. */
 import type { PortalModel } from '../model/portal-model.js';
 import type { SecretSource } from '../render/secret-source.js';
+import { envAssignment } from './env-line.js';
 
 export interface SecretPlan {
   readonly name: string;
@@ -30,13 +31,11 @@ export function selectSecrets(plans: readonly SecretPlan[], only: readonly strin
   return only.length === 0 ? [...plans] : plans.filter(p => only.includes(p.name) || only.includes(p.env));
 }
 
-const LINE = /^([A-Z_][A-Z0-9_]*)=(.*)$/;
-
 /** The value of each variable of an env file. */
 export function envValues(text: string): Map<string, string> {
   return new Map(text.split('\n').flatMap(line => {
-    const match = LINE.exec(line);
-    return match ? [[match[1]!, match[2]!] as [string, string]] : [];
+    const set = envAssignment(line);
+    return set ? [[set.key, set.value] as [string, string]] : [];
   }));
 }
 
@@ -47,7 +46,7 @@ export function envValues(text: string): Map<string, string> {
 export function withEnvValues(text: string, values: ReadonlyMap<string, string>): string {
   const seen = new Set<string>();
   const lines = text.split('\n').map(line => {
-    const key = LINE.exec(line)?.[1];
+    const key = envAssignment(line)?.key;
     if (!key || !values.has(key)) return line;
     seen.add(key);
     return `${key}=${values.get(key)}`;

@@ -8,7 +8,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, relative } from 'node:path';
 import { runEnv } from './env-file.js';
 import type { Report, RunningStack } from './stack.js';
-import { firstLines, runTool } from '../verify/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 
 const RESTORED_DB = 'smoke_restore';
 const SEED_ROWS = 1000;

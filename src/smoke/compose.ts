@@ -3,7 +3,7 @@
  * every `${VAR}`, so the harness starts exactly what `docker-compose up` would.
  */
 import { parse } from 'yaml';
-import { firstLines, runTool } from '../verify/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 
 export interface ComposeService {
   readonly name: string;

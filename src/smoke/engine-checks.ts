@@ -7,7 +7,7 @@
 import { check } from './http.js';
 import type { ComposeService } from './compose.js';
 import { sleep, type Inspected, type Report, type RunningStack } from './stack.js';
-import { firstLines } from '../verify/run-tool.js';
+import { firstLines } from '../checks/run-tool.js';
 
 /** Linux capability numbers (include/uapi/linux/capability.h), for reading /proc/<pid>/status. */
 const CAPABILITIES = [

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { firstLines, runTool, type ToolRun } from '../verify/run-tool.js';
+import { firstLines, runTool, type ToolRun } from '../checks/run-tool.js';
 
 /** Debian's CLI, the one that matches dockerd 20.10 and uses its built-in BuildKit (no buildx needed). */
 export const DOCKER_CLI = '/usr/bin/docker';

@@ -1,7 +1,7 @@
 /** What the smoke run needs on this machine: Debian's engine and tools (see .ci/install-validators). */
 import { existsSync } from 'node:fs';
 import { DOCKER_CLI } from './engine.js';
-import { findExecutable } from '../verify/run-tool.js';
+import { findExecutable } from '../checks/run-tool.js';
 
 const NEEDED: [string, string][] = [
   ['unshare', 'util-linux'],

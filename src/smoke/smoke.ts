@@ -21,7 +21,7 @@ import { copyDataRoot, releaseLocks, seedDataRoot, standInTag } from './standin-
 import { standInFor } from './standin-table.js';
 import { swarmAddress, swarmBoot } from './swarm-boot.js';
 import { tempDir } from '../verify/namespace.js';
-import { firstLines, runTool } from '../verify/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 
 /**
  * Processes of this run still alive after the stop, killed now. The run has a PID namespace of its own

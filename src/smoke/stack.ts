@@ -6,7 +6,7 @@
 import type { ComposeStack } from './compose.js';
 import type { Engine } from './engine.js';
 import type { Override } from './override.js';
-import { firstLines, runTool, type ToolRun } from '../verify/run-tool.js';
+import { firstLines, runTool, type ToolRun } from '../checks/run-tool.js';
 
 export interface Report {
   readonly ok: (what: string) => void;

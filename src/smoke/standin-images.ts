@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { startEngine } from './engine.js';
 import { BASE_IMAGE, BASE_PACKAGES, STANDINS, type StandIn } from './standin-table.js';
 import { SMOKE_DIR } from './standin-files.js';
-import { firstLines, runTool } from '../verify/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 
 const SUITE = 'bookworm';
 const MMDEBSTRAP = ['--variant=minbase', '--dpkgopt=path-exclude=/usr/share/doc/*', '--dpkgopt=path-exclude=/usr/share/man/*', '--dpkgopt=path-exclude=/usr/share/locale/*'];

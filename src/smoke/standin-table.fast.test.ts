@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { IMAGES } from '../catalog/images.js';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 import { BASE_IMAGE, BASE_PACKAGES, parseImage, STANDINS, standInFor } from './standin-table.js';
 
 const FOLDER = join(PACKAGE_ROOT, 'src', 'smoke', 'standins', 'images');

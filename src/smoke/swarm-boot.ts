@@ -17,7 +17,7 @@ import { sleep, type Report, type RunningStack } from './stack.js';
 import { standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
 import { envValues } from '../secrets/rotate.js';
-import { firstLines, runTool } from '../verify/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 
 /** The address the node advertises: a veth of the run's network namespace (Swarm refuses loopback). */
 export const SWARM_ADDRESS = '10.99.0.1';

@@ -6,7 +6,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PACKAGE_ROOT } from '../verify/tools.js';
+import { PACKAGE_ROOT } from '../checks/tools.js';
 import { freshFolder, generate, SCENARIOS, type GeneratorOptions } from './generate.js';
 
 export const GOLDENS = join(PACKAGE_ROOT, 'test', 'goldens');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { generate, SCENARIOS } from '../testing/generate.js';
-import type { Check } from './check.js';
+import type { Check } from '../checks/check.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
 import { celeryCheck, dockerfileSyntaxCheck, jsonCheck, nodeCheck, promtoolCheck, pythonCheck, shellcheckCheck, yamllintCheck } from './file-checks.js';

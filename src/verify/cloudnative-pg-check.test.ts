@@ -11,7 +11,7 @@ import { before, describe, it } from 'node:test';
 import { generate } from '../testing/generate.js';
 import { CNPG_COMPONENT } from '../render/kubernetes/cloudnative-pg.js';
 import { cloudNativePgCheck } from './cloudnative-pg-check.js';
-import { isRoot, tool } from './tools.js';
+import { isRoot, tool } from '../checks/tools.js';
 
 const CLUSTER = `${CNPG_COMPONENT}/cluster-postgis.yaml`;
 

@@ -11,11 +11,11 @@ import { parse } from 'yaml';
 import { CNPG_COMPONENT } from '../render/kubernetes/cloudnative-pg.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
 import type { Loose } from '../render/kubernetes/cross-checks.js';
-import { failed, passed, skipped, type Check } from './check.js';
+import { failed, passed, skipped, type Check } from '../checks/check.js';
 import { ROLE_PASSWORDS, tileserverLeak } from './data-checks.js';
-import { firstLines } from './run-tool.js';
+import { firstLines } from '../checks/run-tool.js';
 import { withThrowawayPostgres } from './throwaway-postgres.js';
-import { isRoot, missing, tool } from './tools.js';
+import { isRoot, missing, tool } from '../checks/tools.js';
 
 const CLUSTER_FILE = `${CNPG_COMPONENT}/cluster-postgis.yaml`;
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;

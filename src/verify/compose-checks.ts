@@ -2,11 +2,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
-import { firstLines, runTool } from './run-tool.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 import { tempDir } from './namespace.js';
 import { runnerFor } from './runner.js';
-import { composeSchemaPath, missing, tool } from './tools.js';
+import { composeSchemaPath, missing, tool } from '../checks/tools.js';
 
 export const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml'] as const;
 const hasCompose = (repo: string) => existsSync(join(repo, 'docker-compose.yml'));

@@ -1,11 +1,11 @@
 /** Boots the real servers with the generated configs: PostgreSQL+PostGIS init files, Redis, RabbitMQ. */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { failed, passed, skipped, type Check } from './check.js';
+import { failed, passed, skipped, type Check } from '../checks/check.js';
 import { tempDir } from './namespace.js';
 import { SUPERUSER_PASSWORD, withThrowawayPostgres } from './throwaway-postgres.js';
-import { firstLines, runTool } from './run-tool.js';
-import { isRoot, missing, tool } from './tools.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
+import { isRoot, missing, tool } from '../checks/tools.js';
 
 /** Runs postgres/initdb/* in order, as the postgres image does, against a throwaway cluster on a unix socket. */
 export const postgresInitCheck: Check = {

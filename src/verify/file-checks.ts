@@ -1,11 +1,11 @@
 /** Checks of individual files: shell, YAML, Prometheus, Dockerfiles, Python and Node sources, JSON. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { tempDir } from './namespace.js';
-import { firstLines, runTool } from './run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 import { runnerFor } from './runner.js';
-import { missing } from './tools.js';
+import { missing } from '../checks/tools.js';
 
 const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
 

@@ -1,6 +1,6 @@
 /** All checks of a generated repo, run in a fixed order; the caller decides how to print them. */
 import { checklistCheck } from '../checklist/index.js';
-import type { Check, CheckResult } from './check.js';
+import type { Check, CheckResult } from '../checks/check.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
 import { composeProfilesCheck } from './profile-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
@@ -59,4 +59,4 @@ export async function verifyRepo(repo: string, checks: readonly Check[] = CHECKS
 export const formatResult = (result: CheckResult): string =>
   `${result.status.padEnd(7)} ${result.name}${result.detail ? `: ${result.detail.split('\n').join('\n        ')}` : ''}`;
 
-export type { Check, CheckResult } from './check.js';
+export type { Check, CheckResult } from '../checks/check.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IMAGES } from '../catalog/images.js';
-import { DOCKER_TOOLS, INSTALL_HINTS, missing } from './tools.js';
+import { DOCKER_TOOLS, INSTALL_HINTS, missing } from '../checks/tools.js';
 
 describe('install hints', () => {
   it('name a package for every tool and no path of this repository', () => {

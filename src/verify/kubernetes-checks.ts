@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkWaits, composeWaits, crossCheck, renderingDifferences, type Loose } from '../render/kubernetes/cross-checks.js';
 import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
-import { firstLines } from './run-tool.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { firstLines } from '../checks/run-tool.js';
 import { runnerFor } from './runner.js';
-import { missing } from './tools.js';
+import { missing } from '../checks/tools.js';
 
 /** A YAML stream (kubectl's or helm's output) as objects. */
 const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);

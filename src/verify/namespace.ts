@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runTool, type ToolRun } from './run-tool.js';
+import { runTool, type ToolRun } from '../checks/run-tool.js';
 
 /** Every service name of the compose files of a repo, for the hosts file. */
 export function composeServiceNames(repo: string): string[] {

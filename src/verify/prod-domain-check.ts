@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseEnvFile } from '../import/interpolate.js';
-import { failed, passed, type Check } from './check.js';
+import { failed, passed, type Check } from '../checks/check.js';
 
 const NAME = 'prod domain';
 

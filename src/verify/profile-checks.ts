@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
-import { findExecutable, runTool } from './run-tool.js';
-import { missing } from './tools.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { findExecutable, runTool } from '../checks/run-tool.js';
+import { missing } from '../checks/tools.js';
 
 /** Loads the files as docker-compose does and lists the services `up` would start; an engine is never asked. */
 const SCRIPT = `

@@ -1,11 +1,11 @@
 /** nginx -t and varnishd -C on the generated files, at their container paths, with service names resolvable. */
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { composeServiceNames, tempDir } from './namespace.js';
-import { firstLines, runTool } from './run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 import { runnerFor } from './runner.js';
-import { missing } from './tools.js';
+import { missing } from '../checks/tools.js';
 
 export const nginxCheck: Check = {
   name: 'nginx -t',

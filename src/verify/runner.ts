@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { runInNamespace, tempDir } from './namespace.js';
-import { runTool, type ToolRun } from './run-tool.js';
-import { DOCKER_TOOLS, isRoot, tool } from './tools.js';
+import { runTool, type ToolRun } from '../checks/run-tool.js';
+import { DOCKER_TOOLS, isRoot, tool } from '../checks/tools.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

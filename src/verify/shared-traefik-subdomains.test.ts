@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { freshFolder, generate } from '../testing/generate.js';
 import { verifyRepo } from './index.js';
 import { composeServiceNames, runInNamespace, tempDir } from './namespace.js';
-import { isRoot, tool } from './tools.js';
+import { isRoot, tool } from '../checks/tools.js';
 
 const API_APP = { id: 'api', image: 'acme/api:2.0.1', port: 8080, routes: [{ path: '/', host: 'api' }] };
 const STAGING = { name: 'staging', domain: 'staging.example.net' };

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tempDir } from './namespace.js';
 import { join } from 'node:path';
-import { failed, passed, skipped, type Check, type CheckResult } from './check.js';
-import { firstLines, runTool } from './run-tool.js';
-import { missing, tool } from './tools.js';
+import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
+import { missing, tool } from '../checks/tools.js';
 import { envValues } from '../secrets/rotate.js';
 
 const SWARM_ROOT = 'deploy/swarm';

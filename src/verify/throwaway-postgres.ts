@@ -2,7 +2,7 @@
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './namespace.js';
-import { firstLines, runTool, type ToolRun } from './run-tool.js';
+import { firstLines, runTool, type ToolRun } from '../checks/run-tool.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const SUPERUSER_PASSWORD = 'verify-password';

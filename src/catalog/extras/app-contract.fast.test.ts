@@ -4,7 +4,7 @@ import { modelOf } from '../../testing/model.js';
 import { renderCompose } from '../../render/compose.js';
 import { recordedException } from '../../checklist/exceptions.js';
 import { EXCEPTION_LABEL } from '../types.js';
-import { toYaml } from '../../io/yaml-document.js';
+import { toYaml } from '../../shared/yaml-document.js';
 
 const api = (contract: Record<string, unknown>) => ({ id: 'api', image: 'acme/api:1.2.0', port: 8080, ...contract });
 const stack = (services: string, ...apps: Record<string, unknown>[]) => {

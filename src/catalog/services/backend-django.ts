@@ -2,7 +2,9 @@
 import { IMAGES } from '../images.js';
 import { limits, TMP } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
-import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { mergeContributions } from '../merge-contributions.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 const MEDIA = '/srv/media';
 const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) =>
@@ -67,8 +69,8 @@ export const backendDjango = defineService({
         { path: '/admin/', title: 'Django admin (never cached)', upstream: { host: 'backend', port: ctx.backendPort, stripPrefix: false }, cache: 'pass' },
         ...(ctx.has('nginx')
           ? [
-              { path: '/static/', title: 'static files', files: STATIC, cache: 'long' as const },
-              { path: '/media/', title: 'uploaded media', files: MEDIA, cache: 'default' as const },
+              { path: SITE_PATHS.static, title: 'static files', files: STATIC, cache: 'long' as const },
+              { path: SITE_PATHS.media, title: 'uploaded media', files: MEDIA, cache: 'default' as const },
             ]
           : []),
       ]),

@@ -1,7 +1,8 @@
 /** FastAPI starter served by uvicorn, with a websocket echo route. */
 import { IMAGES } from '../images.js';
 import { defineService } from '../types.js';
-import { backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendRoutes, mergeContributions, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendRoutes, pythonProbe, pythonRequirements } from './backend-shared.js';
+import { mergeContributions } from '../merge-contributions.js';
 
 export const backendFastapi = defineService({
   id: 'backend-fastapi',

@@ -1,6 +1,7 @@
 /** A prebuilt backend image the user names; we only wire it, route it and probe it, as its contract says. */
 import { defineService } from '../types.js';
-import { backendContainer, backendRoutes, mergeContributions } from './backend-shared.js';
+import { backendContainer, backendRoutes } from './backend-shared.js';
+import { mergeContributions } from '../merge-contributions.js';
 import { appRoutes, contractParts } from '../extras/apps.js';
 import { BACKEND_PATHS } from '../../answers/app-contract.js';
 

@@ -1,7 +1,8 @@
 /** Node.js starter on node:http alone, so it has no dependency to audit or pin. */
 import { IMAGES } from '../images.js';
 import { defineService } from '../types.js';
-import { backendCommon, backendContainer, backendRoutes, mergeContributions } from './backend-shared.js';
+import { backendCommon, backendContainer, backendRoutes } from './backend-shared.js';
+import { mergeContributions } from '../merge-contributions.js';
 
 export const backendNode = defineService({
   id: 'backend-node',

@@ -1,6 +1,7 @@
 /** What every backend kind shares: the app container shape, its routes, metrics and image name. */
 import { limits, TMP } from '../defaults.js';
 import type { BuildSpec, CatalogContext, ContainerSpec, Contribution, Healthcheck, HttpRoute } from '../types.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 /** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
 export const backendImageName = ({ answers }: CatalogContext): string =>
@@ -60,7 +61,7 @@ export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 
 export function backendRoutes(ctx: CatalogContext, extra: readonly HttpRoute[] = []): HttpRoute[] {
   const upstream = { host: 'backend', port: ctx.backendPort, stripPrefix: false };
   return [
-    { path: '/', title: 'web application', upstream, cache: 'default' },
+    { path: SITE_PATHS.site, title: 'web application', upstream, cache: 'default' },
     { path: '/api/', title: 'API (never cached, rate limited)', upstream, cache: 'pass', isApi: true },
     ...extra,
   ];
@@ -83,15 +84,6 @@ export function backendCommon(ctx: CatalogContext): Contribution {
           },
         ],
   };
-}
-
-/** Merges contributions whose lists simply concatenate. */
-export function mergeContributions(...parts: Contribution[]): Contribution {
-  const keys = ['containers', 'storage', 'secrets', 'env', 'appSecrets', 'routes', 'scrape', 'alerts', 'files'] as const;
-  const merged: Record<string, unknown> = {};
-  for (const key of keys) merged[key] = parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
-  merged.appEnv = Object.assign({}, ...parts.map(part => part.appEnv ?? {}));
-  return merged as Contribution;
 }
 
 /** Pinned Python requirements for the starter; what is listed depends on the chosen services. */

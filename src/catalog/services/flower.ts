@@ -2,6 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, requireSecret, TMP } from '../defaults.js';
 import { defineService } from '../types.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 const PORT = 5555;
 
@@ -11,7 +12,7 @@ export const flower = defineService({
   summary: 'Celery monitoring UI under /flower/, password protected',
   contribute: ({ broker, answers }) => {
     const label = answers.flowerHost;
-    const prefix = label ? '' : '/flower';
+    const prefix = label ? '' : SITE_PATHS.flower.slice(0, -1);
     // the same broker, host and credentials the Celery workers use
     const rabbit = broker === 'rabbitmq';
     const brokerSecret = rabbit ? { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } : { secret: 'redis_password', env: 'REDIS_PASSWORD' };

@@ -8,6 +8,7 @@ import { limits, TMP, wgetProbe } from '../defaults.js';
 import { NGINX_PORT } from './nginx.js';
 import { defineService, type FileSpec, type SecretSpec, type SecretUse } from '../types.js';
 import type { GrafanaPostgres } from '../../answers/service-settings.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 /** The read-only role the database creates for Grafana (postgres/initdb/02-roles.sh). */
 export const GRAFANA_DB_ROLE = 'grafana_reader';
@@ -55,7 +56,7 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
       const label = answers.grafanaHost;
       // on a sub-domain Grafana is at its root (nginx serves sub-domains, on <label>.localhost in dev); under a path it strips the prefix itself
       const at = label ? { path: '/', rootUrl: `https://${label}.\${DOMAIN}/`, devRootUrl: `http://${label}.localhost:${NGINX_PORT}/`, where: `on ${label}.<domain>` }
-        : { path: '/grafana/', rootUrl: 'https://${DOMAIN}/grafana/', devRootUrl: `${devUrl}/grafana/`, where: 'under /grafana/' };
+        : { path: SITE_PATHS.grafana, rootUrl: `https://\${DOMAIN}${SITE_PATHS.grafana}`, devRootUrl: `${devUrl}${SITE_PATHS.grafana}`, where: `under ${SITE_PATHS.grafana}` };
       const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
       return {
       containers: [

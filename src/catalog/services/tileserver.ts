@@ -5,6 +5,7 @@
 import { IMAGES } from '../images.js';
 import { limits, prodOrigin, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
+import { SITE_PATHS } from '../site-paths.js';
 
 export const TILESERVER_PORT = 7800;
 
@@ -45,7 +46,7 @@ export const tileserver = defineService({
     scrape: [{ job: 'tileserver', target: `tileserver:${TILESERVER_PORT}`, metricsPath: '/tiles/metrics' }],
     routes: [
       {
-        path: '/tiles/',
+        path: SITE_PATHS.tiles,
         title: 'vector tiles (pg_tileserv), cached for a day',
         upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false },
         cache: 'long',

@@ -1,6 +1,6 @@
 /** Our Dockerfiles (DF-*): non-root, pinned, multi-stage, HEALTHCHECK, no secrets in layers. */
 import { spawnSync } from 'node:child_process';
-import { tool } from '../../verify/tools.js';
+import { tool } from '../../checks/tools.js';
 import type { RepoView } from '../repo-view.js';
 import { defineRule, type Rule } from '../types.js';
 import { isJsonForm, lineage, runnableStages, stagesOf, type Stage, type Step } from './dockerfile-stages.js';

@@ -1,5 +1,5 @@
 /** The Kubernetes target as planned files: the kustomize tree, each object serialized like compose's files. */
-import { toYaml } from '../../io/yaml-document.js';
+import { toYaml } from '../../shared/yaml-document.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { managed, MANAGED, type PlannedFile } from '../planned-file.js';
 import { renderTemplate } from '../templates.js';

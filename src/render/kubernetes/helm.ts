@@ -6,7 +6,7 @@
  * from secrets/ with `kubectl create secret generic` (README). ServiceMonitors are rendered when the
  * Prometheus Operator's CRDs exist, besides the bundled Prometheus.
  */
-import { toYaml } from '../../io/yaml-document.js';
+import { toYaml } from '../../shared/yaml-document.js';
 import { managed, MANAGED, type PlannedFile } from '../planned-file.js';
 import { ENV_CONFIG_MAP, type KubeContext } from './context.js';
 import { fileConfigMaps } from './config-maps.js';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runPortal } from '../../testing/bin.js';
 import { freshFolder } from '../../testing/generate.js';
-import { runTool } from '../../verify/run-tool.js';
-import { tool } from '../../verify/tools.js';
+import { runTool } from '../../checks/run-tool.js';
+import { tool } from '../../checks/tools.js';
 
 const edit = (folder: string, path: string, change: (text: string) => string) => {
   const file = join(folder, path);

@@ -15,11 +15,11 @@ import { crossCheck, type Loose } from './cross-checks.js';
 import { helmCheck } from '../../verify/kubernetes-checks.js';
 import { kubernetesCheck, kustomizeFolders } from '../../verify/kubernetes-checks.js';
 import { isDeepStrictEqual } from 'node:util';
-import { runTool } from '../../verify/run-tool.js';
+import { runTool } from '../../checks/run-tool.js';
 import { verifyRepo } from '../../verify/index.js';
 import { yamllintCheck } from '../../verify/file-checks.js';
 import { checklistCheck } from '../../checklist/index.js';
-import { tool } from '../../verify/tools.js';
+import { tool } from '../../checks/tools.js';
 import { PRIVATE_FOLDERS, type PlannedFile } from '../planned-file.js';
 
 const kubectl = tool('kubectl');

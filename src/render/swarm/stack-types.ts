@@ -1,5 +1,5 @@
 /** The keys of compose file format 3.9 that our stack files use, as `docker stack deploy` reads them. */
-import type { ComposeService } from '../compose-types.js';
+import type { ComposeService } from '../../catalog/compose-types.js';
 
 /** A mount in the long syntax: the only one that can say tmpfs (the `tmpfs:` key is not passed to Swarm). */
 export type StackVolume =

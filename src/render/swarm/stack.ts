@@ -4,7 +4,7 @@
  * ContainerSpecs, not converted from the compose files.
  */
 import type { InstanceAnswer } from '../../answers/extras.js';
-import { toYaml } from '../../io/yaml-document.js';
+import { toYaml } from '../../shared/yaml-document.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { volumesFor } from '../compose.js';
 import { instanceModel, instanceVolumes } from '../instances.js';

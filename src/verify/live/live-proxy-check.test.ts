@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it, type TestContext } from 'node:test';
 import { generate } from '../../testing/generate.js';
-import type { CheckResult } from '../check.js';
+import type { CheckResult } from '../../checks/check.js';
 import { liveProxyCheck } from './live-proxy-check.js';
 
 const TOPOLOGIES = {

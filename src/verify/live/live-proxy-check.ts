@@ -11,11 +11,11 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, w
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
-import { failed, passed, skipped, type Check } from '../check.js';
+import { failed, passed, skipped, type Check } from '../../checks/check.js';
 import { composeServiceNames, runInNamespace, tempDir } from '../namespace.js';
 import { envValues } from '../../secrets/rotate.js';
-import { firstLines, runTool } from '../run-tool.js';
-import { isRoot, missing, tool } from '../tools.js';
+import { firstLines, runTool } from '../../checks/run-tool.js';
+import { isRoot, missing, tool } from '../../checks/tools.js';
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'driver.py');
 const STUB_BASE = 20000;

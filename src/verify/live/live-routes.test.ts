@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it, type TestContext } from 'node:test';
 import { freshFolder } from '../../testing/generate.js';
 import { runPortal } from '../../testing/bin.js';
-import type { CheckResult } from '../check.js';
+import type { CheckResult } from '../../checks/check.js';
 import { liveProxyCheck } from './live-proxy-check.js';
 
 const ANSWERS = {
