@@ -56,7 +56,7 @@ for service in "$@"; do
       printf '%s\n' "$password" | compose exec -T rabbitmq sh -c 'read -r pw; rabbitmqctl change_password "$RABBITMQ_DEFAULT_USER" "$pw"'
       ;;
     grafana)
-      password=$(new_value GF_SECURITY_ADMIN_PASSWORD grafana_admin_password)
+      password=$(new_value GRAFANA_ADMIN_PASSWORD grafana_admin_password)
       printf '%s\n' "$password" | compose exec -T grafana sh -c 'read -r pw; grafana cli admin reset-admin-password "$pw"'
       ;;
     *) ;;
