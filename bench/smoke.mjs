@@ -22,7 +22,11 @@ const env = process.argv.includes('--cold-seed') ? { ...process.env, PORTAL_SMOK
 let started = performance.now();
 const seed = spawnSync(process.execPath, ['dist/smoke/cli.js', '--images'], { encoding: 'utf8', env, timeout: 3_600_000 });
 const built = /stand-in images: (\d+) built in (\d+) s/.exec(seed.stdout);
-console.log(built ? `stand-in images: ${built[1]} built in ${built[2]} s (cold, this machine had none)` : `stand-in images: cached (checked in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  built
+    ? `stand-in images: ${built[1]} built in ${built[2]} s (cold, this machine had none)`
+    : `stand-in images: cached (checked in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+);
 if (seed.status !== 0) {
   console.log(seed.stdout, seed.stderr);
   process.exit(1);
@@ -35,7 +39,10 @@ for (const [name, options] of Object.entries(PORTALS)) {
   started = performance.now();
   const run = spawnSync(process.execPath, ['dist/smoke/cli.js', repo, '--measure'], { encoding: 'utf8', env, timeout: 1_200_000 });
   const wall = (performance.now() - started) / 1000;
-  const f = /figures: seed copy ([\d.]+) s, repo images built ([\d.]+) s \(cold\) and ([\d.]+) s \(cached\), up to all healthy ([\d.]+) s, memory (\d+) MiB/.exec(run.stdout) ?? [];
+  const f =
+    /figures: seed copy ([\d.]+) s, repo images built ([\d.]+) s \(cold\) and ([\d.]+) s \(cached\), up to all healthy ([\d.]+) s, memory (\d+) MiB/.exec(
+      run.stdout,
+    ) ?? [];
   const checks = (run.stdout.match(/^\s*[\d.]+s ok {4}/gm) ?? []).length;
   const cells = [f[1], f[2], f[3], f[4], f[5]].map((v, i) => String(v ?? '-').padStart([13, 15, 17, 16, 13][i]));
   console.log(`${name.padEnd(16)} ${String(run.status).padStart(4)} ${cells.join(' ')} ${String(checks).padStart(7)} ${wall.toFixed(1).padStart(9)}`);

@@ -9,7 +9,11 @@ export const NO_PROCESSES = './dist/testing/no-processes.js';
 
 /** Every compiled test file under dist/, sorted. */
 export const testFiles = () =>
-  readdirSync('dist', { recursive: true }).map(String).filter(f => f.endsWith('.test.js')).map(f => join('dist', f)).sort();
+  readdirSync('dist', { recursive: true })
+    .map(String)
+    .filter(f => f.endsWith('.test.js'))
+    .map(f => join('dist', f))
+    .sort();
 
 export const isFast = file => file.endsWith('.fast.test.js');
 

@@ -41,11 +41,17 @@ describe('portal import: credentials in commands and healthchecks', () => {
 
   it('a command holding a password: exit 2, one line naming the flag (not the value), nothing written', async () => {
     const { old, destination } = folders();
-    writeFileSync(join(old, 'docker-compose.yml'), 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: [8000]\n    command: ["serve", "--db-password=Hunter2Secret"]\n');
+    writeFileSync(
+      join(old, 'docker-compose.yml'),
+      'services:\n  api:\n    image: acme/api:1.2.0\n    expose: [8000]\n    command: ["serve", "--db-password=Hunter2Secret"]\n',
+    );
     const result = await runPortal(['import', old], { cwd: destination });
     assert.equal(result.code, 2, result.stderr);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
-    assert.match(result.stderr, /Invalid command of service "api": it holds a credential \(the value of --db-password\); pass it through an environment variable/);
+    assert.match(
+      result.stderr,
+      /Invalid command of service "api": it holds a credential \(the value of --db-password\); pass it through an environment variable/,
+    );
     assert.doesNotMatch(result.stderr, /Hunter2Secret/);
     assert.deepEqual(readdirSync(destination), []);
   });

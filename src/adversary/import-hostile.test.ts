@@ -66,7 +66,10 @@ describe('portal import: YAML 1.1 short booleans', () => {
     const destination = join(top, 'new');
     mkdirSync(old);
     mkdirSync(destination);
-    writeFileSync(join(old, 'docker-compose.yml'), 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: [8000]\n    environment:\n      Y: "1"\n      DEBUG: y\n');
+    writeFileSync(
+      join(old, 'docker-compose.yml'),
+      'services:\n  api:\n    image: acme/api:1.2.0\n    expose: [8000]\n    environment:\n      Y: "1"\n      DEBUG: y\n',
+    );
     const result = await runPortal(['import', old], { cwd: destination });
     assert.equal(result.code, 0, result.stderr);
     const settings = JSON.parse(readFileSync(join(destination, '.yo-rc.json'), 'utf8'))['generator-portal'].backendContract.settings;

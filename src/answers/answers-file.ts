@@ -54,10 +54,14 @@ export function readAnswersFile(path: string): RawAnswers {
     throw new PortalInputError(`Invalid ${culprit}: ${why}.`);
   };
   const parsed = readJsonFile(resolve(path), culprit);
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) fail('expected a JSON object such as {"name": "city-maps", "services": ["postgis"]}');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    fail('expected a JSON object such as {"name": "city-maps", "services": ["postgis"]}');
   const object = parsed as Record<string, unknown>;
   // a whole .yo-rc.json is accepted too
-  const answers = (Object.keys(object).length === 1 && typeof object['generator-portal'] === 'object' ? object['generator-portal'] : object) as Record<string, unknown>;
+  const answers = (Object.keys(object).length === 1 && typeof object['generator-portal'] === 'object' ? object['generator-portal'] : object) as Record<
+    string,
+    unknown
+  >;
   if (answers === null || Array.isArray(answers)) fail('"generator-portal" must be an object of answers');
   const unknown = Object.keys(answers).filter(key => !(ANSWER_KEYS as readonly string[]).includes(key) && !IGNORED.has(key));
   if (unknown.length > 0) fail(`unknown key ${quoted(unknown[0])}; expected some of: ${ANSWER_KEYS.join(', ')}`);

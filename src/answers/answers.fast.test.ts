@@ -54,7 +54,10 @@ describe('answers', () => {
   ];
   for (const [what, raw, message] of bad) {
     it(`refuses ${what}, naming the value and what is allowed`, () => {
-      assert.throws(() => valid(raw), (error: unknown) => error instanceof PortalInputError && message.test(error.message));
+      assert.throws(
+        () => valid(raw),
+        (error: unknown) => error instanceof PortalInputError && message.test(error.message),
+      );
     });
   }
 });

@@ -171,7 +171,8 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   }
   for (const [id, contract] of [...apps.map(app => [app.id, app] as const), ['backend', backendContract ?? {}] as const]) {
     const config = contract.configFolder;
-    if (config && folders.some(folder => mountPathIn(folder, id) === config)) fail('config-folder', config, `a path of app "${id}" other than a shared folder's mount path`);
+    if (config && folders.some(folder => mountPathIn(folder, id) === config))
+      fail('config-folder', config, `a path of app "${id}" other than a shared folder's mount path`);
   }
   const redisRoles = validateRedisRoles(raw.redisRoles);
   if (redisRoles.length > 0 && !services.includes('redis')) fail('redis-roles', redisRoles.join(','), 'roles only together with the redis service');
@@ -231,10 +232,15 @@ const RESERVED_SCHEMAS = new Set(['public', 'information_schema']);
 function validateTileSchemas(value: unknown, services: readonly ServiceId[]): string[] | undefined {
   if (value === undefined || value === '') return undefined;
   const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
-  if (!Array.isArray(list) || list.length === 0 || list.length > 10 || list.some(item => typeof item !== 'string')) fail('tile-schemas', value, 'one to ten schema names, e.g. "tiles,guyane"');
+  if (!Array.isArray(list) || list.length === 0 || list.length > 10 || list.some(item => typeof item !== 'string'))
+    fail('tile-schemas', value, 'one to ten schema names, e.g. "tiles,guyane"');
   for (const schema of list as string[]) {
     if (!SCHEMA.test(schema) || schema.startsWith('pg_') || RESERVED_SCHEMAS.has(schema)) {
-      fail('tile-schemas', schema, 'a schema name of lowercase letters, digits and "_" (not public, information_schema or pg_*): the tileserver publishes every table it can read there');
+      fail(
+        'tile-schemas',
+        schema,
+        'a schema name of lowercase letters, digits and "_" (not public, information_schema or pg_*): the tileserver publishes every table it can read there',
+      );
     }
   }
   if (new Set(list).size !== list.length) fail('tile-schemas', (list as string[]).join(','), 'each schema once');
@@ -261,11 +267,18 @@ function validateImage(value: unknown, option = 'backend-image'): string {
 function expectServices(value: unknown): ServiceId[] {
   const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : undefined;
   // an empty option would remove every service: "none" says so on purpose
-  if (!list || (typeof value === 'string' && list.length === 0)) fail('services', value ?? '', `a list of: ${SERVICE_IDS.join(', ')}; or "none" for no services`);
-  if (list.some(item => typeof item !== 'string')) fail('services', list.find(item => typeof item !== 'string'), 'service names (strings)');
+  if (!list || (typeof value === 'string' && list.length === 0))
+    fail('services', value ?? '', `a list of: ${SERVICE_IDS.join(', ')}; or "none" for no services`);
+  if (list.some(item => typeof item !== 'string'))
+    fail(
+      'services',
+      list.find(item => typeof item !== 'string'),
+      'service names (strings)',
+    );
   const named = (list as string[]).map(item => item.trim().toLowerCase()).filter(item => item !== '');
   // "none" and a service contradict each other: which one was meant?
-  if (named.includes('none') && named.some(item => item !== 'none')) fail('services', (list as string[]).join(','), '"none" alone, or a list of services without it');
+  if (named.includes('none') && named.some(item => item !== 'none'))
+    fail('services', (list as string[]).join(','), '"none" alone, or a list of services without it');
   const ids = named.filter(item => item !== 'none');
   for (const id of ids) {
     if (!(SERVICE_IDS as readonly string[]).includes(id)) fail('services', id, `one of: ${SERVICE_IDS.join(', ')}`);
@@ -274,7 +287,8 @@ function expectServices(value: unknown): ServiceId[] {
 }
 
 function expectString(value: unknown, option: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(option, value ?? '', typeof value === 'string' || value === undefined ? 'a non-empty value' : 'a text value');
+  if (typeof value !== 'string' || value.trim() === '')
+    fail(option, value ?? '', typeof value === 'string' || value === undefined ? 'a non-empty value' : 'a text value');
   return value.trim();
 }
 

@@ -52,7 +52,22 @@ export interface Capabilities {
 export const ROOT_START_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'] as const;
 export type RootStartCapability = (typeof ROOT_START_CAPABILITIES)[number];
 
-export const CONTRACT_KEYS = ['settings', 'fileSettings', 'devSettings', 'aliases', 'user', 'writable', 'readWriteRoot', 'capabilities', 'outbound', 'health', 'command', 'configFolder', 'devMounts', 'devCommand'] as const;
+export const CONTRACT_KEYS = [
+  'settings',
+  'fileSettings',
+  'devSettings',
+  'aliases',
+  'user',
+  'writable',
+  'readWriteRoot',
+  'capabilities',
+  'outbound',
+  'health',
+  'command',
+  'configFolder',
+  'devMounts',
+  'devCommand',
+] as const;
 
 /** A placeholder in a setting: a store's field ({postgis.host}), the app's own secret ({secret}) or the instance's domain ({domain}). */
 export const PLACEHOLDER = /\{([a-z][a-z0-9-]*)(?:\.([a-zA-Z][a-zA-Z0-9]*))?\}/g;
@@ -68,7 +83,7 @@ export function templateParts(template: string): TemplatePart[] | undefined {
   const parts: TemplatePart[] = [];
   let literal = '';
   const one = new RegExp(PLACEHOLDER.source, 'y');
-  for (let at = 0; at < template.length; ) {
+  for (let at = 0; at < template.length;) {
     const char = template[at]!;
     if ((char === '{' || char === '}') && template[at + 1] === char) {
       literal += char;
@@ -135,7 +150,8 @@ export function settingsRecord(value: unknown, option: string, app: string): Rec
     if (text.length > MAX_VALUE) fail(option, name, `a value of at most ${MAX_VALUE} characters`, app);
     // compose and .env are line based: a newline or NUL would end the value or corrupt the file
     if (/[\0-\x1f\x7f]/.test(text)) fail(option, `${name}=${text}`, 'a value without control characters or line breaks', app);
-    if (!templateParts(text)) fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace', app);
+    if (!templateParts(text))
+      fail(option, `${name}=${text}`, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace', app);
     out.set(name, text);
   }
   // a Map, then an object of own keys: a setting named __proto__ or constructor is a setting like any other
@@ -153,7 +169,8 @@ export function aliasRecord(value: unknown, app: string): Record<string, string>
       });
   const out = new Map<string, string>();
   for (const [host, store] of pairs) {
-    if (!HOST.test(host) || host === 'localhost') fail('alias', host, 'a host name other than localhost: lowercase letters, digits and dashes, at most 63 characters', app);
+    if (!HOST.test(host) || host === 'localhost')
+      fail('alias', host, 'a host name other than localhost: lowercase letters, digits and dashes, at most 63 characters', app);
     if (typeof store !== 'string' || !HOST.test(store)) fail('alias', `${host}=${String(store)}`, 'host=store, e.g. mongo=mongodb', app);
     out.set(host, store);
   }
@@ -163,8 +180,9 @@ export function aliasRecord(value: unknown, app: string): Record<string, string>
 function containerPaths(value: unknown, app: string): string[] {
   const paths = textList(value, 'writable', app);
   for (const path of paths) {
-    if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail('writable', path, 'an absolute path in the container, e.g. "/app/logs"', app);
-    if (SYSTEM_PATHS.test(path)) fail('writable', path, 'a path outside the image\'s system folders (/etc, /usr, /bin, /lib, /proc, /sys, /dev)', app);
+    if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..'))
+      fail('writable', path, 'an absolute path in the container, e.g. "/app/logs"', app);
+    if (SYSTEM_PATHS.test(path)) fail('writable', path, "a path outside the image's system folders (/etc, /usr, /bin, /lib, /proc, /sys, /dev)", app);
   }
   if (new Set(paths).size !== paths.length) fail('writable', paths.join(','), 'each path once', app);
   return paths;
@@ -175,14 +193,16 @@ function configFolder(value: unknown, app: string): string | undefined {
   if (value === undefined) return undefined;
   const path = typeof value === 'string' ? value.trim() : '';
   const allowed = 'the absolute path the app reads its config folder from, e.g. "/systemapic/config"';
-  if (path.length > 128 || !CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail('config-folder', value ?? '', allowed, app);
+  if (path.length > 128 || !CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..'))
+    fail('config-folder', value ?? '', allowed, app);
   if (SYSTEM_PATHS.test(path) || path === '/tmp') fail('config-folder', path, `${allowed}, outside the system folders and /tmp`, app);
   return path;
 }
 
 function reason(value: unknown, option: string, app: string): string {
   const text = typeof value === 'string' ? value.trim() : '';
-  if (text.length < 10 || text.length > MAX_REASON || /[\0-\x1f\x7f]/.test(text)) fail(option, value ?? '', `a reason of 10 to ${MAX_REASON} characters on one line`, app);
+  if (text.length < 10 || text.length > MAX_REASON || /[\0-\x1f\x7f]/.test(text))
+    fail(option, value ?? '', `a reason of 10 to ${MAX_REASON} characters on one line`, app);
   return text;
 }
 
@@ -194,7 +214,13 @@ function capabilities(value: unknown, app: string): Capabilities | undefined {
   const add = textList(value.add, 'capabilities', app).map(cap => cap.toUpperCase().replace(/^CAP_/, ''));
   if (add.length === 0) fail('capabilities', '', `the capabilities its reason is for, among ${ROOT_START_CAPABILITIES.join(', ')}`, app);
   const other = add.find(cap => !(ROOT_START_CAPABILITIES as readonly string[]).includes(cap));
-  if (other !== undefined) fail('capabilities', other, `capabilities among ${ROOT_START_CAPABILITIES.join(', ')} (what a root-started image needs to bind its port and switch to its own user)`, app);
+  if (other !== undefined)
+    fail(
+      'capabilities',
+      other,
+      `capabilities among ${ROOT_START_CAPABILITIES.join(', ')} (what a root-started image needs to bind its port and switch to its own user)`,
+      app,
+    );
   if (new Set(add).size !== add.length) fail('capabilities', add.join(','), 'each capability once', app);
   return { add: [...add].sort() as RootStartCapability[], reason: reason(value.reason, 'capabilities-reason', app) };
 }
@@ -224,9 +250,16 @@ function validateUser(value: unknown, app: string): string {
 function command(value: unknown, app: string, option = 'command'): string[] | undefined {
   if (value === undefined) return undefined;
   // typed on the command line, words are split at spaces: quotes would not group them, so they are refused
-  if (typeof value === 'string' && /["'\\]/.test(value)) fail(option, value, `words without quotes or backslashes; give a list in --answers ("${option === 'command' ? 'command' : 'devCommand'}": ["sh", "-c", "node server.js"]) for words with spaces`, app);
+  if (typeof value === 'string' && /["'\\]/.test(value))
+    fail(
+      option,
+      value,
+      `words without quotes or backslashes; give a list in --answers ("${option === 'command' ? 'command' : 'devCommand'}": ["sh", "-c", "node server.js"]) for words with spaces`,
+      app,
+    );
   const words = typeof value === 'string' ? value.trim().split(/\s+/).filter(Boolean) : textList(value, option, app, 50);
-  if (words.length === 0 || words.some(word => word === '' || word.length > MAX_VALUE || /[\0\n\r]/.test(word))) fail(option, value, 'the words of a command, e.g. ["node", "server.js"]', app);
+  if (words.length === 0 || words.some(word => word === '' || word.length > MAX_VALUE || /[\0\n\r]/.test(word)))
+    fail(option, value, 'the words of a command, e.g. ["node", "server.js"]', app);
   return words;
 }
 
@@ -236,7 +269,8 @@ export const BACKEND_PATHS: readonly string[] = ['/', '/api/'];
 /** The contract of a prebuilt backend image (`backend: image`): the same keys as an app's. */
 export function validateBackendContract(value: unknown, backend: string, domain = 'localhost'): BackendContract | undefined {
   if (value === undefined || value === null) return undefined;
-  if (backend !== 'image') throw new PortalInputError(`Invalid backendContract: expected it only with --backend image (the backends this generator writes read its own names).`);
+  if (backend !== 'image')
+    throw new PortalInputError(`Invalid backendContract: expected it only with --backend image (the backends this generator writes read its own names).`);
   const keys = [...CONTRACT_KEYS, 'routes'];
   if (!isRecord(value)) fail('backend-contract', value, 'an object with some of the keys ' + keys.join(', '), 'backend');
   const unknown = Object.keys(value).find(key => !keys.includes(key));
@@ -258,16 +292,18 @@ export function validateContract(raw: Record<string, unknown>, app: string): App
   const devSettings = settingsRecord(raw.devSettings, 'dev-setting', app);
   const fileSettings = textList(raw.fileSettings, 'file-setting', app, 100);
   for (const name of fileSettings) {
-    if (!settings || !Object.hasOwn(settings, name)) fail('file-setting', name, 'the name of one of the app\'s --setting values', app);
+    if (!settings || !Object.hasOwn(settings, name)) fail('file-setting', name, "the name of one of the app's --setting values", app);
     // the variable the app is handed instead
     for (const record of [settings, devSettings]) {
-      if (record && Object.hasOwn(record, `${name}_FILE`)) fail(record === settings ? 'setting' : 'dev-setting', `${name}_FILE`, `another name: ${name}_FILE points at the file of --file-setting ${name}`, app);
+      if (record && Object.hasOwn(record, `${name}_FILE`))
+        fail(record === settings ? 'setting' : 'dev-setting', `${name}_FILE`, `another name: ${name}_FILE points at the file of --file-setting ${name}`, app);
     }
   }
   const aliases = aliasRecord(raw.aliases, app);
   const writable = containerPaths(raw.writable, app);
   const readWriteRoot = raw.readWriteRoot === undefined ? undefined : reason(raw.readWriteRoot, 'read-write-root', app);
-  if (readWriteRoot && writable.length > 0) fail('writable', writable.join(','), 'no --writable paths with --read-write-root (the whole root is writable)', app);
+  if (readWriteRoot && writable.length > 0)
+    fail('writable', writable.join(','), 'no --writable paths with --read-write-root (the whole root is writable)', app);
   const caps = capabilities(raw.capabilities, app);
   if (raw.outbound !== undefined && typeof raw.outbound !== 'boolean') fail('outbound', raw.outbound, 'true or false', app);
   const health = raw.health === undefined ? undefined : validateHealth(raw.health, app);

@@ -64,7 +64,8 @@ export function routePath(value: unknown, option: string, owner: string, onSubDo
   if (path.length > 128 || !PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) {
     fail(option, raw, 'a path such as "/api/" (lowercase letters, digits, ._~-, no "." or ".." segments, at most 128 characters)', owner);
   }
-  if (!onSubDomain && RESERVED_ROUTES.includes(path)) fail(option, raw, `a path the stack does not use itself (${RESERVED_ROUTES.join(', ')} are taken; "/" only on a sub-domain)`, owner);
+  if (!onSubDomain && RESERVED_ROUTES.includes(path))
+    fail(option, raw, `a path the stack does not use itself (${RESERVED_ROUTES.join(', ')} are taken; "/" only on a sub-domain)`, owner);
   return path;
 }
 
@@ -75,16 +76,18 @@ export function hostLabel(value: unknown, option: string, owner: string, domain:
   const host = value.trim().toLowerCase().replace(/\.$/, '');
   if (host === domain) return undefined;
   const label = host.endsWith(`.${domain}`) ? host.slice(0, -domain.length - 1) : host;
-  if (!LABEL.test(label) || label.length + domain.length + 1 > 253) fail(option, value, `a sub-domain label such as "api" (for api.${domain}): lowercase letters, digits and dashes`, owner);
+  if (!LABEL.test(label) || label.length + domain.length + 1 > 253)
+    fail(option, value, `a sub-domain label such as "api" (for api.${domain}): lowercase letters, digits and dashes`, owner);
   // a dotted name not under the domain is another site: instances could not follow it
-  if (label.includes('.') && host === label) fail(option, value, `a label such as "api" or a host under ${domain} (e.g. "api.${domain}"): other domains are not this portal's`, owner);
+  if (label.includes('.') && host === label)
+    fail(option, value, `a label such as "api" or a host under ${domain} (e.g. "api.${domain}"): other domains are not this portal's`, owner);
   return label;
 }
 
 /** nginx size in KiB, for comparisons. */
 const kib = (size: string): number => {
   const [, n, unit] = SIZE.exec(size)!;
-  return Number(n) / (unit === '' ? 1024 : 1) * (unit === 'm' ? 1024 : 1);
+  return (Number(n) / (unit === '' ? 1024 : 1)) * (unit === 'm' ? 1024 : 1);
 };
 const secondsOf = (duration: string): number => {
   const [, n, unit] = DURATION.exec(duration)!;
@@ -93,13 +96,15 @@ const secondsOf = (duration: string): number => {
 
 export function bodySize(value: unknown, option: string, owner: string): string {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : '';
-  if (!SIZE.test(text) || kib(text) > MAX_BODY_KIB) fail(option, value ?? '', 'a size such as "25m", "512k" or "2048m" (k or m; at most 2048m, never 0 for unlimited)', owner);
+  if (!SIZE.test(text) || kib(text) > MAX_BODY_KIB)
+    fail(option, value ?? '', 'a size such as "25m", "512k" or "2048m" (k or m; at most 2048m, never 0 for unlimited)', owner);
   return text;
 }
 
 export function duration(value: unknown, option: string, owner: string, maxSeconds = MAX_TIMEOUT_S): string {
   const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  if (!DURATION.test(text) || secondsOf(text) > maxSeconds) fail(option, value ?? '', `a duration such as "60s", "5m" or "1h" (at most ${maxSeconds} s)`, owner);
+  if (!DURATION.test(text) || secondsOf(text) > maxSeconds)
+    fail(option, value ?? '', `a duration such as "60s", "5m" or "1h" (at most ${maxSeconds} s)`, owner);
   return text;
 }
 
@@ -114,12 +119,14 @@ function cors(value: unknown, owner: string): CorsAnswer | undefined {
   }
   const origins = [...new Set((list as string[]).map(origin => origin.trim().toLowerCase().replace(/\/$/, '')))];
   for (const origin of origins) {
-    if (origin !== '*' && !ORIGIN.test(origin)) fail('cors', origin, 'an origin: scheme, host and optional port, such as "https://app.example.org" (no path)', owner);
+    if (origin !== '*' && !ORIGIN.test(origin))
+      fail('cors', origin, 'an origin: scheme, host and optional port, such as "https://app.example.org" (no path)', owner);
   }
   if (origins.includes('*') && origins.length > 1) fail('cors', origins.join(','), '"*" alone or a list of origins, not both', owner);
   if (raw.credentials !== undefined && typeof raw.credentials !== 'boolean') fail('cors-credentials', raw.credentials, 'true or false', owner);
   // browsers refuse credentials with "*", and echoing any Origin with them would let every site read the user's data
-  if (raw.credentials === true && origins.includes('*')) fail('cors', '*', 'the origins allowed by name with --cors-credentials ("*" with credentials lets any site read the user\'s data)', owner);
+  if (raw.credentials === true && origins.includes('*'))
+    fail('cors', '*', 'the origins allowed by name with --cors-credentials ("*" with credentials lets any site read the user\'s data)', owner);
   return { origins, ...(raw.credentials === true ? { credentials: true } : {}) };
 }
 
@@ -132,7 +139,8 @@ function privateFolder(value: unknown, owner: string): PrivateFolderAnswer | und
   }
   const path = routePath(raw.path, 'private', owner, false);
   const folder = raw.folder.trim();
-  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(folder)) fail('private', value, 'PATH=FOLDER with the name of a shared folder, e.g. "/protected/=exports"', owner);
+  if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(folder))
+    fail('private', value, 'PATH=FOLDER with the name of a shared folder, e.g. "/protected/=exports"', owner);
   return { path, folder };
 }
 
@@ -169,7 +177,10 @@ export function validateRoutes(value: unknown, owner: string, domain: string, ow
   if (!Array.isArray(value) || value.length > 20) fail('route', value, 'a list of at most 20 route objects', owner);
   const routes = value.map(raw => validateRoute(raw, owner, domain, ownPaths));
   const seen = new Set<string>();
-  for (const route of [...routes.map(r => ({ host: r.host, path: r.path })), ...routes.flatMap(r => (r.private ? [{ host: r.host, path: r.private.path }] : []))]) {
+  for (const route of [
+    ...routes.map(r => ({ host: r.host, path: r.path })),
+    ...routes.flatMap(r => (r.private ? [{ host: r.host, path: r.private.path }] : [])),
+  ]) {
     const key = routeKey(route);
     if (seen.has(key)) fail('route', key, 'each host and path once', owner);
     seen.add(key);
@@ -187,14 +198,33 @@ export function routesOf(app: { readonly routes?: readonly RouteAnswer[]; readon
 }
 
 /** A private folder must be a shared folder of the stack that nginx does not also serve in public. */
-export function checkPrivateFolders(owners: readonly { readonly id: string; readonly routes: readonly RouteAnswer[] }[], folders: readonly { readonly name: string; readonly route?: string; readonly repo?: string }[]): void {
+export function checkPrivateFolders(
+  owners: readonly { readonly id: string; readonly routes: readonly RouteAnswer[] }[],
+  folders: readonly { readonly name: string; readonly route?: string; readonly repo?: string }[],
+): void {
   for (const { id, routes } of owners) {
     for (const route of routes) {
       if (!route.private) continue;
       const folder = folders.find(f => f.name === route.private!.folder);
-      const names = folders.filter(f => !f.repo).map(f => f.name).join(', ') || 'none';
-      if (!folder || folder.repo) fail('private', `${route.private.path}=${route.private.folder}`, `a shared folder of the portal (folders: ${names}); add it with --answers "folders"`, `app "${id}"`);
-      if (folder.route) fail('private', `${route.private.path}=${route.private.folder}`, `a folder nginx does not also serve in public (it has route ${folder.route})`, `app "${id}"`);
+      const names =
+        folders
+          .filter(f => !f.repo)
+          .map(f => f.name)
+          .join(', ') || 'none';
+      if (!folder || folder.repo)
+        fail(
+          'private',
+          `${route.private.path}=${route.private.folder}`,
+          `a shared folder of the portal (folders: ${names}); add it with --answers "folders"`,
+          `app "${id}"`,
+        );
+      if (folder.route)
+        fail(
+          'private',
+          `${route.private.path}=${route.private.folder}`,
+          `a folder nginx does not also serve in public (it has route ${folder.route})`,
+          `app "${id}"`,
+        );
     }
   }
 }

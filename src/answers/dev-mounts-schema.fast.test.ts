@@ -12,7 +12,16 @@ const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'yo-rc.schem
 delete schema.$schema;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
-const base = { schemaVersion: 1, name: 'dev-mounts', domain: 'maps.example.org', backend: 'image', backendImage: 'acme/site:1.2.3', backendPort: 8000, services: ['postgis'], storage: 'volumes' };
+const base = {
+  schemaVersion: 1,
+  name: 'dev-mounts',
+  domain: 'maps.example.org',
+  backend: 'image',
+  backendImage: 'acme/site:1.2.3',
+  backendPort: 8000,
+  services: ['postgis'],
+  storage: 'volumes',
+};
 const withApp = (contract: object) => ({ ...base, apps: [{ id: 'api', image: 'acme/api:2.0.1', port: 8080, ...contract }] });
 const withBackend = (contract: object) => ({ ...base, backendContract: contract });
 
@@ -38,11 +47,20 @@ const BAD: readonly object[] = [
 
 describe('devMounts and devCommand: schema and generator agree', () => {
   it('accepts and stores what the generator stores', () => {
-    const contract = { devMounts: [{ source: './src/api', target: '/app', readOnly: true }, { source: 'lib', target: '/srv/lib' }], devCommand: ['node', '--watch', 'server.js'] };
+    const contract = {
+      devMounts: [
+        { source: './src/api', target: '/app', readOnly: true },
+        { source: 'lib', target: '/srv/lib' },
+      ],
+      devCommand: ['node', '--watch', 'server.js'],
+    };
     for (const answers of [withApp(contract), withBackend(contract)]) {
       const stored = validateAnswers(answers);
       const record = stored.apps?.[0] ?? stored.backendContract!;
-      assert.deepEqual(record.devMounts, [{ source: './src/api', target: '/app', readOnly: true }, { source: './lib', target: '/srv/lib' }]);
+      assert.deepEqual(record.devMounts, [
+        { source: './src/api', target: '/app', readOnly: true },
+        { source: './lib', target: '/srv/lib' },
+      ]);
       assert.deepEqual(record.devCommand, ['node', '--watch', 'server.js']);
       assert.ok(validate({ 'generator-portal': { ...stored } }), JSON.stringify(validate.errors));
     }
@@ -59,9 +77,19 @@ describe('devMounts and devCommand: schema and generator agree', () => {
 
   it('a mount given again replaces the one at its path in place; others are added after', () => {
     const merged = mergedDevMounts(
-      [{ source: './a', target: '/a' }, { source: './b', target: '/b' }],
-      [{ source: './c', target: '/c' }, { source: './a2', target: '/a', readOnly: true }],
+      [
+        { source: './a', target: '/a' },
+        { source: './b', target: '/b' },
+      ],
+      [
+        { source: './c', target: '/c' },
+        { source: './a2', target: '/a', readOnly: true },
+      ],
     );
-    assert.deepEqual(merged, [{ source: './a2', target: '/a', readOnly: true }, { source: './b', target: '/b' }, { source: './c', target: '/c' }]);
+    assert.deepEqual(merged, [
+      { source: './a2', target: '/a', readOnly: true },
+      { source: './b', target: '/b' },
+      { source: './c', target: '/c' },
+    ]);
   });
 });

@@ -34,9 +34,14 @@ export function devMountSource(value: string, app: string, shown: unknown = valu
   const parts = path.split('/');
   if (value.startsWith('/') || value.startsWith('~')) refuse(shown, app, `a folder of the repo given relative to it, not an absolute path, e.g. ${EXAMPLE}`);
   if (path.length === 0 || path.length > 128 || !SEGMENTS.test(path) || parts.some(part => part === '.' || part === '..')) {
-    refuse(shown, app, `a folder inside the repo: letters, digits, ".", "_" and "-" in parts separated by "/", no ".." and not the repo itself, e.g. ${EXAMPLE}`);
+    refuse(
+      shown,
+      app,
+      `a folder inside the repo: letters, digits, ".", "_" and "-" in parts separated by "/", no ".." and not the repo itself, e.g. ${EXAMPLE}`,
+    );
   }
-  if (parts.some(part => part.startsWith('.'))) refuse(shown, app, 'a folder without hidden parts (".git", ".env", ".portal" ...): the container would read what they hold');
+  if (parts.some(part => part.startsWith('.')))
+    refuse(shown, app, 'a folder without hidden parts (".git", ".env", ".portal" ...): the container would read what they hold');
   // the folder itself, one inside it, or one holding it (./nginx holds nginx/certs)
   const secret = PRIVATE_FOLDERS.find(folder => path === folder || path.startsWith(`${folder}/`) || folder.startsWith(`${path}/`));
   if (secret) refuse(shown, app, `a source folder of its own, not ${secret}/, inside it or holding it (it holds secrets, env files, dumps or TLS keys)`);
@@ -47,7 +52,7 @@ function devMountTarget(value: string, app: string, shown: unknown): string {
   if (value.length > 128 || !/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(value) || value.split('/').some(part => part === '.' || part === '..')) {
     refuse(shown, app, `an absolute path in the container after the source, e.g. ${EXAMPLE}`);
   }
-  if (SYSTEM_TARGETS.test(value)) refuse(shown, app, 'a container path outside the image\'s system folders, /run and /tmp (e.g. /app)');
+  if (SYSTEM_TARGETS.test(value)) refuse(shown, app, "a container path outside the image's system folders, /run and /tmp (e.g. /app)");
   return value;
 }
 
@@ -70,7 +75,8 @@ export function validateDevMounts(value: unknown, app: string): DevMount[] | und
   if (list.length > MAX) refuse(`${list.length} mounts`, app, `at most ${MAX}`);
   const mounts = list.map((item: unknown): DevMount => {
     if (typeof item === 'string') return parseText(item.trim(), app);
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) refuse(item, app, 'a mount {"source": "./src/api", "target": "/app", "readOnly": false}');
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      refuse(item, app, 'a mount {"source": "./src/api", "target": "/app", "readOnly": false}');
     const record = item as Record<string, unknown>;
     const unknown = Object.keys(record).find(key => !['source', 'target', 'readOnly'].includes(key));
     if (unknown !== undefined) refuse(unknown, app, 'the keys source, target and readOnly');
@@ -82,7 +88,11 @@ export function validateDevMounts(value: unknown, app: string): DevMount[] | und
   });
   const checked = mounts.map(mount => {
     const shown = `${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`;
-    return { source: `./${devMountSource(mount.source, app, shown)}`, target: devMountTarget(mount.target, app, shown), ...(mount.readOnly ? { readOnly: true } : {}) };
+    return {
+      source: `./${devMountSource(mount.source, app, shown)}`,
+      target: devMountTarget(mount.target, app, shown),
+      ...(mount.readOnly ? { readOnly: true } : {}),
+    };
   });
   const targets = checked.map(mount => mount.target);
   const twice = targets.find((target, index) => targets.indexOf(target) !== index);

@@ -130,7 +130,8 @@ const FOLDER_CONTAINERS = ['backend', 'scheduler'];
 
 function containerPath(value: unknown, option: string): string {
   const path = text(value, option);
-  if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..')) fail(option, path, 'an absolute path in the container, e.g. "/imports"');
+  if (!CONTAINER_PATH.test(path) || path.split('/').some(part => part === '.' || part === '..'))
+    fail(option, path, 'an absolute path in the container, e.g. "/imports"');
   if (RESERVED_TARGETS.test(path)) fail(option, path, 'a path outside the system and app folders (/tmp, /etc, /app, /usr ...), e.g. "/imports"');
   return path;
 }
@@ -138,7 +139,8 @@ function containerPath(value: unknown, option: string): string {
 /** `{"<container>": "/path" | false}`: the folder's mount path in that container, or none there. */
 function folderMounts(value: unknown, name: string): Record<string, string | false> | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('folders', value, `"mounts" of folder "${name}" as an object of container -> mount path or false, e.g. {"worker": "/work", "web": false}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail('folders', value, `"mounts" of folder "${name}" as an object of container -> mount path or false, e.g. {"worker": "/work", "web": false}`);
   const out = new Map<string, string | false>();
   for (const [container, path] of Object.entries(value)) {
     if (!ID.test(container)) fail('folders', container, `a container of folder "${name}"'s "mounts": an app id, backend or scheduler`);
@@ -169,7 +171,12 @@ export function validateApps(
     if (healthPath && contract.health) fail('health-path', healthPath, `either --health-path or --health for app "${id}", not both`);
     // only a worker serves nothing: it has no route and says how to probe it (or why not)
     const probesPort = contract.health === undefined || contract.health.startsWith('http:');
-    if (port === undefined && (route || routes?.length || probesPort)) expectPort(raw.port ?? '', 'port', `the port app "${id}" listens on, 1 to 65535 (a worker without a route and with --health cmd:, tcp: or none: may have none)`);
+    if (port === undefined && (route || routes?.length || probesPort))
+      expectPort(
+        raw.port ?? '',
+        'port',
+        `the port app "${id}" listens on, 1 to 65535 (a worker without a route and with --health cmd:, tcp: or none: may have none)`,
+      );
     return {
       id,
       image,
@@ -182,7 +189,12 @@ export function validateApps(
     };
   });
   unique(apps, app => app.id, 'app', 'app id');
-  unique(apps.flatMap(app => routesOf(app).flatMap(r => [routeKey(r), ...(r.private ? [routeKey({ host: r.host, path: r.private.path })] : [])])), key => key, 'route', 'host and path');
+  unique(
+    apps.flatMap(app => routesOf(app).flatMap(r => [routeKey(r), ...(r.private ? [routeKey({ host: r.host, path: r.private.path })] : [])])),
+    key => key,
+    'route',
+    'host and path',
+  );
   return apps;
 }
 
@@ -204,7 +216,7 @@ export function validateFolders(value: unknown, domain = 'localhost'): FolderAns
     const target = raw.target === undefined ? (repo ? undefined : `/${name}`) : containerPath(raw.target, 'folders');
     const mounts = folderMounts(raw.mounts, name);
     if (mounts && repo) fail('folders', name, 'no "mounts" for a repository folder (only nginx reads it)');
-    if (name === 'instances') fail('folders', name, 'another name: DATA_ROOT/instances holds the instances\' data');
+    if (name === 'instances') fail('folders', name, "another name: DATA_ROOT/instances holds the instances' data");
     return {
       name,
       ...(target ? { target } : {}),
@@ -216,11 +228,27 @@ export function validateFolders(value: unknown, domain = 'localhost'): FolderAns
       ...(devServer ? { devServer } : {}),
     };
   });
-  unique(folders.filter(folder => folder.route), folder => routeKey({ host: folder.host, path: folder.route! }), 'folders', 'host and path');
+  unique(
+    folders.filter(folder => folder.route),
+    folder => routeKey({ host: folder.host, path: folder.route! }),
+    'folders',
+    'host and path',
+  );
   // two volumes on one container path: the engine refuses to create the container
-  unique(folders.filter(folder => folder.target), folder => folder.target!, 'folders', 'mount path');
+  unique(
+    folders.filter(folder => folder.target),
+    folder => folder.target!,
+    'folders',
+    'mount path',
+  );
   const named = [...new Set(folders.flatMap(folder => Object.keys(folder.mounts ?? {})))];
-  for (const container of named) unique(folders.flatMap(folder => mountPathIn(folder, container) ?? []), path => `${path} in ${container}`, 'folders', 'mount path');
+  for (const container of named)
+    unique(
+      folders.flatMap(folder => mountPathIn(folder, container) ?? []),
+      path => `${path} in ${container}`,
+      'folders',
+      'mount path',
+    );
   return unique(folders, folder => folder.name, 'folders', 'folder name');
 }
 
@@ -233,7 +261,12 @@ export function checkRouteTargets(apps: readonly AppAnswer[], folders: readonly 
     if (stranger) fail('folders', stranger, `a container of the portal in folder "${folder.name}"'s "mounts" (${containers.join(', ')})`);
     if (!folder.devServer) continue;
     const id = folder.devServer.split(':')[0];
-    if (!apps.some(app => app.id === id && (app.port !== undefined || folder.devServer!.includes(':')))) fail('dev-server', folder.devServer, `an app of the portal serving folder "${folder.name}" in dev (apps: ${apps.map(app => app.id).join(', ') || 'none'})`);
+    if (!apps.some(app => app.id === id && (app.port !== undefined || folder.devServer!.includes(':'))))
+      fail(
+        'dev-server',
+        folder.devServer,
+        `an app of the portal serving folder "${folder.name}" in dev (apps: ${apps.map(app => app.id).join(', ') || 'none'})`,
+      );
   }
 }
 
@@ -244,8 +277,17 @@ export interface ServiceHost {
   readonly label: string;
 }
 
-export function checkSubDomains(apps: readonly AppAnswer[], folders: readonly FolderAnswer[], backendRoutes: readonly RouteAnswer[], domain: string, instances: readonly InstanceAnswer[], serviceHosts: readonly ServiceHost[] = []): void {
-  const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))].flatMap(route => (route.host ? [route.host] : [])).concat(folders.flatMap(f => (f.host ? [f.host] : [])));
+export function checkSubDomains(
+  apps: readonly AppAnswer[],
+  folders: readonly FolderAnswer[],
+  backendRoutes: readonly RouteAnswer[],
+  domain: string,
+  instances: readonly InstanceAnswer[],
+  serviceHosts: readonly ServiceHost[] = [],
+): void {
+  const labels = [...backendRoutes, ...apps.flatMap(app => routesOf(app))]
+    .flatMap(route => (route.host ? [route.host] : []))
+    .concat(folders.flatMap(f => (f.host ? [f.host] : [])));
   for (const { option, label } of [...labels.map(label => ({ option: 'host', label })), ...serviceHosts]) {
     const taken = instances.find(instance => instance.domain === `${label}.${domain}`);
     if (taken) fail(option, label, `a sub-domain other than ${label}.${domain}, which is the domain of instance "${taken.name}"`);
@@ -262,14 +304,21 @@ export function validateRedisRoles(value: unknown): string[] {
   if (!given) fail('redis-roles', value, 'a list of role names such as "layers,stats,tokens"');
   const list = given.length === 1 && given[0] === 'none' ? [] : given;
   const roles = list.map(role => label(role, 'redis-roles', 'a role name'));
-  for (const role of roles) if (role === 'exporter' || role.endsWith('-exporter')) fail('redis-roles', role, 'a role name not ending in "exporter" (the exporters are named redis-<role>-exporter)');
+  for (const role of roles)
+    if (role === 'exporter' || role.endsWith('-exporter'))
+      fail('redis-roles', role, 'a role name not ending in "exporter" (the exporters are named redis-<role>-exporter)');
   return unique(roles, role => role, 'redis-roles', 'role');
 }
 
 export function validateInstances(value: unknown, isDomain: (domain: string) => boolean): InstanceAnswer[] {
   const instances = listOf(value, 'instances', INSTANCE_KEYS).map(raw => {
     const name = label(raw.name, 'instance', 'an instance name');
-    if (RESERVED_INSTANCES.includes(name)) fail('instance', name, `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, dev answers on localhost, secrets/tls holds prod's certificate)`);
+    if (RESERVED_INSTANCES.includes(name))
+      fail(
+        'instance',
+        name,
+        `a name other than ${RESERVED_INSTANCES.join(', ')} (dev and prod are the main deployments, dev answers on localhost, secrets/tls holds prod's certificate)`,
+      );
     const domain = text(raw.domain ?? '', 'domain', 253).toLowerCase();
     if (!isDomain(domain) || domain === 'localhost') fail('domain', domain, `the host name instance "${name}" answers on, e.g. "${name}.example.org"`);
     return { name, domain };
@@ -282,15 +331,60 @@ export function validateInstances(value: unknown, isDomain: (domain: string) => 
 export function validateInstanceVariable(value: unknown): string | undefined {
   if (value === undefined || value === '') return undefined;
   const name = text(value, 'instance-variable', 41);
-  if (!/^[A-Z][A-Z0-9_]{1,40}$/.test(name) || name.startsWith('PORTAL_')) fail('instance-variable', name, 'an upper-case variable name such as "SYSTEMAPIC_DOMAIN"');
+  if (!/^[A-Z][A-Z0-9_]{1,40}$/.test(name) || name.startsWith('PORTAL_'))
+    fail('instance-variable', name, 'an upper-case variable name such as "SYSTEMAPIC_DOMAIN"');
   if (SYSTEM_VARIABLES.has(name) || SYSTEM_PREFIXES.some(prefix => name.startsWith(prefix))) {
-    fail('instance-variable', name, 'a variable of the deployment\'s own, such as "SYSTEMAPIC_DOMAIN": the shell, the system or Docker sets this one, so every run would pick an instance by accident');
+    fail(
+      'instance-variable',
+      name,
+      'a variable of the deployment\'s own, such as "SYSTEMAPIC_DOMAIN": the shell, the system or Docker sets this one, so every run would pick an instance by accident',
+    );
   }
   return name;
 }
 
 /** Set by the shell, login, sudo, locales and Docker on any host: never a choice of instance. */
-const SYSTEM_VARIABLES = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'PWD', 'OLDPWD', 'TERM', 'LANG', 'LANGUAGE', 'IFS', 'HOSTNAME', 'HOSTTYPE', 'MAIL', 'TMPDIR', 'TZ', 'DISPLAY', 'EDITOR', 'VISUAL', 'PAGER', 'PS1', 'PS2', 'PS4', 'SHLVL', 'UID', 'EUID', 'GROUPS', 'PPID', 'RANDOM', 'SECONDS', 'LINENO', 'OPTARG', 'OPTIND', 'CDPATH', 'ENV', 'MANPATH', 'INFOPATH', 'CI', 'DATA_ROOT']);
+const SYSTEM_VARIABLES = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'PWD',
+  'OLDPWD',
+  'TERM',
+  'LANG',
+  'LANGUAGE',
+  'IFS',
+  'HOSTNAME',
+  'HOSTTYPE',
+  'MAIL',
+  'TMPDIR',
+  'TZ',
+  'DISPLAY',
+  'EDITOR',
+  'VISUAL',
+  'PAGER',
+  'PS1',
+  'PS2',
+  'PS4',
+  'SHLVL',
+  'UID',
+  'EUID',
+  'GROUPS',
+  'PPID',
+  'RANDOM',
+  'SECONDS',
+  'LINENO',
+  'OPTARG',
+  'OPTIND',
+  'CDPATH',
+  'ENV',
+  'MANPATH',
+  'INFOPATH',
+  'CI',
+  'DATA_ROOT',
+]);
 const SYSTEM_PREFIXES = ['LC_', 'LD_', 'BASH', 'DOCKER_', 'COMPOSE_', 'SSH_', 'XDG_', 'SUDO_', 'NODE_', 'NPM_', 'GIT_', 'DBUS_'];
 
 /** Folders of the repo nginx must never serve: the secrets, env files, the answers, git and our own state. */
@@ -299,7 +393,9 @@ const UNSERVABLE = new Set(['secrets', 'instances', 'backups', 'scripts', 'node_
 /** A repository folder served read-only by nginx: a plain sub-folder, never the repo itself or what holds secrets. */
 export function checkServedRepoFolder(repo: string): void {
   const parts = repo.split('/');
-  if (!REPO_PATH.test(repo) || parts.some(part => part === '.' || part === '..')) fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
-  if (parts.some(part => part.startsWith('.'))) fail('folders', repo, 'a folder without hidden parts (".git", ".portal", ".env" ...): nginx would serve what they hold');
+  if (!REPO_PATH.test(repo) || parts.some(part => part === '.' || part === '..'))
+    fail('folders', repo, 'a folder inside the repository, e.g. "docs/_build/html"');
+  if (parts.some(part => part.startsWith('.')))
+    fail('folders', repo, 'a folder without hidden parts (".git", ".portal", ".env" ...): nginx would serve what they hold');
   if (UNSERVABLE.has(parts[0]!)) fail('folders', repo, `a folder of its own, not ${parts[0]}/ or inside it (it holds secrets, env files, dumps or scripts)`);
 }

@@ -6,7 +6,10 @@ export class PortalInputError extends Error {
   override readonly name = 'PortalInputError';
 
   /** For a question asked in a terminal: the option at fault, what was given and what is allowed. */
-  constructor(message: string, readonly culprit?: { readonly option: string; readonly value: unknown; readonly allowed: string }) {
+  constructor(
+    message: string,
+    readonly culprit?: { readonly option: string; readonly value: unknown; readonly allowed: string },
+  ) {
     super(message);
     // thrown anywhere inside a Yeoman task, it explains itself
     PortalInputError.pending = true;

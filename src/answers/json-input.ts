@@ -18,7 +18,11 @@ export function readJsonFile(path: string, culprit: string, noLinks = false): un
   const fail = (why: string): never => {
     throw new PortalInputError(`Invalid ${culprit}: ${why}.`);
   };
-  const text = readBoundedFile(path, { maxBytes: MAX_JSON_BYTES, expected: 'a JSON file', sizeLimit: `answers are at most ${MAX_JSON_BYTES} bytes`, noLinks }, fail);
+  const text = readBoundedFile(
+    path,
+    { maxBytes: MAX_JSON_BYTES, expected: 'a JSON file', sizeLimit: `answers are at most ${MAX_JSON_BYTES} bytes`, noLinks },
+    fail,
+  );
   return parseJson(text, culprit);
 }
 
@@ -30,7 +34,8 @@ export function parseJson(text: string, culprit: string): unknown {
     throw new PortalInputError(`Invalid ${culprit}: not valid JSON (${(error as Error).message.split('\n')[0]}).`);
   }
   const depth = nestingDepth(parsed, MAX_JSON_DEPTH);
-  if (depth > MAX_JSON_DEPTH) throw new PortalInputError(`Invalid ${culprit}: nested deeper than ${MAX_JSON_DEPTH} levels; answers are lists of small objects.`);
+  if (depth > MAX_JSON_DEPTH)
+    throw new PortalInputError(`Invalid ${culprit}: nested deeper than ${MAX_JSON_DEPTH} levels; answers are lists of small objects.`);
   return parsed;
 }
 

@@ -23,7 +23,9 @@ export function migrateStoredAnswers(stored: Stored, where = '.yo-rc.json'): Raw
     throw new PortalInputError(`Invalid schemaVersion ${JSON.stringify(version)} in ${where}: expected a whole number up to ${SCHEMA_VERSION}.`);
   }
   if (version > SCHEMA_VERSION) {
-    throw new PortalInputError(`Invalid schemaVersion ${version} in ${where}: written by a newer generator-portal (this one reads up to ${SCHEMA_VERSION}); upgrade generator-portal.`);
+    throw new PortalInputError(
+      `Invalid schemaVersion ${version} in ${where}: written by a newer generator-portal (this one reads up to ${SCHEMA_VERSION}); upgrade generator-portal.`,
+    );
   }
   // a misspelt key edited by hand would otherwise be ignored without a word
   const unknown = Object.keys(stored).filter(key => !(ANSWER_KEYS as readonly string[]).includes(key));

@@ -29,9 +29,28 @@ export const ROTATIONS = ['weekday', 'count'] as const;
 
 /** Extensions the postgis/postgis image ships (PostGIS family and contrib). */
 export const EXTENSIONS = [
-  'address_standardizer', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dblink', 'earthdistance', 'fuzzystrmatch',
-  'hstore', 'intarray', 'ltree', 'pg_stat_statements', 'pg_trgm', 'pgcrypto', 'postgis', 'postgis_raster',
-  'postgis_tiger_geocoder', 'postgis_topology', 'postgres_fdw', 'tablefunc', 'unaccent', 'uuid-ossp',
+  'address_standardizer',
+  'btree_gin',
+  'btree_gist',
+  'citext',
+  'cube',
+  'dblink',
+  'earthdistance',
+  'fuzzystrmatch',
+  'hstore',
+  'intarray',
+  'ltree',
+  'pg_stat_statements',
+  'pg_trgm',
+  'pgcrypto',
+  'postgis',
+  'postgis_raster',
+  'postgis_tiger_geocoder',
+  'postgis_topology',
+  'postgres_fdw',
+  'tablefunc',
+  'unaccent',
+  'uuid-ossp',
 ] as const;
 
 const MEMORY = /^[1-9][0-9]{0,6}(kB|MB|GB)$/;
@@ -93,10 +112,13 @@ function names(value: unknown, option: string, allowed: string, check: (name: st
   return [...seen];
 }
 
-const databaseName = (option: string) => (name: string): boolean => {
-  if (RESERVED_DATABASES.has(name)) fail(option, name, `a database name other than ${[...RESERVED_DATABASES].join(', ')} (the server's own, or the backup's roles file)`);
-  return DATABASE.test(name);
-};
+const databaseName =
+  (option: string) =>
+  (name: string): boolean => {
+    if (RESERVED_DATABASES.has(name))
+      fail(option, name, `a database name other than ${[...RESERVED_DATABASES].join(', ')} (the server's own, or the backup's roles file)`);
+    return DATABASE.test(name);
+  };
 
 export function validatePostgres(value: unknown, database: string): PostgresAnswer | undefined {
   if (value === undefined) return undefined;
@@ -111,16 +133,20 @@ export function validatePostgres(value: unknown, database: string): PostgresAnsw
   }
   const both = databases.find(name => templates.includes(name));
   if (both) fail('postgres.templates', both, 'a name that is not also in postgres.databases');
-  const extensions = names(value.extensions, 'postgres.extensions', `extensions the PostGIS image ships: ${EXTENSIONS.join(', ')}`, name => (EXTENSIONS as readonly string[]).includes(name));
+  const extensions = names(value.extensions, 'postgres.extensions', `extensions the PostGIS image ships: ${EXTENSIONS.join(', ')}`, name =>
+    (EXTENSIONS as readonly string[]).includes(name),
+  );
   let settings: Record<string, string> | undefined;
   if (value.settings !== undefined) {
-    if (!isRecord(value.settings)) fail('postgres.settings', value.settings, 'an object of server settings, e.g. {"shared_buffers": "256MB", "max_connections": 100}');
+    if (!isRecord(value.settings))
+      fail('postgres.settings', value.settings, 'an object of server settings, e.g. {"shared_buffers": "256MB", "max_connections": 100}');
     settings = {};
     for (const [name, raw] of Object.entries(value.settings)) {
       const rule = Object.hasOwn(TUNING, name) ? TUNING[name] : undefined;
       if (!rule) fail('postgres.settings', name, `one of: ${Object.keys(TUNING).join(', ')}`);
       const text = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof text !== 'string' || tuningProblem(name, text)) fail('postgres.settings', `${name}=${String(raw)}`, `a value such as ${name}=${rule.example}${rule.max !== undefined ? ` (at most ${rule.max})` : ''}`);
+      if (typeof text !== 'string' || tuningProblem(name, text))
+        fail('postgres.settings', `${name}=${String(raw)}`, `a value such as ${name}=${rule.example}${rule.max !== undefined ? ` (at most ${rule.max})` : ''}`);
       settings[name] = text;
     }
   }
@@ -160,15 +186,25 @@ export function validateBackups(value: unknown): BackupsAnswer | undefined {
   if (!isRecord(value)) fail('backups', value, 'an object with schedule, rotation and keep, e.g. {"schedule": "0 3 * * *", "rotation": "weekday"}');
   const unknown = Object.keys(value).find(key => !['schedule', 'rotation', 'keep'].includes(key));
   if (unknown) fail('backups', unknown, 'some of: schedule, rotation, keep');
-  const schedule = typeof value.schedule === 'string' ? value.schedule.trim().replace(/\s+/g, ' ') : value.schedule === undefined ? DEFAULT_BACKUPS.schedule : undefined;
+  const schedule =
+    typeof value.schedule === 'string' ? value.schedule.trim().replace(/\s+/g, ' ') : value.schedule === undefined ? DEFAULT_BACKUPS.schedule : undefined;
   const fields = schedule?.split(' ');
-  if (!schedule || fields!.length !== 5) fail('backups.schedule', value.schedule, 'a cron expression of five fields (minute hour day-of-month month weekday, UTC), e.g. "0 3 * * *" for 03:00 every day');
+  if (!schedule || fields!.length !== 5)
+    fail(
+      'backups.schedule',
+      value.schedule,
+      'a cron expression of five fields (minute hour day-of-month month weekday, UTC), e.g. "0 3 * * *" for 03:00 every day',
+    );
   const problem = fields!.map((field, i) => cronFieldProblem(field, CRON_FIELDS[i]!)).find(Boolean);
-  if (problem) fail('backups.schedule', schedule, `a cron expression whose fields are minute 0-59, hour 0-23, day of month 1-31, month 1-12, weekday 0-7 (${problem})`);
+  if (problem)
+    fail('backups.schedule', schedule, `a cron expression whose fields are minute 0-59, hour 0-23, day of month 1-31, month 1-12, weekday 0-7 (${problem})`);
   const rotation = value.rotation ?? DEFAULT_BACKUPS.rotation;
-  if (!(ROTATIONS as readonly unknown[]).includes(rotation)) fail('backups.rotation', rotation, `one of: ${ROTATIONS.join(', ')} (weekday: one dump per day of the week; count: the newest "keep")`);
-  if (rotation === 'weekday' && value.keep !== undefined) fail('backups.keep', value.keep, 'no keep with rotation weekday (it keeps one dump per day of the week)');
+  if (!(ROTATIONS as readonly unknown[]).includes(rotation))
+    fail('backups.rotation', rotation, `one of: ${ROTATIONS.join(', ')} (weekday: one dump per day of the week; count: the newest "keep")`);
+  if (rotation === 'weekday' && value.keep !== undefined)
+    fail('backups.keep', value.keep, 'no keep with rotation weekday (it keeps one dump per day of the week)');
   const keep = rotation === 'count' ? (value.keep ?? DEFAULT_BACKUPS.keep) : undefined;
-  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1 || keep > 366)) fail('backups.keep', keep, 'a whole number of dumps to keep, 1 to 366');
+  if (keep !== undefined && (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1 || keep > 366))
+    fail('backups.keep', keep, 'a whole number of dumps to keep, 1 to 366');
   return { schedule: schedule!, rotation: rotation as BackupsAnswer['rotation'], ...(keep !== undefined ? { keep: keep as number } : {}) };
 }

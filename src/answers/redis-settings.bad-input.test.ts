@@ -23,24 +23,90 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { name: 'settings of a server the stack lacks', answers: { redisSettings: { 'redis-cache': { maxmemory: '1gb' } } }, message: /^portal: Invalid --redis-settings "redis-cache": expected the name of a Redis server of this stack \(redis, redis-layers, redis-stats, redis-tokens, redis-temp\)\./ },
-  { name: 'a memory size Redis cannot read', answers: { redisSettings: { 'redis-layers': { maxmemory: '22.5GB' } } }, message: /^portal: Invalid --redis-settings redis-layers maxmemory "22\.5gb": expected a memory size from 1mb to 1024gb/ },
-  { name: 'a memory size below what Redis needs', answers: { redisSettings: { 'redis-layers': { maxmemory: '100kb' } } }, message: /Invalid --redis-settings redis-layers maxmemory "100kb"/ },
-  { name: 'an eviction policy Redis does not know', answers: { redisSettings: { 'redis-stats': { policy: 'lru' } } }, message: /^portal: Invalid --redis-settings redis-stats policy "lru": expected one of noeviction, allkeys-lru/ },
-  { name: 'a persistence other than AOF or RDB', answers: { redisSettings: { 'redis-temp': { persistence: 'both' } } }, message: /Invalid --redis-settings redis-temp persistence "both": expected "aof" \(append-only file\) or "rdb" \(snapshots\)/ },
-  { name: 'a file name that leaves /data', answers: { redisSettings: { 'redis-temp': { persistence: 'rdb', file: '../etc/passwd' } } }, message: /Invalid --redis-settings redis-temp file "\.\.\/etc\/passwd": expected a file name in \/data/ },
-  { name: 'a file without saying which persistence', answers: { redisSettings: { 'redis-temp': { file: 'redis.rdb' } } }, message: /Invalid --redis-settings redis-temp file "redis\.rdb": expected a "persistence" of "aof" or "rdb"/ },
-  { name: 'auth off without a reason', answers: { redisSettings: { 'redis-tokens': { auth: 'off' } } }, message: /Invalid --redis-settings redis-tokens auth "off": expected "on", or "off:<reason/ },
-  { name: 'auth off with a reason too short to record', answers: { redisSettings: { 'redis-tokens': { auth: 'off:legacy' } } }, message: /Invalid --redis-settings redis-tokens auth "off:legacy"/ },
-  { name: 'an unknown key', answers: { redisSettings: { redis: { maxmemory_policy: 'noeviction' } } }, message: /unknown key "maxmemory_policy" in redisSettings\.redis; expected some of: maxmemory, policy, persistence, file, auth/ },
-  { name: 'evicting the Celery queue', args: [], stored: { services: ['postgis', 'redis', 'nginx', 'backup', 'mongodb', 'celery'], redisSettings: { redis: { policy: 'allkeys-lru' } } }, message: /Invalid --redis-settings redis policy "allkeys-lru": expected "noeviction": this server holds Celery's queue/ },
-  { name: 'bad settings stored by hand in .yo-rc.json', args: [], stored: { redisSettings: { 'redis-layers': { persistence: 'rdb', file: 'a b.rdb' } } }, message: /Invalid --redis-settings redis-layers file "a b\.rdb"/ },
-  { name: 'a relative config folder', args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', 'config'], message: /^portal: Invalid --config-folder "config" of app "x": expected the absolute path the app reads its config folder from/ },
-  { name: 'a config folder over the image\'s system folders', args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', '/etc/x'], message: /Invalid --config-folder "\/etc\/x" of app "x": .*outside the system folders/ },
-  { name: 'a config folder where a shared folder is mounted', args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', '/data'], message: /Invalid --config-folder "\/data": expected a path of app "x" other than a shared folder's mount path/ },
-  { name: 'a config folder that is also a writable path', args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--writable', '/app/config', '--config-folder', '/app/config'], message: /Invalid --config-folder "\/app\/config" of app "x": expected a path other than a --writable one/ },
+  {
+    name: 'settings of a server the stack lacks',
+    answers: { redisSettings: { 'redis-cache': { maxmemory: '1gb' } } },
+    message:
+      /^portal: Invalid --redis-settings "redis-cache": expected the name of a Redis server of this stack \(redis, redis-layers, redis-stats, redis-tokens, redis-temp\)\./,
+  },
+  {
+    name: 'a memory size Redis cannot read',
+    answers: { redisSettings: { 'redis-layers': { maxmemory: '22.5GB' } } },
+    message: /^portal: Invalid --redis-settings redis-layers maxmemory "22\.5gb": expected a memory size from 1mb to 1024gb/,
+  },
+  {
+    name: 'a memory size below what Redis needs',
+    answers: { redisSettings: { 'redis-layers': { maxmemory: '100kb' } } },
+    message: /Invalid --redis-settings redis-layers maxmemory "100kb"/,
+  },
+  {
+    name: 'an eviction policy Redis does not know',
+    answers: { redisSettings: { 'redis-stats': { policy: 'lru' } } },
+    message: /^portal: Invalid --redis-settings redis-stats policy "lru": expected one of noeviction, allkeys-lru/,
+  },
+  {
+    name: 'a persistence other than AOF or RDB',
+    answers: { redisSettings: { 'redis-temp': { persistence: 'both' } } },
+    message: /Invalid --redis-settings redis-temp persistence "both": expected "aof" \(append-only file\) or "rdb" \(snapshots\)/,
+  },
+  {
+    name: 'a file name that leaves /data',
+    answers: { redisSettings: { 'redis-temp': { persistence: 'rdb', file: '../etc/passwd' } } },
+    message: /Invalid --redis-settings redis-temp file "\.\.\/etc\/passwd": expected a file name in \/data/,
+  },
+  {
+    name: 'a file without saying which persistence',
+    answers: { redisSettings: { 'redis-temp': { file: 'redis.rdb' } } },
+    message: /Invalid --redis-settings redis-temp file "redis\.rdb": expected a "persistence" of "aof" or "rdb"/,
+  },
+  {
+    name: 'auth off without a reason',
+    answers: { redisSettings: { 'redis-tokens': { auth: 'off' } } },
+    message: /Invalid --redis-settings redis-tokens auth "off": expected "on", or "off:<reason/,
+  },
+  {
+    name: 'auth off with a reason too short to record',
+    answers: { redisSettings: { 'redis-tokens': { auth: 'off:legacy' } } },
+    message: /Invalid --redis-settings redis-tokens auth "off:legacy"/,
+  },
+  {
+    name: 'an unknown key',
+    answers: { redisSettings: { redis: { maxmemory_policy: 'noeviction' } } },
+    message: /unknown key "maxmemory_policy" in redisSettings\.redis; expected some of: maxmemory, policy, persistence, file, auth/,
+  },
+  {
+    name: 'evicting the Celery queue',
+    args: [],
+    stored: { services: ['postgis', 'redis', 'nginx', 'backup', 'mongodb', 'celery'], redisSettings: { redis: { policy: 'allkeys-lru' } } },
+    message: /Invalid --redis-settings redis policy "allkeys-lru": expected "noeviction": this server holds Celery's queue/,
+  },
+  {
+    name: 'bad settings stored by hand in .yo-rc.json',
+    args: [],
+    stored: { redisSettings: { 'redis-layers': { persistence: 'rdb', file: 'a b.rdb' } } },
+    message: /Invalid --redis-settings redis-layers file "a b\.rdb"/,
+  },
+  {
+    name: 'a relative config folder',
+    args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', 'config'],
+    message: /^portal: Invalid --config-folder "config" of app "x": expected the absolute path the app reads its config folder from/,
+  },
+  {
+    name: "a config folder over the image's system folders",
+    args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', '/etc/x'],
+    message: /Invalid --config-folder "\/etc\/x" of app "x": .*outside the system folders/,
+  },
+  {
+    name: 'a config folder where a shared folder is mounted',
+    args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--config-folder', '/data'],
+    message: /Invalid --config-folder "\/data": expected a path of app "x" other than a shared folder's mount path/,
+  },
+  {
+    name: 'a config folder that is also a writable path',
+    args: ['add', 'app', 'x', '--image', 'acme/x:1.0', '--port', '80', '--writable', '/app/config', '--config-folder', '/app/config'],
+    message: /Invalid --config-folder "\/app\/config" of app "x": expected a path other than a --writable one/,
+  },
 ];
-
 
 describe('bad Redis settings and config folders', () => {
   let portal = '';

@@ -5,7 +5,16 @@
  */
 import { fail } from './extras.js';
 
-export const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'] as const;
+export const EVICTION_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+] as const;
 export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
 
 export interface RedisSettings {
@@ -54,11 +63,14 @@ function one(server: string, raw: unknown): RedisSettings {
     fail(`${option} maxmemory`, maxmemory, 'a memory size from 1mb to 1024gb, in bytes or with kb, mb or gb, e.g. "256mb"');
   }
   const policy = text('policy');
-  if (policy !== undefined && !(EVICTION_POLICIES as readonly string[]).includes(policy)) fail(`${option} policy`, policy, `one of ${EVICTION_POLICIES.join(', ')}`);
+  if (policy !== undefined && !(EVICTION_POLICIES as readonly string[]).includes(policy))
+    fail(`${option} policy`, policy, `one of ${EVICTION_POLICIES.join(', ')}`);
   const persistence = text('persistence');
-  if (persistence !== undefined && persistence !== 'aof' && persistence !== 'rdb') fail(`${option} persistence`, persistence, '"aof" (append-only file) or "rdb" (snapshots)');
+  if (persistence !== undefined && persistence !== 'aof' && persistence !== 'rdb')
+    fail(`${option} persistence`, persistence, '"aof" (append-only file) or "rdb" (snapshots)');
   const file = text('file');
-  if (file !== undefined && (!FILE.test(file) || file === '..')) fail(`${option} file`, file, 'a file name in /data such as "appendonly.aof" or "dump.rdb" (letters, digits, dots, dashes, underscores)');
+  if (file !== undefined && (!FILE.test(file) || file === '..'))
+    fail(`${option} file`, file, 'a file name in /data such as "appendonly.aof" or "dump.rdb" (letters, digits, dots, dashes, underscores)');
   if (file !== undefined && persistence === undefined) fail(`${option} file`, file, 'a "persistence" of "aof" or "rdb" that names which file it is');
   const auth = text('auth');
   if (auth !== undefined && auth !== 'on') {
@@ -82,11 +94,18 @@ function one(server: string, raw: unknown): RedisSettings {
  */
 export function validateRedisSettings(value: unknown, servers: readonly string[], brokerServer: string | undefined): Record<string, RedisSettings> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) fail('redis-settings', value, 'an object by server name, e.g. {"redis-layers": {"maxmemory": "2gb", "persistence": "aof"}}');
+  if (typeof value !== 'object' || Array.isArray(value))
+    fail('redis-settings', value, 'an object by server name, e.g. {"redis-layers": {"maxmemory": "2gb", "persistence": "aof"}}');
   const out = new Map<string, RedisSettings>();
   for (const [server, raw] of Object.entries(value as Record<string, unknown>)) {
     if (!servers.includes(server)) {
-      fail('redis-settings', server, servers.length > 0 ? `the name of a Redis server of this stack (${servers.join(', ')})` : 'no settings: this stack has no Redis server (add the redis service)');
+      fail(
+        'redis-settings',
+        server,
+        servers.length > 0
+          ? `the name of a Redis server of this stack (${servers.join(', ')})`
+          : 'no settings: this stack has no Redis server (add the redis service)',
+      );
     }
     const settings = one(server, raw);
     if (server === brokerServer && settings.policy !== undefined && settings.policy !== 'noeviction') {

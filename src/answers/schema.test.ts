@@ -23,7 +23,15 @@ describe('.yo-rc.json schema and migrations', () => {
   });
 
   it('refuses what the generator refuses', () => {
-    const good = { schemaVersion: 1, name: 'city-maps', domain: 'maps.example.org', backend: 'django', backendPort: 8000, services: ['postgis'], storage: 'volumes' };
+    const good = {
+      schemaVersion: 1,
+      name: 'city-maps',
+      domain: 'maps.example.org',
+      backend: 'django',
+      backendPort: 8000,
+      services: ['postgis'],
+      storage: 'volumes',
+    };
     const bad = [
       { name: 'City Maps' },
       { domain: 'not a domain' },

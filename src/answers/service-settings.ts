@@ -41,7 +41,16 @@ const listOfIds = (value: unknown): string[] | undefined =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value : value === undefined ? [] : undefined;
 
 export function validateServiceSettings(
-  raw: { alternatives?: unknown; pgbouncerPort?: unknown; pgbouncerPoolMode?: unknown; pgbouncerClientAuth?: unknown; grafanaPostgres?: unknown; grafanaPostgresUid?: unknown; grafanaHost?: unknown; flowerHost?: unknown },
+  raw: {
+    alternatives?: unknown;
+    pgbouncerPort?: unknown;
+    pgbouncerPoolMode?: unknown;
+    pgbouncerClientAuth?: unknown;
+    grafanaPostgres?: unknown;
+    grafanaPostgresUid?: unknown;
+    grafanaHost?: unknown;
+    flowerHost?: unknown;
+  },
   services: readonly string[],
   expectPort: (value: unknown, option: string, allowed?: string) => number,
   domain = 'localhost',
@@ -50,17 +59,34 @@ export function validateServiceSettings(
   if (!given || given.some(item => typeof item !== 'string')) fail('alternatives', raw.alternatives, 'a list of chosen services, e.g. "kafka"');
   const alternatives = (given as string[]).map(id => id.trim().toLowerCase()).filter(id => id !== 'none');
   for (const id of alternatives) {
-    if (!services.includes(id)) fail('alternatives', id, `one of the chosen --services (${services.join(', ') || 'none'}): an alternative is kept in the stack, not started by default`);
+    if (!services.includes(id))
+      fail('alternatives', id, `one of the chosen --services (${services.join(', ') || 'none'}): an alternative is kept in the stack, not started by default`);
   }
   if (new Set(alternatives).size !== alternatives.length) fail('alternatives', alternatives.join(','), 'each service once');
   const pooled = services.includes('pgbouncer');
-  const port = pooled ? expectPort(raw.pgbouncerPort ?? DEFAULT_PGBOUNCER_PORT, 'pgbouncer-port', 'the port apps dial PgBouncer on, 1024 to 65535 (e.g. 5432, 6432)') : undefined;
-  if (port !== undefined && port < 1024) fail('pgbouncer-port', port, 'the port apps dial PgBouncer on, 1024 to 65535 (e.g. 5432, 6432): it runs as a non-root user');
-  const poolMode = pooled ? oneOf(raw.pgbouncerPoolMode ?? 'session', 'pgbouncer-pool-mode', POOL_MODES, '(transaction only for apps without session state: no prepared statements, advisory locks or SET)') : undefined;
-  const clientAuth = pooled ? oneOf(raw.pgbouncerClientAuth ?? 'scram-sha-256', 'pgbouncer-client-auth', CLIENT_AUTH, '(md5 only for client libraries that predate SCRAM)') : undefined;
-  const grafana = services.includes('grafana') && usesPostgres(services) ? oneOf(raw.grafanaPostgres ?? 'off', 'grafana-postgres', GRAFANA_POSTGRES, '(readonly: a role of its own that can only read)') : 'off';
+  const port = pooled
+    ? expectPort(raw.pgbouncerPort ?? DEFAULT_PGBOUNCER_PORT, 'pgbouncer-port', 'the port apps dial PgBouncer on, 1024 to 65535 (e.g. 5432, 6432)')
+    : undefined;
+  if (port !== undefined && port < 1024)
+    fail('pgbouncer-port', port, 'the port apps dial PgBouncer on, 1024 to 65535 (e.g. 5432, 6432): it runs as a non-root user');
+  const poolMode = pooled
+    ? oneOf(
+        raw.pgbouncerPoolMode ?? 'session',
+        'pgbouncer-pool-mode',
+        POOL_MODES,
+        '(transaction only for apps without session state: no prepared statements, advisory locks or SET)',
+      )
+    : undefined;
+  const clientAuth = pooled
+    ? oneOf(raw.pgbouncerClientAuth ?? 'scram-sha-256', 'pgbouncer-client-auth', CLIENT_AUTH, '(md5 only for client libraries that predate SCRAM)')
+    : undefined;
+  const grafana =
+    services.includes('grafana') && usesPostgres(services)
+      ? oneOf(raw.grafanaPostgres ?? 'off', 'grafana-postgres', GRAFANA_POSTGRES, '(readonly: a role of its own that can only read)')
+      : 'off';
   const uid = raw.grafanaPostgresUid === undefined || raw.grafanaPostgresUid === '' ? undefined : raw.grafanaPostgresUid;
-  if (uid !== undefined && (typeof uid !== 'string' || !UID.test(uid))) fail('grafana-postgres-uid', uid, 'the uid the dashboards give the data source: 1 to 40 letters, digits, - and _ (e.g. "zNqkUPk4k")');
+  if (uid !== undefined && (typeof uid !== 'string' || !UID.test(uid)))
+    fail('grafana-postgres-uid', uid, 'the uid the dashboards give the data source: 1 to 40 letters, digits, - and _ (e.g. "zNqkUPk4k")');
   if (uid !== undefined && grafana === 'off') fail('grafana-postgres-uid', uid, 'it only with --grafana-postgres readonly or owner');
   const grafanaHost = services.includes('grafana') ? serviceHost(raw.grafanaHost, 'grafana-host', 'Grafana', domain) : undefined;
   const flowerHost = services.includes('flower') ? serviceHost(raw.flowerHost, 'flower-host', 'Flower', domain) : undefined;
@@ -79,7 +105,11 @@ export function validateServiceSettings(
 /** A service's own sub-domain: the portal's domain itself is its path's place, refused rather than ignored. */
 function serviceHost(value: unknown, option: string, owner: string, domain: string): string | undefined {
   if (typeof value === 'string' && value.trim().toLowerCase().replace(/\.$/, '') === domain) {
-    fail(option, value, `a sub-domain label such as "${owner.toLowerCase()}" (for ${owner.toLowerCase()}.${domain}), not the portal's domain: leave it out to serve ${owner} under /${owner.toLowerCase()}/`);
+    fail(
+      option,
+      value,
+      `a sub-domain label such as "${owner.toLowerCase()}" (for ${owner.toLowerCase()}.${domain}), not the portal's domain: leave it out to serve ${owner} under /${owner.toLowerCase()}/`,
+    );
   }
   return hostLabel(value, option, owner, domain);
 }
@@ -100,7 +130,10 @@ export function checkGivenServiceSettings(given: Record<string, unknown>, servic
     if (given.pgbouncerPoolMode !== undefined) fail('pgbouncer-pool-mode', given.pgbouncerPoolMode, 'it only with the pgbouncer service');
     if (given.pgbouncerClientAuth !== undefined) fail('pgbouncer-client-auth', given.pgbouncerClientAuth, 'it only with the pgbouncer service');
   }
-  for (const [key, option, id] of [['grafanaHost', 'grafana-host', 'grafana'], ['flowerHost', 'flower-host', 'flower']] as const) {
+  for (const [key, option, id] of [
+    ['grafanaHost', 'grafana-host', 'grafana'],
+    ['flowerHost', 'flower-host', 'flower'],
+  ] as const) {
     if (given[key] !== undefined && given[key] !== '' && !services.includes(id)) fail(option, given[key], `it only with the ${id} service`);
   }
   if (given.grafanaPostgres !== undefined && !(services.includes('grafana') && usesPostgres(services))) {

@@ -15,7 +15,8 @@ export type Target = (typeof TARGETS)[number];
 export function validateTargets(value: unknown): Target[] | undefined {
   if (value === undefined || value === '') return undefined;
   const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
-  if (!Array.isArray(list) || list.some(item => typeof item !== 'string')) fail('targets', value, `a list of: ${TARGETS.join(', ')} (compose is always rendered)`);
+  if (!Array.isArray(list) || list.some(item => typeof item !== 'string'))
+    fail('targets', value, `a list of: ${TARGETS.join(', ')} (compose is always rendered)`);
   const named = (list as string[]).map(item => item.trim().toLowerCase()).filter(Boolean);
   for (const item of named) {
     if (!(TARGETS as readonly string[]).includes(item)) fail('targets', item, `one of: ${TARGETS.join(', ')} (compose is always rendered)`);
@@ -43,7 +44,8 @@ export function removedTargets(answers: { readonly targets?: readonly Target[] }
   const chosen = current.filter(target => target !== 'compose');
   if (named.length === 0) throw new PortalInputError(`Invalid portal remove target: name a target: ${chosen.join(', ') || 'none besides compose is chosen'}.`);
   for (const target of named.map(name => name.trim().toLowerCase())) {
-    if (target === 'compose') fail('targets', target, `one of the chosen targets besides compose (${chosen.join(', ') || 'none'}): compose is always rendered, dev runs on it`);
+    if (target === 'compose')
+      fail('targets', target, `one of the chosen targets besides compose (${chosen.join(', ') || 'none'}): compose is always rendered, dev runs on it`);
     if (!(chosen as string[]).includes(target)) fail('targets', target, `one of the chosen targets (${chosen.join(', ') || 'none besides compose'})`);
   }
   return current.filter(target => !named.map(name => name.trim().toLowerCase()).includes(target));

@@ -8,10 +8,21 @@ import type { Contribution } from './types.js';
 function part(tag: string): Required<Contribution> {
   const item = { tag } as never;
   return {
-    containers: [item], storage: [item], secrets: [item], env: [item],
-    appEnv: { [`APP_${tag}`]: tag }, appSecrets: [item],
-    appDevEnv: { [`DEV_${tag}`]: tag }, appDependsOn: { [`service-${tag}`]: 'service_healthy' },
-    routes: [item], scrape: [item], alerts: [item], files: [item], connections: [item], aliases: [item], consoles: [item],
+    containers: [item],
+    storage: [item],
+    secrets: [item],
+    env: [item],
+    appEnv: { [`APP_${tag}`]: tag },
+    appSecrets: [item],
+    appDevEnv: { [`DEV_${tag}`]: tag },
+    appDependsOn: { [`service-${tag}`]: 'service_healthy' },
+    routes: [item],
+    scrape: [item],
+    alerts: [item],
+    files: [item],
+    connections: [item],
+    aliases: [item],
+    consoles: [item],
   };
 }
 
@@ -22,7 +33,12 @@ describe('mergeContributions', () => {
       const value = merged[key];
       assert.ok(value !== undefined, `${key} kept`);
       if (Array.isArray(value)) assert.deepEqual(value, [{ tag: 'a' }, { tag: 'b' }], key);
-      else assert.deepEqual(Object.values(value as object), ['a', 'b'].map(tag => (key === 'appDependsOn' ? 'service_healthy' : tag)), key);
+      else
+        assert.deepEqual(
+          Object.values(value as object),
+          ['a', 'b'].map(tag => (key === 'appDependsOn' ? 'service_healthy' : tag)),
+          key,
+        );
     }
   });
 

@@ -28,7 +28,10 @@ describe('new catalog services', () => {
     assert.ok(model.services.includes('redis'));
     assert.ok(model.notes.includes('added postgis: pgbouncer pools the connections to PostGIS'));
     assert.ok(model.notes.includes('added celery: flower monitors the Celery workers'));
-    assert.throws(() => modelOf({ backend: 'node', services: 'flower' }), (error: Error) => error instanceof PortalInputError && /--services "flower"/.test(error.message));
+    assert.throws(
+      () => modelOf({ backend: 'node', services: 'flower' }),
+      (error: Error) => error instanceof PortalInputError && /--services "flower"/.test(error.message),
+    );
   });
 
   it('every new container is hardened: pinned image, read-only root, limits, healthcheck or exemption', () => {
@@ -126,7 +129,10 @@ describe('new catalog services', () => {
     assert.match(run.stdout, /stopped/);
     const probe = shell(prod.services.scheduler!.healthcheck!.test[1]!);
     assert.equal(spawnSync('sh', ['-c', probe], { env: { PATH: '/usr/bin:/bin', SCHEDULER_INTERVAL_SECONDS: '3600' } }).status, 0);
-    const bad = spawnSync('sh', ['-c', script.content], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', SCHEDULER_COMMAND: 'true', SCHEDULER_INTERVAL_SECONDS: 'hourly' } });
+    const bad = spawnSync('sh', ['-c', script.content], {
+      encoding: 'utf8',
+      env: { PATH: '/usr/bin:/bin', SCHEDULER_COMMAND: 'true', SCHEDULER_INTERVAL_SECONDS: 'hourly' },
+    });
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /must be a number of seconds/);
     if (!hadHeartbeat) rmSync(heartbeat, { force: true });

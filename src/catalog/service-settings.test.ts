@@ -18,14 +18,22 @@ import { findExecutable } from '../checks/run-tool.js';
 import type { CheckResult } from '../checks/check.js';
 import { portalSync } from '../testing/bin.js';
 
-type Compose = { services: Record<string, { profiles?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string>; healthcheck?: { test: string[] } }> };
+type Compose = {
+  services: Record<
+    string,
+    { profiles?: string[]; depends_on?: Record<string, unknown>; environment?: Record<string, string>; healthcheck?: { test: string[] } }
+  >;
+};
 const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
 const compose = (root: string): Compose => parse(read(root, 'docker-compose.yml'));
 const results = async (run: Promise<CheckResult | CheckResult[]>) => [await run].flat();
 
 /** docker-compose 1.29 `config -q` on base + prod, with the given extra arguments. */
 const composeConfig = (root: string, ...extra: string[]) =>
-  spawnSync('docker-compose', ['--env-file', '.env', '-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', ...extra, 'config', '-q'], { cwd: root, encoding: 'utf8' });
+  spawnSync('docker-compose', ['--env-file', '.env', '-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml', ...extra, 'config', '-q'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 
 describe('alternatives under compose profiles', () => {
   it('kafka kept aside: its containers under the profile, nothing started by default waits for it, compose agrees', async () => {
@@ -39,7 +47,11 @@ describe('alternatives under compose profiles', () => {
       assert.equal(run.status, 0, `config ${extra.join(' ')}: ${run.stderr}`);
     }
     const checks = await results(composeProfilesCheck.run(root));
-    assert.deepEqual(checks.map(check => check.status), ['passed', 'passed'], JSON.stringify(checks));
+    assert.deepEqual(
+      checks.map(check => check.status),
+      ['passed', 'passed'],
+      JSON.stringify(checks),
+    );
     assert.match(checks[1]!.detail, /--profile kafka adds kafka, zookeeper|--profile kafka adds zookeeper, kafka/);
     assert.match(read(root, 'scripts/restart.sh'), /^# +COMPOSE_PROFILES=kafka scripts\/restart\.sh/m);
     assert.match(read(root, 'docs/architecture.md'), /Kept as an alternative, not started by default: `zookeeper`, `kafka` \(compose profile\n`kafka`\)/);
@@ -49,7 +61,10 @@ describe('alternatives under compose profiles', () => {
     writeFileSync(join(root, 'docker-compose.yml'), JSON.stringify(planted));
     const broken = await results(composeProfilesCheck.run(root));
     assert.equal(broken[0]!.status, 'failed');
-    assert.match(broken[0]!.detail, /Service "(kafka|zookeeper)" was pulled in as a dependency of service "(backend|kafka)" but is not enabled by the active profiles/);
+    assert.match(
+      broken[0]!.detail,
+      /Service "(kafka|zookeeper)" was pulled in as a dependency of service "(backend|kafka)" but is not enabled by the active profiles/,
+    );
   });
 
   it('without alternatives nothing is profiled and the apps wait for kafka as before', async () => {
@@ -71,7 +86,9 @@ async function pgbouncerLoads(ini: string): Promise<string> {
     .replace(/^listen_port = .*$/m, `listen_port = ${port}`);
   writeFileSync(join(folder, 'pgbouncer.ini'), local, { mode: 0o644 });
   return new Promise(resolve => {
-    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'pgbouncer', join(folder, 'pgbouncer.ini')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'pgbouncer', join(folder, 'pgbouncer.ini')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let log = '';
     const done = () => {
       child.kill('SIGTERM');
@@ -91,21 +108,25 @@ async function pgbouncerLoads(ini: string): Promise<string> {
 }
 
 describe('PgBouncer listen port, pool mode and client logins', () => {
-  it('the apps dial it on the port given; pgbouncer loads the file and listens; a wrong pool mode is what it refuses', { skip: !findExecutable('pgbouncer') && 'pgbouncer not installed' }, async () => {
-    const root = await generate({ services: 'postgis,pgbouncer,nginx', pgbouncerPort: '6432', pgbouncerPoolMode: 'transaction', pgbouncerClientAuth: 'md5' });
-    const ini = read(root, 'pgbouncer/pgbouncer.ini');
-    assert.match(ini, /^listen_port = 6432$/m);
-    assert.match(ini, /^pool_mode = transaction$/m);
-    assert.match(ini, /^auth_type = md5$/m);
-    const services = compose(root).services;
-    assert.equal(services.backend!.environment!.POSTGRES_HOST, 'pgbouncer');
-    assert.equal(services.backend!.environment!.POSTGRES_PORT, '6432');
-    assert.match(services.pgbouncer!.healthcheck!.test.join(' '), /pg_isready -q -h 127\.0\.0\.1 -p 6432 /);
-    const stored = JSON.parse(read(root, '.yo-rc.json'))['generator-portal'];
-    assert.deepEqual([stored.pgbouncerPort, stored.pgbouncerPoolMode, stored.pgbouncerClientAuth], [6432, 'transaction', 'md5']);
-    assert.match(await pgbouncerLoads(ini), /LOG listening on 127\.0\.0\.1:\d+/);
-    assert.match(await pgbouncerLoads(ini.replace('pool_mode = transaction', 'pool_mode = pooled')), /invalid value "pooled" for parameter pool_mode/);
-  });
+  it(
+    'the apps dial it on the port given; pgbouncer loads the file and listens; a wrong pool mode is what it refuses',
+    { skip: !findExecutable('pgbouncer') && 'pgbouncer not installed' },
+    async () => {
+      const root = await generate({ services: 'postgis,pgbouncer,nginx', pgbouncerPort: '6432', pgbouncerPoolMode: 'transaction', pgbouncerClientAuth: 'md5' });
+      const ini = read(root, 'pgbouncer/pgbouncer.ini');
+      assert.match(ini, /^listen_port = 6432$/m);
+      assert.match(ini, /^pool_mode = transaction$/m);
+      assert.match(ini, /^auth_type = md5$/m);
+      const services = compose(root).services;
+      assert.equal(services.backend!.environment!.POSTGRES_HOST, 'pgbouncer');
+      assert.equal(services.backend!.environment!.POSTGRES_PORT, '6432');
+      assert.match(services.pgbouncer!.healthcheck!.test.join(' '), /pg_isready -q -h 127\.0\.0\.1 -p 6432 /);
+      const stored = JSON.parse(read(root, '.yo-rc.json'))['generator-portal'];
+      assert.deepEqual([stored.pgbouncerPort, stored.pgbouncerPoolMode, stored.pgbouncerClientAuth], [6432, 'transaction', 'md5']);
+      assert.match(await pgbouncerLoads(ini), /LOG listening on 127\.0\.0\.1:\d+/);
+      assert.match(await pgbouncerLoads(ini.replace('pool_mode = transaction', 'pool_mode = pooled')), /invalid value "pooled" for parameter pool_mode/);
+    },
+  );
 
   it('by default: port 5432, session pooling, scram-sha-256, nothing more stored', async () => {
     const root = await generate({ services: 'postgis,pgbouncer,nginx' });
@@ -127,15 +148,32 @@ describe('Grafana PostgreSQL data source', () => {
     assert.equal(grafana.environment!.PG_DATASOURCE_USER, 'grafana_reader');
     const secret = read(root, 'secrets/grafana_db_password').trim();
     assert.ok(secret.length >= 16);
-    for (const tracked of ['grafana/provisioning/datasources/postgres.yml', 'docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml', '.yo-rc.json', '.env.example', 'postgres/initdb/02-roles.sh']) {
+    for (const tracked of [
+      'grafana/provisioning/datasources/postgres.yml',
+      'docker-compose.yml',
+      'docker-compose.override.yml',
+      'docker-compose.prod.yml',
+      '.yo-rc.json',
+      '.env.example',
+      'postgres/initdb/02-roles.sh',
+    ]) {
       assert.ok(!read(root, tracked).includes(secret), `${tracked} holds no password`);
     }
-    assert.match(read(root, 'postgres/initdb/02-roles.sh'), /CREATE ROLE grafana_reader LOGIN[^;]*;[\s\S]*ALTER ROLE grafana_reader SET default_transaction_read_only = on;/);
+    assert.match(
+      read(root, 'postgres/initdb/02-roles.sh'),
+      /CREATE ROLE grafana_reader LOGIN[^;]*;[\s\S]*ALTER ROLE grafana_reader SET default_transaction_read_only = on;/,
+    );
     // PostgreSQL runs the init files with the role; the checklist reads the provisioning (MON-04)
     const booted = await results(postgresInitCheck.run(root));
-    assert.ok(booted.every(check => check.status !== 'failed'), JSON.stringify(booted));
+    assert.ok(
+      booted.every(check => check.status !== 'failed'),
+      JSON.stringify(booted),
+    );
     const checklist = await results(checklistCheck.run(root));
-    assert.deepEqual(checklist.filter(check => check.status === 'failed').map(check => `${check.name}: ${check.detail}`), []);
+    assert.deepEqual(
+      checklist.filter(check => check.status === 'failed').map(check => `${check.name}: ${check.detail}`),
+      [],
+    );
   });
 
   it('owner: the app user and the database password, no role of its own', async () => {
@@ -156,11 +194,35 @@ describe('the schema agrees on the service settings', () => {
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'yo-rc.schema.json'), 'utf8'));
     delete schema.$schema;
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
-    const good = { schemaVersion: 1, name: 'city-maps', domain: 'maps.example.org', backend: 'django', backendPort: 8000, services: ['postgis', 'pgbouncer', 'grafana', 'kafka'], storage: 'volumes' };
-    const stored = { ...good, alternatives: ['kafka'], pgbouncerPort: 6432, pgbouncerPoolMode: 'transaction', pgbouncerClientAuth: 'md5', grafanaPostgres: 'readonly', grafanaPostgresUid: 'zNqkUPk4k' };
+    const good = {
+      schemaVersion: 1,
+      name: 'city-maps',
+      domain: 'maps.example.org',
+      backend: 'django',
+      backendPort: 8000,
+      services: ['postgis', 'pgbouncer', 'grafana', 'kafka'],
+      storage: 'volumes',
+    };
+    const stored = {
+      ...good,
+      alternatives: ['kafka'],
+      pgbouncerPort: 6432,
+      pgbouncerPoolMode: 'transaction',
+      pgbouncerClientAuth: 'md5',
+      grafanaPostgres: 'readonly',
+      grafanaPostgresUid: 'zNqkUPk4k',
+    };
     assert.ok(validate({ 'generator-portal': stored }), JSON.stringify(validate.errors));
     assert.deepEqual(validateAnswers(stored).alternatives, ['kafka']);
-    for (const change of [{ pgbouncerPort: 80 }, { pgbouncerPoolMode: 'pooled' }, { pgbouncerClientAuth: 'plain' }, { grafanaPostgres: 'rw' }, { grafanaPostgresUid: 'a b' }, { alternatives: ['mysql'] }, { alternatives: ['kafka', 'kafka'] }]) {
+    for (const change of [
+      { pgbouncerPort: 80 },
+      { pgbouncerPoolMode: 'pooled' },
+      { pgbouncerClientAuth: 'plain' },
+      { grafanaPostgres: 'rw' },
+      { grafanaPostgresUid: 'a b' },
+      { alternatives: ['mysql'] },
+      { alternatives: ['kafka', 'kafka'] },
+    ]) {
       const answers = { ...stored, ...change };
       assert.equal(validate({ 'generator-portal': answers }), false, `schema accepts ${JSON.stringify(change)}`);
       assert.throws(() => validateAnswers(answers), `generator accepts ${JSON.stringify(change)}`);

@@ -49,7 +49,11 @@ export interface SharedTraefikRouter {
 const PROJECT = '${COMPOSE_PROJECT_NAME}';
 
 /** Every router the stack asks the shared Traefik for: the domain to the entry, each sub-domain to nginx. */
-export function sharedTraefikRouters(answers: PortalAnswers, has: (id: 'varnish' | 'nginx') => boolean, ports: Readonly<Record<SharedTraefikEntry, number>>): SharedTraefikRouter[] {
+export function sharedTraefikRouters(
+  answers: PortalAnswers,
+  has: (id: 'varnish' | 'nginx') => boolean,
+  ports: Readonly<Record<SharedTraefikEntry, number>>,
+): SharedTraefikRouter[] {
   const entry = sharedTraefikEntry(answers, has);
   if (!entry) return [];
   const labels = answeredSubDomains(answers);
@@ -59,12 +63,22 @@ export function sharedTraefikRouters(answers: PortalAnswers, has: (id: 'varnish'
   return [
     { router: PROJECT, host: '${DOMAIN}', container: entry, service: service(entry), port: ports[entry] },
     // "-" would not do: instance "sub-api" has the project <project>-sub-api, whose domain router has that name
-    ...labels.map(label => ({ router: `${PROJECT}_${label}`, host: `${label}.\${DOMAIN}`, container: 'nginx' as const, service: service('nginx'), port: ports.nginx })),
+    ...labels.map(label => ({
+      router: `${PROJECT}_${label}`,
+      host: `${label}.\${DOMAIN}`,
+      container: 'nginx' as const,
+      service: service('nginx'),
+      port: ports.nginx,
+    })),
   ];
 }
 
 /** The prod keys of one container: the external network and its routers, or nothing when Traefik does not route to it. */
-export function sharedTraefikProd(answers: PortalAnswers, routers: readonly SharedTraefikRouter[], container: SharedTraefikEntry): Pick<ComposeService, 'networks' | 'labels'> | undefined {
+export function sharedTraefikProd(
+  answers: PortalAnswers,
+  routers: readonly SharedTraefikRouter[],
+  container: SharedTraefikEntry,
+): Pick<ComposeService, 'networks' | 'labels'> | undefined {
   const own = routers.filter(router => router.container === container);
   if (own.length === 0) return undefined;
   const network = answers.traefikNetwork!;

@@ -7,7 +7,11 @@ import { RESERVED_ROUTES, SITE_PATHS } from './site-paths.js';
 
 describe('site paths', () => {
   it('every path a service routes on the domain at its own place is reserved, and every reserved route is one of them or a backend endpoint', () => {
-    const answers = validateAnswers({ ...defaultAnswers({}, 'city-maps'), backend: 'django', services: ['postgis', 'redis', 'celery', 'flower', 'tileserver', 'nginx', 'prometheus', 'grafana'] } as never);
+    const answers = validateAnswers({
+      ...defaultAnswers({}, 'city-maps'),
+      backend: 'django',
+      services: ['postgis', 'redis', 'celery', 'flower', 'tileserver', 'nginx', 'prometheus', 'grafana'],
+    } as never);
     const model = buildPortalModel(answers);
     // the backend's other paths (/api/, /admin/) are its own: a prebuilt backend's contract may tune them
     const own = model.routes.filter(route => !route.host && (route.files || route.path === '/' || route.upstream?.host !== 'backend')).map(route => route.path);

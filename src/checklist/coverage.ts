@@ -9,7 +9,7 @@ export const BY_VALIDATOR: Readonly<Record<string, string>> = {
   'CFG-04': 'docker-compose config: no "variable is not set" warning',
   'CFG-06': 'docker-compose 1.29 config on every scenario',
   'NGX-01': 'nginx -t, with service names resolvable and a throwaway certificate',
-  'NGX-14': 'nginx -t with Debian\'s nginx 1.22 / OpenSSL 3.0: directives newer than both are refused',
+  'NGX-14': "nginx -t with Debian's nginx 1.22 / OpenSSL 3.0: directives newer than both are refused",
   'VCL-01': 'varnishd -C',
   'MON-01': 'promtool check config',
   'MON-02': 'promtool check rules',
@@ -18,7 +18,7 @@ export const BY_VALIDATOR: Readonly<Record<string, string>> = {
   'MQ-01': 'rabbitmq-server boots with the generated rabbitmq.conf and plugins',
   'PG-01': 'the init files run on a real PostgreSQL 15 + PostGIS 3.3; the tileserver role reads `tiles` only',
   'PG-03': 'CMP-14 and CMP-18',
-  'CEL-01': 'the Celery app loads with Debian\'s Celery and registers its tasks',
+  'CEL-01': "the Celery app loads with Debian's Celery and registers its tasks",
   'CEL-02': 'the Celery app loads: reliability settings asserted on app.conf',
   'SH-01': 'shellcheck -S warning on every script',
   'ENV-02': 'docker-compose config with .env.example prints no "variable is not set"',
@@ -27,7 +27,7 @@ export const BY_VALIDATOR: Readonly<Record<string, string>> = {
 };
 
 export const NOT_APPLIED: Readonly<Record<string, string>> = {
-  'CMP-27': 'optional in the checklist; Docker\'s default nofile/nproc limits suit these services, and pids_limit (CMP-12) bounds processes',
+  'CMP-27': "optional in the checklist; Docker's default nofile/nproc limits suit these services, and pids_limit (CMP-12) bounds processes",
   'DF-16': 'optional in the checklist; no-new-privileges (CMP-03) already stops setuid binaries from gaining privileges',
   'NGX-15': 'needs a live TLS scan (testssl), not installable here; NGX-03/04/05 check the same settings in the configuration',
   'SH-03': 'optional formatting (shfmt), not installed here',

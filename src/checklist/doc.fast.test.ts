@@ -14,12 +14,31 @@ describe('checklist documentation', () => {
 
   it('no rule is claimed twice', () => {
     const ids = [...RULES.map(r => r.id), ...Object.keys(BY_VALIDATOR), ...Object.keys(NOT_APPLIED)];
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+    );
   });
 
   it('every rule id of the design checklist has a place', () => {
     const design = ['CMP', 'CFG', 'DF', 'NGX', 'VCL', 'TRF', 'MON', 'RDS', 'MQ', 'PG', 'CEL', 'SH', 'ENV', 'SEC', 'YML'];
-    const counts: Record<string, number> = { CMP: 27, CFG: 7, DF: 16, NGX: 15, VCL: 6, TRF: 6, MON: 5, RDS: 5, MQ: 3, PG: 4, CEL: 4, SH: 3, ENV: 2, SEC: 1, YML: 1 };
+    const counts: Record<string, number> = {
+      CMP: 27,
+      CFG: 7,
+      DF: 16,
+      NGX: 15,
+      VCL: 6,
+      TRF: 6,
+      MON: 5,
+      RDS: 5,
+      MQ: 3,
+      PG: 4,
+      CEL: 4,
+      SH: 3,
+      ENV: 2,
+      SEC: 1,
+      YML: 1,
+    };
     const placed = new Set([...RULES.map(r => r.id), ...Object.keys(BY_VALIDATOR), ...Object.keys(NOT_APPLIED)]);
     const missing = design.flatMap(prefix =>
       Array.from({ length: counts[prefix]! }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`).filter(id => !placed.has(id)),

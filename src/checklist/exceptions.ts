@@ -26,13 +26,15 @@ export const EXCEPTIONS: readonly RuleException[] = [
     rule: 'CMP-09',
     kind: 'exempt',
     services: ['rabbitmq'],
-    reason: 'the entrypoint and the Erlang runtime write outside the data volume; not proven to start with a read-only root here (no Docker engine), so left writable',
+    reason:
+      'the entrypoint and the Erlang runtime write outside the data volume; not proven to start with a read-only root here (no Docker engine), so left writable',
   },
   {
     rule: 'CMP-13',
     kind: 'deviation',
     services: ['*'],
-    reason: 'restart: unless-stopped, not on-failure with at most 5 retries (CIS 5.15): daemons must come back after a host reboot; a crash loop shows in healthchecks and TargetDown instead',
+    reason:
+      'restart: unless-stopped, not on-failure with at most 5 retries (CIS 5.15): daemons must come back after a host reboot; a crash loop shows in healthchecks and TargetDown instead',
   },
   {
     rule: 'CMP-14',
@@ -56,13 +58,15 @@ export const EXCEPTIONS: readonly RuleException[] = [
     rule: 'CMP-26',
     kind: 'exempt',
     services: ['backend', 'scheduler'],
-    reason: 'only with --backend image (the scheduler runs the backend image): the prebuilt image\'s own USER applies, which the generator cannot know; the backends we build are checked by DF-01',
+    reason:
+      "only with --backend image (the scheduler runs the backend image): the prebuilt image's own USER applies, which the generator cannot know; the backends we build are checked by DF-01",
   },
   {
     rule: 'CMP-26',
     kind: 'exempt',
     services: ['traefik', 'backup', 'orientdb'],
-    reason: 'write to volumes Docker creates root-owned (certificates, dumps; OrientDB\'s databases, backups and config from its image, whose only user is root); all capabilities dropped, no privileged port, no-new-privileges',
+    reason:
+      "write to volumes Docker creates root-owned (certificates, dumps; OrientDB's databases, backups and config from its image, whose only user is root); all capabilities dropped, no privileged port, no-new-privileges",
   },
 ];
 

@@ -15,11 +15,13 @@ const CMP_02 = RULES.find(rule => rule.id === 'CMP-02')!;
 const LABEL = /^ {6}- "org\.generator-portal\.exception\.CMP-02=[^"]*"\n/m;
 
 /** Replaces the first match; throws when it finds nothing, so a stale edit cannot pass unnoticed. */
-const replace = (from: string | RegExp, to: string) => (text: string): string => {
-  const out = text.replace(from, to);
-  if (out === text) throw new Error(`edit found nothing to change: ${String(from)}`);
-  return out;
-};
+const replace =
+  (from: string | RegExp, to: string) =>
+  (text: string): string => {
+    const out = text.replace(from, to);
+    if (out === text) throw new Error(`edit found nothing to change: ${String(from)}`);
+    return out;
+  };
 
 describe('CMP-02: capabilities a contract records', () => {
   let generated = '';

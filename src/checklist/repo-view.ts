@@ -136,8 +136,7 @@ export function portsOf(service: ComposeService): PortEntry[] {
   });
 }
 
-export const listOf = (value: unknown): string[] =>
-  Array.isArray(value) ? value.map(String) : value && typeof value === 'object' ? Object.keys(value) : [];
+export const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value && typeof value === 'object' ? Object.keys(value) : []);
 
 /** labels as a map, whichever form the file used (docker-compose config prints a mapping). */
 export function labelsOf(service: ComposeService): Record<string, string> {

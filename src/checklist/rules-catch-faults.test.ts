@@ -25,11 +25,13 @@ interface Fault {
 }
 
 /** Replaces the first match; throws when the plant finds nothing, so a stale plant cannot pass unnoticed. */
-const replace = (from: string | RegExp, to: string): Edit => text => {
-  const out = text.replace(from, to);
-  if (out === text) throw new Error(`plant found nothing to change: ${String(from)}`);
-  return out;
-};
+const replace =
+  (from: string | RegExp, to: string): Edit =>
+  text => {
+    const out = text.replace(from, to);
+    if (out === text) throw new Error(`plant found nothing to change: ${String(from)}`);
+    return out;
+  };
 /** Adds YAML lines right under `  <service>:` of a compose file. */
 const inService = (service: string, lines: string): Edit => replace(new RegExp(`^  ${service}:\\n`, 'm'), `  ${service}:\n${lines}\n`);
 const compose = 'docker-compose.yml';
@@ -43,7 +45,12 @@ const FAULTS: readonly Fault[] = [
   { rule: 'CMP-03', repo: 'every', file: compose, edit: replace('- no-new-privileges:true', '- apparmor:docker-default') },
   { rule: 'CMP-04', repo: 'every', file: compose, edit: replace('- no-new-privileges:true', '- no-new-privileges:true\n      - seccomp:unconfined') },
   { rule: 'CMP-05', repo: 'every', file: compose, edit: inService('redis', '    pid: host') },
-  { rule: 'CMP-06', repo: 'every', file: compose, edit: replace('      - redis-data:/data', '      - redis-data:/data\n      - /var/run/docker.sock:/var/run/docker.sock:ro') },
+  {
+    rule: 'CMP-06',
+    repo: 'every',
+    file: compose,
+    edit: replace('      - redis-data:/data', '      - redis-data:/data\n      - /var/run/docker.sock:/var/run/docker.sock:ro'),
+  },
   { rule: 'CMP-07', repo: 'every', file: compose, edit: replace('      - redis-data:/data', '      - redis-data:/data\n      - /etc:/host-etc:ro') },
   { rule: 'CMP-08', repo: 'every', file: compose, edit: replace('/usr/local/etc/redis/redis.conf:ro', '/usr/local/etc/redis/redis.conf') },
   { rule: 'CMP-09', repo: 'every', file: compose, edit: replace('read_only: true', 'read_only: false') },
@@ -61,7 +68,12 @@ const FAULTS: readonly Fault[] = [
   { rule: 'CMP-21', repo: 'every', file: compose, edit: replace(/^ {4}pull_policy: build\n/m, '') },
   { rule: 'CMP-22', repo: 'every', file: compose, edit: replace(/^services:/m, 'version: "3.8"\nservices:') },
   { rule: 'CMP-23', repo: 'every', file: compose, edit: inService('redis', '    container_name: redis') },
-  { rule: 'CMP-24', repo: 'every', file: compose, edit: replace('REDIS_ADDR: redis://redis:6379', 'REDIS_ADDR: redis://redis:6379\n      REDIS_PASSWORD: hunter2hunter2') },
+  {
+    rule: 'CMP-24',
+    repo: 'every',
+    file: compose,
+    edit: replace('REDIS_ADDR: redis://redis:6379', 'REDIS_ADDR: redis://redis:6379\n      REDIS_PASSWORD: hunter2hunter2'),
+  },
   { rule: 'CMP-25', repo: 'every', file: compose, edit: replace(/^ {8}max-size: .*\n/m, '') },
   { rule: 'CMP-26', repo: 'every', file: compose, edit: replace('user: 999:1000', 'user: "0:0"') },
   { rule: 'CFG-05', repo: 'every', file: prod, edit: replace(/^( {4}secrets:\n)/m, '$1      - ghost_secret\n') },
@@ -76,7 +88,15 @@ const FAULTS: readonly Fault[] = [
   { rule: 'DF-08', repo: 'every', file: dockerfile, edit: replace('WORKDIR /app\n', 'WORKDIR /app\nRUN wget -qO- https://example.org/install | sh\n') },
   { rule: 'DF-09', repo: 'every', file: dockerfile, edit: replace('WORKDIR /app', 'WORKDIR app') },
   { rule: 'DF-10', repo: 'every', file: dockerfile, edit: replace('pip install --no-cache-dir -r requirements.txt', 'pip install -r requirements.txt') },
-  { rule: 'DF-11', repo: 'every', file: dockerfile, edit: replace('FROM base AS runtime\n', 'FROM base AS runtime\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n') },
+  {
+    rule: 'DF-11',
+    repo: 'every',
+    file: dockerfile,
+    edit: replace(
+      'FROM base AS runtime\n',
+      'FROM base AS runtime\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n',
+    ),
+  },
   { rule: 'DF-12', repo: 'every', file: dockerfile, edit: replace('useradd --system --no-log-init', 'useradd --system') },
   { rule: 'DF-13', repo: 'every', file: dockerfile, edit: replace('WORKDIR /app\n', 'WORKDIR /app\nRUN for f in $(ls /); do echo "$f"; done\n') },
   { rule: 'DF-14', repo: 'every', file: dockerfile, edit: replace(/^EXPOSE \d+/m, 'EXPOSE 99999') },
@@ -86,7 +106,12 @@ const FAULTS: readonly Fault[] = [
   { rule: 'NGX-05', repo: 'tls', file: 'nginx/sites/prod.conf', edit: replace('max-age=63072000', 'max-age=3600') },
   { rule: 'NGX-06', repo: 'tls', file: 'nginx/sites/prod.conf', edit: replace('return 301 https://$host$request_uri;', 'proxy_pass http://backend;') },
   { rule: 'NGX-07', repo: 'tls', file: 'nginx/snippets/security-headers.conf', edit: replace(/^add_header X-Content-Type-Options .*\n/m, '') },
-  { rule: 'NGX-08', repo: 'tls', file: 'nginx/snippets/routes.conf', edit: replace('location /static/ {\n', 'location /static/ {\n    add_header Cache-Control "public";\n') },
+  {
+    rule: 'NGX-08',
+    repo: 'tls',
+    file: 'nginx/snippets/routes.conf',
+    edit: replace('location /static/ {\n', 'location /static/ {\n    add_header Cache-Control "public";\n'),
+  },
   { rule: 'NGX-09', repo: 'tls', file: 'nginx/sites/prod.conf', edit: replace('return 444;', 'return 200;') },
   { rule: 'NGX-10', repo: 'tls', file: 'nginx/nginx.conf', edit: replace('keepalive_timeout 10s;', 'keepalive_timeout 75s;') },
   { rule: 'NGX-11', repo: 'tls', file: 'nginx/nginx.conf', edit: replace('proxy_hide_header X-Powered-By;', '') },
@@ -105,8 +130,21 @@ const FAULTS: readonly Fault[] = [
   { rule: 'VCL-07', repo: 'tls', file: 'varnish/default.vcl', edit: replace('    unset req.http.Forwarded;\n', ''), what: 'Forwarded kept' },
   { rule: 'VCL-07', repo: 'tls', file: compose, edit: replace('PUBLIC_HOST: ${DOMAIN}', 'PUBLIC_HOST: ""') },
   { rule: 'TRF-01', repo: 'every', file: 'traefik/traefik.yml', edit: replace('providers:\n', 'providers:\n  docker:\n    exposedByDefault: true\n') },
-  { rule: 'TRF-02', repo: 'every', file: prod, edit: replace('      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n', '      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n') },
-  { rule: 'TRF-03', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace(/^ {2}middlewares:\n/m, '  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - admin:$apr1$abc$def\n') },
+  {
+    rule: 'TRF-02',
+    repo: 'every',
+    file: prod,
+    edit: replace(
+      '      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n',
+      '      - ./traefik/traefik.yml:/etc/traefik/traefik.yml:ro\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n',
+    ),
+  },
+  {
+    rule: 'TRF-03',
+    repo: 'every',
+    file: 'traefik/dynamic/portal.yml',
+    edit: replace(/^ {2}middlewares:\n/m, '  middlewares:\n    auth:\n      basicAuth:\n        users:\n          - admin:$apr1$abc$def\n'),
+  },
   { rule: 'TRF-04', repo: 'every', file: 'traefik/traefik.yml', edit: replace('scheme: https', 'scheme: http') },
   { rule: 'TRF-05', repo: 'every', file: 'traefik/traefik.yml', edit: replace('dashboard: false', 'dashboard: true\n  insecure: true') },
   { rule: 'TRF-06', repo: 'every', file: 'traefik/dynamic/portal.yml', edit: replace('service: portal', 'service: ghost') },
@@ -120,11 +158,24 @@ const FAULTS: readonly Fault[] = [
   { rule: 'RDS-05', repo: 'every', file: 'redis/redis.conf', edit: text => `${text}dir /data\n` },
   { rule: 'MQ-02', repo: 'every', file: 'rabbitmq/rabbitmq.conf', edit: replace('loopback_users.guest = true', 'loopback_users.guest = false') },
   { rule: 'MQ-03', repo: 'every', file: 'rabbitmq/rabbitmq.conf', edit: replace(/^disk_free_limit.*\n/m, '') },
-  { rule: 'PG-02', repo: 'every', file: prod, edit: replace('      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n      TILESERVER', '      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n      POSTGRES_HOST_AUTH_METHOD: trust\n      TILESERVER') },
+  {
+    rule: 'PG-02',
+    repo: 'every',
+    file: prod,
+    edit: replace(
+      '      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n      TILESERVER',
+      '      POSTGRES_PASSWORD_FILE: /run/secrets/postgres_password\n      POSTGRES_HOST_AUTH_METHOD: trust\n      TILESERVER',
+    ),
+  },
   { rule: 'CEL-03', repo: 'every', file: compose, edit: inService('celery-worker', '    user: root') },
   { rule: 'SH-02', repo: 'every', file: 'scripts/restart.sh', edit: replace('set -Eeuo pipefail', 'set -e') },
   { rule: 'ENV-01', repo: 'every', file: '.env.example', edit: replace(/^POSTGRES_PASSWORD=$/m, 'POSTGRES_PASSWORD=supersecretvalue') },
-  { rule: 'SEC-01', repo: 'every', file: 'docs/architecture.md', edit: text => `${text}\nThe database password is ${/^POSTGRES_PASSWORD=(.*)$/m.exec(readFileSync(join(current, '.env'), 'utf8'))![1]}\n` },
+  {
+    rule: 'SEC-01',
+    repo: 'every',
+    file: 'docs/architecture.md',
+    edit: text => `${text}\nThe database password is ${/^POSTGRES_PASSWORD=(.*)$/m.exec(readFileSync(join(current, '.env'), 'utf8'))![1]}\n`,
+  },
   { rule: 'SEC-02', repo: 'every', file: 'scripts/restart.sh', edit: replace(/^ {4}check_secrets\n/m, '') },
 ];
 
@@ -143,7 +194,10 @@ describe('checklist rules catch planted faults', () => {
   });
 
   it('every rule has a planted fault', () => {
-    assert.deepEqual(RULES.map(r => r.id).filter(id => !FAULTS.some(f => f.rule === id)), []);
+    assert.deepEqual(
+      RULES.map(r => r.id).filter(id => !FAULTS.some(f => f.rule === id)),
+      [],
+    );
   });
 
   it('the repos as generated pass every rule', async () => {

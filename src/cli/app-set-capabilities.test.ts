@@ -19,19 +19,41 @@ describe('portal app set --capabilities', () => {
 
   before(async () => {
     await portal('--yes', '--skip-git', '--name', 'caps', '--services', 'postgis,nginx');
-    await portal('add', 'app', 'web', '--image', 'acme/web:1.0', '--port', '80', '--route', '/web/', '--user', 'image', '--capabilities', 'CHOWN,SETUID,SETGID', '--capabilities-reason', 'its nginx starts as root and switches to its own user');
+    await portal(
+      'add',
+      'app',
+      'web',
+      '--image',
+      'acme/web:1.0',
+      '--port',
+      '80',
+      '--route',
+      '/web/',
+      '--user',
+      'image',
+      '--capabilities',
+      'CHOWN,SETUID,SETGID',
+      '--capabilities-reason',
+      'its nginx starts as root and switches to its own user',
+    );
     await portal('add', 'app', 'api', '--image', 'acme/api:1.0', '--port', '8080', '--route', '/v2/');
   });
 
   it('a reason alone keeps the capabilities; the app keeps its place', async () => {
     await portal('app', 'set', 'web', '--capabilities-reason', 'the image runs nginx as root, which then drops to nginx');
-    assert.deepEqual(appsOf(repo).map(app => app.id), ['web', 'api']);
+    assert.deepEqual(
+      appsOf(repo).map(app => app.id),
+      ['web', 'api'],
+    );
     assert.deepEqual(appsOf(repo)[0]!.capabilities, { add: ['CHOWN', 'SETGID', 'SETUID'], reason: 'the image runs nginx as root, which then drops to nginx' });
   });
 
   it('the list alone keeps the reason', async () => {
     await portal('app', 'set', 'web', '--capabilities', 'CHOWN,SETUID,SETGID,NET_BIND_SERVICE');
-    assert.deepEqual(appsOf(repo)[0]!.capabilities, { add: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'], reason: 'the image runs nginx as root, which then drops to nginx' });
+    assert.deepEqual(appsOf(repo)[0]!.capabilities, {
+      add: ['CHOWN', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'],
+      reason: 'the image runs nginx as root, which then drops to nginx',
+    });
   });
 
   it('none drops them, and the compose file with them', async () => {
@@ -39,6 +61,9 @@ describe('portal app set --capabilities', () => {
     assert.equal(appsOf(repo)[0]!.capabilities, undefined);
     const compose = parse(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'));
     assert.equal(compose.services.web.cap_add, undefined);
-    assert.deepEqual(appsOf(repo).map(app => app.id), ['web', 'api']);
+    assert.deepEqual(
+      appsOf(repo).map(app => app.id),
+      ['web', 'api'],
+    );
   });
 });

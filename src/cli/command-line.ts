@@ -37,7 +37,9 @@ export function takeOutFolder(argv: readonly string[]): OutFolder {
     return invalid(`Invalid --out ${quoted(value)}: cannot use it (${(error as NodeJS.ErrnoException).code ?? 'error'}); expected a folder you can write.`);
   }
   if (stat && !stat.isDirectory()) {
-    invalid(`Invalid --out ${quoted(value)}: it is ${stat.isSymbolicLink() ? 'a link' : 'a file'}; expected a folder (new or existing) to write the portal into.`);
+    invalid(
+      `Invalid --out ${quoted(value)}: it is ${stat.isSymbolicLink() ? 'a link' : 'a file'}; expected a folder (new or existing) to write the portal into.`,
+    );
   }
   try {
     const created = mkdirSync(cwd, { recursive: true });
@@ -114,10 +116,17 @@ interface CommanderFailure {
 }
 
 export const isCommanderError = (error: unknown): error is CommanderFailure =>
-  error instanceof Error && typeof (error as Partial<CommanderFailure>).code === 'string' && String((error as Partial<CommanderFailure>).code).startsWith('commander.');
+  error instanceof Error &&
+  typeof (error as Partial<CommanderFailure>).code === 'string' &&
+  String((error as Partial<CommanderFailure>).code).startsWith('commander.');
 
 /** commander's refusal as our input error, naming the option or word; help and version are not errors. */
-export function fromCommander(error: CommanderFailure, command: { commands: readonly { args: readonly string[]; registeredArguments: readonly unknown[] }[] }, label: string, subCommands: readonly string[]): PortalInputError | undefined {
+export function fromCommander(
+  error: CommanderFailure,
+  command: { commands: readonly { args: readonly string[]; registeredArguments: readonly unknown[] }[] },
+  label: string,
+  subCommands: readonly string[],
+): PortalInputError | undefined {
   if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return undefined;
   const help = `run ${label} --help for the options`;
   const named = /'([^']+)'/.exec(error.message)?.[1] ?? '';

@@ -34,37 +34,91 @@ interface Case {
 
 const CASES: readonly Case[] = [
   // outside the repo, or the repo itself
-  { args: [...APP, '--dev-mount', '../outside:/app'], message: /^portal: Invalid --dev-mount "\.\.\/outside:\/app" of app "x": expected a folder inside the repo: .*no "\.\."/ },
-  { args: [...APP, '--dev-mount', '/etc:/app'], message: /Invalid --dev-mount "\/etc:\/app" of app "x": expected a folder of the repo given relative to it, not an absolute path/ },
-  { args: [...APP, '--dev-mount', '~/code:/app'], message: /Invalid --dev-mount "~\/code:\/app" of app "x": expected a folder of the repo given relative to it/ },
+  {
+    args: [...APP, '--dev-mount', '../outside:/app'],
+    message: /^portal: Invalid --dev-mount "\.\.\/outside:\/app" of app "x": expected a folder inside the repo: .*no "\.\."/,
+  },
+  {
+    args: [...APP, '--dev-mount', '/etc:/app'],
+    message: /Invalid --dev-mount "\/etc:\/app" of app "x": expected a folder of the repo given relative to it, not an absolute path/,
+  },
+  {
+    args: [...APP, '--dev-mount', '~/code:/app'],
+    message: /Invalid --dev-mount "~\/code:\/app" of app "x": expected a folder of the repo given relative to it/,
+  },
   { args: [...APP, '--dev-mount', '.:/app'], message: /Invalid --dev-mount "\.:\/app" of app "x": expected a folder inside the repo: .*not the repo itself/ },
-  { args: [...APP, '--dev-mount', './src/../../etc:/app'], message: /Invalid --dev-mount "\.\/src\/\.\.\/\.\.\/etc:\/app" of app "x": expected a folder inside the repo/ },
+  {
+    args: [...APP, '--dev-mount', './src/../../etc:/app'],
+    message: /Invalid --dev-mount "\.\/src\/\.\.\/\.\.\/etc:\/app" of app "x": expected a folder inside the repo/,
+  },
   // compose would interpolate a variable of the host into the path
   { args: [...APP, '--dev-mount', '${HOME}:/app'], message: /Invalid --dev-mount "\$\{HOME\}:\/app" of app "x": expected a folder inside the repo/ },
   // what holds secrets
   { args: [...APP, '--dev-mount', '.env:/app/.env'], message: /Invalid --dev-mount "\.env:\/app\/\.env" of app "x": expected a folder without hidden parts/ },
   { args: [...APP, '--dev-mount', './.git:/app'], message: /Invalid --dev-mount "\.\/\.git:\/app" of app "x": expected a folder without hidden parts/ },
-  { args: [...APP, '--dev-mount', 'secrets:/app'], message: /Invalid --dev-mount "secrets:\/app" of app "x": expected a source folder of its own, not secrets\/, inside it or holding it/ },
-  { args: [...APP, '--dev-mount', 'instances/staging:/app'], message: /Invalid --dev-mount "instances\/staging:\/app" of app "x": expected a source folder of its own, not instances\// },
-  { args: [...APP, '--dev-mount', './nginx/certs:/app'], message: /Invalid --dev-mount "\.\/nginx\/certs:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/ },
-  { args: [...APP, '--dev-mount', './nginx:/app'], message: /Invalid --dev-mount "\.\/nginx:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/ },
+  {
+    args: [...APP, '--dev-mount', 'secrets:/app'],
+    message: /Invalid --dev-mount "secrets:\/app" of app "x": expected a source folder of its own, not secrets\/, inside it or holding it/,
+  },
+  {
+    args: [...APP, '--dev-mount', 'instances/staging:/app'],
+    message: /Invalid --dev-mount "instances\/staging:\/app" of app "x": expected a source folder of its own, not instances\//,
+  },
+  {
+    args: [...APP, '--dev-mount', './nginx/certs:/app'],
+    message: /Invalid --dev-mount "\.\/nginx\/certs:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/,
+  },
+  {
+    args: [...APP, '--dev-mount', './nginx:/app'],
+    message: /Invalid --dev-mount "\.\/nginx:\/app" of app "x": expected a source folder of its own, not nginx\/certs\/, inside it or holding it/,
+  },
   // colon, newline and format tricks
-  { args: [...APP, '--dev-mount', './src/api:/app:rw'], message: /Invalid --dev-mount "\.\/src\/api:\/app:rw" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/ },
-  { args: [...APP, '--dev-mount', './src:/app:rw:z'], message: /Invalid --dev-mount "\.\/src:\/app:rw:z" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/ },
+  {
+    args: [...APP, '--dev-mount', './src/api:/app:rw'],
+    message: /Invalid --dev-mount "\.\/src\/api:\/app:rw" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/,
+  },
+  {
+    args: [...APP, '--dev-mount', './src:/app:rw:z'],
+    message: /Invalid --dev-mount "\.\/src:\/app:rw:z" of app "x": expected SOURCE:TARGET or SOURCE:TARGET:ro, with no other ":"/,
+  },
   { args: [...APP, '--dev-mount', './src'], message: /Invalid --dev-mount "\.\/src" of app "x": expected SOURCE:TARGET/ },
   { args: [...APP, '--dev-mount', './src\n:/app'], message: /Invalid --dev-mount "\.\/src\\n:\/app" of app "x": expected one line without control characters/ },
   // the target
   { args: [...APP, '--dev-mount', './src:app'], message: /Invalid --dev-mount "\.\/src:app" of app "x": expected an absolute path in the container/ },
-  { args: [...APP, '--dev-mount', './src:/etc/nginx'], message: /Invalid --dev-mount "\.\/src:\/etc\/nginx" of app "x": expected a container path outside the image's system folders/ },
-  { args: [...APP, '--dev-mount', './src:/app', '--dev-mount', './lib:/app'], message: /Invalid --dev-mount "\/app" of app "x": expected each container path once/ },
+  {
+    args: [...APP, '--dev-mount', './src:/etc/nginx'],
+    message: /Invalid --dev-mount "\.\/src:\/etc\/nginx" of app "x": expected a container path outside the image's system folders/,
+  },
+  {
+    args: [...APP, '--dev-mount', './src:/app', '--dev-mount', './lib:/app'],
+    message: /Invalid --dev-mount "\/app" of app "x": expected each container path once/,
+  },
   // other mounts of the container on the same path, or inside a read-only one
-  { args: [...APP, '--dev-mount', './src:/app', '--writable', '/app'], message: /Invalid --dev-mount "\.\/src:\/app" of app "x": expected a container path that nothing else mounts \(a writable \(in-memory\) path is at \/app\)/ },
-  { args: [...APP, '--dev-mount', './src:/srv/exports'], message: /Invalid --dev-mount "\.\/src:\/srv\/exports" of app "x": expected a container path that nothing else mounts \(storage exports is at \/srv\/exports\)/ },
-  { args: [...APP, '--dev-mount', './src:/srv:ro'], message: /Invalid --dev-mount "\.\/src:\/srv:ro" of app "x": expected it writable \(drop ":ro"\), since storage exports at \/srv\/exports is mounted inside it/ },
+  {
+    args: [...APP, '--dev-mount', './src:/app', '--writable', '/app'],
+    message: /Invalid --dev-mount "\.\/src:\/app" of app "x": expected a container path that nothing else mounts \(a writable \(in-memory\) path is at \/app\)/,
+  },
+  {
+    args: [...APP, '--dev-mount', './src:/srv/exports'],
+    message:
+      /Invalid --dev-mount "\.\/src:\/srv\/exports" of app "x": expected a container path that nothing else mounts \(storage exports is at \/srv\/exports\)/,
+  },
+  {
+    args: [...APP, '--dev-mount', './src:/srv:ro'],
+    message:
+      /Invalid --dev-mount "\.\/src:\/srv:ro" of app "x": expected it writable \(drop ":ro"\), since storage exports at \/srv\/exports is mounted inside it/,
+  },
   // the dev command
-  { args: [...APP, '--dev-command', 'sh -c "node server.js"'], message: /Invalid --dev-command "sh -c \\"node server\.js\\"" of app "x": expected words without quotes or backslashes; give a list in --answers \("devCommand"/ },
+  {
+    args: [...APP, '--dev-command', 'sh -c "node server.js"'],
+    message:
+      /Invalid --dev-command "sh -c \\"node server\.js\\"" of app "x": expected words without quotes or backslashes; give a list in --answers \("devCommand"/,
+  },
   // on an app that exists
-  { args: ['app', 'set', 'api', '--dev-mount', 'backups:/srv/api'], message: /Invalid --dev-mount "backups:\/srv\/api" of app "api": expected a source folder of its own, not backups\// },
+  {
+    args: ['app', 'set', 'api', '--dev-mount', 'backups:/srv/api'],
+    message: /Invalid --dev-mount "backups:\/srv\/api" of app "api": expected a source folder of its own, not backups\//,
+  },
   // links on disk: docker would follow them
   {
     args: [...APP, '--dev-mount', './code:/app'],

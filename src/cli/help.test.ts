@@ -21,7 +21,8 @@ describe('portal --help and --version', () => {
     assert.equal(help.match(/Usage:/g)?.length, 1);
     assert.doesNotMatch(help, /program|--skip-install|--force-install|--skip-cache|--ask-answered|--secret-seed/);
     for (const command of COMMANDS) assert.match(help, new RegExp(`^  ${command}\\b.* {2,}\\w`, 'm'), command);
-    for (const option of ['--yes', '--services <value>', '--preset <value>', '--out <folder>', '-V, --version', '--dry-run']) assert.ok(help.includes(`  ${option}`), option);
+    for (const option of ['--yes', '--services <value>', '--preset <value>', '--out <folder>', '-V, --version', '--dry-run'])
+      assert.ok(help.includes(`  ${option}`), option);
     assert.match(help, /^Examples:\n {2}portal --yes$/m);
     assert.doesNotMatch(help, /^ {2}yo portal/m);
     assert.equal(run(['--out', 'new', '--help'], cwd).stdout, help);
@@ -47,7 +48,10 @@ describe('portal --help and --version', () => {
     assert.match(add, /^Arguments:\n {2}<services> +Services to add/m);
     assert.match(add, /^ {2}--route <value\.\.\.> +With app/m);
     assert.equal(run(['app', 'set', '--help'], cwd).stdout, add);
-    assert.match(run(['instance', '--help'], cwd).stdout, /portal instance add <name> --domain <domain>\n {7}portal instance remove <name>\n {7}portal instance list/);
+    assert.match(
+      run(['instance', '--help'], cwd).stdout,
+      /portal instance add <name> --domain <domain>\n {7}portal instance remove <name>\n {7}portal instance list/,
+    );
     assert.deepEqual(readdirSync(cwd), []);
   });
 

@@ -37,16 +37,28 @@ const COMMANDS: Record<string, { readonly label: string; readonly summary: strin
     summary: 'add services, or an app from its image (add app <id>); app set <id> changes one',
     usage: ['portal add <service...> [options]', 'portal add app <id> --image <image:tag> --port <port> [options]', 'portal app set <id> [options]'],
   },
-  remove: { label: 'remove <service...>', summary: 'remove services; their data is kept unless --delete-data', usage: ['portal remove <service...> [--delete-data] [--dry-run]'] },
+  remove: {
+    label: 'remove <service...>',
+    summary: 'remove services; their data is kept unless --delete-data',
+    usage: ['portal remove <service...> [--delete-data] [--dry-run]'],
+  },
   instance: {
     label: 'instance add|remove|list',
     summary: 'deployments (staging, a country) with their own env, secrets, data and domain',
     usage: ['portal instance add <name> --domain <domain>', 'portal instance remove <name>', 'portal instance list'],
   },
-  import: { label: 'import <folder|files...>', summary: 'in an empty folder: answers that rebuild an existing compose deployment', usage: ['portal import <folder | compose-file...> [--image-tag <tag>] [--ports <name=port,...>]'] },
+  import: {
+    label: 'import <folder|files...>',
+    summary: 'in an empty folder: answers that rebuild an existing compose deployment',
+    usage: ['portal import <folder | compose-file...> [--image-tag <tag>] [--ports <name=port,...>]'],
+  },
   doctor: { label: 'doctor', summary: 'list generated files you edited or deleted, stale ones and unneeded ones', usage: ['portal doctor'] },
   verify: { label: 'verify', summary: 'check the portal with the real validators and the hardening checklist', usage: ['portal verify [--checklist-only]'] },
-  secrets: { label: 'secrets', summary: 'fill missing secrets, or --rotate them', usage: ['portal secrets [--rotate] [--only <name,...>] [--instance <name>]'] },
+  secrets: {
+    label: 'secrets',
+    summary: 'fill missing secrets, or --rotate them',
+    usage: ['portal secrets [--rotate] [--only <name,...>] [--instance <name>]'],
+  },
 };
 
 const BIN_OPTIONS: readonly [string, string][] = [
@@ -62,7 +74,13 @@ export function helpText(command: string, generator: HelpSource, usageFile: stri
   if (description) blocks.push(description);
   if (command === 'app') {
     const names = Object.keys(COMMANDS).filter(name => name !== 'app');
-    blocks.push(section('Commands:', names.map(name => [COMMANDS[name]!.label, COMMANDS[name]!.summary]), width));
+    blocks.push(
+      section(
+        'Commands:',
+        names.map(name => [COMMANDS[name]!.label, COMMANDS[name]!.summary]),
+        width,
+      ),
+    );
   }
   const args = generator._arguments.filter(arg => arg.description).map(arg => [`<${arg.name}>`, arg.description!] as [string, string]);
   if (args.length > 0) blocks.push(section('Arguments:', args, width));
@@ -91,7 +109,9 @@ function readUsage(file: string): { description: string; examples: string[] } {
     const end = rest.findIndex(line => /^\S/.test(line));
     return (end < 0 ? rest : rest.slice(0, end)).map(line => line.replace(/^ {4}/, '').trimEnd());
   };
-  const description = part(/^Description:\n/m).join('\n').trim();
+  const description = part(/^Description:\n/m)
+    .join('\n')
+    .trim();
   const seen = new Set<string>();
   const examples = part(/^Examples?:\n/m)
     // `yo portal:<command>` repeats a portal example (the footer names yo); `yo portal` is the app's own

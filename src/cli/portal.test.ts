@@ -9,7 +9,6 @@ import { portalSync } from '../testing/bin.js';
 // stdin is not a terminal here, as in CI and scripts
 const run = (args: string[], cwd: string) => portalSync(args, { cwd, timeout: 60_000 });
 
-
 describe('portal bin', () => {
   it('scaffolds the default portal in an empty folder (as root too) and says what to do next', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'portal-bin-'));
@@ -71,7 +70,8 @@ describe('portal bin', () => {
   it('prints help from the generator options', () => {
     const result = run(['--help'], mkdtempSync(join(tmpdir(), 'portal-help-')));
     assert.equal(result.status, 0);
-    for (const option of ['--out', '--name', '--domain', '--backend', '--services', '--storage', '--data-root', '--yes']) assert.ok(result.stdout.includes(option), option);
+    for (const option of ['--out', '--name', '--domain', '--backend', '--services', '--storage', '--data-root', '--yes'])
+      assert.ok(result.stdout.includes(option), option);
   });
 
   for (const [args, culprit] of [

@@ -11,7 +11,16 @@ import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
 import { helpText, usageFileOf, type HelpSource } from './help.js';
-import { fromCommander, isCommanderError, quietCommand, refuseEmptyValues, refuseRepeatedOptions, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
+import {
+  fromCommander,
+  isCommanderError,
+  quietCommand,
+  refuseEmptyValues,
+  refuseRepeatedOptions,
+  removeCreatedOut,
+  takeOutFolder,
+  type OutFolder,
+} from './command-line.js';
 import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');

@@ -43,16 +43,34 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     const cwd = mkdtempSync(join(tmpdir(), 'portal-prompts-'));
     const terminal = open(t, [process.execPath, BIN, '--secret-seed', 'x'], cwd);
     await terminal.waitFor(/^\? Portal name \(slug\)/m);
-    await refusedThenRetyped(terminal, 'Portal name (slug)', 'City Maps', /^"City Maps" is not allowed: expected 2 to 40 lowercase letters, digits and dashes/, 'city-maps');
+    await refusedThenRetyped(
+      terminal,
+      'Portal name (slug)',
+      'City Maps',
+      /^"City Maps" is not allowed: expected 2 to 40 lowercase letters, digits and dashes/,
+      'city-maps',
+    );
     // the default domain follows the name just typed
     await terminal.waitFor(/^\? Public domain \(city-maps\.localhost\)/m);
-    await refusedThenRetyped(terminal, 'Public domain', 'bad domain', /^"bad domain" is not allowed: expected a host name such as "maps\.example\.org"/, 'maps.example.org');
+    await refusedThenRetyped(
+      terminal,
+      'Public domain',
+      'bad domain',
+      /^"bad domain" is not allowed: expected a host name such as "maps\.example\.org"/,
+      'maps.example.org',
+    );
     await terminal.waitFor(/^\? Backend\n❯ django/m);
     terminal.press('Down', 'Down', 'Down');
     await terminal.waitFor(/^❯ image$/m);
     terminal.press('Enter');
     await terminal.waitFor(/^\? Backend image \(with tag\)/m);
-    await refusedThenRetyped(terminal, 'Backend image (with tag)', 'acme/api', /^"acme\/api" is not allowed: expected an image with an explicit tag/, 'ghcr.io/acme/api:1.4.2');
+    await refusedThenRetyped(
+      terminal,
+      'Backend image (with tag)',
+      'acme/api',
+      /^"acme\/api" is not allowed: expected an image with an explicit tag/,
+      'ghcr.io/acme/api:1.4.2',
+    );
     await terminal.waitFor(/^\? Port the image listens on/m);
     terminal.type('8080');
     terminal.press('Enter');
@@ -68,7 +86,10 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     assert.match(screen, /Wrote the city-maps deployment repo/);
     assert.doesNotMatch(screen, /deprecated/);
     const answers = stored(cwd);
-    assert.deepEqual([answers.name, answers.domain, answers.backend, answers.backendImage, answers.backendPort], ['city-maps', 'maps.example.org', 'image', 'ghcr.io/acme/api:1.4.2', 8080]);
+    assert.deepEqual(
+      [answers.name, answers.domain, answers.backend, answers.backendImage, answers.backendPort],
+      ['city-maps', 'maps.example.org', 'image', 'ghcr.io/acme/api:1.4.2', 8080],
+    );
     assert.ok(existsSync(join(cwd, 'docker-compose.prod.yml')));
   });
 
@@ -122,8 +143,22 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     const as = ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'env', `HOME=${home}`];
     const terminal = open(t, [...as, yo, 'portal', '--no-insight', '--secret-seed', 'x'], app);
     await terminal.waitFor(/^\? Portal name \(slug\) \(harbour\)/m, 180_000);
-    await refusedThenRetyped(terminal, 'Portal name (slug)', 'Harbour Maps', /^"Harbour Maps" is not allowed: expected 2 to 40 lowercase letters/, 'harbour-maps');
-    for (const question of ['Public domain \\(harbour-maps\\.localhost\\)', 'Backend', 'Services', 'Storage for persistent data', 'Extra Redis servers', 'Services kept as alternatives', 'Deployment targets']) {
+    await refusedThenRetyped(
+      terminal,
+      'Portal name (slug)',
+      'Harbour Maps',
+      /^"Harbour Maps" is not allowed: expected 2 to 40 lowercase letters/,
+      'harbour-maps',
+    );
+    for (const question of [
+      'Public domain \\(harbour-maps\\.localhost\\)',
+      'Backend',
+      'Services',
+      'Storage for persistent data',
+      'Extra Redis servers',
+      'Services kept as alternatives',
+      'Deployment targets',
+    ]) {
       await terminal.waitFor(new RegExp(`^\\? ${question}`, 'm'));
       terminal.press('Enter');
     }

@@ -20,25 +20,69 @@ const answersFile = (name: string, answers: object): string => {
 };
 
 const CASES: readonly { readonly args: readonly string[]; readonly message: RegExp }[] = [
-  { args: ['--services', 'postgis,kafka', '--alternatives', 'redis'], message: /^portal: Invalid --alternatives "redis": expected one of the chosen --services \(postgis, kafka\)/ },
-  { args: ['--services', 'postgis,redis,nginx', '--alternatives', 'redis'], message: /Invalid --alternatives "redis": expected a service that can be kept aside \(none of the chosen ones\)/ },
-  { args: ['--services', 'postgis,redis,kafka', '--alternatives', 'postgis'], message: /Invalid --alternatives "postgis": expected a service that can be kept aside \(kafka\)/ },
+  {
+    args: ['--services', 'postgis,kafka', '--alternatives', 'redis'],
+    message: /^portal: Invalid --alternatives "redis": expected one of the chosen --services \(postgis, kafka\)/,
+  },
+  {
+    args: ['--services', 'postgis,redis,nginx', '--alternatives', 'redis'],
+    message: /Invalid --alternatives "redis": expected a service that can be kept aside \(none of the chosen ones\)/,
+  },
+  {
+    args: ['--services', 'postgis,redis,kafka', '--alternatives', 'postgis'],
+    message: /Invalid --alternatives "postgis": expected a service that can be kept aside \(kafka\)/,
+  },
   { args: ['--services', 'postgis,kafka', '--alternatives', 'kafka,kafka'], message: /Invalid --alternatives "kafka,kafka": expected each service once/ },
-  { args: ['--answers', answersFile('alternatives-number.json', { services: ['kafka'], alternatives: [7] })], message: /Invalid (--alternatives|--answers).*(7|alternatives)/ },
-  { args: ['--services', 'postgis,pgbouncer', '--pgbouncer-port', '80'], message: /Invalid --pgbouncer-port "80": expected the port apps dial PgBouncer on, 1024 to 65535 .*non-root user/ },
-  { args: ['--services', 'postgis,pgbouncer', '--pgbouncer-port', '6432x'], message: /Invalid --pgbouncer-port "6432x": expected the port apps dial PgBouncer on/ },
+  {
+    args: ['--answers', answersFile('alternatives-number.json', { services: ['kafka'], alternatives: [7] })],
+    message: /Invalid (--alternatives|--answers).*(7|alternatives)/,
+  },
+  {
+    args: ['--services', 'postgis,pgbouncer', '--pgbouncer-port', '80'],
+    message: /Invalid --pgbouncer-port "80": expected the port apps dial PgBouncer on, 1024 to 65535 .*non-root user/,
+  },
+  {
+    args: ['--services', 'postgis,pgbouncer', '--pgbouncer-port', '6432x'],
+    message: /Invalid --pgbouncer-port "6432x": expected the port apps dial PgBouncer on/,
+  },
   { args: ['--services', 'postgis,pgbouncer', '--pgbouncer-port', '70000'], message: /Invalid --pgbouncer-port "70000"/ },
-  { args: ['--services', 'postgis,pgbouncer', '--pgbouncer-pool-mode', 'pooled'], message: /Invalid --pgbouncer-pool-mode "pooled": expected one of: session, transaction, statement/ },
-  { args: ['--services', 'postgis,pgbouncer', '--pgbouncer-client-auth', 'plain'], message: /Invalid --pgbouncer-client-auth "plain": expected one of: scram-sha-256, md5/ },
-  { args: ['--services', 'postgis,nginx', '--pgbouncer-port', '6432'], message: /Invalid --pgbouncer-port "6432": expected it only with the pgbouncer service/ },
-  { args: ['--services', 'postgis,nginx', '--pgbouncer-pool-mode', 'transaction'], message: /Invalid --pgbouncer-pool-mode "transaction": expected it only with the pgbouncer service/ },
-  { args: ['--services', 'postgis,grafana', '--grafana-postgres', 'readwrite'], message: /Invalid --grafana-postgres "readwrite": expected one of: off, readonly, owner/ },
-  { args: ['--services', 'redis,grafana', '--grafana-postgres', 'readonly'], message: /Invalid --grafana-postgres "readonly": expected it only with the grafana and postgis services/ },
-  { args: ['--services', 'postgis,grafana', '--grafana-postgres', 'readonly', '--grafana-postgres-uid', 'a b'], message: /Invalid --grafana-postgres-uid "a b": expected the uid the dashboards give the data source/ },
-  { args: ['--services', 'postgis,grafana', '--grafana-postgres-uid', 'zNqkUPk4k'], message: /Invalid --grafana-postgres-uid "zNqkUPk4k": expected it only with --grafana-postgres readonly or owner/ },
-  { args: ['--answers', answersFile('port-bool.json', { services: ['postgis', 'pgbouncer'], pgbouncerPort: true })], message: /Invalid (--pgbouncer-port|--answers).*(true|pgbouncerPort)/ },
+  {
+    args: ['--services', 'postgis,pgbouncer', '--pgbouncer-pool-mode', 'pooled'],
+    message: /Invalid --pgbouncer-pool-mode "pooled": expected one of: session, transaction, statement/,
+  },
+  {
+    args: ['--services', 'postgis,pgbouncer', '--pgbouncer-client-auth', 'plain'],
+    message: /Invalid --pgbouncer-client-auth "plain": expected one of: scram-sha-256, md5/,
+  },
+  {
+    args: ['--services', 'postgis,nginx', '--pgbouncer-port', '6432'],
+    message: /Invalid --pgbouncer-port "6432": expected it only with the pgbouncer service/,
+  },
+  {
+    args: ['--services', 'postgis,nginx', '--pgbouncer-pool-mode', 'transaction'],
+    message: /Invalid --pgbouncer-pool-mode "transaction": expected it only with the pgbouncer service/,
+  },
+  {
+    args: ['--services', 'postgis,grafana', '--grafana-postgres', 'readwrite'],
+    message: /Invalid --grafana-postgres "readwrite": expected one of: off, readonly, owner/,
+  },
+  {
+    args: ['--services', 'redis,grafana', '--grafana-postgres', 'readonly'],
+    message: /Invalid --grafana-postgres "readonly": expected it only with the grafana and postgis services/,
+  },
+  {
+    args: ['--services', 'postgis,grafana', '--grafana-postgres', 'readonly', '--grafana-postgres-uid', 'a b'],
+    message: /Invalid --grafana-postgres-uid "a b": expected the uid the dashboards give the data source/,
+  },
+  {
+    args: ['--services', 'postgis,grafana', '--grafana-postgres-uid', 'zNqkUPk4k'],
+    message: /Invalid --grafana-postgres-uid "zNqkUPk4k": expected it only with --grafana-postgres readonly or owner/,
+  },
+  {
+    args: ['--answers', answersFile('port-bool.json', { services: ['postgis', 'pgbouncer'], pgbouncerPort: true })],
+    message: /Invalid (--pgbouncer-port|--answers).*(true|pgbouncerPort)/,
+  },
 ];
-
 
 function runPortal(args: readonly string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise(resolve => {

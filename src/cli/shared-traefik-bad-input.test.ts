@@ -20,23 +20,63 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { where: 'empty', args: ['--traefik-network', 'proxy net'], message: /^portal: Invalid --traefik-network "proxy net": expected the name of the shared Traefik's Docker network/ },
-  { where: 'empty', args: ['--traefik-network', '-proxy'], message: /Invalid --traefik-network "-proxy": expected the name of the shared Traefik's Docker network/ },
-  { where: 'empty', args: ['--traefik-network', 'internal'], message: /Invalid --traefik-network "internal": expected a network of the shared Traefik, not "internal", a network of this stack/ },
-  { where: 'empty', args: ['--traefik-network', 'proxy', '--services', 'postgis,nginx,traefik'], message: /Invalid --traefik-network "proxy": expected it without the traefik service/ },
-  { where: 'empty', args: ['--traefik-network', 'proxy', '--services', 'postgis'], message: /Invalid --traefik-network "proxy": expected it with varnish or nginx, the entry the shared Traefik routes to/ },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'proxy net'],
+    message: /^portal: Invalid --traefik-network "proxy net": expected the name of the shared Traefik's Docker network/,
+  },
+  {
+    where: 'empty',
+    args: ['--traefik-network', '-proxy'],
+    message: /Invalid --traefik-network "-proxy": expected the name of the shared Traefik's Docker network/,
+  },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'internal'],
+    message: /Invalid --traefik-network "internal": expected a network of the shared Traefik, not "internal", a network of this stack/,
+  },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'proxy', '--services', 'postgis,nginx,traefik'],
+    message: /Invalid --traefik-network "proxy": expected it without the traefik service/,
+  },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'proxy', '--services', 'postgis'],
+    message: /Invalid --traefik-network "proxy": expected it with varnish or nginx, the entry the shared Traefik routes to/,
+  },
   { where: 'empty', args: ['--traefik-entrypoint', 'websecure'], message: /Invalid --traefik-entrypoint "websecure": expected it only with --traefik-network/ },
-  { where: 'empty', args: ['--traefik-network', 'proxy', '--traefik-entrypoint', 'web secure'], message: /Invalid --traefik-entrypoint "web secure": expected an entry point name/ },
-  { where: 'empty', args: ['--traefik-network', 'proxy', '--traefik-cert-resolver', 'le`x'], message: /Invalid --traefik-cert-resolver "le`x": expected a certificate resolver name/ },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'proxy', '--traefik-entrypoint', 'web secure'],
+    message: /Invalid --traefik-entrypoint "web secure": expected an entry point name/,
+  },
+  {
+    where: 'empty',
+    args: ['--traefik-network', 'proxy', '--traefik-cert-resolver', 'le`x'],
+    message: /Invalid --traefik-cert-resolver "le`x": expected a certificate resolver name/,
+  },
   { where: 'empty', args: ['--tile-schemas', 'public'], message: /Invalid --tile-schemas "public": expected a schema name/ },
   { where: 'empty', args: ['--tile-schemas', 'tiles;drop'], message: /Invalid --tile-schemas "tiles;drop": expected a schema name/ },
   { where: 'empty', args: ['--tile-schemas', 'guyane,guyane'], message: /Invalid --tile-schemas "guyane,guyane": expected each schema once/ },
-  { where: 'empty', args: ['--tile-schemas', 'guyane', '--services', 'postgis,nginx'], message: /Invalid --tile-schemas "guyane": expected it only with the tileserver service/ },
+  {
+    where: 'empty',
+    args: ['--tile-schemas', 'guyane', '--services', 'postgis,nginx'],
+    message: /Invalid --tile-schemas "guyane": expected it only with the tileserver service/,
+  },
   // the sagui portal: its stored shared Traefik is kept on a re-run, so adding the stack's own is refused
-  { where: 'repo', args: ['--services', 'postgis,tileserver,varnish,nginx,scheduler,traefik'], message: /Invalid --traefik-network "traefik-proxy_proxy_network": expected it without the traefik service/ },
-  { where: 'repo', args: [], editAnswers: answers => ({ ...answers, traefikNetwork: 'bad name' }), message: /Invalid \.yo-rc\.json|Invalid --traefik-network "bad name"/ },
+  {
+    where: 'repo',
+    args: ['--services', 'postgis,tileserver,varnish,nginx,scheduler,traefik'],
+    message: /Invalid --traefik-network "traefik-proxy_proxy_network": expected it without the traefik service/,
+  },
+  {
+    where: 'repo',
+    args: [],
+    editAnswers: answers => ({ ...answers, traefikNetwork: 'bad name' }),
+    message: /Invalid \.yo-rc\.json|Invalid --traefik-network "bad name"/,
+  },
 ];
-
 
 describe('bad shared-Traefik and tile-schema answers', () => {
   let sagui = '';

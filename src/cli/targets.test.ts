@@ -21,7 +21,10 @@ describe('targets answer', () => {
     assert.equal(validateTargets('compose'), undefined);
     assert.deepEqual(validateTargets('swarm,kubernetes'), ['compose', 'kubernetes', 'swarm']);
     assert.deepEqual(validateTargets(['kubernetes']), ['compose', 'kubernetes']);
-    assert.throws(() => validateTargets('helm'), /^PortalInputError: Invalid --targets "helm": expected one of: compose, kubernetes, swarm \(compose is always rendered\)\.$/);
+    assert.throws(
+      () => validateTargets('helm'),
+      /^PortalInputError: Invalid --targets "helm": expected one of: compose, kubernetes, swarm \(compose is always rendered\)\.$/,
+    );
     assert.throws(() => validateTargets('swarm,swarm'), /Invalid --targets "swarm,swarm": expected each target once/);
     assert.throws(() => validateTargets({ kubernetes: true }), /Invalid --targets/);
     assert.deepEqual(modelOf({}).targets, ['compose']);

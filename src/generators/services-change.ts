@@ -13,7 +13,9 @@ export const APP = join(dirname(fileURLToPath(import.meta.url)), 'app', 'index.j
 export function storedAnswers(generator: Generator): PortalAnswers {
   return PortalInputError.guard(() => {
     if (!existsSync(generator.destinationPath('.yo-rc.json'))) {
-      throw new PortalInputError(`Invalid folder "${generator.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`);
+      throw new PortalInputError(
+        `Invalid folder "${generator.destinationRoot()}": no .yo-rc.json, so no generated portal here; run it in one (or pass --out DIR to portal).`,
+      );
     }
     const { fileHashes: _hashes, ...stored } = generator.config.getAll() as Record<string, unknown>;
     return validateAnswers(migrateStoredAnswers(stored));
@@ -22,11 +24,18 @@ export function storedAnswers(generator: Generator): PortalAnswers {
 
 /** The service ids named on the command line, each checked; `offered` are the ones worth naming when none is. */
 export function namedServices(value: unknown, verb: string, offered: readonly string[] = SERVICE_IDS): ServiceId[] {
-  const names = (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []).flatMap(v => String(v).split(',')).map(v => v.trim().toLowerCase()).filter(Boolean);
+  const names = (Array.isArray(value) ? value : typeof value === 'string' ? [value] : [])
+    .flatMap(v => String(v).split(','))
+    .map(v => v.trim().toLowerCase())
+    .filter(Boolean);
   return PortalInputError.guard(() => {
-    if (names.length === 0) throw new PortalInputError(`Invalid portal ${verb}: name at least one service${offered.length > 0 ? `: ${offered.join(', ')}` : ' (none left to name)'}.`);
+    if (names.length === 0)
+      throw new PortalInputError(
+        `Invalid portal ${verb}: name at least one service${offered.length > 0 ? `: ${offered.join(', ')}` : ' (none left to name)'}.`,
+      );
     for (const name of names) {
-      if (!(SERVICE_IDS as readonly string[]).includes(name)) throw new PortalInputError(`Invalid service "${name}": expected one of: ${SERVICE_IDS.join(', ')}.`);
+      if (!(SERVICE_IDS as readonly string[]).includes(name))
+        throw new PortalInputError(`Invalid service "${name}": expected one of: ${SERVICE_IDS.join(', ')}.`);
     }
     return names as ServiceId[];
   });

@@ -27,7 +27,10 @@ export function checkReferences(services: ReadonlyMap<string, ServiceFacts>): vo
     ];
     for (const [key, name] of refs) {
       if (services.has(name)) continue;
-      const fix = key === 'volumes_from' ? 'define the data container as a service with its volumes (e.g. image: busybox, volumes: [/data])' : `add the service or remove it from ${key}`;
+      const fix =
+        key === 'volumes_from'
+          ? 'define the data container as a service with its volumes (e.g. image: busybox, volumes: [/data])'
+          : `add the service or remove it from ${key}`;
       throw new PortalInputError(`Invalid service ${quoted(facts.name)}: its ${key} names ${quoted(name)}, which no compose file given defines; ${fix}.`);
     }
   }
@@ -42,8 +45,12 @@ export function classify(services: ReadonlyMap<string, ServiceFacts>): Map<strin
     const kind = catalogKind(facts.image ?? facts.buildFrom, facts.build);
     if (volumeSources.has(facts.name) && kind === undefined && facts.ports.length === 0 && facts.expose.length === 0) roles.set(facts.name, { kind: 'data' });
     else if (exits && facts.volumes.length > 0 && facts.ports.length === 0) roles.set(facts.name, { kind: 'data' });
-    else if (exits) roles.set(facts.name, { kind: 'helper', why: `its command (${(facts.entrypoint ?? facts.command)!.join(' ')}) exits at once: it only served a build` });
-    else if (!facts.image && !facts.build) throw new PortalInputError(`Invalid service ${quoted(facts.name)}: it has neither image nor build; give it an image (or leave it out of the files given).`);
+    else if (exits)
+      roles.set(facts.name, { kind: 'helper', why: `its command (${(facts.entrypoint ?? facts.command)!.join(' ')}) exits at once: it only served a build` });
+    else if (!facts.image && !facts.build)
+      throw new PortalInputError(
+        `Invalid service ${quoted(facts.name)}: it has neither image nor build; give it an image (or leave it out of the files given).`,
+      );
     else if (kind) roles.set(facts.name, { kind: 'catalog', service: kind });
     else roles.set(facts.name, { kind: 'app' });
   }
@@ -57,7 +64,10 @@ export function classify(services: ReadonlyMap<string, ServiceFacts>): Map<strin
 function withRedisRoles(services: ReadonlyMap<string, ServiceFacts>, roles: Map<string, Role>): Map<string, Role> {
   const redis = [...roles].filter(([, role]) => role.kind === 'catalog' && role.service === 'redis').map(([name]) => services.get(name)!);
   if (redis.length < 2) return roles;
-  const main = redis.find(s => s.name === 'redis') ?? redis.find(s => s.volumesFrom.length === 0 && !s.volumes.some(v => v.target === '/data' || v.target.startsWith('/data/'))) ?? redis[0]!;
+  const main =
+    redis.find(s => s.name === 'redis') ??
+    redis.find(s => s.volumesFrom.length === 0 && !s.volumes.some(v => v.target === '/data' || v.target.startsWith('/data/'))) ??
+    redis[0]!;
   const taken = new Set<string>();
   for (const facts of redis) {
     if (facts === main) continue;
@@ -70,12 +80,21 @@ function withRedisRoles(services: ReadonlyMap<string, ServiceFacts>, roles: Map<
 }
 
 export function roleName(service: string): string {
-  const stripped = service.toLowerCase().replace(/redis/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const stripped = service
+    .toLowerCase()
+    .replace(/redis/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return slug(stripped || 'store');
 }
 
 /** An id of ours: lowercase letters, digits and dashes, starting with a letter, at most 30 characters. */
 export function slug(name: string): string {
-  const text = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 30).replace(/-+$/, '');
+  const text = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
   return text || 'app';
 }

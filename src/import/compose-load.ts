@@ -66,11 +66,13 @@ export function loadCompose(input: ImportInput): LoadedCompose {
       services.set(name, services.has(name) ? mergeService(services.get(name)!, resolved, true) : resolved);
     }
     for (const key of ['volumes', 'networks', 'secrets']) {
-      for (const [name, value] of Object.entries(file.top[key] ?? {})) top[key]![name] = isRecord(top[key]![name]) && isRecord(value) ? { ...(top[key]![name] as object), ...value } : value;
+      for (const [name, value] of Object.entries(file.top[key] ?? {}))
+        top[key]![name] = isRecord(top[key]![name]) && isRecord(value) ? { ...(top[key]![name] as object), ...value } : value;
     }
   }
   for (const [name, raw] of services) if (raw.image === undefined && isRecord(raw.build)) services.set(name, { ...raw, 'x-from': baseImage(root, raw.build) });
-  if (services.size === 0) throw new PortalInputError(`Invalid import file ${quoted(files[0]!.shown)}: it defines no services; name the compose file that runs the deployment.`);
+  if (services.size === 0)
+    throw new PortalInputError(`Invalid import file ${quoted(files[0]!.shown)}: it defines no services; name the compose file that runs the deployment.`);
   return {
     root,
     services,
@@ -90,7 +92,9 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
   const problem = document.errors[0] ?? document.warnings[0];
   if (problem) {
     const line = problem.linePos?.[0]?.line;
-    throw new PortalInputError(`Invalid import file ${quoted(shown)}: broken YAML${line ? ` at line ${line}` : ''} (${problem.message.split('\n')[0]}); fix the file.`);
+    throw new PortalInputError(
+      `Invalid import file ${quoted(shown)}: broken YAML${line ? ` at line ${line}` : ''} (${problem.message.split('\n')[0]}); fix the file.`,
+    );
   }
   // the yaml library's 1.1 reads y/Y/n/N as booleans; PyYAML (compose v1) and compose v2 read them as text
   visit(document, {
@@ -103,9 +107,14 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
     data = document.toJS({ maxAliasCount: 1000 });
   } catch (error) {
     // the yaml library refuses alias bombs (and deep nesting) with a plain Error: still the file's fault
-    throw new PortalInputError(`Invalid import file ${quoted(shown)}: its YAML cannot be expanded (${(error as Error).message.split('\n')[0]}); remove the alias chain and write the values out.`);
+    throw new PortalInputError(
+      `Invalid import file ${quoted(shown)}: its YAML cannot be expanded (${(error as Error).message.split('\n')[0]}); remove the alias chain and write the values out.`,
+    );
   }
-  if (!isRecord(data)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: it holds ${data === null ? 'nothing' : 'no mapping'}; expected a compose file with services.`);
+  if (!isRecord(data))
+    throw new PortalInputError(
+      `Invalid import file ${quoted(shown)}: it holds ${data === null ? 'nothing' : 'no mapping'}; expected a compose file with services.`,
+    );
   // format 1 has no `version` and no `services`: every top-level key is a service
   const v1 = data.version === undefined && data.services === undefined;
   const format = v1 ? '1' : data.version === undefined ? 'spec' : String(data.version);
@@ -113,7 +122,9 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
     for (const key of Object.keys(data)) {
       if (key.startsWith('x-') || TOP_LEVEL_KEYS.includes(key)) continue;
       const near = nearestKey(key, TOP_LEVEL_KEYS);
-      throw new PortalInputError(`Invalid import file ${quoted(shown)}: unknown top-level key ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; compose knows ${TOP_LEVEL_KEYS.join(', ')} and x-* extensions.`);
+      throw new PortalInputError(
+        `Invalid import file ${quoted(shown)}: unknown top-level key ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; compose knows ${TOP_LEVEL_KEYS.join(', ')} and x-* extensions.`,
+      );
     }
   }
   const rawServices = v1 ? data : data.services;
@@ -121,26 +132,40 @@ function parseFile(root: string, path: string, env: ReadonlyMap<string, string>,
   const substituted = interpolateTree(rawServices, env, `import file ${quoted(shown)}`, seen) as Record<string, unknown>;
   const services: Record<string, RawService> = {};
   for (const [name, raw] of Object.entries(substituted)) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: service name ${quoted(name)} is not a compose name; use letters, digits, ".", "_" and "-".`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+      throw new PortalInputError(
+        `Invalid import file ${quoted(shown)}: service name ${quoted(name)} is not a compose name; use letters, digits, ".", "_" and "-".`,
+      );
     if (!isRecord(raw)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: service ${quoted(name)} is not a mapping of settings; fix the file.`);
     for (const key of Object.keys(raw)) {
       if (SERVICE_KEYS.includes(key) || key.startsWith('x-') || (v1 && key === 'net')) continue;
       const near = nearestKey(key, SERVICE_KEYS);
-      throw new PortalInputError(`Invalid import file ${quoted(shown)}: service ${quoted(name)} has unknown key ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; fix or remove it.`);
+      throw new PortalInputError(
+        `Invalid import file ${quoted(shown)}: service ${quoted(name)} has unknown key ${quoted(key)}${near ? ` (did you mean ${near}?)` : ''}; fix or remove it.`,
+      );
     }
     services[name] = normalised(raw, name, shown, root, path, env, seen);
   }
   const top: Record<string, Record<string, unknown>> = {};
   for (const key of ['volumes', 'networks', 'secrets']) {
     const value = v1 ? undefined : data[key];
-    if (value !== undefined && value !== null && !isRecord(value)) throw new PortalInputError(`Invalid import file ${quoted(shown)}: top-level "${key}" is not a mapping; fix the file.`);
+    if (value !== undefined && value !== null && !isRecord(value))
+      throw new PortalInputError(`Invalid import file ${quoted(shown)}: top-level "${key}" is not a mapping; fix the file.`);
     top[key] = Object.fromEntries(Object.entries((value as Record<string, unknown> | undefined) ?? {}).map(([k, v]) => [k, v ?? {}]));
   }
   return { path, shown, format, services, top };
 }
 
 /** One spelling per key: environment and labels as mappings, env_file read into the environment. */
-function normalised(raw: Record<string, unknown>, name: string, shown: string, root: string, path: string, env: ReadonlyMap<string, string>, seen: Substitution): RawService {
+function normalised(
+  raw: Record<string, unknown>,
+  name: string,
+  shown: string,
+  root: string,
+  path: string,
+  env: ReadonlyMap<string, string>,
+  seen: Substitution,
+): RawService {
   const where = `service ${quoted(name)} in ${quoted(shown)}`;
   const out: RawService = { ...raw };
   for (const key of ['environment', 'labels'] as const) {
@@ -164,7 +189,10 @@ function normalised(raw: Record<string, unknown>, name: string, shown: string, r
   }
   void seen;
   // a bare name takes its value from the environment compose runs in: here, the folder's .env only
-  if (out.environment) out.environment = Object.fromEntries(Object.entries(out.environment as Record<string, string | null>).map(([key, value]) => [key, value ?? env.get(key) ?? null]));
+  if (out.environment)
+    out.environment = Object.fromEntries(
+      Object.entries(out.environment as Record<string, string | null>).map(([key, value]) => [key, value ?? env.get(key) ?? null]),
+    );
   if (raw.build !== undefined) {
     const build = typeof raw.build === 'string' ? { context: raw.build } : isRecord(raw.build) ? raw.build : undefined;
     if (!build) throw new PortalInputError(`Invalid ${where}: build must be a folder or a mapping with context.`);
@@ -175,8 +203,10 @@ function normalised(raw: Record<string, unknown>, name: string, shown: string, r
   for (const key of ['links', 'volumes_from', 'ports', 'expose']) {
     if (raw[key] !== undefined && !Array.isArray(raw[key])) throw new PortalInputError(`Invalid ${where}: ${key} must be a list.`);
   }
-  if (raw.depends_on !== undefined) out.depends_on = Array.isArray(raw.depends_on) ? raw.depends_on.map(String) : isRecord(raw.depends_on) ? Object.keys(raw.depends_on) : [];
-  if (raw.networks !== undefined) out.networks = Array.isArray(raw.networks) ? raw.networks.map(String) : isRecord(raw.networks) ? Object.keys(raw.networks) : [];
+  if (raw.depends_on !== undefined)
+    out.depends_on = Array.isArray(raw.depends_on) ? raw.depends_on.map(String) : isRecord(raw.depends_on) ? Object.keys(raw.depends_on) : [];
+  if (raw.networks !== undefined)
+    out.networks = Array.isArray(raw.networks) ? raw.networks.map(String) : isRecord(raw.networks) ? Object.keys(raw.networks) : [];
   if (raw.extends !== undefined) {
     const ext = typeof raw.extends === 'string' ? { service: raw.extends } : raw.extends;
     if (!isRecord(ext) || typeof ext.service !== 'string' || (ext.file !== undefined && typeof ext.file !== 'string')) {
@@ -209,7 +239,10 @@ function resolveExtends(file: ParsedFile, name: string, raw: RawService, parse: 
   if (chain.includes(here)) throw new PortalInputError(`Invalid import: extends loops (${[...chain, here].join(' -> ')}); break the cycle.`);
   const target = ext.file ? parse(ext.file) : file;
   const base = target.services[ext.service];
-  if (!base) throw new PortalInputError(`Invalid service ${quoted(name)} in ${quoted(file.shown)}: extends ${quoted(ext.service)}${ext.file ? ` of ${quoted(target.shown)}` : ''}, which does not exist; name a service that file defines.`);
+  if (!base)
+    throw new PortalInputError(
+      `Invalid service ${quoted(name)} in ${quoted(file.shown)}: extends ${quoted(ext.service)}${ext.file ? ` of ${quoted(target.shown)}` : ''}, which does not exist; name a service that file defines.`,
+    );
   const resolvedBase = resolveExtends(target, ext.service, base, parse, [...chain, here]);
   const inherited = Object.fromEntries(Object.entries(resolvedBase).filter(([key]) => !NOT_EXTENDED.has(key)));
   const { extends: _dropped, ...own } = raw;
@@ -222,7 +255,11 @@ export function mergeService(base: RawService, over: RawService, _override: bool
   for (const [key, value] of Object.entries(over)) {
     const before = base[key];
     if (MAPPING_KEYS.has(key) && isRecord(before) && isRecord(value)) out[key] = { ...before, ...value };
-    else if ((LIST_KEYS.has(key) || key === 'links' || key === 'volumes_from' || key === 'depends_on' || key === 'networks') && Array.isArray(before) && Array.isArray(value)) {
+    else if (
+      (LIST_KEYS.has(key) || key === 'links' || key === 'volumes_from' || key === 'depends_on' || key === 'networks') &&
+      Array.isArray(before) &&
+      Array.isArray(value)
+    ) {
       out[key] = [...before, ...value.filter(item => !before.some(old => JSON.stringify(old) === JSON.stringify(item)))];
     } else if (key === 'volumes' && Array.isArray(before) && Array.isArray(value)) {
       const target = (item: unknown) => (typeof item === 'string' ? volumeTarget(item) : isRecord(item) ? String(item.target) : '');

@@ -29,7 +29,8 @@ export function credentialIn(words: readonly string[], secrets: ReadonlySet<stri
     const flag = SECRET_FLAG.exec(word);
     // --token-file /run/secrets/t names where the secret is, not the secret
     const namesAFile = /[-_](file|path|dir)$/i.test(word.split('=')[0]!);
-    if (flag && !namesAFile && (flag[3] !== undefined ? flag[3] !== '' : i + 1 < words.length && !words[i + 1]!.startsWith('-'))) return `the value of ${word.split('=')[0]}`;
+    if (flag && !namesAFile && (flag[3] !== undefined ? flag[3] !== '' : i + 1 < words.length && !words[i + 1]!.startsWith('-')))
+      return `the value of ${word.split('=')[0]}`;
     // the whole word or an option's value: "postgres" as a password must not flag the word "postgres-init"
     if ([...secrets].some(secret => word === secret || word.endsWith(`=${secret}`))) return 'a password the old variables hold';
   }

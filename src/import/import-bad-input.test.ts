@@ -28,11 +28,36 @@ const BASE = 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: [8000]\n
 const CASES: readonly Case[] = [
   { title: 'no deployment named', files: {}, args: [], message: /^portal: Invalid portal import: name the old deployment/ },
   { title: 'a path that does not exist', files: {}, args: ['OLD/nothing-here'], message: /Invalid import path ".*nothing-here": it does not exist/ },
-  { title: 'a folder without compose files', files: { 'README.md': 'old\n' }, args: ['OLD'], message: /Invalid import path "OLD": it holds no compose\.yaml, .*docker-compose\.yml; name its compose files instead/ },
-  { title: 'broken YAML', files: { 'docker-compose.yml': 'services:\n  api:\n    image: [acme\n' }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": broken YAML at line \d+/ },
-  { title: 'a duplicate service name', files: { 'docker-compose.yml': `${BASE}  api:\n    image: acme/other:1.0.0\n` }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": broken YAML at line 5 \(Map keys must be unique/ },
-  { title: 'an unknown service key', files: { 'docker-compose.yml': 'services:\n  api:\n    imagee: acme/api:1.2.0\n' }, args: ['OLD'], message: /service "api" has unknown key "imagee" \(did you mean image\?\); fix or remove it/ },
-  { title: 'an unknown top-level key', files: { 'docker-compose.yml': `${BASE}servics: {}\n` }, args: ['OLD'], message: /unknown top-level key "servics" \(did you mean services\?\)/ },
+  {
+    title: 'a folder without compose files',
+    files: { 'README.md': 'old\n' },
+    args: ['OLD'],
+    message: /Invalid import path "OLD": it holds no compose\.yaml, .*docker-compose\.yml; name its compose files instead/,
+  },
+  {
+    title: 'broken YAML',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    image: [acme\n' },
+    args: ['OLD'],
+    message: /Invalid import file "docker-compose\.yml": broken YAML at line \d+/,
+  },
+  {
+    title: 'a duplicate service name',
+    files: { 'docker-compose.yml': `${BASE}  api:\n    image: acme/other:1.0.0\n` },
+    args: ['OLD'],
+    message: /Invalid import file "docker-compose\.yml": broken YAML at line 5 \(Map keys must be unique/,
+  },
+  {
+    title: 'an unknown service key',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    imagee: acme/api:1.2.0\n' },
+    args: ['OLD'],
+    message: /service "api" has unknown key "imagee" \(did you mean image\?\); fix or remove it/,
+  },
+  {
+    title: 'an unknown top-level key',
+    files: { 'docker-compose.yml': `${BASE}servics: {}\n` },
+    args: ['OLD'],
+    message: /unknown top-level key "servics" \(did you mean services\?\)/,
+  },
   {
     title: 'an extends cycle',
     files: { 'docker-compose.yml': 'services:\n  a:\n    extends: b\n  b:\n    extends:\n      service: a\n    image: acme/b:1.0.0\n' },
@@ -42,13 +67,31 @@ const CASES: readonly Case[] = [
   {
     // upstream EveraertJan/testing dc.prod.yml extends wijze-stad-user, commented out in dc.base.yml
     title: 'extends of a service the base file lacks',
-    files: { 'dc.base.yml': "version: '2'\nservices:\n  cargo-base:\n    image: node:6\n", 'dc.prod.yml': "version: '2'\nservices:\n  wijze-stad-user:\n    extends:\n      file: dc.base.yml\n      service: wijze-stad-user\n" },
+    files: {
+      'dc.base.yml': "version: '2'\nservices:\n  cargo-base:\n    image: node:6\n",
+      'dc.prod.yml': "version: '2'\nservices:\n  wijze-stad-user:\n    extends:\n      file: dc.base.yml\n      service: wijze-stad-user\n",
+    },
     args: ['OLD/dc.prod.yml'],
     message: /Invalid service "wijze-stad-user" in "dc\.prod\.yml": extends "wijze-stad-user" of "dc\.base\.yml", which does not exist/,
   },
-  { title: 'extends of a missing file', files: { 'docker-compose.yml': 'services:\n  api:\n    extends:\n      file: common.yml\n      service: api\n' }, args: ['OLD'], message: /Invalid import file ".*common\.yml": it does not exist/ },
-  { title: 'links to an unknown service', files: { 'docker-compose.yml': `${BASE}    links:\n      - ghost\n` }, args: ['OLD'], message: /Invalid service "api": its links names "ghost", which no compose file given defines/ },
-  { title: 'volumes_from an unknown container', files: { 'docker-compose.yml': 'api:\n  image: acme/api:1.2.0\n  expose: ["8000"]\n  volumes_from:\n    - data_store\n' }, args: ['OLD'], message: /its volumes_from names "data_store".*define the data container as a service/ },
+  {
+    title: 'extends of a missing file',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    extends:\n      file: common.yml\n      service: api\n' },
+    args: ['OLD'],
+    message: /Invalid import file ".*common\.yml": it does not exist/,
+  },
+  {
+    title: 'links to an unknown service',
+    files: { 'docker-compose.yml': `${BASE}    links:\n      - ghost\n` },
+    args: ['OLD'],
+    message: /Invalid service "api": its links names "ghost", which no compose file given defines/,
+  },
+  {
+    title: 'volumes_from an unknown container',
+    files: { 'docker-compose.yml': 'api:\n  image: acme/api:1.2.0\n  expose: ["8000"]\n  volumes_from:\n    - data_store\n' },
+    args: ['OLD'],
+    message: /its volumes_from names "data_store".*define the data container as a service/,
+  },
   {
     title: 'two apps on one route',
     files: {
@@ -71,7 +114,12 @@ const CASES: readonly Case[] = [
     args: ['OLD'],
     message: /Invalid route "admin\.x\.example\.org\/": both "a" and "b" are routed there; give each its own host or path prefix/,
   },
-  { title: 'a compose file over 1 MiB', files: { 'docker-compose.yml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` }, args: ['OLD'], message: /Invalid import file "docker-compose\.yml": it is \d+ bytes; the files of a deployment are at most 1048576 bytes/ },
+  {
+    title: 'a compose file over 1 MiB',
+    files: { 'docker-compose.yml': `${BASE}# ${'x'.repeat(1024 * 1024)}\n` },
+    args: ['OLD'],
+    message: /Invalid import file "docker-compose\.yml": it is \d+ bytes; the files of a deployment are at most 1048576 bytes/,
+  },
   {
     title: 'a compose file linked out of the folder',
     files: {},
@@ -94,20 +142,66 @@ const CASES: readonly Case[] = [
     },
     message: /Invalid import file "app\.env": it leads out of the deployment's folder/,
   },
-  { title: 'a missing env_file', files: { 'docker-compose.yml': `${BASE}    env_file: app.env\n` }, args: ['OLD'], message: /Invalid import file "app\.env": it does not exist/ },
-  { title: 'a broken .env', files: { 'docker-compose.yml': BASE, '.env': 'if [ -z "$X" ]; then\n' }, args: ['OLD'], message: /Invalid import file "\.env": line 1 is not KEY=VALUE/ },
-  { title: 'a required variable unset', files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:${TAG:?give the release}\n' }, args: ['OLD'], message: /variable TAG must be set \(give the release\); add it to the folder's \.env/ },
-  { title: 'a floating tag without --image-tag', files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:latest\n    expose: [8000]\n' }, args: ['OLD'], message: /Invalid image "acme\/api:latest" of service "api": its tag is the floating "latest"; give --image-tag/ },
-  { title: 'a build-only service without --image-tag', files: { 'docker-compose.yml': 'services:\n  api:\n    build: ./api\n    expose: [8000]\n' }, args: ['OLD'], message: /Invalid service "api": it is only built \(build: api\).*give --image-tag/ },
-  { title: 'a service with neither image nor build', files: { 'docker-compose.yml': 'services:\n  api:\n    expose: [8000]\n' }, args: ['OLD'], message: /Invalid service "api": it has neither image nor build/ },
-  { title: 'an app without any port', files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:1.2.0\n' }, args: ['OLD'], message: /Invalid service "api": no port in its expose, ports, Traefik labels or healthcheck; .*--ports api=<port>/ },
-  { title: 'a bad --ports value', files: { 'docker-compose.yml': BASE }, args: ['OLD', '--ports', 'api=99999'], message: /Invalid --ports "api=99999": expected container=port/ },
-  { title: 'a floating --image-tag', files: { 'docker-compose.yml': BASE }, args: ['OLD', '--image-tag', 'latest'], message: /Invalid --image-tag "latest": expected a pinned release tag/ },
+  {
+    title: 'a missing env_file',
+    files: { 'docker-compose.yml': `${BASE}    env_file: app.env\n` },
+    args: ['OLD'],
+    message: /Invalid import file "app\.env": it does not exist/,
+  },
+  {
+    title: 'a broken .env',
+    files: { 'docker-compose.yml': BASE, '.env': 'if [ -z "$X" ]; then\n' },
+    args: ['OLD'],
+    message: /Invalid import file "\.env": line 1 is not KEY=VALUE/,
+  },
+  {
+    title: 'a required variable unset',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:${TAG:?give the release}\n' },
+    args: ['OLD'],
+    message: /variable TAG must be set \(give the release\); add it to the folder's \.env/,
+  },
+  {
+    title: 'a floating tag without --image-tag',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:latest\n    expose: [8000]\n' },
+    args: ['OLD'],
+    message: /Invalid image "acme\/api:latest" of service "api": its tag is the floating "latest"; give --image-tag/,
+  },
+  {
+    title: 'a build-only service without --image-tag',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    build: ./api\n    expose: [8000]\n' },
+    args: ['OLD'],
+    message: /Invalid service "api": it is only built \(build: api\).*give --image-tag/,
+  },
+  {
+    title: 'a service with neither image nor build',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    expose: [8000]\n' },
+    args: ['OLD'],
+    message: /Invalid service "api": it has neither image nor build/,
+  },
+  {
+    title: 'an app without any port',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:1.2.0\n' },
+    args: ['OLD'],
+    message: /Invalid service "api": no port in its expose, ports, Traefik labels or healthcheck; .*--ports api=<port>/,
+  },
+  {
+    title: 'a bad --ports value',
+    files: { 'docker-compose.yml': BASE },
+    args: ['OLD', '--ports', 'api=99999'],
+    message: /Invalid --ports "api=99999": expected container=port/,
+  },
+  {
+    title: 'a floating --image-tag',
+    files: { 'docker-compose.yml': BASE },
+    args: ['OLD', '--image-tag', 'latest'],
+    message: /Invalid --image-tag "latest": expected a pinned release tag/,
+  },
   {
     title: 'a folder that already holds a portal',
     files: { 'docker-compose.yml': BASE },
     args: ['OLD'],
-    prepare: (_old, destination) => writeFileSync(join(destination, '.yo-rc.json'), `${JSON.stringify({ 'generator-portal': { schemaVersion: 1, name: 'x' } }, null, 2)}\n`),
+    prepare: (_old, destination) =>
+      writeFileSync(join(destination, '.yo-rc.json'), `${JSON.stringify({ 'generator-portal': { schemaVersion: 1, name: 'x' } }, null, 2)}\n`),
     message: /Invalid portal import: this folder already holds a portal's \.yo-rc\.json; import into a new, empty folder/,
   },
   {
@@ -117,9 +211,13 @@ const CASES: readonly Case[] = [
     prepare: (_old, destination) => writeFileSync(join(destination, 'docker-compose.yml'), BASE),
     message: /Invalid portal import: this folder holds docker-compose\.yml; import into a new, empty folder/,
   },
-  { title: 'a port that is no port', files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: ["http"]\n' }, args: ['OLD'], message: /Invalid expose of service "api": "http" is no port/ },
+  {
+    title: 'a port that is no port',
+    files: { 'docker-compose.yml': 'services:\n  api:\n    image: acme/api:1.2.0\n    expose: ["http"]\n' },
+    args: ['OLD'],
+    message: /Invalid expose of service "api": "http" is no port/,
+  },
 ];
-
 
 describe('portal import: bad input', () => {
   it(`has at least 15 cases (${CASES.length})`, () => assert.ok(CASES.length >= 15));

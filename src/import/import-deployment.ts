@@ -18,7 +18,9 @@ export function importDeployment(words: readonly string[], cwd: string, destinat
   // the generated repo writes docker-compose.yml: never over the deployment being read
   const clash = COMPOSE_NAMES.find(name => existsSync(join(destination, name)));
   if (input.root === destination || clash) {
-    throw new PortalInputError(`Invalid portal import: this folder ${clash ? `holds ${clash}` : 'is the deployment being read'}; import into a new, empty folder (mkdir new && cd new && portal import ${words.join(' ')}).`);
+    throw new PortalInputError(
+      `Invalid portal import: this folder ${clash ? `holds ${clash}` : 'is the deployment being read'}; import into a new, empty folder (mkdir new && cd new && portal import ${words.join(' ')}).`,
+    );
   }
   const result = mapDeployment(loadCompose(input), options);
   try {
@@ -26,7 +28,9 @@ export function importDeployment(words: readonly string[], cwd: string, destinat
     buildPortalModel(validateAnswers(raw));
   } catch (error) {
     if (!(error instanceof PortalInputError)) throw error;
-    throw new PortalInputError(`Invalid portal import: the answers for this deployment are refused: ${error.message.replace(/\.$/, '')}; change the old files or fix the answers after import.`);
+    throw new PortalInputError(
+      `Invalid portal import: the answers for this deployment are refused: ${error.message.replace(/\.$/, '')}; change the old files or fix the answers after import.`,
+    );
   }
   return result;
 }

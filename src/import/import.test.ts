@@ -47,8 +47,47 @@ interface Fixture {
 }
 
 const SYSTEMAPIC_ENV = ['SYSTEMAPIC_DOMAIN', 'SYSTEMAPIC_PRODMODE'];
-const CARGO_ENV = ['APP_WATCH_MODE', 'CARGO_DELAY', 'CARGO_DELAY_OVERRIDE', 'DC_PROJECT', 'FE_PROTOCOL', 'HTML_WATCH_MODE', 'SOYL_HOST', 'SOYL_VERSION', 'NODE_CONFIG', 'NODE_ENV', 'QUIET', 'SERVICE', 'SERVICES', 'TEST_SUBJECT', 'VERBOSE'];
-const HOUSING_ENV = ['DEPLOYMENT_ENV', 'PORTAL_INSTANCE', 'PORTAL_CITIES', 'DEBUG', 'SECRET_KEY', 'BACKEND_PORT', 'DOMAIN', 'ALLOWED_HOSTS', 'DJANGO_AWS_ACCESS_KEY_ID', 'DJANGO_AWS_SECRET_ACCESS_KEY', 'DJANGO_AWS_STORAGE_BUCKET_NAME', 'DJANGO_AWS_S3_ENDPOINT_URL', 'EXPORTS_DIR', 'POSTGRES_DB', 'POSTGRES_PASS', 'POSTGRES_USER', 'POSTGRES_PASSWD', 'DATABASES_HOST', 'DATABASES_PORT', 'DATABASES_USER', 'DATABASES_PASSWORD', 'DATABASES_DBNAME'];
+const CARGO_ENV = [
+  'APP_WATCH_MODE',
+  'CARGO_DELAY',
+  'CARGO_DELAY_OVERRIDE',
+  'DC_PROJECT',
+  'FE_PROTOCOL',
+  'HTML_WATCH_MODE',
+  'SOYL_HOST',
+  'SOYL_VERSION',
+  'NODE_CONFIG',
+  'NODE_ENV',
+  'QUIET',
+  'SERVICE',
+  'SERVICES',
+  'TEST_SUBJECT',
+  'VERBOSE',
+];
+const HOUSING_ENV = [
+  'DEPLOYMENT_ENV',
+  'PORTAL_INSTANCE',
+  'PORTAL_CITIES',
+  'DEBUG',
+  'SECRET_KEY',
+  'BACKEND_PORT',
+  'DOMAIN',
+  'ALLOWED_HOSTS',
+  'DJANGO_AWS_ACCESS_KEY_ID',
+  'DJANGO_AWS_SECRET_ACCESS_KEY',
+  'DJANGO_AWS_STORAGE_BUCKET_NAME',
+  'DJANGO_AWS_S3_ENDPOINT_URL',
+  'EXPORTS_DIR',
+  'POSTGRES_DB',
+  'POSTGRES_PASS',
+  'POSTGRES_USER',
+  'POSTGRES_PASSWD',
+  'DATABASES_HOST',
+  'DATABASES_PORT',
+  'DATABASES_USER',
+  'DATABASES_PASSWORD',
+  'DATABASES_DBNAME',
+];
 const MLP_ENV = ['CELERY_BACKEND_URL', 'CELERY_BROKER_URL', 'DATABASE_URL'];
 
 const FIXTURES_TABLE: readonly Fixture[] = [
@@ -125,7 +164,11 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       redis: { now: 'redis' },
       mailhog: { now: 'mailpit' },
     },
-    rows: [/^pgbouncer +service pgbouncer +apps reach it through \{pgbouncer\.host\} and its fields; listen port 5439$/m, /^mailhog +service mailpit/m, /^frontend +app frontend +image node:10-alpine; port 8080; command npm run serve/m],
+    rows: [
+      /^pgbouncer +service pgbouncer +apps reach it through \{pgbouncer\.host\} and its fields; listen port 5439$/m,
+      /^mailhog +service mailpit/m,
+      /^frontend +app frontend +image node:10-alpine; port 8080; command npm run serve/m,
+    ],
     answers: { pgbouncerPort: 5439 },
     absent: [/DATABASES_PORT: was 5439/],
     secrets: ['not-a-real-django-key-1234', 'example-aws-secret', 'example-db-pass'],
@@ -139,7 +182,16 @@ const FIXTURES_TABLE: readonly Fixture[] = [
       frontend: { now: 'frontend', port: 80 },
       backend: {
         now: 'backend',
-        env: ['DJANGO_ENV_FILE', 'DJANGO_SUPERUSER_PASSWORD_FILE', 'POSTGRES_HOST', 'POSTGRES_PORT', 'SAGUI_PATH_TO_ATMO_FILES', 'SAGUI_DATA_PATH', 'STATIC_ROOT', 'SMTP_ENV_FILE'],
+        env: [
+          'DJANGO_ENV_FILE',
+          'DJANGO_SUPERUSER_PASSWORD_FILE',
+          'POSTGRES_HOST',
+          'POSTGRES_PORT',
+          'SAGUI_PATH_TO_ATMO_FILES',
+          'SAGUI_DATA_PATH',
+          'STATIC_ROOT',
+          'SMTP_ENV_FILE',
+        ],
         port: 8000,
         mounts: ['/hyfaa-scheduler/data', '/atmo_s5p/data', '/static'],
       },
@@ -166,8 +218,21 @@ const FIXTURES_TABLE: readonly Fixture[] = [
         templates: ['template_postgis'],
         extensions: ['postgis', 'pg_stat_statements', 'postgis_topology', 'fuzzystrmatch'],
         settings: {
-          max_connections: '100', shared_buffers: '2GB', effective_cache_size: '6GB', maintenance_work_mem: '512MB', checkpoint_completion_target: '0.9', wal_buffers: '16MB', default_statistics_target: '100',
-          random_page_cost: '1.1', effective_io_concurrency: '200', work_mem: '5242kB', min_wal_size: '1GB', max_wal_size: '4GB', max_worker_processes: '4', max_parallel_workers_per_gather: '2', max_parallel_workers: '4',
+          max_connections: '100',
+          shared_buffers: '2GB',
+          effective_cache_size: '6GB',
+          maintenance_work_mem: '512MB',
+          checkpoint_completion_target: '0.9',
+          wal_buffers: '16MB',
+          default_statistics_target: '100',
+          random_page_cost: '1.1',
+          effective_io_concurrency: '200',
+          work_mem: '5242kB',
+          min_wal_size: '1GB',
+          max_wal_size: '4GB',
+          max_worker_processes: '4',
+          max_parallel_workers_per_gather: '2',
+          max_parallel_workers: '4',
         },
       },
     },
@@ -241,7 +306,9 @@ function composeServices(repo: string): Map<string, { environment: Record<string
 describe('portal import on the upstream fixtures', () => {
   for (const fixture of FIXTURES_TABLE) {
     it(`${fixture.name}: every container, variable, port, mount and route is in the generated repo`, async () => {
-      const repo = freshFolder(fixture.name.startsWith('housing') ? `housing-portal-${fixture.files[0]!.includes('local') ? 'local' : 'production'}` : fixture.name);
+      const repo = freshFolder(
+        fixture.name.startsWith('housing') ? `housing-portal-${fixture.files[0]!.includes('local') ? 'local' : 'production'}` : fixture.name,
+      );
       const imported = await runPortal(['import', ...fixture.files.map(file => join(FIXTURES, file)), ...fixture.options], { cwd: repo });
       assert.equal(imported.code, 0, imported.stderr);
       for (const row of fixture.rows) assert.match(imported.stdout, row);
@@ -251,7 +318,8 @@ describe('portal import on the upstream fixtures', () => {
       for (const [key, value] of Object.entries(fixture.answers ?? {})) assert.deepEqual(written[key], value, `answer ${key}`);
       for (const secret of fixture.secrets) assert.ok(!rc.includes(secret), `${secret} reached .yo-rc.json`);
       // every old container has its row
-      for (const old of Object.keys(fixture.containers)) assert.match(imported.stdout, new RegExp(`^${old.replace(/[.]/g, '\\.')} +\\S`, 'm'), `no report row for ${old}`);
+      for (const old of Object.keys(fixture.containers))
+        assert.match(imported.stdout, new RegExp(`^${old.replace(/[.]/g, '\\.')} +\\S`, 'm'), `no report row for ${old}`);
 
       const generated = await runPortal(['--yes', '--secret-seed', 'x'], { cwd: repo });
       assert.equal(generated.code, 0, generated.stderr);
@@ -267,9 +335,16 @@ describe('portal import on the upstream fixtures', () => {
           assert.ok(name in service.environment, `${old} -> ${expect.now}: variable ${name} missing`);
         }
         for (const target of expect.mounts ?? []) {
-          assert.ok(service.volumes.some(volume => volume.split(':')[1] === target || volume === target), `${old} -> ${expect.now}: mount ${target} missing (${service.volumes.join(', ')})`);
+          assert.ok(
+            service.volumes.some(volume => volume.split(':')[1] === target || volume === target),
+            `${old} -> ${expect.now}: mount ${target} missing (${service.volumes.join(', ')})`,
+          );
         }
-        if (expect.port) assert.ok(service.ports.some(port => port.endsWith(`:${expect.port}`)), `${old} -> ${expect.now}: port ${expect.port} missing (${service.ports.join(', ')})`);
+        if (expect.port)
+          assert.ok(
+            service.ports.some(port => port.endsWith(`:${expect.port}`)),
+            `${old} -> ${expect.now}: port ${expect.port} missing (${service.ports.join(', ')})`,
+          );
         if (expect.route) {
           const [host, path] = expect.route.includes(':') ? expect.route.split(':') : [undefined, expect.route];
           const served = host ? optional(join(repo, 'nginx', 'snippets', 'hosts', `${host}.conf`)) : routes;
@@ -279,7 +354,8 @@ describe('portal import on the upstream fixtures', () => {
       }
       // the secrets of the old files are in no generated file that git tracks
       for (const secret of fixture.secrets) {
-        for (const file of ['docker-compose.yml', 'docker-compose.prod.yml', '.env.example']) assert.ok(!readFileSync(join(repo, file), 'utf8').includes(secret), `${secret} in ${file}`);
+        for (const file of ['docker-compose.yml', 'docker-compose.prod.yml', '.env.example'])
+          assert.ok(!readFileSync(join(repo, file), 'utf8').includes(secret), `${secret} in ${file}`);
       }
       if (fixture.verify) {
         const verified = await runPortal(['verify'], { cwd: repo });
@@ -292,7 +368,13 @@ describe('portal import on the upstream fixtures', () => {
   it('the imported portal takes re-runs, add, remove and instances', async () => {
     const repo = freshFolder('mlp-after');
     assert.equal((await runPortal(['import', join(FIXTURES, 'mlp/docker'), '--ports', 'worker=4789'], { cwd: repo })).code, 0);
-    for (const args of [['--yes', '--secret-seed', 'x'], ['--yes', '--secret-seed', 'x'], ['add', 'pgbouncer', '--secret-seed', 'x'], ['remove', 'pgbouncer', '--secret-seed', 'x'], ['instance', 'add', 'staging', '--domain', 'staging.mlp.example.org', '--secret-seed', 'x']]) {
+    for (const args of [
+      ['--yes', '--secret-seed', 'x'],
+      ['--yes', '--secret-seed', 'x'],
+      ['add', 'pgbouncer', '--secret-seed', 'x'],
+      ['remove', 'pgbouncer', '--secret-seed', 'x'],
+      ['instance', 'add', 'staging', '--domain', 'staging.mlp.example.org', '--secret-seed', 'x'],
+    ]) {
       const run = await runPortal(args, { cwd: repo });
       assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
     }

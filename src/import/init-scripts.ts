@@ -114,7 +114,9 @@ function scanSql(text: string, found: Found, sqlFile: boolean): void {
     if (databases.length + extensions.length + roles.length > 0 || setting) continue;
     if (sqlFile && statement !== '' && !/^\\/.test(statement)) {
       const words = statement.split(' ');
-      const kind = /^(CREATE|DROP|ALTER)$/i.test(words[0]!) ? words.slice(0, /^(OR|UNIQUE|TEMP|TEMPORARY)$/i.test(words[1] ?? '') ? 3 : 2).join(' ') : words[0]!;
+      const kind = /^(CREATE|DROP|ALTER)$/i.test(words[0]!)
+        ? words.slice(0, /^(OR|UNIQUE|TEMP|TEMPORARY)$/i.test(words[1] ?? '') ? 3 : 2).join(' ')
+        : words[0]!;
       found.other.add(kind.toUpperCase());
     }
   }
@@ -122,9 +124,36 @@ function scanSql(text: string, found: Found, sqlFile: boolean): void {
 
 /** `createdb [options] name` lines of a shell script (options that take a value skip it). */
 function scanCreatedb(script: string, found: Found): void {
-  const valued = new Set(['-O', '-T', '-E', '-U', '-h', '-p', '-l', '-D', '-S', '--owner', '--template', '--encoding', '--username', '--host', '--port', '--locale', '--tablespace', '--strategy', '--lc-collate', '--lc-ctype', '--icu-locale', '--locale-provider', '--maintenance-db']);
+  const valued = new Set([
+    '-O',
+    '-T',
+    '-E',
+    '-U',
+    '-h',
+    '-p',
+    '-l',
+    '-D',
+    '-S',
+    '--owner',
+    '--template',
+    '--encoding',
+    '--username',
+    '--host',
+    '--port',
+    '--locale',
+    '--tablespace',
+    '--strategy',
+    '--lc-collate',
+    '--lc-ctype',
+    '--icu-locale',
+    '--locale-provider',
+    '--maintenance-db',
+  ]);
   for (const match of script.matchAll(/(?:^|[\s;&|(])createdb((?:[ \t]+[^\s;&|)]+)+)/gm)) {
-    const words = match[1]!.trim().split(/[ \t]+/).map(word => word.replace(/^["']|["']$/g, ''));
+    const words = match[1]!
+      .trim()
+      .split(/[ \t]+/)
+      .map(word => word.replace(/^["']|["']$/g, ''));
     for (let i = 0; i < words.length; i += 1) {
       const word = words[i]!;
       if (valued.has(word)) {
@@ -146,7 +175,9 @@ function initFiles(f: ServiceFacts, root: string | undefined, notes: string[]): 
     const target = posix.normalize(mount.target).replace(/\/+$/, '');
     if (target !== INIT_FOLDER && !target.startsWith(`${INIT_FOLDER}/`)) continue;
     if (mount.kind !== 'bind' || !mount.source) {
-      notes.push(`${f.name}: ${mount.kind} volume${mount.source ? ` ${mount.source}` : ''} at ${target}: init scripts in a volume are not in the old files; they are not read`);
+      notes.push(
+        `${f.name}: ${mount.kind} volume${mount.source ? ` ${mount.source}` : ''} at ${target}: init scripts in a volume are not in the old files; they are not read`,
+      );
       continue;
     }
     if (target !== INIT_FOLDER) {
@@ -157,11 +188,14 @@ function initFiles(f: ServiceFacts, root: string | undefined, notes: string[]): 
     }
     const listed = mountedEntries(root, mount.source);
     if ('notRead' in listed) {
-      notes.push(`${f.name}: init scripts ${mount.source}: not read (${listed.notRead}); copy them into the folder and import again, or give the databases with --answers "postgres"`);
+      notes.push(
+        `${f.name}: init scripts ${mount.source}: not read (${listed.notRead}); copy them into the folder and import again, or give the databases with --answers "postgres"`,
+      );
       continue;
     }
     for (const entry of listed.entries) if (!files.has(entry.name)) files.set(entry.name, { source: entry.source, folder: entry.folder });
-    if (listed.more.length > 0) notes.push(`${f.name}: init scripts ${listed.more.join(', ')} in ${listed.shown}: only the first ${listed.entries.length} entries are read`);
+    if (listed.more.length > 0)
+      notes.push(`${f.name}: init scripts ${listed.more.join(', ')} in ${listed.shown}: only the first ${listed.entries.length} entries are read`);
   }
   return new Map([...files].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
 }
@@ -173,7 +207,10 @@ export function postgresInitScripts(f: ServiceFacts, root: string | undefined, o
     const kind = /\.sh$/.test(name) ? 'shell' : /\.sql$/.test(name) ? 'sql' : /\.sql\.(gz|xz|zst)$/.test(name) ? 'compressed' : 'ignored';
     if (folder) {
       // the entrypoint runs or feeds to psql whatever matches: a folder there stops the first start
-      if (kind !== 'ignored') throw new PortalInputError(`Invalid import file ${quoted(source)}: it is a folder mounted as ${shown}, which the postgres entrypoint would run and fail on; remove it or rename it, then import again.`);
+      if (kind !== 'ignored')
+        throw new PortalInputError(
+          `Invalid import file ${quoted(source)}: it is a folder mounted as ${shown}, which the postgres entrypoint would run and fail on; remove it or rename it, then import again.`,
+        );
       out.notes.push(`${f.name}: ${shown} is a folder; the entrypoint ignores it (it runs files only)`);
       continue;
     }
@@ -182,7 +219,9 @@ export function postgresInitScripts(f: ServiceFacts, root: string | undefined, o
       continue;
     }
     if (kind === 'compressed') {
-      out.notes.push(`${f.name}: ${shown}: compressed SQL is not read; what it creates is not carried (decompress it to a .sql and import again, or load it with scripts/restore.sh)`);
+      out.notes.push(
+        `${f.name}: ${shown}: compressed SQL is not read; what it creates is not carried (decompress it to a .sql and import again, or load it with scripts/restore.sh)`,
+      );
       continue;
     }
     const mounted = readMounted(root, source);
@@ -192,11 +231,20 @@ export function postgresInitScripts(f: ServiceFacts, root: string | undefined, o
     }
     out.read.push(name);
     const found: Found = { databases: [], extensions: [], roles: [], settings: [], other: new Set(), variables: [] };
-    const text = kind === 'shell' ? mounted.text.split('\n').filter(line => !/^\s*#/.test(line)).join('\n') : mounted.text;
+    const text =
+      kind === 'shell'
+        ? mounted.text
+            .split('\n')
+            .filter(line => !/^\s*#/.test(line))
+            .join('\n')
+        : mounted.text;
     scanSql(text, found, kind === 'sql');
     if (kind === 'shell') scanCreatedb(text, found);
     collect(f.name, shown, found, own, out);
-    if (kind === 'shell') out.notes.push(`${f.name}: ${shown}: a shell script; only its CREATE DATABASE/EXTENSION, ALTER SYSTEM and createdb are carried, the new stack does not run it`);
+    if (kind === 'shell')
+      out.notes.push(
+        `${f.name}: ${shown}: a shell script; only its CREATE DATABASE/EXTENSION, ALTER SYSTEM and createdb are carried, the new stack does not run it`,
+      );
   }
   return out;
 }
@@ -210,7 +258,8 @@ function collect(service: string, shown: string, found: Found, own: readonly str
     else if (!out.databases.includes(name) && !out.templates.includes(name)) (template ? out.templates : out.databases).push(name);
   }
   for (const name of found.extensions) {
-    if (!(EXTENSIONS as readonly string[]).includes(name)) out.notes.push(`${service}: ${shown}: extension ${name}: not one the PostGIS image ships (${EXTENSIONS.join(', ')})`);
+    if (!(EXTENSIONS as readonly string[]).includes(name))
+      out.notes.push(`${service}: ${shown}: extension ${name}: not one the PostGIS image ships (${EXTENSIONS.join(', ')})`);
     else if (!out.extensions.includes(name)) out.extensions.push(name);
   }
   for (const [name, value] of found.settings) {
@@ -218,7 +267,11 @@ function collect(service: string, shown: string, found: Found, own: readonly str
     if (!problem) out.settings[name] = value;
     else out.notes.push(`${service}: ${shown}: ALTER SYSTEM SET ${name}: ${problem}`);
   }
-  for (const role of found.roles) out.notes.push(`${service}: ${shown}: role ${role}: the answers create no roles (the stack makes the owner from POSTGRES_USER and its own read-only roles); create it from the app's migrations, its password is not carried`);
-  for (const what of found.variables) out.notes.push(`${service}: ${shown}: ${what}: named by a variable, so not carried; add it to postgres.databases or postgres.extensions by hand`);
+  for (const role of found.roles)
+    out.notes.push(
+      `${service}: ${shown}: role ${role}: the answers create no roles (the stack makes the owner from POSTGRES_USER and its own read-only roles); create it from the app's migrations, its password is not carried`,
+    );
+  for (const what of found.variables)
+    out.notes.push(`${service}: ${shown}: ${what}: named by a variable, so not carried; add it to postgres.databases or postgres.extensions by hand`);
   if (found.other.size > 0) out.notes.push(`${service}: ${shown}: ${[...found.other].join(', ')}: not answers; run them from the app's migrations`);
 }

@@ -28,7 +28,10 @@ const refuse = (message: string): never => {
 
 /** `portal import <folder>` or `portal import <file> [<file>...]` (like `-f`), relative to `cwd`. */
 export function resolveInput(words: readonly string[], cwd: string): ImportInput {
-  if (words.length === 0) refuse('Invalid portal import: name the old deployment, e.g. portal import ../old-deployment or portal import ../old/docker-compose.yml ../old/production.yml.');
+  if (words.length === 0)
+    refuse(
+      'Invalid portal import: name the old deployment, e.g. portal import ../old-deployment or portal import ../old/docker-compose.yml ../old/production.yml.',
+    );
   const paths = words.map(word => resolve(cwd, word));
   const kinds = paths.map((path, i) => {
     const stat = statSync(path, { throwIfNoEntry: false });
@@ -39,7 +42,10 @@ export function resolveInput(words: readonly string[], cwd: string): ImportInput
     if (paths.length > 1) refuse(`Invalid import path ${quoted(words[kinds.indexOf('folder')])}: a folder alone, or compose files only; not both.`);
     const root = realpathSync(paths[0]!);
     const base = BASE_NAMES.find(name => existsSync(join(root, name)));
-    if (!base) refuse(`Invalid import path ${quoted(words[0])}: it holds no ${BASE_NAMES.join(', ')}; name its compose files instead (portal import ${words[0]}/local.yml).`);
+    if (!base)
+      refuse(
+        `Invalid import path ${quoted(words[0])}: it holds no ${BASE_NAMES.join(', ')}; name its compose files instead (portal import ${words[0]}/local.yml).`,
+      );
     const override = OVERRIDE_NAMES.find(name => existsSync(join(root, name)));
     return { root, files: [join(root, base!), ...(override ? [join(root, override)] : [])] };
   }
@@ -60,10 +66,13 @@ export function insideRoot(root: string, path: string, shown: string): string {
     real = realpathSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return refuse(`Invalid import file ${quoted(shown)}: ${code === 'ENOENT' ? 'it does not exist' : `cannot read it (${code ?? 'error'})`}; fix the reference or add the file.`);
+    return refuse(
+      `Invalid import file ${quoted(shown)}: ${code === 'ENOENT' ? 'it does not exist' : `cannot read it (${code ?? 'error'})`}; fix the reference or add the file.`,
+    );
   }
   const rel = relative(root, real);
-  if (rel.startsWith('..') || isAbsolute(rel)) refuse(`Invalid import file ${quoted(shown)}: it leads out of the deployment's folder (to ${quoted(real)}); copy the file into the folder.`);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    refuse(`Invalid import file ${quoted(shown)}: it leads out of the deployment's folder (to ${quoted(real)}); copy the file into the folder.`);
   return real;
 }
 
@@ -71,7 +80,11 @@ export function insideRoot(root: string, path: string, shown: string): string {
 export function readInputFile(root: string, path: string, shown: string): string {
   const real = insideRoot(root, path, shown);
   const fail = (why: string): never => refuse(`Invalid import file ${quoted(shown)}: ${why}.`);
-  const text = readBoundedFile(real, { maxBytes: MAX_INPUT_BYTES, expected: 'a text file', sizeLimit: `the files of a deployment are at most ${MAX_INPUT_BYTES} bytes`, singleLink: true }, fail);
+  const text = readBoundedFile(
+    real,
+    { maxBytes: MAX_INPUT_BYTES, expected: 'a text file', sizeLimit: `the files of a deployment are at most ${MAX_INPUT_BYTES} bytes`, singleLink: true },
+    fail,
+  );
   if (text.includes('\u0000')) fail('it holds NUL bytes; expected a text file');
   return text;
 }

@@ -21,9 +21,18 @@ export interface LabelRouting {
 const v1Rule = (rule: string): LabelRoute => {
   const hosts: string[] = [];
   let path: string | undefined;
-  for (const part of rule.split(';').map(p => p.trim()).filter(Boolean)) {
+  for (const part of rule
+    .split(';')
+    .map(p => p.trim())
+    .filter(Boolean)) {
     const [kind, value = ''] = part.split(/:(.*)/s);
-    if (/^Host$/i.test(kind!)) hosts.push(...value.split(',').map(h => h.trim()).filter(Boolean));
+    if (/^Host$/i.test(kind!))
+      hosts.push(
+        ...value
+          .split(',')
+          .map(h => h.trim())
+          .filter(Boolean),
+      );
     if (/^PathPrefix(Strip)?$/i.test(kind!)) path = value.split(',')[0]!.trim();
   }
   return { hosts, ...(path ? { path } : {}) };
@@ -39,11 +48,15 @@ const v2Rule = (rule: string): LabelRoute[] => {
 };
 
 /** A buffering limit in bytes, when the label holds a whole positive number. */
-const bytes = (value: string | undefined): number | undefined => (value !== undefined && /^[1-9][0-9]{0,12}$/.test(value.trim()) ? Number(value.trim()) : undefined);
+const bytes = (value: string | undefined): number | undefined =>
+  value !== undefined && /^[1-9][0-9]{0,12}$/.test(value.trim()) ? Number(value.trim()) : undefined;
 
 /** v2: the buffering limit of the first middleware of the router that sets one. */
 function routerBodyLimit(labels: ReadonlyMap<string, string>, router: string): number | undefined {
-  const middlewares = (labels.get(`traefik.http.routers.${router}.middlewares`) ?? '').split(',').map(m => m.trim().replace(/@.*$/, '')).filter(Boolean);
+  const middlewares = (labels.get(`traefik.http.routers.${router}.middlewares`) ?? '')
+    .split(',')
+    .map(m => m.trim().replace(/@.*$/, ''))
+    .filter(Boolean);
   return middlewares.map(m => bytes(labels.get(`traefik.http.middlewares.${m}.buffering.maxRequestBodyBytes`))).find(n => n !== undefined);
 }
 
@@ -59,8 +72,7 @@ export function labelRouting(labels: ReadonlyMap<string, string>): LabelRouting 
     } else if (router) {
       const limit = routerBodyLimit(labels, router);
       routes.push(...v2Rule(value).map(r => ({ ...r, ...(limit ? { maxBodyBytes: limit } : {}) })));
-    }
-    else if (key === 'traefik.port' || /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(key)) {
+    } else if (key === 'traefik.port' || /^traefik\.http\.services\.[^.]+\.loadbalancer\.server\.port$/.test(key)) {
       const number = Number(value);
       if (Number.isInteger(number) && number > 0 && number < 65536) port = number;
     }

@@ -11,7 +11,10 @@ const STORES = new Map<string, StoreRef>([
   ['rabbitmq', { store: 'rabbitmq', host: 'rabbitmq', port: 5672, fields: ['user', 'password', 'vhost'], old: {} }],
   ['wu', { store: 'backend', host: 'backend', port: 3001, fields: [], old: {} }],
 ]);
-const APPS = new Map([['pile', 'pile'], ['scheduler', 'scheduler-app']]);
+const APPS = new Map([
+  ['pile', 'pile'],
+  ['scheduler', 'scheduler-app'],
+]);
 
 describe('import: catalog images', () => {
   const rows: [string | undefined, string | undefined, string | undefined][] = [
@@ -68,14 +71,30 @@ describe('import: variables', () => {
       assert.equal(out.replacedSecrets.includes(name), replaced === true);
     });
   }
-  it('the port beside a store host is the store\'s, whatever the old one was', () => {
-    const out = rewriteSettings(new Map([['PG_HOST', 'database'], ['PG_PORT', '5439']]), STORES, APPS, new Map());
+  it("the port beside a store host is the store's, whatever the old one was", () => {
+    const out = rewriteSettings(
+      new Map([
+        ['PG_HOST', 'database'],
+        ['PG_PORT', '5439'],
+      ]),
+      STORES,
+      APPS,
+      new Map(),
+    );
     assert.deepEqual(out.settings, { PG_HOST: '{postgis.host}', PG_PORT: '{postgis.port}' });
     assert.match(out.notes.join('\n'), /PG_PORT: was 5439; now \{postgis\.port\} \(5432\)/);
   });
-  it('a docker secret file becomes a file setting: the store\'s password or a generated secret', () => {
+  it("a docker secret file becomes a file setting: the store's password or a generated secret", () => {
     const secrets = new Map([['pg_password', { ...STORES.get('database')!, field: 'password' as const }]]);
-    const out = rewriteSettings(new Map([['POSTGRES_PASSWORD_FILE', '/run/secrets/pg_password'], ['API_TOKEN_FILE', '/run/secrets/api_token']]), STORES, APPS, secrets);
+    const out = rewriteSettings(
+      new Map([
+        ['POSTGRES_PASSWORD_FILE', '/run/secrets/pg_password'],
+        ['API_TOKEN_FILE', '/run/secrets/api_token'],
+      ]),
+      STORES,
+      APPS,
+      secrets,
+    );
     assert.deepEqual(out.settings, { POSTGRES_PASSWORD: '{postgis.password}', API_TOKEN: '{secret}' });
     assert.deepEqual(out.fileSettings, ['POSTGRES_PASSWORD', 'API_TOKEN']);
   });

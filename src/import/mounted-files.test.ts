@@ -35,21 +35,37 @@ describe('import: a redis.conf the command names', () => {
     writeFileSync(join(root, '..', 'passwd'), 'root:x:0:0:root:/root:/bin/bash\nmaxmemory 2gb\n');
     mkdirSync(join(root, 'conf'));
     linkSync(join(root, '..', 'passwd'), join(root, 'conf', 'redis.conf'));
-    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    const found = redisFromCommand(
+      facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }),
+      root,
+    );
     assert.deepEqual(found.settings, {});
-    assert.match(found.notes.join('\n'), /config file \/usr\/local\/etc\/redis\/redis\.conf: its settings are not read \(conf\/redis\.conf is hard-linked, it may be a file outside the folder\)/);
+    assert.match(
+      found.notes.join('\n'),
+      /config file \/usr\/local\/etc\/redis\/redis\.conf: its settings are not read \(conf\/redis\.conf is hard-linked, it may be a file outside the folder\)/,
+    );
     assert.doesNotMatch(JSON.stringify(found), /root:x/);
   });
   it('lines that are not redis directives are counted, never echoed', () => {
     const root = folder('redis-strange', { 'conf/redis.conf': 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1\nport 6379\nmaxmemory-policy $(id)\n' });
-    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
-    assert.ok(found.notes.includes('old: conf/redis.conf: port and 2 lines that are not redis directives: not answers; the stack writes the rest of the configuration'), found.notes.join('\n'));
+    const found = redisFromCommand(
+      facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }),
+      root,
+    );
+    assert.ok(
+      found.notes.includes('old: conf/redis.conf: port and 2 lines that are not redis directives: not answers; the stack writes the rest of the configuration'),
+      found.notes.join('\n'),
+    );
     assert.doesNotMatch(found.notes.join('\n'), /root:x|daemon:x|\$\(id\)/);
   });
-  const conf = 'daemonize no\nport 6379\n# a comment\nmaxmemory 2g\nmaxmemory-policy allkeys-lru\nappendonly yes\nappendfilename "layers.aof"\nrequirepass s3cret-not-carried\nrename-command FLUSHALL ""\n';
+  const conf =
+    'daemonize no\nport 6379\n# a comment\nmaxmemory 2g\nmaxmemory-policy allkeys-lru\nappendonly yes\nappendfilename "layers.aof"\nrequirepass s3cret-not-carried\nrename-command FLUSHALL ""\n';
   it('carries memory, policy, AOF and auth from the file; lists the rest by name', () => {
     const root = folder('redis-conf', { 'conf/redis.conf': conf });
-    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }), root);
+    const found = redisFromCommand(
+      facts({ image: 'redis:7', volumes: ['./conf:/usr/local/etc/redis'], command: 'redis-server /usr/local/etc/redis/redis.conf' }),
+      root,
+    );
     assert.deepEqual(found.settings, { maxmemory: '2000000000', policy: 'allkeys-lru', persistence: 'aof', file: 'layers.aof' });
     assert.equal(found.passwordFile, 'conf/redis.conf');
     assert.deepEqual(found.notes, ['old: conf/redis.conf: daemonize, port, rename-command: not answers; the stack writes the rest of the configuration']);
@@ -57,7 +73,14 @@ describe('import: a redis.conf the command names', () => {
   });
   it('command-line flags override the file, as redis-server applies them after it', () => {
     const root = folder('redis-flags', { 'redis.conf': conf });
-    const found = redisFromCommand(facts({ image: 'redis:7', volumes: ['./redis.conf:/etc/redis.conf:ro'], command: ['redis-server', '/etc/redis.conf', '--maxmemory', '256mb', '--appendonly', 'no', '--save', '60', '1', '--requirepass', 'x'] }), root);
+    const found = redisFromCommand(
+      facts({
+        image: 'redis:7',
+        volumes: ['./redis.conf:/etc/redis.conf:ro'],
+        command: ['redis-server', '/etc/redis.conf', '--maxmemory', '256mb', '--appendonly', 'no', '--save', '60', '1', '--requirepass', 'x'],
+      }),
+      root,
+    );
     assert.deepEqual(found.settings, { maxmemory: '256mb', policy: 'allkeys-lru', persistence: 'rdb' });
     assert.equal(found.passwordFile, undefined);
     assert.match(found.notes.join('\n'), /redis\.conf: daemonize, port, appendfilename, rename-command: not answers/);
@@ -95,14 +118,25 @@ describe('import: a redis.conf the command names', () => {
     const parsed = parseRedisConfig('SAVE 900 1\nsave 300 10\nMaxMemory-Policy "volatile-lru"\n');
     assert.deepEqual(parsed.saves, ['900 1', '300 10']);
     assert.equal(parsed.directives.get('maxmemory-policy'), 'volatile-lru');
-    assert.deepEqual(['1k', '1kb', '2m', '2MB', '3g', '3gb', '100', 'lots'].map(redisMemory), ['1000', '1kb', '2000000', '2mb', '3000000000', '3gb', '100', undefined]);
+    assert.deepEqual(['1k', '1kb', '2m', '2MB', '3g', '3gb', '100', 'lots'].map(redisMemory), [
+      '1000',
+      '1kb',
+      '2000000',
+      '2mb',
+      '3000000000',
+      '3gb',
+      '100',
+      undefined,
+    ]);
   });
 });
 
 describe('import: postgres init scripts', () => {
   const scripts = {
-    'initdb/01-databases.sql': '-- made at first start\nCREATE DATABASE keycloak;\nCREATE DATABASE "gis_archive" OWNER app;\nCREATE DATABASE template_gis IS_TEMPLATE = true;\n/* CREATE DATABASE not_this; */\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nCREATE EXTENSION hstore;\nCREATE EXTENSION timescaledb;\nCREATE ROLE reader LOGIN PASSWORD \'pw-not-carried\';\nCREATE TABLE t (id int);\nALTER SYSTEM SET work_mem = \'32MB\';\n',
-    'initdb/02-more.sh': '#!/bin/sh\nset -e\n# createdb commented_out\ncreatedb -U "$POSTGRES_USER" -O app reports\npsql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" -c "CREATE DATABASE audit" -c "CREATE EXTENSION pg_trgm"\ncreatedb "$EXTRA_DB"\n',
+    'initdb/01-databases.sql':
+      '-- made at first start\nCREATE DATABASE keycloak;\nCREATE DATABASE "gis_archive" OWNER app;\nCREATE DATABASE template_gis IS_TEMPLATE = true;\n/* CREATE DATABASE not_this; */\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nCREATE EXTENSION hstore;\nCREATE EXTENSION timescaledb;\nCREATE ROLE reader LOGIN PASSWORD \'pw-not-carried\';\nCREATE TABLE t (id int);\nALTER SYSTEM SET work_mem = \'32MB\';\n',
+    'initdb/02-more.sh':
+      '#!/bin/sh\nset -e\n# createdb commented_out\ncreatedb -U "$POSTGRES_USER" -O app reports\npsql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" -c "CREATE DATABASE audit" -c "CREATE EXTENSION pg_trgm"\ncreatedb "$EXTRA_DB"\n',
     'initdb/03-dump.sql.gz': 'not really gzip',
     'initdb/README.md': 'notes\n',
     'initdb/.hidden.sql': 'CREATE DATABASE hidden;\n',
@@ -110,7 +144,16 @@ describe('import: postgres init scripts', () => {
   };
   it('databases, templates, extensions and tuning become answers; roles, tables, variables and compressed files are reported', () => {
     const root = folder('initdb', scripts);
-    const found = postgresFromFacts(facts({ image: 'postgis/postgis:16-3.4', environment: { POSTGRES_DB: 'app' }, volumes: ['./initdb:/docker-entrypoint-initdb.d/', './single.sql:/docker-entrypoint-initdb.d/00-single.sql:ro'], command: 'postgres -c work_mem=64MB' }), 'portal', root);
+    const found = postgresFromFacts(
+      facts({
+        image: 'postgis/postgis:16-3.4',
+        environment: { POSTGRES_DB: 'app' },
+        volumes: ['./initdb:/docker-entrypoint-initdb.d/', './single.sql:/docker-entrypoint-initdb.d/00-single.sql:ro'],
+        command: 'postgres -c work_mem=64MB',
+      }),
+      'portal',
+      root,
+    );
     assert.deepEqual(found.settings, {
       databases: ['solo', 'keycloak', 'gis_archive', 'audit', 'reports'],
       templates: ['template_gis'],
@@ -134,7 +177,8 @@ describe('import: postgres init scripts', () => {
     assert.match(found.notes.join(), /init scripts \.\.\/shared\/initdb: not read \(\.\.\/shared\/initdb is outside the deployment's folder\)/);
   });
   it('statements split outside quotes, dollar-quotes and comments', () => {
-    const sql = 'CREATE DATABASE "weird;name";\nSELECT \'a;CREATE DATABASE fake\';\nDO $body$ BEGIN PERFORM 1; END $body$;\n/* ; */ CREATE DATABASE kept_db; -- ; CREATE DATABASE no_db\n';
+    const sql =
+      'CREATE DATABASE "weird;name";\nSELECT \'a;CREATE DATABASE fake\';\nDO $body$ BEGIN PERFORM 1; END $body$;\n/* ; */ CREATE DATABASE kept_db; -- ; CREATE DATABASE no_db\n';
     const root = folder('initdb-quotes', { 'init.sql': sql });
     const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'] }), 'portal', root);
     assert.deepEqual(found.settings.databases, ['kept_db']);
@@ -144,7 +188,11 @@ describe('import: postgres init scripts', () => {
   });
   it('tuning over the bound the postgres.settings answer takes goes to the report, not the answers', () => {
     const root = folder('initdb-tuning', { 'init.sql': "ALTER SYSTEM SET max_connections = 100000;\nALTER SYSTEM SET work_mem = '16MB';\n" });
-    const found = postgresFromFacts(facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'], command: 'postgres -c max_parallel_workers=5000' }), 'portal', root);
+    const found = postgresFromFacts(
+      facts({ image: 'postgres:16', volumes: ['./init.sql:/docker-entrypoint-initdb.d/init.sql'], command: 'postgres -c max_parallel_workers=5000' }),
+      'portal',
+      root,
+    );
     assert.deepEqual(found.settings.settings, { work_mem: '16MB' });
     const notes = found.notes.join('\n');
     assert.match(notes, /ALTER SYSTEM SET max_connections: the value is over 10000/);
@@ -154,7 +202,21 @@ describe('import: postgres init scripts', () => {
   });
   it('an init folder outside the deployment is only "not read", never "carried as answers"', () => {
     const root = folder('initdb-outside-map', {});
-    const compose: LoadedCompose = { services: new Map(Object.entries({ db: { image: 'postgis/postgis:16-3.4', volumes: ['../shared/initdb:/docker-entrypoint-initdb.d'] }, api: { image: 'acme/api:1.0', expose: [80] } })), volumes: {}, networks: {}, secrets: {}, unset: [], format: 'spec', files: [], root };
+    const compose: LoadedCompose = {
+      services: new Map(
+        Object.entries({
+          db: { image: 'postgis/postgis:16-3.4', volumes: ['../shared/initdb:/docker-entrypoint-initdb.d'] },
+          api: { image: 'acme/api:1.0', expose: [80] },
+        }),
+      ),
+      volumes: {},
+      networks: {},
+      secrets: {},
+      unset: [],
+      format: 'spec',
+      files: [],
+      root,
+    };
     const notes = mapDeployment(compose, { folderName: 'x', reservedNames: new Set<string>() }).report.notExpressed.join('\n');
     assert.match(notes, /init scripts \.\.\/shared\/initdb: not read/);
     assert.doesNotMatch(notes, /carried as answers/);
@@ -169,14 +231,30 @@ describe('import: postgres init scripts', () => {
 });
 
 describe('import: nothing capped in silence', () => {
-  const compose = (services: Record<string, Record<string, unknown>>): LoadedCompose => ({ services: new Map(Object.entries(services)), volumes: {}, networks: {}, secrets: {}, unset: [], format: 'spec', files: [] });
+  const compose = (services: Record<string, Record<string, unknown>>): LoadedCompose => ({
+    services: new Map(Object.entries(services)),
+    volumes: {},
+    networks: {},
+    secrets: {},
+    unset: [],
+    format: 'spec',
+    files: [],
+  });
   const options = { folderName: 'x', reservedNames: new Set<string>() };
   it('a port range stays one whole range in the facts and the report', () => {
     const f = facts({ image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '127.0.0.1:9000-9002:9000-9002/udp', '7000-7001'] });
-    assert.deepEqual(f.ports, [{ container: 8000, last: 8100, published: '8000-8100' }, { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1', protocol: 'udp' }, { container: 7000, last: 7001 }]);
+    assert.deepEqual(f.ports, [
+      { container: 8000, last: 8100, published: '8000-8100' },
+      { container: 9000, last: 9002, published: '9000-9002', hostIp: '127.0.0.1', protocol: 'udp' },
+      { container: 7000, last: 7001 },
+    ]);
     const { answers, report } = mapDeployment(compose({ rtp: { image: 'acme/rtp:1.0', ports: ['8000-8100:8000-8100', '7000-7001'] } }), options);
     assert.equal(answers.backendPort, 8000);
-    assert.ok(report.notExpressed.includes('rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches 8000 on 127.0.0.1 (docker-compose.override.yml)'));
+    assert.ok(
+      report.notExpressed.includes(
+        'rtp: published ports 8000-8100->8000-8100 on every address: only the edge publishes; dev reaches 8000 on 127.0.0.1 (docker-compose.override.yml)',
+      ),
+    );
     assert.ok(report.notExpressed.includes('rtp: container ports 8000-8100: an app answers on one port; 8000 was carried as its port, 8001-8100 were not'));
     assert.ok(report.notExpressed.includes('rtp: container ports 7000-7001: an app answers on one port; none of them was carried (its port is 8000)'));
   });
@@ -184,10 +262,17 @@ describe('import: nothing capped in silence', () => {
     const { answers, report } = mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp', '6000'] } }), options);
     assert.equal(answers.backendPort, 6000);
     assert.equal((answers.backendContract as { health: string }).health, 'tcp:6000');
-    assert.ok(report.notExpressed.includes('worker: udp port 5000->5000/udp: not carried; the answers take one TCP port an app (its probe, routes and dev publishing are TCP), so publish it by hand in a compose override'));
+    assert.ok(
+      report.notExpressed.includes(
+        'worker: udp port 5000->5000/udp: not carried; the answers take one TCP port an app (its probe, routes and dev publishing are TCP), so publish it by hand in a compose override',
+      ),
+    );
   });
   it('a service whose only port is UDP is refused naming it, not probed over TCP', () => {
-    assert.throws(() => mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp'] } }), options), /^PortalInputError: Invalid service "worker": no TCP port \(its 5000\/udp cannot be an app's port: the answers take one TCP port, probed over TCP\)/);
+    assert.throws(
+      () => mapDeployment(compose({ worker: { image: 'acme/worker:1.0', ports: ['5000:5000/udp'] } }), options),
+      /^PortalInputError: Invalid service "worker": no TCP port \(its 5000\/udp cannot be an app's port: the answers take one TCP port, probed over TCP\)/,
+    );
   });
   it('invalid port ranges are refused naming the service and the spec', () => {
     for (const [spec, why] of [
@@ -196,20 +281,33 @@ describe('import: nothing capped in silence', () => {
       ['8000-8000000:1', '"8000-8000000" is no port; use 1 to 65535'],
       ['8000:70000', '"70000" is no port'],
     ]) {
-      assert.throws(() => facts({ image: 'acme/x:1', ports: [spec] }), { message: new RegExp(`^Invalid ports of service "old": "${spec}": ${why}`.replace(/[()]/g, '\\$&')) }, spec);
+      assert.throws(
+        () => facts({ image: 'acme/x:1', ports: [spec] }),
+        { message: new RegExp(`^Invalid ports of service "old": "${spec}": ${why}`.replace(/[()]/g, '\\$&')) },
+        spec,
+      );
     }
     // a host range for one container port is compose's pool of host ports: valid
     assert.equal(facts({ image: 'acme/x:1', ports: ['8000-8010:80'] }).ports[0]!.container, 80);
   });
   it('a healthcheck too long for the answers is named as such, not as a missing one', () => {
-    const { report } = mapDeployment(compose({ api: { image: 'acme/api:1.0', expose: [80], healthcheck: { test: ['CMD-SHELL', `test -f /ok ${'&& true '.repeat(40)}`] } } }), options);
+    const { report } = mapDeployment(
+      compose({ api: { image: 'acme/api:1.0', expose: [80], healthcheck: { test: ['CMD-SHELL', `test -f /ok ${'&& true '.repeat(40)}`] } } }),
+      options,
+    );
     assert.match(report.notExpressed.join('\n'), /^api: its healthcheck is not one the answers take \(over 256 characters/m);
     assert.doesNotMatch(report.notExpressed.join('\n'), /api: had no healthcheck/);
   });
   it('more than 20 routes of one app: the first 20 kept, the rest named', () => {
     const labels: Record<string, string> = { 'traefik.http.services.api.loadbalancer.server.port': '80' };
     for (let i = 1; i <= 23; i += 1) labels[`traefik.http.routers.r${i}.rule`] = `Host(\`example.org\`) && PathPrefix(\`/p${i}\`)`;
-    const { answers, report } = mapDeployment(compose({ web: { image: 'acme/web:1.0', expose: [80], labels: { 'traefik.http.routers.web.rule': 'Host(`example.org`)' } }, api: { image: 'acme/api:1.0', labels } }), options);
+    const { answers, report } = mapDeployment(
+      compose({
+        web: { image: 'acme/web:1.0', expose: [80], labels: { 'traefik.http.routers.web.rule': 'Host(`example.org`)' } },
+        api: { image: 'acme/api:1.0', labels },
+      }),
+      options,
+    );
     const api = (answers.apps as { id: string; routes?: unknown[] }[]).find(app => app.id === 'api')!;
     assert.equal(api.routes?.length, 20);
     assert.match(report.notExpressed.join('\n'), /^api: routes \/p\d+\/, \/p\d+\/, \/p\d+\/: an app takes at most 20 routes; the first 20 were kept/m);

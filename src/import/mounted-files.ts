@@ -46,7 +46,9 @@ function locate(root: string | undefined, source: string): { real: string; shown
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { shown, notRead: `${shown} is not in the deployment's folder` };
-    throw new PortalInputError(`Invalid import file ${quoted(shown)}: ${code === 'ELOOP' ? 'its links loop' : `cannot read it (${code ?? 'error'})`}; fix the mount or the link, then import again.`);
+    throw new PortalInputError(
+      `Invalid import file ${quoted(shown)}: ${code === 'ELOOP' ? 'its links loop' : `cannot read it (${code ?? 'error'})`}; fix the mount or the link, then import again.`,
+    );
   }
   if (outside(real)) return { shown, notRead: `${shown} is a link leading out of the deployment's folder (to ${real})` };
   return { real, shown };
@@ -58,17 +60,25 @@ export function readMounted(root: string | undefined, source: string): Mounted {
   if ('notRead' in place) return place;
   const stat = statSync(place.real);
   if (stat.isFile() && stat.nlink > 1) return { shown: place.shown, notRead: `${place.shown} is hard-linked, it may be a file outside the folder` };
-  if (stat.isFile() && stat.size > MAX_INPUT_BYTES) return { shown: place.shown, notRead: `${place.shown} is ${stat.size} bytes, over the ${MAX_INPUT_BYTES} an import reads` };
+  if (stat.isFile() && stat.size > MAX_INPUT_BYTES)
+    return { shown: place.shown, notRead: `${place.shown} is ${stat.size} bytes, over the ${MAX_INPUT_BYTES} an import reads` };
   return { shown: place.shown, text: readInputFile(root!, place.real, place.shown) };
 }
 
 /** A mounted folder's entries in glob order (hidden ones skipped, as `*` does), or a single mounted file. */
-export function mountedEntries(root: string | undefined, source: string): { readonly shown: string; readonly entries: readonly { name: string; source: string; folder: boolean }[]; readonly more: readonly string[] } | { readonly shown: string; readonly notRead: string } {
+export function mountedEntries(
+  root: string | undefined,
+  source: string,
+):
+  | { readonly shown: string; readonly entries: readonly { name: string; source: string; folder: boolean }[]; readonly more: readonly string[] }
+  | { readonly shown: string; readonly notRead: string } {
   const place = locate(root, source);
   if ('notRead' in place) return place;
   if (!statSync(place.real).isDirectory()) return { shown: place.shown, entries: [{ name: posix.basename(source), source, folder: false }], more: [] };
   // the C locale's byte order: what `/docker-entrypoint-initdb.d/*` expands to in the image's shell
-  const names = readdirSync(place.real).filter(name => !name.startsWith('.')).sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  const names = readdirSync(place.real)
+    .filter(name => !name.startsWith('.'))
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   const entries = names.slice(0, MAX_FOLDER_ENTRIES).map(name => {
     let folder = false;
     try {

@@ -26,7 +26,10 @@ describe('import: redis-server command lines', () => {
     assert.equal(found.notes.length, 2);
   });
   it('a config file is named, not read', () => {
-    assert.match(redisFromCommand(facts({ image: 'redis:3', command: 'redis-server /cfg/redis.layers.conf' })).notes.join(), /config file \/cfg\/redis\.layers\.conf/);
+    assert.match(
+      redisFromCommand(facts({ image: 'redis:3', command: 'redis-server /cfg/redis.layers.conf' })).notes.join(),
+      /config file \/cfg\/redis\.layers\.conf/,
+    );
   });
   it('requirepass is seen', () => {
     assert.equal(redisHadPassword(facts({ image: 'redis:7', command: 'redis-server --requirepass x' })), true);
@@ -36,7 +39,14 @@ describe('import: redis-server command lines', () => {
 
 describe('import: postgres variables and -c settings', () => {
   it('POSTGRES_MULTIPLE_DATABASES and tuning become the postgres answer', () => {
-    const found = postgresFromFacts(facts({ image: 'postgres:15', environment: { POSTGRES_DB: 'main', POSTGRES_MULTIPLE_DATABASES: 'main,gis, keycloak,Bad-Name' }, command: 'postgres -c shared_buffers=256MB -c max_connections=200 -c fsync=off' }), 'portal');
+    const found = postgresFromFacts(
+      facts({
+        image: 'postgres:15',
+        environment: { POSTGRES_DB: 'main', POSTGRES_MULTIPLE_DATABASES: 'main,gis, keycloak,Bad-Name' },
+        command: 'postgres -c shared_buffers=256MB -c max_connections=200 -c fsync=off',
+      }),
+      'portal',
+    );
     assert.deepEqual(found.settings, { databases: ['gis', 'keycloak'], settings: { shared_buffers: '256MB', max_connections: '200' } });
     assert.match(found.notes.join('\n'), /Bad-Name/);
     assert.match(found.notes.join('\n'), /fsync=off: not a tuning setting/);
@@ -45,32 +55,48 @@ describe('import: postgres variables and -c settings', () => {
 
 describe('import: Traefik labels', () => {
   it('a v2 buffering middleware sets the route body size', () => {
-    const routing = labelRouting(new Map([
-      ['traefik.http.routers.up.rule', 'Host(`files.x.org`)'],
-      ['traefik.http.routers.up.middlewares', 'limit@docker'],
-      ['traefik.http.middlewares.limit.buffering.maxRequestBodyBytes', '104857600'],
-    ]));
+    const routing = labelRouting(
+      new Map([
+        ['traefik.http.routers.up.rule', 'Host(`files.x.org`)'],
+        ['traefik.http.routers.up.middlewares', 'limit@docker'],
+        ['traefik.http.middlewares.limit.buffering.maxRequestBodyBytes', '104857600'],
+      ]),
+    );
     assert.deepEqual(routing.routes, [{ hosts: ['files.x.org'], maxBodyBytes: 104857600 }]);
   });
 });
 
 describe('import: answers from routes, pooler, servers and profiles', () => {
-  const compose = (services: Record<string, Record<string, unknown>>): LoadedCompose => ({ services: new Map(Object.entries(services)), volumes: {}, networks: {}, secrets: {}, unset: [] }) as unknown as LoadedCompose;
+  const compose = (services: Record<string, Record<string, unknown>>): LoadedCompose =>
+    ({ services: new Map(Object.entries(services)), volumes: {}, networks: {}, secrets: {}, unset: [] }) as unknown as LoadedCompose;
   it('host rules become sub-domain routes; pooler port and mode, redis, postgres and profiles become answers', () => {
-    const { answers, report } = mapDeployment(compose({
-      web: { image: 'acme/web:1.0.0', labels: { 'traefik.http.routers.web.rule': 'Host(`x.org`)', 'traefik.http.services.web.loadbalancer.server.port': '80' }, environment: { DB_HOST: 'pool', DB_PORT: '6432', CACHE_URL: 'redis://cache:6379/0' } },
-      admin: { image: 'acme/admin:1.0.0', labels: { 'traefik.frontend.rule': 'Host:admin.x.org', 'traefik.port': '8080', 'traefik.backend.buffering.maxRequestBodyBytes': '52428800' } },
-      api: { image: 'acme/api:1.0.0', labels: { 'traefik.frontend.rule': 'Host:api.x.org; PathPrefix:/v1', 'traefik.port': '9000' } },
-      pool: { image: 'edoburu/pgbouncer:1.21.0', expose: ['6432'], environment: { POOL_MODE: 'transaction' } },
-      database: { image: 'postgis/postgis:16-3.4', command: 'postgres -c work_mem=16MB' },
-      cache: { image: 'redis:7', command: 'redis-server --maxmemory 128mb --maxmemory-policy allkeys-lfu' },
-      broker: { image: 'bitnami/kafka:3.6', profiles: ['kafka'] },
-    }), { folderName: 'acme', reservedNames: new Set(['db', 'redis', 'pgbouncer', 'kafka']) });
+    const { answers, report } = mapDeployment(
+      compose({
+        web: {
+          image: 'acme/web:1.0.0',
+          labels: { 'traefik.http.routers.web.rule': 'Host(`x.org`)', 'traefik.http.services.web.loadbalancer.server.port': '80' },
+          environment: { DB_HOST: 'pool', DB_PORT: '6432', CACHE_URL: 'redis://cache:6379/0' },
+        },
+        admin: {
+          image: 'acme/admin:1.0.0',
+          labels: { 'traefik.frontend.rule': 'Host:admin.x.org', 'traefik.port': '8080', 'traefik.backend.buffering.maxRequestBodyBytes': '52428800' },
+        },
+        api: { image: 'acme/api:1.0.0', labels: { 'traefik.frontend.rule': 'Host:api.x.org; PathPrefix:/v1', 'traefik.port': '9000' } },
+        pool: { image: 'edoburu/pgbouncer:1.21.0', expose: ['6432'], environment: { POOL_MODE: 'transaction' } },
+        database: { image: 'postgis/postgis:16-3.4', command: 'postgres -c work_mem=16MB' },
+        cache: { image: 'redis:7', command: 'redis-server --maxmemory 128mb --maxmemory-policy allkeys-lfu' },
+        broker: { image: 'bitnami/kafka:3.6', profiles: ['kafka'] },
+      }),
+      { folderName: 'acme', reservedNames: new Set(['db', 'redis', 'pgbouncer', 'kafka']) },
+    );
     assert.equal(answers.domain, 'x.org');
-    assert.deepEqual((answers.apps as { id: string; routes?: unknown }[]).map(a => [a.id, a.routes]), [
-      ['admin', [{ path: '/', host: 'admin', bodySize: '50m' }]],
-      ['api', [{ path: '/v1/', host: 'api' }]],
-    ]);
+    assert.deepEqual(
+      (answers.apps as { id: string; routes?: unknown }[]).map(a => [a.id, a.routes]),
+      [
+        ['admin', [{ path: '/', host: 'admin', bodySize: '50m' }]],
+        ['api', [{ path: '/v1/', host: 'api' }]],
+      ],
+    );
     assert.equal(answers.pgbouncerPort, 6432);
     assert.equal(answers.pgbouncerPoolMode, 'transaction');
     assert.deepEqual(answers.postgres, { settings: { work_mem: '16MB' } });

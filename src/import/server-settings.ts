@@ -57,15 +57,24 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
   const unread = f.volumes.find(v => v.kind === 'bind' && /\.conf$/i.test(v.target));
   if (!args || !args[0] || args[0].startsWith('-')) {
     // the image starts redis-server without a file: a mounted one was never in effect
-    if (unread) notes.push(`${f.name}: ${unread.source} is mounted at ${unread.target}, but redis-server is started without naming it, so the server never read it; nothing of it is carried`);
+    if (unread)
+      notes.push(
+        `${f.name}: ${unread.source} is mounted at ${unread.target}, but redis-server is started without naming it, so the server never read it; nothing of it is carried`,
+      );
     if (!args) return { settings: out, carried, notes };
   }
   let file: { shown: string; config: RedisConfig } | undefined;
   if (args[0] && !args[0].startsWith('-')) {
     const host = hostPathOf(f, args[0]);
     const mounted = host === undefined ? undefined : readMounted(root, host);
-    if (!mounted) notes.push(`${f.name}: config file ${args[0]}: its settings are not read (no mount of the deployment's folder holds it: it is the image's own); give them with --answers "redisSettings"`);
-    else if ('notRead' in mounted) notes.push(`${f.name}: config file ${args[0]}: its settings are not read (${mounted.notRead}); copy it into the folder and import again, or give them with --answers "redisSettings"`);
+    if (!mounted)
+      notes.push(
+        `${f.name}: config file ${args[0]}: its settings are not read (no mount of the deployment's folder holds it: it is the image's own); give them with --answers "redisSettings"`,
+      );
+    else if ('notRead' in mounted)
+      notes.push(
+        `${f.name}: config file ${args[0]}: its settings are not read (${mounted.notRead}); copy it into the folder and import again, or give them with --answers "redisSettings"`,
+      );
     else file = { shown: mounted.shown, config: parseRedisConfig(mounted.text) };
   }
   const fromFlags = flags(args);
@@ -111,12 +120,21 @@ export function redisFromCommand(f: ServiceFacts, root?: string): RedisFound {
   // only what looks like a directive name is echoed: a file that is not a redis.conf must not reach the report
   const named = fileOthers.filter(key => DIRECTIVE.test(key));
   const strange = fileOthers.length - named.length;
-  if (named.length > 0) notes.push(`${f.name}: ${file!.shown}: ${named.join(', ')}${strange > 0 ? ` and ${strange} line${strange === 1 ? '' : 's'} that are not redis directives` : ''}: not answers; the stack writes the rest of the configuration`);
+  if (named.length > 0)
+    notes.push(
+      `${f.name}: ${file!.shown}: ${named.join(', ')}${strange > 0 ? ` and ${strange} line${strange === 1 ? '' : 's'} that are not redis directives` : ''}: not answers; the stack writes the rest of the configuration`,
+    );
   else if (strange > 0) notes.push(`${f.name}: ${file!.shown}: ${strange} line${strange === 1 ? '' : 's'} that are not redis directives: not carried`);
   const others = [...fromFlags.keys()].filter(key => !used.has(key));
   if (others.length > 0) notes.push(`${f.name}: redis-server --${others.join(', --')}: not answers; the stack writes the rest of the configuration`);
   const unreadConfig = Boolean(args[0] && !args[0].startsWith('-') && !file);
-  return { settings: out, carried, notes, ...(file?.config.directives.has('requirepass') && !fromFlags.has('requirepass') ? { passwordFile: file.shown } : {}), ...(unreadConfig ? { configUnread: true } : {}) };
+  return {
+    settings: out,
+    carried,
+    notes,
+    ...(file?.config.directives.has('requirepass') && !fromFlags.has('requirepass') ? { passwordFile: file.shown } : {}),
+    ...(unreadConfig ? { configUnread: true } : {}),
+  };
 }
 
 const DIRECTIVE = /^[a-z][a-z0-9-]{0,40}$/;
@@ -127,7 +145,8 @@ const FILE = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
 
 /** True when the old server asked for a password (on its command line or through the image's variable). */
 export const redisHadPassword = (f: ServiceFacts): boolean =>
-  (programArgs(f, 'redis-server') ?? []).some(word => word === '--requirepass' || word.startsWith('--requirepass=')) || Boolean(f.environment.get('REDIS_PASSWORD'));
+  (programArgs(f, 'redis-server') ?? []).some(word => word === '--requirepass' || word.startsWith('--requirepass=')) ||
+  Boolean(f.environment.get('REDIS_PASSWORD'));
 
 export interface PostgresImport {
   databases?: string[];
@@ -142,7 +161,8 @@ const MAX_NAMES = 20;
 
 /** The first MAX_NAMES of a list; the rest named in a note. */
 function capped(names: string[], what: string, service: string, notes: string[]): string[] {
-  if (names.length > MAX_NAMES) notes.push(`${service}: ${what} ${names.slice(MAX_NAMES).join(', ')}: the answers take at most ${MAX_NAMES} ${what}; the first ${MAX_NAMES} were kept`);
+  if (names.length > MAX_NAMES)
+    notes.push(`${service}: ${what} ${names.slice(MAX_NAMES).join(', ')}: the answers take at most ${MAX_NAMES} ${what}; the first ${MAX_NAMES} were kept`);
   return names.slice(0, MAX_NAMES);
 }
 
@@ -150,12 +170,21 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
   const out: PostgresImport = {};
   const carried: string[] = [];
   const notes: string[] = [];
-  const own = [database, f.environment.get('POSTGRES_DB') ?? 'postgres', 'postgres', 'template0', 'template1', 'globals'].filter((name): name is string => typeof name === 'string');
+  const own = [database, f.environment.get('POSTGRES_DB') ?? 'postgres', 'postgres', 'template0', 'template1', 'globals'].filter(
+    (name): name is string => typeof name === 'string',
+  );
   const databases: string[] = [];
   // the convention of the widely copied create-multiple-postgresql-databases.sh init script
   const listed = f.environment.get('POSTGRES_MULTIPLE_DATABASES');
   if (typeof listed === 'string' && listed.trim() !== '') {
-    const names = [...new Set(listed.split(',').map(name => name.trim()).filter(Boolean))];
+    const names = [
+      ...new Set(
+        listed
+          .split(',')
+          .map(name => name.trim())
+          .filter(Boolean),
+      ),
+    ];
     for (const name of names.filter(name => !own.includes(name))) {
       if (DATABASE.test(name)) databases.push(name);
       else notes.push(`${f.name}: database ${name}: not a name the answers take (lowercase letters, digits, underscores)`);
@@ -164,7 +193,12 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
   const init = postgresInitScripts(f, root, own);
   notes.push(...init.notes);
   for (const name of init.databases) if (!databases.includes(name)) databases.push(name);
-  const templates = capped(init.templates.filter(name => !databases.includes(name)), 'template databases', f.name, notes);
+  const templates = capped(
+    init.templates.filter(name => !databases.includes(name)),
+    'template databases',
+    f.name,
+    notes,
+  );
   const taken = capped(databases, 'extra databases', f.name, notes);
   if (taken.length > 0) {
     out.databases = taken;
@@ -199,7 +233,11 @@ export function postgresFromFacts(f: ServiceFacts, database: string, root?: stri
   }
   if (Object.keys(settings).length > 0) {
     out.settings = settings;
-    carried.push(`tuning ${Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    carried.push(
+      `tuning ${Object.entries(settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   }
   return { settings: out, carried, notes };
 }

@@ -87,7 +87,14 @@ function portMappings(raw: unknown[], where: string): PortMapping[] {
       const protocol = record.protocol === undefined ? 'tcp' : String(record.protocol).toLowerCase();
       const spec = `target ${String(record.target)}${record.published !== undefined ? `, published ${String(record.published)}` : ''}`;
       if (record.published !== undefined && String(record.published) !== '') portRange(String(record.published), where, spec);
-      return [{ container: port(String(record.target), `ports of ${where}`), ...(record.published !== undefined ? { published: String(record.published) } : {}), ...(record.host_ip ? { hostIp: String(record.host_ip) } : {}), ...(protocol !== 'tcp' ? { protocol } : {}) }];
+      return [
+        {
+          container: port(String(record.target), `ports of ${where}`),
+          ...(record.published !== undefined ? { published: String(record.published) } : {}),
+          ...(record.host_ip ? { hostIp: String(record.host_ip) } : {}),
+          ...(protocol !== 'tcp' ? { protocol } : {}),
+        },
+      ];
     }
     const spec = String(item);
     const protocol = /\/([a-z]+)$/i.exec(spec)?.[1]?.toLowerCase() ?? 'tcp';
@@ -101,7 +108,10 @@ function portMappings(raw: unknown[], where: string): PortMapping[] {
     if (published) {
       const [low, high] = portRange(published, where, spec);
       // compose (docker's nat.ParsePortSpec): a host range for one container port is a pool; two ranges map one to one
-      if (last > first && high - low !== last - first) throw new PortalInputError(`Invalid ports of ${where}: ${quoted(spec)}: it maps ${high - low + 1} host ports to ${last - first + 1} container ports; give both ranges the same size.`);
+      if (last > first && high - low !== last - first)
+        throw new PortalInputError(
+          `Invalid ports of ${where}: ${quoted(spec)}: it maps ${high - low + 1} host ports to ${last - first + 1} container ports; give both ranges the same size.`,
+        );
     }
     return [{ container: first, ...(last > first ? { last } : {}), ...common }];
   });
@@ -134,7 +144,8 @@ function volumeMounts(raw: unknown[], where: string): VolumeMount[] {
 export function serviceFacts(name: string, raw: RawService): ServiceFacts {
   const where = `service ${quoted(name)}`;
   const list = (key: string): unknown[] => (Array.isArray(raw[key]) ? (raw[key] as unknown[]) : []);
-  const build = raw.build === undefined ? undefined : typeof raw.build === 'string' ? raw.build : String((raw.build as Record<string, unknown>)?.context ?? '.');
+  const build =
+    raw.build === undefined ? undefined : typeof raw.build === 'string' ? raw.build : String((raw.build as Record<string, unknown>)?.context ?? '.');
   const links = new Map<string, string>();
   for (const link of list('links')) {
     const [target, alias] = String(link).split(':');
@@ -152,14 +163,25 @@ export function serviceFacts(name: string, raw: RawService): ServiceFacts {
     ports: portMappings(list('ports'), where),
     expose: list('expose').map(item => port(String(item).replace(/\/(tcp|udp)$/, ''), `expose of ${where}`)),
     volumes: volumeMounts(list('volumes'), where),
-    volumesFrom: list('volumes_from').map(item => String(item).replace(/^container:/, '').replace(/:(ro|rw)$/, '')),
+    volumesFrom: list('volumes_from').map(item =>
+      String(item)
+        .replace(/^container:/, '')
+        .replace(/:(ro|rw)$/, ''),
+    ),
     links,
     dependsOn: list('depends_on').map(String),
     labels: new Map(Object.entries((raw.labels as Record<string, string | null>) ?? {}).map(([k, v]) => [k, v ?? ''])),
     networks: list('networks').map(String),
     secrets: list('secrets').map(item => (item !== null && typeof item === 'object' ? String((item as Record<string, unknown>).source) : String(item))),
     ...(raw.user !== undefined ? { user: String(raw.user) } : {}),
-    ...(health ? { healthcheck: { ...(health.test !== undefined ? { test: Array.isArray(health.test) ? health.test.map(String) : String(health.test) } : {}), ...(health.disable === true ? { disable: true } : {}) } } : {}),
+    ...(health
+      ? {
+          healthcheck: {
+            ...(health.test !== undefined ? { test: Array.isArray(health.test) ? health.test.map(String) : String(health.test) } : {}),
+            ...(health.disable === true ? { disable: true } : {}),
+          },
+        }
+      : {}),
     raw,
   };
 }

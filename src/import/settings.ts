@@ -79,7 +79,9 @@ export function rewriteSettings(
       out.settings[base] = ref ? template(ref, 'password') : '{secret}';
       out.fileSettings.push(base);
       if (!ref) out.replacedSecrets.push(name);
-      out.notes.push(`${name}: docker secret ${secretFile[1]} -> ${ref ? `the ${ref.store} password file` : 'a generated secret file (put the old content into it if it was not a single secret)'}`);
+      out.notes.push(
+        `${name}: docker secret ${secretFile[1]} -> ${ref ? `the ${ref.store} password file` : 'a generated secret file (put the old content into it if it was not a single secret)'}`,
+      );
       continue;
     }
     const prefix = /^(.*?)(PORT|USER|USERNAME|PASSWORD|PASS|DB|DBNAME|NAME|SCHEMA|DATABASE|VHOST)$/.exec(name);
@@ -117,24 +119,35 @@ export function rewriteSettings(
     const literal = value.replace(/[{}]/g, brace => brace + brace);
     if (!STORABLE(literal)) {
       out.settings[name] = '';
-      out.notes.push(`${name}: its value (a line break or over 512 characters) cannot be an answer; set it by hand in docker-compose.override.yml or the image`);
+      out.notes.push(
+        `${name}: its value (a line break or over 512 characters) cannot be an answer; set it by hand in docker-compose.override.yml or the image`,
+      );
       continue;
     }
     out.settings[name] = literal;
   }
-  if (fromShell.length > 0) out.notes.push(`${fromShell.join(', ')}: no value in the old files or .env (compose took them from the shell); kept empty, set them with portal app set`);
+  if (fromShell.length > 0)
+    out.notes.push(`${fromShell.join(', ')}: no value in the old files or .env (compose took them from the shell); kept empty, set them with portal app set`);
   return out;
 }
 
-function storeValue(name: string, value: string, sibling: StoreRef | undefined, stores: ReadonlyMap<string, StoreRef>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string; note?: string } | undefined {
+function storeValue(
+  name: string,
+  value: string,
+  sibling: StoreRef | undefined,
+  stores: ReadonlyMap<string, StoreRef>,
+  template: (ref: StoreRef, field: string) => string,
+): { text: string; host?: string; note?: string } | undefined {
   const direct = stores.get(value);
   if (direct) return { text: template(direct, 'host'), host: value };
   const hostPort = /^([A-Za-z0-9._-]+):(\d+)$/.exec(value);
-  if (hostPort && stores.has(hostPort[1]!)) return { text: `${template(stores.get(hostPort[1]!)!, 'host')}:${template(stores.get(hostPort[1]!)!, 'port')}`, host: hostPort[1]! };
+  if (hostPort && stores.has(hostPort[1]!))
+    return { text: `${template(stores.get(hostPort[1]!)!, 'host')}:${template(stores.get(hostPort[1]!)!, 'port')}`, host: hostPort[1]! };
   const candidates = sibling ? [sibling] : [...stores.values()];
   for (const ref of candidates) {
     // the port next to a store's host is the store's port, whatever the old server listened on
-    if (sibling && /PORT$/.test(name) && /^\d{1,5}$/.test(value)) return { text: template(ref, 'port'), ...(value !== String(ref.port) ? { note: `${name}: was ${value}; now {${ref.store}.port} (${ref.port})` } : {}) };
+    if (sibling && /PORT$/.test(name) && /^\d{1,5}$/.test(value))
+      return { text: template(ref, 'port'), ...(value !== String(ref.port) ? { note: `${name}: was ${value}; now {${ref.store}.port} (${ref.port})` } : {}) };
     if (ref.fields.includes('password') && ref.old.password && value === ref.old.password && SECRET_NAME.test(name)) return { text: template(ref, 'password') };
     if (ref.fields.includes('user') && ref.old.user && value === ref.old.user && /USER/.test(name)) return { text: template(ref, 'user') };
     if (ref.fields.includes('db') && ref.old.db && value === ref.old.db && /(DB|NAME|SCHEMA|DATABASE)$/.test(name)) return { text: template(ref, 'db') };
@@ -142,7 +155,12 @@ function storeValue(name: string, value: string, sibling: StoreRef | undefined, 
   return undefined;
 }
 
-function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>, apps: ReadonlyMap<string, string>, template: (ref: StoreRef, field: string) => string): { text: string; host?: string } | undefined {
+function rewriteUrl(
+  url: RegExpExecArray,
+  stores: ReadonlyMap<string, StoreRef>,
+  apps: ReadonlyMap<string, string>,
+  template: (ref: StoreRef, field: string) => string,
+): { text: string; host?: string } | undefined {
   const [, scheme, user, password, host, port, path = ''] = url;
   const ref = stores.get(host!);
   if (!ref) {
@@ -165,5 +183,8 @@ function rewriteUrl(url: RegExpExecArray, stores: ReadonlyMap<string, StoreRef>,
   let tail = path;
   if (ref.fields.includes('db') && /^\/[^/?]+/.test(path)) tail = path.replace(/^\/[^/?]+/, `/${template(ref, 'db')}`);
   if (ref.fields.includes('vhost') && /^\/[^/?]*$/.test(path || '/')) tail = `/${template(ref, 'vhost')}`;
-  return { text: `${scheme}://${credentials}${template(ref, 'host')}${port ? `:${template(ref, 'port')}` : ref.fields.includes('vhost') ? `:${template(ref, 'port')}` : ''}${tail}`, host: host! };
+  return {
+    text: `${scheme}://${credentials}${template(ref, 'host')}${port ? `:${template(ref, 'port')}` : ref.fields.includes('vhost') ? `:${template(ref, 'port')}` : ''}${tail}`,
+    host: host!,
+  };
 }

@@ -22,22 +22,33 @@ const FILE_LIKE = /\.(conf|cfg|ini|json|ya?ml|toml|xml|env|vcl|js|py|sh|txt|pem|
 
 const last = (path: string) => path.replace(/\/+$/, '').split('/').filter(Boolean).at(-1) ?? 'data';
 
-export function mountsToFolders(f: ServiceFacts, facts: ReadonlyMap<string, ServiceFacts>, roles: ReadonlyMap<string, Role>, plan: FolderPlan, report: ImportReport): string[] {
+export function mountsToFolders(
+  f: ServiceFacts,
+  facts: ReadonlyMap<string, ServiceFacts>,
+  roles: ReadonlyMap<string, Role>,
+  plan: FolderPlan,
+  report: ImportReport,
+): string[] {
   const carried: string[] = [];
   const add = (mount: VolumeMount, name: string, origin: string) => {
     const target = mount.target.replace(/\/+$/, '');
     if (mount.kind === 'bind' && FILE_LIKE.test(mount.source ?? '')) {
-      report.notExpressed.push(`${f.name}: file mount ${mount.source}:${target}: a config file is not a folder; bake it into the image or mount it in docker-compose.override.yml by hand`);
+      report.notExpressed.push(
+        `${f.name}: file mount ${mount.source}:${target}: a config file is not a folder; bake it into the image or mount it in docker-compose.override.yml by hand`,
+      );
       return;
     }
     if (!CONTAINER_PATH.test(target) || RESERVED_TARGET.test(target)) {
-      report.notExpressed.push(`${f.name}: mount ${quoted(`${mount.source ?? ''}:${target}`)}: ${target} is the image's own folder (source code or system files); a shared folder there would hide it`);
+      report.notExpressed.push(
+        `${f.name}: mount ${quoted(`${mount.source ?? ''}:${target}`)}: ${target} is the image's own folder (source code or system files); a shared folder there would hide it`,
+      );
       return;
     }
     const existing = plan.byTarget.get(target);
     if (existing) {
       carried.push(`${target} (${existing})`);
-      if (existing !== name) report.notExpressed.push(`${f.name}: ${origin} at ${target} shares folder ${existing} (one folder per mount path, shared by every app)`);
+      if (existing !== name)
+        report.notExpressed.push(`${f.name}: ${origin} at ${target} shares folder ${existing} (one folder per mount path, shared by every app)`);
       return;
     }
     let folder = name;
@@ -45,7 +56,10 @@ export function mountsToFolders(f: ServiceFacts, facts: ReadonlyMap<string, Serv
     plan.byTarget.set(target, folder);
     plan.names.add(folder);
     carried.push(`${target} (${folder})`);
-    if (mount.kind === 'bind') report.notExpressed.push(`${f.name}: host folder ${mount.source} at ${target} became the named folder ${folder}: copy its files in (scripts/migrate-storage.sh, or docker cp)`);
+    if (mount.kind === 'bind')
+      report.notExpressed.push(
+        `${f.name}: host folder ${mount.source} at ${target} became the named folder ${folder}: copy its files in (scripts/migrate-storage.sh, or docker cp)`,
+      );
     if (mount.readOnly) report.notExpressed.push(`${f.name}: ${target} was read-only; folders are mounted read-write in apps`);
   };
   for (const mount of f.volumes) {

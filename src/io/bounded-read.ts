@@ -37,7 +37,9 @@ export function readBoundedFile(path: string, options: BoundedRead, fail: (why: 
   } catch (error) {
     if (error instanceof PortalInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(code === 'ELOOP' && options.noLinks ? 'it is a link; give the file it points to' : `cannot read it (${code ?? 'error'}); expected ${options.expected}`);
+    return fail(
+      code === 'ELOOP' && options.noLinks ? 'it is a link; give the file it points to' : `cannot read it (${code ?? 'error'}); expected ${options.expected}`,
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

@@ -26,7 +26,12 @@ const SEED = ['--secret-seed', 'crash'];
 const SCENARIOS: readonly Scenario[] = [
   { name: 'a fresh generation', setup: [], command: ['--yes', ...SEED] },
   { name: 'portal add celery', setup: [['--yes', ...SEED]], command: ['add', 'celery', ...SEED] },
-  { name: 'portal remove varnish', setup: [['--yes', ...SEED]], command: ['remove', 'varnish', ...SEED], alreadyDone: /^portal: Invalid remove "varnish": not among the chosen services/m },
+  {
+    name: 'portal remove varnish',
+    setup: [['--yes', ...SEED]],
+    command: ['remove', 'varnish', ...SEED],
+    alreadyDone: /^portal: Invalid remove "varnish": not among the chosen services/m,
+  },
   { name: 'portal secrets --rotate', setup: [['--yes', ...SEED]], command: ['secrets', '--rotate', '--secret-seed', 'rotated'] },
   { name: 'portal instance add', setup: [['--yes', ...SEED]], command: ['instance', 'add', 'staging', '--domain', 'staging.crash.localhost', ...SEED] },
 ];
@@ -69,7 +74,11 @@ describe('kill -9 at every change to the disk, then the same command again', { c
       const start = await startState(scenario);
       const reference = copyOf(start, 'reference');
       const countFile = join(dirname(reference), 'count.txt');
-      const counted = await runPortal(scenario.command, { cwd: reference, imports: [CRASH_AT], env: { PORTAL_CRASH_ROOT: reference, PORTAL_CRASH_COUNT: countFile } });
+      const counted = await runPortal(scenario.command, {
+        cwd: reference,
+        imports: [CRASH_AT],
+        env: { PORTAL_CRASH_ROOT: reference, PORTAL_CRASH_COUNT: countFile },
+      });
       assert.equal(counted.code, 0, counted.stderr);
       const calls = Number(readFileSync(countFile, 'utf8').split('\n')[0]);
       assert.ok(calls > 5, `only ${calls} calls counted`);

@@ -26,19 +26,29 @@ export function checkDevMountSourcesOnDisk(root: string, answers: PortalAnswers)
     try {
       resolved = resolvedInRepo(real, path, `--dev-mount of app "${app}"`);
     } catch (error) {
-      const why = error instanceof PortalInputError && /points nowhere/.test(error.message) ? 'it is a link that points nowhere' : 'it is, or lies below, a link that leaves the repo';
-      throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": ${why}; nothing outside the repo is mounted, so replace the link with the folder itself.`);
+      const why =
+        error instanceof PortalInputError && /points nowhere/.test(error.message)
+          ? 'it is a link that points nowhere'
+          : 'it is, or lies below, a link that leaves the repo';
+      throw new PortalInputError(
+        `Invalid --dev-mount ${quoted(shown)} of app "${app}": ${why}; nothing outside the repo is mounted, so replace the link with the folder itself.`,
+      );
     }
     const target = join(real, resolved);
     if (existsSync(target) && !statSync(target).isDirectory()) {
       throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": it is not a folder; name a folder of the repo (or one not made yet).`);
     }
     if (resolved === path) continue;
-    if (resolved === '') throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": it is a link to the repository itself, which holds .env and secrets/; mount a sub-folder instead.`);
+    if (resolved === '')
+      throw new PortalInputError(
+        `Invalid --dev-mount ${quoted(shown)} of app "${app}": it is a link to the repository itself, which holds .env and secrets/; mount a sub-folder instead.`,
+      );
     try {
       devMountSource(resolved, app);
     } catch {
-      throw new PortalInputError(`Invalid --dev-mount ${quoted(shown)} of app "${app}": it is a link to ${quoted(resolved)}, which no container may read (secrets, env files, git); mount a folder of its own.`);
+      throw new PortalInputError(
+        `Invalid --dev-mount ${quoted(shown)} of app "${app}": it is a link to ${quoted(resolved)}, which no container may read (secrets, env files, git); mount a folder of its own.`,
+      );
     }
   }
 }

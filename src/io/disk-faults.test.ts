@@ -55,7 +55,12 @@ function inNamespace(template: string | undefined, mount: string, args: readonly
   const result = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', script], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr + result.stdout);
   const value = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(result.stdout)?.[1] ?? '';
-  return { code: Number(value('code')), stderr: spawnSync('cat', [join(work, 'stderr')], { encoding: 'utf8' }).stdout, same: value('same') === 'yes', left: value('left').trim() };
+  return {
+    code: Number(value('code')),
+    stderr: spawnSync('cat', [join(work, 'stderr')], { encoding: 'utf8' }).stdout,
+    same: value('same') === 'yes',
+    left: value('left').trim(),
+  };
 }
 
 /** The run's own lines; Yeoman's per-file status lines come before them. */

@@ -57,7 +57,7 @@ describe('the first commit holds only what this run generated', () => {
     assert.equal(result.done && result.leftUntracked, 0);
   });
 
-  it('a run that keeps the user\'s edits (exit 3) makes no repository', async () => {
+  it("a run that keeps the user's edits (exit 3) makes no repository", async () => {
     const folder = freshFolder('edited');
     put(folder, 'Makefile', 'mine:\n\techo mine\n');
     const run = await runPortal(['--yes', '--name', 'edited', '--secret-seed', 'x'], { cwd: folder });

@@ -22,7 +22,10 @@ async function withoutGitIdentity<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } finally {
-    for (const [key, value] of [['GIT_CONFIG_GLOBAL', saved.global], ['GIT_CONFIG_NOSYSTEM', saved.nosystem]] as const) {
+    for (const [key, value] of [
+      ['GIT_CONFIG_GLOBAL', saved.global],
+      ['GIT_CONFIG_NOSYSTEM', saved.nosystem],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }

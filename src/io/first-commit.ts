@@ -22,7 +22,14 @@ export interface Generated {
 export const FALLBACK_IDENTITY = { name: 'generator-portal', email: 'generator-portal@localhost' };
 
 const git = (root: string, args: readonly string[], input?: string) =>
-  spawnSync('git', args, { cwd: root, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  spawnSync('git', args, {
+    cwd: root,
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 60_000,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+  });
 
 /**
  * The rules of a .gitignore in a sub-folder, written as rules of the repository root (for .git/info/exclude):
@@ -30,7 +37,10 @@ const git = (root: string, args: readonly string[], input?: string) =>
  */
 export function rootIgnoreRules(path: string, content: string): string[] {
   const folder = dirname(path) === '.' ? '' : dirname(path);
-  const rules = content.split('\n').map(line => line.trimEnd()).filter(line => line !== '' && !line.startsWith('#'));
+  const rules = content
+    .split('\n')
+    .map(line => line.trimEnd())
+    .filter(line => line !== '' && !line.startsWith('#'));
   if (folder === '') return rules;
   return rules.map(rule => {
     const negated = rule.startsWith('!');

@@ -66,7 +66,13 @@ describe('journal: errors and crashes while applying', () => {
     it(`an error at rename ${failAt} puts every file back`, () => {
       const root = repo();
       const before = stateOf(root);
-      assert.throws(() => withRenameFaults(new Map([[failAt, Object.assign(new Error('EROFS'), { code: 'EROFS' })]]), () => commitChanges(root, changes(root), { privateFolders: ['secrets'] })), /every file was put back/);
+      assert.throws(
+        () =>
+          withRenameFaults(new Map([[failAt, Object.assign(new Error('EROFS'), { code: 'EROFS' })]]), () =>
+            commitChanges(root, changes(root), { privateFolders: ['secrets'] }),
+          ),
+        /every file was put back/,
+      );
       assert.deepEqual(stateOf(root), before);
       assert.deepEqual(fs.readdirSync(join(root, '.portal')), ['.gitignore']);
     });

@@ -93,11 +93,13 @@ export function commitChanges(root: string, changes: readonly FileChange[], opti
   fs.rmSync(tx, { recursive: true, force: true });
 }
 
-
 /** Finishes or undoes what an interrupted run left in the state folder; returns a sentence per transaction. */
 export function recoverInterrupted(root: string, stateDir: string): string[] {
   const said: string[] = [];
-  for (const name of fs.readdirSync(stateDir).filter(entry => entry.startsWith('tx-')).sort()) {
+  for (const name of fs
+    .readdirSync(stateDir)
+    .filter(entry => entry.startsWith('tx-'))
+    .sort()) {
     const tx = join(stateDir, name);
     const read = (file: string) => JSON.parse(fs.readFileSync(join(tx, file), 'utf8')) as Journal;
     if (exists(join(tx, 'journal.json'))) {
@@ -183,7 +185,9 @@ function sameDevice(root: string, path: string, device: number): void {
   while (current !== '.' && !exists(join(root, current))) current = dirname(current);
   const at = current === '.' ? root : join(root, current);
   if (fs.statSync(at).dev !== device) {
-    throw new PortalInputError(`Invalid folder "${current}": it is mounted from another file system, so its files cannot be replaced all at once; unmount it or make it a plain folder of the repo.`);
+    throw new PortalInputError(
+      `Invalid folder "${current}": it is mounted from another file system, so its files cannot be replaced all at once; unmount it or make it a plain folder of the repo.`,
+    );
   }
 }
 

@@ -7,7 +7,20 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -120,7 +133,7 @@ const REFUSALS: readonly Refusal[] = [
     message: /Invalid link "varnish" -> ".*missing": it points nowhere/,
   },
   {
-    name: '.yo-rc.json as a link to another repo\'s answers',
+    name: ".yo-rc.json as a link to another repo's answers",
     args: ['add', 'celery', ...SEED],
     prepare: ({ repo, outside }) => {
       renameSync(join(repo, '.yo-rc.json'), join(outside, '.yo-rc.json'));
@@ -195,12 +208,15 @@ describe('one run at a time', () => {
     const { repo } = copy('concurrent');
     // a held lock makes them queue up for sure; then its holder dies and they go one by one
     const holder = holdLock(repo, 'portal add kafka');
-    const runs = [['add', 'celery'], ['add', 'grafana'], ['instance', 'add', 'staging', '--domain', 'staging.guard.localhost'], ['secrets', '--rotate']].map(args =>
-      runPortal([...args, ...SEED], { cwd: repo }),
-    );
+    const runs = [
+      ['add', 'celery'],
+      ['add', 'grafana'],
+      ['instance', 'add', 'staging', '--domain', 'staging.guard.localhost'],
+      ['secrets', '--rotate'],
+    ].map(args => runPortal([...args, ...SEED], { cwd: repo }));
     // each waiting run keeps its lock.<pid>.tmp in the state folder
     const waiting = () => readdirSync(join(repo, '.portal')).filter(entry => /^lock\.\d+\.tmp$/.test(entry)).length;
-    for (const deadline = Date.now() + 60_000; waiting() < runs.length && Date.now() < deadline; ) await new Promise(resolve => setTimeout(resolve, 20));
+    for (const deadline = Date.now() + 60_000; waiting() < runs.length && Date.now() < deadline;) await new Promise(resolve => setTimeout(resolve, 20));
     holder.kill('SIGKILL');
     const results = await Promise.all(runs);
     for (const result of results) assert.equal(result.code, 0, result.stderr);

@@ -77,7 +77,8 @@ function readHolder(path: string): Holder | undefined {
   }
 }
 
-const same = (a: Holder | undefined, b: Holder | undefined): boolean => a !== undefined && b !== undefined && a.pid === b.pid && a.start === b.start && a.host === b.host;
+const same = (a: Holder | undefined, b: Holder | undefined): boolean =>
+  a !== undefined && b !== undefined && a.pid === b.pid && a.start === b.start && a.host === b.host;
 
 /** Creates the state folder, with a .gitignore that keeps all of it (itself included) out of git. */
 export function ensureStateFolder(root: string): string {

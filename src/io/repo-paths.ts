@@ -9,7 +9,6 @@ import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 import { STATE_FOLDER } from '../shared/repo-folders.js';
 
-
 /** A repo-relative path in the generator's own spelling: forward slashes, no `.`, `..` or empty parts. */
 export function checkRelativePath(path: string, where: string): string {
   const parts = path.split('/');
@@ -53,7 +52,9 @@ export function insideRepo(root: string, path: string, where: string): string {
     if (!stat.isSymbolicLink()) {
       // a file where a folder belongs, or a FIFO or device where a file belongs (reading it would block)
       if (!last && !stat.isDirectory()) {
-        throw new PortalInputError(`Invalid path ${quoted(path, 200)} in ${where}: ${quoted(shown, 200)} is a file, not a folder; move it away (or remove the entry) and run again.`);
+        throw new PortalInputError(
+          `Invalid path ${quoted(path, 200)} in ${where}: ${quoted(shown, 200)} is a file, not a folder; move it away (or remove the entry) and run again.`,
+        );
       }
       if (last && !stat.isDirectory() && !stat.isFile()) {
         throw new PortalInputError(`Invalid ${quoted(shown, 200)}: it is not a regular file (a pipe, socket or device); remove it and run again.`);
@@ -62,16 +63,22 @@ export function insideRepo(root: string, path: string, where: string): string {
     }
     const target = readlinkSync(current);
     if (last) {
-      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: the generator writes this file itself; replace the link with a regular file (or remove it) and run again.`);
+      throw new PortalInputError(
+        `Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: the generator writes this file itself; replace the link with a regular file (or remove it) and run again.`,
+      );
     }
     let resolved: string;
     try {
       resolved = realpathSync(current);
     } catch {
-      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: it points nowhere; replace it with a folder (or remove it) and run again.`);
+      throw new PortalInputError(
+        `Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: it points nowhere; replace it with a folder (or remove it) and run again.`,
+      );
     }
     if (!isInside(root, resolved)) {
-      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: it leaves the repo; replace it with a folder (or remove it) and run again.`);
+      throw new PortalInputError(
+        `Invalid link ${quoted(shown, 200)} -> ${quoted(target, 200)}: it leaves the repo; replace it with a folder (or remove it) and run again.`,
+      );
     }
   }
   return join(root, path);
@@ -94,7 +101,10 @@ export function resolvedInRepo(root: string, path: string, where: string): strin
   for (const [index, part] of parts.entries()) {
     const next = join(real, part);
     const stat = lstatSync(next, { throwIfNoEntry: false });
-    if (!stat) return relative(root, join(real, ...parts.slice(index))).split(sep).join('/');
+    if (!stat)
+      return relative(root, join(real, ...parts.slice(index)))
+        .split(sep)
+        .join('/');
     if (!stat.isSymbolicLink()) {
       real = next;
       continue;
@@ -104,10 +114,14 @@ export function resolvedInRepo(root: string, path: string, where: string): strin
     try {
       resolved = realpathSync(next);
     } catch {
-      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it points nowhere; replace it with a folder and run again.`);
+      throw new PortalInputError(
+        `Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it points nowhere; replace it with a folder and run again.`,
+      );
     }
     if (resolved !== root && !isInside(root, resolved)) {
-      throw new PortalInputError(`Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it leaves the repo; replace it with a folder and run again.`);
+      throw new PortalInputError(
+        `Invalid link ${quoted(shown, 200)} -> ${quoted(readlinkSync(next), 200)} in ${where}: it leaves the repo; replace it with a folder and run again.`,
+      );
     }
     real = resolved;
   }

@@ -59,7 +59,9 @@ function checkAnswersFile(root: string): void {
   if (stat === undefined) return;
   if (!stat.isFile()) {
     const what = stat.isSymbolicLink() ? 'a link' : stat.isDirectory() ? 'a folder' : 'not a regular file';
-    throw new PortalInputError(`Invalid .yo-rc.json: it is ${what}; this repo's answers must be a file of its own (copy the answers with --answers FILE instead).`);
+    throw new PortalInputError(
+      `Invalid .yo-rc.json: it is ${what}; this repo's answers must be a file of its own (copy the answers with --answers FILE instead).`,
+    );
   }
   try {
     checkAnswersContent(path);
@@ -72,7 +74,9 @@ function checkAnswersFile(root: string): void {
 function checkAnswersContent(path: string): void {
   const rc = readJsonFile(path, '.yo-rc.json', true);
   if (rc === null || typeof rc !== 'object' || Array.isArray(rc)) {
-    throw new PortalInputError(`Invalid .yo-rc.json: it holds ${Array.isArray(rc) ? 'a list' : JSON.stringify(rc)}, not an object with a "generator-portal" section.`);
+    throw new PortalInputError(
+      `Invalid .yo-rc.json: it holds ${Array.isArray(rc) ? 'a list' : JSON.stringify(rc)}, not an object with a "generator-portal" section.`,
+    );
   }
   const section = (rc as Record<string, unknown>)['generator-portal'];
   if (section === undefined) return;

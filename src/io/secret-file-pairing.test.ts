@@ -18,7 +18,10 @@ describe('a deleted secret file written again by a re-run', () => {
     await generate({}, 'another-seed', repo);
     const env = envValues(readFileSync(join(repo, '.env'), 'utf8'));
     const file = (name: string) => readFileSync(join(repo, 'secrets', name), 'utf8');
-    for (const [secret, variable] of [['mongo_root_password', 'MONGO_PASSWORD'], ['postgres_password', 'POSTGRES_PASSWORD']]) {
+    for (const [secret, variable] of [
+      ['mongo_root_password', 'MONGO_PASSWORD'],
+      ['postgres_password', 'POSTGRES_PASSWORD'],
+    ]) {
       assert.ok(env.get(variable), `${variable} in .env`);
       assert.equal(file(secret), env.get(variable), `secrets/${secret} holds ${variable}`);
     }

@@ -28,7 +28,10 @@ export interface CommitEnvironment {
 }
 
 /** With dryRun, each pending change is printed as a unified diff and nothing is written. */
-export async function commitTransactionally(env: CommitEnvironment, options: { dryRun?: boolean; force?: boolean; root: string } & CommitOptions): Promise<void> {
+export async function commitTransactionally(
+  env: CommitEnvironment,
+  options: { dryRun?: boolean; force?: boolean; root: string } & CommitOptions,
+): Promise<void> {
   if (options.dryRun) return printDryRun(env, options.root);
   const files: PendingFile[] = [];
   const collect = new Transform({
@@ -39,7 +42,10 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
     },
   });
   const conflicterOptions = { ...(env.conflicterOptions as object), ...(options.force ? { force: true } : {}) };
-  const conflicter = createConflicterTransform(env.adapter as Parameters<typeof createConflicterTransform>[0], conflicterOptions as Parameters<typeof createConflicterTransform>[1]);
+  const conflicter = createConflicterTransform(
+    env.adapter as Parameters<typeof createConflicterTransform>[0],
+    conflicterOptions as Parameters<typeof createConflicterTransform>[1],
+  );
   await env.sharedFs.pipeline(
     { filter: (file: PendingFile) => isFilePending(file as never) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform() as unknown as Transform,
@@ -51,12 +57,16 @@ export async function commitTransactionally(env: CommitEnvironment, options: { d
   const pending = files.filter(file => isFilePending(file as never));
   // made and deleted within this run: nothing to do on disk
   const changed = pending.filter(file => !(isFileStateDeleted(file as never) && isFileNew(file as never)));
-  applyAll(options.root, changed.map(file => ({
-    path: file.path,
-    contents: isFileStateModified(file as never) ? file.contents : null,
-    mode: file.stat?.mode,
-    remove: isFileStateDeleted(file as never) && !isFileNew(file as never),
-  })), options);
+  applyAll(
+    options.root,
+    changed.map(file => ({
+      path: file.path,
+      contents: isFileStateModified(file as never) ? file.contents : null,
+      mode: file.stat?.mode,
+      remove: isFileStateDeleted(file as never) && !isFileNew(file as never),
+    })),
+    options,
+  );
   for (const file of pending) {
     setCommittedFile(file as never);
     clearFileState(file as never);
@@ -74,7 +84,8 @@ function labelAsOnDisk(): Transform {
       if (file.conflicter === 'force' && file.contents) {
         const disk = lstatSync(file.path, { throwIfNoEntry: false });
         if (!disk) file.conflicter = 'create';
-        else if (disk.isFile() && readFileSync(file.path).equals(file.contents) && (file.stat?.mode === undefined || file.stat.mode === disk.mode)) file.conflicter = 'identical';
+        else if (disk.isFile() && readFileSync(file.path).equals(file.contents) && (file.stat?.mode === undefined || file.stat.mode === disk.mode))
+          file.conflicter = 'identical';
       }
       callback(null, file);
     },
@@ -109,5 +120,9 @@ async function diffOf(file: PendingFile, root: string): Promise<string> {
 
 /** Applies every change or none, and survives a crash at any instant (see journal.ts). */
 export function applyAll(root: string, changes: readonly FileChange[], options: CommitOptions = {}): void {
-  commitChanges(realRoot(root), changes.map(change => ({ ...change, path: join(realRoot(root), relative(root, change.path)) })), options);
+  commitChanges(
+    realRoot(root),
+    changes.map(change => ({ ...change, path: join(realRoot(root), relative(root, change.path)) })),
+    options,
+  );
 }

@@ -95,7 +95,11 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
   const secretsDropped = context.keepSecrets ? [] : (context.lastPlan ?? []).filter(f => f.ownership === 'secret' && !planned.has(f.path));
   // .env is the user's record of every secret: a prod secret file written again takes its value from there
   // read before this run changes any of them
-  const envFiles = new Set(['.env', ...[...files, ...(context.lastPlan ?? [])].map(f => f.path).filter(isEnvFile), ...[...files, ...(context.lastPlan ?? [])].flatMap(f => (f.heldIn ? [f.heldIn.envFile] : []))]);
+  const envFiles = new Set([
+    '.env',
+    ...[...files, ...(context.lastPlan ?? [])].map(f => f.path).filter(isEnvFile),
+    ...[...files, ...(context.lastPlan ?? [])].flatMap(f => (f.heldIn ? [f.heldIn.envFile] : [])),
+  ]);
   const envAtStart = new Map(
     [...envFiles].map(file => {
       const envPath = target.destinationPath(file);
@@ -130,7 +134,12 @@ export function writePlan(target: PlanTarget, files: readonly PlannedFile[], con
     }
     if (file.ownership === 'secret') {
       const lastEnv = context.lastPlan?.find(f => f.path === file.path)?.content ?? '';
-      const merged = existing === undefined ? file.content : isEnvFile(file.path) ? envFor(existing, file.content, context.keepSecrets ? '' : lastEnv, context.addedBy) : existing;
+      const merged =
+        existing === undefined
+          ? file.content
+          : isEnvFile(file.path)
+            ? envFor(existing, file.content, context.keepSecrets ? '' : lastEnv, context.addedBy)
+            : existing;
       if (merged === existing) {
         report.kept.push(file.path);
         continue;

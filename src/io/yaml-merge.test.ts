@@ -48,7 +48,8 @@ describe('key-by-key YAML merge', () => {
   });
 
   it('merges Prometheus scrape jobs by job_name: the user\u2019s extra job stays, the generator\u2019s new job is added', () => {
-    const jobs = (names: string[]) => `scrape_configs:\n${names.map(n => `  - job_name: ${n}\n    static_configs:\n      - targets:\n          - ${n}:9100\n`).join('')}`;
+    const jobs = (names: string[]) =>
+      `scrape_configs:\n${names.map(n => `  - job_name: ${n}\n    static_configs:\n      - targets:\n          - ${n}:9100\n`).join('')}`;
     const lastJobs = jobs(['backend', 'redis']);
     const yours = `${lastJobs}  - job_name: node-exporter\n    static_configs:\n      - targets:\n          - host:9100\n`;
     const generated = jobs(['backend', 'grafana']);

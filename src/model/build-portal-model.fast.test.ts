@@ -29,7 +29,11 @@ describe('portal model', () => {
 
   it('publishes each dev port on a host port of its own, the front keeping the usual one', () => {
     const published = (raw: Parameters<typeof modelOf>[0]) =>
-      Object.fromEntries(modelOf(raw).containers.filter(c => c.devPublish).map(c => [c.name, c.devPublish!.map(p => `${p.host}:${p.container}`)]));
+      Object.fromEntries(
+        modelOf(raw)
+          .containers.filter(c => c.devPublish)
+          .map(c => [c.name, c.devPublish!.map(p => `${p.host}:${p.container}`)]),
+      );
     const image = published({ backend: 'image', backendImage: 'acme/api:1.0', backendPort: '8080', services: 'nginx' });
     assert.deepEqual([image.nginx, image.backend], [['8080:8080'], ['18080:8080']]);
     const node = published({ backend: 'node', services: 'nginx,grafana' });
@@ -74,7 +78,10 @@ describe('portal model', () => {
     for (const name of ['backend', 'celery-worker', 'celery-beat', 'migrate']) {
       const container = model.containers.find(c => c.name === name)!;
       assert.equal(container.environment?.POSTGRES_HOST, 'db', name);
-      assert.ok(container.secrets?.some(s => s.env === 'REDIS_PASSWORD'), name);
+      assert.ok(
+        container.secrets?.some(s => s.env === 'REDIS_PASSWORD'),
+        name,
+      );
     }
   });
 

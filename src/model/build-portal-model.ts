@@ -44,10 +44,15 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   // the Redis role servers are part of the stack a folder or app name must not collide with
   refuseClashes([...catalogParts, ...(answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx))], answers);
   const roleParts = (answers.redisRoles ?? []).map(role => redisRoleContribution(role, ctx));
-  const taken = new Set(['COMPOSE_PROJECT_NAME', 'DOMAIN', 'DATA_ROOT', ...[...catalogParts, ...roleParts].flatMap(part => [
-    ...(part.secrets ?? []).flatMap(secret => [secret.name, secret.env]),
-    ...(part.env ?? []).map(variable => variable.name),
-  ])]);
+  const taken = new Set([
+    'COMPOSE_PROJECT_NAME',
+    'DOMAIN',
+    'DATA_ROOT',
+    ...[...catalogParts, ...roleParts].flatMap(part => [
+      ...(part.secrets ?? []).flatMap(secret => [secret.name, secret.env]),
+      ...(part.env ?? []).map(variable => variable.name),
+    ]),
+  ]);
   const parts = [...catalogParts, ...extraContributions({ ...ctx, connections }, taken)];
   const all = (key: Exclude<keyof Contribution, 'appEnv'>): readonly unknown[] => parts.flatMap(part => (part[key] ?? []) as readonly unknown[]);
 
@@ -61,21 +66,27 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const routes = routeAll(unique(all('routes') as HttpRoute[], routeKey, 'route'), has('varnish'));
   // the shared Traefik's routers are built from the answers, before the routes exist: both must agree
   const routed = [...new Set(routes.flatMap(route => (route.host ? [route.host] : [])))].sort();
-  if (routed.join() !== answeredSubDomains(answers).join()) throw new Error(`internal: sub-domains ${routed.join()} routed, ${answeredSubDomains(answers).join()} answered`);
+  if (routed.join() !== answeredSubDomains(answers).join())
+    throw new Error(`internal: sub-domains ${routed.join()} routed, ${answeredSubDomains(answers).join()} answered`);
   const containers = withDevHostPorts(
-    withAlternatives(withProxyDependencies(
-      withFolders(
-        withAliases(
-          unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container => finishContainer(container, appEnv, appSecrets, front.name, appWiring)),
-          all('aliases') as NonNullable<Contribution['aliases']>,
-          connections,
+    withAlternatives(
+      withProxyDependencies(
+        withFolders(
+          withAliases(
+            unique(all('containers') as ContainerSpec[], c => c.name, 'container').map(container =>
+              finishContainer(container, appEnv, appSecrets, front.name, appWiring),
+            ),
+            all('aliases') as NonNullable<Contribution['aliases']>,
+            connections,
+          ),
+          answers.folders ?? [],
+          privateFolders(answers),
         ),
-        answers.folders ?? [],
-        privateFolders(answers),
+        routes,
+        front.name,
       ),
-      routes,
-      front.name,
-    ), profiles),
+      profiles,
+    ),
     front.name,
   );
   checkDevMounts(containers);
@@ -140,10 +151,12 @@ function finishContainer(
 }
 
 function routeAll(routes: readonly HttpRoute[], hasVarnish: boolean): RoutedPath[] {
-  return [...routes]
-    .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path))
-    // varnish answers the portal's own host only (it refuses others with 421), so sub-domains go around it
-    .map(route => ({ ...route, viaVarnish: hasVarnish && route.upstream !== undefined && route.cache !== 'none' && !route.websocket && !route.host }));
+  return (
+    [...routes]
+      .sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path))
+      // varnish answers the portal's own host only (it refuses others with 421), so sub-domains go around it
+      .map(route => ({ ...route, viaVarnish: hasVarnish && route.upstream !== undefined && route.cache !== 'none' && !route.websocket && !route.host }))
+  );
 }
 
 function unique<T>(items: readonly T[], key: (item: T) => string, what: string): T[] {

@@ -20,9 +20,15 @@ export function checkDevMounts(containers: readonly ContainerSpec[]): void {
     for (const mount of c.devMounts) {
       const shown = quoted(`${mount.source}:${mount.target}${mount.readOnly ? ':ro' : ''}`);
       const same = others.find(other => other.path === mount.target);
-      if (same) throw new PortalInputError(`Invalid --dev-mount ${shown} of app "${c.name}": expected a container path that nothing else mounts (${same.what} is at ${mount.target}); mount the source at another path.`);
+      if (same)
+        throw new PortalInputError(
+          `Invalid --dev-mount ${shown} of app "${c.name}": expected a container path that nothing else mounts (${same.what} is at ${mount.target}); mount the source at another path.`,
+        );
       const inside = mount.readOnly ? others.find(other => below(other.path, mount.target)) : undefined;
-      if (inside) throw new PortalInputError(`Invalid --dev-mount ${shown} of app "${c.name}": expected it writable (drop ":ro"), since ${inside.what} at ${inside.path} is mounted inside it and docker makes its mount point there.`);
+      if (inside)
+        throw new PortalInputError(
+          `Invalid --dev-mount ${shown} of app "${c.name}": expected it writable (drop ":ro"), since ${inside.what} at ${inside.path} is mounted inside it and docker makes its mount point there.`,
+        );
     }
   }
 }

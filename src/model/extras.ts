@@ -10,8 +10,9 @@ import { ownSecret } from '../catalog/extras/app-settings.js';
 import { routeKey, routesOf } from '../answers/app-routes.js';
 
 /** The shared folders apps hand out through X-Accel-Redirect: nginx mounts them for its internal locations. */
-export const privateFolders = (answers: PortalAnswers): string[] =>
-  [...new Set(ownRoutes(answers).flatMap(route => (route.private ? [route.private.folder] : [])))];
+export const privateFolders = (answers: PortalAnswers): string[] => [
+  ...new Set(ownRoutes(answers).flatMap(route => (route.private ? [route.private.folder] : []))),
+];
 
 /** The routes the answers declare: the apps' and the prebuilt backend's sub-domains. */
 const ownRoutes = (answers: PortalAnswers) => [...(answers.backendContract?.routes ?? []), ...(answers.apps ?? []).flatMap(app => routesOf(app))];
@@ -24,7 +25,7 @@ export function extrasNeedProxy(answers: PortalAnswers, services: readonly Servi
   const routes = ownRoutes(answers);
   // varnish routes by path only, on the main domain, with neither limits nor CORS of its own
   if (routes.some(route => route.host || route.private || route.cors || route.bodySize || route.timeout || route.connectTimeout)) {
-    return 'added nginx: it serves the apps\' sub-domains, limits, CORS and private folders';
+    return "added nginx: it serves the apps' sub-domains, limits, CORS and private folders";
   }
   if (!services.includes('varnish') && routes.length > 0) return 'added nginx: it routes the apps that have a route';
   return undefined;
@@ -60,7 +61,9 @@ function refuseOwnSecretClashes(apps: readonly AppAnswer[], taken: ReadonlySet<s
       const secret = ownSecret(app.id, setting);
       const other = taken.has(secret.env) || taken.has(secret.name) ? 'the stack' : owner.get(secret.env);
       if (other && other !== app.id) {
-        throw new PortalInputError(`Invalid --setting "${setting}=${template}" of app "${app.id}": its {secret} would be ${secret.env}, which ${other === 'the stack' ? 'the stack' : `app "${other}"`} already uses; name the setting otherwise.`);
+        throw new PortalInputError(
+          `Invalid --setting "${setting}=${template}" of app "${app.id}": its {secret} would be ${secret.env}, which ${other === 'the stack' ? 'the stack' : `app "${other}"`} already uses; name the setting otherwise.`,
+        );
       }
       owner.set(secret.env, app.id);
     }
@@ -74,14 +77,17 @@ export function refuseClashes(catalogParts: readonly Contribution[], answers: Po
   // the backend's own routes are in its contribution already: an app or folder may not take them either
   const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(routeKey)));
   for (const app of answers.apps ?? []) {
-    if (names.has(app.id) || app.id.startsWith('redis-')) throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
+    if (names.has(app.id) || app.id.startsWith('redis-'))
+      throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
     for (const key of appRouteKeys(app)) {
       if (routes.has(key)) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": the stack already routes that path; choose another.`);
     }
   }
   for (const folder of answers.folders ?? []) {
-    if (storage.has(folder.name) || names.has(folder.name)) throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
-    if (folder.route && routes.has(folderKey(folder))) throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": the stack already routes that path; choose another.`);
+    if (storage.has(folder.name) || names.has(folder.name))
+      throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
+    if (folder.route && routes.has(folderKey(folder)))
+      throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": the stack already routes that path; choose another.`);
   }
   const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [folderKey(f)] : [])));
   for (const app of answers.apps ?? []) {

@@ -13,14 +13,17 @@ export function withProxyDependencies(containers: readonly ContainerSpec[], rout
   const upstreamHosts = (selected: readonly RoutedPath[]) => selected.flatMap(route => (route.upstream ? [route.upstream.host] : []));
   // varnish in front of nginx (behind a shared Traefik): varnish routes every path of the domain, nginx
   // serves files and the sub-domains (the shared Traefik sends those to nginx)
-  const hostsOf: Record<string, string[]> = front === 'varnish' && names.has('nginx') ? {
-    varnish: [...upstreamHosts(routes.filter(route => !route.host)), ...(routes.some(route => route.files) ? ['nginx'] : [])],
-    nginx: upstreamHosts(routes.filter(route => route.host)),
-  } : {
-    // behind nginx, varnish sees only the cached routes; as the front it sees every proxied one
-    varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),
-    nginx: [...upstreamHosts(routes.filter(route => !route.viaVarnish)), ...(routes.some(route => route.viaVarnish) ? ['varnish'] : [])],
-  };
+  const hostsOf: Record<string, string[]> =
+    front === 'varnish' && names.has('nginx')
+      ? {
+          varnish: [...upstreamHosts(routes.filter(route => !route.host)), ...(routes.some(route => route.files) ? ['nginx'] : [])],
+          nginx: upstreamHosts(routes.filter(route => route.host)),
+        }
+      : {
+          // behind nginx, varnish sees only the cached routes; as the front it sees every proxied one
+          varnish: upstreamHosts(names.has('nginx') ? routes.filter(route => route.viaVarnish) : routes),
+          nginx: [...upstreamHosts(routes.filter(route => !route.viaVarnish)), ...(routes.some(route => route.viaVarnish) ? ['varnish'] : [])],
+        };
   // a front end's dev server exists in dev only: nginx waits for it there
   const devServers = [...new Set(routes.flatMap(route => (route.devUpstream ? [route.devUpstream.host] : [])))].sort();
   return containers.map(container => {

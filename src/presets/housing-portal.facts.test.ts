@@ -45,36 +45,53 @@ const service = (compose: Compose, name: string): Service => {
   assert.ok(found, `service ${name}`);
   return found;
 };
-const setting = (name: string, value: string): Fact[1] => repo => assert.equal(service(repo.base, 'backend').environment?.[name], value, `${name} of backend`);
+const setting =
+  (name: string, value: string): Fact[1] =>
+  repo =>
+    assert.equal(service(repo.base, 'backend').environment?.[name], value, `${name} of backend`);
 /** Where each mount target of a service lives on the host, from `docker-compose config` output (bind storage: the volume's device). */
 const hostPaths = (compose: Compose, name: string): Record<string, string> =>
-  Object.fromEntries(((service(compose, name).volumes ?? []) as string[]).map(v => {
-    const [source = '', target = ''] = v.split(':');
-    return [target, compose.volumes?.[source]?.driver_opts?.device ?? source];
-  }));
+  Object.fromEntries(
+    ((service(compose, name).volumes ?? []) as string[]).map(v => {
+      const [source = '', target = ''] = v.split(':');
+      return [target, compose.volumes?.[source]?.driver_opts?.device ?? source];
+    }),
+  );
 /** The long-form bind mounts of a service (an app's source in dev). */
-const bindMounts = (compose: Compose, name: string): unknown[] => (service(compose, name).volumes ?? []).filter(v => typeof v === 'object' && (v as { type?: string }).type === 'bind');
+const bindMounts = (compose: Compose, name: string): unknown[] =>
+  (service(compose, name).volumes ?? []).filter(v => typeof v === 'object' && (v as { type?: string }).type === 'bind');
 const location = (repo: Repo, path: string): string | undefined =>
   new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(repo.read('nginx/snippets/routes.conf'))?.[0];
 
 const FACTS: readonly Fact[] = [
-  upstream('/protected/images/, /protected/exports/, /protected/drone/ are internal locations on the folders (X-Accel-Redirect)', 'provision/files/nginx_site.conf', repo => {
-    for (const folder of ['images', 'exports', 'drone']) {
-      const block = location(repo, `/protected/${folder}/`) ?? '';
-      assert.match(block, /^\s*internal;$/m, folder);
-      assert.match(block, new RegExp(`alias /srv/${folder}/;`), folder);
-      assert.ok(((service(repo.prod, 'nginx').volumes ?? []) as string[]).some(v => v.endsWith(`:/srv/${folder}:ro`)), `nginx mounts ${folder} read-only`);
-    }
-  }),
-  upstream('django-sendfile redirects to /protected + the file\'s path (SENDFILE_URL /protected, SENDFILE_ROOT /): the same volume at /<folder> in the backend and behind /protected/<folder>/', 'backend/config/settings/base.py', repo => {
-    const backend = (service(repo.prod, 'backend').volumes ?? []) as string[];
-    const nginx = (service(repo.prod, 'nginx').volumes ?? []) as string[];
-    for (const folder of ['images', 'exports', 'drone']) {
-      const volume = backend.find(v => v.split(':')[1] === `/${folder}`)?.split(':')[0];
-      assert.ok(volume, `backend mounts /${folder}`);
-      assert.ok(nginx.includes(`${volume}:/srv/${folder}:ro`), `nginx serves ${volume} behind /protected/${folder}/`);
-    }
-  }),
+  upstream(
+    '/protected/images/, /protected/exports/, /protected/drone/ are internal locations on the folders (X-Accel-Redirect)',
+    'provision/files/nginx_site.conf',
+    repo => {
+      for (const folder of ['images', 'exports', 'drone']) {
+        const block = location(repo, `/protected/${folder}/`) ?? '';
+        assert.match(block, /^\s*internal;$/m, folder);
+        assert.match(block, new RegExp(`alias /srv/${folder}/;`), folder);
+        assert.ok(
+          ((service(repo.prod, 'nginx').volumes ?? []) as string[]).some(v => v.endsWith(`:/srv/${folder}:ro`)),
+          `nginx mounts ${folder} read-only`,
+        );
+      }
+    },
+  ),
+  upstream(
+    "django-sendfile redirects to /protected + the file's path (SENDFILE_URL /protected, SENDFILE_ROOT /): the same volume at /<folder> in the backend and behind /protected/<folder>/",
+    'backend/config/settings/base.py',
+    repo => {
+      const backend = (service(repo.prod, 'backend').volumes ?? []) as string[];
+      const nginx = (service(repo.prod, 'nginx').volumes ?? []) as string[];
+      for (const folder of ['images', 'exports', 'drone']) {
+        const volume = backend.find(v => v.split(':')[1] === `/${folder}`)?.split(':')[0];
+        assert.ok(volume, `backend mounts /${folder}`);
+        assert.ok(nginx.includes(`${volume}:/srv/${folder}:ro`), `nginx serves ${volume} behind /protected/${folder}/`);
+      }
+    },
+  ),
   upstream('^/(admin|api) go to gunicorn with a 120 s read timeout', 'provision/files/nginx_site.conf', repo => {
     for (const path of ['/api/', '/admin/', '/']) {
       assert.match(location(repo, path) ?? '', /proxy_pass http:\/\/backend;/, path);
@@ -85,9 +102,11 @@ const FACTS: readonly Fact[] = [
     for (const path of ['/api/', '/admin/', '/']) assert.match(location(repo, path) ?? '', /client_max_body_size 20m;/, path);
   }),
   upstream('the backend image starts with /gunicorn.sh (no source mount, no wait script needed)', 'staging.yml', repo =>
-    assert.deepEqual(service(repo.prod, 'backend').command, ['/gunicorn.sh'])),
+    assert.deepEqual(service(repo.prod, 'backend').command, ['/gunicorn.sh']),
+  ),
   upstream('the production image copies gunicorn.sh to / and sets no USER', 'backend/compose/production/Dockerfile', repo =>
-    assert.match(String(service(repo.base, 'backend').image), /^housing-portal-backend:2\.3\.1$/)),
+    assert.match(String(service(repo.base, 'backend').image), /^housing-portal-backend:2\.3\.1$/),
+  ),
   upstream('gunicorn binds 0.0.0.0:8000', 'backend/compose/scripts/gunicorn.sh', repo => {
     assert.match(JSON.stringify(service(repo.base, 'backend').healthcheck), /127\.0\.0\.1 8000/);
     assert.match(repo.read('nginx/snippets/upstreams.conf'), /server backend:8000/);
@@ -102,19 +121,28 @@ const FACTS: readonly Fact[] = [
     assert.equal(service(repo.base, 'backend').environment?.PGUSER, '${POSTGRES_USER}');
     assert.equal(service(repo.base, 'backend').environment?.PGPASSWORD, '${POSTGRES_PASSWORD}');
   }),
-  upstream('PgBouncer pools in transaction mode', 'docs/dev/develop.md', repo => assert.match(repo.read('pgbouncer/pgbouncer.ini'), /^pool_mode = transaction$/m)),
+  upstream('PgBouncer pools in transaction mode', 'docs/dev/develop.md', repo =>
+    assert.match(repo.read('pgbouncer/pgbouncer.ini'), /^pool_mode = transaction$/m),
+  ),
   upstream('PgBouncer answers the app on 5439 in the staging deployment too', 'staging.yml', repo =>
-    assert.match(JSON.stringify(service(repo.staging, 'pgbouncer').healthcheck), /-p 5439/)),
+    assert.match(JSON.stringify(service(repo.staging, 'pgbouncer').healthcheck), /-p 5439/),
+  ),
   upstream('SECRET_KEY is required (env.str)', 'backend/config/settings/base.py', repo => {
     assert.equal(service(repo.base, 'backend').environment?.SECRET_KEY, '${BACKEND_SECRET_KEY}');
     assert.match(repo.read('.env'), /^BACKEND_SECRET_KEY=\S{20,}$/m);
   }),
   upstream('DEBUG is required (env.bool)', 'backend/config/settings/base.py', setting('DEBUG', 'False')),
   upstream('DOMAIN is required (env.str)', 'backend/config/settings/base.py', repo =>
-    assert.equal(service(repo.prod, 'backend').environment?.DOMAIN, 'housing-portal.localhost')),
+    assert.equal(service(repo.prod, 'backend').environment?.DOMAIN, 'housing-portal.localhost'),
+  ),
   upstream('ALLOWED_HOSTS is a list (env.list)', 'backend/config/settings/base.py', repo =>
-    assert.equal(service(repo.staging, 'backend').environment?.ALLOWED_HOSTS, 'staging.housing-portal.localhost')),
-  upstream('the cache is REDIS_URL (default redis://redis:6379), /0 appended', 'backend/config/settings/production.py', setting('REDIS_URL', 'redis://:${REDIS_PASSWORD}@redis:6379')),
+    assert.equal(service(repo.staging, 'backend').environment?.ALLOWED_HOSTS, 'staging.housing-portal.localhost'),
+  ),
+  upstream(
+    'the cache is REDIS_URL (default redis://redis:6379), /0 appended',
+    'backend/config/settings/production.py',
+    setting('REDIS_URL', 'redis://:${REDIS_PASSWORD}@redis:6379'),
+  ),
   upstream('wsgi.py loads config.settings.production', 'backend/config/wsgi.py', setting('DJANGO_SETTINGS_MODULE', 'config.settings.production')),
   upstream('EXPORTS_DIR, IMAGE_DIR and DRONE_IMAGE_DIR are the mount paths', 'docs/dev/develop.md', repo => {
     const env = service(repo.base, 'backend').environment!;
@@ -122,11 +150,19 @@ const FACTS: readonly Fact[] = [
   }),
   upstream('AWS_* are required by the base settings', 'backend/config/settings/base.py', repo => {
     const env = service(repo.base, 'backend').environment!;
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_STORAGE_BUCKET_NAME', 'AWS_S3_ENDPOINT_URL', 'AWS_S3_REGION_NAME']) assert.ok(name in env, name);
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_STORAGE_BUCKET_NAME', 'AWS_S3_ENDPOINT_URL', 'AWS_S3_REGION_NAME'])
+      assert.ok(name in env, name);
   }),
   upstream('DJANGO_AWS_* and SENTRY_DSN are required by the production settings', 'backend/config/settings/production.py', repo => {
     const env = service(repo.prod, 'backend').environment!;
-    for (const name of ['DJANGO_AWS_ACCESS_KEY_ID', 'DJANGO_AWS_SECRET_ACCESS_KEY', 'DJANGO_AWS_STORAGE_BUCKET_NAME', 'DJANGO_AWS_S3_ENDPOINT_URL', 'SENTRY_DSN']) assert.ok(name in env, name);
+    for (const name of [
+      'DJANGO_AWS_ACCESS_KEY_ID',
+      'DJANGO_AWS_SECRET_ACCESS_KEY',
+      'DJANGO_AWS_STORAGE_BUCKET_NAME',
+      'DJANGO_AWS_S3_ENDPOINT_URL',
+      'SENTRY_DSN',
+    ])
+      assert.ok(name in env, name);
   }),
   upstream('ADMIN_USER_PASS defaults to admin: ours is generated', 'backend/config/settings/base.py', repo => {
     assert.equal(service(repo.base, 'backend').environment?.ADMIN_USER_PASS, '${BACKEND_ADMIN_USER_PASS}');
@@ -150,7 +186,8 @@ const FACTS: readonly Fact[] = [
     assert.match(location(repo, '/staticfiles/') ?? '', /alias \/srv\/staticfiles\//);
   }),
   upstream('MEDIA_ROOT is /app/media (S3 in production)', 'backend/config/settings/base.py', repo =>
-    assert.equal(hostPaths(repo.prod, 'backend')['/app/media'], '/mnt/data/media')),
+    assert.equal(hostPaths(repo.prod, 'backend')['/app/media'], '/mnt/data/media'),
+  ),
   upstream('images, exports and drone are internal locations, handed out by X-Accel-Redirect only', 'nginx/dev.conf', repo => {
     for (const path of ['/images/', '/exports/', '/drone/']) assert.equal(location(repo, path), undefined, `no public ${path}`);
     assert.ok(!('images' in hostPaths(repo.prod, 'nginx')));
@@ -188,14 +225,22 @@ const FACTS: readonly Fact[] = [
     assert.ok(!hostPaths(repo.prod, 'backend')['/app'], 'prod runs the code inside the image');
   }),
   upstream('start.sh migrates, collects the static files and runs runserver_plus on 0.0.0.0:8000 in development', 'backend/compose/scripts/start.sh', repo => {
-    assert.deepEqual(service(repo.dev, 'backend').command, ['sh', '-c', 'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000']);
+    assert.deepEqual(service(repo.dev, 'backend').command, [
+      'sh',
+      '-c',
+      'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000',
+    ]);
     assert.deepEqual(service(repo.prod, 'backend').command, ['/gunicorn.sh']);
   }),
-  upstream('runserver_plus needs django-extensions and Werkzeug, which the base requirements (of the production image too) list', 'backend/requirements/base.txt', repo => {
-    // dev runs the same pinned image: no local image to build
-    assert.equal(service(repo.dev, 'backend').image, 'housing-portal-backend:2.3.1');
-    assert.equal(service(repo.dev, 'backend').build, undefined);
-  }),
+  upstream(
+    'runserver_plus needs django-extensions and Werkzeug, which the base requirements (of the production image too) list',
+    'backend/requirements/base.txt',
+    repo => {
+      // dev runs the same pinned image: no local image to build
+      assert.equal(service(repo.dev, 'backend').image, 'housing-portal-backend:2.3.1');
+      assert.equal(service(repo.dev, 'backend').build, undefined);
+    },
+  ),
   upstream('PORTAL_INSTANCE names the deployment in staging.yml', 'staging.yml', repo => {
     assert.ok(repo.read('scripts/lib.sh').includes('staging:staging.housing-portal.localhost'));
     assert.match(repo.read('instances/staging.env.example'), /^COMPOSE_PROJECT_NAME=housing-portal-staging$/m);

@@ -61,7 +61,11 @@ export const housingPortal = definePreset({
       // local.yml: ./backend mounted at /app, and /start.sh's steps (that script is in the local image only);
       // runserver_plus comes from django-extensions and Werkzeug of requirements/base.txt, in the prod image too
       devMounts: [{ source: './backend', target: '/app' }],
-      devCommand: ['sh', '-c', 'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000'],
+      devCommand: [
+        'sh',
+        '-c',
+        'python manage.py migrate && python manage.py collectstatic --noinput --verbosity 0 && python manage.py runserver_plus 0.0.0.0:8000',
+      ],
       // python:3.6-slim-buster has bash; the admin answers only for the site's own host name
       health: 'tcp:8000',
       // provision/files/nginx_site.conf: ^/(admin|api) to gunicorn with a 120 s read timeout, 20M bodies; the
@@ -107,26 +111,59 @@ export const housingPortal = definePreset({
     { old: '../tiles', path: '.', item: 'tiles' },
   ],
   patterns: [
-    { old: 'backend built by compose from compose/production/Dockerfile, ./backend mounted at /app', now: '`backend` from your image `housing-portal-backend:<tag>` with the code inside in prod and every instance (add `COPY . /app` to the Dockerfile); /gunicorn.sh runs unchanged' },
-    { old: 'local.yml: ./backend mounted at /app, /start.sh (migrate, collectstatic, runserver_plus 0.0.0.0:8000) from the local image', now: 'in dev only, `./backend` is mounted at /app (put the backend source there, e.g. a clone of the app\'s repository: without it dev refuses to start the backend) and the same three steps run from the prod image, which has runserver_plus too (django-extensions and Werkzeug are in requirements/base.txt). Change it with `backendContract.devMounts` and `devCommand`' },
+    {
+      old: 'backend built by compose from compose/production/Dockerfile, ./backend mounted at /app',
+      now: '`backend` from your image `housing-portal-backend:<tag>` with the code inside in prod and every instance (add `COPY . /app` to the Dockerfile); /gunicorn.sh runs unchanged',
+    },
+    {
+      old: 'local.yml: ./backend mounted at /app, /start.sh (migrate, collectstatic, runserver_plus 0.0.0.0:8000) from the local image',
+      now: "in dev only, `./backend` is mounted at /app (put the backend source there, e.g. a clone of the app's repository: without it dev refuses to start the backend) and the same three steps run from the prod image, which has runserver_plus too (django-extensions and Werkzeug are in requirements/base.txt). Change it with `backendContract.devMounts` and `devCommand`",
+    },
     { old: 'sh -c "/wait && /gunicorn.sh" with WAIT_HOSTS=pgbouncer:5439', now: '/gunicorn.sh once PgBouncer, Redis and PostGIS are healthy (depends_on)' },
-    { old: 'settings in one .env (ansible backend.env): SECRET_KEY, POSTGRES_*, DJANGO_AWS_*, SENTRY_DSN ...', now: 'the same variable names on the backend, as variables (django-environ reads no *_FILE: recorded exception CMP-24); secrets (SECRET_KEY, ADMIN_USER_PASS, the AWS keys) generated in .env: put the real S3 keys there' },
-    { old: 'ALLOWED_HOSTS=*, DEBUG from .env', now: 'ALLOWED_HOSTS is the site\'s domain, DEBUG=False; change them with the backendContract settings' },
+    {
+      old: 'settings in one .env (ansible backend.env): SECRET_KEY, POSTGRES_*, DJANGO_AWS_*, SENTRY_DSN ...',
+      now: 'the same variable names on the backend, as variables (django-environ reads no *_FILE: recorded exception CMP-24); secrets (SECRET_KEY, ADMIN_USER_PASS, the AWS keys) generated in .env: put the real S3 keys there',
+    },
+    { old: 'ALLOWED_HOSTS=*, DEBUG from .env', now: "ALLOWED_HOSTS is the site's domain, DEBUG=False; change them with the backendContract settings" },
     { old: 'ADMIN_USER_PASS=admin (default)', now: 'a generated ADMIN_USER_PASS' },
-    { old: 'pgbouncer/pgbouncer on 5439, transaction pooling, DATABASES_PASSWORD in .env', now: '`pgbouncer` on 5439 in transaction mode, password from the postgres_password secret, scram-sha-256 (`--pgbouncer-port`, `--pgbouncer-pool-mode`)' },
-    { old: 'kartoza/postgis:12.1, POSTGRES_PASS', now: '`db` PostgreSQL 16 with PostGIS 3.5 (move the data with dump/restore: 12 files do not open in 16), template_postgis and the same extensions made at first start (`postgres` answer)' },
+    {
+      old: 'pgbouncer/pgbouncer on 5439, transaction pooling, DATABASES_PASSWORD in .env',
+      now: '`pgbouncer` on 5439 in transaction mode, password from the postgres_password secret, scram-sha-256 (`--pgbouncer-port`, `--pgbouncer-pool-mode`)',
+    },
+    {
+      old: 'kartoza/postgis:12.1, POSTGRES_PASS',
+      now: '`db` PostgreSQL 16 with PostGIS 3.5 (move the data with dump/restore: 12 files do not open in 16), template_postgis and the same extensions made at first start (`postgres` answer)',
+    },
     { old: 'redis:3.0 without a password', now: '`redis` 7 with a password, in REDIS_URL' },
     { old: 'mailhog (EMAIL_HOST default)', now: 'mailpit in dev (EMAIL_HOST=mailpit); set EMAIL_HOST for prod' },
     { old: 'local.yml (development)', now: 'docker-compose.yml + docker-compose.override.yml (PORTAL_ENV=dev)' },
-    { old: 'staging.yml with PORTAL_INSTANCE in the container names', now: 'instance `staging`: instances/staging.yml and instances/staging.env (PORTAL_INSTANCE=staging picks it)' },
-    { old: '/mnt/data/imports, exports, images, drone on the backend', now: 'folders imports, exports, images, drone under DATA_ROOT (/mnt/data), at /imports, /exports, /images, /drone' },
-    { old: 'nginx ^/(admin|api) to gunicorn: proxy_read_timeout 120, client_max_body_size 20M (100m in nginx/dev.conf)', now: '/, /api/ and /admin/ to `backend` with 120 s read and send timeouts and 20m bodies, as production; other routes keep 25m. Change them with `backendContract.routes` in .yo-rc.json' },
-    { old: 'nginx internal /protected/images/, /protected/exports/, /protected/drone/ (django-sendfile)', now: 'the same internal locations, /protected/images/, /protected/exports/ and /protected/drone/, serving the folders images, exports and drone read-only: the views\' X-Accel-Redirect works unchanged; the folders have no public route' },
+    {
+      old: 'staging.yml with PORTAL_INSTANCE in the container names',
+      now: 'instance `staging`: instances/staging.yml and instances/staging.env (PORTAL_INSTANCE=staging picks it)',
+    },
+    {
+      old: '/mnt/data/imports, exports, images, drone on the backend',
+      now: 'folders imports, exports, images, drone under DATA_ROOT (/mnt/data), at /imports, /exports, /images, /drone',
+    },
+    {
+      old: 'nginx ^/(admin|api) to gunicorn: proxy_read_timeout 120, client_max_body_size 20M (100m in nginx/dev.conf)',
+      now: '/, /api/ and /admin/ to `backend` with 120 s read and send timeouts and 20m bodies, as production; other routes keep 25m. Change them with `backendContract.routes` in .yo-rc.json',
+    },
+    {
+      old: 'nginx internal /protected/images/, /protected/exports/, /protected/drone/ (django-sendfile)',
+      now: "the same internal locations, /protected/images/, /protected/exports/ and /protected/drone/, serving the folders images, exports and drone read-only: the views' X-Accel-Redirect works unchanged; the folders have no public route",
+    },
     { old: 'nginx ./backend/staticfiles at /staticfiles', now: 'folder `staticfiles` at /app/staticfiles (collectstatic writes it), served at /staticfiles/' },
-    { old: 'MEDIA on S3 in production (django-storages); ./backend/media in local.yml', now: 'unchanged on S3; folder `media` at MEDIA_ROOT /app/media for local settings' },
+    {
+      old: 'MEDIA on S3 in production (django-storages); ./backend/media in local.yml',
+      now: 'unchanged on S3; folder `media` at MEDIA_ROOT /app/media for local settings',
+    },
     { old: 'nginx ../tiles:/data', now: 'folder `tiles`, served at /data/' },
     { old: 'nginx /dev-docs/, /user-docs/ (docs/*/_build/html) and /drone-viewer/ (./drone)', now: 'the same repository folders at the same paths' },
-    { old: 'production.yml backups: postgres-backup-local into /tmp/backups', now: '`backup`: roles and every database at 00:00 UTC, one slot per weekday, in the `backups` storage (roles without their passwords); scripts/restore.sh restores them. Another time or keep-N: the `backups` answer' },
+    {
+      old: 'production.yml backups: postgres-backup-local into /tmp/backups',
+      now: '`backup`: roles and every database at 00:00 UTC, one slot per weekday, in the `backups` storage (roles without their passwords); scripts/restore.sh restores them. Another time or keep-N: the `backups` answer',
+    },
     { old: 'a PostGIS volume per portal instance', now: 'each instance is its own compose project: its own `pgdata` (DATA_ROOT/instances/<name>)' },
   ],
 });

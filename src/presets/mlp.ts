@@ -28,7 +28,7 @@ export const mlp = definePreset({
       // DATABASE_HOST=database in the upstream .env
       aliases: { database: 'postgis' },
       // python:3.12-slim has neither wget nor curl; GET / is the API's root route
-      health: "cmd:python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:4789/', timeout=4)\"",
+      health: 'cmd:python -c "import urllib.request; urllib.request.urlopen(\'http://127.0.0.1:4789/\', timeout=4)"',
     },
     apps: [
       {
@@ -55,16 +55,28 @@ export const mlp = definePreset({
   }),
   stores: [],
   patterns: [
-    { old: 'mlprod.api:1.0 and mlprod.node:1.0 built by docker compose', now: '`backend` and `worker` from the same images, built by your CI and pinned with --image-tag; they run unchanged' },
+    {
+      old: 'mlprod.api:1.0 and mlprod.node:1.0 built by docker compose',
+      now: '`backend` and `worker` from the same images, built by your CI and pinned with --image-tag; they run unchanged',
+    },
     { old: 'database (postgres)', now: '`db` (PostgreSQL 16 with PostGIS), also answering as `database`' },
-    { old: 'DATABASE_USER, DATABASE_PASS, DATABASE_SCHEMA, DATABASE_HOST in .env', now: 'POSTGRES_USER, POSTGRES_PASSWORD (generated), POSTGRES_DB; DATABASE_URL is composed from them for both images' },
+    {
+      old: 'DATABASE_USER, DATABASE_PASS, DATABASE_SCHEMA, DATABASE_HOST in .env',
+      now: 'POSTGRES_USER, POSTGRES_PASSWORD (generated), POSTGRES_DB; DATABASE_URL is composed from them for both images',
+    },
     { old: 'CELERY_BROKER_URL=pyamqp://rabbitmq/ (guest)', now: 'the same variable, with its own RabbitMQ user, password and vhost' },
     { old: 'CELERY_BACKEND_URL=redis://redis/ (no password)', now: 'the same variable, with the Redis password' },
     { old: '../models:/app/models on the worker', now: 'the `models` volume at /app/models in the API and the worker' },
     { old: 'GRAFANA_ADMIN_PASS=grafana', now: 'GRAFANA_ADMIN_PASSWORD, generated, docker secret in prod' },
-    { old: 'Grafana PostgreSQL data source as DATABASE_USER, DS_POSTGRES_PASSWORD in the environment', now: 'the same data source (uid zNqkUPk4k) through the read-only role `grafana_reader`, password read from its secret file; `grafanaPostgres: owner` in .yo-rc.json for the app\'s user' },
-    { old: 'grafana on grafana.${DOMAIN} (Traefik Host rule)', now: 'Grafana at / on grafana.<domain> (`grafanaHost`), through nginx with its looser Content-Security-Policy on that host only' },
-    { old: 'DOMAIN and the external `www` network of a shared Traefik', now: 'DOMAIN in .env; the stack\'s own Traefik routes it with Let\'s Encrypt' },
+    {
+      old: 'Grafana PostgreSQL data source as DATABASE_USER, DS_POSTGRES_PASSWORD in the environment',
+      now: "the same data source (uid zNqkUPk4k) through the read-only role `grafana_reader`, password read from its secret file; `grafanaPostgres: owner` in .yo-rc.json for the app's user",
+    },
+    {
+      old: 'grafana on grafana.${DOMAIN} (Traefik Host rule)',
+      now: 'Grafana at / on grafana.<domain> (`grafanaHost`), through nginx with its looser Content-Security-Policy on that host only',
+    },
+    { old: 'DOMAIN and the external `www` network of a shared Traefik', now: "DOMAIN in .env; the stack's own Traefik routes it with Let's Encrypt" },
     { old: 'one docker-compose.yaml', now: 'base, dev override and prod files' },
   ],
 });

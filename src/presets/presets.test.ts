@@ -29,50 +29,75 @@ function open(root: string): Repo {
 }
 
 /** A container in base (so in dev and prod), with an image matching `image` when given. */
-const container = (name: string, image?: RegExp): Element['1'] => repo => {
-  const service = repo.compose('base').services[name];
-  assert.ok(service, `container ${name} in docker-compose.yml`);
-  if (image) assert.match(String(service.image), image, `image of ${name}`);
-};
-const storage = (item: string, usedBy: string, target: string): Element['1'] => repo => {
-  assert.ok(repo.compose('base').volumes && item in repo.compose('base').volumes!, `storage item ${item}`);
-  const volumes = (repo.compose('base').services[usedBy]?.volumes ?? []) as string[];
-  assert.ok(volumes.some(v => v.startsWith(`${item}:${target}`)), `${item} mounted at ${target} in ${usedBy}: ${volumes.join(', ')}`);
-};
-const script = (path: string): Element['1'] => repo => {
-  assert.ok(existsSync(join(repo.root, path)), path);
-  assert.ok((statSync(join(repo.root, path)).mode & 0o111) !== 0, `${path} is executable`);
-};
-const route = (path: string, servedBy: RegExp): Element['1'] => repo => {
-  const routes = repo.read('nginx/snippets/routes.conf');
-  const block = new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(routes)?.[0];
-  assert.ok(block, `nginx location ${path}`);
-  assert.match(block, servedBy, `what serves ${path}`);
-};
-const env = (...names: string[]): Element['1'] => repo => {
-  const example = repo.read('.env.example');
-  for (const name of names) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`);
-};
-const documented = (file: string, text: string): Element['1'] => repo => assert.ok(repo.read(file).includes(text), `${file} says "${text}"`);
+const container =
+  (name: string, image?: RegExp): Element['1'] =>
+  repo => {
+    const service = repo.compose('base').services[name];
+    assert.ok(service, `container ${name} in docker-compose.yml`);
+    if (image) assert.match(String(service.image), image, `image of ${name}`);
+  };
+const storage =
+  (item: string, usedBy: string, target: string): Element['1'] =>
+  repo => {
+    assert.ok(repo.compose('base').volumes && item in repo.compose('base').volumes!, `storage item ${item}`);
+    const volumes = (repo.compose('base').services[usedBy]?.volumes ?? []) as string[];
+    assert.ok(
+      volumes.some(v => v.startsWith(`${item}:${target}`)),
+      `${item} mounted at ${target} in ${usedBy}: ${volumes.join(', ')}`,
+    );
+  };
+const script =
+  (path: string): Element['1'] =>
+  repo => {
+    assert.ok(existsSync(join(repo.root, path)), path);
+    assert.ok((statSync(join(repo.root, path)).mode & 0o111) !== 0, `${path} is executable`);
+  };
+const route =
+  (path: string, servedBy: RegExp): Element['1'] =>
+  repo => {
+    const routes = repo.read('nginx/snippets/routes.conf');
+    const block = new RegExp(`location ${path.replace(/[/.]/g, '\\$&')} \\{[^}]*\\}`).exec(routes)?.[0];
+    assert.ok(block, `nginx location ${path}`);
+    assert.match(block, servedBy, `what serves ${path}`);
+  };
+const env =
+  (...names: string[]): Element['1'] =>
+  repo => {
+    const example = repo.read('.env.example');
+    for (const name of names) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in .env.example`);
+  };
+const documented =
+  (file: string, text: string): Element['1'] =>
+  repo =>
+    assert.ok(repo.read(file).includes(text), `${file} says "${text}"`);
 const service = (repo: Repo, name: string): Record<string, unknown> => {
   const found = repo.compose('base').services[name];
   assert.ok(found, `container ${name} in docker-compose.yml`);
   return found;
 };
 /** A variable an app container reads, as the base file gives it (compose interpolates ${...} from .env). */
-const setting = (name: string, variable: string, value: string): Element['1'] => repo =>
-  assert.equal((service(repo, name).environment as Record<string, string> | undefined)?.[variable], value, `${variable} of ${name}`);
+const setting =
+  (name: string, variable: string, value: string): Element['1'] =>
+  repo =>
+    assert.equal((service(repo, name).environment as Record<string, string> | undefined)?.[variable], value, `${variable} of ${name}`);
 /** IDSIA/MLprod at the commit its facts were read from. */
 const MLPROD = 'd377c2fb30b7599c80e5fd6bb835c10fd2fcd03b';
 const upstream = (fact: string, file: string, holds: Element['1']): Element => [`${fact} (IDSIA/MLprod ${file} @ ${MLPROD})`, holds];
-const prodOnly = (name: string): Element['1'] => repo => {
-  assert.equal(repo.compose('base').services[name], undefined, `${name} not in the base file`);
-  assert.ok(repo.compose('prod').services[name], `${name} in the prod file`);
-};
-const devPorts = (name: string): Element['1'] => repo => {
-  assert.ok(((repo.compose('dev').services[name]?.ports ?? []) as string[]).every(p => p.startsWith('127.0.0.1:')) && repo.compose('dev').services[name]?.ports, `${name} publishes on 127.0.0.1 in dev`);
-  assert.equal(repo.compose('prod').services[name]?.ports, undefined, `${name} publishes nothing in prod`);
-};
+const prodOnly =
+  (name: string): Element['1'] =>
+  repo => {
+    assert.equal(repo.compose('base').services[name], undefined, `${name} not in the base file`);
+    assert.ok(repo.compose('prod').services[name], `${name} in the prod file`);
+  };
+const devPorts =
+  (name: string): Element['1'] =>
+  repo => {
+    assert.ok(
+      ((repo.compose('dev').services[name]?.ports ?? []) as string[]).every(p => p.startsWith('127.0.0.1:')) && repo.compose('dev').services[name]?.ports,
+      `${name} publishes on 127.0.0.1 in dev`,
+    );
+    assert.equal(repo.compose('prod').services[name]?.ports, undefined, `${name} publishes nothing in prod`);
+  };
 
 /** Each preset's seed document, element by element. */
 export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
@@ -103,12 +128,18 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['old to new mapping documented', documented('docs/architecture.md', '| `postgis_backup_store` | `/backup/postgis` | `backups` |')],
     ['pile routed', route('/v2/tiles/', /proxy_pass http:\/\/pile;/)],
     // the links of compose/yml/dev.systemapic.com.yml: wu links every store, pile links wu and the stores it reads
-    ['links: wu and pile wait for what they link', repo => {
-      const waits = (name: string) => Object.keys(repo.compose('base').services[name]!.depends_on as object).sort();
-      assert.deepEqual(waits('backend'), ['db', 'mongodb', 'redis', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
-      assert.deepEqual(waits('pile'), ['backend', 'db', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
-    }],
-    ['every redis has its own password', env('REDIS_PASSWORD', 'REDIS_LAYERS_PASSWORD', 'REDIS_STATS_PASSWORD', 'REDIS_TOKENS_PASSWORD', 'REDIS_TEMP_PASSWORD', 'MONGO_PASSWORD')],
+    [
+      'links: wu and pile wait for what they link',
+      repo => {
+        const waits = (name: string) => Object.keys(repo.compose('base').services[name]!.depends_on as object).sort();
+        assert.deepEqual(waits('backend'), ['db', 'mongodb', 'redis', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
+        assert.deepEqual(waits('pile'), ['backend', 'db', 'redis-layers', 'redis-stats', 'redis-temp', 'redis-tokens']);
+      },
+    ],
+    [
+      'every redis has its own password',
+      env('REDIS_PASSWORD', 'REDIS_LAYERS_PASSWORD', 'REDIS_STATS_PASSWORD', 'REDIS_TOKENS_PASSWORD', 'REDIS_TEMP_PASSWORD', 'MONGO_PASSWORD'),
+    ],
   ],
   'housing-portal': [
     ['backend', container('backend', /^housing-portal-backend:2\.3\.1$/)],
@@ -141,18 +172,27 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
     ['database init files', repo => assert.ok(existsSync(join(repo.root, 'postgres/initdb/01-extensions.sql')))],
     // the team's own image now (facts in sagui.facts.test.ts); its entrypoint migrates at start
     ['backend (django)', container('backend', /^pigeosolutions\/sagui-backend:2\.3\.1$/)],
-    ['django migrations run at start', repo => assert.equal(service(repo, 'backend').entrypoint, undefined, 'the image entrypoint (migrate, collectstatic) is kept')],
+    [
+      'django migrations run at start',
+      repo => assert.equal(service(repo, 'backend').entrypoint, undefined, 'the image entrypoint (migrate, collectstatic) is kept'),
+    ],
     ['nginx', container('nginx', /nginx/)],
     ['nginx serves static files', route('/backend_static/', /alias \/srv\/django-static\//)],
     ['pg-tileserv', container('tileserver')],
-    ['pg-tileserv waits for the database', repo => assert.deepEqual((repo.compose('base').services.tileserver!.depends_on as Record<string, unknown>).db, { condition: 'service_healthy' })],
+    [
+      'pg-tileserv waits for the database',
+      repo => assert.deepEqual((repo.compose('base').services.tileserver!.depends_on as Record<string, unknown>).db, { condition: 'service_healthy' }),
+    ],
     ['pg-tileserv-base as a build stage', documented('tileserver/Dockerfile', ' AS ')],
     ['varnish proxy and cache', container('varnish', /varnish/)],
     ['tiles through varnish', documented('varnish/default.vcl', 'be_tileserver')],
     ['scheduler in prod only', prodOnly('scheduler')],
     ['scheduler job settings', env('SCHEDULER_COMMAND', 'SCHEDULER_INTERVAL_SECONDS')],
     ['dev opens ports', devPorts('varnish')],
-    ['prod uses secrets', repo => assert.ok(Object.keys((parse(repo.read('docker-compose.prod.yml')) as { secrets: object }).secrets).includes('postgres_password'))],
+    [
+      'prod uses secrets',
+      repo => assert.ok(Object.keys((parse(repo.read('docker-compose.prod.yml')) as { secrets: object }).secrets).includes('postgres_password')),
+    ],
     ['base opens no port', repo => assert.ok(Object.values(repo.compose('base').services).every(s => s.ports === undefined))],
     ['mapping documented', documented('docs/architecture.md', 'varnish as the single entry point')],
   ],
@@ -173,37 +213,75 @@ export const PRESET_ELEMENTS: Record<PresetId, readonly Element[]> = {
   mlp: [
     upstream('API image mlprod.api', 'docker/docker-compose.yaml', container('backend', /^mlprod\.api:2\.3\.1$/)),
     upstream('worker image mlprod.node', 'docker/docker-compose.yaml', container('worker', /^mlprod\.node:2\.3\.1$/)),
-    upstream('uvicorn listens on 4789 (EXPOSE 4789)', 'docker/Dockerfile.api', repo => assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /127\.0\.0\.1:4789\//)),
+    upstream('uvicorn listens on 4789 (EXPOSE 4789)', 'docker/Dockerfile.api', repo =>
+      assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /127\.0\.0\.1:4789\//),
+    ),
     upstream('the image CMD runs the API (no command in compose)', 'docker/Dockerfile.api', repo => assert.equal(service(repo, 'backend').command, undefined)),
     upstream('the image CMD runs the Celery worker', 'docker/Dockerfile.node', repo => assert.equal(service(repo, 'worker').command, undefined)),
-    upstream('API reads DATABASE_URL postgresql://user:pass@host/schema', 'src/mlprod/database/database.py', setting('backend', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}')),
-    upstream('worker reads the same DATABASE_URL', 'docker/docker-compose.yaml', setting('worker', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}')),
-    upstream('API reads CELERY_BROKER_URL (pyamqp)', 'src/mlprod/worker/celery.py', setting('backend', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}')),
-    upstream('worker reads CELERY_BROKER_URL', 'docker/docker-compose.yaml', setting('worker', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}')),
-    upstream('API reads CELERY_BACKEND_URL (redis)', 'src/mlprod/worker/celery.py', setting('backend', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0')),
-    upstream('worker reads CELERY_BACKEND_URL', 'docker/docker-compose.yaml', setting('worker', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0')),
+    upstream(
+      'API reads DATABASE_URL postgresql://user:pass@host/schema',
+      'src/mlprod/database/database.py',
+      setting('backend', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}'),
+    ),
+    upstream(
+      'worker reads the same DATABASE_URL',
+      'docker/docker-compose.yaml',
+      setting('worker', 'DATABASE_URL', 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/${POSTGRES_DB}'),
+    ),
+    upstream(
+      'API reads CELERY_BROKER_URL (pyamqp)',
+      'src/mlprod/worker/celery.py',
+      setting('backend', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}'),
+    ),
+    upstream(
+      'worker reads CELERY_BROKER_URL',
+      'docker/docker-compose.yaml',
+      setting('worker', 'CELERY_BROKER_URL', 'pyamqp://${RABBITMQ_USER}:${RABBITMQ_PASSWORD}@rabbitmq:5672/${RABBITMQ_VHOST}'),
+    ),
+    upstream(
+      'API reads CELERY_BACKEND_URL (redis)',
+      'src/mlprod/worker/celery.py',
+      setting('backend', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0'),
+    ),
+    upstream(
+      'worker reads CELERY_BACKEND_URL',
+      'docker/docker-compose.yaml',
+      setting('worker', 'CELERY_BACKEND_URL', 'redis://:${REDIS_PASSWORD}@redis:6379/0'),
+    ),
     upstream('worker is given CELERY_QUEUE (empty)', 'docker/docker-compose.yaml', setting('worker', 'CELERY_QUEUE', '')),
     upstream('neither image gets names of ours', 'docker/docker-compose.yaml', repo => {
       for (const name of ['backend', 'worker']) assert.equal((service(repo, name).environment as Record<string, string>).POSTGRES_HOST, undefined, name);
     }),
-    upstream('DATABASE_HOST=database: the database answers as database', 'README.md', repo => assert.deepEqual(service(repo, 'db').networks, { internal: { aliases: ['database'] } })),
+    upstream('DATABASE_HOST=database: the database answers as database', 'README.md', repo =>
+      assert.deepEqual(service(repo, 'db').networks, { internal: { aliases: ['database'] } }),
+    ),
     upstream('the broker is dialled as rabbitmq', 'README.md', container('rabbitmq', /rabbitmq/)),
     upstream('the result backend is dialled as redis', 'README.md', container('redis', /^redis:/)),
-    upstream('worker depends on redis, rabbitmq, database', 'docker/docker-compose.yaml', repo => assert.deepEqual(Object.keys(service(repo, 'worker').depends_on as object), ['db', 'rabbitmq', 'redis'])),
+    upstream('worker depends on redis, rabbitmq, database', 'docker/docker-compose.yaml', repo =>
+      assert.deepEqual(Object.keys(service(repo, 'worker').depends_on as object), ['db', 'rabbitmq', 'redis']),
+    ),
     upstream('API depends on the database', 'docker/docker-compose.yaml', repo => assert.ok('db' in (service(repo, 'backend').depends_on as object))),
     upstream('the worker writes trained models under /app/models', 'src/mlprod/worker/tasks/train.py', storage('models', 'worker', '/app/models')),
-    upstream('GET / is the API\'s root route (no /health)', 'src/mlprod/api/routes.py', repo => assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /urlopen\('http:\/\/127\.0\.0\.1:4789\/'/)),
+    upstream("GET / is the API's root route (no /health)", 'src/mlprod/api/routes.py', repo =>
+      assert.match(JSON.stringify(service(repo, 'backend').healthcheck), /urlopen\('http:\/\/127\.0\.0\.1:4789\/'/),
+    ),
     upstream('PostgreSQL', 'docker/docker-compose.yaml', container('db', /postgis/)),
     upstream('Prometheus', 'docker/docker-compose.yaml', container('prometheus', /prometheus/)),
-    upstream('Grafana with sign-up off (GF_USERS_ALLOW_SIGN_UP=false)', 'docker/docker-compose.yaml', repo => assert.equal((service(repo, 'grafana').environment as Record<string, string>).GF_USERS_ALLOW_SIGN_UP, 'false')),
+    upstream('Grafana with sign-up off (GF_USERS_ALLOW_SIGN_UP=false)', 'docker/docker-compose.yaml', repo =>
+      assert.equal((service(repo, 'grafana').environment as Record<string, string>).GF_USERS_ALLOW_SIGN_UP, 'false'),
+    ),
     upstream('GRAFANA_ADMIN_PASS', 'README.md', env('GRAFANA_ADMIN_PASSWORD')),
-    upstream('a PostgreSQL data source (uid zNqkUPk4k, the one the dashboards name) on the database', 'grafana/provisioning/datasources/datasources.yml', repo => {
-      const source = (parse(repo.read('grafana/provisioning/datasources/postgres.yml')) as { datasources: Record<string, unknown>[] }).datasources[0]!;
-      assert.deepEqual([source.type, source.uid, source.url], ['postgres', 'zNqkUPk4k', 'db:5432']);
-      // read through a role of its own, the password from its secret file: never in the tracked file
-      assert.equal((source.secureJsonData as Record<string, string>).password, '$__file{/run/secrets/grafana_db_password}');
-      assert.equal((service(repo, 'grafana').environment as Record<string, string>).PG_DATASOURCE_USER, 'grafana_reader');
-    }),
+    upstream(
+      'a PostgreSQL data source (uid zNqkUPk4k, the one the dashboards name) on the database',
+      'grafana/provisioning/datasources/datasources.yml',
+      repo => {
+        const source = (parse(repo.read('grafana/provisioning/datasources/postgres.yml')) as { datasources: Record<string, unknown>[] }).datasources[0]!;
+        assert.deepEqual([source.type, source.uid, source.url], ['postgres', 'zNqkUPk4k', 'db:5432']);
+        // read through a role of its own, the password from its secret file: never in the tracked file
+        assert.equal((source.secureJsonData as Record<string, string>).password, '$__file{/run/secrets/grafana_db_password}');
+        assert.equal((service(repo, 'grafana').environment as Record<string, string>).PG_DATASOURCE_USER, 'grafana_reader');
+      },
+    ),
     upstream('Traefik routes DOMAIN', 'docker/docker-compose.traefik.yaml', documented('traefik/dynamic/portal.yml', 'Host(`mlp.localhost`)')),
     upstream('DOMAIN in .env', 'README.md', env('DOMAIN')),
     ['env mapping documented', documented('docs/architecture.md', 'DATABASE_USER, DATABASE_PASS')],
@@ -224,7 +302,15 @@ describe('each preset rebuilds its seed deployment', () => {
 
 describe('presets and the command line', () => {
   it('options given on the command line override the preset', async () => {
-    const repo = open(await generate({ preset: 'sagui', imageTag: '2.3.1', name: 'sagui-ke', domain: 'sagui.example.org', services: 'postgis,tileserver,varnish,nginx,scheduler,prometheus' }));
+    const repo = open(
+      await generate({
+        preset: 'sagui',
+        imageTag: '2.3.1',
+        name: 'sagui-ke',
+        domain: 'sagui.example.org',
+        services: 'postgis,tileserver,varnish,nginx,scheduler,prometheus',
+      }),
+    );
     const stored = JSON.parse(repo.read('.yo-rc.json'))['generator-portal'];
     assert.equal(stored.name, 'sagui-ke');
     assert.equal(stored.preset, 'sagui');
@@ -232,7 +318,7 @@ describe('presets and the command line', () => {
     assert.match(repo.read('.env'), /^DOMAIN=sagui\.example\.org$/m);
   });
 
-  it('a preset re-run keeps the repo\'s name, apps and instances, and refreshes the preset\'s own image tags', async () => {
+  it("a preset re-run keeps the repo's name, apps and instances, and refreshes the preset's own image tags", async () => {
     const root = await generate({ preset: 'systemapic', imageTag: '2.3.1', name: 'acme-maps' });
     const app = portal(['add', 'app', 'live', '--image', 'acme/live:1.0.0', '--port', '8080'], root);
     assert.equal(app.status, 0, app.stderr);
@@ -243,7 +329,10 @@ describe('presets and the command line', () => {
     const stored = JSON.parse(readFileSync(join(root, '.yo-rc.json'), 'utf8'))['generator-portal'];
     assert.equal(stored.name, 'acme-maps');
     assert.equal(stored.backendImage, 'systemapic/wu:2.4.0');
-    assert.deepEqual(stored.apps.map((a: { id: string; image: string }) => `${a.id} ${a.image}`), ['pile systemapic/pile:2.4.0', 'live acme/live:1.0.0']);
+    assert.deepEqual(
+      stored.apps.map((a: { id: string; image: string }) => `${a.id} ${a.image}`),
+      ['pile systemapic/pile:2.4.0', 'live acme/live:1.0.0'],
+    );
     assert.deepEqual(stored.instances, [{ name: 'eu', domain: 'eu.example.org' }]);
     // without a new tag the same preset changes nothing; another preset is refused
     const before = readFileSync(join(root, '.yo-rc.json'), 'utf8');

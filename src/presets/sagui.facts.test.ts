@@ -31,24 +31,48 @@ type Fact = readonly [fact: string, holds: (repo: Repo) => void];
 const upstream = (fact: string, where: string, file: string, holds: Fact[1]): Fact => [`${fact} (${where} ${file})`, holds];
 
 const environment = (service: Service): Record<string, string> => (service.environment ?? {}) as Record<string, string>;
-const setting = (variable: string, value: string): Fact[1] => repo => assert.equal(environment(repo.base('backend'))[variable], value, variable);
-const mounted = (name: string, target: string): Fact[1] => repo =>
-  assert.ok(((repo.base(name).volumes ?? []) as string[]).some(volume => volume.split(':')[1] === target), `${name} mounts ${target}`);
+const setting =
+  (variable: string, value: string): Fact[1] =>
+  repo =>
+    assert.equal(environment(repo.base('backend'))[variable], value, variable);
+const mounted =
+  (name: string, target: string): Fact[1] =>
+  repo =>
+    assert.ok(
+      ((repo.base(name).volumes ?? []) as string[]).some(volume => volume.split(':')[1] === target),
+      `${name} mounts ${target}`,
+    );
 /** The VCL rule for a path prefix and the backend it sets. */
-const vclRoute = (prefix: string, backend: string): Fact[1] => repo =>
-  assert.match(repo.read('varnish/default.vcl'), new RegExp(`if \\(req\\.url ~ "\\^${prefix.replace(/\//g, '\\/')}"\\) \\{\\s+set req\\.backend_hint = ${backend};`));
+const vclRoute =
+  (prefix: string, backend: string): Fact[1] =>
+  repo =>
+    assert.match(
+      repo.read('varnish/default.vcl'),
+      new RegExp(`if \\(req\\.url ~ "\\^${prefix.replace(/\//g, '\\/')}"\\) \\{\\s+set req\\.backend_hint = ${backend};`),
+    );
 const volumes = (service: Service): string[] => (service.volumes ?? []) as string[];
 /** The base file lists labels as key=value, `docker-compose config` as a map. */
-const labelled = (service: Service, rule: string): boolean => new RegExp(`org\\.generator-portal\\.exception\\.${rule}["=]`).test(JSON.stringify(service.labels ?? {}));
-const label = (text: string): Fact[1] => repo => assert.ok(((repo.prod('varnish').labels ?? {}) as Record<string, string>)[text.split('=')[0]!] === text.split('=').slice(1).join('='), `varnish label ${text}`);
+const labelled = (service: Service, rule: string): boolean =>
+  new RegExp(`org\\.generator-portal\\.exception\\.${rule}["=]`).test(JSON.stringify(service.labels ?? {}));
+const label =
+  (text: string): Fact[1] =>
+  repo =>
+    assert.ok(
+      ((repo.prod('varnish').labels ?? {}) as Record<string, string>)[text.split('=')[0]!] === text.split('=').slice(1).join('='),
+      `varnish label ${text}`,
+    );
 
 const FACTS: readonly Fact[] = [
-  upstream('the backend runs the team\'s image pigeosolutions/sagui-backend', PLATFORM, 'docker-compose.yml', repo => assert.equal(repo.base('backend').image, 'pigeosolutions/sagui-backend:2.3.1')),
+  upstream("the backend runs the team's image pigeosolutions/sagui-backend", PLATFORM, 'docker-compose.yml', repo =>
+    assert.equal(repo.base('backend').image, 'pigeosolutions/sagui-backend:2.3.1'),
+  ),
   upstream('gunicorn binds 0.0.0.0:8000 (EXPOSE 8000, CMD of the image kept)', BACKEND, 'Dockerfile', repo => {
     assert.equal(repo.base('backend').command, undefined);
     assert.match(JSON.stringify(repo.base('backend').healthcheck), /127\.0\.0\.1:8000\/api\/v1\//);
   }),
-  upstream('the image runs as www-data (USER www-data, uid 33 on python:3.11-slim)', BACKEND, 'Dockerfile', repo => assert.equal(repo.base('backend').user, '33:33')),
+  upstream('the image runs as www-data (USER www-data, uid 33 on python:3.11-slim)', BACKEND, 'Dockerfile', repo =>
+    assert.equal(repo.base('backend').user, '33:33'),
+  ),
   upstream('settings read POSTGRES_HOST, the db host named database', PLATFORM, 'secrets-dev/django_env.txt', repo => {
     assert.equal(environment(repo.base('backend')).POSTGRES_HOST, 'db');
     assert.deepEqual((repo.base('db').networks as Record<string, { aliases: string[] }>).internal.aliases, ['database']);
@@ -62,10 +86,16 @@ const FACTS: readonly Fact[] = [
     assert.equal(environment(repo.prod('backend')).POSTGRES_PASSWORD_FILE, '/run/secrets/postgres_password');
     assert.equal(environment(repo.prod('backend')).POSTGRES_PASSWORD, undefined);
   }),
-  upstream('SECRET_KEY is required (env(\'SECRET_KEY\')), given as a secret file', BACKEND, 'src/sagui_backend/settings.py', repo => assert.equal(environment(repo.prod('backend')).SECRET_KEY_FILE, '/run/secrets/backend_secret_key')),
+  upstream("SECRET_KEY is required (env('SECRET_KEY')), given as a secret file", BACKEND, 'src/sagui_backend/settings.py', repo =>
+    assert.equal(environment(repo.prod('backend')).SECRET_KEY_FILE, '/run/secrets/backend_secret_key'),
+  ),
   upstream('DEBUG=False', PLATFORM, 'secrets-dev/django_env.txt', setting('DEBUG', 'False')),
-  upstream('ALLOWED_HOSTS lists the domain, localhost and 127.0.0.1', PLATFORM, 'secrets-dev/django_env.txt', repo => assert.equal(environment(repo.prod('backend')).ALLOWED_HOSTS, 'sagui.localhost,localhost,127.0.0.1')),
-  upstream('CSRF_TRUSTED_ORIGINS holds the https origin', PLATFORM, 'secrets-dev/django_env.txt', repo => assert.equal(environment(repo.prod('backend')).CSRF_TRUSTED_ORIGINS, 'https://sagui.localhost')),
+  upstream('ALLOWED_HOSTS lists the domain, localhost and 127.0.0.1', PLATFORM, 'secrets-dev/django_env.txt', repo =>
+    assert.equal(environment(repo.prod('backend')).ALLOWED_HOSTS, 'sagui.localhost,localhost,127.0.0.1'),
+  ),
+  upstream('CSRF_TRUSTED_ORIGINS holds the https origin', PLATFORM, 'secrets-dev/django_env.txt', repo =>
+    assert.equal(environment(repo.prod('backend')).CSRF_TRUSTED_ORIGINS, 'https://sagui.localhost'),
+  ),
   upstream('STATIC_URL=/backend_static/ and STATIC_ROOT=/static/', PLATFORM, 'secrets-dev/django_env.txt', repo => {
     setting('STATIC_URL', '/backend_static/')(repo);
     setting('STATIC_ROOT', '/static/')(repo);
@@ -76,14 +106,19 @@ const FACTS: readonly Fact[] = [
   }),
   upstream('django_static_files mounted at /static in the backend (collectstatic)', PLATFORM, 'docker-compose.yml', mounted('backend', '/static')),
   upstream('nginx serves the static files under /backend_static', PLATFORM, 'docker-compose.yml', repo => {
-    assert.ok(((repo.base('nginx').volumes ?? []) as string[]).some(volume => volume.startsWith('django-static:')), 'nginx reads the static volume');
+    assert.ok(
+      ((repo.base('nginx').volumes ?? []) as string[]).some(volume => volume.startsWith('django-static:')),
+      'nginx reads the static volume',
+    );
     assert.match(repo.read('nginx/snippets/routes.conf'), /location \/backend_static\/ \{\s+alias /);
   }),
   upstream('SAGUI_PATH_TO_ATMO_FILES=/atmo_s5p/data/styled over ./atmo_s5p/data at /atmo_s5p/data', PLATFORM, 'docker-compose.yml', repo => {
     setting('SAGUI_PATH_TO_ATMO_FILES', '/atmo_s5p/data/styled')(repo);
     mounted('backend', '/atmo_s5p/data')(repo);
   }),
-  upstream('nginx serves the atmo data under /atmo', PLATFORM, 'docker-compose.yml', repo => assert.match(repo.read('nginx/snippets/routes.conf'), /location \/atmo\/ \{\s+alias /)),
+  upstream('nginx serves the atmo data under /atmo', PLATFORM, 'docker-compose.yml', repo =>
+    assert.match(repo.read('nginx/snippets/routes.conf'), /location \/atmo\/ \{\s+alias /),
+  ),
   upstream('SAGUI_DATA_PATH=/data', PLATFORM, 'docker-compose.yml', setting('SAGUI_DATA_PATH', '/data')),
   upstream('the hyfaa work folder is mounted at /hyfaa-scheduler/data and imported from there', PLATFORM, 'docker-compose.yml', repo => {
     mounted('backend', '/hyfaa-scheduler/data')(repo);
@@ -91,28 +126,51 @@ const FACTS: readonly Fact[] = [
     setting('RAINFALL_NETCDF_FILES_PATH', '/hyfaa-scheduler/data/databases/forcing_onmesh_db/data_store/')(repo);
   }),
   upstream('HYFAA_IMPORT_COMMIT_PAGE_SIZE=50', PLATFORM, 'secrets-dev/django_env.txt', setting('HYFAA_IMPORT_COMMIT_PAGE_SIZE', '50')),
-  upstream('settings read EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS without default', BACKEND, 'src/sagui_backend/settings.py', repo => {
-    for (const name of ['EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', 'EMAIL_USE_TLS']) assert.ok(name in environment(repo.base('backend')), name);
-  }),
-  upstream('the superuser password is read through file_env (DJANGO_SUPERUSER_PASSWORD_FILE)', BACKEND, 'docker/docker-entrypoint.d/050-create-superuser', repo =>
-    assert.equal(environment(repo.prod('backend')).DJANGO_SUPERUSER_PASSWORD_FILE, '/run/secrets/backend_django_superuser_password')),
-  upstream('the entrypoint writes under /app (compilemessages, the initialized flag): a writable root, recorded', BACKEND, 'docker/docker-entrypoint.d/040-i18n', repo => {
-    assert.notEqual(repo.base('backend').read_only, true);
-    assert.match(JSON.stringify(repo.base('backend').labels), /org\.generator-portal\.exception\.CMP-09/);
-  }),
+  upstream(
+    'settings read EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS without default',
+    BACKEND,
+    'src/sagui_backend/settings.py',
+    repo => {
+      for (const name of ['EMAIL_HOST', 'EMAIL_PORT', 'EMAIL_HOST_USER', 'EMAIL_HOST_PASSWORD', 'EMAIL_USE_TLS'])
+        assert.ok(name in environment(repo.base('backend')), name);
+    },
+  ),
+  upstream(
+    'the superuser password is read through file_env (DJANGO_SUPERUSER_PASSWORD_FILE)',
+    BACKEND,
+    'docker/docker-entrypoint.d/050-create-superuser',
+    repo => assert.equal(environment(repo.prod('backend')).DJANGO_SUPERUSER_PASSWORD_FILE, '/run/secrets/backend_django_superuser_password'),
+  ),
+  upstream(
+    'the entrypoint writes under /app (compilemessages, the initialized flag): a writable root, recorded',
+    BACKEND,
+    'docker/docker-entrypoint.d/040-i18n',
+    repo => {
+      assert.notEqual(repo.base('backend').read_only, true);
+      assert.match(JSON.stringify(repo.base('backend').labels), /org\.generator-portal\.exception\.CMP-09/);
+    },
+  ),
   upstream('database is PostGIS with the database sagui', PLATFORM, 'docker-compose.yml', repo => {
     assert.match(String(repo.base('db').image), /postgis/);
     assert.equal(environment(repo.base('db')).POSTGRES_DB, 'sagui');
   }),
-  upstream('30_schema.sql creates the schema guyane; 40_users.sql grants the tileserver role USAGE on it', PLATFORM, 'config/postgresql/entrypoint-initdb.d/40_users.sql', repo => {
-    const roles = repo.read('postgres/initdb/02-roles.sh');
-    assert.match(roles, /CREATE SCHEMA IF NOT EXISTS guyane;/);
-    assert.match(roles, /GRANT USAGE ON SCHEMA guyane TO tileserver;/);
-  }),
-  upstream('pg_tileserv listens on 7800 (HttpPort default)', TILESERV, 'main.go', repo => assert.equal(environment(repo.base('tileserver')).TS_HTTPPORT, '7800')),
+  upstream(
+    '30_schema.sql creates the schema guyane; 40_users.sql grants the tileserver role USAGE on it',
+    PLATFORM,
+    'config/postgresql/entrypoint-initdb.d/40_users.sql',
+    repo => {
+      const roles = repo.read('postgres/initdb/02-roles.sh');
+      assert.match(roles, /CREATE SCHEMA IF NOT EXISTS guyane;/);
+      assert.match(roles, /GRANT USAGE ON SCHEMA guyane TO tileserver;/);
+    },
+  ),
+  upstream('pg_tileserv listens on 7800 (HttpPort default)', TILESERV, 'main.go', repo =>
+    assert.equal(environment(repo.base('tileserver')).TS_HTTPPORT, '7800'),
+  ),
   upstream('TS_BASEPATH=/tiles/', PLATFORM, 'docker-compose.yml', repo => assert.equal(environment(repo.base('tileserver')).TS_BASEPATH, '/tiles/')),
   upstream('wait-for-db.sh: the tileserver starts once the database answers', TILESERV, 'pigeosolutions/wait-for-db.sh', repo =>
-    assert.deepEqual((repo.base('tileserver').depends_on as Record<string, unknown>).db, { condition: 'service_healthy' })),
+    assert.deepEqual((repo.base('tileserver').depends_on as Record<string, unknown>).db, { condition: 'service_healthy' }),
+  ),
   upstream('varnish sends /tiles/ to pg-tileserv on 7800', PLATFORM, 'config/varnish/default.vcl', repo => {
     vclRoute('/tiles/', 'be_tileserver')(repo);
     assert.match(repo.read('varnish/default.vcl'), /\.host = "tileserver";\s+\.port = "7800";/);
@@ -157,7 +215,12 @@ const FACTS: readonly Fact[] = [
     const dev = parse(repo.read('docker-compose.override.yml')) as { services: Record<string, { ports?: string[] }> };
     assert.ok(dev.services.varnish?.ports?.every(port => port.startsWith('127.0.0.1:')));
   }),
-  upstream('DRAINAGE_VT_URL is the drainage tile URL template, braces and all', PLATFORM, 'secrets-dev/django_env.txt', setting('DRAINAGE_VT_URL', '/tiles/guyane.hyfaa_drainage/{z}/{x}/{y}.pbf')),
+  upstream(
+    'DRAINAGE_VT_URL is the drainage tile URL template, braces and all',
+    PLATFORM,
+    'secrets-dev/django_env.txt',
+    setting('DRAINAGE_VT_URL', '/tiles/guyane.hyfaa_drainage/{z}/{x}/{y}.pbf'),
+  ),
   upstream('the front end runs the image pigeosolutions/sagui-ui, exposing 80', PLATFORM, 'docker-compose.yml', repo => {
     assert.equal(repo.base('frontend').image, 'pigeosolutions/sagui-ui:2.3.1');
     assert.match(JSON.stringify(repo.base('frontend').healthcheck), /127\.0\.0\.1:80\//);
@@ -170,7 +233,7 @@ const FACTS: readonly Fact[] = [
     assert.match(JSON.stringify(repo.base('frontend').healthcheck), /:80\/sagui\//);
     assert.equal(environment(repo.base('frontend')).APP_NAME, 'sagui');
   }),
-  upstream('nginx:1.21.4-alpine started as root, no USER: the image\'s user kept, recorded', UI, 'tools/docker/Dockerfile.apps', repo => {
+  upstream("nginx:1.21.4-alpine started as root, no USER: the image's user kept, recorded", UI, 'tools/docker/Dockerfile.apps', repo => {
     assert.equal(repo.base('frontend').user, undefined);
     assert.ok(labelled(repo.base('frontend'), 'CMP-26'));
   }),
@@ -181,29 +244,54 @@ const FACTS: readonly Fact[] = [
     assert.ok(labelled(frontend, 'CMP-02'));
     assert.deepEqual(frontend.security_opt, ['no-new-privileges:true']);
   }),
-  upstream('the front end is a static app: read-only root, nginx\'s cache and pid in memory, no database setting, no data folder', UI, 'tools/docker/Dockerfile.apps', repo => {
-    const frontend = repo.base('frontend');
-    assert.equal(frontend.read_only, true);
-    assert.deepEqual(((frontend.tmpfs ?? []) as string[]).map(t => t.split(':')[0]).sort(), ['/tmp', '/var/cache/nginx', '/var/run']);
-    assert.deepEqual(Object.keys(environment(frontend)), ['APP_NAME']);
-    assert.deepEqual(volumes(frontend), []);
-  }),
+  upstream(
+    "the front end is a static app: read-only root, nginx's cache and pid in memory, no database setting, no data folder",
+    UI,
+    'tools/docker/Dockerfile.apps',
+    repo => {
+      const frontend = repo.base('frontend');
+      assert.equal(frontend.read_only, true);
+      assert.deepEqual(((frontend.tmpfs ?? []) as string[]).map(t => t.split(':')[0]).sort(), ['/tmp', '/var/cache/nginx', '/var/run']);
+      assert.deepEqual(Object.keys(environment(frontend)), ['APP_NAME']);
+      assert.deepEqual(volumes(frontend), []);
+    },
+  ),
   upstream('the hyfaa scheduler runs pigeosolutions/hyfaa-scheduler:4.3, idle (tail -f /dev/null)', PLATFORM, 'docker-compose.yml', repo => {
     assert.equal(repo.base('hyfaa-scheduler').image, 'pigeosolutions/hyfaa-scheduler:4.3');
     assert.deepEqual(repo.base('hyfaa-scheduler').command, ['tail', '-f', '/dev/null']);
     assert.ok(labelled(repo.base('hyfaa-scheduler'), 'CMP-14'));
   }),
-  upstream('the hyfaa work folder is /work in the scheduler and /hyfaa-scheduler/data in the backend: one volume at both', PLATFORM, 'docker-compose.yml', repo => {
-    assert.deepEqual(volumes(repo.base('hyfaa-scheduler')), ['hyfaa-data:/work']);
-    assert.ok(volumes(repo.base('backend')).includes('hyfaa-data:/hyfaa-scheduler/data'));
-  }),
-  upstream('the image works in WORKDIR /work and runs run.sh there', HYFAA, 'Dockerfile', repo => assert.match(repo.read('docs/architecture.md'), /exec -T hyfaa-scheduler bash run\.sh/)),
-  upstream('eodag reads the hydroweb.next API key from EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY; a secret kept in .env', HYFAA, 'src/hyfaa_python_scheduler/hyfaa/database/assimilation/hysope_download_module.py', repo => {
-    const key = environment(repo.prod('hyfaa-scheduler')).EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY;
-    assert.ok(key && key.length >= 20, 'interpolated from .env');
-    assert.match(repo.read('docker-compose.yml'), /EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY: \$\{HYFAA_SCHEDULER_EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY\}/);
-  }),
-  upstream('the scheduler downloads its forcing and altimetry data: a way out to the internet', HYFAA, 'work_configurations/operational_guyane_gsmap/README.md', repo => assert.ok((repo.base('hyfaa-scheduler').networks as string[]).includes('edge'))),
+  upstream(
+    'the hyfaa work folder is /work in the scheduler and /hyfaa-scheduler/data in the backend: one volume at both',
+    PLATFORM,
+    'docker-compose.yml',
+    repo => {
+      assert.deepEqual(volumes(repo.base('hyfaa-scheduler')), ['hyfaa-data:/work']);
+      assert.ok(volumes(repo.base('backend')).includes('hyfaa-data:/hyfaa-scheduler/data'));
+    },
+  ),
+  upstream('the image works in WORKDIR /work and runs run.sh there', HYFAA, 'Dockerfile', repo =>
+    assert.match(repo.read('docs/architecture.md'), /exec -T hyfaa-scheduler bash run\.sh/),
+  ),
+  upstream(
+    'eodag reads the hydroweb.next API key from EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY; a secret kept in .env',
+    HYFAA,
+    'src/hyfaa_python_scheduler/hyfaa/database/assimilation/hysope_download_module.py',
+    repo => {
+      const key = environment(repo.prod('hyfaa-scheduler')).EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY;
+      assert.ok(key && key.length >= 20, 'interpolated from .env');
+      assert.match(
+        repo.read('docker-compose.yml'),
+        /EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY: \$\{HYFAA_SCHEDULER_EODAG__HYDROWEB_NEXT__AUTH__CREDENTIALS__APIKEY\}/,
+      );
+    },
+  ),
+  upstream(
+    'the scheduler downloads its forcing and altimetry data: a way out to the internet',
+    HYFAA,
+    'work_configurations/operational_guyane_gsmap/README.md',
+    repo => assert.ok((repo.base('hyfaa-scheduler').networks as string[]).includes('edge')),
+  ),
   upstream('atmo runs pigeosolutions/sagui_atmo, idle, ./atmo_s5p/data at /mnt/data', PLATFORM, 'docker-compose.yml', repo => {
     assert.equal(repo.base('atmo').image, 'pigeosolutions/sagui_atmo:2.3.1');
     assert.deepEqual(repo.base('atmo').command, ['tail', '-f', '/dev/null']);
@@ -214,17 +302,38 @@ const FACTS: readonly Fact[] = [
     assert.equal(environment(repo.base('atmo')).ATMO_STORAGE_PATH, '/mnt/data');
     assert.ok((repo.base('atmo').networks as string[]).includes('edge'));
   }),
-  upstream('update_data.sh runs, in order, run.sh, hyfaa_import, rainfall_import, atmo_process.py, send_alerts from the host cron', PLATFORM, 'update_data.sh', repo => {
-    const docs = repo.read('docs/architecture.md');
-    const at = ['exec -T hyfaa-scheduler bash run.sh', 'exec -T backend python3 manage.py hyfaa_import', 'exec -T backend python3 manage.py rainfall_import', 'exec -T atmo python atmo_process.py', 'exec -T backend python3 manage.py send_alerts'].map(step => docs.indexOf(step));
-    assert.ok(at.every(index => index > 0), 'each step documented');
-    assert.deepEqual([...at].sort((a, b) => a - b), at, 'in upstream\'s order');
-  }),
-  ['docs: the stack expects the shared Traefik', repo => {
-    assert.match(repo.read('README.md'), /expects a shared Traefik already running on the server/);
-    assert.match(repo.read('docs/architecture.md'), /`traefik-proxy_proxy_network` \(prod, external\)/);
-    assert.match(repo.read('docs/architecture.md'), /opt out with --traefik-network none/);
-  }],
+  upstream(
+    'update_data.sh runs, in order, run.sh, hyfaa_import, rainfall_import, atmo_process.py, send_alerts from the host cron',
+    PLATFORM,
+    'update_data.sh',
+    repo => {
+      const docs = repo.read('docs/architecture.md');
+      const at = [
+        'exec -T hyfaa-scheduler bash run.sh',
+        'exec -T backend python3 manage.py hyfaa_import',
+        'exec -T backend python3 manage.py rainfall_import',
+        'exec -T atmo python atmo_process.py',
+        'exec -T backend python3 manage.py send_alerts',
+      ].map(step => docs.indexOf(step));
+      assert.ok(
+        at.every(index => index > 0),
+        'each step documented',
+      );
+      assert.deepEqual(
+        [...at].sort((a, b) => a - b),
+        at,
+        "in upstream's order",
+      );
+    },
+  ),
+  [
+    'docs: the stack expects the shared Traefik',
+    repo => {
+      assert.match(repo.read('README.md'), /expects a shared Traefik already running on the server/);
+      assert.match(repo.read('docs/architecture.md'), /`traefik-proxy_proxy_network` \(prod, external\)/);
+      assert.match(repo.read('docs/architecture.md'), /opt out with --traefik-network none/);
+    },
+  ],
 ];
 
 describe('sagui preset: facts of sagui_platform, sagui_backend, pg_tileserv and traefik-proxy', () => {
@@ -248,7 +357,10 @@ describe('sagui preset: facts of sagui_platform, sagui_backend, pg_tileserv and 
       base: name => {
         // interpolated like prod, with the base file's own keys (user, read_only, labels)
         assert.ok(base.services[name], `${name} in docker-compose.yml`);
-        return { ...base.services[name], environment: { ...environment(base.services[name]!), ...pick(environment(prod[name] ?? {}), environment(base.services[name]!)) } };
+        return {
+          ...base.services[name],
+          environment: { ...environment(base.services[name]!), ...pick(environment(prod[name] ?? {}), environment(base.services[name]!)) },
+        };
       },
     };
   });
@@ -258,5 +370,9 @@ describe('sagui preset: facts of sagui_platform, sagui_backend, pg_tileserv and 
 
 /** The interpolated values of the variables the base file names. */
 function pick(interpolated: Record<string, string>, declared: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(declared).filter(name => name in interpolated).map(name => [name, interpolated[name]!]));
+  return Object.fromEntries(
+    Object.keys(declared)
+      .filter(name => name in interpolated)
+      .map(name => [name, interpolated[name]!]),
+  );
 }

@@ -62,22 +62,36 @@ function open(root: string): Repo {
 }
 
 const environment = (service: Record<string, unknown>): Record<string, string> => (service.environment ?? {}) as Record<string, string>;
-const setting = (name: string, variable: string, value: string): Check => repo =>
-  assert.equal(environment(repo.service('base', name))[variable], value, `${variable} of ${name}`);
+const setting =
+  (name: string, variable: string, value: string): Check =>
+  repo =>
+    assert.equal(environment(repo.service('base', name))[variable], value, `${variable} of ${name}`);
 /** The names a container answers to on the internal network, in the merged prod configuration. */
-const answersAs = (name: string, alias: string): Check => repo => {
-  const networks = repo.config().services[name]!.networks as Record<string, { aliases?: string[] } | null>;
-  assert.ok(networks.internal?.aliases?.includes(alias), `${name} answers as ${alias}: ${JSON.stringify(networks)}`);
-};
-const volumes = (service: Record<string, unknown>): string[] => ((service.volumes ?? []) as unknown[]).map(v => (typeof v === 'string' ? v : `${(v as { source: string }).source}:${(v as { target: string }).target}`));
+const answersAs =
+  (name: string, alias: string): Check =>
+  repo => {
+    const networks = repo.config().services[name]!.networks as Record<string, { aliases?: string[] } | null>;
+    assert.ok(networks.internal?.aliases?.includes(alias), `${name} answers as ${alias}: ${JSON.stringify(networks)}`);
+  };
+const volumes = (service: Record<string, unknown>): string[] =>
+  ((service.volumes ?? []) as unknown[]).map(v => (typeof v === 'string' ? v : `${(v as { source: string }).source}:${(v as { target: string }).target}`));
 /** Config lines without comments, as key -> value. */
 const redisConf = (repo: Repo, server: string): Map<string, string> => {
   const mounted = volumes(repo.service('base', server)).find(v => v.endsWith(':/usr/local/etc/redis/redis.conf:ro'));
   assert.ok(mounted, `${server} mounts its config`);
   const text = repo.read(mounted.split(':')[0]!.replace(/^\.\//, ''));
-  return new Map(text.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#')).map(l => [l.split(/\s+/)[0]!, l.split(/\s+/).slice(1).join(' ')] as [string, string]));
+  return new Map(
+    text
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l && !l.startsWith('#'))
+      .map(l => [l.split(/\s+/)[0]!, l.split(/\s+/).slice(1).join(' ')] as [string, string]),
+  );
 };
-const confHas = (server: string, key: string, value: string): Check => repo => assert.equal(redisConf(repo, server).get(key), value, `${key} of ${server}`);
+const confHas =
+  (server: string, key: string, value: string): Check =>
+  repo =>
+    assert.equal(redisConf(repo, server).get(key), value, `${key} of ${server}`);
 
 const CONFIG = '/systemapic/config';
 const NGINX = 'build/nginx/config/dev.systemapic.com.nginx.conf';
@@ -93,7 +107,9 @@ const FACTS: readonly Row[] = [
     assert.match(repo.read('nginx/sites/prod.conf'), /server_name e\.systemapic\.localhost;[^}]*include \/etc\/nginx\/snippets\/hosts\/e\.conf;/);
     assert.match(location(repo, 'nginx/snippets/hosts/e.conf', '/'), /proxy_pass http:\/\/pile;/);
   }),
-  upstream('the tile host takes bodies up to 2000m', 'systemapic/docker-systemapic', NGINX, repo => assert.match(location(repo, 'nginx/snippets/hosts/e.conf', '/'), /client_max_body_size 2000m;/)),
+  upstream('the tile host takes bodies up to 2000m', 'systemapic/docker-systemapic', NGINX, repo =>
+    assert.match(location(repo, 'nginx/snippets/hosts/e.conf', '/'), /client_max_body_size 2000m;/),
+  ),
   upstream('/api/db goes to pile with 600 s timeouts', 'systemapic/docker-systemapic', NGINX, repo => {
     const block = location(repo, 'nginx/snippets/routes.conf', '/api/db/');
     assert.match(block, /proxy_pass http:\/\/pile;/);
@@ -111,24 +127,46 @@ const FACTS: readonly Row[] = [
     assert.match(location(repo, 'nginx/snippets/routes.conf', '/'), /client_max_body_size 2000m;/);
     assert.match(location(repo, 'nginx/snippets/routes.conf', '/api/'), /client_max_body_size 2000m;/);
   }),
-  upstream('wu runs the systemapic/wu image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => assert.match(String(repo.service('base', 'backend').image), /^systemapic\/wu:2\.3\.1$/)),
-  upstream('pile runs the systemapic/pile image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => assert.match(String(repo.service('base', 'pile').image), /^systemapic\/pile:2\.3\.1$/)),
-  upstream('wu listens on 3001 (EXPOSE 3001)', 'systemapic/docker-systemapic', 'build/wu/Dockerfile', repo => assert.match(JSON.stringify(repo.service('base', 'backend').healthcheck), /127\.0\.0\.1 3001/)),
-  upstream('pile listens on 3003 (EXPOSE 3003)', 'systemapic/docker-systemapic', 'build/pile/Dockerfile', repo => assert.match(JSON.stringify(repo.service('base', 'pile').healthcheck), /127\.0\.0\.1 3003/)),
+  upstream('wu runs the systemapic/wu image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo =>
+    assert.match(String(repo.service('base', 'backend').image), /^systemapic\/wu:2\.3\.1$/),
+  ),
+  upstream('pile runs the systemapic/pile image', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo =>
+    assert.match(String(repo.service('base', 'pile').image), /^systemapic\/pile:2\.3\.1$/),
+  ),
+  upstream('wu listens on 3001 (EXPOSE 3001)', 'systemapic/docker-systemapic', 'build/wu/Dockerfile', repo =>
+    assert.match(JSON.stringify(repo.service('base', 'backend').healthcheck), /127\.0\.0\.1 3001/),
+  ),
+  upstream('pile listens on 3003 (EXPOSE 3003)', 'systemapic/docker-systemapic', 'build/pile/Dockerfile', repo =>
+    assert.match(JSON.stringify(repo.service('base', 'pile').healthcheck), /127\.0\.0\.1 3003/),
+  ),
   upstream('the images keep their own CMD /start.sh', 'systemapic/docker-systemapic', 'build/wu/Dockerfile', repo => {
     for (const name of ['backend', 'pile']) assert.equal(repo.service('base', name).command, undefined, name);
   }),
   upstream('wu is given SYSTEMAPIC_DOMAIN', 'systemapic/docker-systemapic', 'compose/yml/common.yml', setting('backend', 'SYSTEMAPIC_DOMAIN', '${DOMAIN}')),
   upstream('pile is given SYSTEMAPIC_DOMAIN', 'systemapic/docker-systemapic', 'compose/yml/common.yml', setting('pile', 'SYSTEMAPIC_DOMAIN', '${DOMAIN}')),
-  upstream("SYSTEMAPIC_PRODMODE: 'true' for wu (start.sh runs `if $SYSTEMAPIC_PRODMODE`)", 'systemapic/docker-systemapic', 'compose/yml/common.yml', setting('backend', 'SYSTEMAPIC_PRODMODE', 'true')),
+  upstream(
+    "SYSTEMAPIC_PRODMODE: 'true' for wu (start.sh runs `if $SYSTEMAPIC_PRODMODE`)",
+    'systemapic/docker-systemapic',
+    'compose/yml/common.yml',
+    setting('backend', 'SYSTEMAPIC_PRODMODE', 'true'),
+  ),
   upstream("SYSTEMAPIC_PRODMODE: 'true' for pile", 'systemapic/docker-systemapic', 'compose/yml/common.yml', setting('pile', 'SYSTEMAPIC_PRODMODE', 'true')),
   upstream('wu reads WU_CONFIG_PATH for its config', 'systemapic/wu', 'api/api.js', setting('backend', 'WU_CONFIG_PATH', `${CONFIG}/wu-config.js`)),
   upstream('pile reads PILE_CONFIG_PATH for its config', 'systemapic/pile', 'src/pile.js', setting('pile', 'PILE_CONFIG_PATH', `${CONFIG}/pile-config.js`)),
   upstream('pile reads SYSTEMAPIC_PGSQL_USERNAME', 'systemapic/pile', 'src/pile.js', setting('pile', 'SYSTEMAPIC_PGSQL_USERNAME', '${POSTGRES_USER}')),
   upstream('pile reads SYSTEMAPIC_PGSQL_PASSWORD', 'systemapic/pile', 'src/pile.js', setting('pile', 'SYSTEMAPIC_PGSQL_PASSWORD', '${POSTGRES_PASSWORD}')),
-  upstream('start-server.sh exports SYSTEMAPIC_PGSQL_DBNAME', 'systemapic/pile', 'start-server.sh', setting('pile', 'SYSTEMAPIC_PGSQL_DBNAME', '${POSTGRES_DB}')),
-  upstream('the domain\'s config folder is mounted at /systemapic/config in wu and pile', 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => {
-    for (const name of ['backend', 'pile']) assert.ok(volumes(repo.config().services[name]!).includes(`${join(repo.root, 'config/prod')}:${CONFIG}:ro`), `${name}: ${volumes(repo.config().services[name]!).join(', ')}`);
+  upstream(
+    'start-server.sh exports SYSTEMAPIC_PGSQL_DBNAME',
+    'systemapic/pile',
+    'start-server.sh',
+    setting('pile', 'SYSTEMAPIC_PGSQL_DBNAME', '${POSTGRES_DB}'),
+  ),
+  upstream("the domain's config folder is mounted at /systemapic/config in wu and pile", 'systemapic/docker-systemapic', 'compose/yml/common.yml', repo => {
+    for (const name of ['backend', 'pile'])
+      assert.ok(
+        volumes(repo.config().services[name]!).includes(`${join(repo.root, 'config/prod')}:${CONFIG}:ro`),
+        `${name}: ${volumes(repo.config().services[name]!).join(', ')}`,
+      );
   }),
   upstream('localhost has a config folder of its own (dev)', 'systemapic/docker-systemapic config', 'config/localhost/env.sh', repo => {
     for (const name of ['backend', 'pile']) assert.ok(volumes(repo.service('dev', name)).includes(`./config/dev:${CONFIG}:ro`), name);
@@ -139,23 +177,51 @@ const FACTS: readonly Row[] = [
       assert.deepEqual(mounted, [`${join(repo.root, 'config/eu')}:${CONFIG}:ro`], name);
     }
   }),
-  upstream('start.sh refuses to start without /systemapic/config: each deployment has its folder', 'systemapic/docker-systemapic', 'build/wu/start.sh', repo => {
-    for (const deployment of ['dev', 'prod', 'eu']) assert.ok(existsSync(join(repo.root, 'config', deployment, 'README.md')), deployment);
-  }),
+  upstream(
+    'start.sh refuses to start without /systemapic/config: each deployment has its folder',
+    'systemapic/docker-systemapic',
+    'build/wu/start.sh',
+    repo => {
+      for (const deployment of ['dev', 'prod', 'eu']) assert.ok(existsSync(join(repo.root, 'config', deployment, 'README.md')), deployment);
+    },
+  ),
   upstream('pile dials http://wu:3001', 'systemapic/pile', 'src/pile.js', answersAs('backend', 'wu')),
-  upstream('pile links wu and so starts after it', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', repo => assert.deepEqual((repo.service('base', 'pile').depends_on as Record<string, unknown>).backend, { condition: 'service_healthy' })),
+  upstream('pile links wu and so starts after it', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', repo =>
+    assert.deepEqual((repo.service('base', 'pile').depends_on as Record<string, unknown>).backend, { condition: 'service_healthy' }),
+  ),
   upstream('wu links mongo', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', answersAs('mongodb', 'mongo')),
   upstream('wu and pile link postgis', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', answersAs('db', 'postgis')),
-  upstream('redis.layers host redislayers', 'systemapic/docker-systemapic config', 'config/localhost/engine.config.js', answersAs('redis-layers', 'redislayers')),
+  upstream(
+    'redis.layers host redislayers',
+    'systemapic/docker-systemapic config',
+    'config/localhost/engine.config.js',
+    answersAs('redis-layers', 'redislayers'),
+  ),
   upstream('redis.stats host redisstats', 'systemapic/docker-systemapic config', 'config/localhost/engine.config.js', answersAs('redis-stats', 'redisstats')),
   upstream('redis.temp host redistemp', 'systemapic/docker-systemapic config', 'config/localhost/engine.config.js', answersAs('redis-temp', 'redistemp')),
   upstream('wu and pile link redistokens', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', answersAs('redis-tokens', 'redistokens')),
   upstream('the queue server is rediskue', 'systemapic/docker-systemapic', 'build/README.md', answersAs('redis', 'rediskue')),
-  upstream('each redis role runs with its own config file (redis-server /systemapic/config/redis.<role>.conf)', 'systemapic/docker-systemapic', 'compose/yml/dev.systemapic.com.yml', repo => {
-    for (const role of ['layers', 'stats', 'tokens', 'temp']) assert.ok(volumes(repo.service('base', `redis-${role}`)).includes(`./redis/redis-${role}.conf:/usr/local/etc/redis/redis.conf:ro`), role);
-  }),
-  upstream('redis.layers.conf: appendonly yes', 'systemapic/docker-systemapic config', 'config/localhost/redis.layers.conf', confHas('redis-layers', 'appendonly', 'yes')),
-  upstream('redis.tokens.conf: appendonly yes', 'systemapic/docker-systemapic config', 'config/localhost/redis.tokens.conf', confHas('redis-tokens', 'appendonly', 'yes')),
+  upstream(
+    'each redis role runs with its own config file (redis-server /systemapic/config/redis.<role>.conf)',
+    'systemapic/docker-systemapic',
+    'compose/yml/dev.systemapic.com.yml',
+    repo => {
+      for (const role of ['layers', 'stats', 'tokens', 'temp'])
+        assert.ok(volumes(repo.service('base', `redis-${role}`)).includes(`./redis/redis-${role}.conf:/usr/local/etc/redis/redis.conf:ro`), role);
+    },
+  ),
+  upstream(
+    'redis.layers.conf: appendonly yes',
+    'systemapic/docker-systemapic config',
+    'config/localhost/redis.layers.conf',
+    confHas('redis-layers', 'appendonly', 'yes'),
+  ),
+  upstream(
+    'redis.tokens.conf: appendonly yes',
+    'systemapic/docker-systemapic config',
+    'config/localhost/redis.tokens.conf',
+    confHas('redis-tokens', 'appendonly', 'yes'),
+  ),
   upstream('redis.stats.conf: appendonly no, dbfilename redis.rdb', 'systemapic/docker-systemapic config', 'config/localhost/redis.stats.conf', repo => {
     confHas('redis-stats', 'appendonly', 'no')(repo);
     confHas('redis-stats', 'dbfilename', 'redis.rdb')(repo);
@@ -167,22 +233,31 @@ const FACTS: readonly Row[] = [
   upstream('maxmemory 23592960000 bytes (22500mb) on every role', 'systemapic/docker-systemapic config', 'config/localhost/redis.layers.conf', repo => {
     for (const role of ['layers', 'stats', 'tokens', 'temp']) assert.equal(redisConf(repo, `redis-${role}`).get('maxmemory'), '22500mb', role);
   }),
-  upstream('no maxmemory-policy: Redis\' default, noeviction', 'systemapic/docker-systemapic config', 'config/localhost/redis.stats.conf', repo => {
+  upstream("no maxmemory-policy: Redis' default, noeviction", 'systemapic/docker-systemapic config', 'config/localhost/redis.stats.conf', repo => {
     for (const role of ['layers', 'stats', 'tokens', 'temp']) assert.equal(redisConf(repo, `redis-${role}`).get('maxmemory-policy'), 'noeviction', role);
   }),
-  upstream('requirepass on every role: each asks for its own password, from a secret in prod', 'systemapic/docker-systemapic config', 'config/localhost/redis.tokens.conf', repo => {
-    for (const role of ['layers', 'stats', 'tokens', 'temp']) {
-      const command = JSON.stringify(repo.config().services[`redis-${role}`]!.command);
-      assert.match(command, /--requirepass/, role);
-      assert.match(command, new RegExp(`REDIS_${role.toUpperCase()}_PASSWORD_FILE`), role);
-      assert.ok(!redisConf(repo, `redis-${role}`).has('requirepass'), `${role}: no password in the file`);
-    }
-  }),
+  upstream(
+    'requirepass on every role: each asks for its own password, from a secret in prod',
+    'systemapic/docker-systemapic config',
+    'config/localhost/redis.tokens.conf',
+    repo => {
+      for (const role of ['layers', 'stats', 'tokens', 'temp']) {
+        const command = JSON.stringify(repo.config().services[`redis-${role}`]!.command);
+        assert.match(command, /--requirepass/, role);
+        assert.match(command, new RegExp(`REDIS_${role.toUpperCase()}_PASSWORD_FILE`), role);
+        assert.ok(!redisConf(repo, `redis-${role}`).has('requirepass'), `${role}: no password in the file`);
+      }
+    },
+  ),
   upstream('the stores (data_store) at /data in wu and pile', 'systemapic/docker-systemapic', 'compose/create_storage_containers.sh', repo => {
     for (const name of ['backend', 'pile']) assert.ok(volumes(repo.service('base', name)).includes('common:/data'), name);
   }),
-  upstream('mongo store at /data/db', 'systemapic/docker-systemapic', 'compose/create_storage_containers.sh', repo => assert.ok(volumes(repo.service('base', 'mongodb')).includes('mongo-data:/data/db'))),
-  upstream('restart.sh picks the deployment from SYSTEMAPIC_DOMAIN', 'systemapic/docker-systemapic', 'compose/restart.sh', repo => assert.ok(repo.read('scripts/lib.sh').includes('${SYSTEMAPIC_DOMAIN:-}'))),
+  upstream('mongo store at /data/db', 'systemapic/docker-systemapic', 'compose/create_storage_containers.sh', repo =>
+    assert.ok(volumes(repo.service('base', 'mongodb')).includes('mongo-data:/data/db')),
+  ),
+  upstream('restart.sh picks the deployment from SYSTEMAPIC_DOMAIN', 'systemapic/docker-systemapic', 'compose/restart.sh', repo =>
+    assert.ok(repo.read('scripts/lib.sh').includes('${SYSTEMAPIC_DOMAIN:-}')),
+  ),
 ];
 
 describe('systemapic: facts of the upstream deployment', () => {

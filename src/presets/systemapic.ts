@@ -98,19 +98,43 @@ export const systemapic = definePreset({
     { old: 'postgis_backup_store', path: '/backup/postgis', item: 'backups' },
   ],
   patterns: [
-    { old: 'wu (systemapic/wu:latest)', now: '`backend`, the same image pinned to a release tag (`--image-tag`), answering as `wu` too; as upstream it runs as its image\'s user (root) with a writable root, recorded as CMP-26 and CMP-09 exceptions; / with the websocket upgrade (socket.io) and 2000m bodies on / and /api/ as upstream\'s nginx. Opt out once the image runs as a non-root USER: in .yo-rc.json drop `user` and `readWriteRoot` from `backendContract` and list the paths it writes under `writable`' },
-    { old: 'pile (systemapic/pile:latest)', now: '`pile`, an app container from the pinned image, on the tile host e.<domain> as upstream (bodies up to 2000m), and /api/db/ (600 s timeouts; connect 75 s, nginx\'s cap) and /v2/tiles/ on the portal\'s host; as upstream it runs as root with a writable root (recorded CMP-26 and CMP-09 exceptions). Opt out: `portal app set pile --user 10001 --writable /systemapic/prod/log` once the image allows it' },
-    { old: '../../config/${SYSTEMAPIC_DOMAIN}:/systemapic/config', now: '`config/dev/`, `config/prod/` and `config/<instance>/` mounted read-only at /systemapic/config, one per deployment (per instance name, not per domain, so a new domain keeps its config); git ignores their files, which hold passwords' },
-    { old: 'SYSTEMAPIC_DOMAIN, SYSTEMAPIC_PRODMODE in compose', now: 'the same variables; SYSTEMAPIC_PRODMODE stays true in dev too, because no source is mounted at /systemapic/dev. Opt out: `portal app set pile --dev-setting SYSTEMAPIC_PRODMODE=false` with the source mounted there in docker-compose.override.yml' },
-    { old: 'SYSTEMAPIC_PGSQL_USERNAME, SYSTEMAPIC_PGSQL_PASSWORD, SYSTEMAPIC_PGSQL_DBNAME in env.sh', now: 'given to pile from POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB (an env.sh in the config folder still overrides them, as before)' },
+    {
+      old: 'wu (systemapic/wu:latest)',
+      now: "`backend`, the same image pinned to a release tag (`--image-tag`), answering as `wu` too; as upstream it runs as its image's user (root) with a writable root, recorded as CMP-26 and CMP-09 exceptions; / with the websocket upgrade (socket.io) and 2000m bodies on / and /api/ as upstream's nginx. Opt out once the image runs as a non-root USER: in .yo-rc.json drop `user` and `readWriteRoot` from `backendContract` and list the paths it writes under `writable`",
+    },
+    {
+      old: 'pile (systemapic/pile:latest)',
+      now: "`pile`, an app container from the pinned image, on the tile host e.<domain> as upstream (bodies up to 2000m), and /api/db/ (600 s timeouts; connect 75 s, nginx's cap) and /v2/tiles/ on the portal's host; as upstream it runs as root with a writable root (recorded CMP-26 and CMP-09 exceptions). Opt out: `portal app set pile --user 10001 --writable /systemapic/prod/log` once the image allows it",
+    },
+    {
+      old: '../../config/${SYSTEMAPIC_DOMAIN}:/systemapic/config',
+      now: '`config/dev/`, `config/prod/` and `config/<instance>/` mounted read-only at /systemapic/config, one per deployment (per instance name, not per domain, so a new domain keeps its config); git ignores their files, which hold passwords',
+    },
+    {
+      old: 'SYSTEMAPIC_DOMAIN, SYSTEMAPIC_PRODMODE in compose',
+      now: 'the same variables; SYSTEMAPIC_PRODMODE stays true in dev too, because no source is mounted at /systemapic/dev. Opt out: `portal app set pile --dev-setting SYSTEMAPIC_PRODMODE=false` with the source mounted there in docker-compose.override.yml',
+    },
+    {
+      old: 'SYSTEMAPIC_PGSQL_USERNAME, SYSTEMAPIC_PGSQL_PASSWORD, SYSTEMAPIC_PGSQL_DBNAME in env.sh',
+      now: 'given to pile from POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB (an env.sh in the config folder still overrides them, as before)',
+    },
     { old: 'postgis (systemapic/postgis:latest)', now: '`db` (postgis/postgis, pinned), answering as `postgis`' },
     { old: 'mongo (systemapic/mongo:latest)', now: '`mongodb` (official mongo image, root password from a secret), answering as `mongo`' },
     { old: 'rediskue', now: '`redis` (the queue), password protected, answering as `rediskue`' },
-    { old: 'redislayers, redisstats, redistokens, redistemp (redis-server /systemapic/config/redis.<role>.conf)', now: '`redis-layers`, `redis-stats`, `redis-tokens`, `redis-temp`, answering by their old names, each with its own volume, password and redis/redis-<role>.conf: the same maxmemory (22500mb, with a container memory limit a quarter above it), persistence (AOF for layers and tokens, RDB redis.rdb for stats and temp) and no eviction; logs go to the container log, not /data/redis.log; redistemp keeps its snapshot on a volume. Change any of it with `redisSettings` in .yo-rc.json (maxmemory, policy, persistence, file, auth)' },
-    { old: 'requirepass in each redis.<role>.conf, the same for all', now: 'a generated password per server, from a Docker secret; copy each from secrets/ into the auth fields of wu-config.js and pile-config.js. Opt out (internal network only, no port even in dev, recorded as an RDS-02 exception): `redisSettings: {"redis-layers": {"auth": "off:<reason>"}}` in .yo-rc.json' },
-    { old: 'nginx (systemapic/nginx:latest)', now: '`nginx` (nginx-unprivileged, generated config) with upstream\'s routes: e.<domain> to pile, / (websocket) and /api/ to wu, /api/db/ to pile with 600 s timeouts, 2000m bodies; TLS 1.2+ only, and the site-wide `Access-Control-Allow-Origin *` dropped (add `cors` to a route in .yo-rc.json if a browser on another origin needs it)' },
+    {
+      old: 'redislayers, redisstats, redistokens, redistemp (redis-server /systemapic/config/redis.<role>.conf)',
+      now: '`redis-layers`, `redis-stats`, `redis-tokens`, `redis-temp`, answering by their old names, each with its own volume, password and redis/redis-<role>.conf: the same maxmemory (22500mb, with a container memory limit a quarter above it), persistence (AOF for layers and tokens, RDB redis.rdb for stats and temp) and no eviction; logs go to the container log, not /data/redis.log; redistemp keeps its snapshot on a volume. Change any of it with `redisSettings` in .yo-rc.json (maxmemory, policy, persistence, file, auth)',
+    },
+    {
+      old: 'requirepass in each redis.<role>.conf, the same for all',
+      now: 'a generated password per server, from a Docker secret; copy each from secrets/ into the auth fields of wu-config.js and pile-config.js. Opt out (internal network only, no port even in dev, recorded as an RDS-02 exception): `redisSettings: {"redis-layers": {"auth": "off:<reason>"}}` in .yo-rc.json',
+    },
+    {
+      old: 'nginx (systemapic/nginx:latest)',
+      now: "`nginx` (nginx-unprivileged, generated config) with upstream's routes: e.<domain> to pile, / (websocket) and /api/ to wu, /api/db/ to pile with 600 s timeouts, 2000m bodies; TLS 1.2+ only, and the site-wide `Access-Control-Allow-Origin *` dropped (add `cors` to a route in .yo-rc.json if a browser on another origin needs it)",
+    },
     { old: 'backup (systemapic/backup:postgis)', now: '`backup` (scheduled pg_dump with rotation) and scripts/backup.sh' },
-    { old: 'data-only storage containers (docker create -v ...)', now: 'named volumes; scripts/migrate-storage.sh copies the old containers\' data into them' },
+    { old: 'data-only storage containers (docker create -v ...)', now: "named volumes; scripts/migrate-storage.sh copies the old containers' data into them" },
     { old: 'create_storage_containers.sh', now: 'scripts/create-storage.sh' },
     { old: 'restart.sh reading $SYSTEMAPIC_DOMAIN', now: 'scripts/restart.sh reading PORTAL_INSTANCE or SYSTEMAPIC_DOMAIN (instance name or domain)' },
     { old: 'links between containers', now: 'compose networks: `internal` for data services, `edge` for the front; the linked names are network aliases' },

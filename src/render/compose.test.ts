@@ -108,11 +108,13 @@ describe('compose files', () => {
     }
     const secretFile = join(bin, 'secret');
     writeFileSync(secretFile, 's3cret-value');
-    for (const [name, env] of [['redis', 'REDIS_PASSWORD'], ['rabbitmq', 'RABBITMQ_PASSWORD']] as const) {
+    for (const [name, env] of [
+      ['redis', 'REDIS_PASSWORD'],
+      ['rabbitmq', 'RABBITMQ_PASSWORD'],
+    ] as const) {
       // compose turns $$ into $ before the shell sees the command
       const script = base.services[name]!.command!.at(-1)!.replaceAll('$$', '$');
-      const run = (file: string) =>
-        spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, [`${env}_FILE`]: file } });
+      const run = (file: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${bin}:/usr/bin:/bin`, [`${env}_FILE`]: file } });
       const unreadable = run(join(bin, 'missing'));
       assert.notEqual(unreadable.status, 0, name);
       assert.doesNotMatch(unreadable.stdout, /started/, name);

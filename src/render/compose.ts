@@ -40,9 +40,7 @@ export function renderCompose(model: PortalModel): ComposeSet {
       // in prod, data services cannot reach or be reached from outside; a shared Traefik's network is someone else's
       networks: { internal: { internal: true }, ...externalNetworks(model) },
       ...(hasStorage(prodOnly) ? { volumes: volumesFor(model, prodOnly) } : {}),
-      ...(model.secrets.length > 0
-        ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${s.name}` }])) }
-        : {}),
+      ...(model.secrets.length > 0 ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${s.name}` }])) } : {}),
     },
   };
 }
@@ -94,9 +92,7 @@ function baseService(c: ContainerSpec): ComposeService {
           ),
         }
       : {}),
-    networks: c.aliases?.length
-      ? Object.fromEntries(c.networks.map(n => [n, n === 'internal' ? { aliases: [...c.aliases!] } : null]))
-      : [...c.networks],
+    networks: c.aliases?.length ? Object.fromEntries(c.networks.map(n => [n, n === 'internal' ? { aliases: [...c.aliases!] } : null])) : [...c.networks],
     ...(c.exceptions?.length ? { labels: c.exceptions.map(e => `${EXCEPTION_LABEL}${e.rule}=${e.reason.replace(/\$/g, '$$$$')}`) } : {}),
     cap_drop: ['ALL'],
     ...(c.capAdd?.length ? { cap_add: [...c.capAdd] } : {}),
@@ -189,9 +185,7 @@ export function volumesFor(model: PortalModel, containers: readonly ContainerSpe
   return Object.fromEntries(
     items.map(item => [
       item.name,
-      model.answers.storage === 'bind'
-        ? { driver: 'local', driver_opts: { type: 'none', o: 'bind', device: `\${DATA_ROOT}/${item.name}` } }
-        : {},
+      model.answers.storage === 'bind' ? { driver: 'local', driver_opts: { type: 'none', o: 'bind', device: `\${DATA_ROOT}/${item.name}` } } : {},
     ]),
   );
 }

@@ -21,11 +21,7 @@ export function configReaders(model: PortalModel): ConfigReader[] {
 export function configFolderFiles(model: PortalModel): PlannedFile[] {
   const readers = configReaders(model);
   if (readers.length === 0) return [];
-  const deployments = [
-    { name: 'dev', domain: 'localhost' },
-    { name: 'prod', domain: model.answers.domain },
-    ...(model.answers.instances ?? []),
-  ];
+  const deployments = [{ name: 'dev', domain: 'localhost' }, { name: 'prod', domain: model.answers.domain }, ...(model.answers.instances ?? [])];
   return [
     managed('config/.gitignore', renderTemplate('config/gitignore.ejs')),
     ...deployments.map(d => managed(`config/${d.name}/README.md`, renderTemplate('config/README.md.ejs', { deployment: d.name, domain: d.domain, readers }))),

@@ -61,7 +61,9 @@ export function deployView(model: PortalModel) {
     // monitoring
     hasPrometheus: has('prometheus'),
     consoles: model.consoles.map(console => {
-      const dev = console.internal ? model.containers.find(c => c.name === console.internal!.container)?.devPublish?.find(p => p.container === console.internal!.port) : undefined;
+      const dev = console.internal
+        ? model.containers.find(c => c.name === console.internal!.container)?.devPublish?.find(p => p.container === console.internal!.port)
+        : undefined;
       return {
         title: console.title,
         prod: console.urls?.prod ?? '',

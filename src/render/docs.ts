@@ -20,7 +20,13 @@ function deployments(model: PortalModel) {
     instanceVariable: variable,
     deployments: [
       { name: 'dev', domain: 'localhost', start: 'scripts/restart.sh', env: '`.env`', files: 'docker-compose.yml + docker-compose.override.yml' },
-      { name: 'prod', domain: answers.domain, start: 'PORTAL_ENV=prod scripts/restart.sh', env: '`.env`, `secrets/`', files: 'docker-compose.yml + docker-compose.prod.yml' },
+      {
+        name: 'prod',
+        domain: answers.domain,
+        start: 'PORTAL_ENV=prod scripts/restart.sh',
+        env: '`.env`, `secrets/`',
+        files: 'docker-compose.yml + docker-compose.prod.yml',
+      },
       ...(answers.instances ?? []).map(i => ({
         name: i.name,
         domain: i.domain,
@@ -82,12 +88,19 @@ function devSources(model: PortalModel) {
   return model.containers.flatMap(c => {
     const mounts = devSourceMounts(c);
     if (mounts.length === 0) return [];
-    return [{
-      container: c.name,
-      mounts: mounts.map(m => ({ source: m.source, target: m.target, access: m.readOnly ? 'read-only' : 'writable' })),
-      // as a reader types it: compose's $$ unescaped
-      devCommand: (c.dev?.command ?? []).map(word => (/\s/.test(word) ? `'${word}'` : word)).join(' ').replace(/\$\$/g, '$').replace(/\|/g, '\\|').replace(/`/g, "'"),
-    }];
+    return [
+      {
+        container: c.name,
+        mounts: mounts.map(m => ({ source: m.source, target: m.target, access: m.readOnly ? 'read-only' : 'writable' })),
+        // as a reader types it: compose's $$ unescaped
+        devCommand: (c.dev?.command ?? [])
+          .map(word => (/\s/.test(word) ? `'${word}'` : word))
+          .join(' ')
+          .replace(/\$\$/g, '$')
+          .replace(/\|/g, '\\|')
+          .replace(/`/g, "'"),
+      },
+    ];
   });
 }
 
@@ -105,10 +118,19 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
     ...(has('redis') ? [{ path: 'redis/redis.conf', what: 'Redis settings' }] : []),
     ...(has('rabbitmq') ? [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }] : []),
     ...(has('backup') ? [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }] : []),
-    ...((model.answers.redisRoles ?? []).some(role => !model.answers.redisSettings?.[`redis-${role}`]) ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }] : []),
-    ...(model.answers.redisRoles ?? []).filter(role => model.answers.redisSettings?.[`redis-${role}`]).map(role => ({ path: `redis/redis-${role}.conf`, what: `settings of redis-${role} (its redisSettings)` })),
+    ...((model.answers.redisRoles ?? []).some(role => !model.answers.redisSettings?.[`redis-${role}`])
+      ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }]
+      : []),
+    ...(model.answers.redisRoles ?? [])
+      .filter(role => model.answers.redisSettings?.[`redis-${role}`])
+      .map(role => ({ path: `redis/redis-${role}.conf`, what: `settings of redis-${role} (its redisSettings)` })),
     ...(model.containers.some(c => c.mounts?.some(m => 'file' in m && m.perDeployment))
-      ? [{ path: 'config/', what: 'one config folder per deployment (dev, prod, each instance), mounted read-only where the apps read it; its files stay out of git' }]
+      ? [
+          {
+            path: 'config/',
+            what: 'one config folder per deployment (dev, prod, each instance), mounted read-only where the apps read it; its files stay out of git',
+          },
+        ]
       : []),
     ...(has('pgbouncer') ? [{ path: 'pgbouncer/', what: 'connection pooler settings' }] : []),
     ...(has('scheduler') ? [{ path: 'scheduler/run-job.sh', what: 'the scheduler loop; the job is SCHEDULER_COMMAND in .env' }] : []),
@@ -144,7 +166,13 @@ export function architectureView(model: PortalModel) {
     containers: model.containers.map(c => ({
       name: c.name,
       image: c.image,
-      role: c.prodOnly ? `${c.role} (prod only)` : c.devOnly ? `${c.role} (dev only)` : c.profiles?.length ? `${c.role} (profile ${c.profiles.join(', ')}: not started by default)` : c.role,
+      role: c.prodOnly
+        ? `${c.role} (prod only)`
+        : c.devOnly
+          ? `${c.role} (dev only)`
+          : c.profiles?.length
+            ? `${c.role} (profile ${c.profiles.join(', ')}: not started by default)`
+            : c.role,
       port: c.port ?? '-',
       devPorts: c.devPublish?.map(p => (p.host === p.container ? String(p.host) : `${p.host} → ${p.container}`)).join(', ') || '-',
       storage: (c.mounts ?? []).flatMap(m => ('storage' in m ? [`${m.storage} → ${m.target}`] : [])).join('<br>') || '-',
@@ -184,7 +212,12 @@ function targetsView(model: PortalModel) {
   const cell = (text: string): string => text.replace(/\|/g, '\\|');
   const row = (r: MappingRow) => ({ compose: cell(r.compose), kubernetes: cell(r.kubernetes), swarm: cell(r.swarm) });
   return model.targets.length > 1
-    ? { chosen: model.targets.join(', '), mapping: TARGET_MAPPING.map(row), missing: NO_KUBERNETES_EQUIVALENT.map(row), containers: model.targets.includes('kubernetes') ? containerObjects(model) : [] }
+    ? {
+        chosen: model.targets.join(', '),
+        mapping: TARGET_MAPPING.map(row),
+        missing: NO_KUBERNETES_EQUIVALENT.map(row),
+        containers: model.targets.includes('kubernetes') ? containerObjects(model) : [],
+      }
     : undefined;
 }
 

@@ -59,10 +59,12 @@ function renderEnv(model: PortalModel, lines: readonly EnvLine[], secretValue: (
 
 /** Each variable's whole `NAME=value` line. */
 const linesByKey = (text: string): Map<string, string> =>
-  new Map(text.split('\n').flatMap(line => {
-    const key = envAssignment(line)?.key;
-    return key ? [[key, line] as [string, string]] : [];
-  }));
+  new Map(
+    text.split('\n').flatMap(line => {
+      const key = envAssignment(line)?.key;
+      return key ? [[key, line] as [string, string]] : [];
+    }),
+  );
 
 /**
  * Keeps every line of an existing `.env` and appends the planned variables it lacks, under a comment,
@@ -122,6 +124,9 @@ export function dropAddedBlocks(existing: string, planned: string, lastPlanned: 
   };
   return existing
     .split(/(?=\n# Added by )/)
-    .filter((part, index) => index === 0 || !part.startsWith('\n# Added by ') || !part.split('\n').every(generatedLine) || !part.split('\n').some(l => envAssignment(l)))
+    .filter(
+      (part, index) =>
+        index === 0 || !part.startsWith('\n# Added by ') || !part.split('\n').every(generatedLine) || !part.split('\n').some(l => envAssignment(l)),
+    )
     .join('');
 }

@@ -47,7 +47,6 @@ export function planFiles(model: PortalModel, secrets: SecretSource): PlannedFil
   return [...files, ...targets].sort((a, b) => a.path.localeCompare(b.path));
 }
 
-
 function composeFiles(model: PortalModel): PlannedFile[] {
   const { base, dev, prod } = renderCompose(model);
   return [

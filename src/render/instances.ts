@@ -56,9 +56,7 @@ function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
     ...(Object.keys(services).length > 0 ? { services } : {}),
     // the project name of the instance's env file: renaming the portal never moves it to another volume
     ...(ownDatabase ? { volumes: { pgdata: { name: '${COMPOSE_PROJECT_NAME}_pgdata' } } } : {}),
-    ...(model.secrets.length > 0
-      ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${instance.name}/${s.name}` }])) }
-      : {}),
+    ...(model.secrets.length > 0 ? { secrets: Object.fromEntries(model.secrets.map(s => [s.name, { file: `./secrets/${instance.name}/${s.name}` }])) } : {}),
   };
 }
 

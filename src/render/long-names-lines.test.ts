@@ -12,7 +12,10 @@ import type { RawAnswers } from '../answers/answers.js';
 const LIMIT = 160;
 
 describe('YAML of the targets with the longest names', () => {
-  for (const [label, instance] of [['kubernetes', 'b'.repeat(22)], ['kubernetes and swarm', 'b'.repeat(6)]] as const) {
+  for (const [label, instance] of [
+    ['kubernetes', 'b'.repeat(22)],
+    ['kubernetes and swarm', 'b'.repeat(6)],
+  ] as const) {
     it(`${label}: no line of a YAML file under deploy/ over ${LIMIT} columns`, () => {
       const targets = label === 'kubernetes' ? ['compose', 'kubernetes'] : ['compose', 'kubernetes', 'swarm'];
       const files = planOf(modelOf({ name: 'a'.repeat(40), targets, instances: [{ name: instance, domain: 'staging.example.org' }] } as RawAnswers));

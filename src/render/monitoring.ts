@@ -73,9 +73,7 @@ export function grafanaDashboard(model: PortalModel): object {
       ? [{ title: 'Backend requests per second by status', expr: 'sum by (status) (rate(portal_http_requests_total[5m]))', legend: '{{status}}' }]
       : []),
     ...(jobs.has('nginx') ? [{ title: 'nginx requests per second', expr: 'rate(nginx_http_requests_total[5m])', legend: 'requests' }] : []),
-    ...(jobs.has('postgres')
-      ? [{ title: 'PostgreSQL connections', expr: 'sum by (datname) (pg_stat_database_numbackends)', legend: '{{datname}}' }]
-      : []),
+    ...(jobs.has('postgres') ? [{ title: 'PostgreSQL connections', expr: 'sum by (datname) (pg_stat_database_numbackends)', legend: '{{datname}}' }] : []),
     ...(jobs.has('redis') ? [{ title: 'Redis memory used', expr: 'redis_memory_used_bytes', legend: 'bytes' }] : []),
     ...(jobs.has('rabbitmq') ? [{ title: 'RabbitMQ messages ready', expr: 'sum(rabbitmq_queue_messages_ready)', legend: 'ready' }] : []),
     ...(jobs.has('traefik')

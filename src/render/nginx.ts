@@ -45,7 +45,10 @@ export function nginxMainView(model: PortalModel) {
     relaxedCsp: model.routes.filter(route => route.cache === 'none' && !route.internal).map(route => cspKey(route.host, route.path)),
     hasCors: model.routes.some(route => route.cors),
     serverNamesBucket: serverNamesBucket(
-      [model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)].flatMap(domain => [domain, ...subDomains(model).map(label => `${label}.${domain}`)]),
+      [model.answers.domain, ...(model.answers.instances ?? []).map(instance => instance.domain)].flatMap(domain => [
+        domain,
+        ...subDomains(model).map(label => `${label}.${domain}`),
+      ]),
     ),
   };
 }
@@ -73,7 +76,8 @@ export function nginxProxyView() {
  * The routes nginx answers: all of them, or, when varnish is in front of it (behind a shared Traefik), its
  * folders and the sub-domains (the shared Traefik routes those to nginx: varnish answers the domain only).
  */
-const nginxRoutes = (model: PortalModel): readonly RoutedPath[] => (model.front.name === 'varnish' ? model.routes.filter(route => route.files || route.host) : model.routes);
+const nginxRoutes = (model: PortalModel): readonly RoutedPath[] =>
+  model.front.name === 'varnish' ? model.routes.filter(route => route.files || route.host) : model.routes;
 
 export function nginxUpstreamsView(model: PortalModel) {
   const byName = new Map<string, Upstream>();
@@ -111,7 +115,11 @@ function corsVariables(model: PortalModel): Map<RoutedPath, string> {
 
 export function nginxCorsView(model: PortalModel) {
   return {
-    maps: [...corsVariables(model)].map(([route, variable]) => ({ variable, title: `${route.host ? `${route.host}:` : ''}${route.path}`, origins: route.cors!.origins })),
+    maps: [...corsVariables(model)].map(([route, variable]) => ({
+      variable,
+      title: `${route.host ? `${route.host}:` : ''}${route.path}`,
+      origins: route.cors!.origins,
+    })),
     methods: 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
     headers: 'Authorization, Content-Type, X-Requested-With, X-CSRFToken',
     maxAge: 600,
@@ -124,30 +132,36 @@ export function nginxRoutesView(model: PortalModel, host?: string, dev = false) 
   return {
     hiddenPaths: hiddenMetricsPaths(model),
     apiBurst: 40,
-    routes: nginxRoutes(model).filter(route => route.host === host).map(route => {
-      const devServer = dev ? route.devUpstream : undefined;
-      const upstream = upstreamOf(route);
-      return {
-        path: route.path,
-        title: devServer ? `${route.title}: its dev server in dev` : route.title,
-        files: devServer ? undefined : route.files,
-        internal: route.internal === true,
-        // a single-page front end: paths it routes itself get its index.html
-        spaFallback: route.spa && !devServer ? `${route.path}index.html` : '',
-        expires: route.cache === 'long' ? '7d' : '1h',
-        isApi: route.isApi === true || /\/api\//.test(route.path),
-        bodySize: route.bodySize ?? '',
-        // websockets (and a dev server's live reload) stay open; everything else must answer within a minute
-        timeout: route.timeout ?? (route.websocket || devServer ? '1h' : '60s'),
-        connectTimeout: route.connectTimeout ?? '',
-        cors: route.cors
-          ? { origin: route.cors.origins.includes('*') ? '"*"' : cors.get(route)!, credentials: route.cors.credentials === true, vary: !route.cors.origins.includes('*') }
-          : undefined,
-        upstreamName: devServer ? `${devServer.host}:${devServer.port}` : (upstream?.name ?? ''),
-        // a prefix is stripped by giving proxy_pass a URI; varnish always sees the public path
-        passPath: route.upstream?.stripPrefix && !route.viaVarnish ? '/' : '',
-      };
-    }),
+    routes: nginxRoutes(model)
+      .filter(route => route.host === host)
+      .map(route => {
+        const devServer = dev ? route.devUpstream : undefined;
+        const upstream = upstreamOf(route);
+        return {
+          path: route.path,
+          title: devServer ? `${route.title}: its dev server in dev` : route.title,
+          files: devServer ? undefined : route.files,
+          internal: route.internal === true,
+          // a single-page front end: paths it routes itself get its index.html
+          spaFallback: route.spa && !devServer ? `${route.path}index.html` : '',
+          expires: route.cache === 'long' ? '7d' : '1h',
+          isApi: route.isApi === true || /\/api\//.test(route.path),
+          bodySize: route.bodySize ?? '',
+          // websockets (and a dev server's live reload) stay open; everything else must answer within a minute
+          timeout: route.timeout ?? (route.websocket || devServer ? '1h' : '60s'),
+          connectTimeout: route.connectTimeout ?? '',
+          cors: route.cors
+            ? {
+                origin: route.cors.origins.includes('*') ? '"*"' : cors.get(route)!,
+                credentials: route.cors.credentials === true,
+                vary: !route.cors.origins.includes('*'),
+              }
+            : undefined,
+          upstreamName: devServer ? `${devServer.host}:${devServer.port}` : (upstream?.name ?? ''),
+          // a prefix is stripped by giving proxy_pass a URI; varnish always sees the public path
+          passPath: route.upstream?.stripPrefix && !route.viaVarnish ? '/' : '',
+        };
+      }),
   };
 }
 

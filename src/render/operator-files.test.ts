@@ -45,12 +45,16 @@ describe('docs/deploy.md', () => {
   });
 
   it('names every sub-domain for DNS and the certificate', () => {
-    const doc = deployDoc({ services: 'postgis,nginx', domain: 'maps.example.org', apps: [{ id: 'api', image: 'acme/api:1.0.0', port: 8080, routes: [{ path: '/', host: 'api' }] }] } as RawAnswers);
+    const doc = deployDoc({
+      services: 'postgis,nginx',
+      domain: 'maps.example.org',
+      apps: [{ id: 'api', image: 'acme/api:1.0.0', port: 8080, routes: [{ path: '/', host: 'api' }] }],
+    } as RawAnswers);
     assert.match(doc, /-d maps\.example\.org -d api\.maps\.example\.org/);
     assert.match(doc, /`api\.maps\.example\.org`/);
   });
 
-  it('with traefik: Let\'s Encrypt staging first (caServer), then production by deleting acme.json', () => {
+  it("with traefik: Let's Encrypt staging first (caServer), then production by deleting acme.json", () => {
     const doc = deployDoc({ services: 'postgis,nginx,traefik', acmeEmail: 'ops@example.org' });
     assert.match(doc, /caServer: https:\/\/acme-staging-v02\.api\.letsencrypt\.org\/directory/);
     assert.match(doc, /account e-mail `ops@example\.org`/);
@@ -74,7 +78,10 @@ describe('docs/deploy.md', () => {
 
   it('monitoring on: Grafana and Prometheus URLs and logins from their services, alerts said to go nowhere; off: no alert is sent', () => {
     const on = deployDoc({ services: 'postgis,nginx,prometheus,grafana', domain: 'maps.example.org' });
-    assert.match(on, /\| Grafana \| https:\/\/maps\.example\.org\/grafana\/ \| http:\/\/localhost:8080\/grafana\/ \| user `admin`, password `GRAFANA_ADMIN_PASSWORD`/);
+    assert.match(
+      on,
+      /\| Grafana \| https:\/\/maps\.example\.org\/grafana\/ \| http:\/\/localhost:8080\/grafana\/ \| user `admin`, password `GRAFANA_ADMIN_PASSWORD`/,
+    );
     assert.match(on, /\| Prometheus \| not public: `prometheus:9090`[^|]*\| http:\/\/127\.0\.0\.1:9090\/ \| no login/);
     assert.match(on, /\*\*Alerts go nowhere else\*\*/);
     assert.match(on, /TargetDown/);
@@ -136,7 +143,13 @@ describe('the ACME challenge location', () => {
       assert.equal((await runRule(rule, new RepoView(repo))).status, 'passed');
       writeFileSync(site, original.replace('root /var/www/acme;', 'proxy_pass http://backend;'));
       assert.equal((await runRule(rule, new RepoView(repo))).status, 'failed');
-      writeFileSync(site, original.replace('    location / {\n        return 301', '    location /api/ {\n        proxy_pass http://backend;\n    }\n\n    location / {\n        return 301'));
+      writeFileSync(
+        site,
+        original.replace(
+          '    location / {\n        return 301',
+          '    location /api/ {\n        proxy_pass http://backend;\n    }\n\n    location / {\n        return 301',
+        ),
+      );
       assert.equal((await runRule(rule, new RepoView(repo))).status, 'failed');
     } finally {
       rmSync(repo, { recursive: true, force: true });
@@ -177,7 +190,8 @@ describe('Makefile', () => {
     cpSync(repo, spaced, { recursive: true });
     for (const script of readdirSync(join(spaced, 'scripts'))) chmodSync(join(spaced, 'scripts', script), 0o755);
     const elsewhere = mkdtempSync(join(tmpdir(), 'operator-files-'));
-    const run = (...args: string[]) => spawnSync('make', ['-s', '-f', join(spaced, 'Makefile'), ...args], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '' } });
+    const run = (...args: string[]) =>
+      spawnSync('make', ['-s', '-f', join(spaced, 'Makefile'), ...args], { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, MAKEFLAGS: '' } });
     const help = run('help');
     assert.equal(help.status, 0, help.stderr);
     assert.equal(help.stdout, make('help').stdout);

@@ -13,7 +13,13 @@ import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.
 /** Services kept as alternatives, by compose profile: `containers` is a comma-separated list. */
 export function profilesOf(model: PortalModel): { name: string; containers: string }[] {
   const names = [...new Set(model.containers.flatMap(c => c.profiles ?? []))].sort();
-  return names.map(name => ({ name, containers: model.containers.filter(c => c.profiles?.includes(name)).map(c => c.name).join(', ') }));
+  return names.map(name => ({
+    name,
+    containers: model.containers
+      .filter(c => c.profiles?.includes(name))
+      .map(c => c.name)
+      .join(', '),
+  }));
 }
 
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
@@ -62,7 +68,8 @@ export function scriptsView(model: PortalModel) {
     hasDatabase: model.services.includes('postgis'),
     hasMongo: model.services.includes('mongodb'),
     // backup.sh needs the engine for a database dump or a volume's archive; bind folders it reads itself
-    backupEngine: model.services.includes('postgis') || model.services.includes('mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
+    backupEngine:
+      model.services.includes('postgis') || model.services.includes('mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
     // the folders backup.sh writes below BACKUP_DIR
     backupFolders: [...(model.services.includes('postgis') ? ['db'] : []), ...(model.services.includes('mongodb') ? ['mongo'] : []), 'files'],
     // what apply-secrets.sh may recreate: a service name, never an option of `compose up`

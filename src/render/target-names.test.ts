@@ -22,14 +22,23 @@ const withInstance = (targets: string[], instance = INSTANCE): RawAnswers =>
 
 describe('names the targets derive from the portal and instance names', () => {
   it('refuses a Kubernetes namespace over 63 characters, naming the instance and the length that fits', () => {
-    assert.throws(() => planOf(modelOf(withInstance(['compose', 'kubernetes']))), /^PortalInputError: Invalid instance "b{30}": the Kubernetes namespace a{40}-b{30} would be 71 characters, over the 63 allowed; choose an instance name at most 22 characters long/);
+    assert.throws(
+      () => planOf(modelOf(withInstance(['compose', 'kubernetes']))),
+      /^PortalInputError: Invalid instance "b{30}": the Kubernetes namespace a{40}-b{30} would be 71 characters, over the 63 allowed; choose an instance name at most 22 characters long/,
+    );
     assert.doesNotThrow(() => planOf(modelOf(withInstance(['compose', 'kubernetes'], 'b'.repeat(22)))));
   });
 
   it('refuses a Swarm stack whose service or secret names would pass the limits swarmkit enforces', () => {
-    assert.throws(() => planOf(modelOf(withInstance(['compose', 'swarm'], 'b'.repeat(22)))), /Invalid instance "b{22}": the Swarm service a{40}-b{22}_\S+ would be \d+ characters, over the 63 allowed/);
+    assert.throws(
+      () => planOf(modelOf(withInstance(['compose', 'swarm'], 'b'.repeat(22)))),
+      /Invalid instance "b{22}": the Swarm service a{40}-b{22}_\S+ would be \d+ characters, over the 63 allowed/,
+    );
     // the default services' names are short: the secrets' room is what a 48-character stack lacks
-    assert.throws(() => planOf(modelOf(withInstance(['compose', 'swarm'], 'b'.repeat(7)))), /Invalid instance "b{7}": the Swarm stack name a{40}-b{7}, the prefix of its secrets and configs, would be 48 characters, over the 47 allowed; choose an instance name at most 6 characters long/);
+    assert.throws(
+      () => planOf(modelOf(withInstance(['compose', 'swarm'], 'b'.repeat(7)))),
+      /Invalid instance "b{7}": the Swarm stack name a{40}-b{7}, the prefix of its secrets and configs, would be 48 characters, over the 47 allowed; choose an instance name at most 6 characters long/,
+    );
     assert.doesNotThrow(() => planOf(modelOf(withInstance(['compose', 'swarm'], 'b'.repeat(6)))));
     // compose alone keeps accepting it: nothing there derives a name with a limit
     assert.doesNotThrow(() => planOf(modelOf(withInstance(['compose']))));
@@ -51,6 +60,11 @@ describe('names the targets derive from the portal and instance names', () => {
     const root = await generate({ name: PORTAL, targets: 'compose,kubernetes' } as never);
     const before = treeHash(root);
     const run = spawnSync(process.execPath, [BIN, 'instance', 'add', INSTANCE, '--domain', 'staging.example.org'], { cwd: root, encoding: 'utf8' });
-    assertRefused('instance add', { code: run.status, stderr: run.stderr }, /^portal: Invalid instance "b{30}": the Kubernetes namespace/, treeHash(root) !== before);
+    assertRefused(
+      'instance add',
+      { code: run.status, stderr: run.stderr },
+      /^portal: Invalid instance "b{30}": the Kubernetes namespace/,
+      treeHash(root) !== before,
+    );
   });
 });

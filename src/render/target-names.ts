@@ -19,7 +19,10 @@ function stacksOf(model: PortalModel): { instance?: string; stack: string }[] {
 
 function refuse(instance: string | undefined, what: string, length: number, limit: number, over: number): never {
   const culprit = instance === undefined ? `--name` : `instance "${instance}"`;
-  const fix = instance === undefined ? 'choose a shorter portal name' : `choose an instance name at most ${Math.max(0, instance.length - over)} characters long, or a shorter portal name`;
+  const fix =
+    instance === undefined
+      ? 'choose a shorter portal name'
+      : `choose an instance name at most ${Math.max(0, instance.length - over)} characters long, or a shorter portal name`;
   throw new PortalInputError(`Invalid ${culprit}: ${what} would be ${length} characters, over the ${limit} allowed; ${fix}.`);
 }
 
@@ -36,6 +39,13 @@ export function checkSwarmNames(model: PortalModel, services: readonly string[])
   for (const { instance, stack } of stacksOf(model)) {
     const service = `${stack}_${longest}`;
     if (service.length > DNS_LABEL_MAX) refuse(instance, `the Swarm service ${service}`, service.length, DNS_LABEL_MAX, service.length - DNS_LABEL_MAX);
-    if (stack.length > SWARM_OBJECT_ROOM) refuse(instance, `the Swarm stack name ${stack}, the prefix of its secrets and configs,`, stack.length, SWARM_OBJECT_ROOM, stack.length - SWARM_OBJECT_ROOM);
+    if (stack.length > SWARM_OBJECT_ROOM)
+      refuse(
+        instance,
+        `the Swarm stack name ${stack}, the prefix of its secrets and configs,`,
+        stack.length,
+        SWARM_OBJECT_ROOM,
+        stack.length - SWARM_OBJECT_ROOM,
+      );
   }
 }

@@ -35,7 +35,9 @@ export function varnishView(model: PortalModel) {
     defaultTtl: '60s',
     // only tile bodies get the long TTL; the index and metadata next to them do not
     tileFilePattern: '\\.(pbf|mvt|png|jpe?g|webp)(\\?.*)?$',
-    hiddenPattern: hiddenMetricsPaths(model).map(path => `${prefixPattern(path)}(\\?|$)`).join('|'),
+    hiddenPattern: hiddenMetricsPaths(model)
+      .map(path => `${prefixPattern(path)}(\\?|$)`)
+      .join('|'),
     backends: [...backends.values()].sort((a, b) => a.name.localeCompare(b.name)),
     rules: routes.map(route => ({ pattern: prefixPattern(route.path), backend: vclName(route.upstream!.host), action: actionOf(route) })),
     longPattern: long.length > 0 ? long.map(route => prefixPattern(route.path)).join('|') : '',

@@ -9,7 +9,14 @@ const text = '# mine\napp_token=old\nPOSTGRES_PASSWORD=p4ss\n_X1=y\nnot a variab
 
 describe('.env lines', () => {
   it('the variables envValues reads are those appendMissingEnv counts as present', () => {
-    assert.deepEqual([...envValues(text)], [['app_token', 'old'], ['POSTGRES_PASSWORD', 'p4ss'], ['_X1', 'y']]);
+    assert.deepEqual(
+      [...envValues(text)],
+      [
+        ['app_token', 'old'],
+        ['POSTGRES_PASSWORD', 'p4ss'],
+        ['_X1', 'y'],
+      ],
+    );
     const planned = [...envValues(text).keys()].map(key => `${key}=planned`).join('\n');
     assert.equal(appendMissingEnv(text, planned, 'portal'), text);
   });
@@ -19,7 +26,13 @@ describe('.env lines', () => {
   });
 
   it('reads a CRLF line as its variable, the carriage return left out', () => {
-    assert.deepEqual([...envValues('A=1\r\nB=2\r\n')], [['A', '1'], ['B', '2']]);
+    assert.deepEqual(
+      [...envValues('A=1\r\nB=2\r\n')],
+      [
+        ['A', '1'],
+        ['B', '2'],
+      ],
+    );
     assert.equal(appendMissingEnv('A=1\r\n', 'A=planned\n', 'portal'), 'A=1\r\n');
   });
 });

@@ -17,7 +17,10 @@ export function secretPlans(model: PortalModel): SecretPlan[] {
   return model.secrets.map(secret => ({
     name: secret.name,
     env: secret.env,
-    services: model.containers.filter(c => (c.secrets ?? []).some(use => use.secret === secret.name)).map(c => c.name).sort(),
+    services: model.containers
+      .filter(c => (c.secrets ?? []).some(use => use.secret === secret.name))
+      .map(c => c.name)
+      .sort(),
     ...(secret.changedByHand ? { changedByHand: secret.changedByHand } : {}),
   }));
 }
@@ -33,10 +36,12 @@ export function selectSecrets(plans: readonly SecretPlan[], only: readonly strin
 
 /** The value of each variable of an env file. */
 export function envValues(text: string): Map<string, string> {
-  return new Map(text.split('\n').flatMap(line => {
-    const set = envAssignment(line);
-    return set ? [[set.key, set.value] as [string, string]] : [];
-  }));
+  return new Map(
+    text.split('\n').flatMap(line => {
+      const set = envAssignment(line);
+      return set ? [[set.key, set.value] as [string, string]] : [];
+    }),
+  );
 }
 
 /**

@@ -20,7 +20,11 @@ export const YAML_LAYOUT = { lineWidth: 160, indentSeq: true } as const;
 export function toYaml(value: object, header?: string): string {
   // YAML 1.1 rules for scalars: docker-compose 1.29 (PyYAML) reads `no` as false and `80:8000` as base 60
   const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
-  if (header) doc.commentBefore = header.split('\n').map(line => (line ? ` ${line}` : '')).join('\n');
+  if (header)
+    doc.commentBefore = header
+      .split('\n')
+      .map(line => (line ? ` ${line}` : ''))
+      .join('\n');
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value !== 'string' || !MISREAD.test(node.value)) return;

@@ -15,13 +15,20 @@ const SEED_ROWS = 1000;
 
 /** Row count of every user table, `schema.table|count` sorted, from the db container. */
 async function rowCounts(stack: RunningStack, database: string): Promise<Map<string, number>> {
-  const sql = "SELECT format('SELECT %L || ''|'' || count(*) FROM %I.%I', schemaname || '.' || relname, schemaname, relname) FROM pg_stat_user_tables ORDER BY 1 \\gexec\n";
+  const sql =
+    "SELECT format('SELECT %L || ''|'' || count(*) FROM %I.%I', schemaname || '.' || relname, schemaname, relname) FROM pg_stat_user_tables ORDER BY 1 \\gexec\n";
   const run = await stack.exec('db', ['sh', '-c', `psql -X -At -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d ${database}`], { input: sql });
   if (run.code !== 0) throw new Error(`counting rows in ${database}: ${firstLines(run.output)}`);
-  return new Map(run.stdout.trim().split('\n').filter(Boolean).map(line => {
-    const [table, count] = line.split('|');
-    return [table!, Number(count)];
-  }));
+  return new Map(
+    run.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(line => {
+        const [table, count] = line.split('|');
+        return [table!, Number(count)];
+      }),
+  );
 }
 
 /** sha256 of every file under a folder, by relative path. */
@@ -39,7 +46,10 @@ function checksums(folder: string): Map<string, string> {
 }
 
 const differences = (before: Map<string, unknown>, after: Map<string, unknown>): string[] =>
-  [...new Set([...before.keys(), ...after.keys()])].sort().filter(k => before.get(k) !== after.get(k)).map(k => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
+  [...new Set([...before.keys(), ...after.keys()])]
+    .sort()
+    .filter(k => before.get(k) !== after.get(k))
+    .map(k => `${k}: ${before.get(k) ?? 'absent'} -> ${after.get(k) ?? 'absent'}`);
 
 /** The file storage items backup.sh archives (its FILE_ITEMS line). */
 const fileItems = (script: string): string[] => (/^FILE_ITEMS=\(([^)]*)\)/m.exec(script)?.[1] ?? '').split(/\s+/).filter(Boolean);
@@ -52,17 +62,31 @@ const scriptEnv = (stack: RunningStack, work: string): NodeJS.ProcessEnv => stac
 
 /** The newest `<name>-<UTC stamp>…` file: `media-` must not match `media-cache-`. */
 const newest = (folder: string, name: string): string | undefined =>
-  existsSync(folder) ? readdirSync(folder).filter(f => f.startsWith(`${name}-`) && /^\d{8}T\d{6}Z/.test(f.slice(name.length + 1))).sort().map(f => join(folder, f)).at(-1) : undefined;
+  existsSync(folder)
+    ? readdirSync(folder)
+        .filter(f => f.startsWith(`${name}-`) && /^\d{8}T\d{6}Z/.test(f.slice(name.length + 1)))
+        .sort()
+        .map(f => join(folder, f))
+        .at(-1)
+    : undefined;
 
 /**
  * Volumes the app's containers write to: user data, which the backup must archive. Static files are left
  * out: collectstatic writes them again from the image.
  */
 const appDataVolumes = (stack: RunningStack): string[] =>
-  [...new Set(stack.stack.services.filter(s => s.build).flatMap(s => s.volumes.flatMap(v => {
-    const [source, target, mode = 'rw'] = v.split(':');
-    return stack.stack.volumes.includes(source!) && !mode.split(',').includes('ro') && !target!.endsWith('/static') ? [source!] : [];
-  })))].sort();
+  [
+    ...new Set(
+      stack.stack.services
+        .filter(s => s.build)
+        .flatMap(s =>
+          s.volumes.flatMap(v => {
+            const [source, target, mode = 'rw'] = v.split(':');
+            return stack.stack.volumes.includes(source!) && !mode.split(',').includes('ro') && !target!.endsWith('/static') ? [source!] : [];
+          }),
+        ),
+    ),
+  ].sort();
 
 export async function backupRoundTrip(stack: RunningStack, repo: string, work: string, report: Report): Promise<void> {
   if (!existsSync(join(repo, 'scripts', 'backup.sh'))) return report.note('no scripts/backup.sh: backup not checked');
@@ -72,7 +96,11 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, work: s
   for (const volume of stack.stack.volumes) volumes.set(volume, await stack.volume(volume));
   const volumeOf = (name: string) => volumes.get(name) ?? '';
   const database = (await stack.exec('db', ['sh', '-c', 'echo "$POSTGRES_DB"'])).stdout.trim();
-  const seeded = await stack.exec('db', ['sh', '-c', `psql -X -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "CREATE TABLE smoke_rows AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${SEED_ROWS}) g"`]);
+  const seeded = await stack.exec('db', [
+    'sh',
+    '-c',
+    `psql -X -q -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" -c "CREATE TABLE smoke_rows AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, ${SEED_ROWS}) g"`,
+  ]);
   if (seeded.code !== 0) return report.fail('backup: seeding the database', firstLines(seeded.output));
   const items = fileItems(readFileSync(join(repo, 'scripts', 'backup.sh'), 'utf8'));
   const unknown = items.filter(item => !stack.stack.volumes.includes(item));
@@ -85,7 +113,13 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, work: s
     const { uid, gid } = statSync(folder);
     mkdirSync(join(folder, 'smoke', 'nested'), { recursive: true });
     for (const [i, path] of ['smoke/a.bin', 'smoke/nested/b.txt', 'smoke-top.txt'].entries()) {
-      writeFileSync(join(folder, path), createHash('sha256').update(`${item}-${i}`).digest('hex').repeat(200 * (i + 1)));
+      writeFileSync(
+        join(folder, path),
+        createHash('sha256')
+          .update(`${item}-${i}`)
+          .digest('hex')
+          .repeat(200 * (i + 1)),
+      );
     }
     for (const path of ['smoke', 'smoke/nested', 'smoke/a.bin', 'smoke/nested/b.txt', 'smoke-top.txt']) chownSync(join(folder, path), uid, gid);
   }
@@ -104,7 +138,8 @@ export async function backupRoundTrip(stack: RunningStack, repo: string, work: s
   const rowDiff = differences(countsBefore, countsAfter);
   if (countsBefore.get('public.smoke_rows') !== SEED_ROWS) report.fail('row counts', `the seeded table was not counted: ${[...countsBefore].join(', ')}`);
   else if (rowDiff.length > 0) report.fail(`restore.sh db into ${RESTORED_DB}: row counts differ`, rowDiff.join('\n'));
-  else report.ok(`restore.sh db into ${RESTORED_DB}: ${countsAfter.size} tables, same row counts (${[...countsAfter.values()].reduce((a, b) => a + b, 0)} rows)`);
+  else
+    report.ok(`restore.sh db into ${RESTORED_DB}: ${countsAfter.size} tables, same row counts (${[...countsAfter.values()].reduce((a, b) => a + b, 0)} rows)`);
 
   for (const [item, before] of sumsBefore) {
     const archive = newest(join(repo, 'backups', 'files'), item);

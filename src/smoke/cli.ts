@@ -13,7 +13,8 @@ import { missingForSmoke } from './requirements.js';
 import { prepareImages, smoke } from './smoke.js';
 import { ensureRootfs } from './standin-images.js';
 
-const USAGE = 'usage: npm run smoke -- <generated-repo> [--dev | --swarm] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
+const USAGE =
+  'usage: npm run smoke -- <generated-repo> [--dev | --swarm] [--keep] [--measure]\n       npm run smoke -- --images   (builds the stand-in images for this machine, once)';
 
 /** The processes unshare started (the run, once `sh` has exec'ed node). */
 const innerPids = (pid: number): number[] => {
@@ -65,10 +66,30 @@ async function main(args: string[]): Promise<number> {
     const script = 'ip link set lo up && exec "$@"';
     // setpriv --pdeathsig: unshare dies with this process (even on SIGKILL), and --kill-child then sends
     // SIGTERM to the run's PID 1, which stops its stack and engine and cleans up
-    const child = spawn('setpriv', ['--pdeathsig', 'SIGKILL', 'unshare', '-mnpf', '--mount-proc', '--propagation', 'private', '--kill-child=SIGTERM', 'sh', '-c', script, 'sh', process.execPath, fileURLToPath(import.meta.url), ...args], {
-      stdio: 'inherit',
-      env: { ...process.env, PORTAL_SMOKE_INSIDE: '1' },
-    });
+    const child = spawn(
+      'setpriv',
+      [
+        '--pdeathsig',
+        'SIGKILL',
+        'unshare',
+        '-mnpf',
+        '--mount-proc',
+        '--propagation',
+        'private',
+        '--kill-child=SIGTERM',
+        'sh',
+        '-c',
+        script,
+        'sh',
+        process.execPath,
+        fileURLToPath(import.meta.url),
+        ...args,
+      ],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, PORTAL_SMOKE_INSIDE: '1' },
+      },
+    );
     // unshare blocks SIGTERM while it waits: the signal goes to the run itself (its PID 1), which stops the
     // stack and cleans up; if it has not ended 20 s later, killing it ends its whole PID namespace
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -62,7 +62,8 @@ const volumeEntries = (value: unknown): string[] =>
   (Array.isArray(value) ? value : []).map(v => {
     if (typeof v !== 'object' || v === null) return String(v);
     const entry = v as Raw;
-    if (entry.type === 'tmpfs') return `tmpfs:${String(entry.target)}${(entry.tmpfs as Raw | undefined)?.size ? `:size=${String((entry.tmpfs as Raw).size)}` : ''}`;
+    if (entry.type === 'tmpfs')
+      return `tmpfs:${String(entry.target)}${(entry.tmpfs as Raw | undefined)?.size ? `:size=${String((entry.tmpfs as Raw).size)}` : ''}`;
     return `${String(entry.source)}:${String(entry.target)}:${entry.read_only ? 'ro' : 'rw'}`;
   });
 
@@ -84,7 +85,15 @@ function service(name: string, raw: Raw): ComposeService {
   return {
     name,
     image: String(raw.image ?? ''),
-    ...(build ? { build: { context: String(build.context), ...(build.target ? { target: String(build.target) } : {}), ...(build.dockerfile ? { dockerfile: String(build.dockerfile) } : {}) } } : {}),
+    ...(build
+      ? {
+          build: {
+            context: String(build.context),
+            ...(build.target ? { target: String(build.target) } : {}),
+            ...(build.dockerfile ? { dockerfile: String(build.dockerfile) } : {}),
+          },
+        }
+      : {}),
     ...(raw.entrypoint !== undefined ? { entrypoint: argv(raw.entrypoint)! } : {}),
     ...(raw.command !== undefined ? { command: argv(raw.command)! } : {}),
     environment,
@@ -94,7 +103,12 @@ function service(name: string, raw: Raw): ComposeService {
       const target = typeof s === 'string' ? source : String((s as Raw).target ?? source);
       return { source, target: target.startsWith('/') ? target : `/run/secrets/${target}` };
     }),
-    tmpfs: [...strings(raw.tmpfs), ...volumeEntries(raw.volumes).filter(v => v.startsWith('tmpfs:')).map(v => v.slice('tmpfs:'.length))],
+    tmpfs: [
+      ...strings(raw.tmpfs),
+      ...volumeEntries(raw.volumes)
+        .filter(v => v.startsWith('tmpfs:'))
+        .map(v => v.slice('tmpfs:'.length)),
+    ],
     ports: (Array.isArray(raw.ports) ? raw.ports : []).map(p => (typeof p === 'object' && p ? `${(p as Raw).published}:${(p as Raw).target}` : String(p))),
     ...(raw.user !== undefined ? { user: String(raw.user) } : {}),
     ...(raw.working_dir !== undefined ? { workingDir: String(raw.working_dir) } : {}),
@@ -120,7 +134,10 @@ function service(name: string, raw: Raw): ComposeService {
 
 /** `docker-compose config` of the given files; throws with compose's own message when it refuses them. */
 export async function loadStack(repo: string, files: readonly string[], envFile: string, project: string, env: NodeJS.ProcessEnv): Promise<ComposeStack> {
-  const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo, env });
+  const run = await runTool('docker-compose', ['--project-directory', repo, '-p', project, '--env-file', envFile, ...files.flatMap(f => ['-f', f]), 'config'], {
+    cwd: repo,
+    env,
+  });
   if (run.code !== 0) throw new Error(`docker-compose config failed: ${firstLines(run.output)}`);
   const doc = parse(run.stdout) as Raw;
   // `up` without a profile leaves the services kept under one (the alternatives) stopped, and so does the run
@@ -129,18 +146,22 @@ export async function loadStack(repo: string, files: readonly string[], envFile:
     .map(([name, raw]) => service(name, raw));
   const secrets = Object.fromEntries(Object.entries((doc.secrets ?? {}) as Record<string, Raw>).map(([name, raw]) => [name, String(raw.file)]));
   const volumes = (doc.volumes ?? {}) as Record<string, Raw | null>;
-  const volumeDevices = Object.fromEntries(Object.entries(volumes).flatMap(([name, raw]) => {
-    const device = (raw?.driver_opts as Raw | undefined)?.device;
-    return typeof device === 'string' ? [[name, device]] : [];
-  }));
-  const networks = Object.fromEntries(Object.entries((doc.networks ?? {}) as Record<string, Raw | null>).map(([key, raw]) => [
-    key,
-    {
-      name: typeof raw?.name === 'string' ? raw.name : raw?.external ? key : `${project}_${key}`,
-      internal: raw?.internal === true,
-      external: Boolean(raw?.external),
-    },
-  ]));
+  const volumeDevices = Object.fromEntries(
+    Object.entries(volumes).flatMap(([name, raw]) => {
+      const device = (raw?.driver_opts as Raw | undefined)?.device;
+      return typeof device === 'string' ? [[name, device]] : [];
+    }),
+  );
+  const networks = Object.fromEntries(
+    Object.entries((doc.networks ?? {}) as Record<string, Raw | null>).map(([key, raw]) => [
+      key,
+      {
+        name: typeof raw?.name === 'string' ? raw.name : raw?.external ? key : `${project}_${key}`,
+        internal: raw?.internal === true,
+        external: Boolean(raw?.external),
+      },
+    ]),
+  );
   return { project, services, secrets, networks, volumes: Object.keys(volumes), volumeDevices };
 }
 

@@ -15,18 +15,24 @@ export async function devChecks(stack: RunningStack, repo: string, report: Repor
   for (const service of stack.stack.services) {
     const seen = await stack.inspect(service.name);
     if (!seen?.State.Running) continue;
-    const sources = seen.Mounts.filter(m => m.Type === 'bind' && m.RW !== undefined && resolve(m.Source).startsWith(`${resolve(repo)}/`) && !/\.(conf|vcl|ya?ml|json|sh)$/.test(m.Source));
+    const sources = seen.Mounts.filter(
+      m => m.Type === 'bind' && m.RW !== undefined && resolve(m.Source).startsWith(`${resolve(repo)}/`) && !/\.(conf|vcl|ya?ml|json|sh)$/.test(m.Source),
+    );
     for (const mount of sources.filter(m => !/\/(nginx|varnish|redis|postgres|prometheus|grafana|traefik|backup)(\/|$)/.test(m.Source.slice(repo.length)))) {
-      await check(report, `${service.name}: ${mount.Source.slice(repo.length + 1)} is live at ${mount.Destination} (a file written on the host is read inside)`, async () => {
-        const text = `dev ${Date.now()}`;
-        writeFileSync(join(mount.Source, probe), text);
-        try {
-          const read = await stack.exec(service.name, ['cat', `${mount.Destination}/${probe}`]);
-          return read.code === 0 && read.stdout.trim() === text ? undefined : `read ${JSON.stringify(read.output.slice(0, 200))}`;
-        } finally {
-          rmSync(join(mount.Source, probe), { force: true });
-        }
-      });
+      await check(
+        report,
+        `${service.name}: ${mount.Source.slice(repo.length + 1)} is live at ${mount.Destination} (a file written on the host is read inside)`,
+        async () => {
+          const text = `dev ${Date.now()}`;
+          writeFileSync(join(mount.Source, probe), text);
+          try {
+            const read = await stack.exec(service.name, ['cat', `${mount.Destination}/${probe}`]);
+            return read.code === 0 && read.stdout.trim() === text ? undefined : `read ${JSON.stringify(read.output.slice(0, 200))}`;
+          } finally {
+            rmSync(join(mount.Source, probe), { force: true });
+          }
+        },
+      );
     }
   }
   for (const name of HTTP_SERVICES) {

@@ -17,13 +17,18 @@ import { staticSample } from './static-files.js';
  */
 async function findEdge(stack: RunningStack, repo: string, report: Report): Promise<Edge | undefined> {
   const domain = envValue(join(repo, '.env'), 'DOMAIN') || 'localhost';
-  for (const [published, tls] of [['443', true], ['80', false]] as const) {
+  for (const [published, tls] of [
+    ['443', true],
+    ['80', false],
+  ] as const) {
     for (const service of stack.stack.services) {
       if (!service.ports.some(p => new RegExp(`(?:^|:)${published}:\\d+(?:/tcp)?$`).test(p))) continue;
       if (stack.started(service.name)) return { service: service.name, host: '127.0.0.1', port: Number(published), tls, domain };
       const hop = traefikTarget(repo, name => stack.started(name));
       if (hop) {
-        report.note(`${service.name} publishes port ${published} but is not started here: requests go to ${hop.service}:${hop.port}, where its routes send them`);
+        report.note(
+          `${service.name} publishes port ${published} but is not started here: requests go to ${hop.service}:${hop.port}, where its routes send them`,
+        );
         return { ...hop, host: await stack.address(hop.service), tls: false, domain };
       }
     }
@@ -77,7 +82,12 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
   const edge = await findEdge(stack, repo, report);
   if (!edge) {
     const publisher = stack.stack.services.find(s => s.ports.some(p => /(?:^|:)(443|80):\d+(?:\/tcp)?$/.test(p)));
-    return report.fail('edge', publisher ? `${publisher.name} publishes the edge but is not started here${stack.notStarted(publisher.name) ? '' : ' (see above)'}` : 'no service publishes port 443 or 80 in the prod file');
+    return report.fail(
+      'edge',
+      publisher
+        ? `${publisher.name} publishes the edge but is not started here${stack.notStarted(publisher.name) ? '' : ' (see above)'}`
+        : 'no service publishes port 443 or 80 in the prod file',
+    );
   }
   const via = `through ${edge.service} (${edge.tls ? 'https' : 'http'}, Host ${edge.domain})`;
   report.note(`edge: ${edge.service} at ${edge.host}:${edge.port}`);
@@ -133,7 +143,9 @@ export async function edgeChecks(stack: RunningStack, repo: string, report: Repo
       if (result !== 42) return `result ${JSON.stringify(result)}, expected 42`;
       // the worker logs the success just after it stores the result the app has already read
       for (let i = 0; i < 30 && !/succeeded in/.test(await stack.logTail(worker, 50)); i++) await sleep(150);
-      return /succeeded in/.test(await stack.logTail(worker, 50)) ? undefined : `the worker's log shows no task that succeeded:\n${await stack.logTail(worker, 8)}`;
+      return /succeeded in/.test(await stack.logTail(worker, 50))
+        ? undefined
+        : `the worker's log shows no task that succeeded:\n${await stack.logTail(worker, 8)}`;
     });
   }
   if (await stack.running('prometheus')) await prometheusTargets(stack, report);

@@ -11,11 +11,47 @@ import { firstLines } from '../checks/run-tool.js';
 
 /** Linux capability numbers (include/uapi/linux/capability.h), for reading /proc/<pid>/status. */
 const CAPABILITIES = [
-  'CHOWN', 'DAC_OVERRIDE', 'DAC_READ_SEARCH', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'LINUX_IMMUTABLE',
-  'NET_BIND_SERVICE', 'NET_BROADCAST', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'IPC_OWNER', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_CHROOT',
-  'SYS_PTRACE', 'SYS_PACCT', 'SYS_ADMIN', 'SYS_BOOT', 'SYS_NICE', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'MKNOD', 'LEASE',
-  'AUDIT_WRITE', 'AUDIT_CONTROL', 'SETFCAP', 'MAC_OVERRIDE', 'MAC_ADMIN', 'SYSLOG', 'WAKE_ALARM', 'BLOCK_SUSPEND', 'AUDIT_READ',
-  'PERFMON', 'BPF', 'CHECKPOINT_RESTORE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'SETGID',
+  'SETUID',
+  'SETPCAP',
+  'LINUX_IMMUTABLE',
+  'NET_BIND_SERVICE',
+  'NET_BROADCAST',
+  'NET_ADMIN',
+  'NET_RAW',
+  'IPC_LOCK',
+  'IPC_OWNER',
+  'SYS_MODULE',
+  'SYS_RAWIO',
+  'SYS_CHROOT',
+  'SYS_PTRACE',
+  'SYS_PACCT',
+  'SYS_ADMIN',
+  'SYS_BOOT',
+  'SYS_NICE',
+  'SYS_RESOURCE',
+  'SYS_TIME',
+  'SYS_TTY_CONFIG',
+  'MKNOD',
+  'LEASE',
+  'AUDIT_WRITE',
+  'AUDIT_CONTROL',
+  'SETFCAP',
+  'MAC_OVERRIDE',
+  'MAC_ADMIN',
+  'SYSLOG',
+  'WAKE_ALARM',
+  'BLOCK_SUSPEND',
+  'AUDIT_READ',
+  'PERFMON',
+  'BPF',
+  'CHECKPOINT_RESTORE',
 ];
 
 export const capabilityNames = (hex: string): string[] => {
@@ -28,7 +64,13 @@ const DATA_IMAGES = /postgis|postgres|redis|rabbitmq|mongo|kafka|zookeeper|orien
 const isDataService = (service: ComposeService) => !service.build && DATA_IMAGES.test(service.image);
 
 /** The port a data service listens on, from its image. */
-const DATA_PORTS: [RegExp, number][] = [[/pgbouncer/, 6432], [/postgis|postgres/, 5432], [/redis/, 6379], [/rabbitmq/, 5672], [/mongo/, 27017]];
+const DATA_PORTS: [RegExp, number][] = [
+  [/pgbouncer/, 6432],
+  [/postgis|postgres/, 5432],
+  [/redis/, 6379],
+  [/rabbitmq/, 5672],
+  [/mongo/, 27017],
+];
 
 /**
  * The edge networks, as the compose files define them: those the publishing services join that are not
@@ -66,12 +108,35 @@ async function isolation(stack: RunningStack, report: Report): Promise<void> {
     if (seen) attached.set(service.name, Object.keys(seen.NetworkSettings.Networks));
     const port = DATA_PORTS.find(([image]) => image.test(service.image))?.[1];
     if (!seen || !port) continue;
-    for (const host of [service.name, ...Object.values(seen.NetworkSettings.Networks).map(n => n.IPAddress).filter(Boolean)]) targets.push({ service: service.name, host, port });
+    for (const host of [
+      service.name,
+      ...Object.values(seen.NetworkSettings.Networks)
+        .map(n => n.IPAddress)
+        .filter(Boolean),
+    ])
+      targets.push({ service: service.name, host, port });
   }
   /** The targets a throwaway container on `network` reaches (bash's /dev/tcp, 3 s each). */
   const reachable = async (network: string): Promise<Set<string>> => {
     const script = 'for t in "$@"; do timeout 3 bash -c \'exec 3<>"/dev/tcp/${0%:*}/${0##*:}"\' "$t" 2>/dev/null && echo "$t"; done; true';
-    const run = await stack.engine.docker(['run', '--rm', '--network', network, '--user', '65534:65534', '--entrypoint', 'bash', probeImage!, '-c', script, 'probe', ...targets.map(t => `${t.host}:${t.port}`)], { timeoutMs: 120_000 });
+    const run = await stack.engine.docker(
+      [
+        'run',
+        '--rm',
+        '--network',
+        network,
+        '--user',
+        '65534:65534',
+        '--entrypoint',
+        'bash',
+        probeImage!,
+        '-c',
+        script,
+        'probe',
+        ...targets.map(t => `${t.host}:${t.port}`),
+      ],
+      { timeoutMs: 120_000 },
+    );
     return new Set(run.stdout.split('\n').filter(Boolean));
   };
   // the probe must reach them from the network they share with the app, else it proves nothing
@@ -83,14 +148,24 @@ async function isolation(stack: RunningStack, report: Report): Promise<void> {
   const unprobed = data.map(s => s.name).filter(n => !listening.includes(n));
   if (unprobed.length > 0) report.note(`network isolation: ${unprobed.join(', ')} checked by their networks only (the probe knows no port they answer on)`);
   for (const network of edges) {
-    await check(report, `network isolation: ${checked.join(', ') || 'no data service'} reached from ${own[0]}, not from the edge network ${network}`, async () => {
-      const problems = data.map(s => s.name).filter(n => (attached.get(n) ?? [])
-        .concat(stack.stack.services.find(s => s.name === n)?.networks.map(k => stack.stack.networks[k]?.name ?? k) ?? [])
-        .includes(network)).map(n => `${n} is attached to ${network}`);
-      const from = await reachable(network);
-      for (const t of targets.filter(t => checked.includes(t.service) && from.has(`${t.host}:${t.port}`))) problems.push(`${t.service} answers on ${t.host}:${t.port} from ${network}`);
-      return problems.join('\n') || undefined;
-    });
+    await check(
+      report,
+      `network isolation: ${checked.join(', ') || 'no data service'} reached from ${own[0]}, not from the edge network ${network}`,
+      async () => {
+        const problems = data
+          .map(s => s.name)
+          .filter(n =>
+            (attached.get(n) ?? [])
+              .concat(stack.stack.services.find(s => s.name === n)?.networks.map(k => stack.stack.networks[k]?.name ?? k) ?? [])
+              .includes(network),
+          )
+          .map(n => `${n} is attached to ${network}`);
+        const from = await reachable(network);
+        for (const t of targets.filter(t => checked.includes(t.service) && from.has(`${t.host}:${t.port}`)))
+          problems.push(`${t.service} answers on ${t.host}:${t.port} from ${network}`);
+        return problems.join('\n') || undefined;
+      },
+    );
   }
 }
 
@@ -112,7 +187,11 @@ async function readOnlyAndTmpfs(stack: RunningStack, name: string, seen: Inspect
 
 async function capabilities(stack: RunningStack, name: string, seen: Inspected, report: Report): Promise<void> {
   const drop = seen.HostConfig.CapDrop ?? [];
-  if (!drop.includes('ALL')) return report.fail(`${name}: capabilities`, `no cap_drop: ALL: it keeps the engine's default set (${(seen.HostConfig.CapAdd ?? []).length ? `plus ${seen.HostConfig.CapAdd!.join(', ')}` : 'CHOWN, NET_RAW, SETUID, ...'})`);
+  if (!drop.includes('ALL'))
+    return report.fail(
+      `${name}: capabilities`,
+      `no cap_drop: ALL: it keeps the engine's default set (${(seen.HostConfig.CapAdd ?? []).length ? `plus ${seen.HostConfig.CapAdd!.join(', ')}` : 'CHOWN, NET_RAW, SETUID, ...'})`,
+    );
   const wanted = (seen.HostConfig.CapAdd ?? []).map(c => c.replace(/^CAP_/, '')).sort();
   await check(report, `${name}: capabilities are ${wanted.join(', ') || 'none'} and no-new-privileges holds (pid 1 in the kernel)`, async () => {
     const status = await stack.exec(name, ['cat', '/proc/1/status']);
@@ -121,24 +200,37 @@ async function capabilities(stack: RunningStack, name: string, seen: Inspected, 
     const bounding = capabilityNames(field('CapBnd')).sort();
     const problems: string[] = [];
     if (bounding.join() !== wanted.join()) problems.push(`bounding set ${bounding.join(', ') || 'empty'}, expected ${wanted.join(', ') || 'empty'}`);
-    if ((seen.HostConfig.SecurityOpt ?? []).some(o => /no-new-privileges(:true)?$/.test(o)) && field('NoNewPrivs') !== '1') problems.push('NoNewPrivs is not set');
+    if ((seen.HostConfig.SecurityOpt ?? []).some(o => /no-new-privileges(:true)?$/.test(o)) && field('NoNewPrivs') !== '1')
+      problems.push('NoNewPrivs is not set');
     return problems.join('\n') || undefined;
   });
 }
 
 async function limits(stack: RunningStack, name: string, seen: Inspected, report: Report): Promise<void> {
   const { Memory, PidsLimit } = seen.HostConfig;
-  if (!Memory || !PidsLimit) return report.fail(`${name}: memory and pids limits`, `${Memory ? '' : 'no memory limit (mem_limit) '}${PidsLimit ? '' : 'no pids limit (pids_limit)'}`.trim());
-  await check(report, `${name}: memory ${Memory ? `${Memory / 2 ** 20} MiB` : 'unlimited'} and pids ${PidsLimit ?? 'unlimited'} limits in the container's cgroup`, async () => {
-    // cgroup v2 files, else v1's (this machine's kernel mounts v1)
-    const read = await stack.exec(name, ['sh', '-c', 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max']);
-    if (read.code !== 0) return `reading the cgroup: ${firstLines(read.output, 2)}`;
-    const [memory, pids] = read.stdout.trim().split('\n');
-    const problems: string[] = [];
-    if (Memory && memory !== String(Memory)) problems.push(`memory.max is ${memory}, expected ${Memory}`);
-    if (PidsLimit && pids !== String(PidsLimit)) problems.push(`pids.max is ${pids}, expected ${PidsLimit}`);
-    return problems.join('\n') || undefined;
-  });
+  if (!Memory || !PidsLimit)
+    return report.fail(
+      `${name}: memory and pids limits`,
+      `${Memory ? '' : 'no memory limit (mem_limit) '}${PidsLimit ? '' : 'no pids limit (pids_limit)'}`.trim(),
+    );
+  await check(
+    report,
+    `${name}: memory ${Memory ? `${Memory / 2 ** 20} MiB` : 'unlimited'} and pids ${PidsLimit ?? 'unlimited'} limits in the container's cgroup`,
+    async () => {
+      // cgroup v2 files, else v1's (this machine's kernel mounts v1)
+      const read = await stack.exec(name, [
+        'sh',
+        '-c',
+        'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max',
+      ]);
+      if (read.code !== 0) return `reading the cgroup: ${firstLines(read.output, 2)}`;
+      const [memory, pids] = read.stdout.trim().split('\n');
+      const problems: string[] = [];
+      if (Memory && memory !== String(Memory)) problems.push(`memory.max is ${memory}, expected ${Memory}`);
+      if (PidsLimit && pids !== String(PidsLimit)) problems.push(`pids.max is ${pids}, expected ${PidsLimit}`);
+      return problems.join('\n') || undefined;
+    },
+  );
 }
 
 /** `dev`: every service publishes on 127.0.0.1 there by design, so network isolation is a prod check. */

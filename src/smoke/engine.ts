@@ -63,12 +63,27 @@ export async function startEngine(root: string, bin: string, log: (line: string)
     DOCKER_CONFIG: join(root, 'cli-config'),
     COMPOSE_HTTP_TIMEOUT: '300',
   });
-  const child = spawn('dockerd', [
-    '--data-root', data, '--exec-root', exec, '--host', `unix://${socket}`, '--pidfile', join(root, 'dockerd.pid'),
-    '--storage-driver=overlay2', '--ip6tables=false', '--iptables=true', '--log-level=warn',
-    // nothing can be pulled here: a missing image must fail at once, not after registry timeouts
-    '--registry-mirror=http://127.0.0.1:9', '--max-download-attempts=1',
-  ], { stdio: ['ignore', out, out], env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  const child = spawn(
+    'dockerd',
+    [
+      '--data-root',
+      data,
+      '--exec-root',
+      exec,
+      '--host',
+      `unix://${socket}`,
+      '--pidfile',
+      join(root, 'dockerd.pid'),
+      '--storage-driver=overlay2',
+      '--ip6tables=false',
+      '--iptables=true',
+      '--log-level=warn',
+      // nothing can be pulled here: a missing image must fail at once, not after registry timeouts
+      '--registry-mirror=http://127.0.0.1:9',
+      '--max-download-attempts=1',
+    ],
+    { stdio: ['ignore', out, out], env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } },
+  );
   closeSync(out);
   let ready = false;
   for (let i = 0; i < 150 && !ready && child.exitCode === null; i++) {
@@ -83,14 +98,15 @@ export async function startEngine(root: string, bin: string, log: (line: string)
   log(`engine: dockerd (Debian's docker.io) on ${socket}, data root ${data}`);
   const docker: Engine['docker'] = (args, options = {}) => runTool(DOCKER_CLI, [...args], { env: env(), ...options });
   let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= (async () => {
-    // containers first, with their stop signals and grace periods; then the daemon, which stops containerd
-    const ids = (await docker(['ps', '-aq'], { timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
-    if (ids.length > 0) await docker(['rm', '-f', ...ids], { timeoutMs: 60_000 });
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    await exited(child);
-    clearTimeout(timer);
-  })());
+  const stop = () =>
+    (stopped ??= (async () => {
+      // containers first, with their stop signals and grace periods; then the daemon, which stops containerd
+      const ids = (await docker(['ps', '-aq'], { timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rm', '-f', ...ids], { timeoutMs: 60_000 });
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited(child);
+      clearTimeout(timer);
+    })());
   return { root, socket, env, docker, stop };
 }

@@ -22,11 +22,25 @@ export const SECURITY_HEADERS = ['x-content-type-options', 'x-frame-options', 'r
 
 export function get(edge: Edge, path: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const options = { host: edge.host, port: edge.port, path, headers: { Host: edge.domain }, timeout: 15_000, servername: edge.domain, rejectUnauthorized: false };
+    const options = {
+      host: edge.host,
+      port: edge.port,
+      path,
+      headers: { Host: edge.domain },
+      timeout: 15_000,
+      servername: edge.domain,
+      rejectUnauthorized: false,
+    };
     const req = (edge.tls ? httpsRequest : httpRequest)(options, res => {
       const chunks: Buffer[] = [];
       res.on('data', chunk => chunks.push(chunk as Buffer));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])), body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${edge.service} for ${path} in 15 s`)));
     req.on('error', reject);
@@ -60,4 +74,3 @@ export async function check(report: Report, what: string, body: () => Promise<st
     report.fail(what, error instanceof Error ? error.message : String(error));
   }
 }
-

@@ -28,52 +28,58 @@ interface Rewritten {
 }
 
 /** Commands that fetch from PyPI or npm, which this machine cannot reach. */
-const FETCHING = /(?:\S*python[\d.]* -m pip|\bpip[\d.]*|\buv pip) install\b[^&;|\n]*|\b(?:npm (?:ci|install|i)|yarn install|pnpm (?:install|i))(?=\s|$)[^&;|\n]*/g;
+const FETCHING =
+  /(?:\S*python[\d.]* -m pip|\bpip[\d.]*|\buv pip) install\b[^&;|\n]*|\b(?:npm (?:ci|install|i)|yarn install|pnpm (?:install|i))(?=\s|$)[^&;|\n]*/g;
 
 /** The Dockerfile with its external base images replaced by stand-ins and its fetching steps dropped. */
 export function rewriteDockerfile(text: string, service: string): Rewritten {
   const notes: string[] = [];
   const stages = new Set<string>();
   let missing: string | undefined;
-  const lines = text.replace(/\\\n/g, '\\\u0000').split('\n').flatMap(raw => {
-    const line = raw.replaceAll('\u0000', '\n');
-    // BuildKit would fetch the named frontend from a registry; the engine's built-in one reads the file
-    if (/^#\s*syntax\s*=/i.test(line)) return [];
-    const from = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)(.*)$/i.exec(line);
-    if (from) {
-      const [, keyword, image, rest] = from as unknown as [string, string, string, string];
-      const stage = /\bAS\s+(\S+)/i.exec(rest)?.[1];
-      if (stage) stages.add(stage);
-      if (stages.has(image) && image !== stage) return [line];
-      const standIn = standInFor(image);
-      if (!standIn) {
-        missing ??= image;
-        return [line];
+  const lines = text
+    .replace(/\\\n/g, '\\\u0000')
+    .split('\n')
+    .flatMap(raw => {
+      const line = raw.replaceAll('\u0000', '\n');
+      // BuildKit would fetch the named frontend from a registry; the engine's built-in one reads the file
+      if (/^#\s*syntax\s*=/i.test(line)) return [];
+      const from = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)(.*)$/i.exec(line);
+      if (from) {
+        const [, keyword, image, rest] = from as unknown as [string, string, string, string];
+        const stage = /\bAS\s+(\S+)/i.exec(rest)?.[1];
+        if (stage) stages.add(stage);
+        if (stages.has(image) && image !== stage) return [line];
+        const standIn = standInFor(image);
+        if (!standIn) {
+          missing ??= image;
+          return [line];
+        }
+        notes.push(`${service}: FROM ${image} -> ${standInTag(standIn)} (${standIn.says})`);
+        return [`${keyword}${standInTag(standIn)}${rest}`];
       }
-      notes.push(`${service}: FROM ${image} -> ${standInTag(standIn)} (${standIn.says})`);
-      return [`${keyword}${standInTag(standIn)}${rest}`];
-    }
-    // a COPY from an image, not a stage: its stand-in, like a FROM
-    const copyFrom = /^(\s*COPY\s+(?:--\S+\s+)*--from=)(\S+)(.*)$/i.exec(line);
-    if (copyFrom && !stages.has(copyFrom[2]!) && !/^\d+$/.test(copyFrom[2]!)) {
-      const standIn = standInFor(copyFrom[2]!);
-      if (!standIn) {
-        missing ??= copyFrom[2]!;
-        return [line];
+      // a COPY from an image, not a stage: its stand-in, like a FROM
+      const copyFrom = /^(\s*COPY\s+(?:--\S+\s+)*--from=)(\S+)(.*)$/i.exec(line);
+      if (copyFrom && !stages.has(copyFrom[2]!) && !/^\d+$/.test(copyFrom[2]!)) {
+        const standIn = standInFor(copyFrom[2]!);
+        if (!standIn) {
+          missing ??= copyFrom[2]!;
+          return [line];
+        }
+        notes.push(`${service}: COPY --from=${copyFrom[2]} -> ${standInTag(standIn)} (${standIn.says})`);
+        return [`${copyFrom[1]}${standInTag(standIn)}${copyFrom[3]}`];
       }
-      notes.push(`${service}: COPY --from=${copyFrom[2]} -> ${standInTag(standIn)} (${standIn.says})`);
-      return [`${copyFrom[1]}${standInTag(standIn)}${copyFrom[3]}`];
-    }
-    if (/^\s*RUN\s/i.test(line)) {
-      let changed = line.replace(/\bpython3? -m venv (?!--system-site-packages)/g, '$&--system-site-packages ');
-      changed = changed.replace(FETCHING, command => {
-        notes.push(`${service}: \`${command.trim().replace(/\s+/g, ' ')}\` dropped: PyPI and npm are out of reach, Debian's packages in the stand-in base provide the modules`);
-        return 'true ';
-      });
-      return [changed];
-    }
-    return [line];
-  });
+      if (/^\s*RUN\s/i.test(line)) {
+        let changed = line.replace(/\bpython3? -m venv (?!--system-site-packages)/g, '$&--system-site-packages ');
+        changed = changed.replace(FETCHING, command => {
+          notes.push(
+            `${service}: \`${command.trim().replace(/\s+/g, ' ')}\` dropped: PyPI and npm are out of reach, Debian's packages in the stand-in base provide the modules`,
+          );
+          return 'true ';
+        });
+        return [changed];
+      }
+      return [line];
+    });
   return { text: lines.join('\n'), notes, ...(missing ? { missing } : {}) };
 }
 

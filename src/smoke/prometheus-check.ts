@@ -4,7 +4,12 @@ import { sleep, type Report, type RunningStack } from './stack.js';
 
 export async function prometheusTargets(stack: RunningStack, report: Report): Promise<void> {
   const edge: Edge = { service: 'prometheus', host: await stack.address('prometheus'), port: 9090, tls: false, domain: 'prometheus' };
-  interface Target { labels: { job: string; instance: string }; health: string; lastError: string; lastScrape: string }
+  interface Target {
+    labels: { job: string; instance: string };
+    health: string;
+    lastError: string;
+    lastScrape: string;
+  }
   let targets: Target[] = [];
   // a first scrape may come before its exporter listens: wait for every target to be up, for two
   // scrape intervals (15 s in the generated config) and a margin
@@ -18,11 +23,18 @@ export async function prometheusTargets(stack: RunningStack, report: Report): Pr
   const host = (t: Target) => t.labels.instance.replace(/:\d+$/, '');
   const known = new Set(['localhost', ...stack.stack.services.flatMap(s => [s.name, s.hostname ?? s.name])]);
   const strangers = targets.filter(t => !known.has(host(t)));
-  if (strangers.length > 0) report.fail('prometheus: scrape targets are compose services', strangers.map(t => `${t.labels.job}: ${t.labels.instance}`).join('\n'));
+  if (strangers.length > 0)
+    report.fail('prometheus: scrape targets are compose services', strangers.map(t => `${t.labels.job}: ${t.labels.instance}`).join('\n'));
   const notHere = (t: Target) => known.has(host(t)) && host(t) !== 'localhost' && stack.notStarted(host(t));
   for (const t of targets.filter(notHere)) report.note(`prometheus target ${t.labels.job} (${t.labels.instance}) not checked: its service is not started here`);
   const down = targets.filter(t => !notHere(t) && t.health !== 'up');
-  if (down.length > 0) report.fail('prometheus: every scrape target up', down.map(t => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`).join('\n'));
-  else report.ok(`prometheus: every scrape target up (${targets.filter(t => !notHere(t)).map(t => t.labels.job).join(', ')})`);
+  if (down.length > 0)
+    report.fail('prometheus: every scrape target up', down.map(t => `${t.labels.job} ${t.labels.instance}: ${t.health} ${t.lastError}`).join('\n'));
+  else
+    report.ok(
+      `prometheus: every scrape target up (${targets
+        .filter(t => !notHere(t))
+        .map(t => t.labels.job)
+        .join(', ')})`,
+    );
 }
-

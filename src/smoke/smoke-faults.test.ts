@@ -34,7 +34,21 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
   let monitored: Record<string, string> = {};
   before(async () => {
     // one repo per fault; yeoman-test runs must not overlap
-    for (const name of ['route', 'app-route', 'healthcheck', 'tile-cache', 'api-cache', 'backup', 'varnish-tmpfs', 'db-edge', 'read-only', 'tool', 'secret', 'capability']) defaults[name] = await generate({});
+    for (const name of [
+      'route',
+      'app-route',
+      'healthcheck',
+      'tile-cache',
+      'api-cache',
+      'backup',
+      'varnish-tmpfs',
+      'db-edge',
+      'read-only',
+      'tool',
+      'secret',
+      'capability',
+    ])
+      defaults[name] = await generate({});
     const services = { backend: 'fastapi', services: 'postgis,redis,celery,nginx,prometheus' };
     monitored = { scrape: await generate(services), broker: await generate(services) };
     await prepareStandIns();
@@ -47,7 +61,11 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
 
   it('the database on the edge network', async () => {
     plant(defaults['db-edge']!, 'docker-compose.yml', /(\n {2}db:\n[\s\S]*?networks:\n {6}- internal\n)/, '$1      - edge\n');
-    await failsOn(defaults['db-edge']!, /FAIL {2}network isolation: db, redis reached from \w+_internal, not from the edge network \w+_edge\n\s+db is attached to \w+_edge/, /ok {4}healthcheck of db/);
+    await failsOn(
+      defaults['db-edge']!,
+      /FAIL {2}network isolation: db, redis reached from \w+_internal, not from the edge network \w+_edge\n\s+db is attached to \w+_edge/,
+      /ok {4}healthcheck of db/,
+    );
   });
 
   it('a service writing outside its tmpfs on a read-only root: nginx without its /tmp', async () => {
@@ -56,7 +74,12 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
   });
 
   it('a healthcheck calling a tool the image lacks: curl in the tileserver', async () => {
-    plant(defaults.tool!, 'docker-compose.yml', /(\n {2}tileserver:\n[\s\S]*?test:\n {8}- CMD\n) {8}- wget\n {8}- -q\n {8}- --spider\n/, '$1        - curl\n        - -fsS\n');
+    plant(
+      defaults.tool!,
+      'docker-compose.yml',
+      /(\n {2}tileserver:\n[\s\S]*?test:\n {8}- CMD\n) {8}- wget\n {8}- -q\n {8}- --spider\n/,
+      '$1        - curl\n        - -fsS\n',
+    );
     await failsOn(defaults.tool!, /FAIL {2}healthcheck of tileserver[\s\S]*?curl/, /ok {4}healthcheck of nginx/);
   });
 
@@ -77,7 +100,11 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
 
   it('a broken route to the app: nginx answers / itself with 200', async () => {
     plant(defaults['app-route']!, 'nginx/snippets/routes.conf', /location \/ \{/, 'location / {\n    return 200 "maintenance";');
-    await failsOn(defaults['app-route']!, /FAIL {2}app health \/health answers 200 from the app[^\n]*\n\s+answered 200, but not by the app/, /ok {4}tiles: GET/);
+    await failsOn(
+      defaults['app-route']!,
+      /FAIL {2}app health \/health answers 200 from the app[^\n]*\n\s+answered 200, but not by the app/,
+      /ok {4}tiles: GET/,
+    );
   });
 
   it('a healthcheck that cannot pass: redis probed on the wrong port', async () => {
@@ -91,13 +118,22 @@ describe('smoke run: planted faults make it fail', { skip: smokeSkip(), concurre
   });
 
   it('API answers cached: varnish hashes /api/', async () => {
-    plant(defaults['api-cache']!, 'varnish/default.vcl', /(req\.url ~ "\^\/api\/"\) \{\n\s*set req\.backend_hint = be_backend;\n\s*)return \(pass\);/, '$1unset req.http.Cookie;\n        return (hash);');
+    plant(
+      defaults['api-cache']!,
+      'varnish/default.vcl',
+      /(req\.url ~ "\^\/api\/"\) \{\n\s*set req\.backend_hint = be_backend;\n\s*)return \(pass\);/,
+      '$1unset req.http.Cookie;\n        return (hash);',
+    );
     await failsOn(defaults['api-cache']!, /FAIL {2}API answers are not cached/, /ok {4}tiles: the same tile again is a cache hit/);
   });
 
   it('a backup that loses rows: pg_dump without data', async () => {
     plant(defaults.backup!, 'scripts/backup.sh', 'pg_dump --format=custom --no-owner', 'pg_dump --format=custom --schema-only --no-owner');
-    await failsOn(defaults.backup!, /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n[\s\S]*public\.smoke_rows: 1000 -> 0/, /ok {4}restore\.sh files media/);
+    await failsOn(
+      defaults.backup!,
+      /FAIL {2}restore\.sh db into smoke_restore: row counts differ\n[\s\S]*public\.smoke_rows: 1000 -> 0/,
+      /ok {4}restore\.sh files media/,
+    );
   });
 
   it('a scrape target on the wrong port', async () => {

@@ -49,7 +49,8 @@ describe('smoke run: generated stacks boot and work on a real engine', { skip: s
       /ok {4}restore\.sh files media: 4 files, same checksums/,
       /ok {4}backend killed \(SIGKILL to its main process\) comes back healthy/,
       /stopped the stack and the engine, no process left/,
-    ]) assert.match(run.output, line);
+    ])
+      assert.match(run.output, line);
   });
 
   it('default portal in dev: the dev override boots with the source mounted', async () => {
@@ -89,7 +90,7 @@ describe('smoke run: generated stacks boot and work on a real engine', { skip: s
     assert.match(run.output, /ok {4}API answers are not cached: GET \/api\/ twice through nginx \(https, Host portal\.localhost\) reaches the app twice/);
   });
 
-  it('Swarm: the default portal\'s deploy/swarm/stack.yml on a single-node Swarm', async () => {
+  it("Swarm: the default portal's deploy/swarm/stack.yml on a single-node Swarm", async () => {
     const run = await runSmoke(repos.swarm!, ['--swarm']);
     assert.equal(run.code, 0, run.output);
     for (const line of [
@@ -100,7 +101,8 @@ describe('smoke run: generated stacks boot and work on a real engine', { skip: s
       /ok {4}the Swarm edge routes GET \/health to backend: 200/,
       /ok {4}the Swarm edge routes GET \/tiles\/index\.json to tileserver: 200/,
       /stopped the stack and the engine, no process left/,
-    ]) assert.match(run.output, line);
+    ])
+      assert.match(run.output, line);
   });
 
   it('Swarm: every service, traefik aside (no stand-in), on a single-node Swarm', async () => {

@@ -30,7 +30,10 @@ describe('smoke run: refuses what would reach the host', { skip: smokeSkip(), co
   it('a bind of a host folder, and privileged mode with the host PID namespace: refused, nothing started', async () => {
     plant(repos.bind!, /(\n {2}backend:\n(?:.*\n)*? {4}volumes:\n)/, `$1      - ${outside}:/host\n`);
     plant(repos.privileged!, /(\n {2}redis:\n)/, '$1    privileged: true\n    pid: host\n');
-    for (const [name, culprit] of [['bind', new RegExp(`backend: binds ${outside}, outside the repo`)], ['privileged', /redis: privileged: true\n\s+redis: pid: host/]] as const) {
+    for (const [name, culprit] of [
+      ['bind', new RegExp(`backend: binds ${outside}, outside the repo`)],
+      ['privileged', /redis: privileged: true\n\s+redis: pid: host/],
+    ] as const) {
       const run = await runSmoke(repos[name]!);
       assert.equal(run.code, 1, run.output);
       assert.match(run.output, /FAIL {2}the run keeps to its own folders and namespaces: refused, nothing started/);

@@ -30,13 +30,16 @@ import { firstLines, runTool } from '../checks/run-tool.js';
  */
 async function leftRunning(): Promise<string[]> {
   if (process.pid !== 1) return [];
-  const alive = () => readdirSync('/proc').filter(name => /^\d+$/.test(name) && name !== '1').flatMap(pid => {
-    try {
-      return /^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) ? [] : [pid];
-    } catch {
-      return [];
-    }
-  });
+  const alive = () =>
+    readdirSync('/proc')
+      .filter(name => /^\d+$/.test(name) && name !== '1')
+      .flatMap(pid => {
+        try {
+          return /^\d+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')) ? [] : [pid];
+        } catch {
+          return [];
+        }
+      });
   // a killed process may still be tearing down for a moment
   for (let i = 0; i < 30 && alive().length > 0; i++) await sleep(100);
   return alive().map(pid => {
@@ -55,8 +58,13 @@ async function leftRunning(): Promise<string[]> {
 async function tagScriptImages(engine: Engine, repo: string, report: Report): Promise<void> {
   const folder = join(repo, 'scripts');
   if (!existsSync(folder)) return;
-  const text = readdirSync(folder).filter(f => f.endsWith('.sh')).map(f => readFileSync(join(folder, f), 'utf8')).join('\n');
-  const images = new Set([...text.matchAll(/^\s*(?:[\w-]+\.)?[\w./-]+:[\w.-]+(?=\s)/gm)].map(m => m[0].trim()).filter(i => /^[a-z0-9][\w./-]*:[\w.-]+$/.test(i) && standInFor(i)));
+  const text = readdirSync(folder)
+    .filter(f => f.endsWith('.sh'))
+    .map(f => readFileSync(join(folder, f), 'utf8'))
+    .join('\n');
+  const images = new Set(
+    [...text.matchAll(/^\s*(?:[\w-]+\.)?[\w./-]+:[\w.-]+(?=\s)/gm)].map(m => m[0].trim()).filter(i => /^[a-z0-9][\w./-]*:[\w.-]+$/.test(i) && standInFor(i)),
+  );
   for (const image of images) {
     const standIn = standInFor(image)!;
     const tagged = await engine.docker(['tag', standInTag(standIn), image]);
@@ -70,8 +78,11 @@ async function tagScriptImages(engine: Engine, repo: string, report: Report): Pr
  * volumes and network namespaces mounted; a recursive delete must not walk into a bound folder).
  */
 async function removeWork(work: string): Promise<void> {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map(line => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
-    .filter(point => point.startsWith(`${work}/`)).sort((a, b) => b.length - a.length);
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map(line => line.split(' ')[1]?.replace(/\\040/g, ' ') ?? '')
+    .filter(point => point.startsWith(`${work}/`))
+    .sort((a, b) => b.length - a.length);
   for (const point of mounts) await runTool('umount', ['--lazy', point]);
   try {
     rmSync(work, { recursive: true, force: true });
@@ -134,7 +145,15 @@ export async function prepareImages(): Promise<boolean> {
 }
 
 /** The compose boot and every check on it. */
-async function composeBoot(stack: RunningStack, copy: string, work: string, report: Report, options: SmokeOptions, seedCopy: number, print: (line: string) => void): Promise<void> {
+async function composeBoot(
+  stack: RunningStack,
+  copy: string,
+  work: string,
+  report: Report,
+  options: SmokeOptions,
+  seedCopy: number,
+  print: (line: string) => void,
+): Promise<void> {
   if (!(await stack.up())) {
     // which service failed, then nothing more: the checks would only repeat that the stack is not up
     await stack.checkHealth();
@@ -144,7 +163,9 @@ async function composeBoot(stack: RunningStack, copy: string, work: string, repo
   if (options.measure) {
     await stack.measure();
     const t = stack.timings;
-    print(`figures: seed copy ${seedCopy.toFixed(1)} s, repo images built ${t.build?.toFixed(1)} s (cold) and ${t.cachedBuild?.toFixed(1)} s (cached), up to all healthy ${t.healthy?.toFixed(1)} s, memory ${t.memoryMiB?.toFixed(0)} MiB`);
+    print(
+      `figures: seed copy ${seedCopy.toFixed(1)} s, repo images built ${t.build?.toFixed(1)} s (cold) and ${t.cachedBuild?.toFixed(1)} s (cached), up to all healthy ${t.healthy?.toFixed(1)} s, memory ${t.memoryMiB?.toFixed(0)} MiB`,
+    );
   }
   await engineChecks(stack, report, options.dev);
   if (options.dev) await devChecks(stack, copy, report);
@@ -181,9 +202,21 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   let failures = 0;
   let passed = 0;
   const report: Report = {
-    ok: what => { if (!interrupting) { passed++; print(`ok    ${what}`); } },
-    fail: (what, detail) => { if (!interrupting) { failures++; print(`FAIL  ${what}\n${detail.replace(/^/gm, '      ')}`); } },
-    note: what => { if (!interrupting) print(`      ${what}`); },
+    ok: what => {
+      if (!interrupting) {
+        passed++;
+        print(`ok    ${what}`);
+      }
+    },
+    fail: (what, detail) => {
+      if (!interrupting) {
+        failures++;
+        print(`FAIL  ${what}\n${detail.replace(/^/gm, '      ')}`);
+      }
+    },
+    note: what => {
+      if (!interrupting) print(`      ${what}`);
+    },
   };
   const work = tempDir('smoke');
   const copy = join(work, 'repo');
@@ -210,11 +243,12 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
   let engine: Engine | undefined;
   let stack: RunningStack | undefined;
   let cleaned: Promise<void> | undefined;
-  const cleanUp = () => (cleaned ??= (async () => {
-    if (stack) stack.stopping = true;
-    if (stack && !options.keep) await stack.down();
-    await engine?.stop();
-  })());
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      if (stack) stack.stopping = true;
+      if (stack && !options.keep) await stack.down();
+      await engine?.stop();
+    })());
   // stopped from outside (Ctrl-C, a test's timeout): stop the stack and the engine, clean up, then go;
   // the steps still running see a stack torn down under them: what they find is not reported
   let interrupting = false;
@@ -271,7 +305,7 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
     // compose refusing the files is the repo's fault, said in compose's words; anything else is ours
     const message = error instanceof Error ? error.message : String(error);
     if (/^docker-compose config failed/.test(message)) report.fail('docker-compose config', message.replace(/^docker-compose config failed: /, ''));
-    else report.fail('smoke run', error instanceof Error ? error.stack ?? message : message);
+    else report.fail('smoke run', error instanceof Error ? (error.stack ?? message) : message);
   } finally {
     if (!interrupting) {
       await cleanUp();

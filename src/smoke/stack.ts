@@ -29,7 +29,12 @@ export interface Inspected {
     readonly StartedAt: string;
     readonly Health?: { readonly Status: string; readonly Log?: readonly { readonly ExitCode: number; readonly Output: string }[] };
   };
-  readonly Config: { readonly User: string; readonly Labels: Record<string, string>; readonly Image: string; readonly Healthcheck?: { readonly Test?: string[] } };
+  readonly Config: {
+    readonly User: string;
+    readonly Labels: Record<string, string>;
+    readonly Image: string;
+    readonly Healthcheck?: { readonly Test?: string[] };
+  };
   readonly HostConfig: {
     readonly ReadonlyRootfs: boolean;
     readonly CapAdd: string[] | null;
@@ -61,11 +66,25 @@ export class RunningStack {
   ) {}
 
   private composeArgs(): string[] {
-    return ['--ansi', 'never', '-p', this.stack.project, '--project-directory', this.repo, '--env-file', `${this.repo}/.env`, ...[...this.files, this.override.file].flatMap(f => ['-f', f])];
+    return [
+      '--ansi',
+      'never',
+      '-p',
+      this.stack.project,
+      '--project-directory',
+      this.repo,
+      '--env-file',
+      `${this.repo}/.env`,
+      ...[...this.files, this.override.file].flatMap(f => ['-f', f]),
+    ];
   }
 
   compose(args: readonly string[], timeoutMs = 600_000): Promise<ToolRun> {
-    return runTool('docker-compose', [...this.composeArgs(), ...args], { cwd: this.repo, env: this.engine.env({ HOME: this.engine.root, LANG: 'C.UTF-8' }), timeoutMs });
+    return runTool('docker-compose', [...this.composeArgs(), ...args], {
+      cwd: this.repo,
+      env: this.engine.env({ HOME: this.engine.root, LANG: 'C.UTF-8' }),
+      timeoutMs,
+    });
   }
 
   /** Seconds each step took, for `--measure` and the bench. */
@@ -80,7 +99,16 @@ export class RunningStack {
       if (made.code === 0) this.report.note(`external network ${network.name} created in the run's engine, as the operator's host has it`);
     }
     const failed = (what: string, run: ToolRun) =>
-      this.report.fail(what, firstLines(run.output.split('\n').filter(l => !/^(Building|Step|Creating|Starting|Successfully|#\d+ (?!ERROR)|\s*--->)/.test(l)).join('\n'), 15));
+      this.report.fail(
+        what,
+        firstLines(
+          run.output
+            .split('\n')
+            .filter(l => !/^(Building|Step|Creating|Starting|Successfully|#\d+ (?!ERROR)|\s*--->)/.test(l))
+            .join('\n'),
+          15,
+        ),
+      );
     let started = Date.now();
     const build = await this.compose(['build', ...this.override.startable], 900_000);
     this.timings.build = (Date.now() - started) / 1000;
@@ -96,7 +124,9 @@ export class RunningStack {
       failed('docker-compose up', run);
       return false;
     }
-    this.report.note(`docker-compose up: ${this.ids.size} containers in ${((Date.now() - started) / 1000).toFixed(0)} s (images built in ${this.timings.build.toFixed(0)} s)`);
+    this.report.note(
+      `docker-compose up: ${this.ids.size} containers in ${((Date.now() - started) / 1000).toFixed(0)} s (images built in ${this.timings.build.toFixed(0)} s)`,
+    );
     return true;
   }
 
@@ -110,15 +140,27 @@ export class RunningStack {
     this.timings.cachedBuild = (Date.now() - started) / 1000;
     const stats = await this.engine.docker(['stats', '--no-stream', '--format', '{{.MemUsage}}', ...this.ids.values()], { timeoutMs: 60_000 });
     const units: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, kB: 1e3, MB: 1e6, GB: 1e9 };
-    this.timings.memoryMiB = stats.stdout.split('\n').filter(Boolean).reduce((sum, line) => {
-      const m = /^([\d.]+)\s*([A-Za-z]+)/.exec(line);
-      return sum + (m ? Number(m[1]) * (units[m[2]!] ?? 0) : 0);
-    }, 0) / 2 ** 20;
+    this.timings.memoryMiB =
+      stats.stdout
+        .split('\n')
+        .filter(Boolean)
+        .reduce((sum, line) => {
+          const m = /^([\d.]+)\s*([A-Za-z]+)/.exec(line);
+          return sum + (m ? Number(m[1]) * (units[m[2]!] ?? 0) : 0);
+        }, 0) /
+      2 ** 20;
   }
 
   /** Container ids by service, from compose's labels. */
   async refresh(): Promise<void> {
-    const run = await this.engine.docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${this.stack.project}`, '--format', '{{.ID}} {{.Label "com.docker.compose.service"}}']);
+    const run = await this.engine.docker([
+      'ps',
+      '-a',
+      '--filter',
+      `label=com.docker.compose.project=${this.stack.project}`,
+      '--format',
+      '{{.ID}} {{.Label "com.docker.compose.service"}}',
+    ]);
     this.ids.clear();
     for (const line of run.stdout.split('\n').filter(Boolean)) {
       const [id, service] = line.split(' ');
@@ -153,7 +195,13 @@ export class RunningStack {
 
   /** Services others wait on to complete (migrations): they are expected to exit 0. */
   get oneShot(): Set<string> {
-    return new Set(this.stack.services.flatMap(s => Object.entries(s.dependsOn).filter(([, c]) => c === 'service_completed_successfully').map(([d]) => d)));
+    return new Set(
+      this.stack.services.flatMap(s =>
+        Object.entries(s.dependsOn)
+          .filter(([, c]) => c === 'service_completed_successfully')
+          .map(([d]) => d),
+      ),
+    );
   }
 
   /** The container's output, stdout and stderr as docker logs gives them. */
@@ -196,7 +244,10 @@ export class RunningStack {
         const test = service.healthcheck;
         if (!seen.State.Running && (seen.State.Status === 'exited' || seen.State.Status === 'dead' || seen.State.Status === 'created')) {
           pending.delete(name);
-          this.report.fail(test ? `healthcheck of ${name}` : `${name} keeps running`, `the container is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${(await this.logTail(name)) || '(no output)'}`);
+          this.report.fail(
+            test ? `healthcheck of ${name}` : `${name} keeps running`,
+            `the container is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${(await this.logTail(name)) || '(no output)'}`,
+          );
           continue;
         }
         if (!test || !health) {
@@ -210,7 +261,10 @@ export class RunningStack {
         } else if (health === 'unhealthy' || late) {
           pending.delete(name);
           const last = seen.State.Health?.Log?.at(-1);
-          this.report.fail(`healthcheck of ${name}`, `${health}${last ? `: exit ${last.ExitCode}: ${firstLines(last.Output, 5)}` : ''}\n${await this.logTail(name, 10)}`);
+          this.report.fail(
+            `healthcheck of ${name}`,
+            `${health}${last ? `: exit ${last.ExitCode}: ${firstLines(last.Output, 5)}` : ''}\n${await this.logTail(name, 10)}`,
+          );
         }
       }
       if (pending.size > 0) await sleep(1000);
@@ -222,7 +276,8 @@ export class RunningStack {
     for (const name of this.ids.keys()) {
       if (this.oneShot.has(name)) continue;
       const seen = await this.inspect(name);
-      if (seen && !seen.State.Running) this.report.fail(`${name} keeps running`, `it is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${await this.logTail(name)}`);
+      if (seen && !seen.State.Running)
+        this.report.fail(`${name} keeps running`, `it is ${seen.State.Status} (exit ${seen.State.ExitCode}):\n${await this.logTail(name)}`);
     }
   }
 
@@ -230,7 +285,10 @@ export class RunningStack {
   async exec(name: string, argv: readonly string[], options: { input?: string; user?: string; timeoutMs?: number } = {}): Promise<ToolRun> {
     const id = this.ids.get(name);
     if (!id) throw new Error(`${name} is not running`);
-    return this.engine.docker(['exec', ...(options.input !== undefined ? ['-i'] : []), ...(options.user ? ['--user', options.user] : []), id, ...argv], options);
+    return this.engine.docker(
+      ['exec', ...(options.input !== undefined ? ['-i'] : []), ...(options.user ? ['--user', options.user] : []), id, ...argv],
+      options,
+    );
   }
 
   /** The host folder of a named volume (its bind device for bind storage). */

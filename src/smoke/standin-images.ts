@@ -14,7 +14,12 @@ import { SMOKE_DIR } from './standin-files.js';
 import { firstLines, runTool } from '../checks/run-tool.js';
 
 const SUITE = 'bookworm';
-const MMDEBSTRAP = ['--variant=minbase', '--dpkgopt=path-exclude=/usr/share/doc/*', '--dpkgopt=path-exclude=/usr/share/man/*', '--dpkgopt=path-exclude=/usr/share/locale/*'];
+const MMDEBSTRAP = [
+  '--variant=minbase',
+  '--dpkgopt=path-exclude=/usr/share/doc/*',
+  '--dpkgopt=path-exclude=/usr/share/man/*',
+  '--dpkgopt=path-exclude=/usr/share/locale/*',
+];
 
 /** Where the root filesystem and the seeded data root are kept between runs. */
 export const cacheDir = (): string =>
@@ -118,10 +123,19 @@ export async function ensureRootfs(log: (line: string) => void): Promise<string>
     log(`stand-in images: building a Debian ${SUITE} root filesystem with mmdebstrap (${BASE_PACKAGES.length} packages, once per machine)`);
     // mmdebstrap picks the output format from the name: it must end in .tar
     const partial = tar.replace(/\.tar$/, `.partial-${process.pid}.tar`);
-    const run = await runTool('mmdebstrap', ['--format=tar', ...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], { timeoutMs: 30 * 60_000 });
+    const run = await runTool('mmdebstrap', ['--format=tar', ...MMDEBSTRAP, `--include=${BASE_PACKAGES.join(',')}`, SUITE, partial], {
+      timeoutMs: 30 * 60_000,
+    });
     if (run.code !== 0) {
       rmSync(partial, { recursive: true, force: true });
-      throw new Error(`mmdebstrap failed: ${firstLines(run.output.split('\n').filter(l => /^E:|error/i.test(l)).join('\n') || run.output)}`);
+      throw new Error(
+        `mmdebstrap failed: ${firstLines(
+          run.output
+            .split('\n')
+            .filter(l => /^E:|error/i.test(l))
+            .join('\n') || run.output,
+        )}`,
+      );
     }
     renameSync(partial, tar);
     return tar;
@@ -152,15 +166,25 @@ export async function seedDataRoot(bin: string, log: (line: string) => void): Pr
     held.add(building);
     const engine = await startEngine(building, bin, log);
     try {
-      const imported = await engine.docker(['import', '--message', `Debian ${SUITE} root filesystem (mmdebstrap)`, tar, BASE_IMAGE], { timeoutMs: 10 * 60_000 });
+      const imported = await engine.docker(['import', '--message', `Debian ${SUITE} root filesystem (mmdebstrap)`, tar, BASE_IMAGE], {
+        timeoutMs: 10 * 60_000,
+      });
       if (imported.code !== 0) throw new Error(`docker import failed: ${firstLines(imported.output)}`);
       for (const standIn of STANDINS) {
-        const built = await engine.docker([
-          'build', '--quiet', '--tag', standInTag(standIn),
-          '--label', `org.opencontainers.image.title=stand-in for ${standIn.replaces.map(r => r.repository).join(', ')}`,
-          '--label', `org.opencontainers.image.description=${standIn.says}`,
-          standInContext(standIn),
-        ], { timeoutMs: 10 * 60_000 });
+        const built = await engine.docker(
+          [
+            'build',
+            '--quiet',
+            '--tag',
+            standInTag(standIn),
+            '--label',
+            `org.opencontainers.image.title=stand-in for ${standIn.replaces.map(r => r.repository).join(', ')}`,
+            '--label',
+            `org.opencontainers.image.description=${standIn.says}`,
+            standInContext(standIn),
+          ],
+          { timeoutMs: 10 * 60_000 },
+        );
         if (built.code !== 0) throw new Error(`building the stand-in ${standIn.name} failed: ${firstLines(built.output)}`);
       }
     } finally {
@@ -179,7 +203,11 @@ export async function seedDataRoot(bin: string, log: (line: string) => void): Pr
     for (const old of readdirSync(cache)) {
       const path = join(cache, old);
       const used = existsSync(join(path, 'complete')) ? statSync(join(path, 'complete')).mtimeMs : statSync(path).mtimeMs;
-      if ((old.startsWith('seed-') && path !== seed && Date.now() - used > 7 * 86_400_000) || (old.startsWith('building-') && Date.now() - statSync(path).mtimeMs > 3_600_000)) rmSync(path, { recursive: true, force: true });
+      if (
+        (old.startsWith('seed-') && path !== seed && Date.now() - used > 7 * 86_400_000) ||
+        (old.startsWith('building-') && Date.now() - statSync(path).mtimeMs > 3_600_000)
+      )
+        rmSync(path, { recursive: true, force: true });
     }
     return join(seed, 'data');
   });

@@ -47,13 +47,19 @@ describe('stand-in images', () => {
     it(`${standIn.name}: one stage FROM ${BASE_IMAGE}, nothing fetched, every COPY source in its folder`, () => {
       const steps = instructions(readFileSync(join(FOLDER, standIn.name, 'Dockerfile'), 'utf8'));
       assert.equal(steps[0], `FROM ${BASE_IMAGE}`);
-      assert.deepEqual(steps.filter(step => /^FROM\s/i.test(step)), [`FROM ${BASE_IMAGE}`]);
+      assert.deepEqual(
+        steps.filter(step => /^FROM\s/i.test(step)),
+        [`FROM ${BASE_IMAGE}`],
+      );
       for (const step of steps.filter(s => /^RUN\s/i.test(s))) {
         assert.doesNotMatch(step, /\b(apt-get|apt|apk|pip3?|npm|curl|wget|git)\s/, `${standIn.name} builds offline: ${step}`);
       }
       for (const step of steps.filter(s => /^(COPY|ADD)\s/i.test(s))) {
         assert.doesNotMatch(step, /^ADD\s/i, 'COPY, not ADD (no URLs)');
-        const words = step.split(/\s+/).slice(1).filter(word => !word.startsWith('--'));
+        const words = step
+          .split(/\s+/)
+          .slice(1)
+          .filter(word => !word.startsWith('--'));
         for (const source of words.slice(0, -1)) assert.ok(existsSync(join(FOLDER, standIn.name, source)), `${standIn.name}/${source} exists`);
       }
     });

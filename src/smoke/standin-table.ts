@@ -60,16 +60,14 @@ export const STANDINS: readonly StandIn[] = [
   {
     name: 'postgis',
     replaces: [{ repository: 'postgis/postgis', tag: /^(?!.*alpine)/ }],
-    says:
-      "stand-in: Debian's PostgreSQL 15 + PostGIS 3.3 (the image has PostgreSQL 16 + PostGIS 3.5), postgres 999:999, the image's entrypoint rules and postgis init script",
+    says: "stand-in: Debian's PostgreSQL 15 + PostGIS 3.3 (the image has PostgreSQL 16 + PostGIS 3.5), postgres 999:999, the image's entrypoint rules and postgis init script",
     source:
       'postgis/docker-postgis 16-3.5/Dockerfile, 16-3.5/initdb-postgis.sh @51b35550144e6bf1c97a8dc7530b8eaa212180bf; docker-library/postgres 16/bookworm/Dockerfile, docker-entrypoint.sh @6edb0a8c4def40c371514b34aef9037ec82d9110',
   },
   {
     name: 'postgres-alpine',
     replaces: [{ repository: 'postgres', tag: ALPINE }],
-    says:
-      "stand-in: Debian's PostgreSQL 15 server and client tools (the image has 16), postgres 70:70, busybox applets for Alpine's",
+    says: "stand-in: Debian's PostgreSQL 15 server and client tools (the image has 16), postgres 70:70, busybox applets for Alpine's",
     source: 'docker-library/postgres 16/alpine3.22/Dockerfile, docker-entrypoint.sh @6edb0a8c4def40c371514b34aef9037ec82d9110',
   },
   {
@@ -81,23 +79,20 @@ export const STANDINS: readonly StandIn[] = [
   {
     name: 'rabbitmq',
     replaces: [{ repository: 'rabbitmq', tag: ALPINE }],
-    says:
-      "stand-in: Debian's rabbitmq-server 3.10 with management and prometheus plugins (the image has 3.13), rabbitmq 100:101, busybox applets for Alpine's",
+    says: "stand-in: Debian's rabbitmq-server 3.10 with management and prometheus plugins (the image has 3.13), rabbitmq 100:101, busybox applets for Alpine's",
     source:
       'docker-library/rabbitmq 3.13/alpine/Dockerfile, docker-entrypoint.sh, 10-defaults.conf, management/Dockerfile @89910018860f31039178684158bc8d932b155b2c',
   },
   {
     name: 'varnish',
     replaces: [{ repository: 'varnish', tag: ALPINE }],
-    says:
-      "stand-in: Debian's varnishd 7.1 (the image has 7.6, and varnish-modules and vmod-dynamic, missing here), USER varnish 1000, /var/lib/varnish 0750, busybox applets for Alpine's",
+    says: "stand-in: Debian's varnishd 7.1 (the image has 7.6, and varnish-modules and vmod-dynamic, missing here), USER varnish 1000, /var/lib/varnish 0750, busybox applets for Alpine's",
     source: 'varnish/docker-varnish fresh/alpine/Dockerfile, scripts/docker-varnish-entrypoint @1dab93d8d1ea339f8ff527c62c748be2c50962c8',
   },
   {
     name: 'nginx-unprivileged',
     replaces: [{ repository: 'nginxinc/nginx-unprivileged', tag: ALPINE }],
-    says:
-      "stand-in: Debian's nginx 1.22 (the image has 1.27 with njs and curl, missing here; no /docker-entrypoint.d scripts), USER 101, pid and temp files in /tmp, busybox applets for Alpine's",
+    says: "stand-in: Debian's nginx 1.22 (the image has 1.27 with njs and curl, missing here; no /docker-entrypoint.d scripts), USER 101, pid and temp files in /tmp, busybox applets for Alpine's",
     source:
       'nginxinc/docker-nginx-unprivileged mainline/alpine-slim/Dockerfile, mainline/alpine/Dockerfile, entrypoint/docker-entrypoint.sh @8ead5cede31b9dc5a976d1b44bb1987226b48677',
   },
@@ -122,36 +117,31 @@ export const STANDINS: readonly StandIn[] = [
   {
     name: 'nginx-exporter',
     replaces: [{ repository: 'nginx/nginx-prometheus-exporter' }],
-    says:
-      "stand-in: Debian's nginx-prometheus-exporter 0.11 (the image has 1.4), as 1001:1001; the image is FROM scratch, this one has a shell (no wget or curl)",
+    says: "stand-in: Debian's nginx-prometheus-exporter 0.11 (the image has 1.4), as 1001:1001; the image is FROM scratch, this one has a shell (no wget or curl)",
     source: 'nginx/nginx-prometheus-exporter build/Dockerfile @0366014ec873d490e11371469367db7260f96e61',
   },
   {
     name: 'grafana',
     replaces: [{ repository: 'grafana/grafana' }],
-    says:
-      'stand-in, NOT grafana (no Debian package): a small server answering /api/health and /metrics only (no UI, dashboards or datasources), after the checks grafana would fail (GF_*__FILE secrets, a writable data folder, the provisioning folder); 472:0; no curl',
+    says: 'stand-in, NOT grafana (no Debian package): a small server answering /api/health and /metrics only (no UI, dashboards or datasources), after the checks grafana would fail (GF_*__FILE secrets, a writable data folder, the provisioning folder); 472:0; no curl',
     source: 'grafana/grafana Dockerfile @78515af65f036f536c4ab2e6fdb5484552f99f1f',
   },
   {
     name: 'pg-tileserv',
     replaces: [{ repository: 'pramsey/pg_tileserv' }],
-    says:
-      "stand-in, NOT pg_tileserv (no Debian package): /app/pg_tileserv is a Python server of pg_tileserv's URL scheme with real vector tiles from PostGIS (ST_AsMVT); no function layers, CQL filters or preview pages",
+    says: "stand-in, NOT pg_tileserv (no Debian package): /app/pg_tileserv is a Python server of pg_tileserv's URL scheme with real vector tiles from PostGIS (ST_AsMVT); no function layers, CQL filters or preview pages",
     source: 'CrunchyData/pg_tileserv Dockerfile, as forked in OMP-IRD/pg_tileserv @262d7cb7d53eb20123849a4fa560b20c5d8703f4',
   },
   {
     name: 'alpine',
     replaces: [{ repository: 'alpine' }],
-    says:
-      "stand-in: Debian bookworm with busybox applets, busybox-style adduser/addgroup and dash as sh (the image is Alpine, with apk and ash); it also holds python3 + psycopg2, which the pg_tileserv stand-in needs",
+    says: 'stand-in: Debian bookworm with busybox applets, busybox-style adduser/addgroup and dash as sh (the image is Alpine, with apk and ash); it also holds python3 + psycopg2, which the pg_tileserv stand-in needs',
     source: 'alpinelinux/docker-alpine @cfaba603d3e1826ae8d871985674cf96ba422f84',
   },
   {
     name: 'python',
     replaces: [{ repository: 'python', tag: BOOKWORM }],
-    says:
-      "stand-in: Debian's python3 3.11 (the image has 3.12) and Debian's older packages of the requirements (Django 3.2, celery 5.2, ...; no pip install), uvicorn/celery launchers and a redis cache backend for Django 3.2",
+    says: "stand-in: Debian's python3 3.11 (the image has 3.12) and Debian's older packages of the requirements (Django 3.2, celery 5.2, ...; no pip install), uvicorn/celery launchers and a redis cache backend for Django 3.2",
     source: 'docker-library/python 3.12/slim-bookworm/Dockerfile @4f07059567fa61c80397126e8063dbbde011b794',
   },
   {
@@ -163,8 +153,7 @@ export const STANDINS: readonly StandIn[] = [
   {
     name: 'pgbouncer',
     replaces: [{ repository: 'edoburu/pgbouncer' }],
-    says:
-      "stand-in: Debian's pgbouncer 1.18 (the image has 1.23) and PostgreSQL 15 client tools, postgres 70:70, the entrypoint's common variables only, busybox applets for Alpine's",
+    says: "stand-in: Debian's pgbouncer 1.18 (the image has 1.23) and PostgreSQL 15 client tools, postgres 70:70, the entrypoint's common variables only, busybox applets for Alpine's",
     source: 'edoburu/docker-pgbouncer Dockerfile, entrypoint.sh @f0b02a70aa9fbe815933c96cdac58f9b09acd198',
   },
 ];

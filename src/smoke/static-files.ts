@@ -51,4 +51,3 @@ function firstFile(folder: string, prefix = ''): string | undefined {
   }
   return undefined;
 }
-

@@ -24,7 +24,12 @@ export const SWARM_ADDRESS = '10.99.0.1';
 
 /** Gives the namespace an address Swarm accepts; run before the engine starts. */
 export async function swarmAddress(): Promise<void> {
-  for (const args of [['link', 'add', 'smoke0', 'type', 'veth', 'peer', 'name', 'smoke1'], ['addr', 'add', `${SWARM_ADDRESS}/24`, 'dev', 'smoke0'], ['link', 'set', 'smoke0', 'up'], ['link', 'set', 'smoke1', 'up']]) {
+  for (const args of [
+    ['link', 'add', 'smoke0', 'type', 'veth', 'peer', 'name', 'smoke1'],
+    ['addr', 'add', `${SWARM_ADDRESS}/24`, 'dev', 'smoke0'],
+    ['link', 'set', 'smoke0', 'up'],
+    ['link', 'set', 'smoke1', 'up'],
+  ]) {
     const run = await runTool('ip', args);
     if (run.code !== 0) throw new Error(`ip ${args.join(' ')}: ${firstLines(run.output, 2)}`);
   }
@@ -54,7 +59,11 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   const file = join(repo, 'deploy', 'swarm', 'stack.yml');
   const project = stack.stack.project;
   const cli = await stackCli();
-  if (!cli) return report.fail('a Docker CLI for docker stack deploy', 'no docker CLI 23 or newer here (/usr/local/bin/docker): Debian\'s 20.10 refuses the stack\'s replicated-job');
+  if (!cli)
+    return report.fail(
+      'a Docker CLI for docker stack deploy',
+      "no docker CLI 23 or newer here (/usr/local/bin/docker): Debian's 20.10 refuses the stack's replicated-job",
+    );
   report.note(`docker stack deploy with the Docker CLI at ${cli}`);
   const docker = (args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 300_000) =>
     runTool(cli, args, { cwd: repo, env: engine.env({ HOME: engine.root, ...env }), timeoutMs });
@@ -69,7 +78,14 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   const doc = parse(readFileSync(file, 'utf8')) as Loose;
   const services = Object.entries((doc.services ?? {}) as Record<string, Loose>);
   // placement constraints name node labels: the operator adds them (docs/swarm.md), so does the run
-  const labels = [...new Set(services.flatMap(([, s]) => ((s.deploy?.placement?.constraints ?? []) as string[]).map(c => /^node\.labels\.(\S+)\s*==\s*true$/.exec(c)?.[1]).filter(Boolean) as string[]))];
+  const labels = [
+    ...new Set(
+      services.flatMap(
+        ([, s]) =>
+          ((s.deploy?.placement?.constraints ?? []) as string[]).map(c => /^node\.labels\.(\S+)\s*==\s*true$/.exec(c)?.[1]).filter(Boolean) as string[],
+      ),
+    ),
+  ];
   if (labels.length > 0) {
     const self = (await docker(['info', '--format', '{{.Swarm.NodeID}}'])).stdout.trim();
     const node = await docker(['node', 'update', ...labels.flatMap(l => ['--label-add', `${l}=true`]), self]);
@@ -101,10 +117,15 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   // machine's, say) answers "No route to host" on every VIP, so the run resolves services to their tasks
   if (!existsSync('/proc/net/ip_vs') && (await runTool('modprobe', ['-q', 'ip_vs'])).code !== 0) {
     for (const [name] of services) override[name] = { ...override[name], deploy: { ...override[name]?.deploy, endpoint_mode: 'dnsrr' } };
-    report.note('this kernel has no IPVS (ip_vs), which service virtual IPs need: every service gets endpoint_mode dnsrr in this run (the stack keeps its VIPs; they are not exercised here)');
+    report.note(
+      'this kernel has no IPVS (ip_vs), which service virtual IPs need: every service gets endpoint_mode dnsrr in this run (the stack keeps its VIPs; they are not exercised here)',
+    );
   }
   const overrideFile = join(stack.override.file, '..', 'stack.smoke.yml');
-  writeFileSync(overrideFile, `# written by the smoke run: stand-in images for the official ones\n${stringify({ version: doc.version ?? '3.9', services: override })}`);
+  writeFileSync(
+    overrideFile,
+    `# written by the smoke run: stand-in images for the official ones\n${stringify({ version: doc.version ?? '3.9', services: override })}`,
+  );
 
   // the variables `docker stack deploy` sees: the env file and the versions file, as docs/swarm.md says;
   // bind sources must be absolute for Swarm
@@ -112,7 +133,16 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
   for (const env of ['.env', 'deploy/swarm/versions.env']) for (const [key, value] of envValues(readFileSync(join(repo, env), 'utf8'))) variables[key] = value;
   for (const key of ['TLS_CERT_DIR', 'ACME_WEBROOT']) if (variables[key] && !variables[key]!.startsWith('/')) variables[key] = join(repo, variables[key]!);
   const deploy = await docker(['stack', 'deploy', '-c', file, '-c', overrideFile, project], variables);
-  if (deploy.code !== 0) return report.fail('docker stack deploy', firstLines(deploy.output.split('\n').filter(l => !/^Creating /.test(l)).join('\n')));
+  if (deploy.code !== 0)
+    return report.fail(
+      'docker stack deploy',
+      firstLines(
+        deploy.output
+          .split('\n')
+          .filter(l => !/^Creating /.test(l))
+          .join('\n'),
+      ),
+    );
   report.ok(`docker stack deploy -c deploy/swarm/stack.yml ${project}: ${services.length} services`);
 
   const expected = services.filter(([name]) => !absent.has(name));
@@ -122,10 +152,15 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
       problems = [];
       // the mode of a job is two words ("replicated job")
       const listed = await docker(['service', 'ls', '--format', '{{.Name}}|{{.Mode}}|{{.Replicas}}']);
-      const rows = new Map(listed.stdout.split('\n').filter(Boolean).map(line => {
-        const [name = '', mode = '', replicas = ''] = line.split('|');
-        return [name.replace(`${project}_`, ''), { name, mode, replicas } satisfies SwarmService];
-      }));
+      const rows = new Map(
+        listed.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map(line => {
+            const [name = '', mode = '', replicas = ''] = line.split('|');
+            return [name.replace(`${project}_`, ''), { name, mode, replicas } satisfies SwarmService];
+          }),
+      );
       for (const [name] of expected) {
         const row = rows.get(name);
         const [running, wanted] = (row?.replicas ?? '0/?').split(/\s/)[0]!.split('/');
@@ -135,14 +170,26 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
       }
       const ids = (await docker(['ps', '-q', '--filter', `label=com.docker.stack.namespace=${project}`])).stdout.split('\n').filter(Boolean);
       for (const id of ids) {
-        const health = await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.swarm.service.name"}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', id]);
+        const health = await docker([
+          'inspect',
+          '--format',
+          '{{index .Config.Labels "com.docker.swarm.service.name"}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}',
+          id,
+        ]);
         const [service, status] = health.stdout.trim().split(' ');
         if (status && status !== 'healthy' && status !== 'none') problems.push(`${service}: ${status}`);
       }
       if (problems.length === 0) return undefined;
       await sleep(2000);
     }
-    const tasks = await docker(['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.CurrentState}} {{.Error}}', ...expected.map(([n]) => `${project}_${n}`)]);
+    const tasks = await docker([
+      'service',
+      'ps',
+      '--no-trunc',
+      '--format',
+      '{{.Name}} {{.CurrentState}} {{.Error}}',
+      ...expected.map(([n]) => `${project}_${n}`),
+    ]);
     // the last lines each failing service wrote: what an operator would read first
     const failing = [...new Set(problems.map(p => p.split(':')[0]!.replace(`${project}_`, '')))];
     const logs: string[] = [];
@@ -150,7 +197,17 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
       const tail = await docker(['service', 'logs', '--tail', '6', '--no-task-ids', '--no-trunc', `${project}_${name}`]);
       logs.push(`${name} logs:\n${firstLines(tail.output, 6).replace(/^/gm, '  ')}`);
     }
-    return [problems.join('\n'), firstLines(tasks.stdout.split('\n').filter(l => /Failed|Rejected|Error/i.test(l)).join('\n'), 10), ...logs].join('\n');
+    return [
+      problems.join('\n'),
+      firstLines(
+        tasks.stdout
+          .split('\n')
+          .filter(l => /Failed|Rejected|Error/i.test(l))
+          .join('\n'),
+        10,
+      ),
+      ...logs,
+    ].join('\n');
   });
 
   const { port, tls } = edge;
@@ -182,9 +239,16 @@ export async function swarmBoot(stack: RunningStack, engine: Engine, repo: strin
  * Where the run asks the edge: the port 443 (else 80) a started service publishes; when that service has no
  * stand-in (traefik), the hop its routes forward to, published on the node by the run.
  */
-function swarmEdge(services: [string, Loose][], absent: ReadonlyMap<string, string>, repo: string): { port?: number; tls: boolean; publisher?: string; hop?: [string, number] } {
+function swarmEdge(
+  services: [string, Loose][],
+  absent: ReadonlyMap<string, string>,
+  repo: string,
+): { port?: number; tls: boolean; publisher?: string; hop?: [string, number] } {
   const isAbsent = (name: string) => absent.has(name);
-  for (const [published, tls] of [[443, true], [80, false]] as const) {
+  for (const [published, tls] of [
+    [443, true],
+    [80, false],
+  ] as const) {
     const publisher = services.find(([, s]) => ((s.ports ?? []) as Loose[]).some(p => Number(p.published) === published))?.[0];
     if (!publisher) continue;
     if (!isAbsent(publisher)) return { port: published, tls };

@@ -18,7 +18,8 @@ let count = 0;
 /** Calls made by a counted call (rmSync unlinking, say) are part of it, not calls of their own. */
 let depth = 0;
 
-const inside = (path: unknown): path is string => root !== undefined && (typeof path === 'string' || path instanceof URL) && `${resolve(String(path))}/`.startsWith(root);
+const inside = (path: unknown): path is string =>
+  root !== undefined && (typeof path === 'string' || path instanceof URL) && `${resolve(String(path))}/`.startsWith(root);
 const pathOf = (target: unknown): unknown => (typeof target === 'number' ? fdPaths.get(target) : target);
 
 /** True when this call is the one to die at. */
@@ -60,7 +61,8 @@ const tearWrite = (original: AnyFn, args: unknown[]) => {
   original(args[0], bytes.subarray(0, Math.floor(bytes.length / 2)));
 };
 
-for (const name of ['renameSync', 'linkSync', 'unlinkSync', 'rmSync', 'rmdirSync', 'mkdirSync', 'mkdtempSync', 'chmodSync', 'copyFileSync', 'symlinkSync']) wrap(name);
+for (const name of ['renameSync', 'linkSync', 'unlinkSync', 'rmSync', 'rmdirSync', 'mkdirSync', 'mkdtempSync', 'chmodSync', 'copyFileSync', 'symlinkSync'])
+  wrap(name);
 wrap('writeFileSync', tearWrite);
 wrap('appendFileSync', tearWrite);
 

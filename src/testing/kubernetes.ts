@@ -18,7 +18,12 @@ export { comparable } from '../render/kubernetes/cross-checks.js';
 const WITH_INSTANCE = { instances: [{ name: 'staging', domain: 'staging.example.org' }] };
 export const KUBE_SCENARIOS: Record<string, RawAnswers> = {
   ...Object.fromEntries(Object.entries(SCENARIOS).map(([name, options]) => [name, { ...options, targets: ['kubernetes'] } as RawAnswers])),
-  'every-service-instance': { ...SCENARIOS['every-service'], ...WITH_INSTANCE, services: `${SCENARIOS['every-service']!.services},pgbouncer,scheduler,flower,mongodb`, targets: ['kubernetes'] } as RawAnswers,
+  'every-service-instance': {
+    ...SCENARIOS['every-service'],
+    ...WITH_INSTANCE,
+    services: `${SCENARIOS['every-service']!.services},pgbouncer,scheduler,flower,mongodb`,
+    targets: ['kubernetes'],
+  } as RawAnswers,
 };
 
 export const planOf = (model: PortalModel): PlannedFile[] => planFiles(model, seededSecrets('kube-test'));
@@ -33,13 +38,28 @@ export function assemble(files: readonly PlannedFile[], folder: string): Loose[]
       const path = normalise(`${dir}/${resource}`);
       return byPath.has(`${path}/kustomization.yaml`) ? build(path) : [parse(byPath.get(path)!) as Loose];
     });
-    for (const generator of [...(kustomization.configMapGenerator ?? []).map((g: Loose) => ({ ...g, kind: 'ConfigMap' })), ...(kustomization.secretGenerator ?? []).map((g: Loose) => ({ ...g, kind: 'Secret' }))]) {
-      const keys = [...(generator.files ?? []).map((entry: string) => entry.split('=')[0]), ...(generator.literals ?? []).map((entry: string) => entry.split('=')[0])];
-      objects.push({ apiVersion: 'v1', kind: generator.kind, metadata: { name: generator.name }, data: Object.fromEntries(keys.map((key: string) => [key, ''])) });
+    for (const generator of [
+      ...(kustomization.configMapGenerator ?? []).map((g: Loose) => ({ ...g, kind: 'ConfigMap' })),
+      ...(kustomization.secretGenerator ?? []).map((g: Loose) => ({ ...g, kind: 'Secret' })),
+    ]) {
+      const keys = [
+        ...(generator.files ?? []).map((entry: string) => entry.split('=')[0]),
+        ...(generator.literals ?? []).map((entry: string) => entry.split('=')[0]),
+      ];
+      objects.push({
+        apiVersion: 'v1',
+        kind: generator.kind,
+        metadata: { name: generator.name },
+        data: Object.fromEntries(keys.map((key: string) => [key, ''])),
+      });
     }
     for (const patch of kustomization.patches ?? []) {
       const target = parse(patch.patch) as Loose;
-      if (target.$patch === 'delete') objects.splice(objects.findIndex(o => o.kind === target.kind && o.metadata?.name === target.metadata?.name), 1);
+      if (target.$patch === 'delete')
+        objects.splice(
+          objects.findIndex(o => o.kind === target.kind && o.metadata?.name === target.metadata?.name),
+          1,
+        );
     }
     if (kustomization.namespace) for (const o of objects) if (o.kind !== 'Namespace') o.metadata = { ...o.metadata, namespace: kustomization.namespace };
     return objects;
@@ -57,7 +77,10 @@ function normalise(path: string): string {
 }
 
 /** A multi-document YAML stream (kubectl kustomize's output) as objects. */
-export const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);
+export const objectsOf = (stream: string): Loose[] =>
+  parseAllDocuments(stream)
+    .map(doc => doc.toJS() as Loose)
+    .filter(Boolean);
 
 /** compose's depends_on of the planned base and prod files (what the init containers stand for). */
 export const composeWaitsOf = (files: readonly PlannedFile[]): Map<string, Record<string, string>> =>

@@ -30,10 +30,14 @@ const crossing = (from: string, to: string) => imports.filter(i => i.from.starts
 
 describe('layering', () => {
   it('finds the imports it checks', () => {
-    assert.ok(crossing('io', 'render').length > 0, 'the writer takes the renderers\' plan');
+    assert.ok(crossing('io', 'render').length > 0, "the writer takes the renderers' plan");
     assert.ok(crossing('verify', 'checklist').length > 0, 'verify runs the checklist');
   });
-  for (const [from, to] of [['render', 'io'], ['checklist', 'verify'], ['catalog', 'render']] as const) {
+  for (const [from, to] of [
+    ['render', 'io'],
+    ['checklist', 'verify'],
+    ['catalog', 'render'],
+  ] as const) {
     it(`${from}/ imports nothing from ${to}/`, () => assert.deepEqual(crossing(from, to), []));
   }
 });

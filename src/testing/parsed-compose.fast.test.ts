@@ -9,37 +9,43 @@ import { parsedComposeConfig } from './parsed-compose.js';
 it('merges base and override as docker-compose 1.29 config prints them', () => {
   const root = freshFolder('parsed');
   writeFileSync(join(root, '.env.example'), 'TAG=1.2\nPASSWORD=\n');
-  writeFileSync(join(root, 'docker-compose.yml'), [
-    'services:',
-    '  app:',
-    '    image: app:${TAG}',
-    '    pull_policy: build',
-    '    cpus: "0.5"',
-    '    environment: [A=1, B=2]',
-    '    networks: [internal]',
-    '    volumes: [data:/var/data, ./conf:/etc/app:ro]',
-    '    cap_drop: [ALL]',
-    '    security_opt: [no-new-privileges:true]',
-    '    healthcheck: {test: [CMD-SHELL, "test -n \\"$$HOME\\""], interval: 60s, timeout: 90s}',
-    'networks:',
-    '  internal: {internal: true}',
-    'volumes:',
-    '  data: {}',
-    'secrets:',
-    '  pw: {file: ./secrets/pw}',
-  ].join('\n'));
-  writeFileSync(join(root, 'docker-compose.prod.yml'), [
-    'services:',
-    '  app:',
-    '    environment: {B: "3", C: "${PASSWORD}"}',
-    '    secrets: [pw]',
-    '    ports: ["127.0.0.1:8080:80", "443:443"]',
-    '    volumes: [./extra:/a/first]',
-    '    cap_drop: [ALL]',
-    '  edge:',
-    '    image: edge',
-    '    networks: [internal]',
-  ].join('\n'));
+  writeFileSync(
+    join(root, 'docker-compose.yml'),
+    [
+      'services:',
+      '  app:',
+      '    image: app:${TAG}',
+      '    pull_policy: build',
+      '    cpus: "0.5"',
+      '    environment: [A=1, B=2]',
+      '    networks: [internal]',
+      '    volumes: [data:/var/data, ./conf:/etc/app:ro]',
+      '    cap_drop: [ALL]',
+      '    security_opt: [no-new-privileges:true]',
+      '    healthcheck: {test: [CMD-SHELL, "test -n \\"$$HOME\\""], interval: 60s, timeout: 90s}',
+      'networks:',
+      '  internal: {internal: true}',
+      'volumes:',
+      '  data: {}',
+      'secrets:',
+      '  pw: {file: ./secrets/pw}',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(root, 'docker-compose.prod.yml'),
+    [
+      'services:',
+      '  app:',
+      '    environment: {B: "3", C: "${PASSWORD}"}',
+      '    secrets: [pw]',
+      '    ports: ["127.0.0.1:8080:80", "443:443"]',
+      '    volumes: [./extra:/a/first]',
+      '    cap_drop: [ALL]',
+      '  edge:',
+      '    image: edge',
+      '    networks: [internal]',
+    ].join('\n'),
+  );
   assert.deepEqual(parsedComposeConfig(root, 'docker-compose.prod.yml'), {
     version: '3.9',
     services: {

@@ -18,7 +18,9 @@ const isMapping = (value: unknown): value is Mapping => value !== null && typeof
 /** `KEY=VALUE` lists and mappings alike as a mapping (environment, labels). */
 const asMapping = (value: unknown): Mapping =>
   Array.isArray(value)
-    ? Object.fromEntries(value.map(String).map(item => (item.includes('=') ? [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] : [item, null])))
+    ? Object.fromEntries(
+        value.map(String).map(item => (item.includes('=') ? [item.slice(0, item.indexOf('=')), item.slice(item.indexOf('=') + 1)] : [item, null])),
+      )
     : { ...((value as Mapping) ?? {}) };
 
 const sortedUnique = (values: unknown[]): string[] => [...new Set(values.map(String))].sort();
@@ -32,7 +34,7 @@ function volume(root: string, entry: unknown): unknown {
   const host = /^[./~]/.test(source!) ? abs(root, source!) : source;
   return `${host}:${target}:${mode ?? 'rw'}`;
 }
-const volumeTarget = (entry: unknown) => (isMapping(entry) ? String(entry.target) : String(entry).split(':')[1] ?? String(entry));
+const volumeTarget = (entry: unknown) => (isMapping(entry) ? String(entry.target) : (String(entry).split(':')[1] ?? String(entry)));
 
 /** `ip:published:target` as that string with its protocol (tcp unless given); without an address, the long form of what was given. */
 function port(entry: unknown): unknown {
@@ -53,7 +55,13 @@ function duration(text: unknown): unknown {
   for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(us|ms|s|m|h)/g)) ns += Number(amount) * NS[unit!]!;
   let value = ns;
   let unit = 'ns';
-  for (const [next, factor] of [['us', 1000], ['ms', 1000], ['s', 1000], ['m', 60], ['h', 60]] as const) {
+  for (const [next, factor] of [
+    ['us', 1000],
+    ['ms', 1000],
+    ['s', 1000],
+    ['m', 60],
+    ['h', 60],
+  ] as const) {
     if (value % factor !== 0) break;
     value /= factor;
     unit = next;
@@ -64,7 +72,8 @@ function duration(text: unknown): unknown {
 /** One file's service in compose's normal form. */
 function normal(root: string, raw: Service): Service {
   const s: Service = { ...raw };
-  if (s.environment !== undefined) s.environment = Object.fromEntries(Object.entries(asMapping(s.environment)).map(([k, v]) => [k, v === null ? v : String(v)]));
+  if (s.environment !== undefined)
+    s.environment = Object.fromEntries(Object.entries(asMapping(s.environment)).map(([k, v]) => [k, v === null ? v : String(v)]));
   if (s.labels !== undefined) s.labels = Object.fromEntries(Object.entries(asMapping(s.labels)).map(([k, v]) => [k, v === null ? '' : String(v)]));
   if (Array.isArray(s.networks)) s.networks = Object.fromEntries(s.networks.map(n => [String(n), {}]));
   if (Array.isArray(s.depends_on)) s.depends_on = Object.fromEntries(s.depends_on.map(n => [String(n), { condition: 'service_started' }]));
@@ -87,28 +96,39 @@ function normal(root: string, raw: Service): Service {
 /** compose's merge_service_dicts for the keys our files hold: mappings by key, lists as compose merges each. */
 function merge(base: Service, over: Service): Service {
   const out: Service = { ...base, ...over };
-  for (const key of ['environment', 'labels', 'depends_on']) if (key in base || key in over) out[key] = { ...(base[key] as Mapping), ...(over[key] as Mapping) };
+  for (const key of ['environment', 'labels', 'depends_on'])
+    if (key in base || key in over) out[key] = { ...(base[key] as Mapping), ...(over[key] as Mapping) };
   if ('networks' in base || 'networks' in over) {
     const names = new Set([...Object.keys((base.networks as Mapping) ?? {}), ...Object.keys((over.networks as Mapping) ?? {})]);
-    out.networks = Object.fromEntries([...names].map(n => [n, { ...((base.networks as Mapping)?.[n] as Mapping), ...((over.networks as Mapping)?.[n] as Mapping) }]));
+    out.networks = Object.fromEntries(
+      [...names].map(n => [n, { ...((base.networks as Mapping)?.[n] as Mapping), ...((over.networks as Mapping)?.[n] as Mapping) }]),
+    );
   }
   if ('secrets' in base || 'secrets' in over) {
     const bySource = new Map([...((base.secrets as Mapping[]) ?? []), ...((over.secrets as Mapping[]) ?? [])].map(x => [String(x.source), x]));
     out.secrets = [...bySource.keys()].sort().map(k => bySource.get(k));
   }
-  if ('security_opt' in base || 'security_opt' in over) out.security_opt = sortedUnique([...((base.security_opt as unknown[]) ?? []), ...((over.security_opt as unknown[]) ?? [])]);
-  for (const key of ['cap_add', 'cap_drop', 'expose', 'profiles']) if (key in base || key in over) out[key] = sortedUnique([...((base[key] as unknown[]) ?? []), ...((over[key] as unknown[]) ?? [])]);
+  if ('security_opt' in base || 'security_opt' in over)
+    out.security_opt = sortedUnique([...((base.security_opt as unknown[]) ?? []), ...((over.security_opt as unknown[]) ?? [])]);
+  for (const key of ['cap_add', 'cap_drop', 'expose', 'profiles'])
+    if (key in base || key in over) out[key] = sortedUnique([...((base[key] as unknown[]) ?? []), ...((over[key] as unknown[]) ?? [])]);
   for (const key of ['dns', 'tmpfs']) if (key in base || key in over) out[key] = [...((base[key] as unknown[]) ?? []), ...((over[key] as unknown[]) ?? [])];
   if ('volumes' in base || 'volumes' in over) {
     const byTarget = new Map([...((base.volumes as unknown[]) ?? []), ...((over.volumes as unknown[]) ?? [])].map(v => [volumeTarget(v), v]));
     out.volumes = [...byTarget.keys()].sort().map(k => byTarget.get(k));
   }
-  if ('ports' in base || 'ports' in over) out.ports = [...((base.ports as unknown[]) ?? []), ...((over.ports as unknown[]) ?? [])].sort((a, b) => portTarget(a) - portTarget(b));
+  if ('ports' in base || 'ports' in over)
+    out.ports = [...((base.ports as unknown[]) ?? []), ...((over.ports as unknown[]) ?? [])].sort((a, b) => portTarget(a) - portTarget(b));
   if (isMapping(base.logging) && isMapping(over.logging)) {
     const sameDriver = over.logging.driver === undefined || over.logging.driver === base.logging.driver;
-    out.logging = { ...base.logging, ...over.logging, ...(sameDriver ? { options: { ...(base.logging.options as Mapping), ...(over.logging.options as Mapping) } } : {}) };
+    out.logging = {
+      ...base.logging,
+      ...over.logging,
+      ...(sameDriver ? { options: { ...(base.logging.options as Mapping), ...(over.logging.options as Mapping) } } : {}),
+    };
   }
-  if (isMapping(base.healthcheck) && isMapping(over.healthcheck) && over.healthcheck.disabled !== true) out.healthcheck = { ...base.healthcheck, ...over.healthcheck };
+  if (isMapping(base.healthcheck) && isMapping(over.healthcheck) && over.healthcheck.disabled !== true)
+    out.healthcheck = { ...base.healthcheck, ...over.healthcheck };
   if (isMapping(base.build) && isMapping(over.build)) out.build = { ...base.build, ...over.build };
   if (isMapping(base.deploy) && isMapping(over.deploy)) out.deploy = { ...base.deploy, ...over.deploy };
   return out;
@@ -116,9 +136,13 @@ function merge(base: Service, over: Service): Service {
 
 /** Every string with `$` written `$$`, as compose's config prints it (escape_dollar). */
 const escaped = (node: unknown): unknown =>
-  typeof node === 'string' ? node.replaceAll('$', () => '$$')
-    : Array.isArray(node) ? node.map(escaped)
-      : isMapping(node) ? Object.fromEntries(Object.entries(node).map(([k, v]) => [k, escaped(v)])) : node;
+  typeof node === 'string'
+    ? node.replaceAll('$', () => '$$')
+    : Array.isArray(node)
+      ? node.map(escaped)
+      : isMapping(node)
+        ? Object.fromEntries(Object.entries(node).map(([k, v]) => [k, escaped(v)]))
+        : node;
 
 export function parsedComposeConfig(root: string, override: string): ComposeModel {
   const env = parseEnvFile(readFileSync(join(root, '.env.example'), 'utf8'), '.env.example');
@@ -127,7 +151,9 @@ export function parsedComposeConfig(root: string, override: string): ComposeMode
     return interpolateTree(data, env, file, { unset: new Set() }) as Mapping;
   });
   // compose merges every service of either file, one present in only one of them with an empty one
-  const [base, over] = files.map(file => Object.fromEntries(Object.entries((file.services as Record<string, Service>) ?? {}).map(([name, raw]) => [name, normal(root, raw ?? {})])));
+  const [base, over] = files.map(file =>
+    Object.fromEntries(Object.entries((file.services as Record<string, Service>) ?? {}).map(([name, raw]) => [name, normal(root, raw ?? {})])),
+  );
   const services: Record<string, Service> = {};
   for (const name of new Set([...Object.keys(base!), ...Object.keys(over!)])) services[name] = merge(base![name] ?? {}, over![name] ?? {});
   const top: Record<string, Mapping> = { networks: {}, volumes: {}, secrets: {} };
@@ -140,7 +166,10 @@ export function parsedComposeConfig(root: string, override: string): ComposeMode
       }
     }
   }
-  const version = files.map(file => file.version).filter(v => v !== undefined).at(-1);
+  const version = files
+    .map(file => file.version)
+    .filter(v => v !== undefined)
+    .at(-1);
   const model: Mapping = { services, version: version === undefined ? '3.9' : String(version) };
   for (const [key, value] of Object.entries(top)) if (Object.keys(value).length > 0) model[key] = value;
   return escaped(model) as ComposeModel;

@@ -26,7 +26,7 @@ export function runSmoke(repo: string, args: readonly string[] = [], timeoutMs =
 }
 
 /** CI installs every server (.ci/install-validators), so nothing may be skipped there. */
-export const smokeSkip = (): string | false => (process.env.CI === 'true' ? false : missingForSmoke() ?? false);
+export const smokeSkip = (): string | false => (process.env.CI === 'true' ? false : (missingForSmoke() ?? false));
 
 /**
  * Builds the stand-in images once for this machine (a cold build makes a root filesystem with mmdebstrap:

@@ -29,7 +29,11 @@ export class Terminal {
   /** The screen and the lines scrolled off it, wrapped lines joined. */
   screen(): string {
     // -J keeps the blanks that fill each line: dropped, so patterns can end with $
-    return this.tmux(['capture-pane', '-p', '-J', '-S', '-2000']).split('\n').map(line => line.trimEnd()).join('\n').trimEnd();
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-2000'])
+      .split('\n')
+      .map(line => line.trimEnd())
+      .join('\n')
+      .trimEnd();
   }
 
   /** Waits until the screen matches `pattern` and returns the screen; fails with the screen after `timeoutMs`. */
@@ -40,7 +44,9 @@ export class Terminal {
       if (pattern.test(screen)) return screen;
       const ended = EXIT.exec(screen);
       if (ended || Date.now() > deadline) {
-        throw new Error(`${ended ? `the command ended (exit ${ended[1]})` : `no ${pattern} after ${timeoutMs / 1000}s`} before the screen showed ${pattern}; the screen:\n${screen}`);
+        throw new Error(
+          `${ended ? `the command ended (exit ${ended[1]})` : `no ${pattern} after ${timeoutMs / 1000}s`} before the screen showed ${pattern}; the screen:\n${screen}`,
+        );
       }
       await sleep(250);
     }

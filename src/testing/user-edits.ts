@@ -36,4 +36,3 @@ export function assertEditsKept(repo: string): void {
   assert.match(readFileSync(join(repo, 'nginx/snippets/custom/locations.conf'), 'utf8'), /location = \/robots\.txt/);
   assert.match(readFileSync(join(repo, 'varnish/custom.vcl'), 'utf8'), /synth\(410, "Gone"\)/);
 }
-

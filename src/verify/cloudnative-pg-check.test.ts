@@ -29,8 +29,16 @@ describe('CloudNativePG bootstrap check', { skip: (!tool('initdb') || !isRoot())
 
   const faults: [string, (text: string) => string, RegExp][] = [
     ['the tiles schema owned by the superuser', text => text.replace(/ AUTHORIZATION "[^"]+"/, ''), /creating app tables/],
-    ['default privileges for the superuser\'s tables only', text => text.replace(/FOR ROLE postgres, "[^"]+" IN SCHEMA tiles/, 'IN SCHEMA tiles'), /cannot read tiles\.later_layer/],
-    ['a grant on a schema that does not exist', text => text.replace('GRANT USAGE ON SCHEMA tiles TO tileserver;', 'GRANT USAGE ON SCHEMA tile TO tileserver;'), /postInitApplicationSQL: .*schema "tile" does not exist/s],
+    [
+      "default privileges for the superuser's tables only",
+      text => text.replace(/FOR ROLE postgres, "[^"]+" IN SCHEMA tiles/, 'IN SCHEMA tiles'),
+      /cannot read tiles\.later_layer/,
+    ],
+    [
+      'a grant on a schema that does not exist',
+      text => text.replace('GRANT USAGE ON SCHEMA tiles TO tileserver;', 'GRANT USAGE ON SCHEMA tile TO tileserver;'),
+      /postInitApplicationSQL: .*schema "tile" does not exist/s,
+    ],
   ];
   for (const [what, plant, expected] of faults) {
     it(`fails on ${what}`, async () => {

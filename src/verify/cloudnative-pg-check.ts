@@ -49,8 +49,19 @@ export const cloudNativePgCheck: Check = {
       };
       const inApp = { ...env, PGDATABASE: database };
       const fault =
-        (await step('owner and database', ['-d', 'postgres', '-c', `CREATE ROLE ${quote(owner)} LOGIN`, '-c', `CREATE DATABASE ${quote(database)} OWNER ${quote(owner)}`])) ||
-        (await step('postInitApplicationSQL', ((init.postInitApplicationSQL ?? []) as string[]).flatMap(statement => ['-c', statement]), inApp));
+        (await step('owner and database', [
+          '-d',
+          'postgres',
+          '-c',
+          `CREATE ROLE ${quote(owner)} LOGIN`,
+          '-c',
+          `CREATE DATABASE ${quote(database)} OWNER ${quote(owner)}`,
+        ])) ||
+        (await step(
+          'postInitApplicationSQL',
+          ((init.postInitApplicationSQL ?? []) as string[]).flatMap(statement => ['-c', statement]),
+          inApp,
+        ));
       if (fault) return fault;
       for (const ref of (init.postInitApplicationSQLRefs?.configMapRefs ?? []) as Loose[]) {
         const file = configMapFile(repo, ref.name, ref.key);
@@ -62,15 +73,29 @@ export const cloudNativePgCheck: Check = {
       const roles = (cluster.spec?.managed?.roles ?? []) as Loose[];
       for (const role of roles) {
         const password = ROLE_PASSWORDS[role.name] ?? `verify-${role.name}`;
-        const run = await step(`managed role ${role.name}`, ['-c', `ALTER ROLE ${quote(role.name)} WITH LOGIN PASSWORD ${literal(password)}`, ...((role.inRoles ?? []) as string[]).flatMap(group => ['-c', `GRANT ${quote(group)} TO ${quote(role.name)}`])], inApp);
+        const run = await step(
+          `managed role ${role.name}`,
+          [
+            '-c',
+            `ALTER ROLE ${quote(role.name)} WITH LOGIN PASSWORD ${literal(password)}`,
+            ...((role.inRoles ?? []) as string[]).flatMap(group => ['-c', `GRANT ${quote(group)} TO ${quote(role.name)}`]),
+          ],
+          inApp,
+        );
         if (run) return run;
       }
       const ownerRun = await step('owner password', ['-c', `ALTER ROLE ${quote(owner)} PASSWORD 'verify-owner'`], inApp);
       if (ownerRun) return ownerRun;
       for (const db of objects.filter(o => o.kind === 'Database')) {
-        const made = await step(`Database ${db.metadata?.name}`, ['-d', 'postgres', '-c', `CREATE DATABASE ${quote(db.spec.name)} OWNER ${quote(db.spec.owner)}${db.spec.isTemplate ? ' IS_TEMPLATE true' : ''}`]);
+        const made = await step(`Database ${db.metadata?.name}`, [
+          '-d',
+          'postgres',
+          '-c',
+          `CREATE DATABASE ${quote(db.spec.name)} OWNER ${quote(db.spec.owner)}${db.spec.isTemplate ? ' IS_TEMPLATE true' : ''}`,
+        ]);
         const extensions = ((db.spec.extensions ?? []) as Loose[]).flatMap(e => ['-c', `CREATE EXTENSION IF NOT EXISTS ${quote(e.name)}`]);
-        const run = made || (extensions.length > 0 ? await step(`Database ${db.metadata?.name} extensions`, extensions, { ...env, PGDATABASE: db.spec.name }) : '');
+        const run =
+          made || (extensions.length > 0 ? await step(`Database ${db.metadata?.name} extensions`, extensions, { ...env, PGDATABASE: db.spec.name }) : '');
         if (run) return run;
       }
       // the app connects as the owner, who is no superuser under CloudNativePG
@@ -79,7 +104,12 @@ export const cloudNativePgCheck: Check = {
       if (leak) return leak;
       for (const role of roles) {
         const password = ROLE_PASSWORDS[role.name] ?? `verify-${role.name}`;
-        const login = await step(`${role.name} logs in with its managed password`, ['-c', 'SELECT 1'], { ...env, PGUSER: role.name, PGPASSWORD: password, PGDATABASE: database });
+        const login = await step(`${role.name} logs in with its managed password`, ['-c', 'SELECT 1'], {
+          ...env,
+          PGUSER: role.name,
+          PGPASSWORD: password,
+          PGDATABASE: database,
+        });
         if (login) return login;
       }
       return { roles: roles.length, statements: (init.postInitApplicationSQL ?? []).length };

@@ -16,7 +16,14 @@ export const postgresInitCheck: Check = {
     if (!isRoot()) return skipped(this.name, 'needs root to run the cluster as the postgres user');
     const outcome = await withThrowawayPostgres(async ({ env, psql }) => {
       // the image creates POSTGRES_USER as owner of POSTGRES_DB, then runs the files as that user
-      const setup = await psql(['-d', 'postgres', '-c', `CREATE ROLE portal LOGIN SUPERUSER PASSWORD '${SUPERUSER_PASSWORD}'`, '-c', 'CREATE DATABASE portal OWNER portal']);
+      const setup = await psql([
+        '-d',
+        'postgres',
+        '-c',
+        `CREATE ROLE portal LOGIN SUPERUSER PASSWORD '${SUPERUSER_PASSWORD}'`,
+        '-c',
+        'CREATE DATABASE portal OWNER portal',
+      ]);
       if (setup.code !== 0) return firstLines(setup.output);
       const asOwner = { ...env, PGUSER: 'portal', PGDATABASE: 'portal', POSTGRES_USER: 'portal', POSTGRES_DB: 'portal' };
       const roleEnv = Object.fromEntries(Object.entries(ROLE_PASSWORDS).map(([role, password]) => [`${role.toUpperCase()}_DB_PASSWORD`, password]));
@@ -42,8 +49,11 @@ export const ROLE_PASSWORDS: Readonly<Record<string, string>> = { tileserver: 'v
  * later, and nothing of the app's tables. Returns what is wrong, or ''.
  */
 export async function tileserverLeak(asOwner: NodeJS.ProcessEnv): Promise<string> {
-  const later = await runTool('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
-    '-c', 'CREATE TABLE public.app_users (id int, password text)', '-c', 'CREATE TABLE tiles.later_layer (id int)'], { env: asOwner });
+  const later = await runTool(
+    'psql',
+    ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', 'CREATE TABLE public.app_users (id int, password text)', '-c', 'CREATE TABLE tiles.later_layer (id int)'],
+    { env: asOwner },
+  );
   if (later.code !== 0) return `creating app tables: ${firstLines(later.output)}`;
   const asTiles = { ...asOwner, PGUSER: 'tileserver', PGPASSWORD: ROLE_PASSWORDS.tileserver };
   const read = (table: string) => runTool('psql', ['-X', '-At', '-c', `SELECT count(*) FROM ${table}`], { env: asTiles });
@@ -52,7 +62,7 @@ export async function tileserverLeak(asOwner: NodeJS.ProcessEnv): Promise<string
     if (run.code !== 0) return `the tileserver role cannot read ${table}: ${firstLines(run.output)}`;
   }
   const app = await read('public.app_users');
-  return app.code === 0 ? 'the tileserver role reads public.app_users: the app\'s tables would be published as tiles' : '';
+  return app.code === 0 ? "the tileserver role reads public.app_users: the app's tables would be published as tiles" : '';
 }
 
 /** redis-server must accept redis.conf and then refuse clients without the password. */
@@ -64,8 +74,23 @@ export const redisCheck: Check = {
     if (!server) return skipped(this.name, missing('redis-server'));
     const work = tempDir('redis');
     const socket = join(work, 'sock');
-    const args = [join(repo, 'redis', 'redis.conf'), '--port', '0', '--unixsocket', socket, '--dir', work, '--daemonize', 'yes',
-      '--pidfile', join(work, 'pid'), '--logfile', join(work, 'log'), '--requirepass', 'verify-password'];
+    const args = [
+      join(repo, 'redis', 'redis.conf'),
+      '--port',
+      '0',
+      '--unixsocket',
+      socket,
+      '--dir',
+      work,
+      '--daemonize',
+      'yes',
+      '--pidfile',
+      join(work, 'pid'),
+      '--logfile',
+      join(work, 'log'),
+      '--requirepass',
+      'verify-password',
+    ];
     const start = await runTool(server, args);
     if (start.code !== 0) return failed(this.name, firstLines(start.output));
     try {
@@ -95,15 +120,29 @@ export const rabbitmqCheck: Check = {
     const base = 30000 + (process.pid % 2000) * 10;
     const [amqp, management, prometheus, dist, epmd] = [0, 1, 2, 3, 4].map(offset => String(base + offset));
     // loopback overrides appended after the generated file: the last duplicate key wins
-    const overrides = [`listeners.tcp.default = 127.0.0.1:${amqp}`, 'management.tcp.ip = 127.0.0.1', `management.tcp.port = ${management}`,
-      'prometheus.tcp.ip = 127.0.0.1', `prometheus.tcp.port = ${prometheus}`];
+    const overrides = [
+      `listeners.tcp.default = 127.0.0.1:${amqp}`,
+      'management.tcp.ip = 127.0.0.1',
+      `management.tcp.port = ${management}`,
+      'prometheus.tcp.ip = 127.0.0.1',
+      `prometheus.tcp.port = ${prometheus}`,
+    ];
     writeFileSync(join(work, 'test.conf'), `${readFileSync(join(repo, 'rabbitmq', 'rabbitmq.conf'), 'utf8')}\n${overrides.join('\n')}\n`);
     const erlArgs = '-kernel inet_dist_use_interface {127,0,0,1}';
     const env = {
-      ...process.env, HOME: work, RABBITMQ_CONFIG_FILE: join(work, 'test.conf'), RABBITMQ_ENABLED_PLUGINS_FILE: join(repo, 'rabbitmq', 'enabled_plugins'),
-      RABBITMQ_MNESIA_BASE: join(work, 'mnesia'), RABBITMQ_LOG_BASE: join(work, 'log'), RABBITMQ_NODENAME: node, RABBITMQ_PID_FILE: join(work, 'pid'),
-      RABBITMQ_DIST_PORT: dist, ERL_EPMD_ADDRESS: '127.0.0.1', ERL_EPMD_PORT: epmd,
-      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs, RABBITMQ_CTL_ERL_ARGS: erlArgs,
+      ...process.env,
+      HOME: work,
+      RABBITMQ_CONFIG_FILE: join(work, 'test.conf'),
+      RABBITMQ_ENABLED_PLUGINS_FILE: join(repo, 'rabbitmq', 'enabled_plugins'),
+      RABBITMQ_MNESIA_BASE: join(work, 'mnesia'),
+      RABBITMQ_LOG_BASE: join(work, 'log'),
+      RABBITMQ_NODENAME: node,
+      RABBITMQ_PID_FILE: join(work, 'pid'),
+      RABBITMQ_DIST_PORT: dist,
+      ERL_EPMD_ADDRESS: '127.0.0.1',
+      ERL_EPMD_PORT: epmd,
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: erlArgs,
+      RABBITMQ_CTL_ERL_ARGS: erlArgs,
     };
     const waiting = new AbortController();
     const ctl = (args: string[], signal?: AbortSignal) =>

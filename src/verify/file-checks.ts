@@ -67,7 +67,9 @@ export const promtoolCheck: Check = {
     if (!promtool) return skipped(this.name, missing('promtool'));
     const config = await promtool.run(['check', 'config', '--syntax-only', 'prometheus/prometheus.yml'], { cwd: repo });
     // rule_files point at container paths, which match nothing here: check the rules directly
-    const rules = filesMatching(join(repo, 'prometheus'), /\.ya?ml$/).filter(f => f.startsWith('rules/')).map(f => join('prometheus', f));
+    const rules = filesMatching(join(repo, 'prometheus'), /\.ya?ml$/)
+      .filter(f => f.startsWith('rules/'))
+      .map(f => join('prometheus', f));
     const ruleRun = await promtool.run(['check', 'rules', ...rules], { cwd: repo });
     const results: CheckResult[] = [
       config.code === 0 ? passed('promtool check config') : failed('promtool check config', firstLines(config.output)),
@@ -98,7 +100,10 @@ export const celeryCheck: Check = {
   applies: repo => filesMatching(repo, /^(celery|worker)\.py$/).length > 0,
   async run(repo) {
     const [appFile] = filesMatching(repo, /^(celery|worker)\.py$/);
-    const module = appFile!.replace(/^backend\//, '').replace(/\.py$/, '').replace(/\//g, '.');
+    const module = appFile!
+      .replace(/^backend\//, '')
+      .replace(/\.py$/, '')
+      .replace(/\//g, '.');
     const script = [
       'import importlib, json, sys',
       `app = importlib.import_module("${module}").app`,

@@ -5,16 +5,7 @@ import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-c
 import { composeProfilesCheck } from './profile-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
 import { cloudNativePgCheck } from './cloudnative-pg-check.js';
-import {
-  celeryCheck,
-  dockerfileSyntaxCheck,
-  jsonCheck,
-  nodeCheck,
-  promtoolCheck,
-  pythonCheck,
-  shellcheckCheck,
-  yamllintCheck,
-} from './file-checks.js';
+import { celeryCheck, dockerfileSyntaxCheck, jsonCheck, nodeCheck, promtoolCheck, pythonCheck, shellcheckCheck, yamllintCheck } from './file-checks.js';
 import { liveProxyCheck } from './live/live-proxy-check.js';
 import { nginxCheck, varnishCheck } from './proxy-checks.js';
 import { helmCheck, kubernetesCheck } from './kubernetes-checks.js';

@@ -14,7 +14,10 @@ describe('install hints', () => {
   });
 
   it('name the image verify runs when an engine answers', () => {
-    assert.equal(missing('promtool'), `promtool not found; install: apt-get install prometheus (it holds promtool), or start a Docker engine and verify runs ${IMAGES.prometheus}`);
+    assert.equal(
+      missing('promtool'),
+      `promtool not found; install: apt-get install prometheus (it holds promtool), or start a Docker engine and verify runs ${IMAGES.prometheus}`,
+    );
     for (const [name, { image }] of Object.entries(DOCKER_TOOLS)) assert.ok(missing(name).endsWith(`verify runs ${image}`), name);
   });
 });

@@ -13,12 +13,22 @@ import { runnerFor } from './runner.js';
 import { missing } from '../checks/tools.js';
 
 /** A YAML stream (kubectl's or helm's output) as objects. */
-const objectsOf = (stream: string): Loose[] => parseAllDocuments(stream).map(doc => doc.toJS() as Loose).filter(Boolean);
+const objectsOf = (stream: string): Loose[] =>
+  parseAllDocuments(stream)
+    .map(doc => doc.toJS() as Loose)
+    .filter(Boolean);
 
 /** The folders kustomize builds: each overlay, its Gateway variant and its CloudNativePG variant. */
 export function kustomizeFolders(repo: string): string[] {
-  const under = (folder: string) => (existsSync(join(repo, folder)) ? readdirSync(join(repo, folder)).sort().map(name => `${folder}/${name}`) : []);
-  return [...under(`${KUBE_ROOT}/overlays`), ...under(`${KUBE_ROOT}/gateway`), ...under(`${KUBE_ROOT}/cloudnative-pg`)].filter(folder => existsSync(join(repo, folder, 'kustomization.yaml')));
+  const under = (folder: string) =>
+    existsSync(join(repo, folder))
+      ? readdirSync(join(repo, folder))
+          .sort()
+          .map(name => `${folder}/${name}`)
+      : [];
+  return [...under(`${KUBE_ROOT}/overlays`), ...under(`${KUBE_ROOT}/gateway`), ...under(`${KUBE_ROOT}/cloudnative-pg`)].filter(folder =>
+    existsSync(join(repo, folder, 'kustomization.yaml')),
+  );
 }
 
 export const kubernetesCheck: Check = {
@@ -27,7 +37,9 @@ export const kubernetesCheck: Check = {
   async run(repo) {
     const kubectl = runnerFor('kubectl');
     if (!kubectl) return skipped(this.name, missing('kubectl'));
-    const compose = ['docker-compose.yml', 'docker-compose.prod.yml'].map(file => (existsSync(join(repo, file)) ? (parse(readFileSync(join(repo, file), 'utf8')) as Loose) : {}));
+    const compose = ['docker-compose.yml', 'docker-compose.prod.yml'].map(file =>
+      existsSync(join(repo, file)) ? (parse(readFileSync(join(repo, file), 'utf8')) as Loose) : {},
+    );
     const waits = composeWaits(compose);
     const results: CheckResult[] = [];
     for (const folder of kustomizeFolders(repo)) {
@@ -51,7 +63,9 @@ function helmChart(repo: string): { chart: string; values: string[] } | undefine
   const root = join(repo, 'deploy/helm');
   const chart = existsSync(root) ? readdirSync(root).find(name => existsSync(join(root, name, 'Chart.yaml'))) : undefined;
   if (!chart) return undefined;
-  const values = readdirSync(join(root, chart)).filter(file => /^values-[a-z0-9-]+\.yaml$/.test(file)).sort();
+  const values = readdirSync(join(root, chart))
+    .filter(file => /^values-[a-z0-9-]+\.yaml$/.test(file))
+    .sort();
   return { chart: `deploy/helm/${chart}`, values: values.map(file => `deploy/helm/${chart}/${file}`) };
 }
 
@@ -86,6 +100,8 @@ export const helmCheck: Check = {
       const render = await helm.run(['template', 'portal', chart, '-f', file, '--namespace', namespace], { cwd: repo });
       if (render.code === 0) faults.push(...renderingDifferences(objects, objectsOf(render.stdout)).map(fault => `${file}: ${fault}`));
     }
-    return faults.length === 0 ? passed(this.name, `${chart}, ${values.length} deployments, rendered with and without the monitoring CRDs, the objects of kustomize`) : failed(this.name, faults.join('\n'));
+    return faults.length === 0
+      ? passed(this.name, `${chart}, ${values.length} deployments, rendered with and without the monitoring CRDs, the objects of kustomize`)
+      : failed(this.name, faults.join('\n'));
   },
 };

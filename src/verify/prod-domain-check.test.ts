@@ -21,7 +21,10 @@ describe('a prod deployment under .localhost', () => {
     const plain = portal(['verify', '--checklist-only'], repo);
     assert.equal(plain.status, 0, plain.stdout);
     assert.doesNotMatch(plain.stdout, /prod domain/);
-    for (const [args, env] of [[['verify', '--checklist-only', '--prod'], {}], [['verify', '--checklist-only'], { PORTAL_ENV: 'prod' }]] as const) {
+    for (const [args, env] of [
+      [['verify', '--checklist-only', '--prod'], {}],
+      [['verify', '--checklist-only'], { PORTAL_ENV: 'prod' }],
+    ] as const) {
       const prod = portal([...args], repo, env);
       assert.equal(prod.status, 1, prod.stdout + prod.stderr);
       const line = prod.stdout.split('\n').find(l => l.includes('prod domain'));
@@ -34,7 +37,10 @@ describe('a prod deployment under .localhost', () => {
 
   it('a real domain and e-mail: no warning, verify --prod passes; a .localhost instance fails it', () => {
     const repo = join(freshFolder('real'), 'portal');
-    const made = portal(['--yes', '--out', repo, '--services', 'postgis,nginx,traefik', '--domain', 'maps.example.org', '--acme-email', 'ops@example.org', '--secret-seed', 'x'], '/');
+    const made = portal(
+      ['--yes', '--out', repo, '--services', 'postgis,nginx,traefik', '--domain', 'maps.example.org', '--acme-email', 'ops@example.org', '--secret-seed', 'x'],
+      '/',
+    );
     assert.equal(made.status, 0, made.stderr);
     assert.doesNotMatch(made.stderr, /warning/);
     const prod = portal(['verify', '--checklist-only', '--prod'], repo);
@@ -44,7 +50,10 @@ describe('a prod deployment under .localhost', () => {
     assert.match(added.stderr, /portal: warning: instance staging's domain is under \.localhost/);
     const again = portal(['verify', '--checklist-only', '--prod'], repo);
     assert.equal(again.status, 1);
-    assert.match(again.stdout, /failed {2}prod domain: DOMAIN=staging\.localhost in instances\/staging\.env resolves only on this machine: run portal instance add staging --domain <its domain>$/m);
+    assert.match(
+      again.stdout,
+      /failed {2}prod domain: DOMAIN=staging\.localhost in instances\/staging\.env resolves only on this machine: run portal instance add staging --domain <its domain>$/m,
+    );
   });
 
   it('DOMAIN set by hand to .localhost while the answers name the server: the fix is to set it as they say', () => {
@@ -54,7 +63,10 @@ describe('a prod deployment under .localhost', () => {
     writeFileSync(env, readFileSync(env, 'utf8').replace(/^DOMAIN=.*$/m, 'DOMAIN=maps.localhost'));
     const prod = portal(['verify', '--checklist-only', '--prod'], repo);
     assert.equal(prod.status, 1);
-    assert.match(prod.stdout, /^failed {2}prod domain: DOMAIN=maps\.localhost in \.env resolves only on this machine: set DOMAIN=maps\.example\.org there, as the answers say$/m);
+    assert.match(
+      prod.stdout,
+      /^failed {2}prod domain: DOMAIN=maps\.localhost in \.env resolves only on this machine: set DOMAIN=maps\.example\.org there, as the answers say$/m,
+    );
   });
 
   it('DOMAIN written as compose also reads it (quoted, commented, exported) is still found', () => {

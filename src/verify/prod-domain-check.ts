@@ -16,7 +16,11 @@ export const isLocalName = (name: string): boolean => /(^|\.)localhost\.?$/i.tes
 
 /** Each prod env file (the main one, each instance's) with its DOMAIN, read from .env or else .env.example as compose reads it (quotes, `export`, comments). */
 function prodDomains(repo: string): { file: string; domain: string }[] {
-  const instances = existsSync(join(repo, 'instances')) ? readdirSync(join(repo, 'instances')).filter(f => f.endsWith('.env.example')).map(f => `instances/${f.slice(0, -'.example'.length)}`) : [];
+  const instances = existsSync(join(repo, 'instances'))
+    ? readdirSync(join(repo, 'instances'))
+        .filter(f => f.endsWith('.env.example'))
+        .map(f => `instances/${f.slice(0, -'.example'.length)}`)
+    : [];
   return ['.env', ...instances].flatMap(file => {
     const source = existsSync(join(repo, file)) ? file : `${file}.example`;
     if (!existsSync(join(repo, source))) return [];
@@ -29,14 +33,19 @@ function prodDomains(repo: string): { file: string; domain: string }[] {
 function acmeEmails(repo: string): string[] {
   const path = join(repo, 'traefik/traefik.yml');
   if (!existsSync(path)) return [];
-  const resolvers = (parse(readFileSync(path, 'utf8')) as { certificatesResolvers?: Record<string, { acme?: { email?: unknown } }> } | null)?.certificatesResolvers ?? {};
+  const resolvers =
+    (parse(readFileSync(path, 'utf8')) as { certificatesResolvers?: Record<string, { acme?: { email?: unknown } }> } | null)?.certificatesResolvers ?? {};
   return Object.values(resolvers).flatMap(resolver => (typeof resolver?.acme?.email === 'string' ? [resolver.acme.email] : []));
 }
 
 /** The domains the stored answers give: the main one under '', each instance's under its name. */
 function answeredDomains(repo: string): Map<string, string> {
   const path = join(repo, '.yo-rc.json');
-  const answers = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { 'generator-portal'?: { domain?: string; instances?: { name: string; domain: string }[] } })['generator-portal'] : undefined;
+  const answers = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as { 'generator-portal'?: { domain?: string; instances?: { name: string; domain: string }[] } })[
+        'generator-portal'
+      ]
+    : undefined;
   return new Map([...(answers?.domain ? [['', answers.domain] as const] : []), ...(answers?.instances ?? []).map(i => [i.name, i.domain] as const)]);
 }
 
@@ -54,8 +63,15 @@ export const prodDomainCheck: Check = {
   async run(repo) {
     const answered = answeredDomains(repo);
     const findings = [
-      ...prodDomains(repo).filter(d => isLocalName(d.domain)).map(d => `DOMAIN=${d.domain} in ${d.file} resolves only on this machine: ${fixOf(d.file, answered)}`),
-      ...acmeEmails(repo).filter(email => isLocalName(email.split('@').pop() ?? '')).map(email => `the ACME e-mail ${email} in traefik/traefik.yml is not deliverable and Let's Encrypt refuses it: set --acme-email to a real address and run portal again`),
+      ...prodDomains(repo)
+        .filter(d => isLocalName(d.domain))
+        .map(d => `DOMAIN=${d.domain} in ${d.file} resolves only on this machine: ${fixOf(d.file, answered)}`),
+      ...acmeEmails(repo)
+        .filter(email => isLocalName(email.split('@').pop() ?? ''))
+        .map(
+          email =>
+            `the ACME e-mail ${email} in traefik/traefik.yml is not deliverable and Let's Encrypt refuses it: set --acme-email to a real address and run portal again`,
+        ),
     ];
     return findings.length > 0 ? failed(NAME, findings.join('; ')) : passed(NAME);
   },

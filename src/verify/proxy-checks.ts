@@ -22,8 +22,23 @@ export const nginxCheck: Check = {
     copyFileSync(join(repo, 'nginx', 'nginx.conf'), join(etc, 'nginx.conf'));
     cpSync(join(repo, 'nginx', 'snippets'), join(etc, 'snippets'), { recursive: true });
     // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
-    await runTool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=test', '-keyout', join(etc, 'certs', 'privkey.pem'), '-out', join(etc, 'certs', 'fullchain.pem')]);
+    await runTool('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=test',
+      '-keyout',
+      join(etc, 'certs', 'privkey.pem'),
+      '-out',
+      join(etc, 'certs', 'fullchain.pem'),
+    ]);
     const hosts = composeServiceNames(repo);
     const results: CheckResult[] = [];
     for (const site of readdirSync(join(repo, 'nginx', 'sites')).sort()) {

@@ -11,7 +11,11 @@ import { dockerArgs, DOCKER_TOOLS } from './runner.js';
 
 describe('validators in Docker images', () => {
   it('runs nginx -t in the image the stack runs, with the config mounted and service names resolvable', () => {
-    const args = dockerArgs(IMAGES.nginx, 'nginx', ['-t', '-c', '/etc/nginx/nginx.conf'], { cwd: '/repo', mounts: [['/tmp/x/etc', '/etc/nginx']], hosts: ['backend', 'varnish'] });
+    const args = dockerArgs(IMAGES.nginx, 'nginx', ['-t', '-c', '/etc/nginx/nginx.conf'], {
+      cwd: '/repo',
+      mounts: [['/tmp/x/etc', '/etc/nginx']],
+      hosts: ['backend', 'varnish'],
+    });
     assert.deepEqual(args.slice(0, 4), ['run', '--rm', '--network', 'none']);
     assert.ok(args.join(' ').includes('-v /repo:/repo:ro'));
     assert.ok(args.join(' ').includes('-v /tmp/x/etc:/etc/nginx'));

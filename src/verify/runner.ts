@@ -42,7 +42,8 @@ export function runnerFor(name: string): Runner | undefined {
   if (native) return nativeRunner(native);
   const docker = dockerEngine();
   if (!docker) return undefined;
-  if (name === 'docker-compose') return { via: 'docker', canIsolate: false, run: (args, options = {}) => runTool(docker, ['compose', ...args], { cwd: options.cwd }) };
+  if (name === 'docker-compose')
+    return { via: 'docker', canIsolate: false, run: (args, options = {}) => runTool(docker, ['compose', ...args], { cwd: options.cwd }) };
   const image = DOCKER_TOOLS[name];
   return image ? dockerRunner(docker, image.image, image.entrypoint) : undefined;
 }
@@ -65,14 +66,29 @@ function nativeRunner(binary: string): Runner {
 export function dockerArgs(image: string, entrypoint: string, args: readonly string[], options: RunOptions = {}): string[] {
   const cwd = options.cwd ?? process.cwd();
   return [
-    'run', '--rm', '--network', 'none',
-    '-v', `${cwd}:${cwd}:ro`, '-v', `${tmpdir()}:${tmpdir()}`,
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '-v',
+    `${cwd}:${cwd}:ro`,
+    '-v',
+    `${tmpdir()}:${tmpdir()}`,
     ...(options.mounts ?? []).flatMap(([source, target]) => ['-v', `${source}:${target}`]),
     ...(options.hosts ?? []).flatMap(name => ['--add-host', `${name}:127.0.0.1`]),
-    '-w', cwd, '--entrypoint', entrypoint, image, ...args,
+    '-w',
+    cwd,
+    '--entrypoint',
+    entrypoint,
+    image,
+    ...args,
   ];
 }
 
 function dockerRunner(docker: string, image: string, entrypoint: string): Runner {
-  return { via: 'docker', canIsolate: true, run: (args, options = {}) => runTool(docker, dockerArgs(image, entrypoint, args, options), { cwd: options.cwd, timeoutMs: 300_000 }) };
+  return {
+    via: 'docker',
+    canIsolate: true,
+    run: (args, options = {}) => runTool(docker, dockerArgs(image, entrypoint, args, options), { cwd: options.cwd, timeoutMs: 300_000 }),
+  };
 }

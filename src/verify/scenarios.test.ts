@@ -26,7 +26,10 @@ describe('generated repos pass the real validators and the checklist', () => {
       const names = results.map(r => r.name);
       assert.ok(names.includes('docker-compose config (base + docker-compose.prod.yml)'));
       assert.ok(names.some(name => name.startsWith('shellcheck')));
-      assert.ok(names.some(name => name.startsWith('CMP-09 ')), 'the checklist ran');
+      assert.ok(
+        names.some(name => name.startsWith('CMP-09 ')),
+        'the checklist ran',
+      );
     });
   }
 });
@@ -42,7 +45,14 @@ function boundaryAnswers(): Record<string, unknown> {
     storage: 'bind',
     dataRoot: `/${'s'.repeat(199)}`,
     apps: [
-      { id: id('a'), image: `registry.example.org:5000/${'i'.repeat(200)}:${'t'.repeat(20)}`, port: 80, route: route(128), websocket: true, healthPath: `/${'h'.repeat(127)}` },
+      {
+        id: id('a'),
+        image: `registry.example.org:5000/${'i'.repeat(200)}:${'t'.repeat(20)}`,
+        port: 80,
+        route: route(128),
+        websocket: true,
+        healthPath: `/${'h'.repeat(127)}`,
+      },
       { id: id('b'), image: 'acme/high:1.0', port: 65535, route: '/b/' },
       { id: 'c', image: 'acme/low:1.0', port: 1 },
     ],
@@ -102,7 +112,14 @@ describe('apps with a declared contract', () => {
           health: 'tcp:8080',
           command: ['node', 'server.js', '--port', '8080'],
         },
-        { id: 'legacy', image: 'acme/legacy:0.9.1', port: 3000, user: 'image', readWriteRoot: 'writes its compiled views next to its code', health: 'none:a batch runner with no port or tool to probe with' },
+        {
+          id: 'legacy',
+          image: 'acme/legacy:0.9.1',
+          port: 3000,
+          user: 'image',
+          readWriteRoot: 'writes its compiled views next to its code',
+          health: 'none:a batch runner with no port or tool to probe with',
+        },
       ],
     };
     const file = join(freshFolder('answers'), 'contracts.json');
@@ -111,9 +128,20 @@ describe('apps with a declared contract', () => {
     const results = await verifyRepo(repo);
     const bad = results.filter(r => r.status === 'failed' || (strict && r.status === 'skipped'));
     assert.deepEqual(bad.map(formatResult), [], repo);
-    const env = Object.fromEntries(readFileSync(join(repo, '.env'), 'utf8').split('\n').flatMap(line => (/^[A-Z_]+=/.test(line) ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]] : [])));
-    for (const [files, where] of [[['docker-compose.yml', 'docker-compose.prod.yml'], 'prod'], [['docker-compose.yml', 'docker-compose.override.yml'], 'dev']] as const) {
-      const config = spawnSync('docker-compose', [...files.flatMap(f => ['-f', f]), 'config'], { cwd: repo, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const env = Object.fromEntries(
+      readFileSync(join(repo, '.env'), 'utf8')
+        .split('\n')
+        .flatMap(line => (/^[A-Z_]+=/.test(line) ? [[line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]] : [])),
+    );
+    for (const [files, where] of [
+      [['docker-compose.yml', 'docker-compose.prod.yml'], 'prod'],
+      [['docker-compose.yml', 'docker-compose.override.yml'], 'dev'],
+    ] as const) {
+      const config = spawnSync('docker-compose', [...files.flatMap(f => ['-f', f]), 'config'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      });
       if (config.status !== 0 && !strict && config.error) continue;
       assert.equal(config.status, 0, config.stderr);
       const services = parse(config.stdout).services;
@@ -147,7 +175,15 @@ describe('generated content', () => {
     const repo = await generate(SCENARIOS['every-service']!);
     const read = (path: string) => readFileSync(join(repo, path), 'utf8');
     const routes = read('nginx/snippets/routes.conf');
-    for (const location of ['location /tiles/', 'location /api/', 'location /admin/', 'location /static/', 'location /media/', 'location /grafana/', 'location = /metrics']) {
+    for (const location of [
+      'location /tiles/',
+      'location /api/',
+      'location /admin/',
+      'location /static/',
+      'location /media/',
+      'location /grafana/',
+      'location = /metrics',
+    ]) {
       assert.ok(routes.includes(location), location);
     }
     const vcl = read('varnish/default.vcl');
@@ -163,8 +199,15 @@ describe('generated content', () => {
     // traefik runs in prod only: found by DNS so dev has no down target
     assert.ok(prometheus.scrape_configs.find((job: Job) => job.job_name === 'traefik').dns_sd_configs);
     assert.deepEqual(jobs, {
-      backend: 'backend:8000', postgres: 'postgres-exporter:9187', redis: 'redis-exporter:9121', rabbitmq: 'rabbitmq:15692',
-      tileserver: 'tileserver:7800', nginx: 'nginx-exporter:9113', traefik: 'traefik:8082', prometheus: 'localhost:9090', grafana: 'grafana:3000',
+      backend: 'backend:8000',
+      postgres: 'postgres-exporter:9187',
+      redis: 'redis-exporter:9121',
+      rabbitmq: 'rabbitmq:15692',
+      tileserver: 'tileserver:7800',
+      nginx: 'nginx-exporter:9113',
+      traefik: 'traefik:8082',
+      prometheus: 'localhost:9090',
+      grafana: 'grafana:3000',
     });
     const traefikStatic = parse(read('traefik/traefik.yml'));
     assert.equal(traefikStatic.entryPoints.web.http.redirections.entryPoint.to, ':443');

@@ -49,8 +49,12 @@ type Service = { labels?: Record<string, string> | string[]; networks?: Record<s
 /** `docker-compose config` of base + prod (with an instance's file and env file when named). */
 function prodConfig(repo: string, instance?: string): Record<string, Service> {
   const args = [
-    '--env-file', instance ? `instances/${instance}.env.example` : '.env.example',
-    '-f', 'docker-compose.yml', '-f', 'docker-compose.prod.yml',
+    '--env-file',
+    instance ? `instances/${instance}.env.example` : '.env.example',
+    '-f',
+    'docker-compose.yml',
+    '-f',
+    'docker-compose.prod.yml',
     ...(instance ? ['-f', `instances/${instance}.yml`] : []),
     'config',
   ];
@@ -68,10 +72,21 @@ const networksOf = (service: Service | undefined): string[] => (Array.isArray(se
 /** Each router's rule, entry point, resolver, certificate host and port, as Traefik reads the labels. */
 function routers(labels: Record<string, string>): Record<string, { rule: string; entrypoints: string; resolver: string; main: string; port: string }> {
   const names = Object.keys(labels).flatMap(key => /^traefik\.http\.routers\.([^.]+)\.rule$/.exec(key)?.slice(1) ?? []);
-  return Object.fromEntries(names.map(name => {
-    const at = (key: string) => labels[`traefik.http.routers.${name}.${key}`] ?? '';
-    return [name, { rule: at('rule'), entrypoints: at('entrypoints'), resolver: at('tls.certresolver'), main: at('tls.domains[0].main'), port: labels[`traefik.http.services.${at('service')}.loadbalancer.server.port`] ?? '' }];
-  }));
+  return Object.fromEntries(
+    names.map(name => {
+      const at = (key: string) => labels[`traefik.http.routers.${name}.${key}`] ?? '';
+      return [
+        name,
+        {
+          rule: at('rule'),
+          entrypoints: at('entrypoints'),
+          resolver: at('tls.certresolver'),
+          main: at('tls.domains[0].main'),
+          port: labels[`traefik.http.services.${at('service')}.loadbalancer.server.port`] ?? '',
+        },
+      ];
+    }),
+  );
 }
 
 describe('sub-domains behind a shared Traefik', () => {
@@ -83,31 +98,46 @@ describe('sub-domains behind a shared Traefik', () => {
   });
 
   it('varnish entry: the domain to varnish, each sub-domain to nginx, for the domain and an instance', () => {
-    for (const [instance, project, domain] of [[undefined, 'subs-a', 'a.example.org'], ['staging', 'subs-a-staging', 'staging.example.net']] as const) {
+    for (const [instance, project, domain] of [
+      [undefined, 'subs-a', 'a.example.org'],
+      ['staging', 'subs-a-staging', 'staging.example.net'],
+    ] as const) {
       const services = prodConfig(varnishRepo, instance);
       assert.deepEqual(routers(labelsOf(services.varnish)), {
         [project]: { rule: `Host(\`${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: domain, port: '6081' },
       });
       assert.deepEqual(routers(labelsOf(services.nginx)), {
         [`${project}_api`]: { rule: `Host(\`api.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `api.${domain}`, port: '8080' },
-        [`${project}_grafana`]: { rule: `Host(\`grafana.${domain}\`)`, entrypoints: 'websecure', resolver: 'letsEncrypt', main: `grafana.${domain}`, port: '8080' },
+        [`${project}_grafana`]: {
+          rule: `Host(\`grafana.${domain}\`)`,
+          entrypoints: 'websecure',
+          resolver: 'letsEncrypt',
+          main: `grafana.${domain}`,
+          port: '8080',
+        },
       });
       assert.equal(labelsOf(services.nginx)['traefik.docker.network'], 'traefik-proxy_proxy_network');
       assert.ok(networksOf(services.nginx).includes('traefik-proxy_proxy_network'), instance ?? 'prod');
       // nothing else is on the shared network
-      const joined = Object.entries(services).filter(([, service]) => networksOf(service).includes('traefik-proxy_proxy_network')).map(([name]) => name).sort();
+      const joined = Object.entries(services)
+        .filter(([, service]) => networksOf(service).includes('traefik-proxy_proxy_network'))
+        .map(([name]) => name)
+        .sort();
       assert.deepEqual(joined, ['nginx', 'varnish']);
     }
   });
 
-  it('varnish entry: nginx waits for the containers of the sub-domains it proxies, varnish for the domain\'s only', () => {
+  it("varnish entry: nginx waits for the containers of the sub-domains it proxies, varnish for the domain's only", () => {
     const base = parse(readFileSync(join(varnishRepo, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { depends_on?: Record<string, unknown> }> };
     assert.deepEqual(Object.keys(base.services.nginx?.depends_on ?? {}).sort(), ['api', 'grafana']);
     assert.deepEqual(Object.keys(base.services.varnish?.depends_on ?? {}).sort(), ['backend', 'nginx', 'tileserver']);
   });
 
   it('nginx entry: one service on nginx for the domain and every sub-domain, the entry point and resolver answered', () => {
-    for (const [instance, project, domain] of [[undefined, 'subs-b', 'b.example.org'], ['staging', 'subs-b-staging', 'staging.example.net']] as const) {
+    for (const [instance, project, domain] of [
+      [undefined, 'subs-b', 'b.example.org'],
+      ['staging', 'subs-b-staging', 'staging.example.net'],
+    ] as const) {
       const found = routers(labelsOf(prodConfig(nginxRepo, instance).nginx));
       const router = (host: string) => ({ rule: `Host(\`${host}\`)`, entrypoints: 'https', resolver: 'le', main: host, port: '8080' });
       assert.deepEqual(found, {
@@ -127,7 +157,9 @@ describe('sub-domains behind a shared Traefik', () => {
   });
 
   it('Grafana and Flower answer at the root of their sub-domain', () => {
-    const base = parse(readFileSync(join(nginxRepo, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string>; healthcheck?: { test: string[] } }> };
+    const base = parse(readFileSync(join(nginxRepo, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { environment?: Record<string, string>; healthcheck?: { test: string[] } }>;
+    };
     assert.equal(base.services.grafana?.environment?.GF_SERVER_ROOT_URL, 'https://dashboards.${DOMAIN}/');
     assert.equal(base.services.grafana?.environment?.GF_SERVER_SERVE_FROM_SUB_PATH, 'false');
     assert.equal(base.services.flower?.environment?.FLOWER_URL_PREFIX, undefined);
@@ -136,10 +168,16 @@ describe('sub-domains behind a shared Traefik', () => {
     assert.match(hosts, /location = \/metrics \{\s*return 404;/);
   });
 
-  for (const [name, repo] of [['varnish entry', () => varnishRepo], ['nginx entry', () => nginxRepo]] as const) {
+  for (const [name, repo] of [
+    ['varnish entry', () => varnishRepo],
+    ['nginx entry', () => nginxRepo],
+  ] as const) {
     it(`${name}: portal verify passes, the live run asking every sub-domain`, async () => {
       const results = await verifyRepo(repo());
-      assert.deepEqual(results.filter(result => result.status === 'failed').map(result => `${result.name}: ${result.detail}`), []);
+      assert.deepEqual(
+        results.filter(result => result.status === 'failed').map(result => `${result.name}: ${result.detail}`),
+        [],
+      );
       const live = results.find(result => /live/.test(result.name));
       assert.equal(live?.status, 'passed', JSON.stringify(live));
       assert.match(live?.detail ?? '', name === 'varnish entry' ? /2 sub-domains/ : /3 sub-domains/);
@@ -147,26 +185,33 @@ describe('sub-domains behind a shared Traefik', () => {
     });
   }
 
-  it('the real nginx sends the looser CSP on the Grafana and Flower sub-domains only', { skip: !isRoot() || !tool('nginx') ? 'needs root and nginx' : false }, async () => {
-    const relaxed = (csp: string | undefined) => /script-src 'self' 'unsafe-inline' 'unsafe-eval'/.test(csp ?? '');
-    const strict = (csp: string | undefined) => /script-src 'self';/.test(csp ?? '');
-    for (const [site, domain] of [['prod', 'b.example.org'], ['staging', 'staging.example.net']] as const) {
-      const csp = await cspOf(nginxRepo, site, [
-        [`dashboards.${domain}`, '/'],
-        [`dashboards.${domain}`, '/d/overview'],
-        [`flower.${domain}`, '/tasks'],
-        [domain, '/'],
-        [domain, '/grafana/'],
-        [`api.${domain}`, '/'],
-      ]);
-      assert.ok(relaxed(csp[`dashboards.${domain}/`]), `${site}: ${JSON.stringify(csp)}`);
-      assert.ok(relaxed(csp[`dashboards.${domain}/d/overview`]), site);
-      assert.ok(relaxed(csp[`flower.${domain}/tasks`]), site);
-      assert.ok(strict(csp[`${domain}/`]), site);
-      assert.ok(strict(csp[`${domain}/grafana/`]), site);
-      assert.ok(strict(csp[`api.${domain}/`]), site);
-    }
-  });
+  it(
+    'the real nginx sends the looser CSP on the Grafana and Flower sub-domains only',
+    { skip: !isRoot() || !tool('nginx') ? 'needs root and nginx' : false },
+    async () => {
+      const relaxed = (csp: string | undefined) => /script-src 'self' 'unsafe-inline' 'unsafe-eval'/.test(csp ?? '');
+      const strict = (csp: string | undefined) => /script-src 'self';/.test(csp ?? '');
+      for (const [site, domain] of [
+        ['prod', 'b.example.org'],
+        ['staging', 'staging.example.net'],
+      ] as const) {
+        const csp = await cspOf(nginxRepo, site, [
+          [`dashboards.${domain}`, '/'],
+          [`dashboards.${domain}`, '/d/overview'],
+          [`flower.${domain}`, '/tasks'],
+          [domain, '/'],
+          [domain, '/grafana/'],
+          [`api.${domain}`, '/'],
+        ]);
+        assert.ok(relaxed(csp[`dashboards.${domain}/`]), `${site}: ${JSON.stringify(csp)}`);
+        assert.ok(relaxed(csp[`dashboards.${domain}/d/overview`]), site);
+        assert.ok(relaxed(csp[`flower.${domain}/tasks`]), site);
+        assert.ok(strict(csp[`${domain}/`]), site);
+        assert.ok(strict(csp[`${domain}/grafana/`]), site);
+        assert.ok(strict(csp[`api.${domain}/`]), site);
+      }
+    },
+  );
 });
 
 /**
@@ -196,7 +241,15 @@ async function cspOf(repo: string, site: string, requests: readonly (readonly [s
     'print(json.dumps(out))',
   ].join('\n');
   const script = `${tool('nginx')} -c /etc/nginx/nginx.conf || exit 1; /usr/bin/python3 -c '${client}' '${JSON.stringify(requests)}'; code=$?; kill "$(cat ${work}/tmp-nginx.pid)"; exit $code`;
-  const run = await runInNamespace([[hosts, '/etc/hosts'], [etc, '/etc/nginx']], 'sh', ['-c', script], { network: true, timeoutMs: 60_000 });
+  const run = await runInNamespace(
+    [
+      [hosts, '/etc/hosts'],
+      [etc, '/etc/nginx'],
+    ],
+    'sh',
+    ['-c', script],
+    { network: true, timeoutMs: 60_000 },
+  );
   assert.equal(run.code, 0, run.output);
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, string>;
 }

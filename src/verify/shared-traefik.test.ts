@@ -13,7 +13,14 @@ const TOPOLOGIES = {
   /** varnish is the entry, nginx serves files behind it. */
   varnishEntry: { name: 'shared-a', domain: 'a.example.org', traefikNetwork: 'traefik-proxy_proxy_network' },
   /** nginx is the entry; the shared Traefik's own entry point and resolver names. */
-  nginxEntry: { name: 'shared-b', domain: 'b.example.org', services: 'postgis,tileserver,nginx', traefikNetwork: 'proxy', traefikEntrypoint: 'https', traefikCertResolver: 'le' },
+  nginxEntry: {
+    name: 'shared-b',
+    domain: 'b.example.org',
+    services: 'postgis,tileserver,nginx',
+    traefikNetwork: 'proxy',
+    traefikEntrypoint: 'https',
+    traefikCertResolver: 'le',
+  },
 };
 
 describe('a stack behind a shared Traefik passes verify', () => {

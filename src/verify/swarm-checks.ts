@@ -16,7 +16,11 @@ const SWARM_ROOT = 'deploy/swarm';
 /** Each stack file with the env files of its deployment. */
 export function swarmStacks(repo: string): { file: string; env: string[] }[] {
   if (!existsSync(join(repo, SWARM_ROOT, 'stack.yml'))) return [];
-  const instances = existsSync(join(repo, SWARM_ROOT, 'instances')) ? readdirSync(join(repo, SWARM_ROOT, 'instances')).filter(f => f.endsWith('.yml')).sort() : [];
+  const instances = existsSync(join(repo, SWARM_ROOT, 'instances'))
+    ? readdirSync(join(repo, SWARM_ROOT, 'instances'))
+        .filter(f => f.endsWith('.yml'))
+        .sort()
+    : [];
   return [
     { file: `${SWARM_ROOT}/stack.yml`, env: ['.env', `${SWARM_ROOT}/versions.env`] },
     ...instances.map(f => {
@@ -44,7 +48,10 @@ export const swarmCheck: Check = {
           continue;
         }
         const variables = Object.fromEntries(stack.env.flatMap(file => [...envValues(readFileSync(join(repo, file), 'utf8'))]));
-        const run = await runTool(docker, ['stack', 'config', '-c', stack.file], { cwd: repo, env: { PATH: process.env.PATH, HOME: repo, DOCKER_CONFIG: config, ...variables } });
+        const run = await runTool(docker, ['stack', 'config', '-c', stack.file], {
+          cwd: repo,
+          env: { PATH: process.env.PATH, HOME: repo, DOCKER_CONFIG: config, ...variables },
+        });
         results.push(run.code === 0 ? passed(name) : failed(name, firstLines(run.output)));
       }
     } finally {

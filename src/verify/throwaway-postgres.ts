@@ -24,10 +24,29 @@ export async function withThrowawayPostgres<T>(use: (pg: ThrowawayPostgres) => P
   for (const path of [work, join(work, 'sock'), join(work, 'pw')]) chownSync(path, uid, uid);
   const asPostgres = (command: string, args: string[]) => runTool('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args]);
   try {
-    const init = await asPostgres('initdb', ['-D', join(work, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(work, 'pw')}`, '-E', 'UTF8', '--locale=C.UTF-8']);
+    const init = await asPostgres('initdb', [
+      '-D',
+      join(work, 'data'),
+      '-U',
+      'postgres',
+      '--auth=scram-sha-256',
+      `--pwfile=${join(work, 'pw')}`,
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     if (init.code !== 0) return `initdb: ${firstLines(init.output)}`;
     const port = String(55000 + (process.pid % 400));
-    const start = await asPostgres('pg_ctl', ['-D', join(work, 'data'), '-l', join(work, 'log'), '-w', '-o', `-c listen_addresses='' -k ${join(work, 'sock')} -p ${port}`, 'start']);
+    const start = await asPostgres('pg_ctl', [
+      '-D',
+      join(work, 'data'),
+      '-l',
+      join(work, 'log'),
+      '-w',
+      '-o',
+      `-c listen_addresses='' -k ${join(work, 'sock')} -p ${port}`,
+      'start',
+    ]);
     if (start.code !== 0) return `pg_ctl start: ${firstLines(start.output)}`;
     try {
       const env = { ...process.env, PGHOST: join(work, 'sock'), PGPORT: port, PGPASSWORD: SUPERUSER_PASSWORD, PGUSER: 'postgres' };

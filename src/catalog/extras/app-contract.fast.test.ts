@@ -16,7 +16,10 @@ const DATABASE_URL = 'postgresql://{postgis.user}:{postgis.password}@{postgis.ho
 
 describe('app contracts', () => {
   it('gives an app its settings under its own names, and none of ours', () => {
-    const { base } = stack('postgis,redis,nginx', api({ settings: { DATABASE_URL, CACHE: 'redis://:{redis.password}@{redis.host}:{redis.port}/1', SITE: 'https://{domain}/', PRICE: '5$' } }));
+    const { base } = stack(
+      'postgis,redis,nginx',
+      api({ settings: { DATABASE_URL, CACHE: 'redis://:{redis.password}@{redis.host}:{redis.port}/1', SITE: 'https://{domain}/', PRICE: '5$' } }),
+    );
     assert.deepEqual(base.services.api!.environment, {
       DATABASE_URL: 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}',
       CACHE: 'redis://:${REDIS_PASSWORD}@redis:6379/1',
@@ -39,8 +42,14 @@ describe('app contracts', () => {
   });
 
   it('hands a file setting over as NAME_FILE: from secrets/ in dev, as a Docker secret in prod', () => {
-    const { model, dev, prod } = stack('postgis,nginx', api({ settings: { SECRET_KEY: '{secret}', DB_PASSWORD: '{postgis.password}' }, fileSettings: ['SECRET_KEY', 'DB_PASSWORD'] }));
-    assert.deepEqual(model.secrets.find(s => s.name === 'api_secret_key'), { name: 'api_secret_key', env: 'API_SECRET_KEY', purpose: 'SECRET_KEY of app api' });
+    const { model, dev, prod } = stack(
+      'postgis,nginx',
+      api({ settings: { SECRET_KEY: '{secret}', DB_PASSWORD: '{postgis.password}' }, fileSettings: ['SECRET_KEY', 'DB_PASSWORD'] }),
+    );
+    assert.deepEqual(
+      model.secrets.find(s => s.name === 'api_secret_key'),
+      { name: 'api_secret_key', env: 'API_SECRET_KEY', purpose: 'SECRET_KEY of app api' },
+    );
     assert.equal(dev.services.api!.environment?.SECRET_KEY_FILE, '/run/secrets/api_secret_key');
     assert.ok(dev.services.api!.volumes?.includes('./secrets/postgres_password:/run/secrets/postgres_password:ro'));
     assert.equal(dev.services.api!.environment?.SECRET_KEY, undefined);
@@ -65,7 +74,11 @@ describe('app contracts', () => {
   });
 
   it('reaches a Redis role server by its store name', () => {
-    const model = modelOf({ services: 'redis,nginx', redisRoles: 'layers', apps: [api({ settings: { LAYERS: 'redis://:{redis-layers.password}@{redis-layers.host}:6379' }, aliases: { redislayers: 'redis-layers' } })] });
+    const model = modelOf({
+      services: 'redis,nginx',
+      redisRoles: 'layers',
+      apps: [api({ settings: { LAYERS: 'redis://:{redis-layers.password}@{redis-layers.host}:6379' }, aliases: { redislayers: 'redis-layers' } })],
+    });
     const { base } = renderCompose(model);
     assert.equal(base.services.api!.environment?.LAYERS, 'redis://:${REDIS_LAYERS_PASSWORD}@redis-layers:6379');
     assert.deepEqual(base.services['redis-layers']!.networks, { internal: { aliases: ['redislayers'] } });
@@ -123,7 +136,10 @@ describe('app contracts', () => {
     assert.deepEqual(base.services.backend!.environment, { DATABASE_URL: 'postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}' });
     assert.deepEqual(base.services.db!.networks, { internal: { aliases: ['database'] } });
     assert.match(base.services.backend!.healthcheck!.test[1]!, /http:\/\/127.0.0.1:4789\/ /);
-    assert.throws(() => modelOf({ backend: 'django', backendContract: { settings: { X: '1' } } }), /Invalid backendContract: expected it only with --backend image/);
+    assert.throws(
+      () => modelOf({ backend: 'django', backendContract: { settings: { X: '1' } } }),
+      /Invalid backendContract: expected it only with --backend image/,
+    );
   });
 
   it('never lets compose read a $ of a command or a recorded reason as a host variable, nor YAML misread a value', () => {

@@ -28,7 +28,15 @@ const ANSWERS = {
       port: 8080,
       routes: [
         // given as a full host: stored as its label, so the instance gets api.staging.example.org
-        { path: '/', host: 'api.maps.example.org', bodySize: '200m', timeout: '5m', connectTimeout: '10s', cors: { origins: ['https://app.maps.example.org'], credentials: true }, private: { path: '/protected/', folder: 'exports' } },
+        {
+          path: '/',
+          host: 'api.maps.example.org',
+          bodySize: '200m',
+          timeout: '5m',
+          connectTimeout: '10s',
+          cors: { origins: ['https://app.maps.example.org'], credentials: true },
+          private: { path: '/protected/', folder: 'exports' },
+        },
         { path: '/downloads/', private: { path: '/internal-files/', folder: 'exports' } },
         { path: '/live/', websocket: true, cors: { origins: ['*'] } },
       ],
@@ -58,7 +66,12 @@ function location(text: string, path: string): string {
 
 describe('app routes: answers', () => {
   it('stores a full host under the domain as its label, and keeps the older route answer as it was', () => {
-    const answers = validateAnswers({ ...ANSWERS, backend: 'django', services: ['nginx'], apps: [...ANSWERS.apps, { id: 'old', image: 'acme/old:1.0.0', port: 3000, route: '/old/', websocket: true }] } as never);
+    const answers = validateAnswers({
+      ...ANSWERS,
+      backend: 'django',
+      services: ['nginx'],
+      apps: [...ANSWERS.apps, { id: 'old', image: 'acme/old:1.0.0', port: 3000, route: '/old/', websocket: true }],
+    } as never);
     assert.equal(answers.apps![0]!.routes![0]!.host, 'api');
     assert.deepEqual(answers.apps![2], { id: 'old', image: 'acme/old:1.0.0', port: 3000, route: '/old/', websocket: true });
   });
@@ -129,7 +142,10 @@ describe('app routes: nginx terminating TLS, with varnish and an instance', () =
 
   it('lists every route with its host and details in the docs', () => {
     const docs = read(repo, 'docs/architecture.md');
-    assert.match(docs, /\| `api\.maps\.example\.org\/` \| api; bodies up to 200m; timeout 5m; connect 10s; CORS https:\/\/app\.maps\.example\.org with credentials/);
+    assert.match(
+      docs,
+      /\| `api\.maps\.example\.org\/` \| api; bodies up to 200m; timeout 5m; connect 10s; CORS https:\/\/app\.maps\.example\.org with credentials/,
+    );
     assert.match(docs, /\| `api\.maps\.example\.org\/protected\/` \| nginx \(files\); internal: only an X-Accel-Redirect/);
     assert.match(docs, /\| `app\.maps\.example\.org\/` \| nginx \(files\); index\.html for unknown paths \(single-page front end\); in dev: front-dev:5173/);
   });
@@ -142,14 +158,21 @@ describe('app routes: nginx terminating TLS, with varnish and an instance', () =
   });
 });
 
-describe('app routes: behind the stack\'s own traefik', () => {
+describe("app routes: behind the stack's own traefik", () => {
   let repo = '';
   before(async () => {
     repo = await generateWith(['nginx', 'traefik', 'postgis']);
   });
 
   it('routes each sub-domain with a Host rule and its own forwarding headers, per instance', () => {
-    const routers = (parse(read(repo, 'traefik/dynamic/portal.yml')) as { http: { routers: Record<string, { rule: string; middlewares: string[] }>; middlewares: Record<string, { headers: { customRequestHeaders?: Record<string, string> } }> } }).http;
+    const routers = (
+      parse(read(repo, 'traefik/dynamic/portal.yml')) as {
+        http: {
+          routers: Record<string, { rule: string; middlewares: string[] }>;
+          middlewares: Record<string, { headers: { customRequestHeaders?: Record<string, string> } }>;
+        };
+      }
+    ).http;
     assert.equal(routers.routers['portal-api']!.rule, 'Host(`api.maps.example.org`)');
     assert.deepEqual(routers.routers['portal-api']!.middlewares, ['forwarding-api', 'security-headers']);
     assert.equal(routers.middlewares['forwarding-api']!.headers.customRequestHeaders!.Host, 'api.maps.example.org');
@@ -169,12 +192,19 @@ describe('app routes: a prebuilt backend on a sub-domain', () => {
   it('routes api.<domain> to the backend with its limit and private folder, and passes portal verify', async () => {
     const repo = freshFolder('backend');
     const answers = join(freshFolder('answers'), 'answers.json');
-    writeFileSync(answers, JSON.stringify({
-      name: 'backend-routes', domain: 'mlp.example.org', backend: 'image', backendImage: 'acme/api:1.2.3', backendPort: 8000,
-      services: ['postgis', 'varnish'],
-      folders: [{ name: 'reports', target: '/reports' }],
-      backendContract: { health: 'tcp:8000', routes: [{ path: '/', host: 'api', bodySize: '50m', private: { path: '/reports-files/', folder: 'reports' } }] },
-    }));
+    writeFileSync(
+      answers,
+      JSON.stringify({
+        name: 'backend-routes',
+        domain: 'mlp.example.org',
+        backend: 'image',
+        backendImage: 'acme/api:1.2.3',
+        backendPort: 8000,
+        services: ['postgis', 'varnish'],
+        folders: [{ name: 'reports', target: '/reports' }],
+        backendContract: { health: 'tcp:8000', routes: [{ path: '/', host: 'api', bodySize: '50m', private: { path: '/reports-files/', folder: 'reports' } }] },
+      }),
+    );
     const made = await runPortal(['--yes', '--answers', answers, '--secret-seed', 'x'], { cwd: repo });
     assert.equal(made.code, 0, made.stderr);
     // nginx is added: varnish alone routes by path on the domain only

@@ -47,19 +47,40 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
   const known = [...connections.keys()].sort().join(', ') || 'none in this stack';
 
   /** One placeholder as a compose value; `secret` is set when it is one. */
-  const value = (option: string, name: string, raw: string, store: string, field: string | undefined): { text: string; secret?: Pick<SecretUse, 'secret' | 'env'> } => {
+  const value = (
+    option: string,
+    name: string,
+    raw: string,
+    store: string,
+    field: string | undefined,
+  ): { text: string; secret?: Pick<SecretUse, 'secret' | 'env'> } => {
     if (store === 'domain' && field === undefined) return { text: '${DOMAIN}' };
     if (store === 'secret' && field === undefined) {
       const spec = ownSecret(app.id, name);
       const twin = ownSecrets.find(s => s.name === spec.name);
-      if (twin && twin.purpose !== spec.purpose) refuse(option, name, raw, app.id, `its {secret} would be ${spec.env}, as another setting's; name the settings apart by more than case`);
+      if (twin && twin.purpose !== spec.purpose)
+        refuse(option, name, raw, app.id, `its {secret} would be ${spec.env}, as another setting's; name the settings apart by more than case`);
       if (!twin) ownSecrets.push(spec);
       return { text: `\${${spec.env}}`, secret: { secret: spec.name, env: spec.env } };
     }
     const connection = connections.get(store);
-    if (!connection) refuse(option, name, raw, app.id, `{${store}${field ? `.${field}` : ''}} names no store of this stack (stores: ${known}; also {secret} and {domain}); add the store, or change the setting with portal app set ${app.id} --setting ${name}=...`);
+    if (!connection)
+      refuse(
+        option,
+        name,
+        raw,
+        app.id,
+        `{${store}${field ? `.${field}` : ''}} names no store of this stack (stores: ${known}; also {secret} and {domain}); add the store, or change the setting with portal app set ${app.id} --setting ${name}=...`,
+      );
     const fields = ['host', 'port', ...Object.keys(connection.fields ?? {}), ...Object.keys(connection.secretFields ?? {})];
-    if (field === undefined || !fields.includes(field)) refuse(option, name, raw, app.id, `{${store}${field ? `.${field}` : ''}} is not a field of ${store} (it has ${fields.map(f => `{${store}.${f}}`).join(', ')})`);
+    if (field === undefined || !fields.includes(field))
+      refuse(
+        option,
+        name,
+        raw,
+        app.id,
+        `{${store}${field ? `.${field}` : ''}} is not a field of ${store} (it has ${fields.map(f => `{${store}.${f}}`).join(', ')})`,
+      );
     stores.add(connection.host);
     if (field === 'host') return { text: connection.host };
     if (field === 'port') return { text: String(connection.port) };
@@ -68,11 +89,16 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
     return { text: connection.fields![field]! };
   };
 
-  const render = (option: string, name: string, template: string): { text: string; secrets: Pick<SecretUse, 'secret' | 'env'>[]; whole?: Pick<SecretUse, 'secret' | 'env'> } => {
+  const render = (
+    option: string,
+    name: string,
+    template: string,
+  ): { text: string; secrets: Pick<SecretUse, 'secret' | 'env'>[]; whole?: Pick<SecretUse, 'secret' | 'env'> } => {
     const secrets: Pick<SecretUse, 'secret' | 'env'>[] = [];
     // the answers were checked for stray braces; a hand-edited .yo-rc.json goes through the same check
     const parts = templateParts(template);
-    if (!parts) refuse(option, name, template, app.id, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace');
+    if (!parts)
+      refuse(option, name, template, app.id, 'braces only around a placeholder such as {postgis.host}, {secret} or {domain}, and {{ or }} for a literal brace');
     let text = '';
     for (const part of parts) {
       if ('literal' in part) {
@@ -92,7 +118,14 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
   for (const [name, template] of Object.entries(app.settings ?? {})) {
     const rendered = render('setting', name, template);
     if ((app.fileSettings ?? []).includes(name)) {
-      if (!rendered.whole) refuse('file-setting', name, template, app.id, 'a setting read from a file must be exactly one secret, such as {postgis.password} or {secret}; give URL templates as variables');
+      if (!rendered.whole)
+        refuse(
+          'file-setting',
+          name,
+          template,
+          app.id,
+          'a setting read from a file must be exactly one secret, such as {postgis.password} or {secret}; give URL templates as variables',
+        );
       fileUses.push({ secret: rendered.whole.secret, env: name, fileEnv: `${name}_FILE`, fileInDev: true });
       continue;
     }
@@ -101,7 +134,8 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
   }
   const devEnvironment: Record<string, string> = {};
   for (const [name, template] of Object.entries(app.devSettings ?? {})) {
-    if (name in environment || fileUses.some(use => use.env === name)) refuse('dev-setting', name, template, app.id, 'a variable that is not also a --setting (a dev value of a setting goes in the dev override by hand)');
+    if (name in environment || fileUses.some(use => use.env === name))
+      refuse('dev-setting', name, template, app.id, 'a variable that is not also a --setting (a dev value of a setting goes in the dev override by hand)');
     devEnvironment[name] = render('dev-setting', name, template).text;
   }
   return {
@@ -112,7 +146,12 @@ export function resolveAppSettings(app: AppAnswer, connections: ReadonlyMap<stri
     stores: [...stores].sort(),
     exceptions:
       secretVariables.length > 0
-        ? [{ rule: 'CMP-24', reason: `the app reads ${secretVariables.join(', ')} as variables holding secrets (its contract); list them in fileSettings if the image reads *_FILE` }]
+        ? [
+            {
+              rule: 'CMP-24',
+              reason: `the app reads ${secretVariables.join(', ')} as variables holding secrets (its contract); list them in fileSettings if the image reads *_FILE`,
+            },
+          ]
         : [],
   };
 }

@@ -7,7 +7,16 @@ import { limits, TMP } from '../defaults.js';
 import { APP_USER, folderRoot } from './folders.js';
 import { routesOf, type RouteAnswer } from '../../answers/app-routes.js';
 import { resolveAppSettings } from './app-settings.js';
-import { deploymentConfigFolder, type CatalogContext, type ContainerSpec, type Contribution, type DependsCondition, type Healthcheck, type HttpRoute, type RecordedException } from '../types.js';
+import {
+  deploymentConfigFolder,
+  type CatalogContext,
+  type ContainerSpec,
+  type Contribution,
+  type DependsCondition,
+  type Healthcheck,
+  type HttpRoute,
+  type RecordedException,
+} from '../types.js';
 
 /** The image's tools are unknown: try what common base images ship. */
 function probe(app: AppAnswer): { healthcheck?: Healthcheck; healthExemption?: string; exceptions: RecordedException[] } {
@@ -44,7 +53,7 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
     ...health.exceptions,
     ...(app.readWriteRoot ? [{ rule: 'CMP-09', reason: app.readWriteRoot }] : []),
     ...(app.capabilities ? [{ rule: 'CMP-02', reason: `cap_add ${app.capabilities.add.join(', ')}: ${app.capabilities.reason}` }] : []),
-    ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: 'runs as its image\'s own USER (its contract)' }] : []),
+    ...(app.user === 'image' ? [{ rule: 'CMP-26', reason: "runs as its image's own USER (its contract)" }] : []),
   ];
   const devEnvironment = settings && Object.keys(settings.devEnvironment).length > 0 ? { environment: { ...settings.devEnvironment } } : {};
   // one config folder per deployment at the path the app reads: prod here, dev and each instance override it
@@ -120,7 +129,13 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
     containers: [
       {
         name: app.id,
-        role: `In-house service (${app.image})${routesOf(app).length > 0 ? `, at ${routesOf(app).map(r => (r.host ? `${r.host}.<domain>${r.path}` : r.path)).join(', ')}` : ''}${devServerOnly ? ', dev server (dev only)' : ''}`,
+        role: `In-house service (${app.image})${
+          routesOf(app).length > 0
+            ? `, at ${routesOf(app)
+                .map(r => (r.host ? `${r.host}.<domain>${r.path}` : r.path))
+                .join(', ')}`
+            : ''
+        }${devServerOnly ? ', dev server (dev only)' : ''}`,
         image: app.image,
         isApp: true,
         dependsOn: {

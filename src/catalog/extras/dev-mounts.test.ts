@@ -34,8 +34,14 @@ const ANSWERS = {
   },
   apps: [
     {
-      id: 'api', image: 'acme/api:2.0.1', port: 8080, route: '/v2/',
-      devMounts: [{ source: 'src/api', target: '/srv/api', readOnly: true }, { source: './src/lib', target: '/srv/lib' }],
+      id: 'api',
+      image: 'acme/api:2.0.1',
+      port: 8080,
+      route: '/v2/',
+      devMounts: [
+        { source: 'src/api', target: '/srv/api', readOnly: true },
+        { source: './src/lib', target: '/srv/lib' },
+      ],
       devCommand: ['sh', '-c', 'exec node --watch server.js --port $PORT'],
     },
   ],
@@ -61,7 +67,7 @@ async function generateFrom(answers: object): Promise<string> {
   return repo;
 }
 
-describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => {
+describe("dev mounts: an app's and a prebuilt backend's source in dev", () => {
   let repo = '';
   before(async () => {
     repo = await generateFrom(ANSWERS);
@@ -85,7 +91,10 @@ describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => 
       assert.equal(dev.services[name]!.read_only, true, name);
       assert.equal(dev.services[name]!.user, '10001:10001', name);
     }
-    assert.ok(dev.services.backend!.tmpfs!.some(entry => entry.startsWith('/app/logs:')), JSON.stringify(dev.services.backend!.tmpfs));
+    assert.ok(
+      dev.services.backend!.tmpfs!.some(entry => entry.startsWith('/app/logs:')),
+      JSON.stringify(dev.services.backend!.tmpfs),
+    );
   });
 
   it('prod and an instance have neither the mounts nor the dev command', () => {
@@ -97,7 +106,10 @@ describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => 
         assert.equal(compose.services[name]!.command, undefined, `${name} runs its image's command`);
       }
     }
-    assert.doesNotMatch(read(repo, 'docker-compose.prod.yml') + read(repo, 'docker-compose.yml') + read(repo, 'instances/staging.yml'), /src\/|runserver|--watch/);
+    assert.doesNotMatch(
+      read(repo, 'docker-compose.prod.yml') + read(repo, 'docker-compose.yml') + read(repo, 'instances/staging.yml'),
+      /src\/|runserver|--watch/,
+    );
   });
 
   it('the docs say which folders are mounted in dev for which app', () => {
@@ -106,12 +118,18 @@ describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => 
     assert.match(docs, /\| `backend` \| `\.\/src\/site` \| `\/app` \| writable \| `python manage\.py runserver 0\.0\.0\.0:8000` \|/);
     assert.match(docs, /\| `api` \| `\.\/src\/api` \| `\/srv\/api` \| read-only \| `sh -c 'exec node --watch server\.js --port \$PORT'` \|/);
     assert.match(docs, /\| `api` \| `\.\/src\/lib` \| `\/srv\/lib` \| writable \|/);
-    assert.match(read(repo, 'README.md'), /`\.\/src\/site` at `\/app` in `backend`; `\.\/src\/api` at `\/srv\/api` in `api`, `\.\/src\/lib` at `\/srv\/lib` in `api`/);
+    assert.match(
+      read(repo, 'README.md'),
+      /`\.\/src\/site` at `\/app` in `backend`; `\.\/src\/api` at `\/srv\/api` in `api`, `\.\/src\/lib` at `\/srv\/lib` in `api`/,
+    );
   });
 
   it('stores the mounts in .yo-rc.json as given, the source spelled ./', () => {
     const rc = JSON.parse(read(repo, '.yo-rc.json'))['generator-portal'];
-    assert.deepEqual(rc.apps[0].devMounts, [{ source: './src/api', target: '/srv/api', readOnly: true }, { source: './src/lib', target: '/srv/lib' }]);
+    assert.deepEqual(rc.apps[0].devMounts, [
+      { source: './src/api', target: '/srv/api', readOnly: true },
+      { source: './src/lib', target: '/srv/lib' },
+    ]);
     assert.deepEqual(rc.backendContract.devMounts, [{ source: './src/site', target: '/app' }]);
   });
 
@@ -121,29 +139,47 @@ describe('dev mounts: an app\'s and a prebuilt backend\'s source in dev', () => 
     assert.match(verify.stdout, /, 0 failed, /);
   });
 
-  it('portal app set changes the mount at a path, keeps the others and the user\'s edit of the dev override', async () => {
+  it("portal app set changes the mount at a path, keeps the others and the user's edit of the dev override", async () => {
     const copy = freshFolder('devmounts-edit');
     cpSync(repo, copy, { recursive: true });
     const override = join(copy, 'docker-compose.override.yml');
     const text = readFileSync(override, 'utf8');
     assert.match(text, /\n {2}api:\n/);
     writeFileSync(override, text.replace(/\n {2}api:\n/, '\n  api:\n    working_dir: /srv/api\n'));
-    const set = await runPortal(['app', 'set', 'api', '--dev-mount', './src/api-v2:/srv/api:ro', '--dev-mount', './src/worker:/srv/worker', '--dev-command', 'node', '--secret-seed', 'x'], { cwd: copy });
+    const set = await runPortal(
+      [
+        'app',
+        'set',
+        'api',
+        '--dev-mount',
+        './src/api-v2:/srv/api:ro',
+        '--dev-mount',
+        './src/worker:/srv/worker',
+        '--dev-command',
+        'node',
+        '--secret-seed',
+        'x',
+      ],
+      { cwd: copy },
+    );
     assert.equal(set.code, 0, set.stdout + set.stderr);
     const dev = config(copy, DEV);
-    assert.equal(dev.services.api!.working_dir, '/srv/api', 'the user\'s edit stays');
-    assert.deepEqual(binds(dev.services.api).map(v => typeof v === 'object' && [v.source, v.target, v.read_only === true]), [
-      [join(copy, 'src/api-v2'), '/srv/api', true],
-      [join(copy, 'src/lib'), '/srv/lib', false],
-      [join(copy, 'src/worker'), '/srv/worker', false],
-    ]);
+    assert.equal(dev.services.api!.working_dir, '/srv/api', "the user's edit stays");
+    assert.deepEqual(
+      binds(dev.services.api).map(v => typeof v === 'object' && [v.source, v.target, v.read_only === true]),
+      [
+        [join(copy, 'src/api-v2'), '/srv/api', true],
+        [join(copy, 'src/lib'), '/srv/lib', false],
+        [join(copy, 'src/worker'), '/srv/worker', false],
+      ],
+    );
     assert.deepEqual(dev.services.api!.command, ['node']);
     const dropped = await runPortal(['app', 'set', 'api', '--dev-mount', 'none', '--dev-command', 'none', '--secret-seed', 'x'], { cwd: copy });
     assert.equal(dropped.code, 0, dropped.stdout + dropped.stderr);
     const after = config(copy, DEV);
     assert.deepEqual(binds(after.services.api), []);
     assert.equal(after.services.api!.command, undefined);
-    assert.equal(after.services.api!.working_dir, '/srv/api', 'the user\'s edit stays');
+    assert.equal(after.services.api!.working_dir, '/srv/api', "the user's edit stays");
     const rc = JSON.parse(read(copy, '.yo-rc.json'))['generator-portal'];
     assert.equal(rc.apps[0].devMounts, undefined);
     assert.equal(rc.apps[0].devCommand, undefined);

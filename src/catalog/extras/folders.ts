@@ -15,7 +15,9 @@ export function folderStorage(folders: readonly FolderAnswer[], apps: readonly s
     .filter(folder => !folder.repo)
     .map(folder => ({
       name: folder.name,
-      purpose: `Shared folder ${folder.target}${Object.entries(folder.mounts ?? {}).map(([container, path]) => (path ? ` (${path} in ${container})` : '')).join('')}${folder.route ? `, served at ${folder.route}` : ''}`,
+      purpose: `Shared folder ${folder.target}${Object.entries(folder.mounts ?? {})
+        .map(([container, path]) => (path ? ` (${path} in ${container})` : ''))
+        .join('')}${folder.route ? `, served at ${folder.route}` : ''}`,
       usedBy: [...apps.filter(app => mountPathIn(folder, app) !== undefined), ...(folder.route || privateFolders.includes(folder.name) ? ['nginx'] : [])],
       owner: APP_USER,
       backup: true,
@@ -54,7 +56,11 @@ export function withFolders(containers: readonly ContainerSpec[], folders: reado
     }
     if (container.name === 'nginx') {
       const mounts = folders.flatMap((f): Mount[] =>
-        !f.route && !privateFolders.includes(f.name) ? [] : f.repo ? [{ file: `./${f.repo}`, target: folderRoot(f) }] : [{ storage: f.name, target: folderRoot(f), readOnly: true }],
+        !f.route && !privateFolders.includes(f.name)
+          ? []
+          : f.repo
+            ? [{ file: `./${f.repo}`, target: folderRoot(f) }]
+            : [{ storage: f.name, target: folderRoot(f), readOnly: true }],
       );
       return { ...container, mounts: [...(container.mounts ?? []), ...mounts] };
     }

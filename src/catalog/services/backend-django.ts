@@ -2,13 +2,31 @@
 import { IMAGES } from '../images.js';
 import { limits, TMP } from '../defaults.js';
 import { defineService, type CatalogContext } from '../types.js';
-import { backendBuild, backendCommon, behindProxy, pythonMetricsRuntime, backendContainer, backendImageName, backendRoutes, pythonProbe, pythonRequirements } from './backend-shared.js';
+import {
+  backendBuild,
+  backendCommon,
+  behindProxy,
+  pythonMetricsRuntime,
+  backendContainer,
+  backendImageName,
+  backendRoutes,
+  pythonProbe,
+  pythonRequirements,
+} from './backend-shared.js';
 import { mergeContributions } from '../merge-contributions.js';
 import { SITE_PATHS } from '../site-paths.js';
 
 const MEDIA = '/srv/media';
-const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) =>
-  ['gunicorn', `${slug}.wsgi:application`, '--bind', `0.0.0.0:${backendPort}`, '--workers', '3', '--access-logfile', '-'];
+const PROD_COMMAND = ({ slug, backendPort }: CatalogContext) => [
+  'gunicorn',
+  `${slug}.wsgi:application`,
+  '--bind',
+  `0.0.0.0:${backendPort}`,
+  '--workers',
+  '3',
+  '--access-logfile',
+  '-',
+];
 const DEV_COMMAND = (port: number) => ['python', 'manage.py', 'runserver', `0.0.0.0:${port}`];
 const STATIC = '/srv/static';
 
@@ -86,7 +104,12 @@ function djangoFiles(ctx: CatalogContext) {
     {
       path: 'backend/Dockerfile',
       template: 'backend/python/Dockerfile.ejs',
-      view: { baseImage: IMAGES.python, port: ctx.backendPort, devCommand: JSON.stringify(DEV_COMMAND(ctx.backendPort)), prodCommand: JSON.stringify(PROD_COMMAND(ctx)) },
+      view: {
+        baseImage: IMAGES.python,
+        port: ctx.backendPort,
+        devCommand: JSON.stringify(DEV_COMMAND(ctx.backendPort)),
+        prodCommand: JSON.stringify(PROD_COMMAND(ctx)),
+      },
     },
     { path: 'backend/.dockerignore', template: 'backend/python/dockerignore.ejs' },
     { path: 'backend/requirements.txt', template: 'backend/python/requirements.txt.ejs', view: { requirements: pythonRequirements(ctx) } },

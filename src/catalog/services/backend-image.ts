@@ -36,6 +36,9 @@ export const backendImage = defineService({
         return route.host || !BACKEND_PATHS.includes(route.path) ? [main!, ...hidden] : hidden;
       }),
     ];
-    return { ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes }), ...contribution };
+    return {
+      ...mergeContributions({ containers: [{ ...container, ...spec, mounts: [...(container.mounts ?? []), ...(spec.mounts ?? [])] }], routes }),
+      ...contribution,
+    };
   },
 });

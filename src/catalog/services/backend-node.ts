@@ -26,8 +26,28 @@ export const backendNode = defineService({
       files: [
         { path: 'backend/Dockerfile', template: 'backend/node/Dockerfile.ejs', view },
         { path: 'backend/.dockerignore', template: 'backend/node/dockerignore.ejs' },
-        { path: 'backend/package.json', json: { name: `${ctx.answers.name}-backend`, version: '0.1.0', private: true, type: 'module', main: 'src/server.js', scripts: { start: 'node src/server.js' }, engines: { node: '>=20' } } },
-        { path: 'backend/package-lock.json', json: { name: `${ctx.answers.name}-backend`, version: '0.1.0', lockfileVersion: 3, requires: true, packages: { '': { name: `${ctx.answers.name}-backend`, version: '0.1.0', engines: { node: '>=20' } } } } },
+        {
+          path: 'backend/package.json',
+          json: {
+            name: `${ctx.answers.name}-backend`,
+            version: '0.1.0',
+            private: true,
+            type: 'module',
+            main: 'src/server.js',
+            scripts: { start: 'node src/server.js' },
+            engines: { node: '>=20' },
+          },
+        },
+        {
+          path: 'backend/package-lock.json',
+          json: {
+            name: `${ctx.answers.name}-backend`,
+            version: '0.1.0',
+            lockfileVersion: 3,
+            requires: true,
+            packages: { '': { name: `${ctx.answers.name}-backend`, version: '0.1.0', engines: { node: '>=20' } } },
+          },
+        },
         { path: 'backend/src/server.js', template: 'backend/node/server.js.ejs', view },
       ],
     });

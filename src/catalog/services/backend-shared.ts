@@ -4,8 +4,7 @@ import type { BuildSpec, CatalogContext, ContainerSpec, Contribution, Healthchec
 import { SITE_PATHS } from '../site-paths.js';
 
 /** Our built image, tagged with APP_VERSION; or the prebuilt image the user named. */
-export const backendImageName = ({ answers }: CatalogContext): string =>
-  answers.backendImage ?? `${answers.name}-backend:\${APP_VERSION}`;
+export const backendImageName = ({ answers }: CatalogContext): string => answers.backendImage ?? `${answers.name}-backend:\${APP_VERSION}`;
 
 /** Our backend image; the dev target runs the source mounted from the host (Node mounts src/ only, to keep node_modules). */
 export const backendBuild = ({ answers }: CatalogContext): BuildSpec => ({
@@ -75,23 +74,21 @@ export function backendCommon(ctx: CatalogContext): Contribution {
     ...(ctx.has('prometheus') ? { appEnv: { METRICS_ENABLED: '1' } } : {}),
     scrape: [{ job: 'backend', target: `backend:${ctx.backendPort}` }],
     alerts: [
-          {
-            alert: 'BackendErrors',
-            expr: 'sum(rate(portal_http_requests_total{status=~"5.."}[5m])) / sum(rate(portal_http_requests_total[5m])) > 0.05',
-            for: '10m',
-            severity: 'warning',
-            summary: 'More than 5% of backend responses are server errors',
-          },
-        ],
+      {
+        alert: 'BackendErrors',
+        expr: 'sum(rate(portal_http_requests_total{status=~"5.."}[5m])) / sum(rate(portal_http_requests_total[5m])) > 0.05',
+        for: '10m',
+        severity: 'warning',
+        summary: 'More than 5% of backend responses are server errors',
+      },
+    ],
   };
 }
 
 /** Pinned Python requirements for the starter; what is listed depends on the chosen services. */
 export function pythonRequirements(ctx: CatalogContext): string[] {
   const framework =
-    ctx.answers.backend === 'django'
-      ? ['Django==5.1.4', 'gunicorn==23.0.0', 'whitenoise==6.8.2']
-      : ['fastapi==0.115.6', 'uvicorn[standard]==0.34.0'];
+    ctx.answers.backend === 'django' ? ['Django==5.1.4', 'gunicorn==23.0.0', 'whitenoise==6.8.2'] : ['fastapi==0.115.6', 'uvicorn[standard]==0.34.0'];
   return [
     ...framework,
     'prometheus-client==0.21.1',

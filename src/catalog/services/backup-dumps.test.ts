@@ -55,14 +55,17 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
 
   before(async () => {
     const answers = join(freshFolder('pg-answers'), 'answers.json');
-    writeFileSync(answers, JSON.stringify({
-      name: 'city',
-      backend: 'image',
-      backendImage: 'acme/api:1.0.0',
-      services: ['postgis', 'backup'],
-      postgres: { databases: ['analytics'], templates: ['template_gis'], extensions: ['postgis', 'hstore'] },
-      backups: { schedule: '*/15 9-17 * * 1-5', rotation: 'count', keep: 2 },
-    }));
+    writeFileSync(
+      answers,
+      JSON.stringify({
+        name: 'city',
+        backend: 'image',
+        backendImage: 'acme/api:1.0.0',
+        services: ['postgis', 'backup'],
+        postgres: { databases: ['analytics'], templates: ['template_gis'], extensions: ['postgis', 'hstore'] },
+        backups: { schedule: '*/15 9-17 * * 1-5', rotation: 'count', keep: 2 },
+      }),
+    );
     repo = await generate({ answers });
     // a folder the postgres user can reach (the test folders are private to root)
     work = mkdtempSync('/tmp/portal-pg-backup-');
@@ -83,7 +86,12 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
     }
     const bin = join(work, 'bin');
     mkdirSync(bin);
-    for (const [name, text] of [['date', FAKE_DATE], ['docker', FAKE_DOCKER], ['docker-compose', FAKE_COMPOSE]] as const) writeFileSync(join(bin, name), text, { mode: 0o755 });
+    for (const [name, text] of [
+      ['date', FAKE_DATE],
+      ['docker', FAKE_DOCKER],
+      ['docker-compose', FAKE_COMPOSE],
+    ] as const)
+      writeFileSync(join(bin, name), text, { mode: 0o755 });
     env = { ...env, PATH: `${bin}:${process.env.PATH}` };
     // the loop's functions, its folder moved here; everything up to its endless loop
     const script = readFileSync(join(repo, 'backup', 'backup-loop.sh'), 'utf8');
@@ -128,13 +136,20 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
     psql(DB, 'CREATE TABLE parcels AS SELECT g AS id FROM generate_series(1, 100) g;');
     psql('analytics', 'CREATE TABLE visits AS SELECT g AS id FROM generate_series(1, 50) g;');
     for (const stamp of ['20260101T030000Z', '20260102T030000Z', '20260103T030000Z']) {
-      ok(sh(`${loop}\ndump_all`, { ...env, BACKUP_SCHEDULE: '0 3 * * *', BACKUP_ROTATION: 'count', BACKUP_KEEP: '2', PGDATABASE: DB, FAKE_STAMP: stamp }), stamp);
+      ok(
+        sh(`${loop}\ndump_all`, { ...env, BACKUP_SCHEDULE: '0 3 * * *', BACKUP_ROTATION: 'count', BACKUP_KEEP: '2', PGDATABASE: DB, FAKE_STAMP: stamp }),
+        stamp,
+      );
     }
     assert.deepEqual(readdirSync(join(work, 'dumps')).sort(), [
-      'analytics-20260102T030000Z.dump', 'analytics-20260103T030000Z.dump',
-      'city-20260102T030000Z.dump', 'city-20260103T030000Z.dump',
-      'globals-20260102T030000Z.sql', 'globals-20260103T030000Z.sql',
-      'postgres-20260102T030000Z.dump', 'postgres-20260103T030000Z.dump',
+      'analytics-20260102T030000Z.dump',
+      'analytics-20260103T030000Z.dump',
+      'city-20260102T030000Z.dump',
+      'city-20260103T030000Z.dump',
+      'globals-20260102T030000Z.sql',
+      'globals-20260103T030000Z.sql',
+      'postgres-20260102T030000Z.dump',
+      'postgres-20260103T030000Z.dump',
     ]);
     // the roles without their passwords
     const globals = readFileSync(join(work, 'dumps', 'globals-20260103T030000Z.sql'), 'utf8');
@@ -147,7 +162,12 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
     for (const day of ['Mon', 'Tue', 'Mon']) {
       ok(sh(`${loop}\ndump_all`, { ...env, BACKUP_SCHEDULE: '0 0 * * *', BACKUP_ROTATION: 'weekday', PGDATABASE: DB, FAKE_DAY: day }), day);
     }
-    assert.deepEqual(readdirSync(join(work, 'dumps')).filter(f => f.startsWith('city-') || f.startsWith('globals-')).sort(), ['city-Mon.dump', 'city-Tue.dump', 'globals-Mon.sql', 'globals-Tue.sql']);
+    assert.deepEqual(
+      readdirSync(join(work, 'dumps'))
+        .filter(f => f.startsWith('city-') || f.startsWith('globals-'))
+        .sort(),
+      ['city-Mon.dump', 'city-Tue.dump', 'globals-Mon.sql', 'globals-Tue.sql'],
+    );
   });
 
   it('scripts/backup.sh dumps the roles and every database; restore.sh brings back a lost role, a lost database and the own one', () => {
@@ -155,9 +175,19 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
     const backup = ok(sh('cd "$REPO" && bash scripts/backup.sh', { ...env, REPO: repo, FAKE_STAMP: '20260110T120000Z' }), 'backup.sh');
     assert.match(backup, /^roles: .*\/backups\/db\/globals-\d{8}T\d{6}Z\.sql$/m);
     const files = readdirSync(join(repo, 'backups', 'db'));
-    for (const name of ['globals', 'city', 'analytics', 'postgres']) assert.ok(files.some(f => new RegExp(`^${name}-\\d{8}T\\d{6}Z\\.(dump|sql)$`).test(f)), `${name} in ${files.join(', ')}`);
+    for (const name of ['globals', 'city', 'analytics', 'postgres'])
+      assert.ok(
+        files.some(f => new RegExp(`^${name}-\\d{8}T\\d{6}Z\\.(dump|sql)$`).test(f)),
+        `${name} in ${files.join(', ')}`,
+      );
     assert.ok(!files.some(f => f.startsWith('template_gis-')), 'no dump of the template');
-    const file = (name: string) => join(repo, 'backups', 'db', files.find(f => f.startsWith(`${name}-`))!);
+    const file = (name: string) =>
+      join(
+        repo,
+        'backups',
+        'db',
+        files.find(f => f.startsWith(`${name}-`))!,
+      );
 
     // lose them
     psql('postgres', 'DROP DATABASE analytics; DROP ROLE reader;');
@@ -169,7 +199,10 @@ describe('backups of the roles and every database (real PostgreSQL)', { skip: ca
 
     ok(sh('cd "$REPO" && bash scripts/restore.sh db "$FILE" --yes', { ...env, REPO: repo, FILE: file('analytics') }), 'restore.sh db analytics');
     assert.equal(psql('analytics', 'SELECT count(*) FROM visits'), '50');
-    ok(sh('cd "$REPO" && bash scripts/restore.sh db "$FILE" --target-db city_check --yes', { ...env, REPO: repo, FILE: file('city') }), 'restore.sh db --target-db');
+    ok(
+      sh('cd "$REPO" && bash scripts/restore.sh db "$FILE" --target-db city_check --yes', { ...env, REPO: repo, FILE: file('city') }),
+      'restore.sh db --target-db',
+    );
     assert.equal(psql('city_check', 'SELECT count(*) FROM parcels'), '100');
     psql(DB, 'DELETE FROM parcels WHERE id > 10;');
     ok(sh('cd "$REPO" && bash scripts/restore.sh db "$FILE" --yes', { ...env, REPO: repo, FILE: file('city') }), 'restore.sh db city');

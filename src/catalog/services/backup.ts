@@ -54,7 +54,13 @@ export const backup = defineService({
         },
       ],
       storage: [{ name: 'backups', purpose: `Dumps of the roles and every database (${kept} kept)`, usedBy: ['backup'], owner: '0:0', backup: false }],
-      env: [{ name: 'BACKUP_KEEP', value: String(plan.keep ?? DEFAULT_BACKUPS.keep), comment: 'number of dumps of each database kept by rotation (scripts/backup.sh, and the backup container when it counts)' }],
+      env: [
+        {
+          name: 'BACKUP_KEEP',
+          value: String(plan.keep ?? DEFAULT_BACKUPS.keep),
+          comment: 'number of dumps of each database kept by rotation (scripts/backup.sh, and the backup container when it counts)',
+        },
+      ],
       files: [{ path: 'backup/backup-loop.sh', template: 'backup/backup-loop.sh.ejs', executable: true }],
     };
   },

@@ -46,15 +46,24 @@ export const celery = defineService({
     return {
       containers: [worker, beat],
       appEnv: { TASK_BROKER: ctx.broker ?? 'redis' },
-      files: ctx.answers.backend === 'django'
-        ? [
-            { path: `backend/${ctx.slug}/celery.py`, template: 'backend/python/celery_app.py.ejs', view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name, tasksModule: `${ctx.slug}.tasks` } },
-            { path: `backend/${ctx.slug}/tasks.py`, template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.celery' } },
-          ]
-        : [
-            { path: 'backend/app/worker.py', template: 'backend/python/celery_app.py.ejs', view: { settingsModule: '', isDjango: false, name: ctx.answers.name, tasksModule: 'app.tasks' } },
-            { path: 'backend/app/tasks.py', template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.worker' } },
-          ],
+      files:
+        ctx.answers.backend === 'django'
+          ? [
+              {
+                path: `backend/${ctx.slug}/celery.py`,
+                template: 'backend/python/celery_app.py.ejs',
+                view: { settingsModule: `${ctx.slug}.settings`, isDjango: true, name: ctx.answers.name, tasksModule: `${ctx.slug}.tasks` },
+              },
+              { path: `backend/${ctx.slug}/tasks.py`, template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.celery' } },
+            ]
+          : [
+              {
+                path: 'backend/app/worker.py',
+                template: 'backend/python/celery_app.py.ejs',
+                view: { settingsModule: '', isDjango: false, name: ctx.answers.name, tasksModule: 'app.tasks' },
+              },
+              { path: 'backend/app/tasks.py', template: 'backend/python/tasks.py.ejs', view: { celeryModule: '.worker' } },
+            ],
     };
   },
 });

@@ -12,7 +12,11 @@ import { SITE_PATHS } from '../site-paths.js';
 
 /** The read-only role the database creates for Grafana (postgres/initdb/02-roles.sh). */
 export const GRAFANA_DB_ROLE = 'grafana_reader';
-export const GRAFANA_DB_SECRET: SecretSpec = { name: 'grafana_db_password', env: 'GRAFANA_DB_PASSWORD', purpose: 'read-only PostgreSQL role of Grafana\'s data source' };
+export const GRAFANA_DB_SECRET: SecretSpec = {
+  name: 'grafana_db_password',
+  env: 'GRAFANA_DB_PASSWORD',
+  purpose: "read-only PostgreSQL role of Grafana's data source",
+};
 const SECRETS_DIR = '/run/secrets';
 const ADMIN_USER = 'admin';
 
@@ -20,45 +24,51 @@ const ADMIN_USER = 'admin';
 function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string): { file: FileSpec; secret: SecretUse; environment: Record<string, string> } {
   const secret = mode === 'readonly' ? GRAFANA_DB_SECRET.name : 'postgres_password';
   return {
-      // Grafana expands ${VAR} and $__file{} in provisioning files when it reads them
-      file: {
-        path: 'grafana/provisioning/datasources/postgres.yml',
-        yaml: {
-          apiVersion: 1,
-          datasources: [
-            {
-              name: 'PostgreSQL',
-              type: 'postgres',
-              uid,
-              access: 'proxy',
-              url: 'db:5432',
-              user: '${PG_DATASOURCE_USER}',
-              isDefault: false,
-              editable: false,
-              jsonData: { database: '${POSTGRES_DB}', sslmode: 'disable', postgresVersion: 1600, maxOpenConns: 5 },
-              secureJsonData: { password: `$__file{${SECRETS_DIR}/${secret}}` },
-            },
-          ],
-        },
-        comment: `PostgreSQL data source (managed by generator-portal): ${mode === 'readonly' ? `the read-only role ${GRAFANA_DB_ROLE}` : "the app's database user"}; the password is read from the secret file`,
+    // Grafana expands ${VAR} and $__file{} in provisioning files when it reads them
+    file: {
+      path: 'grafana/provisioning/datasources/postgres.yml',
+      yaml: {
+        apiVersion: 1,
+        datasources: [
+          {
+            name: 'PostgreSQL',
+            type: 'postgres',
+            uid,
+            access: 'proxy',
+            url: 'db:5432',
+            user: '${PG_DATASOURCE_USER}',
+            isDefault: false,
+            editable: false,
+            jsonData: { database: '${POSTGRES_DB}', sslmode: 'disable', postgresVersion: 1600, maxOpenConns: 5 },
+            secureJsonData: { password: `$__file{${SECRETS_DIR}/${secret}}` },
+          },
+        ],
       },
-      // the file in dev as in prod, so the data source reads it the same way
-      secret: { secret, env: 'PG_DATASOURCE_PASSWORD', fileInDev: true },
-      environment: { PG_DATASOURCE_USER: mode === 'readonly' ? GRAFANA_DB_ROLE : '${POSTGRES_USER}', POSTGRES_DB: '${POSTGRES_DB}' },
-    };
-  }
+      comment: `PostgreSQL data source (managed by generator-portal): ${mode === 'readonly' ? `the read-only role ${GRAFANA_DB_ROLE}` : "the app's database user"}; the password is read from the secret file`,
+    },
+    // the file in dev as in prod, so the data source reads it the same way
+    secret: { secret, env: 'PG_DATASOURCE_PASSWORD', fileInDev: true },
+    environment: { PG_DATASOURCE_USER: mode === 'readonly' ? GRAFANA_DB_ROLE : '${POSTGRES_USER}', POSTGRES_DB: '${POSTGRES_DB}' },
+  };
+}
 
-  export const grafana = defineService({
-    id: 'grafana',
-    title: 'Grafana',
-    summary: 'Dashboards over Prometheus, served under /grafana/',
-    contribute: ({ devUrl, answers }) => {
-      const label = answers.grafanaHost;
-      // on a sub-domain Grafana is at its root (nginx serves sub-domains, on <label>.localhost in dev); under a path it strips the prefix itself
-      const at = label ? { path: '/', rootUrl: `https://${label}.\${DOMAIN}/`, devRootUrl: `http://${label}.localhost:${NGINX_PORT}/`, where: `on ${label}.<domain>` }
-        : { path: SITE_PATHS.grafana, rootUrl: `https://\${DOMAIN}${SITE_PATHS.grafana}`, devRootUrl: `${devUrl}${SITE_PATHS.grafana}`, where: `under ${SITE_PATHS.grafana}` };
-      const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
-      return {
+export const grafana = defineService({
+  id: 'grafana',
+  title: 'Grafana',
+  summary: 'Dashboards over Prometheus, served under /grafana/',
+  contribute: ({ devUrl, answers }) => {
+    const label = answers.grafanaHost;
+    // on a sub-domain Grafana is at its root (nginx serves sub-domains, on <label>.localhost in dev); under a path it strips the prefix itself
+    const at = label
+      ? { path: '/', rootUrl: `https://${label}.\${DOMAIN}/`, devRootUrl: `http://${label}.localhost:${NGINX_PORT}/`, where: `on ${label}.<domain>` }
+      : {
+          path: SITE_PATHS.grafana,
+          rootUrl: `https://\${DOMAIN}${SITE_PATHS.grafana}`,
+          devRootUrl: `${devUrl}${SITE_PATHS.grafana}`,
+          where: `under ${SITE_PATHS.grafana}`,
+        };
+    const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
+    return {
       containers: [
         {
           name: 'grafana',
@@ -74,7 +84,10 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
             GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
             ...postgres?.environment,
           },
-          secrets: [{ secret: 'grafana_admin_password', env: 'GF_SECURITY_ADMIN_PASSWORD', fileEnv: 'GF_SECURITY_ADMIN_PASSWORD__FILE' }, ...(postgres ? [postgres.secret] : [])],
+          secrets: [
+            { secret: 'grafana_admin_password', env: 'GF_SECURITY_ADMIN_PASSWORD', fileEnv: 'GF_SECURITY_ADMIN_PASSWORD__FILE' },
+            ...(postgres ? [postgres.secret] : []),
+          ],
           mounts: [
             { file: './grafana/provisioning', target: '/etc/grafana/provisioning' },
             { file: './grafana/dashboards', target: '/var/lib/grafana-dashboards' },
@@ -99,8 +112,24 @@ function postgresDatasource(mode: Exclude<GrafanaPostgres, 'off'>, uid: string):
         ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
       ],
       ...(postgres ? { files: [postgres.file] } : {}),
-      consoles: [{ title: 'Grafana', urls: { prod: at.rootUrl.replace('${DOMAIN}', answers.domain), dev: at.devRootUrl }, user: ADMIN_USER, passwordSecret: 'grafana_admin_password' }],
-      routes: [{ path: at.path, title: 'Grafana dashboards', upstream: { host: 'grafana', port: 3000, stripPrefix: false }, cache: 'none', websocket: true, ...(label ? { host: label } : {}) }],
+      consoles: [
+        {
+          title: 'Grafana',
+          urls: { prod: at.rootUrl.replace('${DOMAIN}', answers.domain), dev: at.devRootUrl },
+          user: ADMIN_USER,
+          passwordSecret: 'grafana_admin_password',
+        },
+      ],
+      routes: [
+        {
+          path: at.path,
+          title: 'Grafana dashboards',
+          upstream: { host: 'grafana', port: 3000, stripPrefix: false },
+          cache: 'none',
+          websocket: true,
+          ...(label ? { host: label } : {}),
+        },
+      ],
       // grafana strips its sub path itself, so /grafana/metrics answers too
       scrape: [{ job: 'grafana', target: 'grafana:3000', ...(label ? {} : { publicAliases: ['/grafana/metrics'] }) }],
     };

@@ -20,7 +20,7 @@ export const kafka = defineService({
   contribute: () => {
     const zookeeper: ContainerSpec = {
       name: 'zookeeper',
-      role: 'ZooKeeper: Kafka\'s cluster metadata',
+      role: "ZooKeeper: Kafka's cluster metadata",
       image: IMAGES.zookeeper,
       environment: {
         ZOOKEEPER_CLIENT_PORT: '2181',

@@ -20,7 +20,11 @@ export const mongodb = defineService({
         secrets: [{ secret: 'mongo_root_password', env: 'MONGO_INITDB_ROOT_PASSWORD' }],
         mounts: [{ storage: 'mongo-data', target: '/data/db' }],
         // ping needs no login; HOME is the data folder, where mongosh would leave its logs
-        healthcheck: { ...shellProbe('HOME=/tmp mongosh --quiet --norc --eval "db.adminCommand(\'ping\').ok" > /dev/null', '40s'), interval: '30s', timeout: '15s' },
+        healthcheck: {
+          ...shellProbe('HOME=/tmp mongosh --quiet --norc --eval "db.adminCommand(\'ping\').ok" > /dev/null', '40s'),
+          interval: '30s',
+          timeout: '15s',
+        },
         networks: ['internal'],
         port: 27017,
         devPorts: [27017],
@@ -45,6 +49,14 @@ export const mongodb = defineService({
     appDependsOn: { mongodb: 'service_healthy' },
     appEnv: { MONGO_HOST: 'mongodb', MONGO_PORT: '27017', MONGO_USER: '${MONGO_USER}' },
     appSecrets: [{ secret: 'mongo_root_password', env: 'MONGO_PASSWORD' }],
-    connections: [{ store: 'mongodb', host: 'mongodb', port: 27017, fields: { user: '${MONGO_USER}' }, secretFields: { password: { secret: 'mongo_root_password', env: 'MONGO_PASSWORD' } } }],
+    connections: [
+      {
+        store: 'mongodb',
+        host: 'mongodb',
+        port: 27017,
+        fields: { user: '${MONGO_USER}' },
+        secretFields: { password: { secret: 'mongo_root_password', env: 'MONGO_PASSWORD' } },
+      },
+    ],
   }),
 });

@@ -74,7 +74,11 @@ export const nginx = defineService({
       env: terminatesTls
         ? [
             { name: 'TLS_CERT_DIR', value: './secrets/tls', comment: 'folder with fullchain.pem and privkey.pem for nginx in prod (readable by uid/gid 101)' },
-            { name: 'ACME_WEBROOT', value: './acme-webroot', comment: 'certbot --webroot writes challenge files here; nginx serves them read-only on port 80 (prod)' },
+            {
+              name: 'ACME_WEBROOT',
+              value: './acme-webroot',
+              comment: 'certbot --webroot writes challenge files here; nginx serves them read-only on port 80 (prod)',
+            },
           ]
         : [],
       scrape: [{ job: 'nginx', target: 'nginx-exporter:9113' }],

@@ -42,19 +42,34 @@ export const orientdb = defineService({
     ],
     storage: [
       { name: 'orientdb-databases', purpose: 'OrientDB databases', usedBy: ['orientdb'], owner: '0:0', backup: false },
-      { name: 'orientdb-backup', purpose: 'OrientDB backups (its backup tool and scheduled backups write here)', usedBy: ['orientdb'], owner: '0:0', backup: true },
+      {
+        name: 'orientdb-backup',
+        purpose: 'OrientDB backups (its backup tool and scheduled backups write here)',
+        usedBy: ['orientdb'],
+        owner: '0:0',
+        backup: true,
+      },
     ],
     secrets: [
       {
         name: 'orientdb_root_password',
         env: 'ORIENTDB_ROOT_PASSWORD',
         purpose: 'OrientDB root password',
-        changedByHand: 'OrientDB console: connect as root, UPDATE OUser SET password = ... WHERE name = \'root\', then the new value in the env file and secret file',
+        changedByHand:
+          "OrientDB console: connect as root, UPDATE OUser SET password = ... WHERE name = 'root', then the new value in the env file and secret file",
       },
     ],
     appDependsOn: { orientdb: 'service_healthy' },
     appEnv: { ORIENTDB_HOST: 'orientdb', ORIENTDB_PORT: '2424', ORIENTDB_HTTP_PORT: '2480', ORIENTDB_USER: 'root' },
     appSecrets: [{ secret: 'orientdb_root_password', env: 'ORIENTDB_PASSWORD' }],
-    connections: [{ store: 'orientdb', host: 'orientdb', port: 2424, fields: { user: 'root', httpPort: '2480' }, secretFields: { password: { secret: 'orientdb_root_password', env: 'ORIENTDB_ROOT_PASSWORD' } } }],
+    connections: [
+      {
+        store: 'orientdb',
+        host: 'orientdb',
+        port: 2424,
+        fields: { user: 'root', httpPort: '2480' },
+        secretFields: { password: { secret: 'orientdb_root_password', env: 'ORIENTDB_ROOT_PASSWORD' } },
+      },
+    ],
   }),
 });

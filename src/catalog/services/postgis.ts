@@ -14,10 +14,7 @@ export const serverCommand = (postgres: PostgresAnswer | undefined): string[] | 
 /** What the first start creates: extensions in the deployment's database, extra and template databases. */
 export const initView = (postgres: PostgresAnswer | undefined) => ({
   extensions: postgres?.extensions ?? [...DEFAULT_EXTENSIONS],
-  databases: [
-    ...(postgres?.databases ?? []).map(name => ({ name, template: false })),
-    ...(postgres?.templates ?? []).map(name => ({ name, template: true })),
-  ],
+  databases: [...(postgres?.databases ?? []).map(name => ({ name, template: false })), ...(postgres?.templates ?? []).map(name => ({ name, template: true }))],
 });
 
 /** What apps name in their settings: `{postgis.user}`, `{postgis.password}`, `{postgis.db}` (PgBouncer offers the same). */
@@ -78,12 +75,8 @@ export const postgis = defineService({
       storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false, dumpedWith: 'pg_dump' }],
       secrets: [
         { name: 'postgres_password', env: 'POSTGRES_PASSWORD', purpose: 'database owner password' },
-        ...(has('tileserver')
-          ? [{ name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', purpose: 'read-only tileserver role' }]
-          : []),
-        ...(has('prometheus')
-          ? [{ name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', purpose: 'pg_monitor role of the exporter' }]
-          : []),
+        ...(has('tileserver') ? [{ name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', purpose: 'read-only tileserver role' }] : []),
+        ...(has('prometheus') ? [{ name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', purpose: 'pg_monitor role of the exporter' }] : []),
       ],
       env: [
         { name: 'POSTGRES_DB', value: slug, comment: 'database created on first start' },
@@ -97,9 +90,18 @@ export const postgis = defineService({
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs', view: initView(answers.postgres) },
         ...(roleSecrets.length > 0
-          ? [{ path: 'postgres/initdb/02-roles.sh', template: 'postgres/02-roles.sh.ejs', view: { roles: roles.map(role => scriptRole(role)) }, executable: true }]
+          ? [
+              {
+                path: 'postgres/initdb/02-roles.sh',
+                template: 'postgres/02-roles.sh.ejs',
+                view: { roles: roles.map(role => scriptRole(role)) },
+                executable: true,
+              },
+            ]
           : []),
-        ...(has('tileserver') && tileSchemasOf(answers).includes('tiles') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
+        ...(has('tileserver') && tileSchemasOf(answers).includes('tiles')
+          ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }]
+          : []),
       ],
     };
   },

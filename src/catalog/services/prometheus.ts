@@ -13,11 +13,7 @@ export const prometheus = defineService({
         name: 'prometheus',
         role: 'Metrics collection and alert rules',
         image: IMAGES.prometheus,
-        command: [
-          '--config.file=/etc/prometheus/prometheus.yml',
-          '--storage.tsdb.path=/prometheus',
-          '--storage.tsdb.retention.time=${PROMETHEUS_RETENTION}',
-        ],
+        command: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus', '--storage.tsdb.retention.time=${PROMETHEUS_RETENTION}'],
         mounts: [
           { file: './prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml' },
           { file: './prometheus/rules', target: '/etc/prometheus/rules' },

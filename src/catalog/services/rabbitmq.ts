@@ -16,7 +16,11 @@ export const rabbitmq = defineService({
         role: 'Message broker (AMQP)',
         image: IMAGES.rabbitmq,
         // the image reads no *_FILE variables, so the password is taken from the secret file here
-        command: ['sh', '-c', `${requireSecret('RABBITMQ_PASSWORD', 'RABBITMQ_DEFAULT_PASS')}export RABBITMQ_DEFAULT_PASS\nexec docker-entrypoint.sh rabbitmq-server`],
+        command: [
+          'sh',
+          '-c',
+          `${requireSecret('RABBITMQ_PASSWORD', 'RABBITMQ_DEFAULT_PASS')}export RABBITMQ_DEFAULT_PASS\nexec docker-entrypoint.sh rabbitmq-server`,
+        ],
         // the node name (rabbit@<hostname>) names the data folder: a random container hostname would
         // start an empty node on every re-creation
         hostname: 'rabbitmq',
@@ -45,7 +49,13 @@ export const rabbitmq = defineService({
     appEnv: { RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' },
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
     connections: [
-      { store: 'rabbitmq', host: 'rabbitmq', port: 5672, fields: { user: '${RABBITMQ_USER}', vhost: '${RABBITMQ_VHOST}' }, secretFields: { password: { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } } },
+      {
+        store: 'rabbitmq',
+        host: 'rabbitmq',
+        port: 5672,
+        fields: { user: '${RABBITMQ_USER}', vhost: '${RABBITMQ_VHOST}' },
+        secretFields: { password: { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } },
+      },
     ],
     scrape: [{ job: 'rabbitmq', target: 'rabbitmq:15692' }],
     alerts: [

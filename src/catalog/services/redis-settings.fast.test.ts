@@ -35,7 +35,7 @@ describe('redis settings', () => {
     assert.equal((base.services['redis-temp'] as Record<string, unknown>).mem_limit, '2624m');
   });
 
-  it('an AOF file name is the append-only file\'s', () => {
+  it("an AOF file name is the append-only file's", () => {
     const lines = conf(stack({ 'redis-layers': { persistence: 'aof', file: 'layers.aof' } }).files.get('redis/redis-layers.conf'));
     assert.ok(lines.includes('appendonly yes') && lines.includes('appendfilename "layers.aof"'));
   });
@@ -58,7 +58,11 @@ describe('redis settings', () => {
 
   it('an app cannot name the password of a server without one', () => {
     assert.throws(
-      () => stack({ 'redis-temp': { auth: OPEN } }, { apps: [{ id: 'api', image: 'acme/api:1.0', port: 80, settings: { URL: 'redis://:{redis-temp.password}@{redis-temp.host}/0' } }] }),
+      () =>
+        stack(
+          { 'redis-temp': { auth: OPEN } },
+          { apps: [{ id: 'api', image: 'acme/api:1.0', port: 80, settings: { URL: 'redis://:{redis-temp.password}@{redis-temp.host}/0' } }] },
+        ),
       /redis-temp/,
     );
   });

@@ -53,7 +53,11 @@ export const tileserver = defineService({
       },
     ],
     files: [
-      { path: 'tileserver/Dockerfile', template: 'tileserver/Dockerfile.ejs', view: { port: TILESERVER_PORT, upstream: IMAGES.tileserver, alpine: IMAGES.alpine } },
+      {
+        path: 'tileserver/Dockerfile',
+        template: 'tileserver/Dockerfile.ejs',
+        view: { port: TILESERVER_PORT, upstream: IMAGES.tileserver, alpine: IMAGES.alpine },
+      },
       { path: 'tileserver/entrypoint.sh', template: 'tileserver/entrypoint.sh.ejs', executable: true },
       { path: 'tileserver/.dockerignore', template: 'tileserver/dockerignore.ejs' },
     ],

@@ -6,12 +6,12 @@ import { defineService } from '../types.js';
 export const traefik = defineService({
   id: 'traefik',
   title: 'Traefik',
-  summary: 'TLS edge in prod with Let\'s Encrypt certificates',
+  summary: "TLS edge in prod with Let's Encrypt certificates",
   contribute: ({ has, answers }) => ({
     containers: [
       {
         name: 'traefik',
-        role: 'TLS edge (prod): certificates from Let\'s Encrypt, redirects HTTP to HTTPS',
+        role: "TLS edge (prod): certificates from Let's Encrypt, redirects HTTP to HTTPS",
         image: IMAGES.traefik,
         command: ['--configFile=/etc/traefik/traefik.yml'],
         mounts: [
@@ -29,7 +29,7 @@ export const traefik = defineService({
         tmpfs: [TMP],
       },
     ],
-    storage: [{ name: 'traefik-acme', purpose: 'Let\'s Encrypt account and certificates', usedBy: ['traefik'], owner: '0:0', backup: true }],
+    storage: [{ name: 'traefik-acme', purpose: "Let's Encrypt account and certificates", usedBy: ['traefik'], owner: '0:0', backup: true }],
     scrape: [{ job: 'traefik', target: 'traefik:8082', prodOnly: true }],
     files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(answers.acmeEmail ?? '', has('prometheus')), comment: 'Traefik static configuration (prod).' }],
   }),

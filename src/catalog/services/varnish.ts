@@ -30,8 +30,20 @@ export const varnish = defineService({
         // threads are capped below pids_limit (2 pools x 500 + varnish's own), else a traffic spike
         // makes thread creation fail instead of queueing requests
         command: [
-          'varnishd', '-F', '-f', '/etc/varnish/default.vcl', '-a', `http=:${VARNISH_PORT},HTTP`, '-T', 'none', '-s', 'malloc,${VARNISH_SIZE}',
-          '-p', 'thread_pools=2', '-p', `thread_pool_max=${THREADS_PER_POOL}`,
+          'varnishd',
+          '-F',
+          '-f',
+          '/etc/varnish/default.vcl',
+          '-a',
+          `http=:${VARNISH_PORT},HTTP`,
+          '-T',
+          'none',
+          '-s',
+          'malloc,${VARNISH_SIZE}',
+          '-p',
+          'thread_pools=2',
+          '-p',
+          `thread_pool_max=${THREADS_PER_POOL}`,
         ],
         // what default.vcl gives the apps as Host and scheme: the domain in prod (other names refused);
         // in dev, where PUBLIC_HOST is empty, any name on 127.0.0.1

@@ -26,13 +26,18 @@ export function imageTag(image: string): string | undefined {
 
 export const COMPOSE_FILE_RULES: readonly Rule[] = [
   fileRule('CMP-20', 'every image has an explicit, non-floating tag', doc =>
-    Object.entries(doc.services ?? {}).filter(([, s]) => s.image !== undefined).flatMap(([name, s]) => {
-      const tag = imageTag(s.image!);
-      return !tag || FLOATING.test(tag) ? [`${name}: image ${s.image}`] : [];
-    })),
+    Object.entries(doc.services ?? {})
+      .filter(([, s]) => s.image !== undefined)
+      .flatMap(([name, s]) => {
+        const tag = imageTag(s.image!);
+        return !tag || FLOATING.test(tag) ? [`${name}: image ${s.image}`] : [];
+      }),
+  ),
   fileRule('CMP-21', 'build with image only with pull_policy', (doc, file) => {
     if (file !== 'docker-compose.yml') return [];
-    return Object.entries(doc.services ?? {}).filter(([, s]) => s.build && s.image && !s.pull_policy).map(([name]) => `${name}: build and image without pull_policy`);
+    return Object.entries(doc.services ?? {})
+      .filter(([, s]) => s.build && s.image && !s.pull_policy)
+      .map(([name]) => `${name}: build and image without pull_policy`);
   }),
   fileRule('CMP-22', 'no top-level version', doc => (doc.version !== undefined ? ['top-level version'] : [])),
   fileRule('CMP-23', 'no container_name; published ports unique', doc => {
@@ -49,5 +54,7 @@ export const COMPOSE_FILE_RULES: readonly Rule[] = [
     }
     return [...named, ...duplicates];
   }),
-  fileRule('CFG-07', 'no top-level name (docker-compose 1.29 rejects it; COMPOSE_PROJECT_NAME instead)', doc => (doc.name !== undefined ? ['top-level name'] : [])),
+  fileRule('CFG-07', 'no top-level name (docker-compose 1.29 rejects it; COMPOSE_PROJECT_NAME instead)', doc =>
+    doc.name !== undefined ? ['top-level name'] : [],
+  ),
 ];

@@ -13,11 +13,7 @@ export const isOneShot = (service: ComposeService): boolean => service.restart =
 export const DATA_SERVICES = ['db', 'redis', 'rabbitmq', 'pgbouncer', 'mongodb', 'orientdb', 'zookeeper', 'kafka'] as const;
 
 /** Runs `breach` on every service not excepted from the rule and collects its messages. */
-export function perService(
-  model: ComposeModel,
-  rule: string,
-  breach: (name: string, service: ComposeService) => string | undefined | false,
-): string[] {
+export function perService(model: ComposeModel, rule: string, breach: (name: string, service: ComposeService) => string | undefined | false): string[] {
   return Object.entries(model.services)
     .filter(([name, service]) => !isExcepted(rule, name) && recordedException(rule, service) === undefined)
     .flatMap(([name, service]) => {

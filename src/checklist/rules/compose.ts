@@ -20,7 +20,11 @@ export const COMPOSE_RULES: readonly Rule[] = [
     const extra = listOf(s.cap_add).filter(cap => !allowed.includes(cap));
     return extra.length > 0 && `cap_add ${extra.join(', ')} is not in its allowlist`;
   }),
-  prodRule('CMP-03', 'no-new-privileges', (_, s) => !listOf(s.security_opt).some(o => /^no-new-privileges(:true|=true)?$/.test(o)) && 'security_opt lacks no-new-privileges:true'),
+  prodRule(
+    'CMP-03',
+    'no-new-privileges',
+    (_, s) => !listOf(s.security_opt).some(o => /^no-new-privileges(:true|=true)?$/.test(o)) && 'security_opt lacks no-new-privileges:true',
+  ),
   prodRule('CMP-04', 'default seccomp and AppArmor profiles kept', (_, s) => {
     const off = listOf(s.security_opt).filter(o => /^(seccomp|apparmor)[:=]unconfined$/.test(o));
     return off.length > 0 && `security_opt ${off.join(', ')}`;
@@ -42,11 +46,22 @@ export const COMPOSE_RULES: readonly Rule[] = [
     return writable.length > 0 && `writable bind mount ${writable.map(v => v.target).join(', ')}`;
   }),
   prodRule('CMP-09', 'read-only root filesystem', (_, s) => s.read_only !== true && 'read_only is not true'),
-  prodRule('CMP-10', 'memory limit', (_, s) => !s.mem_limit && !(s.deploy as { resources?: { limits?: { memory?: unknown } } })?.resources?.limits?.memory && 'no memory limit'),
-  prodRule('CMP-11', 'CPU limit', (_, s) => !s.cpus && !s.cpu_shares && !(s.deploy as { resources?: { limits?: { cpus?: unknown } } })?.resources?.limits?.cpus && 'no CPU limit'),
+  prodRule(
+    'CMP-10',
+    'memory limit',
+    (_, s) => !s.mem_limit && !(s.deploy as { resources?: { limits?: { memory?: unknown } } })?.resources?.limits?.memory && 'no memory limit',
+  ),
+  prodRule(
+    'CMP-11',
+    'CPU limit',
+    (_, s) => !s.cpus && !s.cpu_shares && !(s.deploy as { resources?: { limits?: { cpus?: unknown } } })?.resources?.limits?.cpus && 'no CPU limit',
+  ),
   prodRule('CMP-12', 'PIDs limit', (_, s) => !s.pids_limit && 'no pids_limit'),
-  prodRule('CMP-13', 'restart policy on long-running services, "no" on one-shot jobs', (_, s) =>
-    !['unless-stopped', 'always', 'on-failure', 'no'].includes(String(s.restart ?? '').split(':')[0]!) && `restart ${String(s.restart ?? 'unset')}`),
+  prodRule(
+    'CMP-13',
+    'restart policy on long-running services, "no" on one-shot jobs',
+    (_, s) => !['unless-stopped', 'always', 'on-failure', 'no'].includes(String(s.restart ?? '').split(':')[0]!) && `restart ${String(s.restart ?? 'unset')}`,
+  ),
   prodRule('CMP-14', 'healthcheck on every long-running service', (_, s) => {
     if (isOneShot(s)) return false;
     const check = s.healthcheck as { disable?: boolean; test?: unknown } | undefined;
@@ -137,7 +152,7 @@ export const COMPOSE_RULES: readonly Rule[] = [
     return literal.length > 0 && `${literal.map(([k]) => k).join(', ')} hold a literal`;
   }),
   prodRule('CMP-25', 'log rotation', (_, s) => {
-    const options = ((s.logging as { options?: Record<string, unknown> })?.options ?? {});
+    const options = (s.logging as { options?: Record<string, unknown> })?.options ?? {};
     return (!options['max-size'] || !options['max-file']) && 'logging lacks max-size and max-file';
   }),
   prodRule('CMP-26', 'runs as a non-root user', (_, s) => {
@@ -157,10 +172,19 @@ export const COMPOSE_RULES: readonly Rule[] = [
         findings.push(
           ...perService(model, 'CFG-05', (_, s) => {
             const missing = [
-              ...listOf(s.networks).filter(n => !(n in (model.networks ?? {}))).map(n => `network ${n}`),
-              ...((s.secrets as unknown[]) ?? []).map(x => (typeof x === 'string' ? x : (x as { source: string }).source)).filter(n => !(n in (model.secrets ?? {}))).map(n => `secret ${n}`),
-              ...volumesOf(s).filter(v => v.source && !v.bind && !(v.source in (model.volumes ?? {}))).map(v => `volume ${v.source}`),
-              ...Object.keys((s.depends_on as object) ?? {}).filter(t => !(t in model.services)).map(t => `service ${t}`),
+              ...listOf(s.networks)
+                .filter(n => !(n in (model.networks ?? {})))
+                .map(n => `network ${n}`),
+              ...((s.secrets as unknown[]) ?? [])
+                .map(x => (typeof x === 'string' ? x : (x as { source: string }).source))
+                .filter(n => !(n in (model.secrets ?? {})))
+                .map(n => `secret ${n}`),
+              ...volumesOf(s)
+                .filter(v => v.source && !v.bind && !(v.source in (model.volumes ?? {})))
+                .map(v => `volume ${v.source}`),
+              ...Object.keys((s.depends_on as object) ?? {})
+                .filter(t => !(t in model.services))
+                .map(t => `service ${t}`),
             ];
             return missing.length > 0 && `${env}: undeclared ${missing.join(', ')}`;
           }),

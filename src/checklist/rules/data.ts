@@ -8,10 +8,14 @@ const RABBIT = 'rabbitmq/rabbitmq.conf';
 /** Config lines without comments, as `key value` pairs (redis) or `key = value` (rabbitmq). */
 const settings = (text: string, separator: RegExp): Map<string, string> =>
   new Map(
-    text.split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#')).map(l => {
-      const [key, ...rest] = l.split(separator);
-      return [key!.trim(), rest.join(' ').trim()] as [string, string];
-    }),
+    text
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l && !l.startsWith('#'))
+      .map(l => {
+        const [key, ...rest] = l.split(separator);
+        return [key!.trim(), rest.join(' ').trim()] as [string, string];
+      }),
   );
 const redisConf = (repo: RepoView) => settings(repo.read(REDIS), /\s+/);
 const rabbitConf = (repo: RepoView) => settings(repo.read(RABBIT), /\s*=\s*/);
@@ -20,29 +24,37 @@ const rule = (id: string, title: string, file: string, check: (repo: RepoView) =
   defineRule({ id, group: 'data', title, applies: repo => repo.exists(file), findings: check });
 
 export const DATA_RULES: readonly Rule[] = [
-  rule('RDS-02', 'every redis asks for a password that comes from a secret; protected mode on (a recorded exception: internal network only)', REDIS, async repo => {
-    const services = (await repo.compose('prod')).services;
-    const open = (name: string) => services[name] !== undefined && recordedException('RDS-02', services[name]!) !== undefined;
-    const conf = redisConf(repo);
-    const findings = conf.get('protected-mode') === 'yes' || open('redis') ? [] : ['redis.conf: protected-mode is not yes'];
-    if (conf.has('requirepass')) findings.push('redis.conf: requirepass written in the file');
-    for (const [name, service] of Object.entries(services)) {
-      if (!/^redis:/.test(String(service.image ?? ''))) continue;
-      if (open(name)) {
-        // without a password: no published port, no network but the internal one
-        if (portsOf(service).length > 0) findings.push(`${name}: no password but publishes a port`);
-        if (Object.keys((service.networks as object | undefined) ?? {}).some(network => network !== 'internal')) findings.push(`${name}: no password but on a network other than internal`);
-        continue;
+  rule(
+    'RDS-02',
+    'every redis asks for a password that comes from a secret; protected mode on (a recorded exception: internal network only)',
+    REDIS,
+    async repo => {
+      const services = (await repo.compose('prod')).services;
+      const open = (name: string) => services[name] !== undefined && recordedException('RDS-02', services[name]!) !== undefined;
+      const conf = redisConf(repo);
+      const findings = conf.get('protected-mode') === 'yes' || open('redis') ? [] : ['redis.conf: protected-mode is not yes'];
+      if (conf.has('requirepass')) findings.push('redis.conf: requirepass written in the file');
+      for (const [name, service] of Object.entries(services)) {
+        if (!/^redis:/.test(String(service.image ?? ''))) continue;
+        if (open(name)) {
+          // without a password: no published port, no network but the internal one
+          if (portsOf(service).length > 0) findings.push(`${name}: no password but publishes a port`);
+          if (Object.keys((service.networks as object | undefined) ?? {}).some(network => network !== 'internal'))
+            findings.push(`${name}: no password but on a network other than internal`);
+          continue;
+        }
+        const command = JSON.stringify(service.command ?? '');
+        if (!/--requirepass/.test(command) || !/_PASSWORD_FILE/.test(command)) findings.push(`${name}: not started with --requirepass from the secret file`);
       }
-      const command = JSON.stringify(service.command ?? '');
-      if (!/--requirepass/.test(command) || !/_PASSWORD_FILE/.test(command)) findings.push(`${name}: not started with --requirepass from the secret file`);
-    }
-    return findings;
-  }),
+      return findings;
+    },
+  ),
   rule('RDS-03', 'ACLs, not rename-command', REDIS, repo => (redisConf(repo).has('rename-command') ? ['redis.conf: rename-command'] : [])),
   rule('RDS-04', 'maxmemory, an eviction policy and persistence set', REDIS, repo => {
     const conf = redisConf(repo);
-    return ['maxmemory', 'maxmemory-policy'].filter(k => !conf.has(k)).map(k => `redis.conf: ${k} unset`)
+    return ['maxmemory', 'maxmemory-policy']
+      .filter(k => !conf.has(k))
+      .map(k => `redis.conf: ${k} unset`)
       .concat(conf.get('appendonly') === 'yes' || conf.has('save') ? [] : ['redis.conf: neither appendonly nor save']);
   }),
   rule('RDS-05', 'no dir in redis.conf (the image works in /data)', REDIS, repo => (redisConf(repo).has('dir') ? ['redis.conf: dir is set'] : [])),

@@ -21,11 +21,25 @@ export function stagesOf(text: string): Stage[] {
   const stages: { name: string; from: string; fromTag: string | null; fromDigest: string | null; steps: Step[] }[] = [];
   for (const instruction of DockerfileParser.parse(text).getInstructions()) {
     const keyword = instruction.getKeyword();
-    const args = (instruction.getRawArgumentsContent() ?? '').replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+    const args = (instruction.getRawArgumentsContent() ?? '')
+      .replace(/\\\r?\n/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     const line = instruction.getRange().start.line + 1;
     if (keyword === 'FROM') {
-      const from = instruction as unknown as { getImageName(): string | null; getImageTag(): string | null; getImageDigest(): string | null; getBuildStage(): string | null };
-      stages.push({ name: from.getBuildStage() ?? String(stages.length), from: from.getImageName() ?? '', fromTag: from.getImageTag(), fromDigest: from.getImageDigest(), steps: [] });
+      const from = instruction as unknown as {
+        getImageName(): string | null;
+        getImageTag(): string | null;
+        getImageDigest(): string | null;
+        getBuildStage(): string | null;
+      };
+      stages.push({
+        name: from.getBuildStage() ?? String(stages.length),
+        from: from.getImageName() ?? '',
+        fromTag: from.getImageTag(),
+        fromDigest: from.getImageDigest(),
+        steps: [],
+      });
     } else if (stages.length > 0) {
       stages.at(-1)!.steps.push({ keyword, args, line });
     }

@@ -26,7 +26,9 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
   dfRule('DF-01', 'runnable stages end as a non-root USER', stages =>
     runnableStages(stages).flatMap(stage => {
       // the last USER of the nearest stage in the lineage that sets one
-      const last = lineage(stages, stage).map(s => s.steps.filter(step => step.keyword === 'USER').at(-1)).find(Boolean);
+      const last = lineage(stages, stage)
+        .map(s => s.steps.filter(step => step.keyword === 'USER').at(-1))
+        .find(Boolean);
       return !last || /^(root|0)(:|$)/.test(last.args) ? [`stage ${stage.name} runs as root`] : [];
     }),
   ),
@@ -62,7 +64,15 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
       );
       const ignores = dockerfiles(repo).flatMap(file => {
         const ignore = file.replace(/Dockerfile$/, '.dockerignore');
-        const lines = repo.readOr(ignore).split('\n').map(l => l.trim().replace(/^\*\*\//, '').replace(/\/$/, ''));
+        const lines = repo
+          .readOr(ignore)
+          .split('\n')
+          .map(l =>
+            l
+              .trim()
+              .replace(/^\*\*\//, '')
+              .replace(/\/$/, ''),
+          );
         const lacking = ['.env', 'secrets', '.git'].filter(entry => !lines.includes(entry));
         return lacking.length > 0 ? [`${ignore}: does not exclude ${lacking.join(', ')}`] : [];
       });
@@ -70,7 +80,9 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
     },
   }),
   dfRule('DF-07', 'CMD and ENTRYPOINT in exec (JSON) form, at most one of each per stage', stages => [
-    ...[...stepsOf(stages, 'CMD'), ...stepsOf(stages, 'ENTRYPOINT')].filter(({ step }) => !isJsonForm(step.args)).map(({ step }) => `line ${step.line}: ${step.keyword} in shell form`),
+    ...[...stepsOf(stages, 'CMD'), ...stepsOf(stages, 'ENTRYPOINT')]
+      .filter(({ step }) => !isJsonForm(step.args))
+      .map(({ step }) => `line ${step.line}: ${step.keyword} in shell form`),
     ...stages
       .filter(stage => ['CMD', 'ENTRYPOINT'].some(k => stage.steps.filter(s => s.keyword === k).length > 1))
       .map(stage => `stage ${stage.name} has more than one CMD or ENTRYPOINT`),
@@ -87,12 +99,18 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
     }),
   ),
   dfRule('DF-09', 'absolute WORKDIR; no cd in RUN', stages => [
-    ...stepsOf(stages, 'WORKDIR').filter(({ step }) => !step.args.startsWith('/')).map(({ step }) => `line ${step.line}: relative WORKDIR ${step.args}`),
-    ...stepsOf(stages, 'RUN').filter(({ step }) => /(^|&&|;)\s*cd\s/.test(step.args)).map(({ step }) => `line ${step.line}: cd in RUN`),
+    ...stepsOf(stages, 'WORKDIR')
+      .filter(({ step }) => !step.args.startsWith('/'))
+      .map(({ step }) => `line ${step.line}: relative WORKDIR ${step.args}`),
+    ...stepsOf(stages, 'RUN')
+      .filter(({ step }) => /(^|&&|;)\s*cd\s/.test(step.args))
+      .map(({ step }) => `line ${step.line}: cd in RUN`),
   ]),
   dfRule('DF-10', 'pip install --no-cache-dir -r pinned file; npm ci', stages =>
     stepsOf(stages, 'RUN').flatMap(({ step }) => [
-      ...(/pip install/.test(step.args) && !/pip install --no-cache-dir -r \S+/.test(step.args) ? [`line ${step.line}: pip install without --no-cache-dir -r <requirements>`] : []),
+      ...(/pip install/.test(step.args) && !/pip install --no-cache-dir -r \S+/.test(step.args)
+        ? [`line ${step.line}: pip install without --no-cache-dir -r <requirements>`]
+        : []),
       ...(/npm install\b/.test(step.args) ? [`line ${step.line}: npm install instead of npm ci`] : []),
     ]),
   ),
@@ -105,7 +123,9 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
     ),
   ]),
   dfRule('DF-12', 'useradd with --no-log-init (-l)', stages =>
-    stepsOf(stages, 'RUN').filter(({ step }) => /\buseradd\b/.test(step.args) && !/useradd[^&;]*(--no-log-init|\s-l\b)/.test(step.args)).map(({ step }) => `line ${step.line}: useradd without --no-log-init`),
+    stepsOf(stages, 'RUN')
+      .filter(({ step }) => /\buseradd\b/.test(step.args) && !/useradd[^&;]*(--no-log-init|\s-l\b)/.test(step.args))
+      .map(({ step }) => `line ${step.line}: useradd without --no-log-init`),
   ),
   defineRule({
     id: 'DF-13',
@@ -119,13 +139,24 @@ export const DOCKERFILE_RULES: readonly Rule[] = [
           .flatMap(({ step }) => {
             const body = step.args.replace(/^(--mount=\S+\s+)+/, '');
             const run = spawnSync(tool('shellcheck')!, ['-s', 'sh', '-S', 'warning', '-f', 'gcc', '-'], { input: `${body}\n`, encoding: 'utf8' });
-            return run.status === 0 ? [] : [`line ${step.line}: ${run.stdout.trim().split('\n')[0]!.replace(/^-:\d+:\d+: /, '')}`];
+            return run.status === 0
+              ? []
+              : [
+                  `line ${step.line}: ${run.stdout
+                    .trim()
+                    .split('\n')[0]!
+                    .replace(/^-:\d+:\d+: /, '')}`,
+                ];
           }),
       ),
   }),
   dfRule('DF-14', 'EXPOSE ports are valid; FROM (or ARG) first', (stages, file, repo) => [
-    ...stepsOf(stages, 'EXPOSE')
-      .flatMap(({ step }) => step.args.split(/\s+/).filter(port => !/^\d+(\/(tcp|udp))?$/.test(port) || Number(port.split('/')[0]) < 1 || Number(port.split('/')[0]) > 65535).map(port => `line ${step.line}: EXPOSE ${port}`)),
+    ...stepsOf(stages, 'EXPOSE').flatMap(({ step }) =>
+      step.args
+        .split(/\s+/)
+        .filter(port => !/^\d+(\/(tcp|udp))?$/.test(port) || Number(port.split('/')[0]) < 1 || Number(port.split('/')[0]) > 65535)
+        .map(port => `line ${step.line}: EXPOSE ${port}`),
+    ),
     ...(/^(?:\s*(?:#.*)?\n)*\s*(FROM|ARG)\b/i.test(repo.read(file)) ? [] : ['the first instruction is not FROM or ARG']),
   ]),
 ];

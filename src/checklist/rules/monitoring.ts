@@ -40,7 +40,10 @@ export const MONITORING_RULES: readonly Rule[] = [
     applies: hasGrafana,
     findings: repo =>
       provisioning(repo).flatMap(file =>
-        repo.read(file).split('\n').flatMap((line, i) => (/\$(?!\{?[A-Z_][A-Z0-9_]*\}?)/.test(line.replace(/^\s*#.*$/, '')) ? [`${file}:${i + 1}: bare $`] : [])),
+        repo
+          .read(file)
+          .split('\n')
+          .flatMap((line, i) => (/\$(?!\{?[A-Z_][A-Z0-9_]*\}?)/.test(line.replace(/^\s*#.*$/, '')) ? [`${file}:${i + 1}: bare $`] : [])),
       ),
   }),
 ];

@@ -10,12 +10,19 @@ const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|_KEY)$/;
 
 /** Files git would track: everything but what .gitignore names (we read our own simple patterns). */
 function trackedFiles(repo: RepoView): string[] {
-  const ignored = repo.readOr('.gitignore').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#') && !l.startsWith('!'));
+  const ignored = repo
+    .readOr('.gitignore')
+    .split('\n')
+    .map(l => l.trim())
+    .filter(l => l && !l.startsWith('#') && !l.startsWith('!'));
   const matches = (path: string) =>
     ignored.some(pattern => {
       const p = pattern.replace(/^\//, '').replace(/\/$/, '');
       const regex = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/|$)`);
-      return regex.test(path) || (!p.includes('/') && path.split('/').some(part => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(part)));
+      return (
+        regex.test(path) ||
+        (!p.includes('/') && path.split('/').some(part => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(part)))
+      );
     });
   return repo.files(/.*/).filter(path => !matches(path));
 }
@@ -26,7 +33,14 @@ function secretValues(repo: RepoView): string[] {
   const fromEnv = envFiles.flatMap(file =>
     [...envValues(repo.readOr(file))].filter(([name, value]) => SECRET_NAME.test(name) && value.length >= 8).map(([, value]) => value),
   );
-  return [...new Set([...fromEnv, ...filesUnder(join(repo.root, 'secrets')).map(f => readFileSync(f, 'utf8').trim()).filter(v => v.length >= 8)])];
+  return [
+    ...new Set([
+      ...fromEnv,
+      ...filesUnder(join(repo.root, 'secrets'))
+        .map(f => readFileSync(f, 'utf8').trim())
+        .filter(v => v.length >= 8),
+    ]),
+  ];
 }
 
 /** Files in a folder and its sub-folders (instances keep theirs in secrets/<instance>/); none when absent. */
@@ -52,7 +66,10 @@ export const SECRET_RULES: readonly Rule[] = [
     applies: repo => repo.exists('.env.example'),
     findings(repo) {
       const findings: string[] = [];
-      const ignore = repo.readOr('.gitignore').split('\n').map(l => l.trim());
+      const ignore = repo
+        .readOr('.gitignore')
+        .split('\n')
+        .map(l => l.trim());
       const instances = repo.files(/^instances\/[^/]+\.env\.example$/).map(example => example.slice(0, -'.example'.length));
       const entries = ['.env', 'secrets/', ...(instances.length > 0 ? ['instances/*.env'] : [])];
       for (const entry of entries) if (!ignore.some(l => l === entry || l === `/${entry}`)) findings.push(`.gitignore does not list ${entry}`);
@@ -91,7 +108,11 @@ export const SECRET_RULES: readonly Rule[] = [
     findings(repo) {
       const restart = repo.read('scripts/restart.sh');
       const secrets = [...envValues(repo.read('.env.example')).keys()].filter(name => SECRET_NAME.test(name));
-      const listed = /^SECRETS=\((.*)\)$/m.exec(restart)?.[1]?.split(/\s+/).map(pair => pair.split(':')[0]) ?? [];
+      const listed =
+        /^SECRETS=\((.*)\)$/m
+          .exec(restart)?.[1]
+          ?.split(/\s+/)
+          .map(pair => pair.split(':')[0]) ?? [];
       const up = /^\s*up\)\n([\s\S]*?);;/m.exec(restart)?.[1] ?? '';
       const checksFirst = /^\s*check_secrets$/m.test(up) && up.indexOf('check_secrets') < up.indexOf('compose up');
       return [

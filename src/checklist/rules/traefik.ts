@@ -22,7 +22,9 @@ async function labelsOf(repo: RepoView): Promise<[string, string, string][]> {
   const model = await repo.compose('prod');
   return Object.entries(model.services).flatMap(([name, s]) => {
     const labels = s.labels;
-    const entries = Array.isArray(labels) ? labels.map(l => String(l).split('=', 2) as [string, string]) : Object.entries((labels as Record<string, string>) ?? {});
+    const entries = Array.isArray(labels)
+      ? labels.map(l => String(l).split('=', 2) as [string, string])
+      : Object.entries((labels as Record<string, string>) ?? {});
     return entries.map(([k, v]) => [name, k, String(v ?? '')] as [string, string, string]);
   });
 }
@@ -43,9 +45,13 @@ export const TRAEFIK_RULES: readonly Rule[] = [
     return /docker\.sock/.test(volumes) ? ['traefik mounts the Docker socket'] : [];
   }),
   traefikRule('TRF-03', 'no credentials in labels or route files', async repo => [
-    ...(await labelsOf(repo)).filter(([, key, value]) => /basicauth\.users|password|secret|token/i.test(key) || /\$apr1\$|\$2[aby]\$/.test(value)).map(([s, key]) => `${s}: label ${key}`),
+    ...(await labelsOf(repo))
+      .filter(([, key, value]) => /basicauth\.users|password|secret|token/i.test(key) || /\$apr1\$|\$2[aby]\$/.test(value))
+      .map(([s, key]) => `${s}: label ${key}`),
     ...dynamicFiles(repo).flatMap(file =>
-      Object.entries(repo.yaml<Dynamic>(file).http?.middlewares ?? {}).filter(([, m]) => m.basicAuth?.users).map(([name]) => `${file}: middleware ${name} holds basicAuth users inline`),
+      Object.entries(repo.yaml<Dynamic>(file).http?.middlewares ?? {})
+        .filter(([, m]) => m.basicAuth?.users)
+        .map(([name]) => `${file}: middleware ${name} holds basicAuth users inline`),
     ),
   ]),
   traefikRule('TRF-04', 'HTTP redirects to HTTPS; TLS 1.2 at least', repo => {
@@ -70,16 +76,30 @@ export const TRAEFIK_RULES: readonly Rule[] = [
         ...(router.middlewares ?? []).filter(m => !(m in (http.middlewares ?? {}))).map(m => `${file}: router ${name} names missing middleware ${m}`),
         ...(/^Host\(`[a-z0-9.-]+`\)/.test(router.rule ?? '') ? [] : [`${file}: router ${name} rule "${router.rule}"`]),
       ]);
-    })),
-  traefikRule('TRF-07', 'routers set Host and X-Forwarded-Host to their domain and X-Forwarded-Proto https, and delete Forwarded and overrides (ours: cache poisoning)', repo =>
-    routeFiles(repo).flatMap(file => {
-      const http = repo.yaml<Dynamic>(file).http ?? {};
-      return Object.entries(http.routers ?? {}).flatMap(([name, router]) => {
-        const domain = /^Host\(`([^`]+)`\)/.exec(router.rule ?? '')?.[1] ?? '';
-        const set: Record<string, string> = Object.assign({}, ...(router.middlewares ?? []).map(m => http.middlewares?.[m]?.headers?.customRequestHeaders ?? {}));
-        const expected: [string, string][] = [['Host', domain], ['X-Forwarded-Host', domain], ['X-Forwarded-Proto', 'https'], ...DELETED.map(h => [h, ''] as [string, string])];
-        return expected.filter(([header, want]) => set[header] !== want).map(([header, want]) =>
-          `${file}: router ${name} ${want ? `does not set ${header} to ${want}` : `does not delete a client's ${header}`}`);
-      });
-    })),
+    }),
+  ),
+  traefikRule(
+    'TRF-07',
+    'routers set Host and X-Forwarded-Host to their domain and X-Forwarded-Proto https, and delete Forwarded and overrides (ours: cache poisoning)',
+    repo =>
+      routeFiles(repo).flatMap(file => {
+        const http = repo.yaml<Dynamic>(file).http ?? {};
+        return Object.entries(http.routers ?? {}).flatMap(([name, router]) => {
+          const domain = /^Host\(`([^`]+)`\)/.exec(router.rule ?? '')?.[1] ?? '';
+          const set: Record<string, string> = Object.assign(
+            {},
+            ...(router.middlewares ?? []).map(m => http.middlewares?.[m]?.headers?.customRequestHeaders ?? {}),
+          );
+          const expected: [string, string][] = [
+            ['Host', domain],
+            ['X-Forwarded-Host', domain],
+            ['X-Forwarded-Proto', 'https'],
+            ...DELETED.map(h => [h, ''] as [string, string]),
+          ];
+          return expected
+            .filter(([header, want]) => set[header] !== want)
+            .map(([header, want]) => `${file}: router ${name} ${want ? `does not set ${header} to ${want}` : `does not delete a client's ${header}`}`);
+        });
+      }),
+  ),
 ];

@@ -36,7 +36,8 @@ export const VARNISH_RULES: readonly Rule[] = [
       const body = vclBlock(text.slice(match.index), /backend\s+\w+\s*\{/)[0] ?? '';
       const missing = ['.probe', '.connect_timeout', '.first_byte_timeout'].filter(key => !body.includes(key));
       return missing.length > 0 ? [`backend ${match[1]} lacks ${missing.join(', ')}`] : [];
-    })),
+    }),
+  ),
   vclRule('VCL-03', 'PURGE and BAN only from an ACL', text => {
     const recv = vclBlock(text, /sub\s+vcl_recv\s*\{/).join('\n');
     return ['PURGE', 'BAN'].flatMap(method => {
@@ -71,13 +72,16 @@ export const VARNISH_RULES: readonly Rule[] = [
       if (!varnish) return [];
       const command = ((varnish.command as string[]) ?? []).join(' ');
       const admin = /-T\s+(\S+)/.exec(command)?.[1];
-      return admin === 'none' || admin?.startsWith('127.0.0.1:') || admin?.startsWith('localhost:') ? [] : [`varnishd -T ${admin ?? '(default: listens on all interfaces)'}`];
+      return admin === 'none' || admin?.startsWith('127.0.0.1:') || admin?.startsWith('localhost:')
+        ? []
+        : [`varnishd -T ${admin ?? '(default: listens on all interfaces)'}`];
     },
   }),
   defineRule({
     id: 'VCL-07',
     group: 'varnish',
-    title: 'backends get the prod domain as Host (other names refused) and X-Forwarded-Host equal to the hashed Host, no client Forwarded or overrides; answers with Location are never cached (ours: cache poisoning)',
+    title:
+      'backends get the prod domain as Host (other names refused) and X-Forwarded-Host equal to the hashed Host, no client Forwarded or overrides; answers with Location are never cached (ours: cache poisoning)',
     applies: hasVcl,
     async findings(repo) {
       const text = vcl(repo);
@@ -87,7 +91,9 @@ export const VARNISH_RULES: readonly Rule[] = [
         ...(/return \(synth\(421/.test(text) ? [] : ['no host name is refused (421)']),
         ...(/set req\.http\.X-Forwarded-Host = req\.http\.Host;/.test(text) ? [] : ['X-Forwarded-Host is not the Host the cache keys on']),
         ...DROPPED.filter(header => !new RegExp(`unset req\\.http\\.${header};`, 'i').test(text)).map(header => `a client's ${header} reaches the backends`),
-        ...(/if \([^)]*beresp\.http\.Location[^{]*\{[^}]*beresp\.uncacheable = true;/.test(backendResponse) ? [] : ['answers with a Location header can be cached']),
+        ...(/if \([^)]*beresp\.http\.Location[^{]*\{[^}]*beresp\.uncacheable = true;/.test(backendResponse)
+          ? []
+          : ['answers with a Location header can be cached']),
       ];
       if (!repo.hasCompose) return findings;
       const environment = ((await repo.compose('prod')).services.varnish?.environment ?? {}) as Record<string, unknown>;

@@ -56,7 +56,11 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
   constructor(args: string[], options: ChangeOptions) {
     super(args, options, { customInstallTask: true });
     openRepo(this, `portal add ${[args].flat().join(' ')}`.trim());
-    this.argument('services', { type: Array, required: false, description: 'Services to add, e.g. celery grafana; or: app <id>; or: target kubernetes. None named, in a terminal: pick them from a list' });
+    this.argument('services', {
+      type: Array,
+      required: false,
+      description: 'Services to add, e.g. celery grafana; or: app <id>; or: target kubernetes. None named, in a terminal: pick them from a list',
+    });
     this.option('yes', { type: Boolean, description: 'Never ask: with no service named, fail instead of offering a list', default: false });
     this.option('image', { type: String, description: 'With app: the prebuilt image, with a pinned tag' });
     this.option('port', { type: String, description: 'With app: the port it listens on inside its container' });
@@ -68,23 +72,47 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     this.option('connect-timeout', { type: String, description: 'With app: connect timeout of its routes, at most 75s (default 5s)' });
     this.option('cors', { type: Array, description: 'With app: origins a browser may call its routes from, e.g. https://app.example.org ("*" alone for any)' });
     this.option('cors-credentials', { type: Boolean, description: 'With app and --cors: cookies and Authorization are sent (never with "*")' });
-    this.option('private', { type: String, description: 'With app: PATH=FOLDER, a shared folder nginx serves at PATH only when the app answers X-Accel-Redirect' });
+    this.option('private', {
+      type: String,
+      description: 'With app: PATH=FOLDER, a shared folder nginx serves at PATH only when the app answers X-Accel-Redirect',
+    });
     this.option('health-path', { type: String, description: 'With app: path answering 200 when healthy (default /health)' });
-    this.option('setting', { type: Array, description: 'With app: a variable it reads, NAME=value; templates name stores\' fields: DATABASE_URL=postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}, SECRET_KEY={secret}' });
+    this.option('setting', {
+      type: Array,
+      description:
+        "With app: a variable it reads, NAME=value; templates name stores' fields: DATABASE_URL=postgresql://{postgis.user}:{postgis.password}@{postgis.host}:{postgis.port}/{postgis.db}, SECRET_KEY={secret}",
+    });
     this.option('file-setting', { type: Array, description: 'With app: settings it reads from a file, as NAME_FILE (each exactly one secret)' });
     this.option('dev-setting', { type: Array, description: 'With app: a variable in dev only, NAME=value' });
     this.option('alias', { type: Array, description: 'With app: a host name it dials and the store answering it, e.g. mongo=mongodb' });
     this.option('writable', { type: Array, description: 'With app: a path it writes (in memory) while its root stays read-only' });
     this.option('user', { type: String, description: 'With app: "image" for the image\'s own USER, or a non-root uid[:gid]' });
     this.option('read-write-root', { type: String, description: 'With app: why it needs a writable root filesystem (recorded as a checklist exception)' });
-    this.option('capabilities', { type: Array, description: 'With app: capabilities a root-started image needs, among CHOWN, DAC_OVERRIDE, NET_BIND_SERVICE, SETGID, SETUID (with --capabilities-reason)' });
-    this.option('capabilities-reason', { type: String, description: 'With app and --capabilities: why the image needs them (recorded as a checklist exception)' });
+    this.option('capabilities', {
+      type: Array,
+      description:
+        'With app: capabilities a root-started image needs, among CHOWN, DAC_OVERRIDE, NET_BIND_SERVICE, SETGID, SETUID (with --capabilities-reason)',
+    });
+    this.option('capabilities-reason', {
+      type: String,
+      description: 'With app and --capabilities: why the image needs them (recorded as a checklist exception)',
+    });
     this.option('outbound', { type: Boolean, description: 'With app: it reaches the internet (a data download), through the edge network' });
     this.option('health', { type: String, description: 'With app: http:/path, tcp:<port>, cmd:<command> or none:<reason>' });
     this.option('command', { type: String, description: 'With app: the command to run instead of the image\'s, e.g. "node server.js"' });
-    this.option('config-folder', { type: String, description: 'With app: the path it reads its config folder from; each deployment mounts its own config/<deployment>/ there' });
-    this.option('dev-mount', { type: Array, description: 'With app: a folder of the repo mounted in dev only, SOURCE:TARGET[:ro], e.g. ./src/api:/app (repeatable; "none" drops them)' });
-    this.option('dev-command', { type: String, description: 'With app: the command in dev only, e.g. "python manage.py runserver 0.0.0.0:8000" (a server that reloads the mounted source; "none" drops it)' });
+    this.option('config-folder', {
+      type: String,
+      description: 'With app: the path it reads its config folder from; each deployment mounts its own config/<deployment>/ there',
+    });
+    this.option('dev-mount', {
+      type: Array,
+      description: 'With app: a folder of the repo mounted in dev only, SOURCE:TARGET[:ro], e.g. ./src/api:/app (repeatable; "none" drops them)',
+    });
+    this.option('dev-command', {
+      type: String,
+      description:
+        'With app: the command in dev only, e.g. "python manage.py runserver 0.0.0.0:8000" (a server that reloads the mounted source; "none" drops it)',
+    });
     this.option('change-only', { type: Boolean, hide: true, description: 'portal app set: the app must exist' });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
     this.option('secret-seed', { type: String, description: 'Tests only', hide: true });
@@ -105,7 +133,11 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     }
     // nothing named, in a terminal: a pick-list of the services the portal does not have yet
     const picked = names.length === 0 && process.stdin.isTTY && !this.options.yes ? await this._pickServices(answers) : this.options.services;
-    const added = namedServices(picked, 'add', SERVICE_IDS.filter(id => !answers.services.includes(id)));
+    const added = namedServices(
+      picked,
+      'add',
+      SERVICE_IDS.filter(id => !answers.services.includes(id)),
+    );
     const already = added.filter(id => answers.services.includes(id));
     if (already.length > 0) this.log.info(`already chosen: ${already.join(', ')}`);
     await rerunApp(this, [...answers.services, ...added.filter(id => !already.includes(id))], `portal add ${added.join(' ')}`, this.options);
@@ -113,7 +145,8 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
 
   private async _pickServices(answers: PortalAnswers): Promise<ServiceId[]> {
     const missing = SERVICE_IDS.filter(id => !answers.services.includes(id));
-    if (missing.length === 0) throw new PortalInputError(`Invalid portal add: every service is chosen already (${answers.services.join(', ')}); add an app with portal add app <id>.`);
+    if (missing.length === 0)
+      throw new PortalInputError(`Invalid portal add: every service is chosen already (${answers.services.join(', ')}); add an app with portal add app <id>.`);
     const { services } = await this.prompt<{ services: ServiceId[] }>({
       type: 'checkbox',
       name: 'services',
@@ -127,10 +160,13 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
   /** A new app replaces one of the same id (changing its image tag is `portal add app <id>` again). */
   private async _addApp(answers: PortalAnswers, ids: string[]): Promise<void> {
     const apps = PortalInputError.guard(() => {
-      if (ids.length !== 1) throw new PortalInputError(`Invalid portal add app "${ids.join(' ')}": name one app id, e.g. portal add app pile --image acme/pile:1.2.0 --port 3003.`);
+      if (ids.length !== 1)
+        throw new PortalInputError(`Invalid portal add app "${ids.join(' ')}": name one app id, e.g. portal add app pile --image acme/pile:1.2.0 --port 3003.`);
       const existing = (answers.apps ?? []).find(app => app.id === ids[0]);
       if (this.options.changeOnly && !existing) {
-        throw new PortalInputError(`Invalid portal app set "${ids[0]}": no such app (apps: ${(answers.apps ?? []).map(a => a.id).join(', ') || 'none'}); add it with portal add app ${ids[0]} --image <image:tag> --port <n>.`);
+        throw new PortalInputError(
+          `Invalid portal app set "${ids[0]}": no such app (apps: ${(answers.apps ?? []).map(a => a.id).join(', ') || 'none'}); add it with portal add app ${ids[0]} --image <image:tag> --port <n>.`,
+        );
       }
       const given = this._appOptions();
       // on an app that exists, settings and aliases given are added to (or change) its own
@@ -161,7 +197,12 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
         ? {}
         : givenCaps.add.length === 1 && givenCaps.add[0]!.toLowerCase() === 'none'
           ? { capabilities: undefined }
-          : { capabilities: { add: givenCaps.add.length > 0 ? givenCaps.add : (existing?.capabilities?.add ?? []), reason: givenCaps.reason || (existing?.capabilities?.reason ?? '') } };
+          : {
+              capabilities: {
+                add: givenCaps.add.length > 0 ? givenCaps.add : (existing?.capabilities?.add ?? []),
+                reason: givenCaps.reason || (existing?.capabilities?.reason ?? ''),
+              },
+            };
       const app = {
         ...kept,
         id: ids[0],
@@ -201,8 +242,13 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     const paths = o.route === undefined ? undefined : [o.route].flat(2).map(String);
     const cors = o.cors === undefined ? undefined : [o.cors].flat(2).map(String);
     const limits: Record<string, unknown> = Object.fromEntries(
-      Object.entries({ bodySize: o.bodySize, timeout: o.timeout, connectTimeout: o.connectTimeout, private: o.private, ...(cors ? { cors: { origins: cors, ...(o.corsCredentials ? { credentials: true } : {}) } } : {}) })
-        .filter(([, value]) => value !== undefined),
+      Object.entries({
+        bodySize: o.bodySize,
+        timeout: o.timeout,
+        connectTimeout: o.connectTimeout,
+        private: o.private,
+        ...(cors ? { cors: { origins: cors, ...(o.corsCredentials ? { credentials: true } : {}) } } : {}),
+      }).filter(([, value]) => value !== undefined),
     );
     if (o.corsCredentials && !cors) throw new PortalInputError('Invalid --cors-credentials: expected it together with --cors <origins>.');
     const named = (paths ?? []).map(text => {
@@ -216,7 +262,10 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     const base = paths ? named : routesOf(existing ?? {}).map(route => ({ ...route, ...(o.host !== undefined ? { host: o.host } : {}) }));
     // --websocket alone on an app without a route: the answers' own check names it
     if (base.length === 0 && Object.keys(limits).length === 0 && o.host === undefined) return { websocket: true };
-    if (base.length === 0) throw new PortalInputError(`Invalid --${Object.keys(limits)[0]?.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`) ?? (o.host !== undefined ? 'host' : 'websocket')}: expected it together with --route (the app has no route to apply it to).`);
+    if (base.length === 0)
+      throw new PortalInputError(
+        `Invalid --${Object.keys(limits)[0]?.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`) ?? (o.host !== undefined ? 'host' : 'websocket')}: expected it together with --route (the app has no route to apply it to).`,
+      );
     return { routes: base.map(route => ({ ...route, ...(o.websocket ? { websocket: true } : {}), ...limits })) };
   }
 
@@ -236,7 +285,18 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
       ['writable', flat(o.writable)],
       ['user', o.user],
       ['readWriteRoot', o.readWriteRoot],
-      ['capabilities', o.capabilities === undefined && o.capabilitiesReason === undefined ? undefined : { add: ((flat(o.capabilities) ?? []) as unknown[]).flatMap(cap => String(cap).split(',')).map(cap => cap.trim()).filter(Boolean), reason: o.capabilitiesReason ?? '' }],
+      [
+        'capabilities',
+        o.capabilities === undefined && o.capabilitiesReason === undefined
+          ? undefined
+          : {
+              add: ((flat(o.capabilities) ?? []) as unknown[])
+                .flatMap(cap => String(cap).split(','))
+                .map(cap => cap.trim())
+                .filter(Boolean),
+              reason: o.capabilitiesReason ?? '',
+            },
+      ],
       ['outbound', o.outbound],
       ['health', o.health],
       ['command', o.command],

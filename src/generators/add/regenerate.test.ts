@@ -50,7 +50,10 @@ describe('re-running on a repo the user edited', () => {
     assert.match(readFileSync(join(repo, 'docs/architecture.md'), 'utf8'), /celery-worker/);
     assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^# Added by `portal add celery grafana`/m);
     // the real validators; the hardening checklist rightly flags the user's own unhardened mailhog
-    const results = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
+    const results = await verifyRepo(
+      repo,
+      CHECKS.filter(check => check !== checklistCheck),
+    );
     assert.deepEqual(results.filter(r => r.status === 'failed').map(formatResult), []);
 
     // a re-run with the stored answers after the add writes no byte
@@ -64,7 +67,10 @@ describe('re-running on a repo the user edited', () => {
     assert.equal(remove.status, 0, remove.stdout + remove.stderr);
     assert.deepEqual(tree(repo), edited);
     assert.ok(!existsSync(join(repo, 'grafana')), 'the grafana folder is left');
-    const afterRemove = await verifyRepo(repo, CHECKS.filter(check => check !== checklistCheck));
+    const afterRemove = await verifyRepo(
+      repo,
+      CHECKS.filter(check => check !== checklistCheck),
+    );
     assert.deepEqual(afterRemove.filter(r => r.status === 'failed').map(formatResult), []);
   });
 
@@ -109,7 +115,10 @@ describe('re-running on a repo the user edited', () => {
     writeFileSync(join(dataRoot, 'redis-data', 'appendonly.aof'), 'data');
     const keep = portal(['remove', 'redis'], repo);
     assert.equal(keep.status, 0, keep.stderr);
-    assert.match(keep.stdout + keep.stderr, new RegExp(`kept the data of the removed services \\(folders\\): ${dataRoot}/redis-data, and the secrets that open it; pass --delete-data`));
+    assert.match(
+      keep.stdout + keep.stderr,
+      new RegExp(`kept the data of the removed services \\(folders\\): ${dataRoot}/redis-data, and the secrets that open it; pass --delete-data`),
+    );
     assert.ok(existsSync(join(dataRoot, 'redis-data', 'appendonly.aof')));
     assert.equal(portal(['add', 'redis'], repo).status, 0);
     const drop = portal(['remove', 'redis', '--delete-data'], repo);
@@ -122,7 +131,8 @@ describe('re-running on a repo the user edited', () => {
     const repo = join(freshFolder('odd'), 'portal');
     cpSync(pristine, repo, { recursive: true });
     edit(repo, 'docker-compose.yml', text =>
-      text.replace(/^( {2}db:\n)/m, '$1    # NOTE-db: restored from the 2023 dump\n').replace(/^( {4}mem_limit: 384m)$/m, '$1  # tuned after OOM'));
+      text.replace(/^( {2}db:\n)/m, '$1    # NOTE-db: restored from the 2023 dump\n').replace(/^( {4}mem_limit: 384m)$/m, '$1  # tuned after OOM'),
+    );
     assert.equal(portal(['add', 'rabbitmq'], repo).status, 0);
     const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
     assert.match(compose, /# NOTE-db: restored from the 2023 dump/);
@@ -132,7 +142,9 @@ describe('re-running on a repo the user edited', () => {
     assert.match(readFileSync(join(repo, '.env'), 'utf8'), /^RABBITMQ_VHOST=myvhost$/m);
     // CRLF line ends and a flow list: an unchanged re-run leaves them alone
     edit(repo, 'redis/redis.conf', text => text.replaceAll('\n', '\r\n'));
-    edit(repo, 'docker-compose.prod.yml', text => text.replace(/^ {4}restart: no$/m, '    restart: "no"').replace('secrets:\n      - django_secret_key\n', 'secrets: [django_secret_key,\n'));
+    edit(repo, 'docker-compose.prod.yml', text =>
+      text.replace(/^ {4}restart: no$/m, '    restart: "no"').replace('secrets:\n      - django_secret_key\n', 'secrets: [django_secret_key,\n'),
+    );
     const before = tree(repo);
     assert.equal(portal(['--yes'], repo).status, 0);
     assert.deepEqual(tree(repo), before);

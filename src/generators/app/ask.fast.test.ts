@@ -50,7 +50,10 @@ describe('questions', () => {
     // the defaults follow what was typed before them
     assert.equal(defaults.domain, 'city-maps.localhost');
     const answers = validateAnswers(raw);
-    assert.deepEqual([answers.name, answers.domain, answers.backendImage, answers.backendPort], ['city-maps', 'maps.example.org', 'ghcr.io/acme/api:1.4.2', 8080]);
+    assert.deepEqual(
+      [answers.name, answers.domain, answers.backendImage, answers.backendPort],
+      ['city-maps', 'maps.example.org', 'ghcr.io/acme/api:1.4.2', 8080],
+    );
   });
 
   it('checks a choice against the model too: Celery with a backend that is not Python', () => {
@@ -85,9 +88,12 @@ describe('questions', () => {
     assert.throws(() => refuseBadGivenAnswers(base({ apps }), {}), /Invalid --image "acme\/api"/);
   });
 
-  it('asks with pick-lists, and with the current names of inquirer\'s prompts', () => {
+  it("asks with pick-lists, and with the current names of inquirer's prompts", () => {
     const types = Object.fromEntries(QUESTIONS.map(q => [q.key, q.prompt.type]));
-    assert.deepEqual([types.backend, types.services, types.storage, types.pgbouncerPoolMode, types.grafanaPostgres], ['select', 'checkbox', 'select', 'select', 'select']);
+    assert.deepEqual(
+      [types.backend, types.services, types.storage, types.pgbouncerPoolMode, types.grafanaPostgres],
+      ['select', 'checkbox', 'select', 'select', 'select'],
+    );
     assert.ok(QUESTIONS.every(q => ['input', 'select', 'checkbox', 'number'].includes(q.prompt.type)));
   });
 });

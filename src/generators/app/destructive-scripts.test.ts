@@ -209,14 +209,42 @@ const DATA_ROOT_VARIANTS: { name: string; setup: string; stderr: RegExp; status?
   { name: '.env without DATA_ROOT', setup: 'drop_env DATA_ROOT', stderr: /^DATA_ROOT in \.env is missing or empty: set it to the absolute folder/ },
   { name: 'an empty DATA_ROOT', setup: 'set_env DATA_ROOT ""', stderr: /^DATA_ROOT in \.env is missing or empty: / },
   { name: 'DATA_ROOT=/', setup: 'set_env DATA_ROOT /', stderr: /^DATA_ROOT in \.env is '\/', which is \/: / },
-  { name: 'DATA_ROOT=/media', setup: 'set_env DATA_ROOT /media', stderr: /^DATA_ROOT \/media \(\.env\) (is not marked as the data of portal|holds 'canary', which is no storage item of portal)/ },
+  {
+    name: 'DATA_ROOT=/media',
+    setup: 'set_env DATA_ROOT /media',
+    stderr: /^DATA_ROOT \/media \(\.env\) (is not marked as the data of portal|holds 'canary', which is no storage item of portal)/,
+  },
   { name: 'a relative DATA_ROOT', setup: 'set_env DATA_ROOT mnt/data/x', stderr: /^DATA_ROOT in \.env is 'mnt\/data\/x', a relative path: / },
-  { name: 'DATA_ROOT with ..', setup: 'set_env DATA_ROOT /mnt/data/x/../../../media', stderr: /^DATA_ROOT in \.env is '\/mnt\/data\/x\/\.\.\/\.\.\/\.\.\/media', which holds \.\.: / },
-  { name: 'the media folder a link to /media', setup: 'rm -rf /mnt/data/x/media && ln -s /media /mnt/data/x/media', stderr: /^\/mnt\/data\/x\/media resolves to \/media, outside DATA_ROOT \(\/mnt\/data\/x\): remove the link/ },
-  { name: 'the data root a link to /media', setup: 'mv /mnt/data/x /mnt/data/x.real && ln -s /media /mnt/data/x', stderr: /^DATA_ROOT \/media \(\.env\) (is not marked as the data of portal|holds 'canary')/ },
-  { name: 'another DATA_ROOT exported', setup: 'export DATA_ROOT=/media', stderr: /^DATA_ROOT is '\/media' in your shell but '\/mnt\/data\/x' in \.env: docker-compose would take the shell's; unset DATA_ROOT$/ },
-  { name: 'a data root marked by another project', setup: 'echo other >/mnt/data/x/.portal-data-root', stderr: /^DATA_ROOT \/mnt\/data\/x \(\.env\) (is not marked as the data of portal|holds the data of other)/ },
-  { name: '.env without COMPOSE_PROJECT_NAME', setup: 'drop_env COMPOSE_PROJECT_NAME', stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \(''\)/ },
+  {
+    name: 'DATA_ROOT with ..',
+    setup: 'set_env DATA_ROOT /mnt/data/x/../../../media',
+    stderr: /^DATA_ROOT in \.env is '\/mnt\/data\/x\/\.\.\/\.\.\/\.\.\/media', which holds \.\.: /,
+  },
+  {
+    name: 'the media folder a link to /media',
+    setup: 'rm -rf /mnt/data/x/media && ln -s /media /mnt/data/x/media',
+    stderr: /^\/mnt\/data\/x\/media resolves to \/media, outside DATA_ROOT \(\/mnt\/data\/x\): remove the link/,
+  },
+  {
+    name: 'the data root a link to /media',
+    setup: 'mv /mnt/data/x /mnt/data/x.real && ln -s /media /mnt/data/x',
+    stderr: /^DATA_ROOT \/media \(\.env\) (is not marked as the data of portal|holds 'canary')/,
+  },
+  {
+    name: 'another DATA_ROOT exported',
+    setup: 'export DATA_ROOT=/media',
+    stderr: /^DATA_ROOT is '\/media' in your shell but '\/mnt\/data\/x' in \.env: docker-compose would take the shell's; unset DATA_ROOT$/,
+  },
+  {
+    name: 'a data root marked by another project',
+    setup: 'echo other >/mnt/data/x/.portal-data-root',
+    stderr: /^DATA_ROOT \/mnt\/data\/x \(\.env\) (is not marked as the data of portal|holds the data of other)/,
+  },
+  {
+    name: '.env without COMPOSE_PROJECT_NAME',
+    setup: 'drop_env COMPOSE_PROJECT_NAME',
+    stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \(''\)/,
+  },
 ];
 
 const BIND_COMMANDS: Record<string, string> = {
@@ -231,10 +259,26 @@ const BIND_COMMANDS: Record<string, string> = {
 /** The same for a missing or hostile project name, with volumes storage. */
 const PROJECT_VARIANTS: { name: string; setup: string; stderr: RegExp; status?: number }[] = [
   { name: 'no .env', setup: 'rm .env', stderr: /^\.env is missing: run scripts\/create-secrets\.sh first$/, status: 1 },
-  { name: '.env without COMPOSE_PROJECT_NAME', setup: 'drop_env COMPOSE_PROJECT_NAME', stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \(''\)/ },
-  { name: 'COMPOSE_PROJECT_NAME=/media', setup: 'set_env COMPOSE_PROJECT_NAME /media', stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \('\/media'\)/ },
-  { name: 'COMPOSE_PROJECT_NAME=../../media', setup: 'set_env COMPOSE_PROJECT_NAME ../../media', stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \('\.\.\/\.\.\/media'\)/ },
-  { name: 'another COMPOSE_PROJECT_NAME exported', setup: 'export COMPOSE_PROJECT_NAME=other', stderr: /^COMPOSE_PROJECT_NAME is 'other' in your shell but 'portal' in \.env: docker-compose would take the shell's/ },
+  {
+    name: '.env without COMPOSE_PROJECT_NAME',
+    setup: 'drop_env COMPOSE_PROJECT_NAME',
+    stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \(''\)/,
+  },
+  {
+    name: 'COMPOSE_PROJECT_NAME=/media',
+    setup: 'set_env COMPOSE_PROJECT_NAME /media',
+    stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \('\/media'\)/,
+  },
+  {
+    name: 'COMPOSE_PROJECT_NAME=../../media',
+    setup: 'set_env COMPOSE_PROJECT_NAME ../../media',
+    stderr: /^COMPOSE_PROJECT_NAME in \.env is missing or not a project name \('\.\.\/\.\.\/media'\)/,
+  },
+  {
+    name: 'another COMPOSE_PROJECT_NAME exported',
+    setup: 'export COMPOSE_PROJECT_NAME=other',
+    stderr: /^COMPOSE_PROJECT_NAME is 'other' in your shell but 'portal' in \.env: docker-compose would take the shell's/,
+  },
 ];
 
 const VOLUME_COMMANDS: Record<string, string> = {
@@ -245,32 +289,74 @@ const VOLUME_COMMANDS: Record<string, string> = {
 };
 
 const ARCHIVES: { kind: string; label: string; stderr: RegExp }[] = [
-  { kind: 'dotdot', label: 'a ../ member', stderr: /^\/srv\/work\/evil\.tgz holds the member '\.\.\/\.\.\/\.\.\/media\/canary', absolute or with \.\.: not restored/ },
+  {
+    kind: 'dotdot',
+    label: 'a ../ member',
+    stderr: /^\/srv\/work\/evil\.tgz holds the member '\.\.\/\.\.\/\.\.\/media\/canary', absolute or with \.\.: not restored/,
+  },
   { kind: 'absolute', label: 'an absolute member', stderr: /^\/srv\/work\/evil\.tgz holds the member '\/media\/canary', absolute or with \.\.: not restored/ },
-  { kind: 'symlink', label: 'a symbolic link out', stderr: /^\/srv\/work\/evil\.tgz holds a link out of the storage item \(\.\/link -> \/media\): not restored$/ },
-  { kind: 'hardlink', label: 'a hard link out', stderr: /^\/srv\/work\/evil\.tgz holds a link out of the storage item \(\.\/hard link to \.\.\/\.\.\/\.\.\/media\/canary\): not restored$/ },
+  {
+    kind: 'symlink',
+    label: 'a symbolic link out',
+    stderr: /^\/srv\/work\/evil\.tgz holds a link out of the storage item \(\.\/link -> \/media\): not restored$/,
+  },
+  {
+    kind: 'hardlink',
+    label: 'a hard link out',
+    stderr: /^\/srv\/work\/evil\.tgz holds a link out of the storage item \(\.\/hard link to \.\.\/\.\.\/\.\.\/media\/canary\): not restored$/,
+  },
 ];
 
 const ITEM_NAMES = ['../../media', '/media', 'media/../../../media', 'pgdata'];
 const BACKUP_VARIANTS: { name: string; setup: string; stderr: RegExp }[] = [
-  { name: 'BACKUP_DIR=/ exported', setup: 'export BACKUP_DIR=/', stderr: /^BACKUP_DIR in your shell is '\/', which is \/: set BACKUP_DIR to an absolute folder/ },
+  {
+    name: 'BACKUP_DIR=/ exported',
+    setup: 'export BACKUP_DIR=/',
+    stderr: /^BACKUP_DIR in your shell is '\/', which is \/: set BACKUP_DIR to an absolute folder/,
+  },
   { name: 'BACKUP_DIR=/ in .env', setup: 'set_env BACKUP_DIR /', stderr: /^BACKUP_DIR in \.env is '\/', which is \/: / },
   { name: 'an empty BACKUP_DIR exported', setup: 'export BACKUP_DIR=', stderr: /^BACKUP_DIR in your shell is missing or empty: / },
   { name: 'an empty BACKUP_DIR in .env', setup: 'set_env BACKUP_DIR ""', stderr: /^BACKUP_DIR in \.env is missing or empty: / },
   { name: 'a relative BACKUP_DIR', setup: 'export BACKUP_DIR=../../media', stderr: /^BACKUP_DIR in your shell is '\.\.\/\.\.\/media', a relative path: / },
-  { name: 'BACKUP_DIR with ..', setup: 'export BACKUP_DIR=/srv/work/repo/../../../media', stderr: /^BACKUP_DIR in your shell is '\/srv\/work\/repo\/\.\.\/\.\.\/\.\.\/media', which holds \.\.: / },
-  { name: 'backups/files a link to /media', setup: 'mkdir -p backups && ln -s /media backups/files', stderr: /^\/srv\/work\/repo\/backups\/files resolves to \/media, outside BACKUP_DIR \(\/srv\/work\/repo\/backups\)/ },
+  {
+    name: 'BACKUP_DIR with ..',
+    setup: 'export BACKUP_DIR=/srv/work/repo/../../../media',
+    stderr: /^BACKUP_DIR in your shell is '\/srv\/work\/repo\/\.\.\/\.\.\/\.\.\/media', which holds \.\.: /,
+  },
+  {
+    name: 'backups/files a link to /media',
+    setup: 'mkdir -p backups && ln -s /media backups/files',
+    stderr: /^\/srv\/work\/repo\/backups\/files resolves to \/media, outside BACKUP_DIR \(\/srv\/work\/repo\/backups\)/,
+  },
   { name: 'BACKUP_KEEP=0', setup: 'set_env BACKUP_KEEP 0', stderr: /^BACKUP_KEEP is '0': set a number of backups to keep, 1 or more$/ },
   { name: 'BACKUP_KEEP not a number', setup: 'export BACKUP_KEEP="1; rm -rf /media"', stderr: /^BACKUP_KEEP is '1; rm -rf \/media': / },
-  { name: 'POSTGRES_DB a path', setup: 'set_env POSTGRES_DB ../../../media/x', stderr: /^POSTGRES_DB in \.env is '\.\.\/\.\.\/\.\.\/media\/x': set the database name/ },
+  {
+    name: 'POSTGRES_DB a path',
+    setup: 'set_env POSTGRES_DB ../../../media/x',
+    stderr: /^POSTGRES_DB in \.env is '\.\.\/\.\.\/\.\.\/media\/x': set the database name/,
+  },
 ];
 
 const CASES: Case[] = [
   ...Object.entries(BIND_COMMANDS).flatMap(([script, cmd]) =>
-    DATA_ROOT_VARIANTS.map(v => ({ kind: 'bind' as const, name: `${script} with ${v.name}`, setup: v.setup, cmd, stderr: v.stderr, ...(v.status ? { status: v.status } : {}) })),
+    DATA_ROOT_VARIANTS.map(v => ({
+      kind: 'bind' as const,
+      name: `${script} with ${v.name}`,
+      setup: v.setup,
+      cmd,
+      stderr: v.stderr,
+      ...(v.status ? { status: v.status } : {}),
+    })),
   ),
   ...Object.entries(VOLUME_COMMANDS).flatMap(([script, cmd]) =>
-    PROJECT_VARIANTS.map(v => ({ kind: 'vol' as const, name: `${script} (volumes) with ${v.name}`, setup: v.setup, cmd, stderr: v.stderr, ...(v.status ? { status: v.status } : {}) })),
+    PROJECT_VARIANTS.map(v => ({
+      kind: 'vol' as const,
+      name: `${script} (volumes) with ${v.name}`,
+      setup: v.setup,
+      cmd,
+      stderr: v.stderr,
+      ...(v.status ? { status: v.status } : {}),
+    })),
   ),
   ...(['bind', 'vol'] as const).flatMap(kind => [
     ...ITEM_NAMES.map(item => ({
@@ -287,7 +373,14 @@ const CASES: Case[] = [
       stderr: a.stderr,
       absent: [kind === 'bind' ? '/mnt/data/x/media/ok.txt' : '/srv/work/volumes/portal_media/ok.txt'],
     })),
-    ...BACKUP_VARIANTS.map(v => ({ kind, name: `backup.sh (${kind}) with ${v.name}`, setup: v.setup, cmd: 'bash scripts/backup.sh', stderr: v.stderr, absent: ['/db', '/files', '/media/db', '/media/files'] })),
+    ...BACKUP_VARIANTS.map(v => ({
+      kind,
+      name: `backup.sh (${kind}) with ${v.name}`,
+      setup: v.setup,
+      cmd: 'bash scripts/backup.sh',
+      stderr: v.stderr,
+      absent: ['/db', '/files', '/media/db', '/media/files'],
+    })),
     {
       kind,
       name: `migrate-storage.sh (${kind}) refuses --path with ..`,
@@ -302,7 +395,13 @@ const CASES: Case[] = [
     })),
   ]),
   // the preset with an instance and old stores: --legacy, and an instance's own env file
-  { kind: 'hp', name: 'migrate-storage.sh --legacy with DATA_ROOT=/', setup: 'set_env DATA_ROOT /', cmd: 'bash scripts/migrate-storage.sh --legacy --yes', stderr: /^DATA_ROOT in \.env is '\/', which is \/: / },
+  {
+    kind: 'hp',
+    name: 'migrate-storage.sh --legacy with DATA_ROOT=/',
+    setup: 'set_env DATA_ROOT /',
+    cmd: 'bash scripts/migrate-storage.sh --legacy --yes',
+    stderr: /^DATA_ROOT in \.env is '\/', which is \/: /,
+  },
   {
     kind: 'hp',
     name: 'migrate-storage.sh --legacy with the images folder a link to /media',
@@ -316,7 +415,8 @@ const CASES: Case[] = [
     name: 'restore.sh files of an instance whose env file lacks DATA_ROOT',
     setup: 'drop_env DATA_ROOT instances/staging.env',
     cmd: 'PORTAL_INSTANCE=staging bash scripts/restore.sh files media /srv/work/media.tgz --yes',
-    stderr: /^DATA_ROOT in instances\/staging\.env is missing or empty: set it to the absolute folder holding this deployment's data, as in instances\/staging\.env\.example$/,
+    stderr:
+      /^DATA_ROOT in instances\/staging\.env is missing or empty: set it to the absolute folder holding this deployment's data, as in instances\/staging\.env\.example$/,
   },
   {
     kind: 'hp',
@@ -325,10 +425,27 @@ const CASES: Case[] = [
     cmd: 'PORTAL_INSTANCE=staging bash scripts/create-storage.sh',
     stderr: /^DATA_ROOT \/mnt\/data \(instances\/staging\.env\) holds the data of housing-portal \(\.portal-data-root\), not of housing-portal-staging/,
   },
-  { kind: 'hp', name: 'restore.sh with an instance named as a path', cmd: 'PORTAL_INSTANCE=../../media bash scripts/restore.sh files media /srv/work/media.tgz --yes', stderr: /^unknown instance '\.\.\/\.\.\/media': use one of / },
+  {
+    kind: 'hp',
+    name: 'restore.sh with an instance named as a path',
+    cmd: 'PORTAL_INSTANCE=../../media bash scripts/restore.sh files media /srv/work/media.tgz --yes',
+    stderr: /^unknown instance '\.\.\/\.\.\/media': use one of /,
+  },
   // create-secrets.sh writes .env and secrets/ only inside the repository
-  { kind: 'vol', name: 'create-secrets.sh with .env a link to /media/canary', setup: 'rm .env && ln -s /media/canary .env', cmd: 'bash scripts/create-secrets.sh', stderr: /^\.env resolves to \/media\/canary, outside the repository \(\/srv\/work\/repo\): replace the link/ },
-  { kind: 'vol', name: 'create-secrets.sh with secrets/ a link to /media', setup: 'rm -rf secrets && ln -s /media secrets', cmd: 'bash scripts/create-secrets.sh', stderr: /^secrets resolves to \/media, outside the repository/ },
+  {
+    kind: 'vol',
+    name: 'create-secrets.sh with .env a link to /media/canary',
+    setup: 'rm .env && ln -s /media/canary .env',
+    cmd: 'bash scripts/create-secrets.sh',
+    stderr: /^\.env resolves to \/media\/canary, outside the repository \(\/srv\/work\/repo\): replace the link/,
+  },
+  {
+    kind: 'vol',
+    name: 'create-secrets.sh with secrets/ a link to /media',
+    setup: 'rm -rf secrets && ln -s /media secrets',
+    cmd: 'bash scripts/create-secrets.sh',
+    stderr: /^secrets resolves to \/media, outside the repository/,
+  },
   {
     kind: 'vol',
     name: 'create-secrets.sh with an emptied secret file a link to /media/canary',
@@ -355,9 +472,24 @@ const CASES: Case[] = [
     absent: ['/media/privkey.pem', '/media/fullchain.pem'],
   },
   // restart.sh and apply-secrets.sh pass nothing destructive on to compose
-  { kind: 'bind', name: 'restart.sh config refuses --output', cmd: 'bash scripts/restart.sh config -o /media/canary', stderr: /^restart\.sh config prints the configuration, it does not write it: drop -o/ },
-  { kind: 'bind', name: 'restart.sh config refuses --output=FILE', cmd: 'bash scripts/restart.sh config --output=/media/canary', stderr: /^restart\.sh config prints the configuration, it does not write it: drop --output=\/media\/canary/ },
-  { kind: 'vol', name: 'apply-secrets.sh refuses an option for compose up', cmd: 'bash scripts/apply-secrets.sh --renew-anon-volumes db', stderr: /^unknown service '--renew-anon-volumes': use one of: backend backup / },
+  {
+    kind: 'bind',
+    name: 'restart.sh config refuses --output',
+    cmd: 'bash scripts/restart.sh config -o /media/canary',
+    stderr: /^restart\.sh config prints the configuration, it does not write it: drop -o/,
+  },
+  {
+    kind: 'bind',
+    name: 'restart.sh config refuses --output=FILE',
+    cmd: 'bash scripts/restart.sh config --output=/media/canary',
+    stderr: /^restart\.sh config prints the configuration, it does not write it: drop --output=\/media\/canary/,
+  },
+  {
+    kind: 'vol',
+    name: 'apply-secrets.sh refuses an option for compose up',
+    cmd: 'bash scripts/apply-secrets.sh --renew-anon-volumes db',
+    stderr: /^unknown service '--renew-anon-volumes': use one of: backend backup /,
+  },
   { kind: 'vol', name: 'apply-secrets.sh refuses -V', cmd: 'bash scripts/apply-secrets.sh db -V', stderr: /^unknown service '-V': use one of: / },
 
   // the legitimate paths, in the same setting
@@ -377,13 +509,15 @@ const CASES: Case[] = [
     setup: 'echo before >/mnt/data/x/media/data.txt',
     cmd: 'bash scripts/backup.sh && rm /mnt/data/x/media/data.txt && echo stray >/mnt/data/x/media/stray.txt && bash scripts/restore.sh files media backups/files/media-*.tar.gz --yes',
     status: 0,
-    facts: "ls -A /mnt/data/x/media | tr '\\n' ' '; echo; cat /mnt/data/x/media/data.txt; ls backups/db backups/mongo | grep -c -E '^(portal-|mongo-)[0-9]{8}T[0-9]{6}Z'",
+    facts:
+      "ls -A /mnt/data/x/media | tr '\\n' ' '; echo; cat /mnt/data/x/media/data.txt; ls backups/db backups/mongo | grep -c -E '^(portal-|mongo-)[0-9]{8}T[0-9]{6}Z'",
     factsMatch: [/^data\.txt keep $/, /^before$/, /^2$/],
   },
   {
     kind: 'bind',
     name: 'backup.sh rotation deletes only its own older archives',
-    setup: 'set_env BACKUP_KEEP 2; mkdir -p backups/files; for n in media-20200101T000000Z.tar.gz media-20200102T000000Z.tar.gz media-cache-20200101T000000Z.tar.gz media-notes.txt; do echo x >backups/files/$n; done',
+    setup:
+      'set_env BACKUP_KEEP 2; mkdir -p backups/files; for n in media-20200101T000000Z.tar.gz media-20200102T000000Z.tar.gz media-cache-20200101T000000Z.tar.gz media-notes.txt; do echo x >backups/files/$n; done',
     cmd: 'bash scripts/backup.sh',
     status: 0,
     // the archive written now is named NEW: of the two from 2020 the newer stays, the rest are not ours
@@ -472,7 +606,18 @@ describe('destructive scripts against a missing or hostile environment', { skip:
   const run = (c: Case): Outcome => {
     const result = spawnSync('unshare', ['-m', '--propagation', 'private', 'bash', '-c', RUNNER], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', KIND: c.kind, REPO_SRC: repos[c.kind]!, BIN_SRC: bin, SETUP: c.setup ?? ':', CMD: c.cmd, FACTS: c.facts ?? '', ABSENT: (c.absent ?? []).join(' ') },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: '/tmp',
+        LANG: 'C.UTF-8',
+        KIND: c.kind,
+        REPO_SRC: repos[c.kind]!,
+        BIN_SRC: bin,
+        SETUP: c.setup ?? ':',
+        CMD: c.cmd,
+        FACTS: c.facts ?? '',
+        ABSENT: (c.absent ?? []).join(' '),
+      },
     });
     assert.equal(result.status, 0, `the namespace runner failed: ${result.stderr}`);
     return parse(result.stdout);
@@ -482,7 +627,11 @@ describe('destructive scripts against a missing or hostile environment', { skip:
     it(c.name, () => {
       const outcome = run(c);
       const context = `stdout: ${outcome.stdout}\nstderr: ${outcome.stderr}\ncalls: ${outcome.calls}`;
-      for (const path of OUTER) assert.ok(outcome.canaries.some(k => k.path === path && k.before !== 'missing'), `canary ${path} was not set up`);
+      for (const path of OUTER)
+        assert.ok(
+          outcome.canaries.some(k => k.path === path && k.before !== 'missing'),
+          `canary ${path} was not set up`,
+        );
       for (const canary of outcome.canaries) {
         if (c.replaced?.includes(canary.path)) continue;
         assert.equal(canary.after, canary.before, `canary ${canary.path} changed\n${context}`);

@@ -170,7 +170,10 @@ describe('generated scripts without a usable engine', () => {
       for (const { name, args, compose } of invocations()) {
         const run = script(name, args, `${bin}:${system}`, { DOCKER_HOST: `unix://${sockets.missing}` });
         // config needs the compose tool only, which is missing here too
-        const expected = args[0] === 'config' ? /^docker compose is missing/ : /^the Docker engine is not running at unix:\/\/.*missing\.sock: start it \(sudo systemctl start docker; rootless: systemctl --user start docker\)/;
+        const expected =
+          args[0] === 'config'
+            ? /^docker compose is missing/
+            : /^the Docker engine is not running at unix:\/\/.*missing\.sock: start it \(sudo systemctl start docker; rootless: systemctl --user start docker\)/;
         assertOneLine(run, expected, `${driver}: ${name} ${args[0] ?? ''}${compose ? '' : ' (no compose)'}`);
       }
     }
@@ -189,7 +192,11 @@ describe('generated scripts without a usable engine', () => {
     for (const { driver, bin } of drivers()) {
       for (const { name, args } of invocations().filter(i => i.args[0] !== 'config')) {
         const run = script(name, args, `${bin}:${system}`, { DOCKER_HOST: `unix://${sockets.closed}` });
-        assertOneLine(run, /^no permission on the Docker socket unix:\/\/.*closed\.sock: add your user to the docker group \(sudo usermod -aG docker \$USER, then log in again\) or run as root$/, `${driver}: ${name} ${args[0] ?? ''}`);
+        assertOneLine(
+          run,
+          /^no permission on the Docker socket unix:\/\/.*closed\.sock: add your user to the docker group \(sudo usermod -aG docker \$USER, then log in again\) or run as root$/,
+          `${driver}: ${name} ${args[0] ?? ''}`,
+        );
       }
     }
   });
@@ -232,6 +239,9 @@ describe('generated scripts without a usable engine', () => {
   it('with the engine and a compose tool there, the check lets the script go on', () => {
     const run = script('restart.sh', ['ps'], `${standIn}:${system}`, { DOCKER_HOST: `unix://${sockets.up}`, STANDIN_COMPOSE_PLUGIN: '1' });
     // the stand-in answers only `docker version` and `docker compose version`: ps reaches it and is refused
-    assert.match(run.stderr, /stand-in engine: only "docker version" is answered here, not: compose --env-file \.env -f docker-compose\.yml -f docker-compose\.override\.yml ps/);
+    assert.match(
+      run.stderr,
+      /stand-in engine: only "docker version" is answered here, not: compose --env-file \.env -f docker-compose\.yml -f docker-compose\.override\.yml ps/,
+    );
   });
 });

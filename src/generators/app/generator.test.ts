@@ -14,10 +14,27 @@ describe('portal:app generator', () => {
   it('writes the complete repo for the defaults', async () => {
     const cwd = await generate({});
     for (const file of [
-      'docker-compose.yml', 'docker-compose.override.yml', 'docker-compose.prod.yml', '.env', '.env.example', '.gitignore',
-      '.dockerignore', '.yo-rc.json', 'README.md', 'docs/architecture.md', 'backend/Dockerfile', 'nginx/nginx.conf',
-      'varnish/default.vcl', 'postgres/initdb/01-extensions.sql', 'redis/redis.conf', 'scripts/restart.sh', 'scripts/backup.sh',
-      'scripts/restore.sh', 'scripts/create-storage.sh', 'scripts/create-secrets.sh', 'backup/backup-loop.sh',
+      'docker-compose.yml',
+      'docker-compose.override.yml',
+      'docker-compose.prod.yml',
+      '.env',
+      '.env.example',
+      '.gitignore',
+      '.dockerignore',
+      '.yo-rc.json',
+      'README.md',
+      'docs/architecture.md',
+      'backend/Dockerfile',
+      'nginx/nginx.conf',
+      'varnish/default.vcl',
+      'postgres/initdb/01-extensions.sql',
+      'redis/redis.conf',
+      'scripts/restart.sh',
+      'scripts/backup.sh',
+      'scripts/restore.sh',
+      'scripts/create-storage.sh',
+      'scripts/create-secrets.sh',
+      'backup/backup-loop.sh',
     ]) {
       assert.ok(existsSync(join(cwd, file)), `${file} missing`);
     }
@@ -88,7 +105,13 @@ describe('portal:app generator', () => {
       [{ backend: 'node', services: 'celery' }, /Celery runs Python tasks/],
     ] as const) {
       const folder = freshFolder();
-      await assert.rejects(helpers.run(APP_GENERATOR).cd(folder).withOptions({ yes: true, skipInstall: true, ...options } as Record<string, unknown>), message);
+      await assert.rejects(
+        helpers
+          .run(APP_GENERATOR)
+          .cd(folder)
+          .withOptions({ yes: true, skipInstall: true, ...options } as Record<string, unknown>),
+        message,
+      );
       assert.deepEqual(existsSync(folder) ? readdirSync(folder) : [], [], `files written for ${JSON.stringify(options)}`);
     }
   });
@@ -98,13 +121,16 @@ describe('portal:app generator', () => {
     writeFileSync(join(cwd, 'nginx/snippets/routes.conf'), '# edited by hand\n');
     const before = tree(cwd, true);
     await assert.rejects(
-      helpers.run(APP_GENERATOR).cd(cwd).withOptions({ yes: true, skipInstall: true, storage: 'bind', dataRoot: 'relative/path' } as Record<string, unknown>),
+      helpers
+        .run(APP_GENERATOR)
+        .cd(cwd)
+        .withOptions({ yes: true, skipInstall: true, storage: 'bind', dataRoot: 'relative/path' } as Record<string, unknown>),
       /--data-root "relative\/path"/,
     );
     assert.deepEqual(tree(cwd, true), before);
   });
 
-  it('reads answers from a JSON file (or another portal\'s .yo-rc.json); command-line options win', async () => {
+  it("reads answers from a JSON file (or another portal's .yo-rc.json); command-line options win", async () => {
     const file = join(freshFolder('answers'), 'answers.json');
     writeFileSync(file, JSON.stringify({ name: 'city-maps', domain: 'maps.example.org', services: ['postgis', 'nginx'], backend: 'fastapi' }));
     const cwd = await generate({ answers: file, backend: 'node' });
@@ -129,7 +155,13 @@ describe('portal:app generator', () => {
     }) as typeof fs.renameSync;
     try {
       await assert.rejects(
-        helpers.run(APP_GENERATOR).cd(cwd).withOptions({ yes: true, skipInstall: true, secretSeed: 'test-seed', force: true, services: 'postgis,redis,celery,nginx,prometheus' } as Record<string, unknown>),
+        helpers
+          .run(APP_GENERATOR)
+          .cd(cwd)
+          .withOptions({ yes: true, skipInstall: true, secretSeed: 'test-seed', force: true, services: 'postgis,redis,celery,nginx,prometheus' } as Record<
+            string,
+            unknown
+          >),
         /could not write .* \(no space left on the device\); every file was put back as it was/,
       );
     } finally {

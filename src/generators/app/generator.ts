@@ -58,7 +58,7 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     this.option('yes', { type: Boolean, description: 'Take the default (or stored) answer for everything not given', default: false });
     for (const question of QUESTIONS) this.option(question.option, { type: question.type, description: question.description });
     this.option('preset', { type: String, description: `Start from a known deployment: ${PRESET_IDS.join(' | ')}; other options override it` });
-    this.option('image-tag', { type: String, description: "With a preset that runs in-house images: their pinned release tag" });
+    this.option('image-tag', { type: String, description: 'With a preset that runs in-house images: their pinned release tag' });
     this.option('answers', { type: String, description: 'JSON file of answers (or a .yo-rc.json); options given on the command line win' });
     this.option('force', { type: Boolean, description: 'Take the new version of edited files that cannot be merged', default: false });
     this.option('dry-run', { type: Boolean, description: 'Print the changes as a diff and write nothing', default: false });
@@ -110,7 +110,8 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const imageTag = typeof this.options.imageTag === 'string' && this.options.imageTag !== '' ? this.options.imageTag : undefined;
     return PortalInputError.guard(() => {
       if (id === undefined || id === '') {
-        if (imageTag) throw new PortalInputError(`Invalid --image-tag "${imageTag}": expected it only with --preset (for the presets that run in-house images).`);
+        if (imageTag)
+          throw new PortalInputError(`Invalid --image-tag "${imageTag}": expected it only with --preset (for the presets that run in-house images).`);
         return {};
       }
       const preset = validateAnswers({ ...defaultAnswers({}, 'portal'), preset: id }).preset!;
@@ -147,12 +148,14 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     const lastPlan = this.lastModel ? planFiles(this.lastModel, seededSecrets('base')) : [];
     const command = typeof this.options.addedBy === 'string' ? this.options.addedBy : 'portal';
     this.plan = planFiles(this.model, secrets);
-    this.report = PortalInputError.guard(() => writePlan(this, this.plan, {
-      addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
-      lastHashes,
-      lastPlan,
-      keepSecrets: this.options.keepSecrets === true,
-    }));
+    this.report = PortalInputError.guard(() =>
+      writePlan(this, this.plan, {
+        addedBy: `\`${command}\` (generator-portal ${this.rootGeneratorVersion()})`,
+        lastHashes,
+        lastPlan,
+        keepSecrets: this.options.keepSecrets === true,
+      }),
+    );
     this.config.set('fileHashes', this.report.hashes);
   }
 
@@ -174,7 +177,9 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
     if (finished && !this.previous && this.options.skipGit !== true) this._firstCommit(report);
     // a run that wrote nothing (the service was there, a plain re-run) has no steps to take
     const unchanged = this.previous !== undefined && report.changed.length + report.removed.length === 0;
-    const done = unchanged ? `No change: the ${this.model.answers.name} deployment repo in ${this.destinationRoot()} is already as these answers make it.` : nextSteps(this.model, this.destinationRoot(), this.lastModel);
+    const done = unchanged
+      ? `No change: the ${this.model.answers.name} deployment repo in ${this.destinationRoot()} is already as these answers make it.`
+      : nextSteps(this.model, this.destinationRoot(), this.lastModel);
     if (finished) this.log(done);
     // after the files are written, so that a refused run still says one line only
     const warning = localDomainWarning(this.answers);
@@ -194,10 +199,12 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
       ignoreFiles: this.plan.filter(file => file.path === '.gitignore' || file.path.endsWith('/.gitignore')),
     });
     if (result.done) {
-      const already = result.leftUntracked === 0 ? '' : `; ${result.leftUntracked} ${result.leftUntracked === 1 ? 'file that was' : 'files that were'} already here ${result.leftUntracked === 1 ? 'is' : 'are'} not committed`;
+      const already =
+        result.leftUntracked === 0
+          ? ''
+          : `; ${result.leftUntracked} ${result.leftUntracked === 1 ? 'file that was' : 'files that were'} already here ${result.leftUntracked === 1 ? 'is' : 'are'} not committed`;
       this.log(`git: a new repository with a first commit of ${result.files} files by ${result.author}; .env and secrets/ stay out (.gitignore)${already}`);
-    }
-    else if (!result.quiet) this.log.info(`git: ${result.why}`);
+    } else if (!result.quiet) this.log.info(`git: ${result.why}`);
   }
 }
 
@@ -213,7 +220,9 @@ function retagged(stored: RawAnswers, preset: RawAnswers): RawAnswers {
   for (const image of [preset.backendImage, ...(Array.isArray(preset.apps) ? preset.apps.map(app => (app as { image: string }).image) : [])]) {
     if (typeof image === 'string') fresh.set(repository(image), image);
   }
-  const apps = Array.isArray(stored.apps) ? (stored.apps as Record<string, unknown>[]).map(app => ({ ...app, image: fresh.get(repository(app.image)) ?? app.image })) : undefined;
+  const apps = Array.isArray(stored.apps)
+    ? (stored.apps as Record<string, unknown>[]).map(app => ({ ...app, image: fresh.get(repository(app.image)) ?? app.image }))
+    : undefined;
   return {
     ...(typeof stored.backendImage === 'string' ? { backendImage: fresh.get(repository(stored.backendImage)) ?? stored.backendImage } : {}),
     ...(apps ? { apps } : {}),
@@ -237,11 +246,16 @@ function checkServedFoldersOnDisk(root: string, answers: PortalAnswers): void {
     if (folder.repo === undefined) continue;
     const resolved = resolvedInRepo(real, folder.repo, '--folders');
     if (resolved === folder.repo) continue;
-    if (resolved === '') throw new PortalInputError(`Invalid --folders ${quoted(folder.repo)}: it is a link to the repository itself; nginx would serve .yo-rc.json and .env. Serve a sub-folder instead.`);
+    if (resolved === '')
+      throw new PortalInputError(
+        `Invalid --folders ${quoted(folder.repo)}: it is a link to the repository itself; nginx would serve .yo-rc.json and .env. Serve a sub-folder instead.`,
+      );
     try {
       checkServedRepoFolder(resolved);
     } catch {
-      throw new PortalInputError(`Invalid --folders ${quoted(folder.repo)}: it is a link to ${quoted(resolved)}, which nginx must not serve (secrets, env files, git); serve a folder of its own.`);
+      throw new PortalInputError(
+        `Invalid --folders ${quoted(folder.repo)}: it is a link to ${quoted(resolved)}, which nginx must not serve (secrets, env files, git); serve a folder of its own.`,
+      );
     }
   }
 }

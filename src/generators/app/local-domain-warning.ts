@@ -12,6 +12,6 @@ export function localDomainWarning(answers: PortalAnswers): string | undefined {
     ...(email ? [`the ACME e-mail ${email}`] : []),
     ...instances.map(name => `instance ${name}'s domain`),
   ].join(', ');
-  const fix = [...(domain ? ['--domain <the server\'s domain>'] : []), ...(email ? ['--acme-email <your address>'] : [])].join(' and ');
+  const fix = [...(domain ? ["--domain <the server's domain>"] : []), ...(email ? ['--acme-email <your address>'] : [])].join(' and ');
   return `warning: ${what} ${what.includes(',') ? 'are' : 'is'} under .localhost, which resolves only on this machine: ${fix ? `pass ${fix}` : `move ${instances.length > 1 ? 'each' : 'it'} to a real domain (portal instance add ${instances[0]} --domain <its domain>)`} before deploying (portal verify --prod fails until then)`;
 }

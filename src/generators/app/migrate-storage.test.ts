@@ -40,7 +40,12 @@ let repo = '';
 let bin = '';
 let dataRoot = '';
 const migrate = (args: string[]) =>
-  spawnSync('bash', ['scripts/migrate-storage.sh', ...args], { cwd: repo, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+  spawnSync('bash', ['scripts/migrate-storage.sh', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    input: '',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
 
 describe('scripts/migrate-storage.sh', () => {
   before(async () => {

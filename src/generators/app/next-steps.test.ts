@@ -31,7 +31,10 @@ describe('the Next block', () => {
   it('a first run: dev, then on the server create-secrets.sh (the certificate nginx needs) before the prod restart', () => {
     const next = first.slice(first.indexOf('Next:'));
     assert.match(first, /Wrote the portal deployment repo to /);
-    assert.match(next, /on the server, with maps\.example\.org pointing at it:\n {2}scripts\/create-secrets\.sh +# \.env, secrets\/, a self-signed certificate until yours is in TLS_CERT_DIR\n {2}PORTAL_ENV=prod scripts\/restart\.sh\n/);
+    assert.match(
+      next,
+      /on the server, with maps\.example\.org pointing at it:\n {2}scripts\/create-secrets\.sh +# \.env, secrets\/, a self-signed certificate until yours is in TLS_CERT_DIR\n {2}PORTAL_ENV=prod scripts\/restart\.sh\n/,
+    );
   });
 
   it('after portal add grafana: its address and where its password is', () => {
@@ -48,7 +51,10 @@ describe('the Next block', () => {
     const run = portal(['instance', 'add', 'staging', '--domain', 'staging.example.org'], copy('instance'));
     assert.equal(run.status, 0, run.stderr);
     const next = run.out.slice(run.out.indexOf('Next:'));
-    assert.match(next, /# instance staging, on the server, with staging\.example\.org pointing at it:\n {2}PORTAL_INSTANCE=staging scripts\/create-secrets\.sh +# instances\/staging\.env, secrets\/staging\/[^\n]*\n {2}PORTAL_INSTANCE=staging scripts\/restart\.sh\n/);
+    assert.match(
+      next,
+      /# instance staging, on the server, with staging\.example\.org pointing at it:\n {2}PORTAL_INSTANCE=staging scripts\/create-secrets\.sh +# instances\/staging\.env, secrets\/staging\/[^\n]*\n {2}PORTAL_INSTANCE=staging scripts\/restart\.sh\n/,
+    );
     assert.doesNotMatch(next, /PORTAL_ENV=prod/);
   });
 

@@ -8,7 +8,16 @@ import type { PortalModel } from '../../model/portal-model.js';
 /** `previous` is the model of the last run's answers, when this repo had one. */
 export function nextSteps(model: PortalModel, destination: string, previous?: PortalModel): string {
   const steps = previous ? changeSteps(model, previous) : firstSteps(model);
-  return ['', `${previous ? 'Updated' : 'Wrote'} the ${model.answers.name} deployment repo ${previous ? 'in' : 'to'} ${destination}`, `  containers: ${model.containers.map(c => c.name).join(', ')}`, '', 'Next:', `  cd ${destination}`, ...steps, ''].join('\n');
+  return [
+    '',
+    `${previous ? 'Updated' : 'Wrote'} the ${model.answers.name} deployment repo ${previous ? 'in' : 'to'} ${destination}`,
+    `  containers: ${model.containers.map(c => c.name).join(', ')}`,
+    '',
+    'Next:',
+    `  cd ${destination}`,
+    ...steps,
+    '',
+  ].join('\n');
 }
 
 function firstSteps(model: PortalModel): string[] {
@@ -49,14 +58,20 @@ function changeSteps(model: PortalModel, previous: PortalModel): string[] {
   if (instances.length === 0) {
     // a new secret is in .env already here; on the server create-secrets.sh adds it before the restart
     const secretsFirst = secrets.length > 0 ? 'scripts/create-secrets.sh && ' : '';
-    lines.push(`  ${secretsFirst}scripts/restart.sh                  # dev stack, with the changes`, `  ${secretsFirst}PORTAL_ENV=prod scripts/restart.sh  # on the server`);
+    lines.push(
+      `  ${secretsFirst}scripts/restart.sh                  # dev stack, with the changes`,
+      `  ${secretsFirst}PORTAL_ENV=prod scripts/restart.sh  # on the server`,
+    );
   }
   for (const route of routes) {
     const dev = `http://${route.host ? `${route.host}.` : ''}localhost:${model.front.port}${route.path}`;
-    lines.push(`  open ${dev}${' '.repeat(Math.max(1, 30 - dev.length))}# ${route.title}; on the server https://${route.host ? `${route.host}.` : ''}${model.answers.domain}${route.path}`);
+    lines.push(
+      `  open ${dev}${' '.repeat(Math.max(1, 30 - dev.length))}# ${route.title}; on the server https://${route.host ? `${route.host}.` : ''}${model.answers.domain}${route.path}`,
+    );
   }
   for (const secret of secrets) lines.push(`  # ${secret.purpose}: ${secret.env} in .env, secrets/${secret.name} in prod`);
   const others = (model.answers.instances ?? []).filter(i => known.has(i.name)).map(i => i.name);
-  if (secrets.length > 0 && others.length > 0) lines.push(`  # and for each instance: PORTAL_INSTANCE=<${others.join('|')}> scripts/create-secrets.sh, then its restart.sh`);
+  if (secrets.length > 0 && others.length > 0)
+    lines.push(`  # and for each instance: PORTAL_INSTANCE=<${others.join('|')}> scripts/create-secrets.sh, then its restart.sh`);
   return lines;
 }

@@ -25,20 +25,30 @@ export interface Choice {
 }
 
 /** Services to pick from, each with its catalog summary; the answer line lists only their ids. */
-export const serviceChoices = (ids: readonly ServiceId[]): Choice[] => ids.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value, short: value }));
+export const serviceChoices = (ids: readonly ServiceId[]): Choice[] =>
+  ids.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value, short: value }));
 
 /** A pick-list of fixed values. */
 const pick = (values: readonly string[]): Choice[] => values.map(value => ({ name: value, value }));
 
 /** Asked only when the services answered so far name this one. */
-const withService = (id: string) => (known: RawAnswers): boolean => String(known.services ?? '').includes(id);
+const withService =
+  (id: string) =>
+  (known: RawAnswers): boolean =>
+    String(known.services ?? '').includes(id);
 
 /**
  * In the order `validateAnswers` checks them, so that when a question is asked every answer checked
  * before it is known (a default still to be asked cannot hide a fault in this one).
  */
 export const QUESTIONS: readonly Question[] = [
-  { key: 'name', option: 'name', type: String, description: 'Portal slug: lowercase letters, digits, dashes', prompt: { type: 'input', message: 'Portal name (slug)' } },
+  {
+    key: 'name',
+    option: 'name',
+    type: String,
+    description: 'Portal slug: lowercase letters, digits, dashes',
+    prompt: { type: 'input', message: 'Portal name (slug)' },
+  },
   { key: 'domain', option: 'domain', type: String, description: 'Public domain, e.g. maps.example.org', prompt: { type: 'input', message: 'Public domain' } },
   {
     key: 'backend',
@@ -110,7 +120,8 @@ export const QUESTIONS: readonly Question[] = [
     key: 'alternatives',
     option: 'alternatives',
     type: String,
-    description: 'Chosen services kept as alternatives under a compose profile of their own, not started by default, e.g. kafka (start them with --profile kafka)',
+    description:
+      'Chosen services kept as alternatives under a compose profile of their own, not started by default, e.g. kafka (start them with --profile kafka)',
     prompt: { type: 'input', message: 'Services kept as alternatives, not started by default (comma-separated, empty for none)' },
   },
   {
@@ -174,7 +185,8 @@ export const QUESTIONS: readonly Question[] = [
     key: 'traefikNetwork',
     option: 'traefik-network',
     type: String,
-    description: 'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network), "none" for none; varnish, else nginx, gets its labels',
+    description:
+      'Run behind a shared Traefik: its external Docker network (e.g. traefik-proxy_proxy_network), "none" for none; varnish, else nginx, gets its labels',
     // asked only when a preset or file named one: the default is the stack's own edge
     when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
     prompt: { type: 'input', message: 'Docker network of the shared Traefik' },
@@ -183,7 +195,7 @@ export const QUESTIONS: readonly Question[] = [
     key: 'traefikEntrypoint',
     option: 'traefik-entrypoint',
     type: String,
-    description: 'With --traefik-network: the shared Traefik\'s HTTPS entry point (default websecure)',
+    description: "With --traefik-network: the shared Traefik's HTTPS entry point (default websecure)",
     when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
     prompt: { type: 'input', message: 'Entry point of the shared Traefik' },
   },
@@ -191,7 +203,7 @@ export const QUESTIONS: readonly Question[] = [
     key: 'traefikCertResolver',
     option: 'traefik-cert-resolver',
     type: String,
-    description: 'With --traefik-network: the shared Traefik\'s certificate resolver (default letsEncrypt)',
+    description: "With --traefik-network: the shared Traefik's certificate resolver (default letsEncrypt)",
     when: known => typeof known.traefikNetwork === 'string' && known.traefikNetwork !== '',
     prompt: { type: 'input', message: 'Certificate resolver of the shared Traefik' },
   },
@@ -220,7 +232,12 @@ export function answersFromOptions(options: Record<string, unknown>): RawAnswers
   for (const question of QUESTIONS) {
     const value = options[camel(question.option)] ?? options[question.option];
     if (value === undefined || value === null) continue;
-    const isList = question.key === 'services' || question.key === 'redisRoles' || question.key === 'alternatives' || question.key === 'tileSchemas' || question.key === 'targets';
+    const isList =
+      question.key === 'services' ||
+      question.key === 'redisRoles' ||
+      question.key === 'alternatives' ||
+      question.key === 'tileSchemas' ||
+      question.key === 'targets';
     // `--services=` on a re-run would remove every service: an empty option is a typo, "none" is a choice
     if (typeof value === 'string' && value.split(/[\s,]+/).every(part => part === '')) {
       fail(question.option, value, isList ? 'a comma-separated list, or "none" for none' : 'a value');

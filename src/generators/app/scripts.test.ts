@@ -20,7 +20,10 @@ describe('generated scripts', () => {
     repo = await generate({ services: 'postgis,redis,nginx,backup' });
     fakeBin = freshFolder('bin');
     // `docker compose` must look absent, so the scripts fall back to this docker-compose
-    writeFileSync(join(fakeBin, 'docker'), '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n');
+    writeFileSync(
+      join(fakeBin, 'docker'),
+      '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n',
+    );
     writeFileSync(join(fakeBin, 'docker-compose'), '#!/bin/sh\necho "docker-compose $*"\n');
     for (const tool of ['docker', 'docker-compose']) chmodSync(join(fakeBin, tool), 0o755);
   });
@@ -55,16 +58,26 @@ describe('generated scripts', () => {
     const bin = freshFolder('bin');
     const state = join(bin, 'id');
     writeFileSync(state, '1\n');
-    writeFileSync(join(bin, 'docker'), '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n');
-    writeFileSync(join(bin, 'docker-compose'), [
-      '#!/bin/sh',
-      `case "$*" in *" up "*) [ -n "$RECREATE" ] && echo $(( $(cat ${state}) + 1 )) > ${state};; esac`,
-      `case "$*" in *" ps -q "*) cat ${state}; exit 0;; esac`,
-      'echo "docker-compose $*"',
-    ].join('\n'));
+    writeFileSync(
+      join(bin, 'docker'),
+      '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n',
+    );
+    writeFileSync(
+      join(bin, 'docker-compose'),
+      [
+        '#!/bin/sh',
+        `case "$*" in *" up "*) [ -n "$RECREATE" ] && echo $(( $(cat ${state}) + 1 )) > ${state};; esac`,
+        `case "$*" in *" ps -q "*) cat ${state}; exit 0;; esac`,
+        'echo "docker-compose $*"',
+      ].join('\n'),
+    );
     for (const tool of ['docker', 'docker-compose']) chmodSync(join(bin, tool), 0o755);
     const run = (env: Record<string, string>) =>
-      spawnSync('bash', [join(repo, 'scripts', 'restart.sh')], { cwd: '/', encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } });
+      spawnSync('bash', [join(repo, 'scripts', 'restart.sh')], {
+        cwd: '/',
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
+      });
     const unchanged = run({});
     assert.equal(unchanged.status, 0, unchanged.stderr);
     assert.doesNotMatch(unchanged.stdout, / restart /);
@@ -82,17 +95,21 @@ describe('generated scripts', () => {
     assert.doesNotMatch(result.stdout, /up -d/);
   });
 
-  it('create-storage.sh makes bind folders owned by their container user, shared ones readable by nginx', { skip: process.getuid?.() !== 0 && 'chown needs root' }, async () => {
-    const dataRoot = freshFolder('data');
-    const bindRepo = await generate({ services: 'postgis,nginx', storage: 'bind', dataRoot });
-    const result = spawnSync('bash', [join(bindRepo, 'scripts/create-storage.sh')], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-    const pgdata = statSync(join(dataRoot, 'pgdata'));
-    assert.deepEqual([pgdata.uid, pgdata.mode & 0o777], [999, 0o750]);
-    // nginx (uid 101) serves static files written by the backend (uid 10001)
-    const media = statSync(join(dataRoot, 'media'));
-    assert.deepEqual([media.uid, media.gid, media.mode & 0o777], [10001, 10001, 0o755]);
-  });
+  it(
+    'create-storage.sh makes bind folders owned by their container user, shared ones readable by nginx',
+    { skip: process.getuid?.() !== 0 && 'chown needs root' },
+    async () => {
+      const dataRoot = freshFolder('data');
+      const bindRepo = await generate({ services: 'postgis,nginx', storage: 'bind', dataRoot });
+      const result = spawnSync('bash', [join(bindRepo, 'scripts/create-storage.sh')], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const pgdata = statSync(join(dataRoot, 'pgdata'));
+      assert.deepEqual([pgdata.uid, pgdata.mode & 0o777], [999, 0o750]);
+      // nginx (uid 101) serves static files written by the backend (uid 10001)
+      const media = statSync(join(dataRoot, 'media'));
+      assert.deepEqual([media.uid, media.gid, media.mode & 0o777], [10001, 10001, 0o755]);
+    },
+  );
 
   it('postgres/initdb/02-roles.sh stops before creating a role when its password secret is unreadable', async () => {
     const withRoles = await generate({ services: 'postgis,tileserver,prometheus' });
@@ -103,7 +120,13 @@ describe('generated scripts', () => {
     const run = (tileserverFile: string) =>
       spawnSync('bash', [join(withRoles, 'postgres/initdb/02-roles.sh')], {
         encoding: 'utf8',
-        env: { PATH: `${bin}:/usr/bin:/bin`, POSTGRES_USER: 'u', POSTGRES_DB: 'd', TILESERVER_DB_PASSWORD_FILE: tileserverFile, EXPORTER_DB_PASSWORD_FILE: secret },
+        env: {
+          PATH: `${bin}:/usr/bin:/bin`,
+          POSTGRES_USER: 'u',
+          POSTGRES_DB: 'd',
+          TILESERVER_DB_PASSWORD_FILE: tileserverFile,
+          EXPORTER_DB_PASSWORD_FILE: secret,
+        },
       });
     const broken = run(join(bin, 'missing'));
     assert.notEqual(broken.status, 0);

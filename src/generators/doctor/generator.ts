@@ -31,7 +31,11 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
     quietOnExplainedErrors(this.log);
     const answers = storedAnswers(this);
     const hashes = (this.config.get('fileHashes') ?? {}) as Record<string, string>;
-    const plan = new Map(planFiles(buildPortalModel(answers), seededSecrets('doctor')).filter(f => f.ownership === 'managed').map(f => [f.path, f.content]));
+    const plan = new Map(
+      planFiles(buildPortalModel(answers), seededSecrets('doctor'))
+        .filter(f => f.ownership === 'managed')
+        .map(f => [f.path, f.content]),
+    );
     const root = realRoot(this.destinationRoot());
     // recorded paths are the repo's own data: one leading out of it is refused, never read
     const diagnosis = diagnose(hashes, plan, path => {
@@ -44,7 +48,7 @@ export default class DoctorGenerator extends Generator<Record<string, unknown>, 
       out(`${title} (${hint}):`);
       for (const path of paths) out(`  ${path}`);
     };
-    section('edited by you', diagnosis.edited, 'a re-run merges the generator\'s changes into them');
+    section('edited by you', diagnosis.edited, "a re-run merges the generator's changes into them");
     section('deleted by you', diagnosis.deleted, 'a re-run writes them again');
     section('stale', diagnosis.stale, 'untouched, and this generator version writes them differently: a re-run updates them');
     section('no longer needed', diagnosis.unneeded, 'a re-run deletes them if untouched');

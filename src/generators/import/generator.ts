@@ -27,7 +27,10 @@ export default class ImportGenerator extends Generator<Record<string, unknown>, 
     self = this; // eslint-disable-line @typescript-eslint/no-this-alias
     openRepo(this, `portal import ${[args].flat().join(' ')}`.trim());
     this.argument('words', { type: Array, required: false, description: '<folder> or <compose file> [<compose file>...]' });
-    this.option('image-tag', { type: String, description: 'Pinned release tag for in-house images with a floating or missing tag, and for build-only services' });
+    this.option('image-tag', {
+      type: String,
+      description: 'Pinned release tag for in-house images with a floating or missing tag, and for build-only services',
+    });
     this.option('ports', { type: String, description: 'Ports of containers whose files name none: name=port[,name=port]' });
   }
 
@@ -36,7 +39,9 @@ export default class ImportGenerator extends Generator<Record<string, unknown>, 
     const { fileHashes: _hashes, ...stored } = this.config.getAll() as Record<string, unknown>;
     PortalInputError.guard(() => {
       if (Object.keys(stored).length > 0) {
-        throw new PortalInputError('Invalid portal import: this folder already holds a portal\'s .yo-rc.json; import into a new, empty folder (mkdir new && cd new && portal import ../old), or remove .yo-rc.json to start over.');
+        throw new PortalInputError(
+          "Invalid portal import: this folder already holds a portal's .yo-rc.json; import into a new, empty folder (mkdir new && cd new && portal import ../old), or remove .yo-rc.json to start over.",
+        );
       }
     });
     const words = Array.isArray(this.options.words) ? this.options.words.map(String) : [];
@@ -65,9 +70,13 @@ function checkedTag(tag: string): string {
 function parsePorts(value: unknown): Map<string, number> {
   const ports = new Map<string, number>();
   if (value === undefined) return ports;
-  for (const pair of String(value).split(',').map(p => p.trim()).filter(Boolean)) {
+  for (const pair of String(value)
+    .split(',')
+    .map(p => p.trim())
+    .filter(Boolean)) {
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)=(\d{1,5})$/.exec(pair);
-    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new PortalInputError(`Invalid --ports ${quoted(pair)}: expected container=port, e.g. worker=5555.`);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535)
+      throw new PortalInputError(`Invalid --ports ${quoted(pair)}: expected container=port, e.g. worker=5555.`);
     ports.set(match[1]!, Number(match[2]));
   }
   return ports;

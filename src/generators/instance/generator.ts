@@ -39,12 +39,16 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
       return;
     }
     const name = PortalInputError.guard(() => {
-      if (words.length !== 1) throw new PortalInputError(`Invalid portal instance ${action} "${words.join(' ')}": name one instance, e.g. portal instance ${action} staging${action === 'add' ? ' --domain staging.example.org' : ''}.`);
+      if (words.length !== 1)
+        throw new PortalInputError(
+          `Invalid portal instance ${action} "${words.join(' ')}": name one instance, e.g. portal instance ${action} staging${action === 'add' ? ' --domain staging.example.org' : ''}.`,
+        );
       return words[0]!;
     });
     if (action === 'remove') {
       PortalInputError.guard(() => {
-        if (!instances.some(i => i.name === name)) throw new PortalInputError(`Invalid instance "${name}": the instances of this portal are: ${instances.map(i => i.name).join(', ') || 'none'}.`);
+        if (!instances.some(i => i.name === name))
+          throw new PortalInputError(`Invalid instance "${name}": the instances of this portal are: ${instances.map(i => i.name).join(', ') || 'none'}.`);
       });
       this.log.info(
         `instance ${name}: its env file, secrets and data are kept; stop it first (PORTAL_INSTANCE=${name} scripts/restart.sh down: afterwards the scripts no longer know it), then delete instances/${name}.env, secrets/${name}/ and its volumes once unused`,
@@ -53,7 +57,10 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
       return;
     }
     const changed = PortalInputError.guard(() => this._added(answers, name));
-    this._warnKeptEnvFile(answers, changed.find(i => i.name === name)!);
+    this._warnKeptEnvFile(
+      answers,
+      changed.find(i => i.name === name)!,
+    );
     await rerunApp(this, answers.services, `portal instance add ${name}`, this.options, { instances: changed });
   }
 
@@ -73,7 +80,8 @@ export default class InstanceGenerator extends Generator<Record<string, unknown>
   /** The instance list with this one added, or changed to the new domain. */
   private _added(answers: PortalAnswers, name: string): NonNullable<PortalAnswers['instances']> {
     const domain = this.options.domain;
-    if (typeof domain !== 'string' || domain === '') throw new PortalInputError(`Invalid --domain "": instance "${name}" needs the domain it answers on, e.g. --domain ${name}.example.org.`);
+    if (typeof domain !== 'string' || domain === '')
+      throw new PortalInputError(`Invalid --domain "": instance "${name}" needs the domain it answers on, e.g. --domain ${name}.example.org.`);
     refuseTakenInstanceDomain(domain, name, answers);
     const others = (answers.instances ?? []).filter(i => i.name !== name);
     return validateAnswers({ ...answers, instances: [...others, { name, domain }] }).instances!;

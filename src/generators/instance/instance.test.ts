@@ -58,7 +58,7 @@ describe('portal instance add', () => {
     assert.match(env, /^DOMAIN=staging\.maps\.example\.org$/m);
     const password = /^POSTGRES_PASSWORD=(\w{32})$/m.exec(env)?.[1];
     assert.ok(password, 'a generated password');
-    assert.notEqual(password, /^POSTGRES_PASSWORD=(\w+)$/m.exec(read('.env'))?.[1], 'its own password, not prod\'s');
+    assert.notEqual(password, /^POSTGRES_PASSWORD=(\w+)$/m.exec(read('.env'))?.[1], "its own password, not prod's");
     assert.equal(read('secrets/staging/postgres_password'), password);
     const override = parse(read('instances/staging.yml'));
     // named after the instance's project (its env file), so a renamed portal keeps its data
@@ -72,7 +72,11 @@ describe('portal instance add', () => {
     rmSync(join(repo, 'instances/staging.env'));
     rmSync(join(repo, 'secrets/staging'), { recursive: true });
     const mainEnv = read('.env');
-    const created = spawnSync('bash', ['scripts/create-secrets.sh'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PORTAL_INSTANCE: 'staging.maps.example.org' } });
+    const created = spawnSync('bash', ['scripts/create-secrets.sh'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, PORTAL_INSTANCE: 'staging.maps.example.org' },
+    });
     assert.equal(created.status, 0, created.stderr);
     const fresh = /^POSTGRES_PASSWORD=(\w{32})$/m.exec(read('instances/staging.env'))?.[1];
     assert.ok(fresh);
@@ -121,20 +125,38 @@ describe('portal instance add', () => {
     const bin = freshFolder('bin');
     writeFileSync(join(bin, 'docker'), '#!/bin/sh\necho "$@"\n', { mode: 0o755 });
     const run = (envs: Record<string, string>) =>
-      spawnSync('bash', ['scripts/restart.sh', 'config'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...envs } });
-    for (const envs of <Record<string, string>[]>[{ PORTAL_INSTANCE: 'staging' }, { PORTAL_INSTANCE: 'staging.systemapic.example.org' }, { SYSTEMAPIC_DOMAIN: 'staging.systemapic.example.org' }]) {
+      spawnSync('bash', ['scripts/restart.sh', 'config'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...envs },
+      });
+    for (const envs of <Record<string, string>[]>[
+      { PORTAL_INSTANCE: 'staging' },
+      { PORTAL_INSTANCE: 'staging.systemapic.example.org' },
+      { SYSTEMAPIC_DOMAIN: 'staging.systemapic.example.org' },
+    ]) {
       const result = run(envs);
       assert.equal(result.status, 0, result.stderr);
-      assert.match(result.stdout, /compose --env-file instances\/staging\.env -f docker-compose\.yml -f docker-compose\.prod\.yml -f instances\/staging\.yml config/);
+      assert.match(
+        result.stdout,
+        /compose --env-file instances\/staging\.env -f docker-compose\.yml -f docker-compose\.prod\.yml -f instances\/staging\.yml config/,
+      );
     }
     const prod = run({ SYSTEMAPIC_DOMAIN: 'systemapic.localhost' });
     assert.match(prod.stdout, /compose --env-file \.env -f docker-compose\.yml -f docker-compose\.prod\.yml config/);
     const unknown = run({ PORTAL_INSTANCE: 'nowhere.example.org' });
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown instance 'nowhere\.example\.org': use one of dev:localhost prod:systemapic\.localhost staging:staging\.systemapic\.example\.org/);
+    assert.match(
+      unknown.stderr,
+      /unknown instance 'nowhere\.example\.org': use one of dev:localhost prod:systemapic\.localhost staging:staging\.systemapic\.example\.org/,
+    );
     assert.match(run({ SYSTEMAPIC_DOMAIN: 'localhost' }).stdout, /-f docker-compose\.override\.yml config/);
     // each deployment rotates its own backups (the stand-in docker writes no file archive, so only the dump is checked)
-    const backup = spawnSync('bash', ['scripts/backup.sh'], { cwd: repo, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PORTAL_INSTANCE: 'staging' } });
+    const backup = spawnSync('bash', ['scripts/backup.sh'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, PORTAL_INSTANCE: 'staging' },
+    });
     assert.match(backup.stdout, /database: .*\/backups\/staging\/db\/systemapic-\d{8}T\d{6}Z\.dump/);
   });
 

@@ -37,7 +37,8 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
       const known = (this.answers.apps ?? []).map(app => app.id);
       PortalInputError.guard(() => {
         const unknown = ids.length === 0 ? ['(none named)'] : ids.filter(id => !known.includes(id));
-        if (unknown.length > 0) throw new PortalInputError(`Invalid remove app "${unknown.join(' ')}": the apps of this portal are: ${known.join(', ') || 'none'}.`);
+        if (unknown.length > 0)
+          throw new PortalInputError(`Invalid remove app "${unknown.join(' ')}": the apps of this portal are: ${known.join(', ') || 'none'}.`);
       });
       const apps = (this.answers.apps ?? []).filter(app => !ids.includes(app.id));
       await rerunApp(this, this.answers.services, `portal remove app ${ids.join(' ')}`, this.options, { apps });
@@ -60,13 +61,18 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
     PortalInputError.guard(() => {
       const needed = removed.filter(id => after.services.includes(id));
       if (needed.length > 0) {
-        throw new PortalInputError(`Invalid remove "${needed.join(' ')}": ${after.notes.filter(n => needed.some(id => n.startsWith(`added ${id}:`))).join('; ')}; remove what needs it too.`);
+        throw new PortalInputError(
+          `Invalid remove "${needed.join(' ')}": ${after.notes.filter(n => needed.some(id => n.startsWith(`added ${id}:`))).join('; ')}; remove what needs it too.`,
+        );
       }
     });
     const before = new Set(buildPortalModel(this.answers).storage.map(s => s.name));
     this.dropped = [...before].filter(name => !after.storage.some(s => s.name === name));
     // kept data stays usable: the secrets that open it stay in .env and secrets/ unless the data goes too
-    await rerunApp(this, remaining, `portal remove ${removed.join(' ')}`, { ...this.options, keepSecrets: this.dropped.length > 0 && !this.options.deleteData });
+    await rerunApp(this, remaining, `portal remove ${removed.join(' ')}`, {
+      ...this.options,
+      keepSecrets: this.dropped.length > 0 && !this.options.deleteData,
+    });
   }
 
   end(): void {
@@ -86,7 +92,9 @@ export default class RemoveGenerator extends Generator<Record<string, unknown>, 
     ];
     const names = deployments.flatMap(d => this.dropped.map(name => (bind ? `${d.root}/${name}` : `${d.project}_${name}`)));
     if (!this.options.deleteData) {
-      this.log(`kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}, and the secrets that open it; pass --delete-data to delete them`);
+      this.log(
+        `kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}, and the secrets that open it; pass --delete-data to delete them`,
+      );
       return;
     }
     for (const name of names) {

@@ -48,13 +48,22 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
     this.home = PortalInputError.guard(() => {
       if (instance === undefined || instance === '') return { env: '.env', example: '.env.example', folder: 'secrets', select: 'PORTAL_ENV=prod' };
       const names = (answers.instances ?? []).map(i => i.name);
-      if (!names.includes(instance)) throw new PortalInputError(`Invalid --instance "${instance}": the instances of this portal are: ${names.join(', ') || 'none'}.`);
-      return { env: `instances/${instance}.env`, example: `instances/${instance}.env.example`, folder: `secrets/${instance}`, select: `PORTAL_INSTANCE=${instance}` };
+      if (!names.includes(instance))
+        throw new PortalInputError(`Invalid --instance "${instance}": the instances of this portal are: ${names.join(', ') || 'none'}.`);
+      return {
+        env: `instances/${instance}.env`,
+        example: `instances/${instance}.env.example`,
+        folder: `secrets/${instance}`,
+        select: `PORTAL_INSTANCE=${instance}`,
+      };
     });
   }
 
   async writing(): Promise<void> {
-    const only = (this.options.only ?? '').split(',').map(s => s.trim()).filter(Boolean);
+    const only = (this.options.only ?? '')
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
     const rotating = this.options.rotate === true;
     const selected = PortalInputError.guard(() => {
       let chosen;
@@ -65,7 +74,9 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
       }
       const byHand = chosen.filter(p => p.changedByHand && only.some(o => o === p.name || o === p.env));
       if (rotating && byHand.length > 0) {
-        throw new PortalInputError(`Invalid --only "${byHand[0]!.name}": the server keeps it in its data, so --rotate cannot change it; ${byHand[0]!.changedByHand}.`);
+        throw new PortalInputError(
+          `Invalid --only "${byHand[0]!.name}": the server keeps it in its data, so --rotate cannot change it; ${byHand[0]!.changedByHand}.`,
+        );
       }
       return chosen;
     });
@@ -92,7 +103,12 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
     // prod secret files follow .env: the same value in both places
     const files = plans
       .filter(p => values.has(p.env) || !existsSync(inRepo(home.folder, p.name)))
-      .map(p => ({ name: p.name, changed: values.has(p.env), path: inRepo(home.folder, p.name), value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '' }))
+      .map(p => ({
+        name: p.name,
+        changed: values.has(p.env),
+        path: inRepo(home.folder, p.name),
+        value: values.get(p.env) ?? envValues(envText).get(p.env) ?? '',
+      }))
       .filter(file => file.value !== '');
     PortalInputError.guard(() =>
       applyAll(
@@ -105,12 +121,26 @@ export default class SecretsGenerator extends Generator<Record<string, unknown>,
       ),
     );
     const rewritten = files.filter(file => !file.changed).map(file => file.name);
-    report(home, rotate, plans.map(p => p.name), [...values.keys()], servicesToRecreate(plans, values), rewritten);
+    report(
+      home,
+      rotate,
+      plans.map(p => p.name),
+      [...values.keys()],
+      servicesToRecreate(plans, values),
+      rewritten,
+    );
   }
 }
 
 /** Yeoman runs every method of a generator as a task: helpers live outside the class. */
-function report(home: SecretHome, rotate: boolean, names: readonly string[], changed: readonly string[], services: readonly string[], rewritten: readonly string[]): void {
+function report(
+  home: SecretHome,
+  rotate: boolean,
+  names: readonly string[],
+  changed: readonly string[],
+  services: readonly string[],
+  rewritten: readonly string[],
+): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   // a secret file lost (say secrets/ was deleted) is written again from .env, with the same value
   if (rewritten.length > 0) out(`Wrote ${home.folder}/ again from ${home.env}: ${rewritten.join(', ')}`);

@@ -27,7 +27,7 @@ describe('portal secrets', () => {
     assert.equal(readFileSync(join(repo, '.env'), 'utf8'), before);
   });
 
-  it('rotates the chosen secrets in .env and secrets/, keeps the others and the user\'s lines, names the containers', () => {
+  it("rotates the chosen secrets in .env and secrets/, keeps the others and the user's lines, names the containers", () => {
     appendFileSync(join(repo, '.env'), '# my note\nMY_SETTING=1\n');
     const old = env();
     const run = portal(['secrets', '--rotate', '--only', 'postgres_password,redis_password'], repo);
@@ -48,7 +48,9 @@ describe('portal secrets', () => {
 
   it('fills a secret lost from .env from its prod file, and one lost everywhere with a new value', () => {
     const before = env();
-    const text = readFileSync(join(repo, '.env'), 'utf8').replace(/^REDIS_PASSWORD=.*$/m, 'REDIS_PASSWORD=').replace(/^RABBITMQ_PASSWORD=.*$/m, 'RABBITMQ_PASSWORD=');
+    const text = readFileSync(join(repo, '.env'), 'utf8')
+      .replace(/^REDIS_PASSWORD=.*$/m, 'REDIS_PASSWORD=')
+      .replace(/^RABBITMQ_PASSWORD=.*$/m, 'RABBITMQ_PASSWORD=');
     writeFileSync(join(repo, '.env'), text);
     rmSync(join(repo, 'secrets', 'rabbitmq_password'));
     const run = portal(['secrets'], repo);
@@ -69,7 +71,7 @@ describe('portal secrets', () => {
     assert.match(empty.stderr, /no \.yo-rc\.json/);
   });
 
-  it('writes a deleted secrets/ again from .env, private as a fresh run makes it, and verify\'s ENV-01 passes', () => {
+  it("writes a deleted secrets/ again from .env, private as a fresh run makes it, and verify's ENV-01 passes", () => {
     const values = env();
     const fresh = { folder: statSync(join(repo, 'secrets')).mode & 0o777, file: statSync(join(repo, 'secrets', 'postgres_password')).mode & 0o777 };
     rmSync(join(repo, 'secrets'), { recursive: true });
@@ -88,7 +90,10 @@ describe('portal secrets', () => {
   it('apply-secrets.sh changes the role passwords inside PostgreSQL (on stdin), then recreates the containers', () => {
     const bin = freshFolder('bin');
     const log = join(bin, 'log');
-    writeFileSync(join(bin, 'docker'), '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n');
+    writeFileSync(
+      join(bin, 'docker'),
+      '#!/bin/sh\n# the engine answers (lib.sh asks `docker version`); no compose plugin\n[ "$1" = version ] && exit 0\nexit 1\n',
+    );
     writeFileSync(join(bin, 'docker-compose'), `#!/bin/sh\necho "ARGS $*" >> ${log}\n[ -t 0 ] || cat >> ${log}\n`);
     for (const tool of ['docker', 'docker-compose']) chmodSync(join(bin, tool), 0o755);
     const run = spawnSync('bash', [join(repo, 'scripts/apply-secrets.sh'), 'db', 'backend'], {
@@ -107,13 +112,16 @@ describe('portal secrets', () => {
     const path = join(repo, 'secrets', 'postgres_password');
     const value = readFileSync(path, 'utf8');
     rmSync(path);
-    const run = spawnSync('bash', [join(repo, 'scripts/apply-secrets.sh'), 'db'], { encoding: 'utf8', env: { ...process.env, PORTAL_ENV: 'prod', PATH: '/nonexistent:/usr/bin:/bin' } });
+    const run = spawnSync('bash', [join(repo, 'scripts/apply-secrets.sh'), 'db'], {
+      encoding: 'utf8',
+      env: { ...process.env, PORTAL_ENV: 'prod', PATH: '/nonexistent:/usr/bin:/bin' },
+    });
     writeFileSync(path, value);
     assert.notEqual(run.status, 0);
     assert.doesNotMatch(run.stdout, /role passwords changed/);
   });
 
-  it('--instance rotates the instance\'s own env file and secret folder, and leaves .env alone', () => {
+  it("--instance rotates the instance's own env file and secret folder, and leaves .env alone", () => {
     const added = portal(['instance', 'add', 'staging', '--domain', 'staging.example.org', '--secret-seed', 's'], repo);
     assert.equal(added.status, 0, added.stderr);
     const mainEnv = readFileSync(join(repo, '.env'), 'utf8');

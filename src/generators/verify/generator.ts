@@ -23,7 +23,11 @@ export default class VerifyGenerator extends Generator<Record<string, unknown>, 
     super(args, options, { customInstallTask: true });
     openRepo(this, `portal verify ${[args].flat().join(' ')}`.trim(), { readOnly: true });
     this.option('checklist-only', { type: Boolean, description: 'Run the hardening checklist only, not the validators', default: false });
-    this.option('prod', { type: Boolean, description: 'Also check the deployment is ready for its server: no .localhost domain or ACME e-mail (as PORTAL_ENV=prod does)', default: false });
+    this.option('prod', {
+      type: Boolean,
+      description: 'Also check the deployment is ready for its server: no .localhost domain or ACME e-mail (as PORTAL_ENV=prod does)',
+      default: false,
+    });
   }
 
   initializing(): void {
@@ -31,7 +35,9 @@ export default class VerifyGenerator extends Generator<Record<string, unknown>, 
     const root = this.destinationRoot();
     PortalInputError.guard(() => {
       if (!existsSync(join(root, 'docker-compose.yml'))) {
-        throw new PortalInputError(`Invalid folder "${root}": no docker-compose.yml, so no generated portal to verify; run it in one (or pass --out DIR to portal).`);
+        throw new PortalInputError(
+          `Invalid folder "${root}": no docker-compose.yml, so no generated portal to verify; run it in one (or pass --out DIR to portal).`,
+        );
       }
     });
   }

@@ -11,7 +11,12 @@ import { API_LABEL, networkLabel, selectorOf } from './labels.js';
  * Gateway controller's namespace; pods waiting for a Job reach the API server.
  */
 export function networkPolicies(ctx: KubeContext, waitsForJob: boolean): NetworkPolicy[] {
-  const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name }, spec });
+  const policy = (name: string, spec: NetworkPolicy['spec']): NetworkPolicy => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name },
+    spec,
+  });
   const internal = { matchLabels: { [networkLabel('internal')]: 'true' } };
   const edge = { matchLabels: { [networkLabel('edge')]: 'true' } };
   const anywhere = [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }];
@@ -22,26 +27,48 @@ export function networkPolicies(ctx: KubeContext, waitsForJob: boolean): Network
     policy('allow-dns', {
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{
-        to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
-      }],
+      egress: [
+        {
+          to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [
+            { protocol: 'UDP', port: 53 },
+            { protocol: 'TCP', port: 53 },
+          ],
+        },
+      ],
     }),
-    policy('internal-network', { podSelector: internal, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [{ podSelector: internal }] }], egress: [{ to: [{ podSelector: internal }] }] }),
+    policy('internal-network', {
+      podSelector: internal,
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ podSelector: internal }] }],
+      egress: [{ to: [{ podSelector: internal }] }],
+    }),
     policy('edge-network', { podSelector: edge, policyTypes: ['Egress'], egress: [{ to: anywhere }] }),
     ...(front && frontPorts.length > 0
-      ? [policy('front-ingress', {
-          podSelector: { matchLabels: selectorOf(front) },
-          policyTypes: ['Ingress'],
-          ingress: [{ from: [{ namespaceSelector: {} }], ports: frontPorts.map(port => ({ protocol: 'TCP', port })) }],
-        })]
+      ? [
+          policy('front-ingress', {
+            podSelector: { matchLabels: selectorOf(front) },
+            policyTypes: ['Ingress'],
+            ingress: [{ from: [{ namespaceSelector: {} }], ports: frontPorts.map(port => ({ protocol: 'TCP', port })) }],
+          }),
+        ]
       : []),
     ...(waitsForJob
-      ? [policy('api-access', {
-          podSelector: { matchLabels: { [API_LABEL]: 'true' } },
-          policyTypes: ['Egress'],
-          egress: [{ to: anywhere, ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
-        })]
+      ? [
+          policy('api-access', {
+            podSelector: { matchLabels: { [API_LABEL]: 'true' } },
+            policyTypes: ['Egress'],
+            egress: [
+              {
+                to: anywhere,
+                ports: [
+                  { protocol: 'TCP', port: 443 },
+                  { protocol: 'TCP', port: 6443 },
+                ],
+              },
+            ],
+          }),
+        ]
       : []),
   ];
 }
@@ -51,7 +78,12 @@ export function jobWaiterAccess(): (ServiceAccount | Role | RoleBinding)[] {
   const metadata = { name: JOB_WAITER };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: true },
-    { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] }] },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata,
+      rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch'] }],
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',

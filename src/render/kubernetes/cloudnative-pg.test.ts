@@ -69,7 +69,10 @@ function writeRepo(files: readonly PlannedFile[]): string {
 describe('CloudNativePG component', () => {
   it('is rendered only with PostGIS', () => {
     const plan = planOf(modelOf({ services: 'redis,nginx', targets: ['kubernetes'] } as never));
-    assert.deepEqual(plan.filter(f => f.path.includes('cloudnative-pg')).map(f => f.path), []);
+    assert.deepEqual(
+      plan.filter(f => f.path.includes('cloudnative-pg')).map(f => f.path),
+      [],
+    );
   });
 
   for (const [scenario, raw] of Object.entries(cases)) {
@@ -91,13 +94,24 @@ describe('CloudNativePG component', () => {
     it(`${scenario}: the roles and grants are 02-roles.sh's, the passwords those of the same secret files`, () => {
       const script = plan.find(f => f.path === 'postgres/initdb/02-roles.sh')?.content ?? '';
       const scriptRoles = [...script.matchAll(/^CREATE ROLE (\w+) LOGIN/gm)].map(m => m[1]);
-      assert.deepEqual((cluster.spec.managed?.roles ?? []).map((r: Loose) => r.name), scriptRoles);
+      assert.deepEqual(
+        (cluster.spec.managed?.roles ?? []).map((r: Loose) => r.name),
+        scriptRoles,
+      );
       const sql: string[] = cluster.spec.bootstrap.initdb.postInitApplicationSQL;
       // the same statements, with the database named instead of psql's variable and no password in them
-      const scriptStatements = script.split('\n').filter(line => /^(GRANT|ALTER ROLE|CREATE SCHEMA)/.test(line)).map(line => line.replace(':"DBNAME"', `"${model.answers.name}"`));
-      for (const statement of scriptStatements) assert.ok(sql.some(s => s.startsWith(statement.replace(/;$/, ''))), statement);
+      const scriptStatements = script
+        .split('\n')
+        .filter(line => /^(GRANT|ALTER ROLE|CREATE SCHEMA)/.test(line))
+        .map(line => line.replace(':"DBNAME"', `"${model.answers.name}"`));
+      for (const statement of scriptStatements)
+        assert.ok(
+          sql.some(s => s.startsWith(statement.replace(/;$/, ''))),
+          statement,
+        );
       assert.ok(!sql.some(s => /PASSWORD/i.test(s)));
-      for (const extension of model.answers.postgres?.extensions ?? ['postgis']) assert.ok(sql.includes(`CREATE EXTENSION IF NOT EXISTS "${extension}";`), extension);
+      for (const extension of model.answers.postgres?.extensions ?? ['postgis'])
+        assert.ok(sql.includes(`CREATE EXTENSION IF NOT EXISTS "${extension}";`), extension);
       const templates = model.answers.postgres?.templates ?? [];
       for (const name of [...(model.answers.postgres?.databases ?? []), ...templates]) {
         const database = objects.find(o => o.kind === 'Database' && o.spec.name === name);
@@ -118,33 +132,56 @@ describe('CloudNativePG component', () => {
           assert.equal(secret.type, 'kubernetes.io/basic-auth');
           const file = (secret.files[0] as string).replace(/^password=(\.\.\/)+/, '');
           assert.ok(file.startsWith(d === 'prod' ? 'secrets/' : `secrets/${d}/`), file);
-          assert.ok(plan.some(f => f.path === file && f.ownership === 'secret'), `${file} is not a secret file of the plan`);
+          assert.ok(
+            plan.some(f => f.path === file && f.ownership === 'secret'),
+            `${file} is not a secret file of the plan`,
+          );
         }
         assert.match(generated.get(cluster.spec.bootstrap.initdb.secret.name)!.literals[0], new RegExp(`^username=${cluster.spec.bootstrap.initdb.owner}$`));
       }
     });
 
-    it(`${scenario}: with kubectl, each variant builds; no db StatefulSet; Service db finds the primary; every name resolves`, { skip: !kubectl && 'kubectl not found' }, async t => {
-      const repo = writeRepo(plan);
-      t.after(() => rmSync(repo, { recursive: true, force: true }));
-      for (const d of ['prod', ...(model.answers.instances ?? []).map(i => i.name)]) {
-        const run = await runTool(kubectl!, ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', `${CNPG_VARIANTS}/${d}`], { cwd: repo });
-        assert.equal(run.code, 0, run.stderr);
-        const built = objectsOf(run.stdout);
-        assert.deepEqual(crossCheck(built), []);
-        assert.ok(!built.some(o => o.kind === 'StatefulSet' && o.metadata.name === 'db'));
-        assert.deepEqual(built.find(o => o.kind === 'Service' && o.metadata.name === 'db')?.spec.selector, { 'cnpg.io/cluster': 'postgis', 'cnpg.io/instanceRole': 'primary' });
-        const builtCluster = built.find(o => o.kind === 'Cluster')!;
-        const secrets = new Map(built.filter(o => o.kind === 'Secret').map(o => [o.metadata.name, o]));
-        for (const name of [builtCluster.spec.bootstrap.initdb.secret.name, ...(builtCluster.spec.managed?.roles ?? []).map((r: Loose) => r.passwordSecret.name)]) {
-          assert.deepEqual(Object.keys(secrets.get(name)?.data ?? {}).sort(), ['password', 'username'], `${d}: Secret ${name} (kustomize's hash reached the Cluster)`);
+    it(
+      `${scenario}: with kubectl, each variant builds; no db StatefulSet; Service db finds the primary; every name resolves`,
+      { skip: !kubectl && 'kubectl not found' },
+      async t => {
+        const repo = writeRepo(plan);
+        t.after(() => rmSync(repo, { recursive: true, force: true }));
+        for (const d of ['prod', ...(model.answers.instances ?? []).map(i => i.name)]) {
+          const run = await runTool(kubectl!, ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', `${CNPG_VARIANTS}/${d}`], { cwd: repo });
+          assert.equal(run.code, 0, run.stderr);
+          const built = objectsOf(run.stdout);
+          assert.deepEqual(crossCheck(built), []);
+          assert.ok(!built.some(o => o.kind === 'StatefulSet' && o.metadata.name === 'db'));
+          assert.deepEqual(built.find(o => o.kind === 'Service' && o.metadata.name === 'db')?.spec.selector, {
+            'cnpg.io/cluster': 'postgis',
+            'cnpg.io/instanceRole': 'primary',
+          });
+          const builtCluster = built.find(o => o.kind === 'Cluster')!;
+          const secrets = new Map(built.filter(o => o.kind === 'Secret').map(o => [o.metadata.name, o]));
+          for (const name of [
+            builtCluster.spec.bootstrap.initdb.secret.name,
+            ...(builtCluster.spec.managed?.roles ?? []).map((r: Loose) => r.passwordSecret.name),
+          ]) {
+            assert.deepEqual(
+              Object.keys(secrets.get(name)?.data ?? {}).sort(),
+              ['password', 'username'],
+              `${d}: Secret ${name} (kustomize's hash reached the Cluster)`,
+            );
+          }
+          for (const ref of builtCluster.spec.bootstrap.initdb.postInitApplicationSQLRefs?.configMapRefs ?? []) {
+            assert.ok(
+              built.some(o => o.kind === 'ConfigMap' && o.metadata.name === ref.name && ref.key in o.data),
+              `${d}: ConfigMap ${ref.name} ${ref.key}`,
+            );
+          }
+          assert.ok(
+            built.every(o => o.metadata.namespace === undefined || o.metadata.namespace === (d === 'prod' ? model.answers.name : `${model.answers.name}-${d}`)),
+            d,
+          );
         }
-        for (const ref of builtCluster.spec.bootstrap.initdb.postInitApplicationSQLRefs?.configMapRefs ?? []) {
-          assert.ok(built.some(o => o.kind === 'ConfigMap' && o.metadata.name === ref.name && ref.key in o.data), `${d}: ConfigMap ${ref.name} ${ref.key}`);
-        }
-        assert.ok(built.every(o => o.metadata.namespace === undefined || o.metadata.namespace === (d === 'prod' ? model.answers.name : `${model.answers.name}-${d}`)), d);
-      }
-    });
+      },
+    );
   }
 
   it('planted fault: without the Service patch, the cross-checks find Service db selecting no pod', { skip: !kubectl && 'kubectl not found' }, async t => {

@@ -106,7 +106,9 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
       enableSuperuserAccess: false,
       // the portal's NetworkPolicies select pods by these labels; the instance manager talks to the API server
       inheritedMetadata: { labels: { [PART_OF_LABEL]: portal, [networkLabel('internal')]: 'true', [API_LABEL]: 'true' } },
-      ...(model.answers.postgres?.settings && Object.keys(model.answers.postgres.settings).length > 0 ? { postgresql: { parameters: { ...model.answers.postgres.settings } } } : {}),
+      ...(model.answers.postgres?.settings && Object.keys(model.answers.postgres.settings).length > 0
+        ? { postgresql: { parameters: { ...model.answers.postgres.settings } } }
+        : {}),
       bootstrap: {
         initdb: {
           database,
@@ -116,7 +118,9 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
           // the roles read the tables both make
           postInitApplicationSQL: [
             ...init.extensions.map(extension => `CREATE EXTENSION IF NOT EXISTS "${extension}";`),
-            ...roles.flatMap(role => roleStatements(role, { database: quoted(database), tableOwners: ['postgres', quoted(owner)], schemaOwner: quoted(owner) })),
+            ...roles.flatMap(role =>
+              roleStatements(role, { database: quoted(database), tableOwners: ['postgres', quoted(owner)], schemaOwner: quoted(owner) }),
+            ),
           ],
           ...(demoLayer ? { postInitApplicationSQLRefs: { configMapRefs: [{ name: 'files-postgres-initdb', key: '03-demo-layer.sql' }] } } : {}),
         },
@@ -149,8 +153,21 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
       podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: CLUSTER_NAME } },
       policyTypes: ['Ingress', 'Egress'],
       // the operator asks each instance manager for its status; the instance manager watches its Cluster
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OPERATOR_NAMESPACE } } }], ports: [{ protocol: 'TCP', port: CNPG_PORTS.status }] }],
-      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': OPERATOR_NAMESPACE } } }],
+          ports: [{ protocol: 'TCP', port: CNPG_PORTS.status }],
+        },
+      ],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
+          ports: [
+            { protocol: 'TCP', port: 443 },
+            { protocol: 'TCP', port: 6443 },
+          ],
+        },
+      ],
     },
   };
   const objects = [cluster, ...databases, operatorAccess];
@@ -161,21 +178,42 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
     patches: [
       { patch: '$patch: delete\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n' },
       // apps keep the host db: its Service now finds the primary instance
-      { target: { kind: 'Service', name: 'db' }, patch: `- op: replace\n  path: /spec/selector\n  value:\n    ${CNPG_CLUSTER_LABEL}: ${CLUSTER_NAME}\n    ${CNPG_ROLE_LABEL}: primary\n` },
+      {
+        target: { kind: 'Service', name: 'db' },
+        patch: `- op: replace\n  path: /spec/selector\n  value:\n    ${CNPG_CLUSTER_LABEL}: ${CLUSTER_NAME}\n    ${CNPG_ROLE_LABEL}: primary\n`,
+      },
     ],
     configurations: ['name-references.yaml'],
   };
   // kustomize renames generated Secrets and ConfigMaps (a hash suffix) only where it knows the field
   const nameReferences = {
     nameReference: [
-      { kind: 'Secret', fieldSpecs: [{ kind: 'Cluster', path: 'spec/bootstrap/initdb/secret/name' }, { kind: 'Cluster', path: 'spec/managed/roles/passwordSecret/name' }] },
+      {
+        kind: 'Secret',
+        fieldSpecs: [
+          { kind: 'Cluster', path: 'spec/bootstrap/initdb/secret/name' },
+          { kind: 'Cluster', path: 'spec/managed/roles/passwordSecret/name' },
+        ],
+      },
       { kind: 'ConfigMap', fieldSpecs: [{ kind: 'Cluster', path: 'spec/bootstrap/initdb/postInitApplicationSQLRefs/configMapRefs/name' }] },
     ],
   };
   return [
-    { path: `${CNPG_COMPONENT}/kustomization.yaml`, value: component, comment: 'PostgreSQL run by the CloudNativePG operator instead of the db StatefulSet; include it from cloudnative-pg/<deployment>.' },
-    ...objects.map(object => ({ path: `${CNPG_COMPONENT}/${objectFile(object)}`, value: object, comment: `${object.kind} ${object.metadata!.name} (CloudNativePG).` })),
-    { path: `${CNPG_COMPONENT}/name-references.yaml`, value: nameReferences, comment: "Where the Cluster names generated Secrets and ConfigMaps, so kustomize's hash suffixes reach it." },
+    {
+      path: `${CNPG_COMPONENT}/kustomization.yaml`,
+      value: component,
+      comment: 'PostgreSQL run by the CloudNativePG operator instead of the db StatefulSet; include it from cloudnative-pg/<deployment>.',
+    },
+    ...objects.map(object => ({
+      path: `${CNPG_COMPONENT}/${objectFile(object)}`,
+      value: object,
+      comment: `${object.kind} ${object.metadata!.name} (CloudNativePG).`,
+    })),
+    {
+      path: `${CNPG_COMPONENT}/name-references.yaml`,
+      value: nameReferences,
+      comment: "Where the Cluster names generated Secrets and ConfigMaps, so kustomize's hash suffixes reach it.",
+    },
     ...deployments.map(d => variantFile(d, owner, roles)),
   ];
 }

@@ -37,7 +37,9 @@ export function kubeContext(model: PortalModel, repoFiles: readonly string[]): K
   const longRunning = (c: ContainerSpec) => !c.oneShot && !c.schedule;
   // a server whose data no other container mounts keeps it in claims of its own
   const ownClaims = new Map(
-    containers.filter(longRunning).map(c => [c.name, [...usersOf].filter(([, users]) => users.length === 1 && users[0] === c.name).map(([item]) => item)] as const),
+    containers
+      .filter(longRunning)
+      .map(c => [c.name, [...usersOf].filter(([, users]) => users.length === 1 && users[0] === c.name).map(([item]) => item)] as const),
   );
   const kinds = new Map<string, WorkloadKind>(
     containers.map(c => [c.name, c.schedule ? 'CronJob' : c.oneShot ? 'Job' : (ownClaims.get(c.name)?.length ?? 0) > 0 ? 'StatefulSet' : 'Deployment']),
@@ -46,9 +48,7 @@ export function kubeContext(model: PortalModel, repoFiles: readonly string[]): K
   const sharedClaims = [...usersOf.keys()].filter(item => !claimed.has(item));
   const scraped = (name: string) => model.scrape.flatMap(target => (target.target.split(':')[0] === name ? [Number(target.target.split(':')[1])] : []));
   const servicePorts = new Map(
-    containers
-      .filter(c => c.port && longRunning(c))
-      .map(c => [c.name, [...new Set([c.port!, ...(c.otherPorts ?? []), ...scraped(c.name)])]] as const),
+    containers.filter(c => c.port && longRunning(c)).map(c => [c.name, [...new Set([c.port!, ...(c.otherPorts ?? []), ...scraped(c.name)])]] as const),
   );
   return { model, containers, kinds, ownClaims, sharedClaims, servicePorts, repoFiles };
 }

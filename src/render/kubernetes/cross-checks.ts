@@ -27,7 +27,18 @@ function clusterPod(o: Loose): Pod {
   return {
     owner: `Cluster ${o.metadata?.name}`,
     labels: { ...o.spec?.inheritedMetadata?.labels, 'cnpg.io/cluster': o.metadata?.name, 'cnpg.io/instanceRole': 'primary', role: 'primary' },
-    spec: { containers: [{ name: 'postgres', ports: [{ name: 'postgresql', containerPort: 5432 }, { name: 'metrics', containerPort: 9187 }, { name: 'status', containerPort: 8000 }] }] },
+    spec: {
+      containers: [
+        {
+          name: 'postgres',
+          ports: [
+            { name: 'postgresql', containerPort: 5432 },
+            { name: 'metrics', containerPort: 9187 },
+            { name: 'status', containerPort: 8000 },
+          ],
+        },
+      ],
+    },
     claimTemplates: [],
   };
 }
@@ -37,9 +48,21 @@ export function podsOf(objects: readonly Loose[]): Pod[] {
   return objects.flatMap((o): Pod[] => {
     const owner = `${o.kind} ${o.metadata?.name}`;
     if (o.kind === 'Cluster' && String(o.apiVersion).startsWith('postgresql.cnpg.io/')) return [clusterPod(o)];
-    const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(o.kind) ? o.spec?.template : undefined;
+    const template =
+      o.kind === 'CronJob'
+        ? o.spec?.jobTemplate?.spec?.template
+        : ['Deployment', 'StatefulSet', 'Job', 'DaemonSet'].includes(o.kind)
+          ? o.spec?.template
+          : undefined;
     if (!template) return [];
-    return [{ owner, labels: template.metadata?.labels ?? {}, spec: template.spec ?? {}, claimTemplates: (o.spec?.volumeClaimTemplates ?? []).map((c: Loose) => c.metadata?.name) }];
+    return [
+      {
+        owner,
+        labels: template.metadata?.labels ?? {},
+        spec: template.spec ?? {},
+        claimTemplates: (o.spec?.volumeClaimTemplates ?? []).map((c: Loose) => c.metadata?.name),
+      },
+    ];
   });
 }
 
@@ -47,7 +70,14 @@ const matches = (selector: Record<string, string> | undefined, labels: Record<st
   Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
 
 export function crossCheck(objects: readonly Loose[]): string[] {
-  return [...checkNames(objects), ...checkSelectors(objects), ...checkReferences(objects), ...checkProbes(objects), ...checkStatefulSets(objects), ...checkWaitTargets(objects)];
+  return [
+    ...checkNames(objects),
+    ...checkSelectors(objects),
+    ...checkReferences(objects),
+    ...checkProbes(objects),
+    ...checkStatefulSets(objects),
+    ...checkWaitTargets(objects),
+  ];
 }
 
 function checkNames(objects: readonly Loose[]): string[] {
@@ -60,7 +90,9 @@ function checkNames(objects: readonly Loose[]): string[] {
   for (const pod of podsOf(objects)) {
     for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
       if (!DNS_LABEL.test(c.name)) faults.push(`${pod.owner}: container name "${c.name}" is not a DNS-1123 label`);
-      for (const port of c.ports ?? []) if (port.name && !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(port.name)) faults.push(`${pod.owner}: port name "${port.name}" is not an IANA service name`);
+      for (const port of c.ports ?? [])
+        if (port.name && !/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/.test(port.name))
+          faults.push(`${pod.owner}: port name "${port.name}" is not an IANA service name`);
     }
     for (const v of pod.spec.volumes ?? []) if (!DNS_LABEL.test(v.name)) faults.push(`${pod.owner}: volume name "${v.name}" is not a DNS-1123 label`);
   }
@@ -75,7 +107,14 @@ function checkSelectors(objects: readonly Loose[]): string[] {
     if (['Deployment', 'StatefulSet'].includes(o.kind) && !matches(o.spec?.selector?.matchLabels, o.spec?.template?.metadata?.labels ?? {})) {
       faults.push(`${own}: its selector does not match its own pod labels`);
     }
-    const selector = o.kind === 'Service' ? o.spec?.selector : o.kind === 'PodDisruptionBudget' ? o.spec?.selector?.matchLabels : o.kind === 'NetworkPolicy' ? o.spec?.podSelector?.matchLabels : undefined;
+    const selector =
+      o.kind === 'Service'
+        ? o.spec?.selector
+        : o.kind === 'PodDisruptionBudget'
+          ? o.spec?.selector?.matchLabels
+          : o.kind === 'NetworkPolicy'
+            ? o.spec?.podSelector?.matchLabels
+            : undefined;
     if (selector && Object.keys(selector).length > 0 && !pods.some(pod => matches(selector, pod.labels))) faults.push(`${own}: its selector matches no pod`);
   }
   return faults;
@@ -92,19 +131,25 @@ function checkReferences(objects: readonly Loose[]): string[] {
   const keysOf = (o: Loose | undefined) => new Set(Object.keys({ ...o?.data, ...o?.binaryData, ...o?.stringData }));
   for (const pod of podsOf(objects)) {
     const volumes = new Map<string, Loose>((pod.spec.volumes ?? []).map((v: Loose) => [v.name, v]));
-    if (pod.spec.serviceAccountName && !accounts.has(pod.spec.serviceAccountName)) faults.push(`${pod.owner}: ServiceAccount "${pod.spec.serviceAccountName}" does not exist`);
+    if (pod.spec.serviceAccountName && !accounts.has(pod.spec.serviceAccountName))
+      faults.push(`${pod.owner}: ServiceAccount "${pod.spec.serviceAccountName}" does not exist`);
     for (const v of volumes.values()) {
       if (v.configMap) {
         const map = configMaps.get(v.configMap.name);
         if (!map) faults.push(`${pod.owner}: ConfigMap "${v.configMap.name}" does not exist`);
-        else for (const item of v.configMap.items ?? []) if (!keysOf(map).has(item.key)) faults.push(`${pod.owner}: ConfigMap "${v.configMap.name}" has no key "${item.key}"`);
+        else
+          for (const item of v.configMap.items ?? [])
+            if (!keysOf(map).has(item.key)) faults.push(`${pod.owner}: ConfigMap "${v.configMap.name}" has no key "${item.key}"`);
       }
       if (v.secret) {
         const secret = secrets.get(v.secret.secretName);
         if (!secret) faults.push(`${pod.owner}: Secret "${v.secret.secretName}" does not exist`);
-        else for (const item of v.secret.items ?? []) if (!keysOf(secret).has(item.key)) faults.push(`${pod.owner}: Secret "${v.secret.secretName}" has no key "${item.key}"`);
+        else
+          for (const item of v.secret.items ?? [])
+            if (!keysOf(secret).has(item.key)) faults.push(`${pod.owner}: Secret "${v.secret.secretName}" has no key "${item.key}"`);
       }
-      if (v.persistentVolumeClaim && !claims.has(v.persistentVolumeClaim.claimName)) faults.push(`${pod.owner}: PersistentVolumeClaim "${v.persistentVolumeClaim.claimName}" does not exist`);
+      if (v.persistentVolumeClaim && !claims.has(v.persistentVolumeClaim.claimName))
+        faults.push(`${pod.owner}: PersistentVolumeClaim "${v.persistentVolumeClaim.claimName}" does not exist`);
     }
     for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
       for (const from of c.envFrom ?? []) {
@@ -113,14 +158,18 @@ function checkReferences(objects: readonly Loose[]): string[] {
       }
       const mounted = new Map<string, Loose>((c.volumeMounts ?? []).map((m: Loose) => [m.mountPath, m]));
       for (const m of c.volumeMounts ?? []) {
-        if (!volumes.has(m.name) && !pod.claimTemplates.includes(m.name)) faults.push(`${pod.owner}: container ${c.name} mounts "${m.name}", which is no volume or claim`);
+        if (!volumes.has(m.name) && !pod.claimTemplates.includes(m.name))
+          faults.push(`${pod.owner}: container ${c.name} mounts "${m.name}", which is no volume or claim`);
       }
       // `$(VAR)` in a setting: the kubelet expands it from envFrom and the settings above, else passes it on as is
-      const defined = new Set<string>((c.envFrom ?? []).flatMap((from: Loose) => [...keysOf(from.configMapRef ? configMaps.get(from.configMapRef.name) : secrets.get(from.secretRef?.name))]));
+      const defined = new Set<string>(
+        (c.envFrom ?? []).flatMap((from: Loose) => [...keysOf(from.configMapRef ? configMaps.get(from.configMapRef.name) : secrets.get(from.secretRef?.name))]),
+      );
       for (const variable of c.env ?? []) {
         const ref = variable.valueFrom?.secretKeyRef ?? variable.valueFrom?.configMapKeyRef;
         const source = variable.valueFrom?.secretKeyRef ? secrets : configMaps;
-        if (ref && !keysOf(source.get(ref.name)).has(ref.key)) faults.push(`${pod.owner}: container ${c.name} reads ${variable.name} from key "${ref.key}" of "${ref.name}", which does not hold it`);
+        if (ref && !keysOf(source.get(ref.name)).has(ref.key))
+          faults.push(`${pod.owner}: container ${c.name} reads ${variable.name} from key "${ref.key}" of "${ref.name}", which does not hold it`);
         for (const [, name] of String(variable.value ?? '').matchAll(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)) {
           if (name && !defined.has(name)) faults.push(`${pod.owner}: container ${c.name} sets ${variable.name} from $(${name}), which nothing defines`);
         }
@@ -135,23 +184,35 @@ function checkReferences(objects: readonly Loose[]): string[] {
         const mount = mounted.get(dir);
         const volume = mount ? volumes.get(mount.name) : undefined;
         const items = volume?.secret?.items ?? volume?.configMap?.items;
-        const has = volume && (items ? items.some((item: Loose) => item.path === file) : keysOf(secrets.get(volume.secret?.secretName) ?? configMaps.get(volume.configMap?.name)).has(file));
+        const has =
+          volume &&
+          (items
+            ? items.some((item: Loose) => item.path === file)
+            : keysOf(secrets.get(volume.secret?.secretName) ?? configMaps.get(volume.configMap?.name)).has(file));
         if (!has) faults.push(`${pod.owner}: container ${c.name} reads ${variable.name}=${path}, a file no mounted Secret holds`);
       }
     }
   }
   for (const o of objects) {
     if (o.kind === 'Ingress') {
-      for (const rule of o.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) faults.push(...servicePort(services, `Ingress ${o.metadata.name}`, path.backend?.service?.name, path.backend?.service?.port?.number));
+      for (const rule of o.spec?.rules ?? [])
+        for (const path of rule.http?.paths ?? [])
+          faults.push(...servicePort(services, `Ingress ${o.metadata.name}`, path.backend?.service?.name, path.backend?.service?.port?.number));
     }
     if (o.kind === 'HTTPRoute') {
-      for (const rule of o.spec?.rules ?? []) for (const ref of rule.backendRefs ?? []) faults.push(...servicePort(services, `HTTPRoute ${o.metadata.name}`, ref.name, ref.port));
+      for (const rule of o.spec?.rules ?? [])
+        for (const ref of rule.backendRefs ?? []) faults.push(...servicePort(services, `HTTPRoute ${o.metadata.name}`, ref.name, ref.port));
     }
-    if (o.kind === 'StatefulSet' && !services.has(o.spec?.serviceName)) faults.push(`StatefulSet ${o.metadata.name}: its Service "${o.spec?.serviceName}" does not exist`);
+    if (o.kind === 'StatefulSet' && !services.has(o.spec?.serviceName))
+      faults.push(`StatefulSet ${o.metadata.name}: its Service "${o.spec?.serviceName}" does not exist`);
     if (o.kind === 'Service') {
       const pods = podsOf(objects).filter(pod => matches(o.spec?.selector, pod.labels));
-      const open = new Set(pods.flatMap(pod => (pod.spec.containers ?? []).flatMap((c: Loose) => (c.ports ?? []).flatMap((p: Loose) => [p.containerPort, p.name]))));
-      for (const port of o.spec?.ports ?? []) if (pods.length > 0 && !open.has(port.targetPort ?? port.port)) faults.push(`Service ${o.metadata.name}: port ${port.port} goes to ${port.targetPort ?? port.port}, which its pods do not open`);
+      const open = new Set(
+        pods.flatMap(pod => (pod.spec.containers ?? []).flatMap((c: Loose) => (c.ports ?? []).flatMap((p: Loose) => [p.containerPort, p.name]))),
+      );
+      for (const port of o.spec?.ports ?? [])
+        if (pods.length > 0 && !open.has(port.targetPort ?? port.port))
+          faults.push(`Service ${o.metadata.name}: port ${port.port} goes to ${port.targetPort ?? port.port}, which its pods do not open`);
     }
   }
   return faults;
@@ -198,8 +259,10 @@ function checkWaitTargets(objects: readonly Loose[]): string[] {
   for (const pod of podsOf(objects)) {
     for (const init of pod.spec.initContainers ?? []) {
       const text = [...(init.command ?? []), ...(init.args ?? [])].join(' ');
-      for (const [, host, port] of text.matchAll(/nc -z(?: -w \d+)? ([a-z0-9-]+) (\d+)/g)) faults.push(...servicePort(services, `${pod.owner} (init ${init.name})`, host, Number(port)));
-      for (const [, job] of text.matchAll(/job\/([a-z0-9-]+)/g)) if (!jobs.has(job)) faults.push(`${pod.owner} (init ${init.name}): Job "${job}" does not exist`);
+      for (const [, host, port] of text.matchAll(/nc -z(?: -w \d+)? ([a-z0-9-]+) (\d+)/g))
+        faults.push(...servicePort(services, `${pod.owner} (init ${init.name})`, host, Number(port)));
+      for (const [, job] of text.matchAll(/job\/([a-z0-9-]+)/g))
+        if (!jobs.has(job)) faults.push(`${pod.owner} (init ${init.name}): Job "${job}" does not exist`);
     }
   }
   return faults;
@@ -229,7 +292,9 @@ export function composeWaits(composeFiles: readonly Loose[]): Map<string, Record
   for (const compose of composeFiles) {
     for (const [name, service] of Object.entries<Loose>(compose?.services ?? {})) {
       const depends = service?.depends_on ?? {};
-      const entries = Array.isArray(depends) ? depends.map((d: string) => [d, 'service_started']) : Object.entries<Loose>(depends).map(([d, v]) => [d, v?.condition ?? 'service_started']);
+      const entries = Array.isArray(depends)
+        ? depends.map((d: string) => [d, 'service_started'])
+        : Object.entries<Loose>(depends).map(([d, v]) => [d, v?.condition ?? 'service_started']);
       waits.set(name, { ...waits.get(name), ...Object.fromEntries(entries) });
     }
   }
@@ -250,9 +315,20 @@ export function comparable(kustomized: readonly Loose[], helm: readonly Loose[])
     if ((o.kind === 'ConfigMap' && charted.has(base)) || o.kind === 'Secret') if (/-[a-z0-9]{10}$/.test(name)) hashed.set(name, base);
   }
   const rename = (value: unknown): unknown =>
-    typeof value === 'string' ? (hashed.get(value) ?? value) : Array.isArray(value) ? value.map(rename) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)])) : value;
+    typeof value === 'string'
+      ? (hashed.get(value) ?? value)
+      : Array.isArray(value)
+        ? value.map(rename)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)]))
+          : value;
   const keyed = (objects: readonly Loose[]) =>
-    new Map(objects.filter(o => o.kind !== 'Namespace' && o.kind !== 'Secret').map(o => rename(o) as Loose).map(o => [`${o.kind}/${o.metadata.name}`, o] as const));
+    new Map(
+      objects
+        .filter(o => o.kind !== 'Namespace' && o.kind !== 'Secret')
+        .map(o => rename(o) as Loose)
+        .map(o => [`${o.kind}/${o.metadata.name}`, o] as const),
+    );
   return [keyed(kustomized), keyed(helm)];
 }
 
@@ -263,9 +339,19 @@ export function renderingDifferences(kustomized: readonly Loose[], helm: readonl
   return [
     ...[...fromKustomize.keys()].filter(key => !fromHelm.has(key)).map(key => `${key}: rendered by kustomize, not by Helm`),
     ...[...fromHelm.keys()].filter(key => !fromKustomize.has(key)).map(key => `${key}: rendered by Helm, not by kustomize`),
-    ...[...fromKustomize].filter(([key, object]) => fromHelm.has(key) && !same(object, fromHelm.get(key))).map(([key]) => `${key}: Helm renders it differently from kustomize`),
+    ...[...fromKustomize]
+      .filter(([key, object]) => fromHelm.has(key) && !same(object, fromHelm.get(key)))
+      .map(([key]) => `${key}: Helm renders it differently from kustomize`),
   ];
 }
 
 const sorted = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(sorted) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)])) : value;
+  Array.isArray(value)
+    ? value.map(sorted)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
+      : value;

@@ -19,7 +19,10 @@ export interface HttpRoute {
   readonly spec: {
     readonly parentRefs: readonly { readonly name: string; readonly namespace: string }[];
     readonly hostnames: readonly string[];
-    readonly rules: readonly { readonly matches: readonly { readonly path: { readonly type: 'PathPrefix'; readonly value: string } }[]; readonly backendRefs: readonly { readonly name: string; readonly port: number }[] }[];
+    readonly rules: readonly {
+      readonly matches: readonly { readonly path: { readonly type: 'PathPrefix'; readonly value: string } }[];
+      readonly backendRefs: readonly { readonly name: string; readonly port: number }[];
+    }[];
   };
 }
 

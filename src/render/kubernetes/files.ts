@@ -15,15 +15,30 @@ import { checkKubernetesNames } from '../target-names.js';
 /** Every file of deploy/kubernetes and deploy/helm, given the repo's other planned files (mounted as ConfigMaps). */
 export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
   checkKubernetesNames(model);
-  const ctx = kubeContext(model, planned.map(file => file.path));
+  const ctx = kubeContext(
+    model,
+    planned.map(file => file.path),
+  );
   const deployments = deploymentsOf(model);
   const cloudNativePg = cloudNativePgFiles(ctx, deployments);
-  const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d)), ...cloudNativePg].map(file => managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)));
+  const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d)), ...cloudNativePg].map(file =>
+    managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)),
+  );
   const own = deployments.flatMap(d =>
-    deploymentFiles(ctx).flatMap(({ config }) => config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d)))),
+    deploymentFiles(ctx).flatMap(({ config }) =>
+      config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d))),
+    ),
   );
   const chart = helmFiles(ctx, deployments, new Map(planned.map(file => [file.path, file.content])), deploymentFile);
-  return [...yaml, ...own, ...chart, managed(`${KUBE_ROOT}/README.md`, renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments, [...ctx.kinds.values()].includes('Job'), cloudNativePg.length > 0)))];
+  return [
+    ...yaml,
+    ...own,
+    ...chart,
+    managed(
+      `${KUBE_ROOT}/README.md`,
+      renderTemplate('kubernetes/README.md.ejs', readmeView(model, deployments, [...ctx.kinds.values()].includes('Job'), cloudNativePg.length > 0)),
+    ),
+  ];
 }
 
 /**

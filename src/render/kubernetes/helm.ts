@@ -23,7 +23,10 @@ interface ServiceMonitor {
   readonly apiVersion: 'monitoring.coreos.com/v1';
   readonly kind: 'ServiceMonitor';
   readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
-  readonly spec: { readonly selector: { readonly matchLabels: Readonly<Record<string, string>> }; readonly endpoints: readonly { readonly port: string; readonly path: string }[] };
+  readonly spec: {
+    readonly selector: { readonly matchLabels: Readonly<Record<string, string>> };
+    readonly endpoints: readonly { readonly port: string; readonly path: string }[];
+  };
 }
 
 export const HELM_ROOT = 'deploy/helm';
@@ -35,7 +38,12 @@ const FILE_MARK = (file: string) => `__file_${file}__`;
 const SERVICE_MONITOR_API = 'monitoring.coreos.com/v1/ServiceMonitor';
 
 /** The chart's files; `repoFiles` gives the content of each file a ConfigMap holds. */
-export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], repoFiles: ReadonlyMap<string, string>, deploymentFile: (source: string, d: Deployment) => string): PlannedFile[] {
+export function helmFiles(
+  ctx: KubeContext,
+  deployments: readonly Deployment[],
+  repoFiles: ReadonlyMap<string, string>,
+  deploymentFile: (source: string, d: Deployment) => string,
+): PlannedFile[] {
   const portal = ctx.model.answers.name;
   const chart = `${HELM_ROOT}/${portal}`;
   const prod = deployments[0]!;
@@ -47,9 +55,37 @@ export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], 
   const own = deploymentFiles(ctx);
   const objects: KubeObject[] = [
     ...baseObjects(ctx).map(object => withReplicaMarks(object, replicated)),
-    labelled<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ENV_CONFIG_MAP }, data: Object.fromEntries(settingsOf(ctx.model, marked).map(([name]) => [name, name === 'DOMAIN' ? DOMAIN_MARK : SETTING_MARK(name)])) }, portal),
-    ...configs.map(config => labelled<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: config.name }, data: Object.fromEntries(config.items.map(item => [item.key, FILE_MARK(item.file)])) }, portal)),
-    ...own.map(({ config }) => labelled<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: config.name }, data: Object.fromEntries(config.items.map(item => [item.key, FILE_MARK(`deployment/${item.key}`)])) }, portal)),
+    labelled<ConfigMap>(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: ENV_CONFIG_MAP },
+        data: Object.fromEntries(settingsOf(ctx.model, marked).map(([name]) => [name, name === 'DOMAIN' ? DOMAIN_MARK : SETTING_MARK(name)])),
+      },
+      portal,
+    ),
+    ...configs.map(config =>
+      labelled<ConfigMap>(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: config.name },
+          data: Object.fromEntries(config.items.map(item => [item.key, FILE_MARK(item.file)])),
+        },
+        portal,
+      ),
+    ),
+    ...own.map(({ config }) =>
+      labelled<ConfigMap>(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: config.name },
+          data: Object.fromEntries(config.items.map(item => [item.key, FILE_MARK(`deployment/${item.key}`)])),
+        },
+        portal,
+      ),
+    ),
   ];
   const template = (object: KubeObject) => templated(toYaml(namespaced(object), `${object.kind} ${object.metadata!.name}.\n${MANAGED}`), tags);
   const copies = [
@@ -58,8 +94,22 @@ export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], 
   ];
   return [
     managed(`${chart}/Chart.yaml`, toYaml(chartYaml(ctx), `The ${portal} portal as a Helm chart, rendering the objects of deploy/kubernetes.\n${MANAGED}`)),
-    managed(`${chart}/values.yaml`, toYaml(valuesOf(ctx, prod, tags, replicated), `Values of the prod deployment (${prod.domain}); values-<deployment>.yaml for each deployment.\n${MANAGED}`)),
-    ...deployments.map(d => managed(`${chart}/values-${d.name}.yaml`, toYaml(valuesOf(ctx, d, tags, replicated), `helm template ${portal} ${chart} \\\n  --namespace ${d.namespace} \\\n  -f ${chart}/values-${d.name}.yaml\n${MANAGED}`))),
+    managed(
+      `${chart}/values.yaml`,
+      toYaml(
+        valuesOf(ctx, prod, tags, replicated),
+        `Values of the prod deployment (${prod.domain}); values-<deployment>.yaml for each deployment.\n${MANAGED}`,
+      ),
+    ),
+    ...deployments.map(d =>
+      managed(
+        `${chart}/values-${d.name}.yaml`,
+        toYaml(
+          valuesOf(ctx, d, tags, replicated),
+          `helm template ${portal} ${chart} \\\n  --namespace ${d.namespace} \\\n  -f ${chart}/values-${d.name}.yaml\n${MANAGED}`,
+        ),
+      ),
+    ),
     managed(`${chart}/values.schema.json`, `${JSON.stringify(valuesSchema(ctx, tags, replicated), null, 2)}\n`),
     managed(`${chart}/.helmignore`, '# Managed by generator-portal.\n*.orig\n*.rej\n'),
     ...objects.map(object => managed(`${chart}/templates/${objectFile(object)}`, template(object))),
@@ -71,7 +121,14 @@ export function helmFiles(ctx: KubeContext, deployments: readonly Deployment[], 
 }
 
 function chartYaml(ctx: KubeContext): object {
-  return { apiVersion: 'v2', name: ctx.model.answers.name, description: `${ctx.model.answers.name} portal, rendered by generator-portal`, type: 'application', version: '0.1.0', appVersion: ctx.model.env.find(v => v.name === 'APP_VERSION')?.value ?? '0.1.0' };
+  return {
+    apiVersion: 'v2',
+    name: ctx.model.answers.name,
+    description: `${ctx.model.answers.name} portal, rendered by generator-portal`,
+    type: 'application',
+    version: '0.1.0',
+    appVersion: ctx.model.env.find(v => v.name === 'APP_VERSION')?.value ?? '0.1.0',
+  };
 }
 
 /** Images whose tag is a value, by image name. */
@@ -101,11 +158,22 @@ function valuesSchema(ctx: KubeContext, tags: ReadonlyMap<string, string>, repli
     $schema: 'https://json-schema.org/draft-07/schema#',
     title: `Values of the ${ctx.model.answers.name} chart`,
     ...closed({
-      domain: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$', description: 'Public domain; routed sub-domains are <label>.<domain>' },
+      domain: {
+        type: 'string',
+        maxLength: 253,
+        pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$',
+        description: 'Public domain; routed sub-domains are <label>.<domain>',
+      },
       edge: { enum: ['ingress', 'gateway'], description: 'An Ingress, or a Gateway API HTTPRoute to the Gateway portal-gateway in namespace gateway' },
       imageTags: closed(Object.fromEntries([...tags.keys()].map(name => [name, { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' }]))),
       replicas: closed(Object.fromEntries(replicated.map(name => [name, { type: 'integer', minimum: 0, maximum: 50 }]))),
-      settings: closed(Object.fromEntries(settingsOf(ctx.model, { domain: '' } as Deployment).filter(([name]) => name !== 'DOMAIN').map(([name]) => [name, { type: 'string', maxLength: 1000 }]))),
+      settings: closed(
+        Object.fromEntries(
+          settingsOf(ctx.model, { domain: '' } as Deployment)
+            .filter(([name]) => name !== 'DOMAIN')
+            .map(([name]) => [name, { type: 'string', maxLength: 1000 }]),
+        ),
+      ),
     }),
   };
 }
@@ -120,7 +188,10 @@ const CLUSTER_WIDE = new Set(['Namespace']);
 /** Objects in the release's namespace, as kustomize's `namespace:` puts them (a RoleBinding's ServiceAccount too). */
 function namespaced(object: KubeObject): KubeObject {
   if (CLUSTER_WIDE.has(object.kind!)) return object;
-  const subjects = object.kind === 'RoleBinding' ? { subjects: object.subjects?.map(subject => (subject.kind === 'ServiceAccount' ? { ...subject, namespace: '__namespace__' } : subject)) } : {};
+  const subjects =
+    object.kind === 'RoleBinding'
+      ? { subjects: object.subjects?.map(subject => (subject.kind === 'ServiceAccount' ? { ...subject, namespace: '__namespace__' } : subject)) }
+      : {};
   return { ...object, ...subjects, metadata: { ...object.metadata, namespace: '__namespace__' } } as KubeObject;
 }
 
@@ -132,8 +203,12 @@ function templated(yaml: string, tags: ReadonlyMap<string, string>): string {
     .replace(/__setting_([A-Za-z0-9_]+)__/g, (_, name: string) => `{{ index .Values.settings "${name}" | quote }}`)
     // the domain first: the file marks below name it in their replace
     .replace(new RegExp(DOMAIN_MARK.replace(/\./g, '\\.'), 'g'), '{{ .Values.domain }}')
-    .replace(/__file_([^\s"]+?)__/g, (_, file: string) => `{{ .Files.Get "files/${file}"${file.startsWith('deployment/') ? ` | replace "${DOMAIN_MARK}" .Values.domain` : ''} | quote }}`);
-  for (const name of tags.keys()) text = text.replace(new RegExp(`(image: )${name.replace(/[.]/g, '\\.')}$`, 'gm'), `$1${name}:{{ index .Values.imageTags "${name}" }}`);
+    .replace(
+      /__file_([^\s"]+?)__/g,
+      (_, file: string) => `{{ .Files.Get "files/${file}"${file.startsWith('deployment/') ? ` | replace "${DOMAIN_MARK}" .Values.domain` : ''} | quote }}`,
+    );
+  for (const name of tags.keys())
+    text = text.replace(new RegExp(`(image: )${name.replace(/[.]/g, '\\.')}$`, 'gm'), `$1${name}:{{ index .Values.imageTags "${name}" }}`);
   return text;
 }
 
@@ -150,25 +225,33 @@ function serviceMonitors(ctx: KubeContext): string {
     const container = ctx.containers.find(c => c.name === host);
     if (!container || !ctx.servicePorts.get(host)?.includes(Number(port))) return [];
     const name = target.job.replace(/[^a-z0-9-]/g, '-');
-    const monitor = labelled<ServiceMonitor>({
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: { name },
-      spec: { selector: { matchLabels: selectorOf(container) }, endpoints: [{ port: `tcp-${port}`, path: target.metricsPath ?? '/metrics' }] },
-    }, ctx.model.answers.name);
-    // the operator's Prometheus runs in its own namespace: default-deny would drop its scrapes
-    const scrapes = labelled<NetworkPolicy>({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: `scrape-${name}` },
-      spec: {
-        podSelector: { matchLabels: selectorOf(container) },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: OPERATOR_PROMETHEUS } }], ports: [{ protocol: 'TCP', port: Number(port) }] }],
+    const monitor = labelled<ServiceMonitor>(
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: { name },
+        spec: { selector: { matchLabels: selectorOf(container) }, endpoints: [{ port: `tcp-${port}`, path: target.metricsPath ?? '/metrics' }] },
       },
-    }, ctx.model.answers.name);
+      ctx.model.answers.name,
+    );
+    // the operator's Prometheus runs in its own namespace: default-deny would drop its scrapes
+    const scrapes = labelled<NetworkPolicy>(
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: `scrape-${name}` },
+        spec: {
+          podSelector: { matchLabels: selectorOf(container) },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: OPERATOR_PROMETHEUS } }], ports: [{ protocol: 'TCP', port: Number(port) }] }],
+        },
+      },
+      ctx.model.answers.name,
+    );
     return [monitor, scrapes];
   });
-  const body = monitors.map(monitor => `---\n${templated(toYaml({ ...monitor, metadata: { ...monitor.metadata, namespace: '__namespace__' } }), new Map())}`).join('');
+  const body = monitors
+    .map(monitor => `---\n${templated(toYaml({ ...monitor, metadata: { ...monitor.metadata, namespace: '__namespace__' } }), new Map())}`)
+    .join('');
   return `{{- /* ${MANAGED} */}}\n{{- if .Capabilities.APIVersions.Has "${SERVICE_MONITOR_API}" }}\n${body}{{- end }}\n`;
 }

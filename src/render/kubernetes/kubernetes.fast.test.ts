@@ -14,7 +14,11 @@ import { RANDOM_SEED, randomAnswerSets } from '../../testing/random-answers.js';
 /** Drawn in-process (no kubectl): cheap enough for many. */
 const RANDOM_K8S_SETS = 40;
 
-const folders = (raw: RawAnswers) => ['overlays/prod', 'gateway/prod', ...((raw.instances as { name: string }[] | undefined) ?? []).flatMap(i => [`overlays/${i.name}`, `gateway/${i.name}`])];
+const folders = (raw: RawAnswers) => [
+  'overlays/prod',
+  'gateway/prod',
+  ...((raw.instances as { name: string }[] | undefined) ?? []).flatMap(i => [`overlays/${i.name}`, `gateway/${i.name}`]),
+];
 
 describe('kubernetes target over the answer matrix', () => {
   for (const [name, raw] of Object.entries(KUBE_SCENARIOS)) {
@@ -24,7 +28,11 @@ describe('kubernetes target over the answer matrix', () => {
       for (const folder of folders(raw)) {
         const objects = assemble(files, folder);
         const kinds = await Promise.all(objects.map(validateWithModels));
-        assert.deepEqual(objects.filter((_, i) => kinds[i] === 'unknown kind').map(o => o.kind), folder.startsWith('gateway') ? ['HTTPRoute'] : [], folder);
+        assert.deepEqual(
+          objects.filter((_, i) => kinds[i] === 'unknown kind').map(o => o.kind),
+          folder.startsWith('gateway') ? ['HTTPRoute'] : [],
+          folder,
+        );
         assert.deepEqual([...crossCheck(objects), ...checkWaits(composeWaitsOf(files), objects)], [], folder);
       }
     });
@@ -45,7 +53,10 @@ describe('kubernetes target over the answer matrix', () => {
 
   it('writes no secret value into a tracked file', () => {
     const files = planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!));
-    const values = files.filter(file => file.ownership === 'secret' && file.path.startsWith('secrets/')).map(file => file.content.trim()).filter(value => value.length >= 8);
+    const values = files
+      .filter(file => file.ownership === 'secret' && file.path.startsWith('secrets/'))
+      .map(file => file.content.trim())
+      .filter(value => value.length >= 8);
     assert.ok(values.length > 5);
     for (const file of files.filter(f => f.path.startsWith('deploy/'))) {
       for (const value of values) assert.ok(!file.content.includes(value), `${file.path} holds a secret value`);
@@ -69,7 +80,12 @@ describe('kubernetes target over the answer matrix', () => {
 
   it('maps each kind of service to its workload', () => {
     const objects = assemble(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!)), 'overlays/prod');
-    const kind = (name: string) => objects.filter(o => o.metadata.name === name).map(o => o.kind).sort().join(',');
+    const kind = (name: string) =>
+      objects
+        .filter(o => o.metadata.name === name)
+        .map(o => o.kind)
+        .sort()
+        .join(',');
     assert.equal(kind('db'), 'Service,StatefulSet');
     assert.equal(objects.find(o => o.kind === 'Service' && o.metadata.name === 'db')!.spec.clusterIP, 'None');
     // initdb refuses the claim's root, which holds lost+found
@@ -88,7 +104,10 @@ describe('kubernetes target over the answer matrix', () => {
     assert.equal(backup.spec.schedule, '0 3 * * *');
     assert.ok(backup.spec.jobTemplate.spec.template.spec.containers[0].env.some((v: Loose) => v.name === 'BACKUP_ONCE' && v.value === '1'));
     const backend = objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'backend')!.spec.template.spec;
-    assert.deepEqual(backend.initContainers.map((c: Loose) => c.name), ['wait-db', 'wait-migrate', 'wait-mongodb', 'wait-pgbouncer', 'wait-rabbitmq', 'wait-redis']);
+    assert.deepEqual(
+      backend.initContainers.map((c: Loose) => c.name),
+      ['wait-db', 'wait-migrate', 'wait-mongodb', 'wait-pgbouncer', 'wait-rabbitmq', 'wait-redis'],
+    );
     const main = backend.containers[0];
     assert.deepEqual(main.securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     assert.deepEqual(main.readinessProbe.httpGet, { path: '/health', port: 8000, httpHeaders: [{ name: 'Host', value: '127.0.0.1:8000' }] });
@@ -107,7 +126,10 @@ describe('kubernetes target over the answer matrix', () => {
 describe('kubernetes cross-checks catch planted faults', () => {
   const fresh = () => assemble(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!)), 'overlays/prod');
   const find = (objects: Loose[], kind: string, name: string) => objects.find(o => o.kind === kind && o.metadata.name === name)!;
-  const faults = (objects: Loose[]) => [...crossCheck(objects), ...checkWaits(composeWaitsOf(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!))), objects)];
+  const faults = (objects: Loose[]) => [
+    ...crossCheck(objects),
+    ...checkWaits(composeWaitsOf(planOf(modelOf(KUBE_SCENARIOS['every-service-instance']!))), objects),
+  ];
 
   it('a probe on the wrong port', () => {
     const objects = fresh();
@@ -125,7 +147,9 @@ describe('kubernetes cross-checks catch planted faults', () => {
     const objects = fresh();
     const volume = find(objects, 'Deployment', 'tileserver').spec.template.spec.volumes.find((v: Loose) => v.name === 'secrets');
     volume.secret.items = volume.secret.items.filter((item: Loose) => item.key !== 'tileserver_db_password');
-    assert.deepEqual(faults(objects), ['Deployment tileserver: container tileserver reads PGPASSWORD_FILE=/run/secrets/tileserver_db_password, a file no mounted Secret holds']);
+    assert.deepEqual(faults(objects), [
+      'Deployment tileserver: container tileserver reads PGPASSWORD_FILE=/run/secrets/tileserver_db_password, a file no mounted Secret holds',
+    ]);
   });
 
   it('a StatefulSet without a claim', () => {

@@ -26,7 +26,8 @@ export interface KubeFile {
 }
 
 /** `<kind>-<name>.yaml`: one object per file, so a re-run merges each one key by key. */
-export const objectFile = (object: { readonly kind?: string; readonly metadata?: { readonly name?: string } }): string => `${object.kind!.toLowerCase()}-${object.metadata!.name}.yaml`;
+export const objectFile = (object: { readonly kind?: string; readonly metadata?: { readonly name?: string } }): string =>
+  `${object.kind!.toLowerCase()}-${object.metadata!.name}.yaml`;
 
 export function baseFiles(ctx: KubeContext): KubeFile[] {
   const objects = baseObjects(ctx);
@@ -41,7 +42,11 @@ export function baseFiles(ctx: KubeContext): KubeFile[] {
     })),
   };
   return [
-    { path: `${KUBE_ROOT}/base/kustomization.yaml`, value: kustomization, comment: `Objects every deployment of ${ctx.model.answers.name} shares; build an overlay, not this folder.` },
+    {
+      path: `${KUBE_ROOT}/base/kustomization.yaml`,
+      value: kustomization,
+      comment: `Objects every deployment of ${ctx.model.answers.name} shares; build an overlay, not this folder.`,
+    },
     ...objects.map(object => ({ path: `${KUBE_ROOT}/base/${objectFile(object)}`, value: object, comment: `${object.kind} ${object.metadata!.name}.` })),
   ];
 }
@@ -64,13 +69,24 @@ export function overlayFiles(ctx: KubeContext, d: Deployment): KubeFile[] {
       { name: ENV_CONFIG_MAP, literals: settingsOf(ctx.model, d).map(([name, value]) => `${name}=${value}`), options: generated(ctx) },
       ...own.map(({ config }) => ({ name: config.name, files: config.items.map(item => `${item.key}=${item.key}`), options: generated(ctx) })),
     ],
-    secretGenerator: ctx.model.secrets.length > 0 ? [{ name: SECRETS, files: ctx.model.secrets.map(s => `${s.name}=${OVERLAY_TO_ROOT}${d.secretsDir}/${s.name}`), options: generated(ctx) }] : [],
+    secretGenerator:
+      ctx.model.secrets.length > 0
+        ? [{ name: SECRETS, files: ctx.model.secrets.map(s => `${s.name}=${OVERLAY_TO_ROOT}${d.secretsDir}/${s.name}`), options: generated(ctx) }]
+        : [],
     ...(tags.size > 0 ? { images: [...tags].map(([name, newTag]) => ({ name, newTag })) } : {}),
   };
   return [
-    { path: `${folder}/kustomization.yaml`, value: kustomization, comment: `The ${d.name} deployment (${d.domain}) in namespace ${d.namespace}.\nkubectl kustomize --load-restrictor LoadRestrictionsNone ${folder} | kubectl apply -f -` },
+    {
+      path: `${folder}/kustomization.yaml`,
+      value: kustomization,
+      comment: `The ${d.name} deployment (${d.domain}) in namespace ${d.namespace}.\nkubectl kustomize --load-restrictor LoadRestrictionsNone ${folder} | kubectl apply -f -`,
+    },
     { path: `${folder}/${objectFile(namespace)}`, value: namespace, comment: `Namespace of the ${d.name} deployment.` },
-    { path: `${folder}/${objectFile(ingress)}`, value: ingress, comment: `Public edge of ${d.domain}; ../../gateway/${d.name} swaps it for a Gateway API HTTPRoute.` },
+    {
+      path: `${folder}/${objectFile(ingress)}`,
+      value: ingress,
+      comment: `Public edge of ${d.domain}; ../../gateway/${d.name} swaps it for a Gateway API HTTPRoute.`,
+    },
     {
       path: `${KUBE_ROOT}/gateway/${d.name}/kustomization.yaml`,
       value: {

@@ -13,40 +13,111 @@ export interface MappingRow {
 }
 
 export const TARGET_MAPPING: readonly MappingRow[] = [
-  { compose: 'service with a port (app, tileserver, proxies, exporters)', kubernetes: 'Deployment + Service + PodDisruptionBudget (maxUnavailable 1)', swarm: 'replicated service' },
-  { compose: 'service keeping data no other container mounts (database, broker, Redis, Prometheus, Grafana)', kubernetes: 'StatefulSet + headless Service + volumeClaimTemplates; PostGIS optionally a CloudNativePG `Cluster` (`cloudnative-pg/<deployment>`)', swarm: 'replicated service, 1 replica, `deploy.placement` keeping it on the node of its volume' },
+  {
+    compose: 'service with a port (app, tileserver, proxies, exporters)',
+    kubernetes: 'Deployment + Service + PodDisruptionBudget (maxUnavailable 1)',
+    swarm: 'replicated service',
+  },
+  {
+    compose: 'service keeping data no other container mounts (database, broker, Redis, Prometheus, Grafana)',
+    kubernetes: 'StatefulSet + headless Service + volumeClaimTemplates; PostGIS optionally a CloudNativePG `Cluster` (`cloudnative-pg/<deployment>`)',
+    swarm: 'replicated service, 1 replica, `deploy.placement` keeping it on the node of its volume',
+  },
   { compose: 'worker without a port (Celery worker)', kubernetes: 'Deployment, no Service', swarm: 'replicated service' },
   { compose: 'Celery beat', kubernetes: 'Deployment, 1 replica, `Recreate` strategy (never two at once)', swarm: 'replicated service, 1 replica' },
-  { compose: '`migrate` (one-shot)', kubernetes: 'Job; the apps wait for it with `kubectl wait` in an init container (ServiceAccount `job-waiter`, may read Jobs)', swarm: '`deploy.mode: replicated-job`' },
-  { compose: '`backup`, `scheduler` (loops)', kubernetes: 'CronJob with the schedule (backup: its cron; scheduler: hourly), one run each, no loop', swarm: 'a service running the compose loop' },
-  { compose: '`healthcheck`', kubernetes: 'startup, readiness and liveness probes: httpGet for an HTTP check on the container\'s own address, exec otherwise, tcpSocket for an image without a shell', swarm: '`healthcheck` (same)' },
-  { compose: '`depends_on: service_healthy`', kubernetes: 'init container waiting until the Service answers on its port (a Service routes only to ready pods)', swarm: 'ignored by `docker stack deploy`: an entrypoint wait for the port' },
-  { compose: '`depends_on: service_completed_successfully`', kubernetes: 'init container `kubectl wait --for=condition=complete job/<name>`', swarm: 'entrypoint wait' },
+  {
+    compose: '`migrate` (one-shot)',
+    kubernetes: 'Job; the apps wait for it with `kubectl wait` in an init container (ServiceAccount `job-waiter`, may read Jobs)',
+    swarm: '`deploy.mode: replicated-job`',
+  },
+  {
+    compose: '`backup`, `scheduler` (loops)',
+    kubernetes: 'CronJob with the schedule (backup: its cron; scheduler: hourly), one run each, no loop',
+    swarm: 'a service running the compose loop',
+  },
+  {
+    compose: '`healthcheck`',
+    kubernetes:
+      "startup, readiness and liveness probes: httpGet for an HTTP check on the container's own address, exec otherwise, tcpSocket for an image without a shell",
+    swarm: '`healthcheck` (same)',
+  },
+  {
+    compose: '`depends_on: service_healthy`',
+    kubernetes: 'init container waiting until the Service answers on its port (a Service routes only to ready pods)',
+    swarm: 'ignored by `docker stack deploy`: an entrypoint wait for the port',
+  },
+  {
+    compose: '`depends_on: service_completed_successfully`',
+    kubernetes: 'init container `kubectl wait --for=condition=complete job/<name>`',
+    swarm: 'entrypoint wait',
+  },
   { compose: '`depends_on: service_started`', kubernetes: 'nothing (nothing starts in order in a cluster)', swarm: 'ignored' },
-  { compose: '`read_only`, `cap_drop: ALL`, `cap_add`, `user`, `no-new-privileges`', kubernetes: '`securityContext`: readOnlyRootFilesystem, capabilities, runAsUser/runAsGroup/runAsNonRoot/fsGroup, allowPrivilegeEscalation false, seccomp RuntimeDefault', swarm: '`read_only`, `cap_drop`/`cap_add`, `user`; `security_opt` is dropped by Swarm' },
+  {
+    compose: '`read_only`, `cap_drop: ALL`, `cap_add`, `user`, `no-new-privileges`',
+    kubernetes:
+      '`securityContext`: readOnlyRootFilesystem, capabilities, runAsUser/runAsGroup/runAsNonRoot/fsGroup, allowPrivilegeEscalation false, seccomp RuntimeDefault',
+    swarm: '`read_only`, `cap_drop`/`cap_add`, `user`; `security_opt` is dropped by Swarm',
+  },
   { compose: '`tmpfs` (size)', kubernetes: '`emptyDir` with `medium: Memory` and `sizeLimit`', swarm: '`tmpfs` mount (size)' },
   { compose: '`mem_limit`, `cpus`', kubernetes: '`resources.limits` and equal `requests` (512m → 512Mi, 0.5 → 500m)', swarm: '`deploy.resources.limits`' },
-  { compose: 'named volume / `DATA_ROOT` folder', kubernetes: 'PersistentVolumeClaim (10Gi, ReadWriteMany when several workloads mount it)', swarm: 'named volume on the node (`deploy.placement`)' },
-  { compose: 'repo file or folder mounted read-only (nginx, initdb, provisioning)', kubernetes: 'ConfigMap generated by kustomize from the file, mounted read-only', swarm: '`configs` with a versioned name' },
-  { compose: 'docker secret (`*_FILE`, `/run/secrets`)', kubernetes: 'Secret `portal-secrets` generated from `secrets/` (git-ignored), mounted at `/run/secrets` with only the keys the pod reads', swarm: '`secrets` with a versioned name' },
-  { compose: '`.env` variables (`${VAR}`)', kubernetes: 'ConfigMap `portal-env` per overlay, read with `envFrom`; `${VAR}` becomes `$(VAR)`, the variable of a secret read from the Secret (`secretKeyRef`)', swarm: 'interpolated by `docker stack deploy` from the environment' },
+  {
+    compose: 'named volume / `DATA_ROOT` folder',
+    kubernetes: 'PersistentVolumeClaim (10Gi, ReadWriteMany when several workloads mount it)',
+    swarm: 'named volume on the node (`deploy.placement`)',
+  },
+  {
+    compose: 'repo file or folder mounted read-only (nginx, initdb, provisioning)',
+    kubernetes: 'ConfigMap generated by kustomize from the file, mounted read-only',
+    swarm: '`configs` with a versioned name',
+  },
+  {
+    compose: 'docker secret (`*_FILE`, `/run/secrets`)',
+    kubernetes: 'Secret `portal-secrets` generated from `secrets/` (git-ignored), mounted at `/run/secrets` with only the keys the pod reads',
+    swarm: '`secrets` with a versioned name',
+  },
+  {
+    compose: '`.env` variables (`${VAR}`)',
+    kubernetes:
+      'ConfigMap `portal-env` per overlay, read with `envFrom`; `${VAR}` becomes `$(VAR)`, the variable of a secret read from the Secret (`secretKeyRef`)',
+    swarm: 'interpolated by `docker stack deploy` from the environment',
+  },
   { compose: 'image `:${APP_VERSION}`', kubernetes: 'kustomize `images:` of each overlay', swarm: 'interpolated tag' },
   { compose: '`build:`', kubernetes: 'none: push the image to a registry first', swarm: 'dropped by Swarm' },
-  { compose: 'TLS edge (traefik, or nginx on 443) and published ports', kubernetes: 'Ingress (certificate in Secret `portal-tls`), or a Gateway API HTTPRoute (`gateway/<deployment>/`), to the front Service', swarm: 'published ports of the edge; `127.0.0.1` bindings are dropped by Swarm' },
-  { compose: 'networks `internal` (prod: no way out) and `edge`', kubernetes: 'NetworkPolicies: default deny, DNS egress, internal pods only among themselves, edge pods out, the front from the controller', swarm: 'overlay networks (`internal: true`)' },
+  {
+    compose: 'TLS edge (traefik, or nginx on 443) and published ports',
+    kubernetes: 'Ingress (certificate in Secret `portal-tls`), or a Gateway API HTTPRoute (`gateway/<deployment>/`), to the front Service',
+    swarm: 'published ports of the edge; `127.0.0.1` bindings are dropped by Swarm',
+  },
+  {
+    compose: 'networks `internal` (prod: no way out) and `edge`',
+    kubernetes: 'NetworkPolicies: default deny, DNS egress, internal pods only among themselves, edge pods out, the front from the controller',
+    swarm: 'overlay networks (`internal: true`)',
+  },
   { compose: 'Prometheus scrape jobs', kubernetes: 'the bundled Prometheus, by Service name', swarm: 'the bundled Prometheus' },
-  { compose: 'instances (`instances/<name>.yml`)', kubernetes: 'one overlay and namespace per deployment: `overlays/<name>/`', swarm: 'one stack per deployment' },
+  {
+    compose: 'instances (`instances/<name>.yml`)',
+    kubernetes: 'one overlay and namespace per deployment: `overlays/<name>/`',
+    swarm: 'one stack per deployment',
+  },
 ];
 
 /** Compose settings with no Kubernetes form: what the cluster does instead, or why it is dropped. */
 export const NO_KUBERNETES_EQUIVALENT: readonly MappingRow[] = [
-  { compose: '`pids_limit`', kubernetes: 'none per pod: the kubelet\'s `podPidsLimit` is set per node', swarm: 'none' },
+  { compose: '`pids_limit`', kubernetes: "none per pod: the kubelet's `podPidsLimit` is set per node", swarm: 'none' },
   { compose: '`logging` (json-file rotation)', kubernetes: 'none: the kubelet rotates container logs (`containerLogMaxSize`)', swarm: '`logging` (same)' },
   { compose: '`restart: unless-stopped`', kubernetes: 'the controllers restart pods; Jobs and CronJobs `OnFailure`', swarm: '`deploy.restart_policy`' },
-  { compose: '`tmpfs` uid, gid, mode and `exec`', kubernetes: 'none: an emptyDir belongs to the pod\'s fsGroup', swarm: 'none' },
-  { compose: '`hostname` (RabbitMQ\'s node name)', kubernetes: '`hostname` of the pod (the StatefulSet keeps the name)', swarm: '`hostname`' },
-  { compose: 'compose profiles (alternatives)', kubernetes: 'none: every chosen service is rendered; scale an alternative to 0 in an overlay patch', swarm: 'none' },
-  { compose: 'config folders per deployment (`config/<deployment>/`)', kubernetes: 'none yet: the files are the user\'s, so no ConfigMap is generated; mount your own', swarm: 'none yet' },
+  { compose: '`tmpfs` uid, gid, mode and `exec`', kubernetes: "none: an emptyDir belongs to the pod's fsGroup", swarm: 'none' },
+  { compose: "`hostname` (RabbitMQ's node name)", kubernetes: '`hostname` of the pod (the StatefulSet keeps the name)', swarm: '`hostname`' },
+  {
+    compose: 'compose profiles (alternatives)',
+    kubernetes: 'none: every chosen service is rendered; scale an alternative to 0 in an overlay patch',
+    swarm: 'none',
+  },
+  {
+    compose: 'config folders per deployment (`config/<deployment>/`)',
+    kubernetes: "none yet: the files are the user's, so no ConfigMap is generated; mount your own",
+    swarm: 'none yet',
+  },
   { compose: 'dev override (ports on 127.0.0.1, source mounts, mailpit)', kubernetes: 'none: the cluster runs prod', swarm: 'none' },
 ];
 

@@ -22,7 +22,9 @@ export function baseObjects(ctx: KubeContext): BaseObject[] {
 }
 
 function unlabelledBase(ctx: KubeContext): BaseObject[] {
-  const waitsForJob = ctx.containers.some(c => Object.entries(c.dependsOn ?? {}).some(([name, condition]) => condition === 'service_completed_successfully' && ctx.kinds.get(name) === 'Job'));
+  const waitsForJob = ctx.containers.some(c =>
+    Object.entries(c.dependsOn ?? {}).some(([name, condition]) => condition === 'service_completed_successfully' && ctx.kinds.get(name) === 'Job'),
+  );
   return [
     ...ctx.containers.flatMap(c => workloadObjects(c, ctx)),
     ...sharedClaims(ctx),

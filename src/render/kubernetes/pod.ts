@@ -52,7 +52,13 @@ export function podTemplate(c: ContainerSpec, ctx: KubeContext, options: PodOpti
   return { metadata: { labels: podLabels(c, ctx.model.answers.name, waitsForJob ? { [API_LABEL]: 'true' } : {}) }, spec };
 }
 
-function mainContainer(c: ContainerSpec, volumeMounts: VolumeMount[], options: PodOptions, ports: readonly number[], secrets: readonly SecretSpec[]): Container {
+function mainContainer(
+  c: ContainerSpec,
+  volumeMounts: VolumeMount[],
+  options: PodOptions,
+  ports: readonly number[],
+  secrets: readonly SecretSpec[],
+): Container {
   const command = options.command ?? c.command;
   return {
     name: c.name,
@@ -91,7 +97,8 @@ function envOf(c: ContainerSpec, secrets: readonly SecretSpec[], extra: Readonly
   const helpers: EnvVar[] = [...referenced].map(secret => ({ name: secret.env, ...fromSecret(secret) }));
   const files = (c.secrets ?? []).map(use => ({ name: use.fileEnv ?? `${use.env}_FILE`, value: `${SECRETS_PATH}/${use.secret}` }));
   // a setting that is itself the helper (same name, same key) is defined once, first
-  const same = (setting: EnvVar) => helpers.some(helper => helper.name === setting.name && helper.valueFrom?.secretKeyRef?.key === setting.valueFrom?.secretKeyRef?.key);
+  const same = (setting: EnvVar) =>
+    helpers.some(helper => helper.name === setting.name && helper.valueFrom?.secretKeyRef?.key === setting.valueFrom?.secretKeyRef?.key);
   const env = [...helpers, ...settings.filter(setting => !same(setting) && !files.some(file => file.name === setting.name)), ...files];
   return env.length > 0 ? { env } : {};
 }
@@ -146,23 +153,27 @@ function initContainers(c: ContainerSpec, ctx: KubeContext): Container[] {
     .flatMap(([name, condition]): Container[] => {
       const kind = ctx.kinds.get(name);
       if (condition === 'service_completed_successfully' && kind === 'Job') {
-        return [{
-          name: `wait-${name}`,
-          image: KUBECTL_IMAGE,
-          command: ['kubectl', 'wait', '--for=condition=complete', `job/${name}`, '--timeout=30m'],
-          resources: { limits: { memory: '64Mi', cpu: '100m' }, requests: { memory: '64Mi', cpu: '100m' } },
-          securityContext: security,
-        }];
+        return [
+          {
+            name: `wait-${name}`,
+            image: KUBECTL_IMAGE,
+            command: ['kubectl', 'wait', '--for=condition=complete', `job/${name}`, '--timeout=30m'],
+            resources: { limits: { memory: '64Mi', cpu: '100m' }, requests: { memory: '64Mi', cpu: '100m' } },
+            securityContext: security,
+          },
+        ];
       }
       const port = ctx.servicePorts.get(name)?.[0];
       if (condition !== 'service_healthy' || !port) return [];
-      return [{
-        name: `wait-${name}`,
-        image: WAIT_IMAGE,
-        command: ['sh', '-c', `until nc -z -w 2 ${name} ${port}; do echo "waiting for ${name}:${port}"; sleep 2; done`],
-        resources,
-        securityContext: security,
-      }];
+      return [
+        {
+          name: `wait-${name}`,
+          image: WAIT_IMAGE,
+          command: ['sh', '-c', `until nc -z -w 2 ${name} ${port}; do echo "waiting for ${name}:${port}"; sleep 2; done`],
+          resources,
+          securityContext: security,
+        },
+      ];
     });
 }
 
@@ -173,7 +184,8 @@ function volumesOf(c: ContainerSpec, ctx: KubeContext, ownClaims: readonly strin
   for (const mount of c.mounts ?? []) {
     if ('storage' in mount) {
       mounts.push({ name: mount.storage, mountPath: mount.target, subPath: mount.claimFolder, readOnly: mount.readOnly || undefined });
-      if (!ownClaims.includes(mount.storage)) volumes.push({ name: mount.storage, persistentVolumeClaim: { claimName: mount.storage, readOnly: mount.readOnly || undefined } });
+      if (!ownClaims.includes(mount.storage))
+        volumes.push({ name: mount.storage, persistentVolumeClaim: { claimName: mount.storage, readOnly: mount.readOnly || undefined } });
       continue;
     }
     const config = configMapOf(c, mount, ctx);

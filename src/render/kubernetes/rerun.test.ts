@@ -20,10 +20,12 @@ const edit = (folder: string, path: string, change: (text: string) => string) =>
 };
 
 describe('kubernetes files on a re-run', () => {
-  it('keep the user\'s edits and take the generator\'s changes', async () => {
+  it("keep the user's edits and take the generator's changes", async () => {
     const folder = freshFolder('portal');
     assert.equal((await runPortal(['--yes', '--services', 'postgis,redis,nginx', '--targets', 'kubernetes', '--secret-seed', 'x'], { cwd: folder })).code, 0);
-    edit(folder, 'deploy/kubernetes/base/deployment-backend.yaml', text => text.replace(/^spec:\n {2}replicas: 1$/m, 'spec:\n  # three for the launch\n  replicas: 3'));
+    edit(folder, 'deploy/kubernetes/base/deployment-backend.yaml', text =>
+      text.replace(/^spec:\n {2}replicas: 1$/m, 'spec:\n  # three for the launch\n  replicas: 3'),
+    );
     edit(folder, 'deploy/helm/portal/values.yaml', text => text.replace(/^ {2}backend: 1$/m, '  # two for the launch\n  backend: 2'));
     edit(folder, 'deploy/helm/portal/templates/deployment-backend.yaml', text => text.replace(/^spec:$/m, 'spec:\n  # scaled by the values'));
     const run = await runPortal(['add', 'celery', '--secret-seed', 'x'], { cwd: folder });

@@ -28,9 +28,20 @@ describe('kubernetes: settings holding a secret', () => {
   });
 
   it('a secret both whole and inside a longer setting is defined once, before the setting that embeds it', () => {
-    const raw = { targets: ['kubernetes'], services: 'postgis,redis', apps: [{ id: 'worker', image: 'acme/worker:1.0', port: 8080, settings: { REDIS_URL: 'redis://:{redis.password}@{redis.host}:{redis.port}/0', REDIS_PASSWORD: '{redis.password}' } }] } as unknown as RawAnswers;
+    const raw = {
+      targets: ['kubernetes'],
+      services: 'postgis,redis',
+      apps: [
+        {
+          id: 'worker',
+          image: 'acme/worker:1.0',
+          port: 8080,
+          settings: { REDIS_URL: 'redis://:{redis.password}@{redis.host}:{redis.port}/0', REDIS_PASSWORD: '{redis.password}' },
+        },
+      ],
+    } as unknown as RawAnswers;
     const objects = assemble(planOf(modelOf(raw)), 'overlays/prod');
-    const env = (podsOf(objects).find(pod => pod.owner.endsWith(' worker'))!.spec.containers[0].env as Loose[]);
+    const env = podsOf(objects).find(pod => pod.owner.endsWith(' worker'))!.spec.containers[0].env as Loose[];
     const names = env.map(v => v.name);
     assert.equal(names.filter(name => name === 'REDIS_PASSWORD').length, 1, names.join(','));
     assert.ok(names.indexOf('REDIS_PASSWORD') < names.indexOf('REDIS_URL'));
@@ -41,7 +52,12 @@ describe('kubernetes: settings holding a secret', () => {
   it('the cross-check names a setting whose $(VAR) nothing defines, and a key the Secret lacks', () => {
     const objects = assemble(planOf(modelOf(sagui)), 'overlays/prod');
     const container = containerOf(objects, 'Deployment hyfaa-scheduler');
-    container.env = [...container.env, { name: 'TOKEN', value: 'Bearer $(NOT_DEFINED)' }, { name: 'ESCAPED', value: '$$(NOT_DEFINED)' }, { name: 'KEY', valueFrom: { secretKeyRef: { name: 'portal-secrets', key: 'nope' } } }];
+    container.env = [
+      ...container.env,
+      { name: 'TOKEN', value: 'Bearer $(NOT_DEFINED)' },
+      { name: 'ESCAPED', value: '$$(NOT_DEFINED)' },
+      { name: 'KEY', valueFrom: { secretKeyRef: { name: 'portal-secrets', key: 'nope' } } },
+    ];
     assert.deepEqual(crossCheck(objects), [
       'Deployment hyfaa-scheduler: container hyfaa-scheduler sets TOKEN from $(NOT_DEFINED), which nothing defines',
       'Deployment hyfaa-scheduler: container hyfaa-scheduler reads KEY from key "nope" of "portal-secrets", which does not hold it',

@@ -43,5 +43,10 @@ export function tmpfsParts(entry: string): { path: string; size?: string } {
 
 /** A DNS-1123 label from any text: lowercase letters, digits and dashes, at most 63. */
 export function dnsLabel(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }

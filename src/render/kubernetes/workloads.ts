@@ -48,16 +48,18 @@ export function workloadObjects(c: ContainerSpec, ctx: KubeContext): WorkloadObj
   const service = (headless: boolean): Service[] =>
     ports.length === 0
       ? []
-      : [{
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata,
-          spec: {
-            clusterIP: headless ? 'None' : undefined,
-            selector: selectorOf(c),
-            ports: ports.map(port => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
+      : [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata,
+            spec: {
+              clusterIP: headless ? 'None' : undefined,
+              selector: selectorOf(c),
+              ports: ports.map(port => ({ name: `tcp-${port}`, port, targetPort: port, protocol: 'TCP' })),
+            },
           },
-        }];
+        ];
   if (kind === 'StatefulSet') {
     const claims = ctx.ownClaims.get(c.name) ?? [];
     const statefulSet: StatefulSet = {

@@ -17,7 +17,7 @@ const prod = parse(file('deploy/swarm/stack.yml')) as StackFile;
 const staging = parse(file('deploy/swarm/instances/staging.yml')) as StackFile;
 
 describe('swarm deployments', () => {
-  it("an instance reads its own secret files and site, under its own names and node labels", () => {
+  it('an instance reads its own secret files and site, under its own names and node labels', () => {
     for (const secret of Object.values(staging.secrets ?? {})) {
       assert.match(secret.file, /^\.\.\/\.\.\/\.\.\/secrets\/staging\/[a-z_]+$/);
       assert.match(secret.name, /^portal-staging_/);
@@ -31,9 +31,15 @@ describe('swarm deployments', () => {
   });
 
   it('a folder mount becomes one config per planned file, at the same place below the target', () => {
-    const snippets = plan.filter(f => f.path.startsWith('nginx/snippets/')).map(f => f.path).sort();
+    const snippets = plan
+      .filter(f => f.path.startsWith('nginx/snippets/'))
+      .map(f => f.path)
+      .sort();
     const mounted = prod.services.nginx!.configs!.filter(c => c.target.startsWith('/etc/nginx/snippets/')).map(c => prod.configs![c.source]!.file);
-    assert.deepEqual(mounted.sort(), snippets.map(path => `../../${path}`));
+    assert.deepEqual(
+      mounted.sort(),
+      snippets.map(path => `../../${path}`),
+    );
   });
 
   it('an executable file keeps its exec bit as a config; the others are left at 0444', () => {

@@ -23,7 +23,9 @@ function parse(volume: string): ParsedMount {
 
 /** Base mounts, then prod's, then the instance's: a later one replaces an earlier one on the same target, as compose merges. */
 export function deployedMounts(c: ContainerSpec, instanceVolumes: readonly string[] = []): ParsedMount[] {
-  const base = (c.mounts ?? []).map(m => ('file' in m ? { source: m.file, target: m.target, readOnly: true } : { source: m.storage, target: m.target, readOnly: !!m.readOnly }));
+  const base = (c.mounts ?? []).map(m =>
+    'file' in m ? { source: m.file, target: m.target, readOnly: true } : { source: m.storage, target: m.target, readOnly: !!m.readOnly },
+  );
   const prod = (c.prod?.volumes ?? []).map(v => (typeof v === 'string' ? parse(v) : { source: v.source, target: v.target, readOnly: !!v.read_only }));
   const byTarget = new Map<string, ParsedMount>();
   for (const mount of [...base, ...prod, ...instanceVolumes.map(parse)]) byTarget.set(mount.target, mount);
@@ -55,12 +57,7 @@ export interface SwarmMounts {
  * `repoFiles`: every path the plan writes. A repo mount with no planned file at or below it (an app's
  * config folder, filled by the operator) stays a bind mount, relative to the stack file (`root`).
  */
-export function swarmMounts(
-  mounts: readonly ParsedMount[],
-  tmpfs: readonly string[],
-  repoFiles: ReadonlyMap<string, boolean>,
-  root: string,
-): SwarmMounts {
+export function swarmMounts(mounts: readonly ParsedMount[], tmpfs: readonly string[], repoFiles: ReadonlyMap<string, boolean>, root: string): SwarmMounts {
   const volumes: StackVolume[] = [];
   const configs: RepoConfig[] = [];
   const storage: string[] = [];
@@ -81,7 +78,8 @@ export function swarmMounts(
     // a bound folder hides what the image holds there (postgis's own initdb scripts); configs are files
     // mounted one by one, so an empty tmpfs under them hides it the same way
     if (files.length > 0 && !files.includes(path)) volumes.push({ type: 'tmpfs', target: mount.target, tmpfs: { size: FOLDER_TMPFS_BYTES } });
-    for (const file of files) configs.push({ key: configKey(file), path: file, target: `${mount.target}${file.slice(path.length)}`, executable: !!repoFiles.get(file) });
+    for (const file of files)
+      configs.push({ key: configKey(file), path: file, target: `${mount.target}${file.slice(path.length)}`, executable: !!repoFiles.get(file) });
   }
   return { volumes: [...volumes, ...tmpfs.map(tmpfsVolume)], configs, storage };
 }
@@ -104,4 +102,8 @@ export function bytes(size: string): number {
 }
 
 /** A config is 0444 unless the plan writes the file executable (0555). */
-export const configReference = (config: RepoConfig): FileReference => ({ source: config.key, target: config.target, ...(config.executable ? { mode: 0o555 } : {}) });
+export const configReference = (config: RepoConfig): FileReference => ({
+  source: config.key,
+  target: config.target,
+  ...(config.executable ? { mode: 0o555 } : {}),
+});

@@ -69,7 +69,9 @@ function healthcheck(c: ContainerSpec): Pick<StackService, 'healthcheck'> {
   if (c.oneShot) return { healthcheck: { disable: true } };
   if (!c.healthcheck) return {};
   const health = { ...HEALTH_DEFAULTS, ...c.healthcheck };
-  return { healthcheck: { test: [...health.test], interval: health.interval, timeout: health.timeout, retries: health.retries, start_period: health.startPeriod } };
+  return {
+    healthcheck: { test: [...health.test], interval: health.interval, timeout: health.timeout, retries: health.retries, start_period: health.startPeriod },
+  };
 }
 
 /** The base networks and those prod adds (a shared Traefik's), with the internal aliases. */
@@ -93,7 +95,9 @@ function deploy(c: ContainerSpec, project: string, storage: readonly string[], p
     restart_policy: c.oneShot ? { condition: 'on-failure', delay: '5s', max_attempts: 3 } : { condition: 'any', delay: '5s' },
     ...(stateful ? { placement: { constraints: [...new Set(storage)].map(item => `node.labels.${storageLabel(project, item)}==true`) } } : {}),
     // two servers on one data folder, or two edges on one host port, must never overlap
-    ...(c.oneShot ? {} : { update_config: { parallelism: 1, order: stateful || publishes ? 'stop-first' : 'start-first', failure_action: 'rollback', monitor: '30s' } }),
+    ...(c.oneShot
+      ? {}
+      : { update_config: { parallelism: 1, order: stateful || publishes ? 'stop-first' : 'start-first', failure_action: 'rollback', monitor: '30s' } }),
   };
 }
 

@@ -27,7 +27,11 @@ const schema = JSON.parse(readFileSync(join(FIXTURES, 'config_schema_v3.9.json')
 function withoutDraft4Ids(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutDraft4Ids);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema').map(([key, value]) => [key, withoutDraft4Ids(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string') && key !== '$schema')
+      .map(([key, value]) => [key, withoutDraft4Ids(value)]),
+  );
 }
 // the CLI's own formats (duration, ports, expose) are not checked here: `docker stack config` does
 const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(withoutDraft4Ids(schema) as object);
@@ -40,7 +44,10 @@ const cases: Record<string, Record<string, unknown>> = {
   'shared-traefik': { services: 'postgis,nginx', traefikNetwork: 'proxy', traefikEntrypoint: 'websecure', traefikCertResolver: 'letsencrypt' },
   // the seed deployments: apps with contracts, config folders, Redis roles, Kafka kept as an alternative
   ...Object.fromEntries(
-    (['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] satisfies PresetId[]).map(id => [`preset-${id}`, presetAnswers(id, { domain: 'example.org', imageTag: '2.3.1' })]),
+    (['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] satisfies PresetId[]).map(id => [
+      `preset-${id}`,
+      presetAnswers(id, { domain: 'example.org', imageTag: '2.3.1' }),
+    ]),
   ),
 };
 
@@ -60,7 +67,10 @@ describe('swarm stack files', () => {
     const plan = planFiles(model, seededSecrets('x'));
     const files = swarmStackFiles(model, plan);
     const stacks = files.filter(f => /^deploy\/swarm\/(stack|instances\/[^/.]+)\.yml$/.test(f.path));
-    const secretValues = plan.filter(f => f.ownership === 'secret' && f.path.startsWith('secrets/')).map(f => f.content).filter(v => v.length >= 8);
+    const secretValues = plan
+      .filter(f => f.ownership === 'secret' && f.path.startsWith('secrets/'))
+      .map(f => f.content)
+      .filter(v => v.length >= 8);
 
     it(`${scenario}: one stack for prod and one per instance`, () => {
       assert.deepEqual(
@@ -73,7 +83,13 @@ describe('swarm stack files', () => {
     for (const file of stacks) {
       const stack = parse(file.content) as StackFile;
       const where = `${scenario} ${file.path}`;
-      const project = file.path === 'deploy/swarm/stack.yml' ? model.answers.name : `${model.answers.name}-${file.path.split('/').pop()!.replace(/\.yml$/, '')}`;
+      const project =
+        file.path === 'deploy/swarm/stack.yml'
+          ? model.answers.name
+          : `${model.answers.name}-${file.path
+              .split('/')
+              .pop()!
+              .replace(/\.yml$/, '')}`;
 
       it(`${where}: valid for the compose 3.9 schema of the Docker CLI`, () => {
         assert.ok(validate(stack), JSON.stringify(validate.errors, null, 1));
@@ -105,7 +121,12 @@ describe('swarm stack files', () => {
       });
 
       it(`${where}: every variable without a default is one of its env file`, () => {
-        const instance = file.path.startsWith('deploy/swarm/instances/') ? file.path.split('/').pop()!.replace(/\.yml$/, '') : undefined;
+        const instance = file.path.startsWith('deploy/swarm/instances/')
+          ? file.path
+              .split('/')
+              .pop()!
+              .replace(/\.yml$/, '')
+          : undefined;
         const env = envOf(plan.find(f => f.path === (instance ? `instances/${instance}.env` : '.env'))!.content);
         // `$${X}` is a literal `${X}` for the container's shell
         const used = [...file.content.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map(match => match[1]!);
@@ -155,9 +176,18 @@ describe('swarm stack files', () => {
           mkdirSync(dirname(join(folder, f.path)), { recursive: true });
           writeFileSync(join(folder, f.path), f.content);
         }
-        const instance = file.path.startsWith('deploy/swarm/instances/') ? file.path.split('/').pop()!.replace(/\.yml$/, '') : undefined;
+        const instance = file.path.startsWith('deploy/swarm/instances/')
+          ? file.path
+              .split('/')
+              .pop()!
+              .replace(/\.yml$/, '')
+          : undefined;
         const env = envOf(plan.find(f => f.path === (instance ? `instances/${instance}.env` : '.env'))!.content);
-        const result = spawnSync('docker', ['stack', 'config', '-c', file.path], { cwd: folder, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: folder, ...env } });
+        const result = spawnSync('docker', ['stack', 'config', '-c', file.path], {
+          cwd: folder,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: folder, ...env },
+        });
         assert.equal(result.status, 0, result.stderr);
       });
     }

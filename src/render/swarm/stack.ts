@@ -32,7 +32,10 @@ export function swarmStack(deployment: Deployment, secretsDir: string): StackFil
   const externals = [...new Set(deployedContainers(model).flatMap(c => (Array.isArray(c.prod?.networks) ? c.prod.networks : [])))].filter(
     name => name !== 'edge' && name !== 'internal',
   );
-  const volumes = volumesFor(model, deployedContainers(model).filter(c => rendered.find(([name]) => name === c.name)![1].storage.length > 0));
+  const volumes = volumesFor(
+    model,
+    deployedContainers(model).filter(c => rendered.find(([name]) => name === c.name)![1].storage.length > 0),
+  );
   return {
     version: '3.9',
     services: Object.fromEntries(rendered.map(([name, r]) => [name, r.service])),
@@ -51,7 +54,13 @@ export function swarmStack(deployment: Deployment, secretsDir: string): StackFil
         }
       : {}),
     ...(configs.size > 0
-      ? { configs: Object.fromEntries([...configs].sort(([a], [b]) => a.localeCompare(b)).map(([key, path]) => [key, { name: versionedName(project, key, CONFIGS_VERSION), file: `${root}${path}` }])) }
+      ? {
+          configs: Object.fromEntries(
+            [...configs]
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, path]) => [key, { name: versionedName(project, key, CONFIGS_VERSION), file: `${root}${path}` }]),
+          ),
+        }
       : {}),
   };
 }
@@ -86,7 +95,10 @@ function stackHeader(model: PortalModel, file: string, envFile: string, versions
  * which files a mounted repo folder holds.
  */
 export function swarmStackFiles(model: PortalModel, planned: readonly PlannedFile[]): PlannedFile[] {
-  checkSwarmNames(model, deployedContainers(model).map(c => c.name));
+  checkSwarmNames(
+    model,
+    deployedContainers(model).map(c => c.name),
+  );
   const repoFiles = new Map(planned.map(file => [file.path, ((file.mode ?? 0o644) & 0o111) !== 0]));
   const prod = swarmStack({ model, project: model.answers.name, instanceVolumes: {}, repoFiles, root: '../../' }, 'secrets');
   const instances = (model.answers.instances ?? []).map(instance => instanceStack(model, instance, repoFiles));
@@ -97,7 +109,15 @@ export function swarmStackFiles(model: PortalModel, planned: readonly PlannedFil
     ...instances.flatMap(({ instance, own, stack }) => [
       managed(
         `${STACK_FOLDER}/instances/${instance.name}.yml`,
-        toYaml(stack, stackHeader(own, `${STACK_FOLDER}/instances/${instance.name}.yml`, `instances/${instance.name}.env`, `${STACK_FOLDER}/instances/${instance.name}.versions.env`)),
+        toYaml(
+          stack,
+          stackHeader(
+            own,
+            `${STACK_FOLDER}/instances/${instance.name}.yml`,
+            `instances/${instance.name}.env`,
+            `${STACK_FOLDER}/instances/${instance.name}.versions.env`,
+          ),
+        ),
       ),
       sample(`${STACK_FOLDER}/instances/${instance.name}.versions.env`, versionsFile(own, stack)),
     ]),

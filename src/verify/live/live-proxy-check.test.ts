@@ -40,7 +40,7 @@ const replace = (from: string | RegExp, to: string) => (text: string) => {
 
 const FAULTS: readonly Fault[] = [
   {
-    what: 'nginx forwards the client\'s Host header, port included, as X-Forwarded-Host (issue 12, finding 11)',
+    what: "nginx forwards the client's Host header, port included, as X-Forwarded-Host (issue 12, finding 11)",
     repo: 'traefikNginx',
     file: 'nginx/snippets/proxy.conf',
     plant: replace('proxy_set_header X-Forwarded-Host $public_host;', 'proxy_set_header X-Forwarded-Host $http_host;'),
@@ -48,14 +48,14 @@ const FAULTS: readonly Fault[] = [
   },
   {
     // grafana's route: nginx proxies to the app directly (varnish would strip it again on the others)
-    what: 'nginx passes a client\'s Forwarded header on',
+    what: "nginx passes a client's Forwarded header on",
     repo: 'traefikNginx',
     file: 'nginx/snippets/proxy.conf',
     plant: replace('proxy_set_header Forwarded "";\n', ''),
     finding: /prod: GET \/grafana\/poison: grafana received forwarded/,
   },
   {
-    what: 'nginx passes a client\'s X-Forwarded-Proto on',
+    what: "nginx passes a client's X-Forwarded-Proto on",
     repo: 'traefikNginx',
     file: 'nginx/snippets/proxy.conf',
     plant: replace('proxy_set_header X-Forwarded-Proto $public_scheme;', 'proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;'),
@@ -90,14 +90,14 @@ const FAULTS: readonly Fault[] = [
     finding: /prod: a request for an unknown host reached/,
   },
   {
-    what: 'varnish keeps the client\'s Host in prod',
+    what: "varnish keeps the client's Host in prod",
     repo: 'varnishEdge',
     file: 'varnish/default.vcl',
     plant: replace('        set req.http.Host = std.getenv("PUBLIC_HOST");\n', ''),
     finding: /prod: GET \S+: \w+ received Host '[^']+:1234', expected/,
   },
   {
-    what: 'varnish passes a client\'s Forwarded header on',
+    what: "varnish passes a client's Forwarded header on",
     repo: 'traefikVarnish',
     file: 'varnish/default.vcl',
     plant: replace('    unset req.http.Forwarded;\n', ''),

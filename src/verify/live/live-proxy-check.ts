@@ -45,10 +45,12 @@ const nginxRoutes = (text: string): [string, string][] =>
 /** Paths nginx answers 404 itself, and those the VCL refuses (`^/path(\?|$)` alternatives). */
 const hiddenPaths = (routes: string, vcl: string): string[] => {
   const refused = /req\.url ~ "([^"]+)"\) \{\s*return \(synth\(404/.exec(vcl)?.[1] ?? '';
-  return [...new Set([
-    ...[...routes.matchAll(/location = (\S+) \{\s*return 404;/g)].map(m => m[1]!),
-    ...[...refused.matchAll(/\^([^(|]+)\(/g)].map(m => m[1]!.replace(/\\/g, '')),
-  ])].sort();
+  return [
+    ...new Set([
+      ...[...routes.matchAll(/location = (\S+) \{\s*return 404;/g)].map(m => m[1]!),
+      ...[...refused.matchAll(/\^([^(|]+)\(/g)].map(m => m[1]!.replace(/\\/g, '')),
+    ]),
+  ].sort();
 };
 
 /** Origins each CORS map of cors.conf allows, by variable. */
@@ -137,7 +139,12 @@ export const liveProxyCheck: Check = {
 };
 
 /** One run of nginx, varnish and the stubs in a network namespace: the problems found, or why it did not run. */
-async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnish: boolean): Promise<{ routes: number; extras: string; problems: string[] } | string> {
+async function runPhase(
+  repo: string,
+  phase: Phase,
+  hasNginx: boolean,
+  hasVarnish: boolean,
+): Promise<{ routes: number; extras: string; problems: string[] } | string> {
   const work = tempDir(`live-${phase}`);
   chmodSync(work, 0o755);
   const etc = join(work, 'etc');
@@ -156,7 +163,11 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
 
   // sub-domains: the snippet each server block of the site includes, read like routes.conf
   const subDomains = hasNginx
-    ? [...site.matchAll(/server_name (\S+);[^}]*?include \/etc\/nginx\/snippets\/((?:dev\/)?hosts\/\S+\.conf);/g)].map(m => ({ server: m[1]!, text: readFileSync(join(repo, 'nginx', 'snippets', m[2]!), 'utf8'), file: m[2]! }))
+    ? [...site.matchAll(/server_name (\S+);[^}]*?include \/etc\/nginx\/snippets\/((?:dev\/)?hosts\/\S+\.conf);/g)].map(m => ({
+        server: m[1]!,
+        text: readFileSync(join(repo, 'nginx', 'snippets', m[2]!), 'utf8'),
+        file: m[2]!,
+      }))
     : [];
   const snippets = [{ server: '', text: routesText, file: 'routes.conf' }, ...subDomains];
   if (hasNginx) {
@@ -177,19 +188,42 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
       }
       writeFileSync(join(etc, 'snippets', file), rewritten);
     }
-    writeFileSync(join(etc, 'snippets', 'upstreams.conf'), upstreamsText.replace(/server\s+([^:\s]+):(\d+);/g, (_, h: string, p: string) => `server ${h}:${toStub(h, p)};`));
+    writeFileSync(
+      join(etc, 'snippets', 'upstreams.conf'),
+      upstreamsText.replace(/server\s+([^:\s]+):(\d+);/g, (_, h: string, p: string) => `server ${h}:${toStub(h, p)};`),
+    );
     // pid and temp files in our folder, not the shared /tmp
     writeFileSync(join(etc, 'nginx.conf'), readFileSync(join(repo, 'nginx', 'nginx.conf'), 'utf8').replaceAll('/tmp/', `${work}/tmp-`));
     writeFileSync(join(etc, 'conf.d', 'default.conf'), site);
     if (nginxTls) {
       // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
-      const cert = await runTool(tool('openssl')!, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', domain.length <= 64 ? `/CN=${domain}` : '/O=test', '-addext', `subjectAltName=DNS:${domain}`, '-keyout', join(etc, 'certs', 'privkey.pem'), '-out', join(etc, 'certs', 'fullchain.pem')]);
+      const cert = await runTool(tool('openssl')!, [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        domain.length <= 64 ? `/CN=${domain}` : '/O=test',
+        '-addext',
+        `subjectAltName=DNS:${domain}`,
+        '-keyout',
+        join(etc, 'certs', 'privkey.pem'),
+        '-out',
+        join(etc, 'certs', 'fullchain.pem'),
+      ]);
       if (cert.code !== 0) return `openssl could not make a test certificate: ${firstLines(cert.output)}`;
     }
   }
   if (hasVarnish) {
-    writeFileSync(join(work, 'default.vcl'), vcl.replace(/(\.host = "([^"]+)";\s*\.port = ")(\d+)(";)/g, (_, head: string, h: string, p: string, tail: string) => `${head}${toStub(h, p)}${tail}`));
+    writeFileSync(
+      join(work, 'default.vcl'),
+      vcl.replace(/(\.host = "([^"]+)";\s*\.port = ")(\d+)(";)/g, (_, head: string, h: string, p: string, tail: string) => `${head}${toStub(h, p)}${tail}`),
+    );
     chmodSync(join(work, 'default.vcl'), 0o644);
     if (existsSync(join(repo, 'varnish', 'custom.vcl'))) {
       copyFileSync(join(repo, 'varnish', 'custom.vcl'), join(work, 'custom.vcl'));
@@ -201,13 +235,14 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
   const varnishFront = hasVarnish && [...backends.values()].some(backend => backend.host === 'nginx');
   const upstreams = nginxUpstreams(upstreamsText);
   const viaVarnish = vclRules(vcl).map(([prefix, backend]) => [prefix, backends.get(backend)?.host ?? backend] as [string, string]);
-  const routes: [string, string][] = hasNginx && !varnishFront
-    ? nginxRoutes(routesText).flatMap(([path, name]): [string, string][] => {
-        if (name !== 'varnish') return [[path, upstreams.get(name)?.host ?? name]];
-        const rule = viaVarnish.filter(([prefix]) => path.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
-        return rule ? [[path, rule[1]]] : [];
-      })
-    : viaVarnish;
+  const routes: [string, string][] =
+    hasNginx && !varnishFront
+      ? nginxRoutes(routesText).flatMap(([path, name]): [string, string][] => {
+          if (name !== 'varnish') return [[path, upstreams.get(name)?.host ?? name]];
+          const rule = viaVarnish.filter(([prefix]) => path.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+          return rule ? [[path, rule[1]]] : [];
+        })
+      : viaVarnish;
   const frontPort = hasNginx && !varnishFront ? (nginxTls ? 8443 : 8080) : 6081;
   const host = phase === 'prod' ? domain : DEV_HOST;
   const services = composeServiceNames(repo);
@@ -232,14 +267,26 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     hidden: hiddenPaths(routesText, vcl),
     // per server block: the portal's host ("") or a sub-domain, with the Host a browser sends there
     // behind varnish (a shared Traefik's entry), the sub-domains are the Traefik's routes to nginx itself
-    servers: snippets.map(({ server, text }) => ({ server, text, port: server !== '' && varnishFront ? 8080 : frontPort })).map(({ server, text, port }) => ({
-      server_name: server === '' ? host : server,
-      port,
-      authority: server === '' ? (phase === 'dev' ? `${host}:${port}` : host) : phase === 'dev' ? `${server}:${port}` : server,
-      routes: nginxRoutes(text).flatMap(([path, name]) => (name === 'varnish' || !upstreams.has(name) ? [] : [[path, upstreams.get(name)!.host]])),
-      cors: corsLocations(text, corsMaps(hasNginx && existsSync(join(repo, 'nginx', 'snippets', 'cors.conf')) ? readFileSync(join(repo, 'nginx', 'snippets', 'cors.conf'), 'utf8') : '')),
-      accel: accelLocations(text).map(({ internal, via }) => ({ internal, via, body: `private file of ${accelLocations(text).find(a => a.internal === internal)!.alias}\n` })),
-    })).filter((server, i) => i === 0 || server.routes.length > 0),
+    servers: snippets
+      .map(({ server, text }) => ({ server, text, port: server !== '' && varnishFront ? 8080 : frontPort }))
+      .map(({ server, text, port }) => ({
+        server_name: server === '' ? host : server,
+        port,
+        authority: server === '' ? (phase === 'dev' ? `${host}:${port}` : host) : phase === 'dev' ? `${server}:${port}` : server,
+        routes: nginxRoutes(text).flatMap(([path, name]) => (name === 'varnish' || !upstreams.has(name) ? [] : [[path, upstreams.get(name)!.host]])),
+        cors: corsLocations(
+          text,
+          corsMaps(
+            hasNginx && existsSync(join(repo, 'nginx', 'snippets', 'cors.conf')) ? readFileSync(join(repo, 'nginx', 'snippets', 'cors.conf'), 'utf8') : '',
+          ),
+        ),
+        accel: accelLocations(text).map(({ internal, via }) => ({
+          internal,
+          via,
+          body: `private file of ${accelLocations(text).find(a => a.internal === internal)!.alias}\n`,
+        })),
+      }))
+      .filter((server, i) => i === 0 || server.routes.length > 0),
     // nginx, or varnish with no traefik before it, is the first hop: no client-written address may pass it
     owns_client_address: (hasNginx && !varnishFront) || !behindTraefik,
   };
@@ -254,7 +301,9 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
     'trap cleanup EXIT',
     '/usr/bin/python3 driver.py serve config.json & stubs=$!',
     ...(hasVarnish
-      ? [`env ${shellAssignments(varnishEnvironment)} ${tool('varnishd')} -a 127.0.0.1:6081 -f ${work}/default.vcl -n ${work}/vn -P ${work}/varnish.pid -s malloc,32m -T none || exit 1`]
+      ? [
+          `env ${shellAssignments(varnishEnvironment)} ${tool('varnishd')} -a 127.0.0.1:6081 -f ${work}/default.vcl -n ${work}/vn -P ${work}/varnish.pid -s malloc,32m -T none || exit 1`,
+        ]
       : []),
     ...(hasNginx ? [`${tool('nginx')} -c /etc/nginx/nginx.conf || exit 1`] : []),
     '/usr/bin/python3 driver.py probe config.json',
@@ -269,7 +318,10 @@ async function runPhase(repo: string, phase: Phase, hasNginx: boolean, hasVarnis
       [servers.reduce((n, server) => n + server.cors.length, 0), 'CORS preflight'],
       [servers.reduce((n, server) => n + server.accel.length, 0), 'private download'],
     ] as const;
-    const extras = counted.filter(([n]) => n > 0).map(([n, what]) => `, ${n} ${what}${n === 1 ? '' : 's'}`).join('');
+    const extras = counted
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `, ${n} ${what}${n === 1 ? '' : 's'}`)
+      .join('');
     return { routes: routes.length, extras, problems: JSON.parse(last) as string[] };
   } catch {
     return `the live run did not finish: ${firstLines(run.output)}`;

@@ -39,12 +39,30 @@ const replace = (from: string | RegExp, to: string) => (text: string) => {
 };
 
 /** The download route hashed instead of passed: only the X-Accel-Redirect rule of vcl_backend_response is left. */
-const HASH_DOWNLOADS = replace(/(if \(req\.url ~ "\^\/downloads\/"\) \{\n {8}set req\.backend_hint = be_api;\n) {8}return \(pass\);/, '$1        return (hash);');
+const HASH_DOWNLOADS = replace(
+  /(if \(req\.url ~ "\^\/downloads\/"\) \{\n {8}set req\.backend_hint = be_api;\n) {8}return \(pass\);/,
+  '$1        return (hash);',
+);
 
 const FAULTS = [
-  { what: 'the private folder is not internal', file: 'nginx/snippets/hosts/api.conf', plant: replace('    internal;\n', ''), finding: /prod: GET api\.maps\.example\.org\/protected\/probe\.txt: 200, expected 404/ },
-  { what: 'the preflight goes to the app', file: 'nginx/snippets/routes.conf', plant: replace(/ {4}if \(\$request_method = OPTIONS\) \{\n {8}return 204;\n {4}\}\n/, ''), finding: /OPTIONS [a-z.]+\/live\/preflight from https:\/\/any\.example: 501/ },
-  { what: 'any origin is allowed with credentials', file: 'nginx/snippets/cors.conf', plant: replace(/(map \$http_origin \$cors_origin_0 \{\n {4})default "";/, '$1default $http_origin;'), finding: /GET api\.maps\.example\.org\/cors from https:\/\/evil\.example: allowed as 'https:\/\/evil\.example'/ },
+  {
+    what: 'the private folder is not internal',
+    file: 'nginx/snippets/hosts/api.conf',
+    plant: replace('    internal;\n', ''),
+    finding: /prod: GET api\.maps\.example\.org\/protected\/probe\.txt: 200, expected 404/,
+  },
+  {
+    what: 'the preflight goes to the app',
+    file: 'nginx/snippets/routes.conf',
+    plant: replace(/ {4}if \(\$request_method = OPTIONS\) \{\n {8}return 204;\n {4}\}\n/, ''),
+    finding: /OPTIONS [a-z.]+\/live\/preflight from https:\/\/any\.example: 501/,
+  },
+  {
+    what: 'any origin is allowed with credentials',
+    file: 'nginx/snippets/cors.conf',
+    plant: replace(/(map \$http_origin \$cors_origin_0 \{\n {4})default "";/, '$1default $http_origin;'),
+    finding: /GET api\.maps\.example\.org\/cors from https:\/\/evil\.example: allowed as 'https:\/\/evil\.example'/,
+  },
   {
     what: 'the download route is cached and answers with X-Accel-Redirect are stored',
     file: 'varnish/default.vcl',
