@@ -1,7 +1,8 @@
 /**
  * The CloudNativePG bootstrap check passes on a generated repo and fails on planted faults in the Cluster:
- * a `tiles` schema the owner does not own (the app could not add layers), default privileges without the
- * owner's future tables (the tileserver could not read them), a statement the server refuses.
+ * a `tiles` schema the owner does not own (the owner could not add layers), default privileges without the
+ * owner's tables (the tileserver could not read them), a statement the server refuses, the demo layer made
+ * by the superuser (the backups' dump as the owner is refused).
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,17 +29,20 @@ describe('CloudNativePG bootstrap check', { skip: (!tool('initdb') || !isRoot())
   });
 
   const faults: [string, (text: string) => string, RegExp][] = [
-    ['the tiles schema owned by the superuser', text => text.replace(/ AUTHORIZATION "[^"]+"/, ''), /creating app tables/],
+    // the owner then cannot make the demo layer in it
+    ['the tiles schema owned by the superuser', text => text.replace(/ AUTHORIZATION "[^"]+"/, ''), /permission denied for schema tiles/],
     [
       "default privileges for the superuser's tables only",
       text => text.replace(/FOR ROLE postgres, "[^"]+" IN SCHEMA tiles/, 'IN SCHEMA tiles'),
-      /cannot read tiles\.later_layer/,
+      /cannot read tiles\./,
     ],
     [
       'a grant on a schema that does not exist',
       text => text.replace('GRANT USAGE ON SCHEMA tiles TO tileserver;', 'GRANT USAGE ON SCHEMA tile TO tileserver;'),
       /postInitApplicationSQL: .*schema "tile" does not exist/s,
     ],
+    // the demo layer made by the superuser: the owner's dump is refused
+    ['the demo layer made by the superuser', text => text.replace(/^\s*- SET ROLE "[^"]+";\n/m, ''), /pg_dump as the owner .*permission denied/s],
   ];
   for (const [what, plant, expected] of faults) {
     it(`fails on ${what}`, async () => {

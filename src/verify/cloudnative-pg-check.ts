@@ -3,7 +3,8 @@
  * runs it (pkg/management/postgres/initdb.go, ConfigureNewInstance): the owner as a plain LOGIN role, the
  * database it owns, postInitApplicationSQL then the SQL refs as the superuser in that database; then what
  * the operator reconciles: each managed role's password and memberships, the Database objects. The owner,
- * not a superuser here, must then be able to add layers the tileserver reads, without the app's tables.
+ * not a superuser here, must then be able to add layers the tileserver reads, without the app's tables,
+ * and to dump the database as the backups do.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { KUBE_ROOT } from '../render/kubernetes/kustomize.js';
 import type { Loose } from '../render/kubernetes/cross-checks.js';
 import { failed, passed, skipped, type Check } from '../checks/check.js';
 import { ROLE_PASSWORDS, tileserverLeak } from './data-checks.js';
-import { firstLines } from '../checks/run-tool.js';
+import { firstLines, runTool } from '../checks/run-tool.js';
 import { withThrowawayPostgres } from './throwaway-postgres.js';
 import { isRoot, missing, tool } from '../checks/tools.js';
 
@@ -66,7 +67,8 @@ export const cloudNativePgCheck: Check = {
       for (const ref of (init.postInitApplicationSQLRefs?.configMapRefs ?? []) as Loose[]) {
         const file = configMapFile(repo, ref.name, ref.key);
         if (!file || !existsSync(file)) return `postInitApplicationSQLRefs: ConfigMap ${ref.name} key ${ref.key} is no file of the base's generator`;
-        const run = await step(`postInitApplicationSQLRefs ${ref.key}`, ['-f', file], inApp);
+        // the instance manager sends a file as one query string: no psql commands, one transaction
+        const run = await step(`postInitApplicationSQLRefs ${ref.key}`, ['-c', readFileSync(file, 'utf8')], inApp);
         if (run) return run;
       }
       // what the operator reconciles once the instance runs
@@ -102,6 +104,9 @@ export const cloudNativePgCheck: Check = {
       const asOwner = { ...env, PGUSER: owner, PGPASSWORD: 'verify-owner', PGDATABASE: database };
       const leak = roles.some(r => r.name === 'tileserver') ? await tileserverLeak(asOwner) : '';
       if (leak) return leak;
+      // the backups dump every database as the owner
+      const dump = await runTool('pg_dump', ['-Fc', '--no-sync', '-f', '/dev/null'], { env: asOwner });
+      if (dump.code !== 0) return `pg_dump as the owner ${owner} (what the backups run): ${firstLines(dump.output, 4)}`;
       for (const role of roles) {
         const password = ROLE_PASSWORDS[role.name] ?? `verify-${role.name}`;
         const login = await step(`${role.name} logs in with its managed password`, ['-c', 'SELECT 1'], {

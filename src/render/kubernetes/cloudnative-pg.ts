@@ -48,9 +48,10 @@ interface ManagedRole {
 export interface CnpgCluster {
   apiVersion: typeof API_VERSION;
   kind: 'Cluster';
-  metadata: { name: string };
+  metadata: { name: string; labels: Record<string, string> };
   spec: {
     instances: number;
+    enablePDB: boolean;
     imageCatalogRef: { apiGroup: 'postgresql.cnpg.io'; kind: 'ClusterImageCatalog'; name: string; major: number };
     enableSuperuserAccess: false;
     inheritedMetadata: { labels: Record<string, string> };
@@ -61,7 +62,6 @@ export interface CnpgCluster {
         owner: string;
         secret: SecretName;
         postInitApplicationSQL: string[];
-        postInitApplicationSQLRefs?: { configMapRefs: { name: string; key: string }[] };
       };
     };
     managed?: { roles: ManagedRole[] };
@@ -74,7 +74,7 @@ export interface CnpgCluster {
 export interface CnpgDatabase {
   apiVersion: typeof API_VERSION;
   kind: 'Database';
-  metadata: { name: string };
+  metadata: { name: string; labels: Record<string, string> };
   spec: { name: string; owner: string; cluster: SecretName; isTemplate?: true; extensions: { name: string; ensure: 'present' }[] };
 }
 
@@ -83,7 +83,8 @@ const roleSecret = (role: string): string => `${CLUSTER_NAME}-role-${role.replac
 const OWNER_SECRET = `${CLUSTER_NAME}-owner`;
 
 /** The component's and each deployment's files; none without PostGIS. */
-export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deployment[]): KubeFile[] {
+/** `repoText`: a planned file's content (the demo layer's SQL). */
+export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deployment[], repoText: (path: string) => string | undefined): KubeFile[] {
   const db = ctx.containers.find(c => c.name === 'db');
   if (!db || !ctx.model.answers.services.includes('postgis')) return [];
   const { model } = ctx;
@@ -93,15 +94,19 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
   const has = (id: ServiceId) => model.answers.services.includes(id);
   const roles = databaseRoles(model.answers, has);
   const init = initView(model.answers.postgres);
-  const demoLayer = ctx.repoFiles.includes('postgres/initdb/03-demo-layer.sql');
+  const demoLayer = statements(repoText(DEMO_LAYER) ?? '');
+  // the owner is no superuser here: making databases from a template needs CREATEDB
+  const ownerRights = init.databases.some(d => d.template) ? [`ALTER ROLE ${quoted(owner)} CREATEDB;`] : [];
   const portal = model.answers.name;
 
   const cluster: CnpgCluster = {
     apiVersion: API_VERSION,
     kind: 'Cluster',
-    metadata: { name: CLUSTER_NAME },
+    metadata: { name: CLUSTER_NAME, labels: { [PART_OF_LABEL]: portal } },
     spec: {
       instances: 1,
+      // one instance: CloudNativePG's primary PodDisruptionBudget (minAvailable 1) would block every node drain
+      enablePDB: false,
       imageCatalogRef: { apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: IMAGE_CATALOG, major: POSTGRES_MAJOR },
       enableSuperuserAccess: false,
       // the portal's NetworkPolicies select pods by these labels; the instance manager talks to the API server
@@ -118,11 +123,14 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
           // the roles read the tables both make
           postInitApplicationSQL: [
             ...init.extensions.map(extension => `CREATE EXTENSION IF NOT EXISTS "${extension}";`),
+            ...ownerRights,
             ...roles.flatMap(role =>
               roleStatements(role, { database: quoted(database), tableOwners: ['postgres', quoted(owner)], schemaOwner: quoted(owner) }),
             ),
+            // made by the owner, as in compose, so its dumps and the app can use the table (the statements
+            // of this list run on one connection, so the role holds until RESET)
+            ...(demoLayer.length > 0 ? [`SET ROLE ${quoted(owner)};`, ...demoLayer, 'RESET ROLE;'] : []),
           ],
-          ...(demoLayer ? { postInitApplicationSQLRefs: { configMapRefs: [{ name: 'files-postgres-initdb', key: '03-demo-layer.sql' }] } } : {}),
         },
       },
       ...(roles.length > 0 ? { managed: { roles: roles.map(managedRole) } } : {}),
@@ -136,7 +144,7 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
   const databases: CnpgDatabase[] = init.databases.map(extra => ({
     apiVersion: API_VERSION,
     kind: 'Database',
-    metadata: { name: `${CLUSTER_NAME}-${extra.name.replace(/_/g, '-')}` },
+    metadata: { name: `${CLUSTER_NAME}-${extra.name.replace(/_/g, '-')}`, labels: { [PART_OF_LABEL]: portal } },
     spec: {
       name: extra.name,
       owner,
@@ -195,7 +203,6 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
           { kind: 'Cluster', path: 'spec/managed/roles/passwordSecret/name' },
         ],
       },
-      { kind: 'ConfigMap', fieldSpecs: [{ kind: 'Cluster', path: 'spec/bootstrap/initdb/postInitApplicationSQLRefs/configMapRefs/name' }] },
     ],
   };
   return [
@@ -212,7 +219,7 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
     {
       path: `${CNPG_COMPONENT}/name-references.yaml`,
       value: nameReferences,
-      comment: "Where the Cluster names generated Secrets and ConfigMaps, so kustomize's hash suffixes reach it.",
+      comment: "Where the Cluster names generated Secrets, so kustomize's hash suffixes reach it.",
     },
     ...deployments.map(d => variantFile(d, owner, roles)),
   ];
@@ -247,6 +254,21 @@ const managedRole = (role: DatabaseRole): ManagedRole => ({
   passwordSecret: { name: roleSecret(role.name) },
   ...(role.memberOf.length > 0 ? { inRoles: [...role.memberOf] } : {}),
 });
+
+const DEMO_LAYER = 'postgres/initdb/03-demo-layer.sql';
+
+/** A plain SQL file (no psql commands) as its statements, without the comment lines. */
+function statements(sql: string): string[] {
+  const code = sql
+    .split('\n')
+    .filter(line => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return code
+    .split(/;\s*(?:\n|$)/)
+    .map(statement => statement.trim())
+    .filter(Boolean)
+    .map(statement => `${statement};`);
+}
 
 /** An SQL identifier in double quotes. */
 const quoted = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;

@@ -20,7 +20,8 @@ export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFil
     planned.map(file => file.path),
   );
   const deployments = deploymentsOf(model);
-  const cloudNativePg = cloudNativePgFiles(ctx, deployments);
+  const texts = new Map(planned.map(file => [file.path, file.content]));
+  const cloudNativePg = cloudNativePgFiles(ctx, deployments, path => texts.get(path));
   const yaml = [...baseFiles(ctx), ...deployments.flatMap(d => overlayFiles(ctx, d)), ...cloudNativePg].map(file =>
     managed(file.path, toYaml(file.value, `${file.comment}\n${MANAGED}`)),
   );
@@ -29,7 +30,7 @@ export function kubernetesFiles(model: PortalModel, planned: readonly PlannedFil
       config.items.map(item => managed(`${KUBE_ROOT}/overlays/${d.name}/${item.key}`, deploymentFile(item.file, d))),
     ),
   );
-  const chart = helmFiles(ctx, deployments, new Map(planned.map(file => [file.path, file.content])), deploymentFile);
+  const chart = helmFiles(ctx, deployments, texts, deploymentFile);
   return [
     ...yaml,
     ...own,
