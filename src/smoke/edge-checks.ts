@@ -51,7 +51,10 @@ export function traefikTarget(repo: string, started: (service: string) => boolea
 
 /** The path the backend's own healthcheck asks for. */
 const healthPath = (stack: RunningStack, backend: string): string =>
-  /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(stack.stack.services.find(s => s.name === backend)?.healthcheck?.join(' ') ?? '')?.[1] ?? '/health';
+  probedPath(stack.stack.services.find(s => s.name === backend)?.healthcheck ?? []) ?? '/health';
+
+/** The path an HTTP healthcheck asks for (`http://127.0.0.1:8000/health` -> `/health`), if it asks one. */
+export const probedPath = (test: readonly string[]): string | undefined => /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(test.join(' '))?.[1];
 async function tileChecks(stack: RunningStack, edge: Edge, report: Report): Promise<void> {
   const index = await get(edge, '/tiles/index.json');
   if (index.status !== 200) return report.fail('tiles: layer list through the edge', `GET /tiles/index.json answered ${index.status}`);

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Engine } from './engine.js';
-import { traefikTarget } from './edge-checks.js';
+import { probedPath, traefikTarget } from './edge-checks.js';
 import { envValue } from './env-file.js';
 import { check, get } from './http.js';
 import { sleep, type Report, type RunningStack } from './stack.js';
@@ -262,7 +262,7 @@ function swarmEdge(
 function edgeRoutes(services: [string, Loose][]): [string, string][] {
   const routes: [string, string][] = [];
   const backend = services.find(([name]) => name === 'backend')?.[1];
-  const health = /https?:\/\/[^/'"\s]+(\/[^'"\s)]*)/.exec(JSON.stringify(backend?.healthcheck?.test ?? ''))?.[1];
+  const health = probedPath(backend?.healthcheck?.test ?? []);
   if (health) routes.push([health, 'backend']);
   if (services.some(([name]) => name === 'tileserver')) routes.push(['/tiles/index.json', 'tileserver']);
   return routes;

@@ -3,8 +3,11 @@
  * together the way kustomize does (base + overlay, generated ConfigMaps and Secret with their keys, the
  * namespace), for the checks that run without kubectl. The validators test runs the real kustomize.
  */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import type { PlannedFile } from '../render/planned-file.js';
+import { PRIVATE_FOLDERS, type PlannedFile } from '../render/planned-file.js';
 import { planFiles } from '../render/file-plan.js';
 import { seededSecrets } from '../render/secret-source.js';
 import type { PortalModel } from '../model/portal-model.js';
@@ -99,4 +102,15 @@ export async function validateWithModels(object: Loose): Promise<'validated' | '
   const Model = module[object.kind as string] ?? module.default;
   new Model(object).validate();
   return 'validated';
+}
+
+/** The planned files written to a new temporary folder, the secret folders private as the writer leaves them. */
+export function writeRepo(files: readonly PlannedFile[]): string {
+  const repo = mkdtempSync(join(tmpdir(), 'portal-kube-'));
+  for (const file of files) {
+    mkdirSync(dirname(join(repo, file.path)), { recursive: true });
+    writeFileSync(join(repo, file.path), file.content, { mode: file.mode ?? 0o644 });
+  }
+  for (const folder of PRIVATE_FOLDERS) if (existsSync(join(repo, folder))) chmodSync(join(repo, folder), 0o700);
+  return repo;
 }

@@ -5,15 +5,14 @@
  * with kubectl the variant builds, the db StatefulSet is gone and the Service db finds the primary.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { modelOf } from '../../testing/model.js';
-import { objectsOf, planOf } from '../../testing/kubernetes.js';
+import { objectsOf, planOf, writeRepo } from '../../testing/kubernetes.js';
 import { SCENARIOS } from '../../testing/generate.js';
 import { presetAnswers } from '../../presets/index.js';
 import { runTool } from '../../checks/run-tool.js';
@@ -56,15 +55,6 @@ const fileOf = (plan: readonly PlannedFile[], path: string): Loose => {
   assert.ok(file, path);
   return parse(file.content) as Loose;
 };
-
-function writeRepo(files: readonly PlannedFile[]): string {
-  const repo = mkdtempSync(join(tmpdir(), 'portal-cnpg-'));
-  for (const file of files) {
-    mkdirSync(dirname(join(repo, file.path)), { recursive: true });
-    writeFileSync(join(repo, file.path), file.content, { mode: file.mode ?? 0o644 });
-  }
-  return repo;
-}
 
 describe('CloudNativePG component', () => {
   it('is rendered only with PostGIS', () => {

@@ -4,12 +4,10 @@
  * Skipped, with the reason, where kubectl is not installed.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { modelOf } from '../../testing/model.js';
-import { comparable, KUBE_SCENARIOS, objectsOf, planOf, validateWithModels } from '../../testing/kubernetes.js';
+import { comparable, KUBE_SCENARIOS, objectsOf, planOf, validateWithModels, writeRepo } from '../../testing/kubernetes.js';
 import { deploymentsOf } from './objects.js';
 import { crossCheck, type Loose } from './cross-checks.js';
 import { helmCheck } from '../../verify/kubernetes-checks.js';
@@ -20,21 +18,9 @@ import { verifyRepo } from '../../verify/index.js';
 import { yamllintCheck } from '../../verify/file-checks.js';
 import { checklistCheck } from '../../checklist/index.js';
 import { tool } from '../../checks/tools.js';
-import { PRIVATE_FOLDERS, type PlannedFile } from '../planned-file.js';
 
 const kubectl = tool('kubectl');
 const helm = tool('helm');
-
-function writeRepo(files: readonly PlannedFile[]): string {
-  const repo = mkdtempSync(join(tmpdir(), 'portal-kube-'));
-  for (const file of files) {
-    mkdirSync(dirname(join(repo, file.path)), { recursive: true });
-    writeFileSync(join(repo, file.path), file.content, { mode: file.mode ?? 0o644 });
-  }
-  // as the writer leaves them: the secret folders private
-  for (const folder of PRIVATE_FOLDERS) if (existsSync(join(repo, folder))) chmodSync(join(repo, folder), 0o700);
-  return repo;
-}
 
 describe('kubectl kustomize on the answer matrix', { skip: !kubectl && 'kubectl not found (.ci/install-validators unpacks it into .tools/bin)' }, () => {
   for (const [name, raw] of Object.entries(KUBE_SCENARIOS)) {
