@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'src/smoke/standins/**'] },
+  { ignores: ['**/dist/**', '**/dist.next-*/**', '**/dist.old-*/**', 'node_modules/**', '.tools/**', 'packages/smoke/src/standins/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SCENARIOS } from '../dist/testing/generate.js';
+import { SCENARIOS } from '../packages/generator/dist/testing/generate.js';
 
 const PORTALS = {
   defaults: {},
@@ -20,7 +20,7 @@ const flags = options => Object.entries(options).flatMap(([key, value]) => [`--$
 const env = process.argv.includes('--cold-seed') ? { ...process.env, PORTAL_SMOKE_CACHE: mkdtempSync(join(tmpdir(), 'portal-bench-cache-')) } : process.env;
 
 let started = performance.now();
-const seed = spawnSync(process.execPath, ['dist/smoke/cli.js', '--images'], { encoding: 'utf8', env, timeout: 3_600_000 });
+const seed = spawnSync(process.execPath, ['packages/smoke/dist/cli.js', '--images'], { encoding: 'utf8', env, timeout: 3_600_000 });
 const built = /stand-in images: (\d+) built in (\d+) s/.exec(seed.stdout);
 console.log(
   built
@@ -35,9 +35,9 @@ if (seed.status !== 0) {
 console.log('stack            exit  seed copy (s)  build cold (s)  build cached (s)  up->healthy (s)  memory (MiB)  checks  wall (s)');
 for (const [name, options] of Object.entries(PORTALS)) {
   const repo = join(mkdtempSync(join(tmpdir(), 'portal-bench-')), name);
-  spawnSync(process.execPath, ['dist/cli/portal.js', '--yes', '--skip-git', '--out', repo, ...flags(options)], { encoding: 'utf8' });
+  spawnSync(process.execPath, ['packages/generator/dist/cli/portal.js', '--yes', '--skip-git', '--out', repo, ...flags(options)], { encoding: 'utf8' });
   started = performance.now();
-  const run = spawnSync(process.execPath, ['dist/smoke/cli.js', repo, '--measure'], { encoding: 'utf8', env, timeout: 1_200_000 });
+  const run = spawnSync(process.execPath, ['packages/smoke/dist/cli.js', repo, '--measure'], { encoding: 'utf8', env, timeout: 1_200_000 });
   const wall = (performance.now() - started) / 1000;
   const f =
     /figures: seed copy ([\d.]+) s, repo images built ([\d.]+) s \(cold\) and ([\d.]+) s \(cached\), up to all healthy ([\d.]+) s, memory (\d+) MiB/.exec(

@@ -1,6 +1,6 @@
-// Writes docs/checklist.md from the compiled checklist module (npm run docs, after npm run build).
+// Writes the verifier's docs/checklist.md from the compiled checklist module (npm run docs, after npm run build).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { renderChecklistDoc } from '../dist/checklist/doc.js';
+import { renderChecklistDoc } from '../packages/verifier/dist/checklist/doc.js';
 
-mkdirSync('docs', { recursive: true });
-writeFileSync('docs/checklist.md', renderChecklistDoc());
+mkdirSync('packages/verifier/docs', { recursive: true });
+writeFileSync('packages/verifier/docs/checklist.md', renderChecklistDoc());

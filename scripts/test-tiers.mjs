@@ -5,17 +5,22 @@ import { availableParallelism } from 'node:os';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const NO_PROCESSES = './dist/testing/no-processes.js';
+export const PACKAGES = ['generator', 'verifier', 'smoke'].map(name => join('packages', name));
+export const NO_PROCESSES = './packages/generator/dist/testing/no-processes.js';
 
-/** Every compiled test file under dist/, sorted. */
+/** Every compiled test file under each package's dist/, sorted. */
 export const testFiles = () =>
-  readdirSync('dist', { recursive: true })
-    .map(String)
-    .filter(f => f.endsWith('.test.js'))
-    .map(f => join('dist', f))
-    .sort();
+  PACKAGES.flatMap(folder =>
+    readdirSync(join(folder, 'dist'), { recursive: true })
+      .map(String)
+      .filter(f => f.endsWith('.test.js'))
+      .map(f => join(folder, 'dist', f)),
+  ).sort();
 
 export const isFast = file => file.endsWith('.fast.test.js');
+
+/** The smoke files boot whole stacks: run last and alone (scripts/test.mjs). */
+export const isSmoke = file => /^packages\/smoke\/dist\/smoke-/.test(file);
 
 /** node's arguments for the fast tier: the files, one per core, with process starts forbidden. */
 export const fastTierArgs = files => ['--test', `--test-concurrency=${availableParallelism()}`, '--import', NO_PROCESSES, ...files];
