@@ -7,13 +7,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { SERVICE_IDS } from '../answers/answers.js';
 import { serviceDefinition } from '../catalog/index.js';
 import { BIN, runPortal } from '../testing/bin.js';
 import { hasTmux, Terminal } from '../testing/terminal.js';
+import { createRequire } from 'node:module';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
+
+/** yo's own bin (the devDependency, wherever npm put it: a workspace hoists it to the root). */
+const YO = join(dirname(createRequire(import.meta.url).resolve('yo/package.json')), 'lib', 'cli.js');
 
 const stored = (cwd: string) => JSON.parse(readFileSync(join(cwd, '.yo-rc.json'), 'utf8'))['generator-portal'];
 
@@ -139,7 +143,7 @@ describe('prompts in a terminal', { skip: !hasTmux() && 'needs tmux' }, () => {
     // yo finds generator-* packages in the node_modules folders above the working folder
     symlinkSync(PACKAGE_ROOT, join(app, 'node_modules', 'generator-portal'));
     for (const folder of [home, app]) chownSync(folder, Number(uid), Number(uid));
-    const yo = join(PACKAGE_ROOT, 'node_modules', '.bin', 'yo');
+    const yo = YO;
     const as = ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', 'env', `HOME=${home}`];
     const terminal = open(t, [...as, yo, 'portal', '--no-insight', '--secret-seed', 'x'], app);
     await terminal.waitFor(/^\? Portal name \(slug\) \(harbour\)/m, 180_000);

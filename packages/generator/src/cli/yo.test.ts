@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createRequire } from 'node:module';
 import { PACKAGE_ROOT } from '../shared/package-root.js';
+
+/** yo's own bin (the devDependency, wherever npm put it: a workspace hoists it to the root). */
+const YO = join(dirname(createRequire(import.meta.url).resolve('yo/package.json')), 'lib', 'cli.js');
 
 describe('yo portal', () => {
   it('runs the app generator for a non-root user', t => {
@@ -20,7 +24,7 @@ describe('yo portal', () => {
     symlinkSync(PACKAGE_ROOT, join(app, 'node_modules', 'generator-portal'));
     const nobody = Number(uid.stdout.trim());
     for (const folder of [home, app]) chownSync(folder, nobody, nobody);
-    const yo = join(PACKAGE_ROOT, 'node_modules', '.bin', 'yo');
+    const yo = YO;
     const result = spawnSync('runuser', ['-u', 'nobody', '--', 'env', `HOME=${home}`, yo, 'portal', '--yes', '--no-insight'], {
       cwd: app,
       encoding: 'utf8',
