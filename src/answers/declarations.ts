@@ -10,7 +10,7 @@ import { CLIENT_AUTH, DEFAULT_PGBOUNCER_PORT, GRAFANA_POSTGRES, POOL_MODES } fro
 import { DEFAULT_CERT_RESOLVER, DEFAULT_ENTRYPOINT } from './shared-traefik.js';
 import { TARGETS } from './targets.js';
 import { APPS, BACKEND_CONTRACT, BACKUPS, FILE_HASHES, FOLDERS, INSTANCES, POSTGRES, REDIS_SETTINGS } from './record-schemas.js';
-import { serviceDefinition } from '../catalog/index.js';
+import { serviceDefinition, type ServiceId } from '../catalog/index.js';
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
 export type AnswerKey = Exclude<keyof PortalAnswers, 'schemaVersion'>;
@@ -54,8 +54,8 @@ export interface AnswerDeclaration {
 }
 
 /** Services to pick from, each with its catalog summary; the answer line lists only their ids. */
-export const serviceChoices = (ids: readonly string[]): Choice[] =>
-  ids.map(value => ({ name: `${value}: ${serviceDefinition(value as (typeof SERVICE_IDS)[number]).summary}`, value, short: value }));
+export const serviceChoices = (ids: readonly ServiceId[]): Choice[] =>
+  ids.map(value => ({ name: `${value}: ${serviceDefinition(value).summary}`, value, short: value }));
 
 /** A pick-list of fixed values. */
 const pick = (values: readonly string[]): Choice[] => values.map(value => ({ name: value, value }));
