@@ -7,6 +7,8 @@ import { PACKAGE_ROOT } from '../checks/tools.js';
 import { SERVICE_IDS } from '../catalog/index.js';
 import { QUESTIONS } from '../generators/app/questions.js';
 import { ANSWER_KEYS } from './answers-file.js';
+import { defaultAnswers, validateAnswers } from './answers.js';
+import { CLIENT_AUTH, GRAFANA_POSTGRES, POOL_MODES } from './service-settings.js';
 import { ANSWER_DECLARATIONS } from './declarations.js';
 import { readmeTable, withReadmeTable } from './readme-table.js';
 import { yoRcSchema, yoRcSchemaText } from './yo-rc-schema.js';
@@ -54,6 +56,15 @@ describe('answers declared once', () => {
       QUESTIONS.map(question => question.option),
       ANSWER_DECLARATIONS.filter(answer => answer.option && answer.question).map(answer => answer.option!.name),
     );
+  });
+
+  it('a choice stored by leaving it out is the default the answers take', () => {
+    const defaults = defaultAnswers({}, 'city-maps');
+    assert.equal(defaults.pgbouncerPoolMode, POOL_MODES[0]);
+    assert.equal(defaults.pgbouncerClientAuth, CLIENT_AUTH[0]);
+    assert.equal(defaults.grafanaPostgres, GRAFANA_POSTGRES[0]);
+    const stored = validateAnswers({ ...defaults, services: ['pgbouncer', 'grafana'] });
+    for (const key of ['pgbouncerPoolMode', 'pgbouncerClientAuth', 'grafanaPostgres'] as const) assert.equal(stored[key], undefined, key);
   });
 
   it('a choice stored by leaving it out is not in the schema, the others are', () => {

@@ -75,8 +75,12 @@ const whenGiven =
     typeof known[key] === 'string' && known[key] !== '';
 
 const HOST_LABEL = '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$';
-/** A choice whose default is stored by leaving the key out: the schema allows only the others. */
-const storedUnlessDefault = (values: readonly string[], fallback: string): readonly string[] => values.filter(value => value !== fallback);
+/**
+ * A choice whose first value is the default, stored by leaving the key out (service-settings.ts): the
+ * schema allows only the others.
+ */
+const storedUnlessDefault = (values: readonly string[]): readonly string[] => values.slice(1);
+const defaultOf = (values: readonly string[]): string => `\`${values[0]}\``;
 
 export const SCHEMA_VERSION_SCHEMA: JsonSchema = { const: SCHEMA_VERSION, description: 'Version of this layout; older ones are migrated on the next run' };
 
@@ -255,15 +259,15 @@ const DECLARED = [
   },
   {
     key: 'pgbouncerPoolMode',
-    schema: { enum: storedUnlessDefault(POOL_MODES, 'session'), description: 'With pgbouncer: its pool mode (absent: session)' },
+    schema: { enum: storedUnlessDefault(POOL_MODES), description: 'With pgbouncer: its pool mode (absent: session)' },
     option: { name: 'pgbouncer-pool-mode', help: `With pgbouncer: ${POOL_MODES.join(' | ')} (default session)` },
     question: { prompt: { type: 'select', message: 'PgBouncer pool mode', choices: pick(POOL_MODES) }, when: withService('pgbouncer') },
-    readme: { row: 'PgBouncer', values: code(POOL_MODES), default: '`session`' },
+    readme: { row: 'PgBouncer', values: code(POOL_MODES), default: defaultOf(POOL_MODES) },
   },
   {
     key: 'pgbouncerClientAuth',
     schema: {
-      enum: storedUnlessDefault(CLIENT_AUTH, 'scram-sha-256'),
+      enum: storedUnlessDefault(CLIENT_AUTH),
       description:
         'With pgbouncer: md5 for apps whose client library predates SCRAM (absent: scram-sha-256); PgBouncer still speaks scram-sha-256 to PostgreSQL',
     },
@@ -272,12 +276,12 @@ const DECLARED = [
       help: `With pgbouncer: how apps log in to it, ${CLIENT_AUTH.join(' | ')} (md5 for client libraries older than SCRAM)`,
     },
     question: { prompt: { type: 'select', message: 'PgBouncer client authentication', choices: pick(CLIENT_AUTH) }, when: withService('pgbouncer') },
-    readme: { row: 'PgBouncer', values: `${code(CLIENT_AUTH)} (md5 for client libraries older than SCRAM)`, default: '`scram-sha-256`' },
+    readme: { row: 'PgBouncer', values: `${code(CLIENT_AUTH)} (md5 for client libraries older than SCRAM)`, default: defaultOf(CLIENT_AUTH) },
   },
   {
     key: 'grafanaPostgres',
     schema: {
-      enum: storedUnlessDefault(GRAFANA_POSTGRES, 'off'),
+      enum: storedUnlessDefault(GRAFANA_POSTGRES),
       description:
         "With grafana and a database: a PostgreSQL data source through a read-only role of its own, or the app's user; the password comes from a secret file",
     },
@@ -289,7 +293,7 @@ const DECLARED = [
     readme: {
       row: 'Grafana PostgreSQL data source',
       values: `${code(GRAFANA_POSTGRES)}: \`readonly\` a role of its own, \`owner\` the app's user; the password is read from its secret file`,
-      default: '`off`',
+      default: defaultOf(GRAFANA_POSTGRES),
     },
   },
   {
