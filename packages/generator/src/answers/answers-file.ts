@@ -8,43 +8,10 @@ import { PortalInputError } from './input-error.js';
 import { readJsonFile } from './json-input.js';
 import { quoted, shownJson } from './quoted.js';
 import { checkShape } from './schema.js';
+import { ANSWER_DECLARATIONS } from './declarations.js';
 
 /** Keys of an answers file: those of .yo-rc.json's "generator-portal" section. */
-export const ANSWER_KEYS = [
-  'name',
-  'domain',
-  'backend',
-  'backendImage',
-  'backendContract',
-  'backendPort',
-  'services',
-  'storage',
-  'dataRoot',
-  'acmeEmail',
-  'preset',
-  'apps',
-  'folders',
-  'redisRoles',
-  'redisSettings',
-  'instances',
-  'instanceVariable',
-  'alternatives',
-  'pgbouncerPort',
-  'pgbouncerPoolMode',
-  'pgbouncerClientAuth',
-  'grafanaPostgres',
-  'grafanaPostgresUid',
-  'grafanaHost',
-  'flowerHost',
-  'traefikNetwork',
-  'traefikEntrypoint',
-  'traefikCertResolver',
-  'tileSchemas',
-  'postgres',
-  'backups',
-  'targets',
-  'schemaVersion',
-] as const;
+export const ANSWER_KEYS: readonly string[] = [...ANSWER_DECLARATIONS.map(answer => answer.key), 'schemaVersion'];
 /** Present in a copied .yo-rc.json, meaningless elsewhere. */
 const IGNORED = new Set(['fileHashes']);
 
@@ -63,7 +30,7 @@ export function readAnswersFile(path: string): RawAnswers {
     unknown
   >;
   if (answers === null || Array.isArray(answers)) fail('"generator-portal" must be an object of answers');
-  const unknown = Object.keys(answers).filter(key => !(ANSWER_KEYS as readonly string[]).includes(key) && !IGNORED.has(key));
+  const unknown = Object.keys(answers).filter(key => !ANSWER_KEYS.includes(key) && !IGNORED.has(key));
   if (unknown.length > 0) fail(`unknown key ${quoted(unknown[0])}; expected some of: ${ANSWER_KEYS.join(', ')}`);
   if (answers.schemaVersion !== undefined && answers.schemaVersion !== SCHEMA_VERSION) {
     fail(`schemaVersion ${shownJson(answers.schemaVersion)} is not ${SCHEMA_VERSION}, the version this generator reads`);

@@ -19,33 +19,15 @@ import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSetti
 import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
 import { validateBackups, validatePostgres, type BackupsAnswer, type PostgresAnswer } from './postgres-answers.js';
 import { validateTargets, type Target } from './targets.js';
+import { SERVICE_IDS, type ServiceId } from '../catalog/index.js';
+
+export { SERVICE_IDS, type ServiceId };
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
-export const SERVICE_IDS = [
-  'postgis',
-  'redis',
-  'celery',
-  'rabbitmq',
-  'tileserver',
-  'varnish',
-  'nginx',
-  'traefik',
-  'prometheus',
-  'grafana',
-  'backup',
-  'pgbouncer',
-  'mongodb',
-  'orientdb',
-  'kafka',
-  'flower',
-  'scheduler',
-  'mailpit',
-] as const;
 export const PRESET_IDS = ['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] as const;
 export const STORAGE_KINDS = ['volumes', 'bind'] as const;
 
 export type Backend = (typeof BACKENDS)[number];
-export type ServiceId = (typeof SERVICE_IDS)[number];
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 export type PresetId = (typeof PRESET_IDS)[number];
 

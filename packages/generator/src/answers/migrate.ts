@@ -28,7 +28,7 @@ export function migrateStoredAnswers(stored: Stored, where = '.yo-rc.json'): Raw
     );
   }
   // a misspelt key edited by hand would otherwise be ignored without a word
-  const unknown = Object.keys(stored).filter(key => !(ANSWER_KEYS as readonly string[]).includes(key));
+  const unknown = Object.keys(stored).filter(key => !ANSWER_KEYS.includes(key));
   if (unknown.length > 0) throw new PortalInputError(`Invalid key "${unknown[0]}" in ${where}: expected some of: ${ANSWER_KEYS.join(', ')}.`);
   let answers = stored;
   for (let step = version; step < SCHEMA_VERSION; step++) answers = MIGRATIONS[step]!(answers);

@@ -1,5 +1,5 @@
 /** The ordered catalog: menu order, compose order and docs order are all this order. */
-import type { Backend, ServiceId } from '../answers/answers.js';
+import type { Backend } from '../answers/answers.js';
 import { backendDjango } from './services/backend-django.js';
 import { backendFastapi } from './services/backend-fastapi.js';
 import { backendImage } from './services/backend-image.js';
@@ -24,26 +24,34 @@ import { traefik } from './services/traefik.js';
 import { varnish } from './services/varnish.js';
 import type { ServiceDefinition } from './types.js';
 
-const SERVICES: Record<ServiceId, ServiceDefinition> = {
-  postgis,
-  redis,
-  celery,
-  rabbitmq,
-  tileserver,
-  varnish,
-  nginx,
-  traefik,
-  prometheus,
-  grafana,
-  backup,
-  pgbouncer,
-  mongodb,
-  orientdb,
-  kafka,
-  flower,
-  scheduler,
-  mailpit,
+/**
+ * One line per service. Each entry is a function so that the ids (the keys) are known before the services'
+ * own types, which name ServiceId: the compiler would otherwise find a cycle.
+ */
+const SERVICES = {
+  postgis: () => postgis,
+  redis: () => redis,
+  celery: () => celery,
+  rabbitmq: () => rabbitmq,
+  tileserver: () => tileserver,
+  varnish: () => varnish,
+  nginx: () => nginx,
+  traefik: () => traefik,
+  prometheus: () => prometheus,
+  grafana: () => grafana,
+  backup: () => backup,
+  pgbouncer: () => pgbouncer,
+  mongodb: () => mongodb,
+  orientdb: () => orientdb,
+  kafka: () => kafka,
+  flower: () => flower,
+  scheduler: () => scheduler,
+  mailpit: () => mailpit,
 };
+
+/** The services a portal may choose, in catalog order: the answers, the schema and the menu take them from here. */
+export type ServiceId = keyof typeof SERVICES;
+export const SERVICE_IDS = Object.keys(SERVICES) as readonly ServiceId[];
 
 const BACKENDS: Record<Backend, ServiceDefinition> = {
   django: backendDjango,
@@ -52,5 +60,5 @@ const BACKENDS: Record<Backend, ServiceDefinition> = {
   image: backendImage,
 };
 
-export const serviceDefinition = (id: ServiceId): ServiceDefinition => SERVICES[id];
+export const serviceDefinition = (id: ServiceId): ServiceDefinition => SERVICES[id]();
 export const backendDefinition = (backend: Backend): ServiceDefinition => BACKENDS[backend];
