@@ -18,13 +18,14 @@ import { alternativeProfiles, withAlternatives } from './alternatives.js';
 import { answeredSubDomains, sharedTraefikEntry } from '../catalog/shared-traefik.js';
 import { checkDevMounts } from './dev-mounts.js';
 import { targetsOf } from '../answers/targets.js';
+import { presenceIn, type HasService } from './has-service.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
   const proxyNote = extrasNeedProxy(answers, resolved.services);
   const services = proxyNote ? resolveServices({ ...answers, services: [...resolved.services, 'nginx'] }).services : resolved.services;
   const notes = proxyNote ? [...resolved.notes, proxyNote] : resolved.notes;
-  const has = (id: string) => (services as readonly string[]).includes(id);
+  const has = presenceIn(services);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
   const entry = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
@@ -115,7 +116,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
 }
 
 /** nginx if present, else varnish, else the backend: the first hop for public HTTP (behind a shared Traefik, its entry). */
-function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean, answers: PortalAnswers): PortalModel['front'] {
+function frontOf(containers: readonly ContainerSpec[], has: HasService, answers: PortalAnswers): PortalModel['front'] {
   const name = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
   const container = containers.find(c => c.name === name);
   if (!container?.port) throw new Error(`internal: front container ${name} has no port`);

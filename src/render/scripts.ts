@@ -1,4 +1,5 @@
 /** Views for the shell scripts of the generated repo. */
+import { hasService } from '../model/has-service.js';
 import { subDomains } from './nginx.js';
 import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
@@ -23,7 +24,7 @@ export function profilesOf(model: PortalModel): { name: string; containers: stri
 }
 
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
-  const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
+  const proxies = (['varnish', 'nginx'] as const).filter(name => hasService(model, name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
   const upstreams = [...new Set([...hosts, ...(proxies.length === 2 ? ['varnish'] : [])])].filter(h => h !== 'nginx').sort();
   return { proxies, upstreams: proxies.length > 0 ? upstreams : [] };
@@ -65,13 +66,12 @@ export function scriptsView(model: PortalModel) {
     // a folder read by containers running as other users (nginx serving static files) must be world-readable
     items: items.map(item => ({ ...item, mode: item.usedBy.length > 1 ? '755' : '750' })),
     isBind: model.answers.storage === 'bind',
-    hasDatabase: model.services.includes('postgis'),
-    hasMongo: model.services.includes('mongodb'),
+    hasDatabase: hasService(model, 'postgis'),
+    hasMongo: hasService(model, 'mongodb'),
     // backup.sh needs the engine for a database dump or a volume's archive; bind folders it reads itself
-    backupEngine:
-      model.services.includes('postgis') || model.services.includes('mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
+    backupEngine: hasService(model, 'postgis') || hasService(model, 'mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
     // the folders backup.sh writes below BACKUP_DIR
-    backupFolders: [...(model.services.includes('postgis') ? ['db'] : []), ...(model.services.includes('mongodb') ? ['mongo'] : []), 'files'],
+    backupFolders: [...(hasService(model, 'postgis') ? ['db'] : []), ...(hasService(model, 'mongodb') ? ['mongo'] : []), 'files'],
     // what apply-secrets.sh may recreate: a service name, never an option of `compose up`
     serviceNames: [...new Set(model.containers.map(c => c.name))].sort(),
     fileItems: items.filter(item => item.backup).map(item => item.name),

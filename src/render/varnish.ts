@@ -1,4 +1,5 @@
 /** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
+import { hasService } from '../model/has-service.js';
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 import { hiddenMetricsPaths, NGINX_PROBE_HOST } from './nginx.js';
@@ -15,7 +16,7 @@ export function varnishView(model: PortalModel) {
   const isFront = model.front.name === 'varnish';
   // behind nginx varnish sees only the cached routes; as the front it routes every proxied path
   // in front of nginx (behind a shared Traefik), varnish also sends nginx's folders to it
-  const nginxBehind = isFront && model.services.includes('nginx');
+  const nginxBehind = isFront && hasService(model, 'nginx');
   const routes = model.routes
     // sub-domains go around varnish (it answers the portal's own host only)
     .filter(route => !route.host)
