@@ -23,6 +23,7 @@ function part(tag: string): Required<Contribution> {
     connections: [item],
     aliases: [item],
     consoles: [item],
+    databaseRoles: [item],
   };
 }
 

@@ -24,6 +24,7 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   connections: concat,
   aliases: concat,
   consoles: concat,
+  databaseRoles: concat,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

@@ -3,6 +3,7 @@ import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
 import type { ComposeService } from './compose-types.js';
 import type { CorsAnswer } from '../answers/app-routes.js';
 import type { DevMount } from '../answers/dev-mounts.js';
+import type { DatabaseRole } from './services/postgis-roles.js';
 
 export type NetworkName = 'edge' | 'internal';
 export type DependsCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
@@ -280,6 +281,8 @@ export interface Contribution {
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
   /** Its user interface for the operator (docs/deploy.md). */
   readonly consoles?: readonly OperatorConsole[];
+  /** Login roles it needs on the portal's database: PostGIS makes them, whoever asks. */
+  readonly databaseRoles?: readonly DatabaseRole[];
 }
 
 /** What a catalog entry may ask about the portal it is part of. */
@@ -294,6 +297,11 @@ export interface CatalogContext {
   readonly devUrl: string;
   /** The stores' connections by store name, once the services have contributed (for the apps). */
   readonly connections?: ReadonlyMap<string, StoreConnection>;
+  /**
+   * The whole-model phase: every chosen service's first contribution, in catalog order, for a service that
+   * answers what the others ask of it (PostGIS making the roles they request). Absent in the first pass.
+   */
+  readonly contributions?: readonly Contribution[];
 }
 
 export interface ServiceDefinition {

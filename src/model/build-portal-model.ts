@@ -19,6 +19,7 @@ import { answeredSubDomains, sharedTraefikEntry } from '../catalog/shared-traefi
 import { checkDevMounts } from './dev-mounts.js';
 import { targetsOf } from '../answers/targets.js';
 import { presenceIn, type HasService } from './has-service.js';
+import { rolesInCatalogOrder, type DatabaseRole } from '../catalog/services/postgis-roles.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
@@ -39,7 +40,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
   const connections = connectionsForApps([...backendConnection, ...storeConnections]);
   const ownConnections = connectionsForApps(storeConnections);
-  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections: ownConnections }));
+  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections: ownConnections, contributions: firstPass }));
   const profiles = alternativeProfiles(answers.alternatives ?? [], new Map(services.map((id, i) => [id, serviceParts[i]!])));
   const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: ownConnections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
@@ -109,6 +110,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     consoles: all('consoles') as PortalModel['consoles'],
+    databaseRoles: rolesInCatalogOrder(all('databaseRoles') as DatabaseRole[]),
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
     targets: targetsOf(answers),

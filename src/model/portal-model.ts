@@ -13,6 +13,7 @@ import type {
   SecretUse,
   StorageItem,
 } from '../catalog/types.js';
+import type { DatabaseRole } from '../catalog/services/postgis-roles.js';
 
 /** A route with the hop nginx or traefik sends it to, decided once for every renderer. */
 export interface RoutedPath extends HttpRoute {
@@ -41,6 +42,8 @@ export interface PortalModel {
   readonly files: readonly FileSpec[];
   /** User interfaces the operator logs into (Grafana, Prometheus): where and as whom. */
   readonly consoles: readonly OperatorConsole[];
+  /** The login roles the database makes for the services that asked (catalog order); none without PostGIS. */
+  readonly databaseRoles: readonly DatabaseRole[];
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

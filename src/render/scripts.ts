@@ -5,12 +5,6 @@ import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { presetOf } from '../presets/index.js';
 
-/**
- * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
- * (new address), restart.sh restarts them, varnish before the nginx in front of it.
- */
-import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.js';
-
 /** Services kept as alternatives, by compose profile: `containers` is a comma-separated list. */
 export function profilesOf(model: PortalModel): { name: string; containers: string }[] {
   const names = [...new Set(model.containers.flatMap(c => c.profiles ?? []))].sort();
@@ -23,6 +17,10 @@ export function profilesOf(model: PortalModel): { name: string; containers: stri
   }));
 }
 
+/**
+ * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
+ * (new address), restart.sh restarts them, varnish before the nginx in front of it.
+ */
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
   const proxies = (['varnish', 'nginx'] as const).filter(name => hasService(model, name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
@@ -38,9 +36,7 @@ function statefulSecrets(model: PortalModel) {
   const declared = new Map(model.secrets.map(s => [s.name, { name: s.name, env: s.env }]));
   const roles = [
     { name: 'postgres_password', role: '$(env_value POSTGRES_USER)' },
-    { name: 'tileserver_db_password', role: 'tileserver' },
-    { name: 'exporter_db_password', role: 'exporter' },
-    { name: GRAFANA_DB_SECRET.name, role: GRAFANA_DB_ROLE },
+    ...model.databaseRoles.map(role => ({ name: role.secret.secret, role: role.name })),
   ].flatMap(({ name, role }) => {
     const secret = declared.get(name);
     return secret ? [{ ...secret, role }] : [];

@@ -6,8 +6,28 @@ import { IMAGES } from '../images.js';
 import { limits, prodOrigin, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 import { SITE_PATHS } from '../site-paths.js';
+import type { DatabaseRole } from './postgis-roles.js';
+import type { PortalAnswers } from '../../answers/answers.js';
 
 export const TILESERVER_PORT = 7800;
+
+/** The schemas the tileserver reads: `tiles` unless the answers name the deployment's own. */
+export const tileSchemasOf = (answers: PortalAnswers): readonly string[] => answers.tileSchemas ?? ['tiles'];
+
+/** Its read-only role, which the database makes (and declares the password of). */
+const tileserverRole = (schemas: readonly string[]): DatabaseRole => ({
+  name: 'tileserver',
+  serves: 'tileserver',
+  secret: { secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' },
+  secretPurpose: 'read-only tileserver role',
+  shellVariable: 'tileserver_password',
+  comment: [
+    `The tileserver publishes every table it can read, with all columns: it reads the schema(s) ${schemas.join(', ')} only,`,
+    "never the app's tables in `public` (users, sessions). Put layers, or views over app tables, there.",
+  ],
+  memberOf: [],
+  reads: { schemas, createSchemas: true, searchPath: true },
+});
 
 export const tileserver = defineService({
   id: 'tileserver',
@@ -52,6 +72,7 @@ export const tileserver = defineService({
         cache: 'long',
       },
     ],
+    databaseRoles: [tileserverRole(tileSchemasOf(answers))],
     files: [
       {
         path: 'tileserver/Dockerfile',
@@ -60,6 +81,8 @@ export const tileserver = defineService({
       },
       { path: 'tileserver/entrypoint.sh', template: 'tileserver/entrypoint.sh.ejs', executable: true },
       { path: 'tileserver/.dockerignore', template: 'tileserver/dockerignore.ejs' },
+      // a demo layer in the schema it reads, made by the database's first start
+      ...(tileSchemasOf(answers).includes('tiles') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
     ],
   }),
 });
