@@ -192,7 +192,13 @@ export type CachePolicy = 'long' | 'pass' | 'default' | 'none';
 export interface HttpRoute {
   readonly path: string;
   readonly title: string;
-  readonly upstream?: { readonly host: string; readonly port: number; readonly stripPrefix: boolean };
+  readonly upstream?: {
+    readonly host: string;
+    readonly port: number;
+    readonly stripPrefix: boolean;
+    /** The path varnish probes the upstream's health on (`/health` when absent). */
+    readonly healthPath?: string;
+  };
   /** Folder inside the nginx container served directly. */
   readonly files?: string;
   readonly cache: CachePolicy;
@@ -314,6 +320,8 @@ export interface ServiceDefinition {
    * service nothing else needs may be one: no routes, backups or scrape targets that would find it missing.
    */
   readonly profile?: string;
+  /** Another service it cannot run without, added with this sentence when not chosen ("added postgis: <reason>"). */
+  readonly needs?: { readonly service: ServiceId; readonly reason: string };
   contribute(ctx: CatalogContext): Contribution;
 }
 

@@ -139,7 +139,7 @@ export const grafana = defineService({
         {
           path: at.path,
           title: 'Grafana dashboards',
-          upstream: { host: 'grafana', port: 3000, stripPrefix: false },
+          upstream: { host: 'grafana', port: 3000, stripPrefix: false, healthPath: '/api/health' },
           cache: 'none',
           websocket: true,
           ...(label ? { host: label } : {}),

@@ -33,6 +33,7 @@ export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
+  needs: { service: 'postgis', reason: 'the tileserver serves tables from PostGIS' },
   contribute: ({ answers, has, devUrl }) => ({
     containers: [
       {
@@ -68,7 +69,7 @@ export const tileserver = defineService({
       {
         path: SITE_PATHS.tiles,
         title: 'vector tiles (pg_tileserv), cached for a day',
-        upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false },
+        upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false, healthPath: '/tiles/index.json' },
         cache: 'long',
       },
     ],
