@@ -40,6 +40,7 @@ export const SERVICE_IDS = [
   'flower',
   'scheduler',
   'mailpit',
+  'martin',
 ] as const;
 export const PRESET_IDS = ['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] as const;
 export const STORAGE_KINDS = ['volumes', 'bind'] as const;

@@ -10,6 +10,7 @@ import { flower } from './services/flower.js';
 import { grafana } from './services/grafana.js';
 import { kafka } from './services/kafka.js';
 import { mailpit } from './services/mailpit.js';
+import { martin } from './services/martin.js';
 import { mongodb } from './services/mongodb.js';
 import { nginx } from './services/nginx.js';
 import { orientdb } from './services/orientdb.js';
@@ -43,6 +44,7 @@ const SERVICES: Record<ServiceId, ServiceDefinition> = {
   flower,
   scheduler,
   mailpit,
+  martin,
 };
 
 const BACKENDS: Record<Backend, ServiceDefinition> = {

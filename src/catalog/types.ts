@@ -320,8 +320,8 @@ export interface ServiceDefinition {
    * service nothing else needs may be one: no routes, backups or scrape targets that would find it missing.
    */
   readonly profile?: string;
-  /** Another service it cannot run without, added with this sentence when not chosen ("added postgis: <reason>"). */
-  readonly needs?: { readonly service: ServiceId; readonly reason: string };
+  /** Services it cannot run without, each added with its sentence when not chosen ("added postgis: <reason>"). */
+  readonly needs?: readonly { readonly service: ServiceId; readonly reason: string }[];
   contribute(ctx: CatalogContext): Contribution;
 }
 

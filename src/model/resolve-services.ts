@@ -20,10 +20,7 @@ const RULES: readonly Rule[] = [
   { when: 'flower', needs: () => 'celery', reason: 'flower monitors the Celery workers' },
   { when: 'celery', needs: chosen => (chosen.has('rabbitmq') ? 'rabbitmq' : 'redis'), reason: 'celery needs a broker' },
   // then what each service's module says it needs (tileserver, pgbouncer, martin: PostGIS), in catalog order
-  ...SERVICE_IDS.flatMap(id => {
-    const needs = serviceDefinition(id).needs;
-    return needs ? [{ when: id, needs: () => needs.service, reason: needs.reason }] : [];
-  }),
+  ...SERVICE_IDS.flatMap(id => (serviceDefinition(id).needs ?? []).map(({ service, reason }) => ({ when: id, needs: () => service, reason }))),
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
   {
     when: 'prometheus',

@@ -33,7 +33,7 @@ export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
-  needs: { service: 'postgis', reason: 'the tileserver serves tables from PostGIS' },
+  needs: [{ service: 'postgis', reason: 'the tileserver serves tables from PostGIS' }],
   contribute: ({ answers, has, devUrl }) => ({
     containers: [
       {
