@@ -115,7 +115,7 @@ function serviceHost(value: unknown, option: string, owner: string, domain: stri
 }
 
 /** PostGIS chosen, or brought by a service that needs it. */
-const usesPostgres = (services: readonly string[]): boolean => ['postgis', 'pgbouncer', 'tileserver'].some(id => services.includes(id));
+const usesPostgres = (services: readonly string[]): boolean => ['postgis', 'pgbouncer', 'tileserver', 'martin'].some(id => services.includes(id));
 
 function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], hint: string): T {
   const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
