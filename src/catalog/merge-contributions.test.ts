@@ -24,6 +24,7 @@ function part(tag: string): Required<Contribution> {
     aliases: [item],
     consoles: [item],
     databaseRoles: [item],
+    readiness: { [`service-${tag}`]: 'service_healthy' },
   };
 }
 
@@ -37,7 +38,7 @@ describe('mergeContributions', () => {
       else
         assert.deepEqual(
           Object.values(value as object),
-          ['a', 'b'].map(tag => (key === 'appDependsOn' ? 'service_healthy' : tag)),
+          ['a', 'b'].map(tag => (key === 'appDependsOn' || key === 'readiness' ? 'service_healthy' : tag)),
           key,
         );
     }

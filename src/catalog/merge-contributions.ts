@@ -25,6 +25,7 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   aliases: concat,
   consoles: concat,
   databaseRoles: concat,
+  readiness: combine,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

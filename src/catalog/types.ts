@@ -112,6 +112,8 @@ export interface ContainerSpec {
   readonly prod?: ComposeService;
   /** Runs the app image: receives the app environment and secrets of every service. */
   readonly isApp?: boolean;
+  /** Services it uses: it waits for what each chosen one declares as its `readiness` (added by the model, first). */
+  readonly uses?: readonly ServiceId[];
   /** A job that runs and exits (migrations): no healthcheck, `restart: "no"`. */
   readonly oneShot?: boolean;
   /**
@@ -287,6 +289,8 @@ export interface Contribution {
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
   /** Its user interface for the operator (docs/deploy.md). */
   readonly consoles?: readonly OperatorConsole[];
+  /** What a container that `uses` this service waits for: its server, healthy. */
+  readonly readiness?: Readonly<Record<string, DependsCondition>>;
   /** Login roles it needs on the portal's database: PostGIS makes them, whoever asks. */
   readonly databaseRoles?: readonly DatabaseRole[];
 }

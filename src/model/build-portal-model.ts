@@ -63,6 +63,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const appWiring: AppWiring = {
     devEnv: Object.assign({}, ...parts.map(part => part.appDevEnv ?? {})) as Record<string, string>,
     dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
+    readiness: new Map(services.map((id, i) => [id, serviceParts[i]!.readiness ?? {}])),
   };
   const front = frontOf(all('containers') as ContainerSpec[], has, answers);
   const routes = routeAll(unique(all('routes') as HttpRoute[], routeKey, 'route'), has('varnish'));
@@ -129,6 +130,15 @@ function frontOf(containers: readonly ContainerSpec[], has: HasService, answers:
 interface AppWiring {
   readonly devEnv: Readonly<Record<string, string>>;
   readonly dependsOn: Readonly<Record<string, DependsCondition>>;
+  /** What a container that uses each chosen service waits for (its `readiness`). */
+  readonly readiness: ReadonlyMap<string, Readonly<Record<string, DependsCondition>>>;
+}
+
+/** The waits for the services a container uses (those chosen), before its own. */
+function withReadiness(container: ContainerSpec, readiness: AppWiring['readiness']): ContainerSpec {
+  if (!container.uses) return container;
+  const waits = Object.assign({}, ...container.uses.map(id => readiness.get(id) ?? {})) as Record<string, DependsCondition>;
+  return { ...container, dependsOn: { ...waits, ...container.dependsOn } };
 }
 
 /** App containers get the shared app settings; the front joins the edge network. */
@@ -139,6 +149,7 @@ function finishContainer(
   frontName: string,
   wiring: AppWiring,
 ): ContainerSpec {
+  container = withReadiness(container, wiring.readiness);
   const networks = container.name === frontName && !container.networks.includes('edge') ? ['edge' as const, ...container.networks] : container.networks;
   if (!container.isApp || container.ownSettings) return { ...container, networks };
   const hasDevEnv = Object.keys(wiring.devEnv).length > 0;

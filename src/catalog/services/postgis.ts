@@ -96,6 +96,7 @@ export const postgis = defineService({
       appEnv: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       appSecrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
       connections: [{ store: 'postgis', ...POSTGIS_CONNECTION, host: 'db' }],
+      readiness: { db: 'service_healthy' },
       ...(has('prometheus') ? { databaseRoles: [EXPORTER_ROLE] } : {}),
       scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
       alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],

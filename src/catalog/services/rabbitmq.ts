@@ -48,6 +48,7 @@ export const rabbitmq = defineService({
     ],
     appEnv: { RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' },
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
+    readiness: { rabbitmq: 'service_healthy' },
     connections: [
       {
         store: 'rabbitmq',
