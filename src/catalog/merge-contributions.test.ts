@@ -24,6 +24,7 @@ function part(tag: string): Required<Contribution> {
     aliases: [item],
     consoles: [item],
     databaseRoles: [item],
+    passwordChanges: [item],
     readiness: { [`service-${tag}`]: 'service_healthy' },
   };
 }

@@ -26,6 +26,7 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   consoles: concat,
   databaseRoles: concat,
   readiness: combine,
+  passwordChanges: concat,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

@@ -180,6 +180,18 @@ export interface SecretSpec {
   readonly changedByHand?: string;
 }
 
+/**
+ * A password a server keeps in its data, which scripts/apply-secrets.sh changes there before recreating
+ * the container: the shell command run in `container` with the new value in `$pw` (read from stdin).
+ */
+export interface PasswordChange {
+  readonly container: string;
+  readonly secret: string;
+  /** The server's name in the script's comment ("RabbitMQ"). */
+  readonly keeper: string;
+  readonly command: string;
+}
+
 /** A variable of `.env` / `.env.example` that is not a secret. */
 export interface EnvVar {
   readonly name: string;
@@ -289,6 +301,8 @@ export interface Contribution {
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
   /** Its user interface for the operator (docs/deploy.md). */
   readonly consoles?: readonly OperatorConsole[];
+  /** Passwords it keeps in its data, and how apply-secrets.sh changes them there. */
+  readonly passwordChanges?: readonly PasswordChange[];
   /** What a container that `uses` this service waits for: its server, healthy. */
   readonly readiness?: Readonly<Record<string, DependsCondition>>;
   /** Login roles it needs on the portal's database: PostGIS makes them, whoever asks. */

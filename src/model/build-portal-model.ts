@@ -112,6 +112,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     consoles: all('consoles') as PortalModel['consoles'],
     databaseRoles: rolesInCatalogOrder(all('databaseRoles') as DatabaseRole[]),
+    passwordChanges: all('passwordChanges') as PortalModel['passwordChanges'],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
     targets: targetsOf(answers),

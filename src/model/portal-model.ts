@@ -8,6 +8,7 @@ import type {
   FileSpec,
   HttpRoute,
   OperatorConsole,
+  PasswordChange,
   ScrapeTarget,
   SecretSpec,
   SecretUse,
@@ -44,6 +45,8 @@ export interface PortalModel {
   readonly consoles: readonly OperatorConsole[];
   /** The login roles the database makes for the services that asked (catalog order); none without PostGIS. */
   readonly databaseRoles: readonly DatabaseRole[];
+  /** Passwords servers keep in their data (RabbitMQ, Grafana), changed there by apply-secrets.sh; the roles' besides. */
+  readonly passwordChanges: readonly PasswordChange[];
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

@@ -41,13 +41,14 @@ function statefulSecrets(model: PortalModel) {
     const secret = declared.get(name);
     return secret ? [{ ...secret, role }] : [];
   });
-  const rabbitmq = declared.get('rabbitmq_password');
-  const grafana = declared.get('grafana_admin_password');
+  const changes = model.passwordChanges.flatMap(change => {
+    const secret = declared.get(change.secret);
+    return secret ? [{ ...change, ...secret }] : [];
+  });
   return {
     roles,
-    rabbitmq,
-    grafana,
-    stateful: [...(roles.length ? ['PostgreSQL'] : []), ...(rabbitmq ? ['RabbitMQ'] : []), ...(grafana ? ['Grafana'] : [])],
+    changes,
+    stateful: [...(roles.length ? ['PostgreSQL'] : []), ...changes.map(change => change.keeper)],
   };
 }
 

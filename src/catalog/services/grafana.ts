@@ -121,6 +121,8 @@ export const grafana = defineService({
         },
       ],
       storage: [{ name: 'grafana-data', purpose: 'Grafana users, sessions and edited dashboards', usedBy: ['grafana'], owner: '472:0', backup: true }],
+      // the admin password is set on the first start only, then kept in grafana.db
+      passwordChanges: [{ container: 'grafana', secret: 'grafana_admin_password', keeper: 'Grafana', command: 'grafana cli admin reset-admin-password "$pw"' }],
       secrets: [
         { name: 'grafana_admin_password', env: 'GRAFANA_ADMIN_PASSWORD', purpose: 'Grafana admin login' },
         ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
