@@ -25,6 +25,7 @@ function part(tag: string): Required<Contribution> {
     consoles: [item],
     databaseRoles: [item],
     passwordChanges: [item],
+    readmeSections: [item],
     readiness: { [`service-${tag}`]: 'service_healthy' },
   };
 }

@@ -27,6 +27,7 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   databaseRoles: concat,
   readiness: combine,
   passwordChanges: concat,
+  readmeSections: concat,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

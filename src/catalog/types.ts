@@ -301,6 +301,8 @@ export interface Contribution {
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
   /** Its user interface for the operator (docs/deploy.md). */
   readonly consoles?: readonly OperatorConsole[];
+  /** A section of the generated README about it (Markdown lines under a `##` title). */
+  readonly readmeSections?: readonly { readonly title: string; readonly lines: readonly string[] }[];
   /** Passwords it keeps in its data, and how apply-secrets.sh changes them there. */
   readonly passwordChanges?: readonly PasswordChange[];
   /** What a container that `uses` this service waits for: its server, healthy. */

@@ -113,6 +113,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     consoles: all('consoles') as PortalModel['consoles'],
     databaseRoles: rolesInCatalogOrder(all('databaseRoles') as DatabaseRole[]),
     passwordChanges: all('passwordChanges') as PortalModel['passwordChanges'],
+    readmeSections: all('readmeSections') as PortalModel['readmeSections'],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
     targets: targetsOf(answers),

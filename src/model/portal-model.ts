@@ -4,6 +4,7 @@ import type { Target } from '../answers/targets.js';
 import type {
   AlertRule,
   ContainerSpec,
+  Contribution,
   EnvVar,
   FileSpec,
   HttpRoute,
@@ -47,6 +48,8 @@ export interface PortalModel {
   readonly databaseRoles: readonly DatabaseRole[];
   /** Passwords servers keep in their data (RabbitMQ, Grafana), changed there by apply-secrets.sh; the roles' besides. */
   readonly passwordChanges: readonly PasswordChange[];
+  /** The README's sections about chosen services (map layers), in catalog order. */
+  readonly readmeSections: NonNullable<Contribution['readmeSections']>;
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

@@ -72,7 +72,7 @@ export function readmeView(model: PortalModel) {
     hasBackupService: hasService(model, 'backup'),
     backupSchedule: (model.answers.backups ?? DEFAULT_BACKUPS).schedule,
     backupKept: (model.answers.backups ?? DEFAULT_BACKUPS).rotation === 'weekday' ? 'one dump of each per day of the week' : 'the newest `BACKUP_KEEP` of each',
-    hasTiles: hasService(model, 'tileserver'),
+    sections: model.readmeSections.map(section => ({ title: section.title, text: section.lines.join('\n') })),
     customFiles: [
       ...(hasService(model, 'nginx') ? ['nginx locations go in `nginx/snippets/custom/*.conf`'] : []),
       ...(hasService(model, 'varnish') ? ['cache rules go in `varnish/custom.vcl`'] : []),

@@ -79,4 +79,10 @@ describe('martin', () => {
     assert.ok(file('varnish/default.vcl').includes('^/martin/_/metrics'), 'varnish refuses the metrics path too');
     assert.ok(model.scrape.some(target => target.job === 'martin' && target.metricsPath === '/_/metrics'));
   });
+
+  it("has its own README section, and the tileserver's is left out without the tileserver", () => {
+    const readme = file('README.md');
+    assert.match(readme, /^## Vector tiles with Martin\n\nMartin answers under `\/martin\/`: `\/martin\/catalog` lists/m);
+    assert.doesNotMatch(readme, /^## Map layers$/m);
+  });
 });

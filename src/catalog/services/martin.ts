@@ -70,6 +70,16 @@ export const martin = defineService({
         },
       ],
       databaseRoles: [martinRole(schemas)],
+      readmeSections: [
+        {
+          title: 'Vector tiles with Martin',
+          lines: [
+            `Martin answers under \`${MARTIN_PATH}\`: \`${MARTIN_PATH}catalog\` lists the tables it publishes, each at`,
+            `\`${MARTIN_PATH}<table>\` (TileJSON) and \`${MARTIN_PATH}<table>/{z}/{x}/{y}\`. It publishes every table with a geometry`,
+            `column it can read, with all columns, and it reads only the schema(s) ${schemas.map(s => `\`${s}\``).join(', ')}.`,
+          ],
+        },
+      ],
       scrape: [{ job: 'martin', target: `martin:${MARTIN_PORT}`, metricsPath: '/_/metrics' }],
       routes: [
         {

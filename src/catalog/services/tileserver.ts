@@ -74,6 +74,16 @@ export const tileserver = defineService({
       },
     ],
     databaseRoles: [tileserverRole(tileSchemasOf(answers))],
+    readmeSections: [
+      {
+        title: 'Map layers',
+        lines: [
+          'The tileserver publishes every table and view it can read, with all columns, and it reads only the schema',
+          '`tiles`. Load layers there (or create views there over your tables, with the columns you mean to publish);',
+          "the app's own tables in `public` stay private.",
+        ],
+      },
+    ],
     files: [
       {
         path: 'tileserver/Dockerfile',
