@@ -19,9 +19,17 @@ import { checkGivenServiceSettings, DEFAULT_PGBOUNCER_PORT, validateServiceSetti
 import { validateSharedTraefik, type SharedTraefikAnswers } from './shared-traefik.js';
 import { validateBackups, validatePostgres, type BackupsAnswer, type PostgresAnswer } from './postgres-answers.js';
 import { validateTargets, type Target } from './targets.js';
-import { SERVICE_IDS, type ServiceId } from '../catalog/index.js';
+import { SERVICE_IDS, serviceDefinition, type ServiceId } from '../catalog/index.js';
 
 export { SERVICE_IDS, type ServiceId };
+
+/** PostGIS chosen, or brought by a service whose catalog module says it needs it. */
+const usesPostgres = (services: readonly string[]): boolean =>
+  services.some(
+    id =>
+      id === 'postgis' ||
+      ((SERVICE_IDS as readonly string[]).includes(id) && serviceDefinition(id as ServiceId).needs?.some(need => need.service === 'postgis')),
+  );
 
 export const BACKENDS = ['django', 'fastapi', 'node', 'image'] as const;
 export const PRESET_IDS = ['systemapic', 'housing-portal', 'sagui', 'mupets', 'mlp'] as const;
@@ -164,7 +172,7 @@ export function validateAnswers(raw: RawAnswers): PortalAnswers {
   const instances = validateInstances(raw.instances, isDomain);
   if (instances.some(instance => instance.domain === domain)) fail('domain', domain, 'a domain of its own for each instance, not the main --domain');
   const instanceVariable = validateInstanceVariable(raw.instanceVariable);
-  const serviceSettings = validateServiceSettings(raw, services, expectPort, domain);
+  const serviceSettings = validateServiceSettings(raw, services, expectPort, usesPostgres, domain);
   const sharedTraefik = validateSharedTraefik(raw, services);
   const serviceHosts = [
     ...(serviceSettings.grafanaHost ? [{ option: 'grafana-host', label: serviceSettings.grafanaHost }] : []),
@@ -319,5 +327,5 @@ export function checkGivenAnswersApply(given: RawAnswers, answers: PortalAnswers
   if (given.acmeEmail !== undefined && !answers.services.includes('traefik')) {
     fail('acme-email', given.acmeEmail, "it only with the traefik service (traefik asks Let's Encrypt for the certificate)");
   }
-  checkGivenServiceSettings(given, answers.services);
+  checkGivenServiceSettings(given, answers.services, usesPostgres);
 }

@@ -53,6 +53,7 @@ export function validateServiceSettings(
   },
   services: readonly string[],
   expectPort: (value: unknown, option: string, allowed?: string) => number,
+  usesPostgres: UsesPostgres,
   domain = 'localhost',
 ): ServiceSettings {
   const given = listOfIds(raw.alternatives);
@@ -114,8 +115,11 @@ function serviceHost(value: unknown, option: string, owner: string, domain: stri
   return hostLabel(value, option, owner, domain);
 }
 
-/** PostGIS chosen, or brought by a service that needs it. */
-const usesPostgres = (services: readonly string[]): boolean => ['postgis', 'pgbouncer', 'tileserver'].some(id => services.includes(id));
+/**
+ * Whether PostGIS runs: chosen, or brought by a service whose catalog module says it needs it. The caller
+ * (answers.ts) asks the catalog; this module stays below it, as the catalog's modules import it.
+ */
+export type UsesPostgres = (services: readonly string[]) => boolean;
 
 function oneOf<T extends string>(value: unknown, option: string, allowed: readonly T[], hint: string): T {
   const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
@@ -124,7 +128,7 @@ function oneOf<T extends string>(value: unknown, option: string, allowed: readon
 }
 
 /** Settings typed for a service the stack does not have would be dropped silently: refused instead. */
-export function checkGivenServiceSettings(given: Record<string, unknown>, services: readonly string[]): void {
+export function checkGivenServiceSettings(given: Record<string, unknown>, services: readonly string[], usesPostgres: UsesPostgres): void {
   if (!services.includes('pgbouncer')) {
     if (given.pgbouncerPort !== undefined) fail('pgbouncer-port', given.pgbouncerPort, 'it only with the pgbouncer service');
     if (given.pgbouncerPoolMode !== undefined) fail('pgbouncer-pool-mode', given.pgbouncerPoolMode, 'it only with the pgbouncer service');

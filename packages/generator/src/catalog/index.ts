@@ -10,6 +10,7 @@ import { flower } from './services/flower.js';
 import { grafana } from './services/grafana.js';
 import { kafka } from './services/kafka.js';
 import { mailpit } from './services/mailpit.js';
+import { martin } from './services/martin.js';
 import { mongodb } from './services/mongodb.js';
 import { nginx } from './services/nginx.js';
 import { orientdb } from './services/orientdb.js';
@@ -47,6 +48,7 @@ const SERVICES = {
   flower: () => flower,
   scheduler: () => scheduler,
   mailpit: () => mailpit,
+  martin: () => martin,
 };
 
 /** The services a portal may choose, in catalog order: the answers, the schema and the menu take them from here. */
@@ -61,4 +63,8 @@ const BACKENDS: Record<Backend, ServiceDefinition> = {
 };
 
 export const serviceDefinition = (id: ServiceId): ServiceDefinition => SERVICES[id]();
+
+/** The paths services declare in their modules (`sitePaths`) on the portal's domain, chosen or not. */
+export const servicePaths = (): ReadonlyMap<string, ServiceId> =>
+  new Map(SERVICE_IDS.flatMap(id => (serviceDefinition(id).sitePaths ?? []).map(path => [path, id] as const)));
 export const backendDefinition = (backend: Backend): ServiceDefinition => BACKENDS[backend];

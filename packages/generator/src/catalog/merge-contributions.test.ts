@@ -23,6 +23,10 @@ function part(tag: string): Required<Contribution> {
     connections: [item],
     aliases: [item],
     consoles: [item],
+    databaseRoles: [item],
+    passwordChanges: [item],
+    readmeSections: [item],
+    readiness: { [`service-${tag}`]: 'service_healthy' },
   };
 }
 
@@ -36,7 +40,7 @@ describe('mergeContributions', () => {
       else
         assert.deepEqual(
           Object.values(value as object),
-          ['a', 'b'].map(tag => (key === 'appDependsOn' ? 'service_healthy' : tag)),
+          ['a', 'b'].map(tag => (key === 'appDependsOn' || key === 'readiness' ? 'service_healthy' : tag)),
           key,
         );
     }

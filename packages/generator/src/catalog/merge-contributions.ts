@@ -24,6 +24,10 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   connections: concat,
   aliases: concat,
   consoles: concat,
+  databaseRoles: concat,
+  readiness: combine,
+  passwordChanges: concat,
+  readmeSections: concat,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

@@ -10,7 +10,7 @@ describe('site paths', () => {
     const answers = validateAnswers({
       ...defaultAnswers({}, 'city-maps'),
       backend: 'django',
-      services: ['postgis', 'redis', 'celery', 'flower', 'tileserver', 'nginx', 'prometheus', 'grafana'],
+      services: ['postgis', 'redis', 'celery', 'flower', 'tileserver', 'martin', 'nginx', 'prometheus', 'grafana'],
     } as never);
     const model = buildPortalModel(answers);
     // the backend's other paths (/api/, /admin/) are its own: a prebuilt backend's contract may tune them

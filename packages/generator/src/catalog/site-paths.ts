@@ -1,7 +1,9 @@
 /**
- * The paths the catalog's services answer on the portal's domain, whichever of them are chosen: their
- * modules route these, and the answers refuse them for apps and shared folders (a service added later
- * must find its path free). A leaf module, so the answers can read it without loading the catalog.
+ * The paths the backends and the core services answer on the portal's domain, whichever of them are
+ * chosen: their modules route these, and the answers refuse them for apps and shared folders. A leaf
+ * module, so the answers can read it without loading the catalog (which loads the answers' modules).
+ * Another service declares its paths in its own module (`sitePaths`): the model refuses those to apps
+ * and folders, chosen or not (catalog/index.ts `servicePaths`, model/extras.ts).
  */
 export const SITE_PATHS = {
   /** The front: the backend's site (or the prebuilt image's). */

@@ -3,6 +3,7 @@ import type { Backend, PortalAnswers, ServiceId } from '../answers/answers.js';
 import type { ComposeService } from './compose-types.js';
 import type { CorsAnswer } from '../answers/app-routes.js';
 import type { DevMount } from '../answers/dev-mounts.js';
+import type { DatabaseRole } from './services/postgis-roles.js';
 
 export type NetworkName = 'edge' | 'internal';
 export type DependsCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
@@ -111,6 +112,8 @@ export interface ContainerSpec {
   readonly prod?: ComposeService;
   /** Runs the app image: receives the app environment and secrets of every service. */
   readonly isApp?: boolean;
+  /** Services it uses: it waits for what each chosen one declares as its `readiness` (added by the model, first). */
+  readonly uses?: readonly ServiceId[];
   /** A job that runs and exits (migrations): no healthcheck, `restart: "no"`. */
   readonly oneShot?: boolean;
   /**
@@ -177,6 +180,18 @@ export interface SecretSpec {
   readonly changedByHand?: string;
 }
 
+/**
+ * A password a server keeps in its data, which scripts/apply-secrets.sh changes there before recreating
+ * the container: the shell command run in `container` with the new value in `$pw` (read from stdin).
+ */
+export interface PasswordChange {
+  readonly container: string;
+  readonly secret: string;
+  /** The server's name in the script's comment ("RabbitMQ"). */
+  readonly keeper: string;
+  readonly command: string;
+}
+
 /** A variable of `.env` / `.env.example` that is not a secret. */
 export interface EnvVar {
   readonly name: string;
@@ -191,7 +206,13 @@ export type CachePolicy = 'long' | 'pass' | 'default' | 'none';
 export interface HttpRoute {
   readonly path: string;
   readonly title: string;
-  readonly upstream?: { readonly host: string; readonly port: number; readonly stripPrefix: boolean };
+  readonly upstream?: {
+    readonly host: string;
+    readonly port: number;
+    readonly stripPrefix: boolean;
+    /** The path varnish probes the upstream's health on (`/health` when absent). */
+    readonly healthPath?: string;
+  };
   /** Folder inside the nginx container served directly. */
   readonly files?: string;
   readonly cache: CachePolicy;
@@ -280,6 +301,14 @@ export interface Contribution {
   readonly aliases?: readonly { readonly alias: string; readonly store: string; readonly app: string }[];
   /** Its user interface for the operator (docs/deploy.md). */
   readonly consoles?: readonly OperatorConsole[];
+  /** A section of the generated README about it (Markdown lines under a `##` title). */
+  readonly readmeSections?: readonly { readonly title: string; readonly lines: readonly string[] }[];
+  /** Passwords it keeps in its data, and how apply-secrets.sh changes them there. */
+  readonly passwordChanges?: readonly PasswordChange[];
+  /** What a container that `uses` this service waits for: its server, healthy. */
+  readonly readiness?: Readonly<Record<string, DependsCondition>>;
+  /** Login roles it needs on the portal's database: PostGIS makes them, whoever asks. */
+  readonly databaseRoles?: readonly DatabaseRole[];
 }
 
 /** What a catalog entry may ask about the portal it is part of. */
@@ -294,6 +323,11 @@ export interface CatalogContext {
   readonly devUrl: string;
   /** The stores' connections by store name, once the services have contributed (for the apps). */
   readonly connections?: ReadonlyMap<string, StoreConnection>;
+  /**
+   * The whole-model phase: every chosen service's first contribution, in catalog order, for a service that
+   * answers what the others ask of it (PostGIS making the roles they request). Absent in the first pass.
+   */
+  readonly contributions?: readonly Contribution[];
 }
 
 export interface ServiceDefinition {
@@ -306,6 +340,13 @@ export interface ServiceDefinition {
    * service nothing else needs may be one: no routes, backups or scrape targets that would find it missing.
    */
   readonly profile?: string;
+  /** Services it cannot run without, each added with its sentence when not chosen ("added postgis: <reason>"). */
+  readonly needs?: readonly { readonly service: ServiceId; readonly reason: string }[];
+  /**
+   * Paths it answers on the portal's domain when chosen: reserved whether it is chosen or not, so the
+   * answers refuse them for apps and folders and a service added later finds its path free.
+   */
+  readonly sitePaths?: readonly string[];
   contribute(ctx: CatalogContext): Contribution;
 }
 

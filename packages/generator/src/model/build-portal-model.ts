@@ -18,13 +18,15 @@ import { alternativeProfiles, withAlternatives } from './alternatives.js';
 import { answeredSubDomains, sharedTraefikEntry } from '../catalog/shared-traefik.js';
 import { checkDevMounts } from './dev-mounts.js';
 import { targetsOf } from '../answers/targets.js';
+import { presenceIn, type HasService } from './has-service.js';
+import { rolesInCatalogOrder, type DatabaseRole } from '../catalog/services/postgis-roles.js';
 
 export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const resolved = resolveServices(answers);
   const proxyNote = extrasNeedProxy(answers, resolved.services);
   const services = proxyNote ? resolveServices({ ...answers, services: [...resolved.services, 'nginx'] }).services : resolved.services;
   const notes = proxyNote ? [...resolved.notes, proxyNote] : resolved.notes;
-  const has = (id: string) => (services as readonly string[]).includes(id);
+  const has = presenceIn(services);
   const broker = has('celery') ? (has('rabbitmq') ? 'rabbitmq' : 'redis') : undefined;
   const slug = answers.name.replace(/-/g, '_');
   const entry = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
@@ -38,7 +40,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const backendConnection = answers.backend === 'image' ? [{ store: 'backend', host: 'backend', port: answers.backendPort }] : [];
   const connections = connectionsForApps([...backendConnection, ...storeConnections]);
   const ownConnections = connectionsForApps(storeConnections);
-  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections: ownConnections }));
+  const serviceParts = services.map(id => serviceDefinition(id).contribute({ ...ctx, connections: ownConnections, contributions: firstPass }));
   const profiles = alternativeProfiles(answers.alternatives ?? [], new Map(services.map((id, i) => [id, serviceParts[i]!])));
   const catalogParts: Contribution[] = [backendDefinition(answers.backend).contribute({ ...ctx, connections: ownConnections }), ...serviceParts];
   // the Redis role servers are part of the stack a folder or app name must not collide with
@@ -61,6 +63,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
   const appWiring: AppWiring = {
     devEnv: Object.assign({}, ...parts.map(part => part.appDevEnv ?? {})) as Record<string, string>,
     dependsOn: Object.assign({}, ...parts.map(part => part.appDependsOn ?? {})) as Record<string, DependsCondition>,
+    readiness: new Map(services.map((id, i) => [id, serviceParts[i]!.readiness ?? {}])),
   };
   const front = frontOf(all('containers') as ContainerSpec[], has, answers);
   const routes = routeAll(unique(all('routes') as HttpRoute[], routeKey, 'route'), has('varnish'));
@@ -108,6 +111,9 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     alerts: has('prometheus') ? (all('alerts') as PortalModel['alerts']) : [],
     files: unique(all('files') as PortalModel['files'], file => file.path, 'file'),
     consoles: all('consoles') as PortalModel['consoles'],
+    databaseRoles: rolesInCatalogOrder(all('databaseRoles') as DatabaseRole[]),
+    passwordChanges: all('passwordChanges') as PortalModel['passwordChanges'],
+    readmeSections: all('readmeSections') as PortalModel['readmeSections'],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
     targets: targetsOf(answers),
@@ -115,7 +121,7 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
 }
 
 /** nginx if present, else varnish, else the backend: the first hop for public HTTP (behind a shared Traefik, its entry). */
-function frontOf(containers: readonly ContainerSpec[], has: (id: string) => boolean, answers: PortalAnswers): PortalModel['front'] {
+function frontOf(containers: readonly ContainerSpec[], has: HasService, answers: PortalAnswers): PortalModel['front'] {
   const name = sharedTraefikEntry(answers, has) ?? (has('nginx') ? 'nginx' : has('varnish') ? 'varnish' : 'backend');
   const container = containers.find(c => c.name === name);
   if (!container?.port) throw new Error(`internal: front container ${name} has no port`);
@@ -126,6 +132,15 @@ function frontOf(containers: readonly ContainerSpec[], has: (id: string) => bool
 interface AppWiring {
   readonly devEnv: Readonly<Record<string, string>>;
   readonly dependsOn: Readonly<Record<string, DependsCondition>>;
+  /** What a container that uses each chosen service waits for (its `readiness`). */
+  readonly readiness: ReadonlyMap<string, Readonly<Record<string, DependsCondition>>>;
+}
+
+/** The waits for the services a container uses (those chosen), before its own. */
+function withReadiness(container: ContainerSpec, readiness: AppWiring['readiness']): ContainerSpec {
+  if (!container.uses) return container;
+  const waits = Object.assign({}, ...container.uses.map(id => readiness.get(id) ?? {})) as Record<string, DependsCondition>;
+  return { ...container, dependsOn: { ...waits, ...container.dependsOn } };
 }
 
 /** App containers get the shared app settings; the front joins the edge network. */
@@ -136,6 +151,7 @@ function finishContainer(
   frontName: string,
   wiring: AppWiring,
 ): ContainerSpec {
+  container = withReadiness(container, wiring.readiness);
   const networks = container.name === frontName && !container.networks.includes('edge') ? ['edge' as const, ...container.networks] : container.networks;
   if (!container.isApp || container.ownSettings) return { ...container, networks };
   const hasDevEnv = Object.keys(wiring.devEnv).length > 0;

@@ -8,6 +8,7 @@ import type { CatalogContext, Contribution } from '../catalog/types.js';
 import type { AppAnswer } from '../answers/extras.js';
 import { ownSecret } from '../catalog/extras/app-settings.js';
 import { routeKey, routesOf } from '../answers/app-routes.js';
+import { servicePaths } from '../catalog/index.js';
 
 /** The shared folders apps hand out through X-Accel-Redirect: nginx mounts them for its internal locations. */
 export const privateFolders = (answers: PortalAnswers): string[] => [
@@ -81,6 +82,8 @@ export function refuseClashes(catalogParts: readonly Contribution[], answers: Po
       throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
     for (const key of appRouteKeys(app)) {
       if (routes.has(key)) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": the stack already routes that path; choose another.`);
+      const service = servicePaths().get(key);
+      if (service) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": ${service} answers there when chosen; choose another.`);
     }
   }
   for (const folder of answers.folders ?? []) {
@@ -88,6 +91,8 @@ export function refuseClashes(catalogParts: readonly Contribution[], answers: Po
       throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
     if (folder.route && routes.has(folderKey(folder)))
       throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": the stack already routes that path; choose another.`);
+    const service = folder.route ? servicePaths().get(folderKey(folder)) : undefined;
+    if (service) throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": ${service} answers there when chosen; choose another.`);
   }
   const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [folderKey(f)] : [])));
   for (const app of answers.apps ?? []) {

@@ -4,15 +4,18 @@ import type { Target } from '../answers/targets.js';
 import type {
   AlertRule,
   ContainerSpec,
+  Contribution,
   EnvVar,
   FileSpec,
   HttpRoute,
   OperatorConsole,
+  PasswordChange,
   ScrapeTarget,
   SecretSpec,
   SecretUse,
   StorageItem,
 } from '../catalog/types.js';
+import type { DatabaseRole } from '../catalog/services/postgis-roles.js';
 
 /** A route with the hop nginx or traefik sends it to, decided once for every renderer. */
 export interface RoutedPath extends HttpRoute {
@@ -41,6 +44,12 @@ export interface PortalModel {
   readonly files: readonly FileSpec[];
   /** User interfaces the operator logs into (Grafana, Prometheus): where and as whom. */
   readonly consoles: readonly OperatorConsole[];
+  /** The login roles the database makes for the services that asked (catalog order); none without PostGIS. */
+  readonly databaseRoles: readonly DatabaseRole[];
+  /** Passwords servers keep in their data (RabbitMQ, Grafana), changed there by apply-secrets.sh; the roles' besides. */
+  readonly passwordChanges: readonly PasswordChange[];
+  /** The README's sections about chosen services (map layers), in catalog order. */
+  readonly readmeSections: NonNullable<Contribution['readmeSections']>;
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

@@ -1,6 +1,7 @@
 /** Dependency closure of the chosen services, with a sentence for each service added or refused. */
 import { SERVICE_IDS, type PortalAnswers, type ServiceId } from '../answers/answers.js';
 import { PortalInputError } from '../answers/input-error.js';
+import { serviceDefinition } from '../catalog/index.js';
 
 export interface ResolvedServices {
   readonly services: readonly ServiceId[];
@@ -18,8 +19,8 @@ const RULES: readonly Rule[] = [
   // before celery's rule, so the celery it adds gets its broker too
   { when: 'flower', needs: () => 'celery', reason: 'flower monitors the Celery workers' },
   { when: 'celery', needs: chosen => (chosen.has('rabbitmq') ? 'rabbitmq' : 'redis'), reason: 'celery needs a broker' },
-  { when: 'tileserver', needs: () => 'postgis', reason: 'the tileserver serves tables from PostGIS' },
-  { when: 'pgbouncer', needs: () => 'postgis', reason: 'pgbouncer pools the connections to PostGIS' },
+  // then what each service's module says it needs (tileserver, pgbouncer, martin: PostGIS), in catalog order
+  ...SERVICE_IDS.flatMap(id => (serviceDefinition(id).needs ?? []).map(({ service, reason }) => ({ when: id, needs: () => service, reason }))),
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
   {
     when: 'prometheus',

@@ -1,4 +1,5 @@
 /** The view for docs/deploy.md, the operator's guide: every decision here, the template only prints. */
+import { presenceIn } from '../model/has-service.js';
 import { DEFAULT_BACKUPS } from '../answers/postgres-answers.js';
 import { ACME_CHALLENGE_ROOT } from '../catalog/services/nginx.js';
 import { IMAGES } from '../catalog/images.js';
@@ -19,7 +20,7 @@ const majorOf = (image: string): string => /:(\d+)/.exec(image)?.[1] ?? '';
 export function deployView(model: PortalModel) {
   const { answers } = model;
   const scripts = scriptsView(model);
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   const namesOf = (domain: string) => [domain, ...subDomains(model).map(label => `${label}.${domain}`)];
   const names = namesOf(answers.domain);
   const secretEnv = new Map(model.secrets.map(s => [s.name, s.env]));

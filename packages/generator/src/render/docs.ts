@@ -1,4 +1,5 @@
 /** Views for README.md and docs/architecture.md: tables and a Mermaid diagram derived from the model. */
+import { presenceIn, hasService } from '../model/has-service.js';
 import { DEFAULT_BACKUPS } from '../answers/postgres-answers.js';
 import { backendDefinition, serviceDefinition } from '../catalog/index.js';
 import { containerObjects, NO_KUBERNETES_EQUIVALENT, TARGET_MAPPING, type MappingRow } from './kubernetes/mapping-table.js';
@@ -67,13 +68,13 @@ export function readmeView(model: PortalModel) {
     sharedTraefik: sharedTraefikDoc(model),
     hasDatabase: scripts.hasDatabase,
     hasMongo: scripts.hasMongo,
-    hasBackupService: model.services.includes('backup'),
+    hasBackupService: hasService(model, 'backup'),
     backupSchedule: (model.answers.backups ?? DEFAULT_BACKUPS).schedule,
     backupKept: (model.answers.backups ?? DEFAULT_BACKUPS).rotation === 'weekday' ? 'one dump of each per day of the week' : 'the newest `BACKUP_KEEP` of each',
-    hasTiles: model.services.includes('tileserver'),
+    sections: model.readmeSections.map(section => ({ title: section.title, text: section.lines.join('\n') })),
     customFiles: [
-      ...(model.services.includes('nginx') ? ['nginx locations go in `nginx/snippets/custom/*.conf`'] : []),
-      ...(model.services.includes('varnish') ? ['cache rules go in `varnish/custom.vcl`'] : []),
+      ...(hasService(model, 'nginx') ? ['nginx locations go in `nginx/snippets/custom/*.conf`'] : []),
+      ...(hasService(model, 'varnish') ? ['cache rules go in `varnish/custom.vcl`'] : []),
     ],
     fileItems: scripts.fileItems,
     extraFiles: extraFiles(model),
@@ -104,7 +105,7 @@ function devSources(model: PortalModel) {
 }
 
 function extraFiles(model: PortalModel): { path: string; what: string }[] {
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   return [
     ...(model.answers.backend === 'image' ? [] : [{ path: 'backend/', what: 'the app: Dockerfile (dev and prod targets) and starter code' }]),
     ...(has('nginx') ? [{ path: 'nginx/', what: 'nginx.conf, site files for dev and prod, routes and headers snippets' }] : []),
@@ -141,7 +142,7 @@ function extraFiles(model: PortalModel): { path: string; what: string }[] {
 function sharedTraefikDoc(model: PortalModel) {
   const { traefikNetwork, traefikEntrypoint, traefikCertResolver } = model.answers;
   if (!traefikNetwork) return undefined;
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   const routers = sharedTraefikRouters(model.answers, has, { nginx: NGINX_PORT, varnish: VARNISH_PORT });
   return {
     network: traefikNetwork,

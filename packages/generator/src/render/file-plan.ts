@@ -1,4 +1,5 @@
 /** PortalModel -> every file of the generated repo, with its content and who owns it. */
+import { presenceIn } from '../model/has-service.js';
 import { SECRET_FOLDERS, STATE_FOLDER } from '../shared/repo-folders.js';
 import type { FileSpec } from '../catalog/types.js';
 import { toYaml } from '../shared/yaml-document.js';
@@ -71,7 +72,7 @@ function renderSpec(spec: FileSpec): PlannedFile {
 }
 
 function proxyFiles(model: PortalModel): PlannedFile[] {
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   return [
     ...(has('nginx')
       ? [
@@ -97,7 +98,7 @@ function proxyFiles(model: PortalModel): PlannedFile[] {
 }
 
 function monitoringFiles(model: PortalModel): PlannedFile[] {
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   return [
     ...(has('prometheus')
       ? [

@@ -2,6 +2,7 @@
  * Deployment instances (staging, one per country ...): each is its own compose project on base + prod +
  * `instances/<name>.yml`, with its own env file, secrets, database volume, domain and site config.
  */
+import { presenceIn } from '../model/has-service.js';
 import type { InstanceAnswer } from '../answers/extras.js';
 import { toYaml } from '../shared/yaml-document.js';
 import type { PortalModel } from '../model/portal-model.js';
@@ -40,7 +41,7 @@ function configFolders(model: PortalModel, deployment: string): Record<string, s
 
 /** Per container, the files an instance mounts in place of prod's (same targets): its site, its routes, its config folder. */
 export function instanceVolumes(model: PortalModel, instance: InstanceAnswer): Record<string, string[]> {
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   return {
     ...(has('nginx') ? { nginx: [`./nginx/sites/${instance.name}.conf:/etc/nginx/conf.d/default.conf:ro`] } : {}),
     ...(has('traefik') ? { traefik: [`./traefik/instances/${instance.name}:/etc/traefik/dynamic:ro`] } : {}),
@@ -49,7 +50,7 @@ export function instanceVolumes(model: PortalModel, instance: InstanceAnswer): R
 }
 
 function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
-  const has = (id: string) => (model.services as readonly string[]).includes(id);
+  const has = presenceIn(model.services);
   const services = Object.fromEntries(Object.entries(instanceVolumes(model, instance)).map(([name, volumes]) => [name, { volumes }]));
   const ownDatabase = has('postgis') && model.answers.storage === 'volumes';
   return {
@@ -63,7 +64,7 @@ function composeOverride(model: PortalModel, instance: InstanceAnswer): object {
 export function instanceFiles(model: PortalModel, source: SecretSource): PlannedFile[] {
   return (model.answers.instances ?? []).flatMap(instance => {
     const own = instanceModel(model, instance);
-    const has = (id: string) => (model.services as readonly string[]).includes(id);
+    const has = presenceIn(model.services);
     return [
       managed(
         `instances/${instance.name}.yml`,

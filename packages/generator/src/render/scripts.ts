@@ -1,14 +1,9 @@
 /** Views for the shell scripts of the generated repo. */
+import { hasService } from '../model/has-service.js';
 import { subDomains } from './nginx.js';
 import { IMAGES } from '../catalog/images.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { presetOf } from '../presets/index.js';
-
-/**
- * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
- * (new address), restart.sh restarts them, varnish before the nginx in front of it.
- */
-import { GRAFANA_DB_ROLE, GRAFANA_DB_SECRET } from '../catalog/services/grafana.js';
 
 /** Services kept as alternatives, by compose profile: `containers` is a comma-separated list. */
 export function profilesOf(model: PortalModel): { name: string; containers: string }[] {
@@ -22,8 +17,12 @@ export function profilesOf(model: PortalModel): { name: string; containers: stri
   }));
 }
 
+/**
+ * nginx and varnish resolve their upstreams' addresses once, at start: after `up` recreates an upstream
+ * (new address), restart.sh restarts them, varnish before the nginx in front of it.
+ */
 function proxiesAndUpstreams(model: PortalModel): { proxies: string[]; upstreams: string[] } {
-  const proxies = (['varnish', 'nginx'] as const).filter(name => model.services.includes(name));
+  const proxies = (['varnish', 'nginx'] as const).filter(name => hasService(model, name));
   const hosts = model.routes.flatMap(route => (route.upstream ? [route.upstream.host] : []));
   const upstreams = [...new Set([...hosts, ...(proxies.length === 2 ? ['varnish'] : [])])].filter(h => h !== 'nginx').sort();
   return { proxies, upstreams: proxies.length > 0 ? upstreams : [] };
@@ -37,20 +36,19 @@ function statefulSecrets(model: PortalModel) {
   const declared = new Map(model.secrets.map(s => [s.name, { name: s.name, env: s.env }]));
   const roles = [
     { name: 'postgres_password', role: '$(env_value POSTGRES_USER)' },
-    { name: 'tileserver_db_password', role: 'tileserver' },
-    { name: 'exporter_db_password', role: 'exporter' },
-    { name: GRAFANA_DB_SECRET.name, role: GRAFANA_DB_ROLE },
+    ...model.databaseRoles.map(role => ({ name: role.secret.secret, role: role.name })),
   ].flatMap(({ name, role }) => {
     const secret = declared.get(name);
     return secret ? [{ ...secret, role }] : [];
   });
-  const rabbitmq = declared.get('rabbitmq_password');
-  const grafana = declared.get('grafana_admin_password');
+  const changes = model.passwordChanges.flatMap(change => {
+    const secret = declared.get(change.secret);
+    return secret ? [{ ...change, ...secret }] : [];
+  });
   return {
     roles,
-    rabbitmq,
-    grafana,
-    stateful: [...(roles.length ? ['PostgreSQL'] : []), ...(rabbitmq ? ['RabbitMQ'] : []), ...(grafana ? ['Grafana'] : [])],
+    changes,
+    stateful: [...(roles.length ? ['PostgreSQL'] : []), ...changes.map(change => change.keeper)],
   };
 }
 
@@ -65,13 +63,12 @@ export function scriptsView(model: PortalModel) {
     // a folder read by containers running as other users (nginx serving static files) must be world-readable
     items: items.map(item => ({ ...item, mode: item.usedBy.length > 1 ? '755' : '750' })),
     isBind: model.answers.storage === 'bind',
-    hasDatabase: model.services.includes('postgis'),
-    hasMongo: model.services.includes('mongodb'),
+    hasDatabase: hasService(model, 'postgis'),
+    hasMongo: hasService(model, 'mongodb'),
     // backup.sh needs the engine for a database dump or a volume's archive; bind folders it reads itself
-    backupEngine:
-      model.services.includes('postgis') || model.services.includes('mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
+    backupEngine: hasService(model, 'postgis') || hasService(model, 'mongodb') || (model.answers.storage !== 'bind' && items.some(item => item.backup)),
     // the folders backup.sh writes below BACKUP_DIR
-    backupFolders: [...(model.services.includes('postgis') ? ['db'] : []), ...(model.services.includes('mongodb') ? ['mongo'] : []), 'files'],
+    backupFolders: [...(hasService(model, 'postgis') ? ['db'] : []), ...(hasService(model, 'mongodb') ? ['mongo'] : []), 'files'],
     // what apply-secrets.sh may recreate: a service name, never an option of `compose up`
     serviceNames: [...new Set(model.containers.map(c => c.name))].sort(),
     fileItems: items.filter(item => item.backup).map(item => item.name),

@@ -1,10 +1,10 @@
 /** View for the VCL: backends and per-path rules derived from the routes varnish receives. */
+import { hasService } from '../model/has-service.js';
 import type { PortalModel, RoutedPath } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 import { hiddenMetricsPaths, NGINX_PROBE_HOST } from './nginx.js';
-import { NGINX_PORT } from '../catalog/services/nginx.js';
+import { NGINX_HEALTH_PATH, NGINX_PORT } from '../catalog/services/nginx.js';
 
-const PROBE_PATHS: Record<string, string> = { tileserver: '/tiles/index.json', grafana: '/api/health', nginx: '/healthz' };
 /** nginx answers only named hosts on the port varnish dials: the probe names nginx's own (see nginxSiteView). */
 const PROBE_HOSTS: Record<string, string> = { nginx: NGINX_PROBE_HOST };
 
@@ -15,16 +15,16 @@ export function varnishView(model: PortalModel) {
   const isFront = model.front.name === 'varnish';
   // behind nginx varnish sees only the cached routes; as the front it routes every proxied path
   // in front of nginx (behind a shared Traefik), varnish also sends nginx's folders to it
-  const nginxBehind = isFront && model.services.includes('nginx');
+  const nginxBehind = isFront && hasService(model, 'nginx');
   const routes = model.routes
     // sub-domains go around varnish (it answers the portal's own host only)
     .filter(route => !route.host)
     .filter(route => (route.upstream && (isFront || route.viaVarnish)) || (nginxBehind && route.files))
-    .map(route => (route.upstream ? route : { ...route, upstream: { host: 'nginx', port: NGINX_PORT, stripPrefix: false } }));
+    .map(route => (route.upstream ? route : { ...route, upstream: { host: 'nginx', port: NGINX_PORT, stripPrefix: false, healthPath: NGINX_HEALTH_PATH } }));
   const backends = new Map<string, { name: string; host: string; port: number; probeUrl: string; probeHost: string }>();
   for (const route of routes) {
-    const { host, port } = route.upstream!;
-    backends.set(host, { name: vclName(host), host, port, probeUrl: PROBE_PATHS[host] ?? '/health', probeHost: PROBE_HOSTS[host] ?? '' });
+    const { host, port, healthPath } = route.upstream!;
+    backends.set(host, { name: vclName(host), host, port, probeUrl: healthPath ?? '/health', probeHost: PROBE_HOSTS[host] ?? '' });
   }
   const long = routes.filter(route => route.cache === 'long');
   return {

@@ -9,6 +9,7 @@
 import { parse } from 'yaml';
 import { backendDefinition, serviceDefinition, type ServiceId } from '../catalog/index.js';
 import { RESERVED_ROUTES } from '../catalog/site-paths.js';
+import { servicePaths } from '../catalog/index.js';
 import type { CatalogContext, Contribution } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
 import type { PlannedFile } from '../render/planned-file.js';
@@ -158,8 +159,8 @@ export function contractProblems(entry: EntryId, model: PortalModel, plan: reado
     // with no proxy in front, the front container answers every path it serves itself
     const direct = route.upstream?.host === model.front.name;
     if (!served && !direct && route.path !== '/') problems.push(`${entry}: route ${where} is served by no proxy file`);
-    if (!route.host && !entry.startsWith('backend-') && !RESERVED_ROUTES.includes(route.path))
-      problems.push(`${entry}: route ${route.path} is not a reserved site path (src/catalog/site-paths.ts): an app could take it`);
+    if (!route.host && !entry.startsWith('backend-') && !RESERVED_ROUTES.includes(route.path) && servicePaths().get(route.path) !== entry)
+      problems.push(`${entry}: route ${route.path} is not a reserved site path (catalog/site-paths.ts, or the module's sitePaths): an app could take it`);
   }
   return problems;
 }

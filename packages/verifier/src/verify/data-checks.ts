@@ -26,7 +26,7 @@ export const postgresInitCheck: Check = {
       ]);
       if (setup.code !== 0) return firstLines(setup.output);
       const asOwner = { ...env, PGUSER: 'portal', PGDATABASE: 'portal', POSTGRES_USER: 'portal', POSTGRES_DB: 'portal' };
-      const roleEnv = Object.fromEntries(Object.entries(ROLE_PASSWORDS).map(([role, password]) => [`${role.toUpperCase()}_DB_PASSWORD`, password]));
+      const roleEnv = roleVariables(repo);
       for (const file of readdirSync(join(repo, 'postgres', 'initdb')).sort()) {
         const path = join(repo, 'postgres', 'initdb', file);
         const run = file.endsWith('.sql') ? await psql(['-f', path], asOwner) : await runTool('bash', [path], { env: { ...asOwner, ...roleEnv } });
@@ -43,6 +43,18 @@ export const postgresInitCheck: Check = {
 
 /** The passwords a check gives the portal's roles (tileserver, exporter, grafana). */
 export const ROLE_PASSWORDS: Readonly<Record<string, string>> = { tileserver: 'verify-tiles', exporter: 'verify-exporter', grafana: 'verify-grafana' };
+
+/** A password for every variable 02-roles.sh reads (`read_secret NAME`), whichever services asked for roles. */
+function roleVariables(repo: string): Record<string, string> {
+  const script = join(repo, 'postgres', 'initdb', '02-roles.sh');
+  const names = existsSync(script) ? [...readFileSync(script, 'utf8').matchAll(/\$\(read_secret (\w+)\)/g)].map(m => m[1]!) : [];
+  return Object.fromEntries(
+    names.map(name => {
+      const role = name.replace(/_DB_PASSWORD$/, '').toLowerCase();
+      return [name, ROLE_PASSWORDS[role] ?? `verify-${role}`];
+    }),
+  );
+}
 
 /**
  * The tileserver publishes whatever it can read: it must read the layers in `tiles`, including ones added

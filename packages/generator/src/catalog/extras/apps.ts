@@ -71,7 +71,8 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
     ...(app.command ? { command: composeWords(app.command) } : {}),
     ...(app.devMounts?.length ? { devMounts: app.devMounts } : {}),
     ...(health.healthcheck ? { healthcheck: health.healthcheck } : { healthExemption: health.healthExemption! }),
-    ...(waitsFor ? { dependsOn: waitsFor } : {}),
+    // the stores it names instead of the usual ones
+    ...(waitsFor ? { dependsOn: waitsFor, uses: [] } : {}),
     ...(app.readWriteRoot
       ? { writableRoot: app.readWriteRoot, tmpfs: [] }
       : { tmpfs: [TMP, ...(app.writable ?? []).filter(path => path !== '/tmp').map(path => `${path}:${tmpfsOwner(user)}size=64m`)] }),
@@ -138,10 +139,7 @@ export function appContribution(app: AppAnswer, ctx: CatalogContext): Contributi
         }${devServerOnly ? ', dev server (dev only)' : ''}`,
         image: app.image,
         isApp: true,
-        dependsOn: {
-          ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
-          ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
-        },
+        uses: ['postgis', 'redis'],
         // the edge network is the way out; internal has none
         networks: app.outbound ? ['internal', 'edge'] : ['internal'],
         ...(app.port !== undefined ? { port: app.port, devPorts: [app.port] } : {}),

@@ -59,7 +59,7 @@ export const backendDjango = defineService({
           doneCheck: ['python', 'manage.py', 'migrate', '--check'],
           environment,
           mounts,
-          dependsOn: ctx.has('postgis') ? { db: 'service_healthy' } : {},
+          uses: ['postgis'],
           networks: ['internal'],
           limits: limits('512m', '1.0'),
           tmpfs: [TMP],

@@ -47,12 +47,8 @@ export function backendContainer(ctx: CatalogContext, spec: Pick<ContainerSpec, 
     limits: limits('512m', '1.0'),
     tmpfs: [TMP],
     ...spec,
-    dependsOn: {
-      ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
-      ...(ctx.has('redis') ? { redis: 'service_healthy' as const } : {}),
-      ...(ctx.has('rabbitmq') ? { rabbitmq: 'service_healthy' as const } : {}),
-      ...spec.dependsOn,
-    },
+    uses: ['postgis', 'redis', 'rabbitmq'],
+    dependsOn: { ...spec.dependsOn },
   };
 }
 

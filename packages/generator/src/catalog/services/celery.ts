@@ -1,6 +1,7 @@
 /** Celery worker and beat scheduler, running the backend image with a sample task. */
 import { limits, shellProbe, TMP } from '../defaults.js';
-import { defineService, type CatalogContext, type ContainerSpec, type DependsCondition } from '../types.js';
+import { defineService, type CatalogContext, type ContainerSpec } from '../types.js';
+import type { ServiceId } from '../../answers/answers.js';
 import { backendBuild, backendImageName } from './backend-shared.js';
 
 /** The `-A` argument: the Django project package, or the FastAPI app's worker module. */
@@ -12,15 +13,13 @@ export const celery = defineService({
   summary: 'Background workers and periodic tasks (worker + beat)',
   contribute: ctx => {
     const app = celeryAppOf(ctx);
-    const dependsOn: Record<string, DependsCondition> = {
-      [ctx.broker ?? 'redis']: 'service_healthy',
-      ...(ctx.has('postgis') ? { db: 'service_healthy' } : {}),
-    };
+    // the broker first, then the database
+    const uses: ServiceId[] = [ctx.broker ?? 'redis', 'postgis'];
     const common = {
       image: backendImageName(ctx),
       build: backendBuild(ctx),
       isApp: true,
-      dependsOn,
+      uses,
       networks: ['internal', 'edge'],
     } satisfies Partial<ContainerSpec>;
     const worker: ContainerSpec = {

@@ -9,6 +9,7 @@ import { NGINX_PORT } from './nginx.js';
 import { defineService, type FileSpec, type SecretSpec, type SecretUse } from '../types.js';
 import type { GrafanaPostgres } from '../../answers/service-settings.js';
 import { SITE_PATHS } from '../site-paths.js';
+import type { DatabaseRole } from './postgis-roles.js';
 
 /** The read-only role the database creates for Grafana (postgres/initdb/02-roles.sh). */
 export const GRAFANA_DB_ROLE = 'grafana_reader';
@@ -16,6 +17,19 @@ export const GRAFANA_DB_SECRET: SecretSpec = {
   name: 'grafana_db_password',
   env: 'GRAFANA_DB_PASSWORD',
   purpose: "read-only PostgreSQL role of Grafana's data source",
+};
+/** The data source's role, which the database makes: the tables there now and those the app's user creates later. */
+const GRAFANA_READER: DatabaseRole = {
+  name: GRAFANA_DB_ROLE,
+  serves: 'grafana',
+  secret: { secret: GRAFANA_DB_SECRET.name, env: GRAFANA_DB_SECRET.env },
+  shellVariable: 'grafana_password',
+  comment: [
+    "Grafana's PostgreSQL data source reads, never writes: the tables there now and those the app's user",
+    'creates later (default privileges of the owner, who runs this script)',
+  ],
+  memberOf: [],
+  reads: { schemas: ['public'], createSchemas: false, searchPath: false },
 };
 const SECRETS_DIR = '/run/secrets';
 const ADMIN_USER = 'admin';
@@ -107,11 +121,14 @@ export const grafana = defineService({
         },
       ],
       storage: [{ name: 'grafana-data', purpose: 'Grafana users, sessions and edited dashboards', usedBy: ['grafana'], owner: '472:0', backup: true }],
+      // the admin password is set on the first start only, then kept in grafana.db
+      passwordChanges: [{ container: 'grafana', secret: 'grafana_admin_password', keeper: 'Grafana', command: 'grafana cli admin reset-admin-password "$pw"' }],
       secrets: [
         { name: 'grafana_admin_password', env: 'GRAFANA_ADMIN_PASSWORD', purpose: 'Grafana admin login' },
         ...(answers.grafanaPostgres === 'readonly' ? [GRAFANA_DB_SECRET] : []),
       ],
       ...(postgres ? { files: [postgres.file] } : {}),
+      ...(answers.grafanaPostgres === 'readonly' ? { databaseRoles: [GRAFANA_READER] } : {}),
       consoles: [
         {
           title: 'Grafana',
@@ -124,7 +141,7 @@ export const grafana = defineService({
         {
           path: at.path,
           title: 'Grafana dashboards',
-          upstream: { host: 'grafana', port: 3000, stripPrefix: false },
+          upstream: { host: 'grafana', port: 3000, stripPrefix: false, healthPath: '/api/health' },
           cache: 'none',
           websocket: true,
           ...(label ? { host: label } : {}),

@@ -9,6 +9,8 @@ export const NGINX_PORT = 8080;
 export const NGINX_TLS_PORT = 8443;
 /** Health and stub_status listen here, on the internal network only. */
 export const NGINX_STATUS_PORT = 8081;
+/** nginx's own health answer, on the status port (its healthcheck) and for the probe host (varnish's probe). */
+export const NGINX_HEALTH_PATH = '/healthz';
 /** Where nginx serves the ACME HTTP-01 challenge files certbot writes into ACME_WEBROOT on the host (prod, nginx TLS). */
 export const ACME_CHALLENGE_ROOT = '/var/www/acme';
 
@@ -36,7 +38,7 @@ export const nginx = defineService({
             ]
           : []),
       ],
-      healthcheck: wgetProbe(`http://127.0.0.1:${NGINX_STATUS_PORT}/healthz`, '10s'),
+      healthcheck: wgetProbe(`http://127.0.0.1:${NGINX_STATUS_PORT}${NGINX_HEALTH_PATH}`, '10s'),
       // depends_on on every upstream is added by the model, from the routes
       networks: ['internal'],
       port: NGINX_PORT,

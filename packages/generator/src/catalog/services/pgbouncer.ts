@@ -16,6 +16,7 @@ export const pgbouncer = defineService({
   id: 'pgbouncer',
   title: 'PgBouncer',
   summary: 'Connection pooler in front of PostGIS (session pooling by default)',
+  needs: [{ service: 'postgis', reason: 'pgbouncer pools the connections to PostGIS' }],
   contribute: ({ answers }) => {
     const port = answers.pgbouncerPort ?? DEFAULT_PGBOUNCER_PORT;
     const poolMode = answers.pgbouncerPoolMode ?? 'session';

@@ -2,7 +2,7 @@
 import { IMAGES } from '../images.js';
 import { limits, SCRATCH_EXPORTER, shellProbe, TMP } from '../defaults.js';
 import { defineService, type ContainerSpec, type SecretUse } from '../types.js';
-import { databaseRoles, roleStatements, tileSchemasOf, type DatabaseRole } from './postgis-roles.js';
+import { roleStatements, rolesInCatalogOrder, type DatabaseRole } from './postgis-roles.js';
 import { DEFAULT_EXTENSIONS, type PostgresAnswer } from '../../answers/postgres-answers.js';
 
 /** The server's command: the image's own, with each tuning answer as `-c name=value`. */
@@ -24,13 +24,25 @@ export const POSTGIS_CONNECTION = {
   secretFields: { password: { secret: 'postgres_password', env: 'POSTGRES_PASSWORD' } },
 } as const;
 
+/** Its own exporter's role, there for Prometheus (ordered with Prometheus's place in the catalog). */
+const EXPORTER_ROLE: DatabaseRole = {
+  name: 'exporter',
+  serves: 'prometheus',
+  secret: { secret: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD' },
+  secretPurpose: 'pg_monitor role of the exporter',
+  shellVariable: 'exporter_password',
+  comment: ['the Prometheus exporter reads statistics only'],
+  memberOf: ['pg_monitor'],
+};
+
 export const postgis = defineService({
   id: 'postgis',
   title: 'PostGIS',
   summary: 'PostgreSQL 16 with PostGIS 3.5, one database per deployment',
-  contribute: ({ has, slug, answers }) => {
+  contribute: ({ has, slug, answers, contributions = [] }) => {
     const command = serverCommand(answers.postgres);
-    const roles = databaseRoles(answers, has);
+    // the whole-model phase: the roles every chosen service asks for (this one's exporter among them)
+    const roles = rolesInCatalogOrder(contributions.flatMap(part => part.databaseRoles ?? []));
     const roleSecrets: SecretUse[] = roles.map(role => role.secret);
     const db: ContainerSpec = {
       name: 'db',
@@ -75,8 +87,7 @@ export const postgis = defineService({
       storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false, dumpedWith: 'pg_dump' }],
       secrets: [
         { name: 'postgres_password', env: 'POSTGRES_PASSWORD', purpose: 'database owner password' },
-        ...(has('tileserver') ? [{ name: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD', purpose: 'read-only tileserver role' }] : []),
-        ...(has('prometheus') ? [{ name: 'exporter_db_password', env: 'EXPORTER_DB_PASSWORD', purpose: 'pg_monitor role of the exporter' }] : []),
+        ...roles.flatMap(role => (role.secretPurpose ? [{ name: role.secret.secret, env: role.secret.env, purpose: role.secretPurpose }] : [])),
       ],
       env: [
         { name: 'POSTGRES_DB', value: slug, comment: 'database created on first start' },
@@ -85,6 +96,8 @@ export const postgis = defineService({
       appEnv: { POSTGRES_HOST: 'db', POSTGRES_PORT: '5432', POSTGRES_DB: '${POSTGRES_DB}', POSTGRES_USER: '${POSTGRES_USER}' },
       appSecrets: [{ secret: 'postgres_password', env: 'POSTGRES_PASSWORD' }],
       connections: [{ store: 'postgis', ...POSTGIS_CONNECTION, host: 'db' }],
+      readiness: { db: 'service_healthy' },
+      ...(has('prometheus') ? { databaseRoles: [EXPORTER_ROLE] } : {}),
       scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
       alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],
       files: [
@@ -98,9 +111,6 @@ export const postgis = defineService({
                 executable: true,
               },
             ]
-          : []),
-        ...(has('tileserver') && tileSchemasOf(answers).includes('tiles')
-          ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }]
           : []),
       ],
     };

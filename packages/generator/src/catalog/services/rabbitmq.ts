@@ -42,12 +42,17 @@ export const rabbitmq = defineService({
     ],
     storage: [{ name: 'rabbitmq-data', purpose: 'RabbitMQ queues and definitions', usedBy: ['rabbitmq'], owner: '100:101', backup: false }],
     secrets: [{ name: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD', purpose: 'RabbitMQ user password' }],
+    // the user's password lives in the node's database once created
+    passwordChanges: [
+      { container: 'rabbitmq', secret: 'rabbitmq_password', keeper: 'RabbitMQ', command: 'rabbitmqctl change_password "$RABBITMQ_DEFAULT_USER" "$pw"' },
+    ],
     env: [
       { name: 'RABBITMQ_USER', value: slug, comment: 'RabbitMQ user (guest is loopback-only)' },
       { name: 'RABBITMQ_VHOST', value: slug, comment: 'RabbitMQ virtual host' },
     ],
     appEnv: { RABBITMQ_HOST: 'rabbitmq', RABBITMQ_PORT: '5672', RABBITMQ_USER: '${RABBITMQ_USER}', RABBITMQ_VHOST: '${RABBITMQ_VHOST}' },
     appSecrets: [{ secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' }],
+    readiness: { rabbitmq: 'service_healthy' },
     connections: [
       {
         store: 'rabbitmq',

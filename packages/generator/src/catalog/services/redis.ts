@@ -136,6 +136,7 @@ export const redis = defineService({
     return {
       ...main,
       appEnv: { REDIS_HOST: 'redis', REDIS_PORT: '6379' },
+      readiness: { redis: 'service_healthy' },
       appSecrets: auth ? [{ secret: 'redis_password', env: 'REDIS_PASSWORD' }] : [],
       alerts: [{ alert: 'RedisDown', expr: 'redis_up == 0', for: '2m', severity: 'critical', summary: 'Redis does not answer the exporter' }],
       files: [redisConfigFile('redis/redis.conf', broker === 'redis' ? 'broker' : 'cache', settings)],

@@ -21,10 +21,7 @@ export const scheduler = defineService({
   summary: 'Runs one job with the backend image every interval (prod only)',
   contribute: ctx => {
     const { backend } = ctx.answers;
-    const dependsOn: Record<string, DependsCondition> = {
-      ...(ctx.has('postgis') ? { db: 'service_healthy' as const } : {}),
-      ...(backend === 'django' ? { migrate: 'service_completed_successfully' as const } : {}),
-    };
+    const dependsOn: Record<string, DependsCondition> = backend === 'django' ? { migrate: 'service_completed_successfully' } : {};
     // a prebuilt backend's job reads what the backend reads: the same settings and secrets, user and root
     // (known once the stores have contributed: the model asks again with their connections)
     const contract = backend === 'image' && ctx.connections ? ctx.answers.backendContract : undefined;
@@ -51,6 +48,7 @@ export const scheduler = defineService({
           schedule: { cron: '0 * * * *', command: ['sh', '-c', 'exec sh -c "$SCHEDULER_COMMAND"'] },
           // the loop touches the heartbeat after every run: stale after two intervals means a hung job or a dead loop
           healthcheck: shellProbe('test -n "$$(find /tmp/scheduler-heartbeat -mmin -$$((SCHEDULER_INTERVAL_SECONDS / 30 + 1)) 2>/dev/null)"'),
+          uses: ['postgis'],
           dependsOn,
           // the job may fetch data from outside: edge gives it a way out
           networks: ['internal', 'edge'],

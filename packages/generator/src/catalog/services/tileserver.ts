@@ -6,13 +6,34 @@ import { IMAGES } from '../images.js';
 import { limits, prodOrigin, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
 import { SITE_PATHS } from '../site-paths.js';
+import type { DatabaseRole } from './postgis-roles.js';
+import type { PortalAnswers } from '../../answers/answers.js';
 
 export const TILESERVER_PORT = 7800;
+
+/** The schemas the tileserver reads: `tiles` unless the answers name the deployment's own. */
+export const tileSchemasOf = (answers: PortalAnswers): readonly string[] => answers.tileSchemas ?? ['tiles'];
+
+/** Its read-only role, which the database makes (and declares the password of). */
+const tileserverRole = (schemas: readonly string[]): DatabaseRole => ({
+  name: 'tileserver',
+  serves: 'tileserver',
+  secret: { secret: 'tileserver_db_password', env: 'TILESERVER_DB_PASSWORD' },
+  secretPurpose: 'read-only tileserver role',
+  shellVariable: 'tileserver_password',
+  comment: [
+    `The tileserver publishes every table it can read, with all columns: it reads the schema(s) ${schemas.join(', ')} only,`,
+    "never the app's tables in `public` (users, sessions). Put layers, or views over app tables, there.",
+  ],
+  memberOf: [],
+  reads: { schemas, createSchemas: true, searchPath: true },
+});
 
 export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
+  needs: [{ service: 'postgis', reason: 'the tileserver serves tables from PostGIS' }],
   contribute: ({ answers, has, devUrl }) => ({
     containers: [
       {
@@ -48,8 +69,19 @@ export const tileserver = defineService({
       {
         path: SITE_PATHS.tiles,
         title: 'vector tiles (pg_tileserv), cached for a day',
-        upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false },
+        upstream: { host: 'tileserver', port: TILESERVER_PORT, stripPrefix: false, healthPath: '/tiles/index.json' },
         cache: 'long',
+      },
+    ],
+    databaseRoles: [tileserverRole(tileSchemasOf(answers))],
+    readmeSections: [
+      {
+        title: 'Map layers',
+        lines: [
+          'The tileserver publishes every table and view it can read, with all columns, and it reads only the schema',
+          '`tiles`. Load layers there (or create views there over your tables, with the columns you mean to publish);',
+          "the app's own tables in `public` stay private.",
+        ],
       },
     ],
     files: [
@@ -60,6 +92,8 @@ export const tileserver = defineService({
       },
       { path: 'tileserver/entrypoint.sh', template: 'tileserver/entrypoint.sh.ejs', executable: true },
       { path: 'tileserver/.dockerignore', template: 'tileserver/dockerignore.ejs' },
+      // a demo layer in the schema it reads, made by the database's first start
+      ...(tileSchemasOf(answers).includes('tiles') ? [{ path: 'postgres/initdb/03-demo-layer.sql', template: 'postgres/03-demo-layer.sql.ejs' }] : []),
     ],
   }),
 });

@@ -7,9 +7,8 @@
  * tests validate them against its CRDs.
  */
 import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
-import { databaseRoles, roleStatements, type DatabaseRole } from '../../catalog/services/postgis-roles.js';
+import { roleStatements, type DatabaseRole } from '../../catalog/services/postgis-roles.js';
 import { initView } from '../../catalog/services/postgis.js';
-import type { ServiceId } from '../../answers/answers.js';
 import { DEFAULT_CLAIM_SIZE, type KubeContext } from './context.js';
 import { KUBE_ROOT, objectFile, type KubeFile } from './kustomize.js';
 import { API_LABEL, networkLabel, PART_OF_LABEL } from './labels.js';
@@ -91,8 +90,7 @@ export function cloudNativePgFiles(ctx: KubeContext, deployments: readonly Deplo
   const env = (name: string) => model.env.find(variable => variable.name === name)?.value ?? '';
   const owner = env('POSTGRES_USER');
   const database = env('POSTGRES_DB');
-  const has = (id: ServiceId) => model.answers.services.includes(id);
-  const roles = databaseRoles(model.answers, has);
+  const roles = model.databaseRoles;
   const init = initView(model.answers.postgres);
   const demoLayer = statements(repoText(DEMO_LAYER) ?? '');
   // the owner is no superuser here: making databases from a template needs CREATEDB

@@ -42,6 +42,10 @@ const nginxRoutes = (text: string): [string, string][] =>
   // a location may hold one level of blocks (the preflight's `if`)
   [...text.matchAll(/location (\/\S*) \{(?:[^{}]|\{[^{}]*\})*?proxy_pass http:\/\/(\w[\w-]*)/g)].map(m => [m[1]!, m[2]!]);
 
+/** Locations whose proxy_pass ends in `/`: nginx replaces the location's prefix with it, so the upstream sees the rest. */
+const strippedPrefixes = (text: string): string[] =>
+  [...text.matchAll(/location (\/\S*) \{(?:[^{}]|\{[^{}]*\})*?proxy_pass http:\/\/\w[\w-]*\/;/g)].map(m => m[1]!);
+
 /** Paths nginx answers 404 itself, and those the VCL refuses (`^/path(\?|$)` alternatives). */
 const hiddenPaths = (routes: string, vcl: string): string[] => {
   const refused = /req\.url ~ "([^"]+)"\) \{\s*return \(synth\(404/.exec(vcl)?.[1] ?? '';
@@ -264,6 +268,7 @@ async function runPhase(
     tiles: routes.some(([path]) => path === '/tiles/'),
     stubs: hosts.map(name => ({ name, port: stubPort.get(name)! })),
     routes,
+    stripped: hasNginx && !varnishFront ? strippedPrefixes(routesText) : [],
     hidden: hiddenPaths(routesText, vcl),
     // per server block: the portal's host ("") or a sub-domain, with the Host a browser sends there
     // behind varnish (a shared Traefik's entry), the sub-domains are the Traefik's routes to nginx itself
