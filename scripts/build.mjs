@@ -1,9 +1,12 @@
 // `npm run build`: compiles src/ into a new folder, then swaps it in for dist/. dist/ and a `portal`
 // linked to it keep working while a build (or the test suite's) runs, and after a failed one.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
@@ -22,6 +25,14 @@ for (const name of readdirSync('src/generators')) {
 }
 cpSync('src/verify/live/driver.py', join(next, 'verify/live/driver.py'));
 cpSync('src/smoke/standins', join(next, 'smoke/standins'), { recursive: true });
+// the .yo-rc.json schema's validators, compiled once here rather than by every run (answers/schema.ts
+// uses them while the schema's hash matches)
+const { AJV_OPTIONS, schemaHash, sectionSchema } = await import(pathToFileURL(resolve(next, 'answers/schema.js')).href);
+const schemaText = readFileSync('schema/yo-rc.schema.json', 'utf8');
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+for (const kind of ['rc', 'answers']) ajv.addSchema(sectionSchema(schemaText, kind), kind);
+const validators = standaloneCode.default(ajv, { rc: 'rc', answers: 'answers' });
+writeFileSync(join(next, 'answers/yo-rc-validators.cjs'), `${validators}\nexports.schemaHash = ${JSON.stringify(schemaHash(schemaText))};\n`);
 // tsc writes 0644; the package's bin is run through its link (npm link, a global install)
 chmodSync(join(next, 'cli/portal.js'), 0o755);
 if (existsSync('dist')) renameSync('dist', old);
