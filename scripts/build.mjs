@@ -29,10 +29,11 @@ cpSync('src/smoke/standins', join(next, 'smoke/standins'), { recursive: true });
 // uses them while the schema's hash matches)
 const { AJV_OPTIONS, schemaHash, sectionSchema } = await import(pathToFileURL(resolve(next, 'answers/schema.js')).href);
 const schemaText = readFileSync('schema/yo-rc.schema.json', 'utf8');
-const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
-for (const kind of ['rc', 'answers']) ajv.addSchema(sectionSchema(schemaText, kind), kind);
-const validators = standaloneCode.default(ajv, { rc: 'rc', answers: 'answers' });
-writeFileSync(join(next, 'answers/yo-rc-validators.cjs'), `${validators}\nexports.schemaHash = ${JSON.stringify(schemaHash(schemaText))};\n`);
+for (const kind of ['rc', 'answers']) {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+  const validator = standaloneCode.default(ajv, ajv.compile(sectionSchema(schemaText, kind)));
+  writeFileSync(join(next, `answers/yo-rc-validator.${kind}.cjs`), `${validator}\nmodule.exports.schemaHash = ${JSON.stringify(schemaHash(schemaText))};\n`);
+}
 // tsc writes 0644; the package's bin is run through its link (npm link, a global install)
 chmodSync(join(next, 'cli/portal.js'), 0o755);
 if (existsSync('dist')) renameSync('dist', old);

@@ -21,8 +21,8 @@ const SHAPE = new Set(['type', 'additionalProperties', 'maxItems', 'maxLength', 
 type Kind = 'rc' | 'answers';
 const compiled = new Map<Kind, ValidateFunction>();
 const require = createRequire(import.meta.url);
-/** The validators compiled at build time (scripts/build.mjs), named with the schema's hash they came from. */
-const PRECOMPILED = './yo-rc-validators.cjs';
+/** A validator compiled at build time (scripts/build.mjs), named with the schema's hash it came from. */
+const precompiledPath = (kind: Kind) => `./yo-rc-validator.${kind}.cjs`;
 
 /** Ajv's options, the same for the build's precompiled validators and a compile here. */
 export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
@@ -46,8 +46,8 @@ function validator(kind: Kind): ValidateFunction {
   const text = readFileSync(SCHEMA_PATH, 'utf8');
   let validate: ValidateFunction | undefined;
   try {
-    const built = require(PRECOMPILED) as { schemaHash: string } & Record<Kind, ValidateFunction>;
-    if (built.schemaHash === schemaHash(text)) validate = built[kind];
+    const built = require(precompiledPath(kind)) as ValidateFunction & { schemaHash: string };
+    if (built.schemaHash === schemaHash(text)) validate = built;
   } catch {
     // not built (tsc alone): compile
   }
