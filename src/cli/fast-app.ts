@@ -50,15 +50,14 @@ export async function runFast(cwd: string, args: readonly string[], version: str
     const written = writeFiles(draft, model, previous, options, lastHashes, version);
     section.fileHashes = written.report.hashes;
     storeRc();
-    const statuses: string[] = [];
+    // the statuses come only once the commit is decided (then printed even if the disk fails it)
     const committed = draft.commit({ force: options.force === true, privateFolders: PRIVATE_FOLDERS }, (status: CommitStatus, path: string) =>
-      statuses.push(statusLine(status, path)),
+      printed.push(statusLine(status, path)),
     );
     if (!committed) {
       printed.length = 0;
       return undefined;
     }
-    printed.push(...statuses);
     flush();
     endRun({
       ...written,
