@@ -5,11 +5,11 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultAnswers, validateAnswers } from '../dist/answers/answers.js';
-import { buildPortalModel } from '../dist/model/build-portal-model.js';
-import { planFiles } from '../dist/render/file-plan.js';
-import { seededSecrets } from '../dist/render/secret-source.js';
-import { SCENARIOS } from '../dist/testing/generate.js';
+import { defaultAnswers, validateAnswers } from '../packages/generator/dist/answers/answers.js';
+import { buildPortalModel } from '../packages/generator/dist/model/build-portal-model.js';
+import { planFiles } from '../packages/generator/dist/render/file-plan.js';
+import { seededSecrets } from '../packages/generator/dist/render/secret-source.js';
+import { SCENARIOS } from '../packages/generator/dist/testing/generate.js';
 
 const ROUNDS = 50;
 const toRaw = options => {
@@ -36,7 +36,10 @@ console.log('\nbin (`portal --yes`, new process, writes to disk): wall time and 
 /** One run of the bin, timed, with peak RSS from GNU time when it is there. */
 function timedPortal(label, args, cwd) {
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(process.cwd(), 'dist/cli/portal.js'), ...args], { encoding: 'utf8', cwd });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, join(process.cwd(), 'packages/generator/dist/cli/portal.js'), ...args], {
+    encoding: 'utf8',
+    cwd,
+  });
   const ms = performance.now() - started;
   // GNU time prints peak RSS in KiB on the last stderr line; without it only the wall time is known
   const rssKb = Number(result.stderr?.trim().split('\n').at(-1));

@@ -2,9 +2,12 @@
 // and a `portal` linked to it keep working while a build (or the test suite's) runs, and after a failed
 // one. The generator goes first: the verifier and the smoke harness compile against its declarations.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
@@ -21,6 +24,20 @@ const EXTRA_FILES = {
   smoke: next => [['packages/smoke/src/standins', join(next, 'standins')]],
 };
 
+/**
+ * The .yo-rc.json schema's validators, compiled once here rather than by every run (answers/schema.ts
+ * uses them while the schema's hash matches).
+ */
+async function precompileSchemaValidators(folder, next) {
+  const { AJV_OPTIONS, schemaHash, sectionSchema } = await import(pathToFileURL(resolve(next, 'answers/schema.js')).href);
+  const schemaText = readFileSync(join(folder, 'schema/yo-rc.schema.json'), 'utf8');
+  for (const kind of ['rc', 'answers']) {
+    const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
+    const validator = standaloneCode.default(ajv, ajv.compile(sectionSchema(schemaText, kind)));
+    writeFileSync(join(next, `answers/yo-rc-validator.${kind}.cjs`), `${validator}\nmodule.exports.schemaHash = ${JSON.stringify(schemaHash(schemaText))};\n`);
+  }
+}
+
 for (const name of ['generator', 'verifier', 'smoke']) {
   const folder = join('packages', name);
   const next = join(folder, `dist.next-${process.pid}`);
@@ -32,6 +49,7 @@ for (const name of ['generator', 'verifier', 'smoke']) {
     process.exit(1);
   }
   for (const [from, to] of EXTRA_FILES[name](next)) cpSync(from, to, { recursive: true });
+  if (name === 'generator') await precompileSchemaValidators(folder, next);
   // tsc writes 0644; the generator's bin is run through its link (npm link, a global install)
   if (name === 'generator') chmodSync(join(next, 'cli/portal.js'), 0o755);
   const dist = join(folder, 'dist');

@@ -5,10 +5,12 @@
  * and says what to type instead; checkStorable then holds the validated answers against the whole
  * schema, so what lands in .yo-rc.json always satisfies the schema we ship.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import { PortalInputError } from './input-error.js';
 import { quoted, shownJson } from './quoted.js';
 
@@ -16,27 +18,50 @@ const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 's
 /** Keywords about shape: a value of the wrong kind or size never reaches our code. */
 const SHAPE = new Set(['type', 'additionalProperties', 'maxItems', 'maxLength', 'maxProperties', 'propertyNames', 'uniqueItems', 'required']);
 
-interface Validators {
-  readonly rc: ValidateFunction;
-  readonly answers: ValidateFunction;
-}
-let compiled: Validators | undefined;
+type Kind = 'rc' | 'answers';
+const compiled = new Map<Kind, ValidateFunction>();
+const require = createRequire(import.meta.url);
+/** A validator compiled at build time (scripts/build.mjs), named with the schema's hash it came from. */
+const precompiledPath = (kind: Kind) => `./yo-rc-validator.${kind}.cjs`;
 
-function validators(): Validators {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-  delete schema.$schema;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+/** Ajv's options, the same for the build's precompiled validators and a compile here. */
+export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
+
+/** The schema's section as each kind checks it: an answers file gives some answers, the rest come later. */
+export function sectionSchema(schemaText: string, kind: Kind): object {
+  const schema = JSON.parse(schemaText);
   const section = schema.properties['generator-portal'];
-  // an answers file gives some answers, the rest come from options, prompts and defaults
-  const partial = { ...section, required: [] };
-  compiled = { rc: ajv.compile({ ...section, $id: undefined }), answers: ajv.compile({ ...partial, $id: undefined }) };
-  return compiled;
+  return { ...section, ...(kind === 'answers' ? { required: [] } : {}), $id: undefined };
+}
+
+export const schemaHash = (schemaText: string): string => createHash('sha256').update(schemaText).digest('hex');
+
+/**
+ * The build's precompiled validator while the schema is the one it was built from; else compiled here,
+ * when first used (a compile costs about as much as a whole run).
+ */
+function validator(kind: Kind): ValidateFunction {
+  const known = compiled.get(kind);
+  if (known) return known;
+  const text = readFileSync(SCHEMA_PATH, 'utf8');
+  let validate: ValidateFunction | undefined;
+  try {
+    const built = require(precompiledPath(kind)) as ValidateFunction & { schemaHash: string };
+    if (built.schemaHash === schemaHash(text)) validate = built;
+  } catch {
+    // not built (tsc alone): compile
+  }
+  if (!validate) {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+    validate = new Ajv(AJV_OPTIONS).compile(sectionSchema(text, kind));
+  }
+  compiled.set(kind, validate);
+  return validate;
 }
 
 /** Refuses a section of the wrong shape (content is left to validateAnswers). */
 export function checkShape(section: unknown, culprit: string, kind: 'rc' | 'answers'): void {
-  const validate = validators()[kind];
+  const validate = validator(kind);
   if (validate(section)) return;
   // the answers a stored section lacks are asked for or defaulted like those of a new portal
   const shape = (validate.errors ?? []).find(isShapeError);
@@ -52,7 +77,7 @@ function isShapeError(error: ErrorObject): boolean {
 
 /** Validated answers against the whole schema: anything validateAnswers let through that the schema refuses. */
 export function checkStorable(answers: object): void {
-  const validate = validators().rc;
+  const validate = validator('rc');
   if (validate(answers)) return;
   throw new PortalInputError(`Invalid answers: ${describe(validate.errors![0]!)}; the schema of .yo-rc.json does not allow it.`);
 }

@@ -1,10 +1,9 @@
 /**
- * The bin's command line before and around Yeoman's parser (commander): `--out`, empty values, and
+ * The bin's command line before and around Yeoman's parser (commander; the parser itself is in yeoman-run.ts): `--out`, empty values, and
  * commander's own refusals turned into the one-line input errors every other bad value gets (exit 2).
  */
 import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { addEnvironmentOptions } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 
@@ -97,16 +96,6 @@ export function refuseRepeatedOptions(args: readonly string[]): void {
     if (seen.has(option)) invalid(`Invalid ${option}: given twice; give it once.`);
     seen.add(option);
   }
-}
-
-/** Yeoman's command, told to throw instead of printing and exiting, so every refusal is ours to word. */
-export function quietCommand(): ReturnType<typeof addEnvironmentOptions> {
-  // the environment's own command class, without the environment's options (they install nothing here)
-  const YeomanCommand = addEnvironmentOptions().constructor as new () => ReturnType<typeof addEnvironmentOptions>;
-  const command = new YeomanCommand();
-  command.exitOverride();
-  command.configureOutput({ outputError: () => undefined });
-  return command;
 }
 
 interface CommanderFailure {

@@ -1,32 +1,21 @@
 #!/usr/bin/env node
 /**
- * `portal`: runs the package's generators through yeoman-environment, without `yo` (which refuses root).
+ * `portal`: runs the package's generators through yeoman-environment (yeoman-run.ts), without `yo` (which
+ * refuses root); `portal --yes` runs the app generator's steps without Yeoman (fast-app.ts), same files.
  * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>;
  * `--out DIR` writes into DIR instead of the current folder. `--help` is ours (./help.ts), `--version` the package's.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
-import { helpText, usageFileOf, type HelpSource } from './help.js';
-import {
-  fromCommander,
-  isCommanderError,
-  quietCommand,
-  refuseEmptyValues,
-  refuseRepeatedOptions,
-  removeCreatedOut,
-  takeOutFolder,
-  type OutFolder,
-} from './command-line.js';
-import { NonInteractiveAdapter } from './non-interactive-adapter.js';
+import { refuseEmptyValues, refuseRepeatedOptions, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 const GENERATORS = readdirSync(generatorsRoot).filter(name => existsSync(join(generatorsRoot, name, 'index.js')));
-const SUB_COMMANDS = GENERATORS.filter(name => name !== 'app');
 const packageJson = join(generatorsRoot, '..', '..', 'package.json');
+const packageVersion = () => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
 /** One line, whatever the message holds: a value with a newline must not start a line of its own. */
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
@@ -36,7 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let code = 1;
   try {
     if (argv.includes('--version') || argv.includes('-V')) {
-      process.stdout.write(`${(JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version}\n`);
+      process.stdout.write(`${packageVersion()}\n`);
       return 0;
     }
     out = takeOutFolder(argv);
@@ -55,38 +44,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(out: OutFolder): Promise<number> {
-  const [first, ...rest] = out.args;
-  // `portal app set <id> ...` changes an app that exists: portal:add with the app's options
-  const appSet = first === 'app' && rest[0] === 'set';
+  const [first] = out.args;
   const named = first !== undefined && GENERATORS.includes(first);
-  const name = appSet ? 'add' : named ? first : 'app';
-  const args = appSet ? ['app', ...rest.slice(1), '--change-only'] : named ? rest : out.args;
-  const adapter = process.stdin.isTTY ? undefined : new NonInteractiveAdapter();
-  const command = quietCommand();
-  const env = createEnv({ cwd: out.cwd, skipInstall: true, command, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);
-  if (args.includes('--help') || args.includes('-h')) {
-    // the generator only declares its options here: it runs nothing
-    const meta = env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` }) as unknown as { instantiateHelp(): Promise<HelpSource> };
-    process.stdout.write(helpText(name, await meta.instantiateHelp(), usageFileOf(generatorsRoot, name), Math.min(process.stdout.columns || 100, 100)));
-    return 0;
+  // `portal --yes ...` asks nothing: it runs without loading Yeoman, unless it needs Yeoman after all
+  if (!named && out.args.includes('--yes') && !out.args.includes('--help') && !out.args.includes('-h')) {
+    const { runFast } = await import('./fast-app.js');
+    const code = await runFast(out.cwd, out.args, packageVersion());
+    if (code !== undefined) return code;
   }
-  env.register(join(generatorsRoot, name, 'index.js'), { namespace: `portal:${name}` });
-  try {
-    await env.execute(`portal:${name}`, args);
-  } catch (error) {
-    if (!isCommanderError(error)) throw error;
-    const input = fromCommander(error, command as unknown as Parameters<typeof fromCommander>[1], named ? `portal ${name}` : 'portal', SUB_COMMANDS);
-    if (input) throw input;
-    return error.exitCode;
-  }
-  if (adapter && adapter.keptEdits.length > 0) {
-    process.stderr.write(
-      `portal: kept your edits, not overwritten: ${adapter.keptEdits.join(', ')}\n` +
-        'Review them by re-running in a terminal (it shows a diff per file), or pass --force to take the new versions.\n',
-    );
-    return 3;
-  }
-  return 0;
+  const { runWithYeoman } = await import('./yeoman-run.js');
+  return runWithYeoman(out, generatorsRoot, GENERATORS);
 }
 
 /** The error as the user reads it, and the exit code: 2 bad input, 4 merge conflicts, 1 anything else. */

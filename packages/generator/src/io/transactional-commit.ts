@@ -5,12 +5,14 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import { createTwoFilesPatch } from 'diff';
-import { commitChanges, type CommitOptions, type FileChange } from './journal.js';
-import { realRoot } from './repo-paths.js';
+import type { CommitOptions } from './journal.js';
+import { applyAll } from './apply-changes.js';
+
+export { applyAll };
 import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
 
 interface PendingFile {
@@ -116,13 +118,4 @@ async function diffOf(file: PendingFile, root: string): Promise<string> {
     return before === after ? '' : `--- a/${name}\n+++ b/${name}\n+(changed; secret values are not shown)\n`;
   }
   return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, '', '', { context: 3 });
-}
-
-/** Applies every change or none, and survives a crash at any instant (see journal.ts). */
-export function applyAll(root: string, changes: readonly FileChange[], options: CommitOptions = {}): void {
-  commitChanges(
-    realRoot(root),
-    changes.map(change => ({ ...change, path: join(realRoot(root), relative(root, change.path)) })),
-    options,
-  );
 }

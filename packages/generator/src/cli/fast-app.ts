@@ -1,0 +1,78 @@
+/**
+ * `portal --yes ...` without Yeoman: the app generator's steps (generators/app/run-steps.ts) on a plain
+ * in-memory draft (io/plain-commit.ts), committed by the same journal. yeoman-environment alone costs
+ * more than the whole run, and a run with every answer given asks nothing. Whatever needs Yeoman (a
+ * question, --dry-run's diff, an option only Yeoman knows, a .yo-resolve file) is handed back before a
+ * byte is written or a line printed: `runFast` then returns undefined.
+ */
+import { join } from 'node:path';
+import { openRepo } from '../io/repo-session.js';
+import { PlainDraft, type CommitStatus } from '../io/plain-commit.js';
+import { PRIVATE_FOLDERS } from '../render/planned-file.js';
+import { parseAppOptions } from '../generators/app/app-options.js';
+import { collectAnswers, endRun, modelOf, storeAnswers, writeFiles, type AppRunOptions } from '../generators/app/run-steps.js';
+
+/** Yeoman's log line for a file's status: the word right-aligned to "identical", coloured as its adapter does. */
+const COLOURS: Readonly<Record<string, number>> = { create: 32, force: 33, skip: 33, identical: 36, info: 90 };
+const coloured = (): boolean => {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return process.stdout.isTTY === true && process.env.TERM !== 'dumb' && process.env.NO_COLOR === undefined;
+};
+const statusLine = (status: string, text: string): string => {
+  const word = status.padStart('identical'.length);
+  return `${coloured() ? `\u001b[${COLOURS[status] ?? 39}m${word}\u001b[39m` : word} ${text}\n`;
+};
+
+export async function runFast(cwd: string, args: readonly string[], version: string): Promise<number | undefined> {
+  const options = parseAppOptions(args) as AppRunOptions | undefined;
+  if (!options?.yes || options.dryRun) return undefined;
+  const root = cwd;
+  // what the generator's constructor does first: the lock, an interrupted run finished, .yo-rc.json checked
+  // (the lock is released by the bin at exit, and kept if Yeoman takes over)
+  openRepo({ destinationRoot: () => root, env: { once: () => undefined } }, 'portal');
+  // nothing is printed until the run is ours to finish: Yeoman would print it again
+  const printed: string[] = [];
+  const info = (message: string) => printed.push(statusLine('info', message));
+  const flush = () => process.stderr.write(printed.splice(0).join(''));
+  const draft = new PlainDraft(root);
+  const rcPath = join(root, '.yo-rc.json');
+  try {
+    const rc = (draft.fs.exists(rcPath) ? JSON.parse(draft.fs.read(rcPath)) : {}) as Record<string, unknown>;
+    const section = (rc['generator-portal'] ?? {}) as Record<string, unknown>;
+    const storeRc = () => draft.fs.write(rcPath, `${JSON.stringify({ ...rc, 'generator-portal': section }, undefined, 2)}\n`);
+    const { answers, previous } = await collectAnswers(options, structuredClone(section), root);
+    const model = modelOf(root, answers);
+    for (const note of model.notes) info(note);
+    storeAnswers(section, answers);
+    storeRc();
+    const lastHashes = (section.fileHashes ?? {}) as Record<string, string>;
+    const written = writeFiles(draft, model, previous, options, lastHashes, version);
+    section.fileHashes = written.report.hashes;
+    storeRc();
+    // the statuses come only once the commit is decided (then printed even if the disk fails it)
+    const committed = draft.commit({ force: options.force === true, privateFolders: PRIVATE_FOLDERS }, (status: CommitStatus, path: string) =>
+      printed.push(statusLine(status, path)),
+    );
+    if (!committed) {
+      printed.length = 0;
+      return undefined;
+    }
+    flush();
+    endRun({
+      ...written,
+      root,
+      answers,
+      model,
+      previous,
+      options,
+      version,
+      keptEdits: [],
+      log: message => process.stderr.write(`${message}\n`),
+      info: message => process.stderr.write(statusLine('info', message)),
+    });
+    return 0;
+  } finally {
+    flush();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * `portal --yes` runs without Yeoman (cli/fast-app.ts): it must not load it, must write what the Yeoman
+ * generator writes, and a re-run with unchanged answers must write nothing at all.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { runPortal } from '../testing/bin.js';
+import { freshFolder, generate, SCENARIOS } from '../testing/generate.js';
+import { readTree } from '../testing/goldens.js';
+
+const LOADED_MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'loaded-modules.js');
+const YEOMAN = /\/node_modules\/(yeoman-environment|yeoman-generator|inquirer|@inquirer\/[^/]+|@yeoman\/adapter|@yeoman\/conflicter|mem-fs-editor|mem-fs)\//;
+
+/** The packages a run of the bin loads (from its module URLs). */
+async function packagesLoaded(args: readonly string[], cwd: string): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
+  const list = join(freshFolder('modules'), 'loaded.txt');
+  const result = await runPortal(args, { cwd, imports: [LOADED_MODULES], env: { PORTAL_LOADED_MODULES: list } });
+  const packages = new Set(
+    readFileSync(list, 'utf8')
+      .split('\n')
+      .map(url => YEOMAN.exec(url)?.[1])
+      .filter((name): name is string => name !== undefined),
+  );
+  return { code: result.code, packages, stderr: result.stderr };
+}
+
+/** Every file below the repo (the lock's state folder aside) with what a rewrite would change. */
+function stats(root: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      const name = relative(root, path);
+      if (name === '.portal' || name === '.git') continue;
+      if (entry.isDirectory()) walk(path);
+      else {
+        const stat = lstatSync(path, { bigint: true });
+        found.set(name, `${stat.ino} ${stat.mtimeNs} ${stat.ctimeNs} ${stat.size} ${stat.mode}`);
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
+
+const optionArgs = (options: Record<string, string | boolean>): string[] =>
+  Object.entries(options).flatMap(([key, value]) => [`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`, String(value)]);
+
+describe('portal --yes without Yeoman', () => {
+  it('loads none of Yeoman for a new portal and a re-run; --dry-run (Yeoman) does', async () => {
+    const repo = join(freshFolder('fast'), 'portal');
+    const made = await packagesLoaded(['--yes', '--out', repo, '--secret-seed', 'x', '--skip-git'], '/');
+    assert.equal(made.code, 0, made.stderr);
+    assert.deepEqual([...made.packages], []);
+    const again = await packagesLoaded(['--yes'], repo);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual([...again.packages], []);
+    // the hook does see Yeoman where the bin hands over to it
+    const dry = await packagesLoaded(['--yes', '--dry-run'], repo);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.ok(dry.packages.has('yeoman-environment'), [...dry.packages].join(', '));
+  });
+
+  for (const name of ['defaults', 'every-service'] as const) {
+    it(`writes what the Yeoman generator writes (${name})`, async () => {
+      const options = SCENARIOS[name]!;
+      const byGenerator = await generate({ ...options, skipGit: true }, 'x');
+      const repo = join(freshFolder('fast'), 'portal');
+      const byBin = await runPortal(['--yes', '--out', repo, '--secret-seed', 'x', '--skip-git', ...optionArgs(options)], { cwd: '/' });
+      assert.equal(byBin.code, 0, byBin.stderr);
+      assert.deepEqual(readTree(repo), readTree(byGenerator));
+    });
+  }
+
+  it('merges an edited file as the Yeoman generator does', async () => {
+    const base = await generate({ ...SCENARIOS['every-service']!, skipGit: true }, 'x');
+    const edit = (root: string) => {
+      writeFileSync(join(root, 'docker-compose.yml'), `${readFileSync(join(root, 'docker-compose.yml'), 'utf8')}# ops: edited by hand\n`);
+    };
+    edit(base);
+    const copy = join(freshFolder('fast'), 'portal');
+    cpSync(base, copy, { recursive: true });
+    await generate({ services: 'postgis,redis,nginx,prometheus', skipGit: true }, 'x', base);
+    const byBin = await runPortal(['--yes', '--services', 'postgis,redis,nginx,prometheus', '--secret-seed', 'x', '--skip-git'], { cwd: copy });
+    assert.equal(byBin.code, 0, byBin.stderr);
+    assert.match(byBin.stderr, /merged your edits with the new version: docker-compose\.yml/);
+    assert.deepEqual(readTree(copy), readTree(base));
+  });
+
+  it('a re-run with unchanged answers rewrites no file, .yo-rc.json included', async () => {
+    const repo = join(freshFolder('fast'), 'portal');
+    const args = ['--secret-seed', 'x', '--skip-git', ...optionArgs(SCENARIOS['every-service']!)];
+    const made = await runPortal(['--yes', '--out', repo, ...args], { cwd: '/' });
+    assert.equal(made.code, 0, made.stderr);
+    const before = stats(repo);
+    assert.ok(before.has('.yo-rc.json') && before.has('.env') && before.size > 50, [...before.keys()].join(' '));
+    for (const again of [['--yes'], ['--yes', ...args]]) {
+      const result = await runPortal(again, { cwd: repo });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /^No change: /m);
+      assert.deepEqual(stats(repo), before, again.join(' '));
+    }
+  });
+});
