@@ -5,8 +5,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from '../checks/run-tool.js';
-import { tool } from '../checks/tools.js';
+import { composeCommand, ComposeRenders } from '../checks/compose-config.js';
 
 /** Folders never read: untracked data and dependencies. */
 const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
@@ -30,7 +29,7 @@ export class RepoView {
 
   constructor(
     readonly root: string,
-    private readonly merge: ComposeMerge = mergedCompose,
+    private readonly merge: ComposeMerge = mergedCompose(new ComposeRenders()),
   ) {}
 
   exists(path: string): boolean {
@@ -85,15 +84,16 @@ export class RepoView {
 
 export class ComposeToolMissing extends Error {}
 
-async function mergedCompose(root: string, override: string): Promise<ComposeModel> {
-  const files = ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override, 'config'];
-  const v1 = tool('docker-compose');
-  const docker = v1 ? undefined : tool('docker');
-  if (!v1 && !docker) throw new ComposeToolMissing('docker-compose (or docker compose) is needed to merge the compose files');
-  const run = v1 ? await runTool(v1, files, { cwd: root }) : await runTool(docker!, ['compose', ...files], { cwd: root });
-  if (run.code !== 0) throw new Error(`compose config failed: ${run.output.split('\n')[0]}`);
-  return parse(run.stdout) as ComposeModel;
-}
+/** The compose tool's merge, rendered through `renders` (one verify run's, shared with the compose checks). */
+export const mergedCompose =
+  (renders: ComposeRenders): ComposeMerge =>
+  async (root, override) => {
+    const command = composeCommand();
+    if (!command) throw new ComposeToolMissing('docker-compose (or docker compose) is needed to merge the compose files');
+    const run = await renders.config(command, root, ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override]);
+    if (run.code !== 0) throw new Error(`compose config failed: ${run.output.split('\n')[0]}`);
+    return parse(run.stdout) as ComposeModel;
+  };
 
 /** A volume entry in either short (`src:dst:ro`) or long (`{type, source, target, read_only}`) form. */
 export interface VolumeEntry {
