@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { failed, passed, skipped, type Check } from '../../checks/check.js';
 import { composeServiceNames, runInNamespace, tempDir } from '../namespace.js';
-import { envValues } from '../../secrets/rotate.js';
+import { envValues } from '../../secrets/env-line.js';
 import { firstLines, runTool } from '../../checks/run-tool.js';
 import { isRoot, missing, tool } from '../../checks/tools.js';
 
@@ -114,6 +114,7 @@ function shellAssignments(environment: Record<string, string>): string {
 
 export const liveProxyCheck: Check = {
   name: 'nginx and varnish answer as configured (live, stub upstreams)',
+  slow: true,
   applies: repo => existsSync(join(repo, 'nginx', 'nginx.conf')) || existsSync(join(repo, 'varnish', 'default.vcl')),
   async run(repo) {
     const hasNginx = existsSync(join(repo, 'nginx', 'nginx.conf'));
