@@ -2,13 +2,11 @@
  * What the rules read, loaded once per repo: files, parsed YAML, and the merged compose models printed by
  * the real compose tool (docker-compose 1.29, or `docker compose` v2), whose formats the accessors hide.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { composeCommand, ComposeRenders } from '../checks/compose-config.js';
-
-/** Folders never read: untracked data and dependencies. */
-const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
+import { repoFiles } from '../checks/repo-files.js';
 
 export type Environment = 'dev' | 'prod';
 const OVERRIDE: Record<Environment, string> = { dev: 'docker-compose.override.yml', prod: 'docker-compose.prod.yml' };
@@ -48,23 +46,9 @@ export class RepoView {
     return parse(this.read(path), { merge: true }) as T;
   }
 
-  /** Repo files (relative paths) whose path matches, in a stable order. */
+  /** Repo files (relative paths) whose path matches, in a stable order; links are passed over. */
   files(pattern: RegExp): string[] {
-    const out: string[] = [];
-    const walk = (folder: string) => {
-      for (const entry of readdirSync(folder).sort()) {
-        if (SKIP.has(entry)) continue;
-        const path = join(folder, entry);
-        const rel = relative(this.root, path);
-        const stat = lstatSync(path);
-        // a link may lead out of the repo: what it points at is not the repo's to check
-        if (stat.isSymbolicLink()) continue;
-        if (stat.isDirectory()) walk(path);
-        else if (pattern.test(rel)) out.push(rel);
-      }
-    };
-    walk(this.root);
-    return out;
+    return repoFiles(this.root, path => pattern.test(path));
   }
 
   get hasCompose(): boolean {

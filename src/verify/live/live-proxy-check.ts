@@ -13,8 +13,9 @@ import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { failed, passed, skipped, type Check } from '../../checks/check.js';
 import { composeServiceNames, runInNamespace, tempDir } from '../namespace.js';
+import { throwawayCertificate } from '../throwaway-certificate.js';
 import { envValues } from '../../secrets/env-line.js';
-import { firstLines, runTool } from '../../checks/run-tool.js';
+import { firstLines } from '../../checks/run-tool.js';
 import { isRoot, missing, tool } from '../../checks/tools.js';
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'driver.py');
@@ -197,26 +198,7 @@ async function runPhase(
     writeFileSync(join(etc, 'nginx.conf'), readFileSync(join(repo, 'nginx', 'nginx.conf'), 'utf8').replaceAll('/tmp/', `${work}/tmp-`));
     writeFileSync(join(etc, 'conf.d', 'default.conf'), site);
     if (nginxTls) {
-      // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
-      const cert = await runTool(tool('openssl')!, [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        domain.length <= 64 ? `/CN=${domain}` : '/O=test',
-        '-addext',
-        `subjectAltName=DNS:${domain}`,
-        '-keyout',
-        join(etc, 'certs', 'privkey.pem'),
-        '-out',
-        join(etc, 'certs', 'fullchain.pem'),
-      ]);
+      const cert = await throwawayCertificate(join(etc, 'certs'), domain);
       if (cert.code !== 0) return `openssl could not make a test certificate: ${firstLines(cert.output)}`;
     }
   }
