@@ -4,7 +4,6 @@
  */
 import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { addEnvironmentOptions } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
 
@@ -99,11 +98,14 @@ export function refuseRepeatedOptions(args: readonly string[]): void {
   }
 }
 
+type YeomanCommand = ReturnType<(typeof import('yeoman-environment'))['addEnvironmentOptions']>;
+
 /** Yeoman's command, told to throw instead of printing and exiting, so every refusal is ours to word. */
-export function quietCommand(): ReturnType<typeof addEnvironmentOptions> {
+export async function quietCommand(): Promise<YeomanCommand> {
   // the environment's own command class, without the environment's options (they install nothing here)
-  const YeomanCommand = addEnvironmentOptions().constructor as new () => ReturnType<typeof addEnvironmentOptions>;
-  const command = new YeomanCommand();
+  const { addEnvironmentOptions } = await import('yeoman-environment');
+  const Command = addEnvironmentOptions().constructor as new () => YeomanCommand;
+  const command = new Command();
   command.exitOverride();
   command.configureOutput({ outputError: () => undefined });
   return command;

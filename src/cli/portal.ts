@@ -7,7 +7,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
 import { helpText, usageFileOf, type HelpSource } from './help.js';
@@ -21,7 +20,6 @@ import {
   takeOutFolder,
   type OutFolder,
 } from './command-line.js';
-import { NonInteractiveAdapter } from './non-interactive-adapter.js';
 
 const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 const GENERATORS = readdirSync(generatorsRoot).filter(name => existsSync(join(generatorsRoot, name, 'index.js')));
@@ -61,8 +59,17 @@ async function run(out: OutFolder): Promise<number> {
   const named = first !== undefined && GENERATORS.includes(first);
   const name = appSet ? 'add' : named ? first : 'app';
   const args = appSet ? ['app', ...rest.slice(1), '--change-only'] : named ? rest : out.args;
+  if (name === 'verify') {
+    const verify = await import('./verify-without-yeoman.js');
+    if (verify.takesOnlyItsFlags(args)) {
+      await verify.verifyWithoutYeoman(out.cwd, args);
+      return 0;
+    }
+  }
+  // Yeoman's environment is loaded only for the commands that run through it
+  const [{ createEnv }, { NonInteractiveAdapter }] = await Promise.all([import('yeoman-environment'), import('./non-interactive-adapter.js')]);
   const adapter = process.stdin.isTTY ? undefined : new NonInteractiveAdapter();
-  const command = quietCommand();
+  const command = await quietCommand();
   const env = createEnv({ cwd: out.cwd, skipInstall: true, command, ...(adapter ? { adapter } : {}) } as Parameters<typeof createEnv>[0]);
   if (args.includes('--help') || args.includes('-h')) {
     // the generator only declares its options here: it runs nothing
