@@ -1,6 +1,6 @@
 /** The copy's compose env file, read and written with the secrets module's env helpers. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { envValues, withEnvValues } from 'generator-portal/secrets/rotate.js';
+import { envValues, withEnvValues } from 'generator-portal/secrets/env-line.js';
 
 /** One value, '' when absent. */
 export const envValue = (file: string, name: string): string => envValues(readFileSync(file, 'utf8')).get(name) ?? '';

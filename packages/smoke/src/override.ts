@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { fromLine } from 'generator-portal/shared/dockerfile-from.js';
 import type { ComposeService, ComposeStack } from './compose.js';
 import { standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
@@ -43,10 +44,9 @@ export function rewriteDockerfile(text: string, service: string): Rewritten {
       const line = raw.replaceAll('\u0000', '\n');
       // BuildKit would fetch the named frontend from a registry; the engine's built-in one reads the file
       if (/^#\s*syntax\s*=/i.test(line)) return [];
-      const from = /^(\s*FROM\s+(?:--\S+\s+)*)(\S+)(.*)$/i.exec(line);
+      const from = fromLine(line);
       if (from) {
-        const [, keyword, image, rest] = from as unknown as [string, string, string, string];
-        const stage = /\bAS\s+(\S+)/i.exec(rest)?.[1];
+        const { keyword, image, rest, stage } = from;
         if (stage) stages.add(stage);
         if (stages.has(image) && image !== stage) return [line];
         const standIn = standInFor(image);

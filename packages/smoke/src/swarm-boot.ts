@@ -16,7 +16,7 @@ import { check, get } from './http.js';
 import { sleep, type Report, type RunningStack } from './stack.js';
 import { standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
-import { envValues } from 'generator-portal/secrets/rotate.js';
+import { envValues } from 'generator-portal/secrets/env-line.js';
 import { firstLines, runTool } from '@generator-portal/verifier/checks/run-tool.js';
 
 /** The address the node advertises: a veth of the run's network namespace (Swarm refuses loopback). */

@@ -46,6 +46,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function run(out: OutFolder): Promise<number> {
   const [first] = out.args;
   const named = first !== undefined && GENERATORS.includes(first);
+  // `portal verify` with its own flags only: the verifier's checks, without Yeoman's environment
+  if (first === 'verify') {
+    const verify = await import('./verify-without-yeoman.js');
+    if (verify.takesOnlyItsFlags(out.args.slice(1))) {
+      await verify.verifyWithoutYeoman(out.cwd, out.args.slice(1));
+      return 0;
+    }
+  }
   // `portal --yes ...` asks nothing: it runs without loading Yeoman, unless it needs Yeoman after all
   if (!named && out.args.includes('--yes') && !out.args.includes('--help') && !out.args.includes('-h')) {
     const { runFast } = await import('./fast-app.js');

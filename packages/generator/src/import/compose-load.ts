@@ -7,6 +7,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parseDocument, visit } from 'yaml';
 import { PortalInputError } from '../answers/input-error.js';
 import { quoted } from '../answers/quoted.js';
+import { firstBaseImage } from '../shared/dockerfile-from.js';
 import { LIST_KEYS, MAPPING_KEYS, NOT_EXTENDED, SERVICE_KEYS, TOP_LEVEL_KEYS, nearestKey } from './compose-keys.js';
 import { readInputFile, type ImportInput } from './input-files.js';
 import { interpolateTree, parseEnvFile, type Substitution } from './interpolate.js';
@@ -284,7 +285,7 @@ function baseImage(root: string, build: Record<string, unknown>): string | undef
   const file = resolve(root, context, String(build.dockerfile ?? 'Dockerfile'));
   try {
     const text = readInputFile(root, file, relative(root, file));
-    return /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/im.exec(text)?.[1];
+    return firstBaseImage(text);
   } catch (error) {
     if (error instanceof PortalInputError && /does not exist/.test(error.message)) return undefined;
     throw error;

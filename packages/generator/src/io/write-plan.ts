@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { checkRelativePath, insideRepo, realRoot } from './repo-paths.js';
 import { appendMissingEnv, dropAddedBlocks, followChangedAnswers } from '../render/env.js';
-import { envValues } from '../secrets/rotate.js';
+import { envValues } from '../secrets/env-line.js';
 import type { PlannedFile } from '../render/file-plan.js';
 import { canMerge, threeWayMerge } from './three-way-merge.js';
 import { mergeYaml } from './yaml-merge.js';

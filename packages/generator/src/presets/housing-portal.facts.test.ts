@@ -4,11 +4,11 @@
  * config` makes of it (prod, and prod + the staging instance).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { composeModel } from '../testing/compose-model.js';
 import { generate } from '../testing/generate.js';
 
 /** GPRH/housing_portal at the commit its facts were read from. */
@@ -34,11 +34,7 @@ type Fact = readonly [fact: string, holds: (repo: Repo) => void];
 
 const upstream = (fact: string, file: string, holds: Fact[1]): Fact => [`${fact} (GPRH/housing_portal ${file} @ ${COMMIT})`, holds];
 
-function composeConfig(root: string, args: string[]): Compose {
-  const run = spawnSync('docker-compose', [...args, 'config'], { cwd: root, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return parse(run.stdout) as Compose;
-}
+const composeConfig = (root: string, fileSet: string[]): Compose => composeModel<Compose>(root, fileSet);
 
 const service = (compose: Compose, name: string): Service => {
   const found = compose.services[name];

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appendMissingEnv } from '../render/env.js';
-import { envValues, withEnvValues } from './rotate.js';
+import { envValues, withEnvValues } from './env-line.js';
 
 // compose reads a variable name in any case; a user may have written one in lower case
 const text = '# mine\napp_token=old\nPOSTGRES_PASSWORD=p4ss\n_X1=y\nnot a variable\n';

@@ -1,7 +1,6 @@
 /** Secret rotation, pure: which secrets, their new values in .env, and what must restart to use them. */
 import type { PortalModel } from '../model/portal-model.js';
 import type { SecretSource } from '../render/secret-source.js';
-import { envAssignment } from './env-line.js';
 
 export interface SecretPlan {
   readonly name: string;
@@ -32,34 +31,6 @@ export function selectSecrets(plans: readonly SecretPlan[], only: readonly strin
     throw new Error(`Invalid --only "${unknown.join(',')}": expected secret names of this portal: ${plans.map(p => p.name).join(', ')}.`);
   }
   return only.length === 0 ? [...plans] : plans.filter(p => only.includes(p.name) || only.includes(p.env));
-}
-
-/** The value of each variable of an env file. */
-export function envValues(text: string): Map<string, string> {
-  return new Map(
-    text.split('\n').flatMap(line => {
-      const set = envAssignment(line);
-      return set ? [[set.key, set.value] as [string, string]] : [];
-    }),
-  );
-}
-
-/**
- * .env with new values for `values` (variable -> value), every other line and comment kept as the user
- * left it; variables it lacks are appended.
- */
-export function withEnvValues(text: string, values: ReadonlyMap<string, string>): string {
-  const seen = new Set<string>();
-  const lines = text.split('\n').map(line => {
-    const key = envAssignment(line)?.key;
-    if (!key || !values.has(key)) return line;
-    seen.add(key);
-    return `${key}=${values.get(key)}`;
-  });
-  const missing = [...values].filter(([key]) => !seen.has(key)).map(([key, value]) => `${key}=${value}`);
-  if (missing.length === 0) return lines.join('\n');
-  const body = lines.join('\n');
-  return `${body.endsWith('\n') || body === '' ? body : `${body}\n`}${missing.join('\n')}\n`;
 }
 
 /** New values for the selected secrets, or only for those `current` lacks (fill mode). */

@@ -1,6 +1,6 @@
 /** The hardening checklist: every rule, run on a generated repo, one result per rule. */
-import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
-import { ComposeToolMissing, RepoView } from './repo-view.js';
+import { checkContext, failed, passed, skipped, type Check, type CheckContext, type CheckResult } from '../checks/check.js';
+import { ComposeToolMissing, mergedCompose, RepoView } from './repo-view.js';
 import { COMPOSE_FILE_RULES } from './rules/compose-files.js';
 import { COMPOSE_RULES } from './rules/compose.js';
 import { DATA_RULES } from './rules/data.js';
@@ -38,8 +38,8 @@ export async function runRule(rule: Rule, repo: RepoView): Promise<CheckResult> 
 }
 
 /** Results of the rules that apply to the repo, in checklist order. */
-export async function runChecklist(root: string, rules: readonly Rule[] = RULES): Promise<CheckResult[]> {
-  const repo = new RepoView(root);
+export async function runChecklist(root: string, rules: readonly Rule[] = RULES, context: CheckContext = checkContext()): Promise<CheckResult[]> {
+  const repo = new RepoView(root, mergedCompose(context.compose));
   const results: CheckResult[] = [];
   for (const rule of rules.filter(r => r.applies(repo))) results.push(await runRule(rule, repo));
   return results;
@@ -49,7 +49,7 @@ export async function runChecklist(root: string, rules: readonly Rule[] = RULES)
 export const checklistCheck: Check = {
   name: 'checklist',
   applies: () => true,
-  run: repo => runChecklist(repo),
+  run: (repo, context) => runChecklist(repo, RULES, context),
 };
 
 export type { Rule } from './types.js';

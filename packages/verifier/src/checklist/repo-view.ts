@@ -2,14 +2,11 @@
  * What the rules read, loaded once per repo: files, parsed YAML, and the merged compose models printed by
  * the real compose tool (docker-compose 1.29, or `docker compose` v2), whose formats the accessors hide.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runTool } from '../checks/run-tool.js';
-import { tool } from '../checks/tools.js';
-
-/** Folders never read: untracked data and dependencies. */
-const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
+import { composeCommand, ComposeRenders } from '../checks/compose-config.js';
+import { repoFiles } from '../checks/repo-files.js';
 
 export type Environment = 'dev' | 'prod';
 const OVERRIDE: Record<Environment, string> = { dev: 'docker-compose.override.yml', prod: 'docker-compose.prod.yml' };
@@ -30,7 +27,7 @@ export class RepoView {
 
   constructor(
     readonly root: string,
-    private readonly merge: ComposeMerge = mergedCompose,
+    private readonly merge: ComposeMerge = mergedCompose(new ComposeRenders()),
   ) {}
 
   exists(path: string): boolean {
@@ -49,23 +46,9 @@ export class RepoView {
     return parse(this.read(path), { merge: true }) as T;
   }
 
-  /** Repo files (relative paths) whose path matches, in a stable order. */
+  /** Repo files (relative paths) whose path matches, in a stable order; links are passed over. */
   files(pattern: RegExp): string[] {
-    const out: string[] = [];
-    const walk = (folder: string) => {
-      for (const entry of readdirSync(folder).sort()) {
-        if (SKIP.has(entry)) continue;
-        const path = join(folder, entry);
-        const rel = relative(this.root, path);
-        const stat = lstatSync(path);
-        // a link may lead out of the repo: what it points at is not the repo's to check
-        if (stat.isSymbolicLink()) continue;
-        if (stat.isDirectory()) walk(path);
-        else if (pattern.test(rel)) out.push(rel);
-      }
-    };
-    walk(this.root);
-    return out;
+    return repoFiles(this.root, path => pattern.test(path));
   }
 
   get hasCompose(): boolean {
@@ -85,15 +68,16 @@ export class RepoView {
 
 export class ComposeToolMissing extends Error {}
 
-async function mergedCompose(root: string, override: string): Promise<ComposeModel> {
-  const files = ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override, 'config'];
-  const v1 = tool('docker-compose');
-  const docker = v1 ? undefined : tool('docker');
-  if (!v1 && !docker) throw new ComposeToolMissing('docker-compose (or docker compose) is needed to merge the compose files');
-  const run = v1 ? await runTool(v1, files, { cwd: root }) : await runTool(docker!, ['compose', ...files], { cwd: root });
-  if (run.code !== 0) throw new Error(`compose config failed: ${run.output.split('\n')[0]}`);
-  return parse(run.stdout) as ComposeModel;
-}
+/** The compose tool's merge, rendered through `renders` (one verify run's, shared with the compose checks). */
+export const mergedCompose =
+  (renders: ComposeRenders): ComposeMerge =>
+  async (root, override) => {
+    const command = composeCommand();
+    if (!command) throw new ComposeToolMissing('docker-compose (or docker compose) is needed to merge the compose files');
+    const run = await renders.config(command, root, ['--env-file', '.env.example', '-f', 'docker-compose.yml', '-f', override]);
+    if (run.code !== 0) throw new Error(`compose config failed: ${run.output.split('\n')[0]}`);
+    return parse(run.stdout) as ComposeModel;
+  };
 
 /** A volume entry in either short (`src:dst:ro`) or long (`{type, source, target, read_only}`) form. */
 export interface VolumeEntry {

@@ -32,6 +32,7 @@ function configMapFile(repo: string, name: string, key: string): string | undefi
 
 export const cloudNativePgCheck: Check = {
   name: 'CloudNativePG bootstrap on PostgreSQL + PostGIS',
+  slow: true,
   applies: repo => existsSync(join(repo, CLUSTER_FILE)),
   async run(repo) {
     if (!tool('initdb')) return skipped(this.name, missing('initdb'));

@@ -2,7 +2,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { checkContext, failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
+import { composeCommand } from '../checks/compose-config.js';
 import { firstLines, runTool } from '../checks/run-tool.js';
 import { tempDir } from './namespace.js';
 import { runnerFor } from './runner.js';
@@ -43,13 +44,14 @@ function composeCombinations(repo: string): { name: string; args: string[] }[] {
 export const composeConfigCheck: Check = {
   name: 'docker-compose config',
   applies: hasCompose,
-  async run(repo) {
-    const compose = runnerFor('docker-compose');
-    if (!compose) return skipped(this.name, missing('docker-compose'));
+  async run(repo, context = checkContext()) {
+    // the runner says whether compose can run here (natively, or with an engine); the render is shared
+    const command = runnerFor('docker-compose') && composeCommand();
+    if (!command) return skipped(this.name, missing('docker-compose'));
     const results: CheckResult[] = [];
     for (const combination of composeCombinations(repo)) {
       const name = `docker-compose config (${combination.name})`;
-      const run = await compose.run([...combination.args, 'config', '-q'], { cwd: repo });
+      const run = await context.compose.config(command, repo, combination.args);
       const unset = run.stderr.split('\n').filter(line => line.includes('variable is not set'));
       if (run.code !== 0) results.push(failed(name, firstLines(run.output)));
       else if (unset.length > 0) results.push(failed(name, unset.join('\n')));

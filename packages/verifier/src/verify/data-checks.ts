@@ -10,6 +10,7 @@ import { isRoot, missing, tool } from '../checks/tools.js';
 /** Runs postgres/initdb/* in order, as the postgres image does, against a throwaway cluster on a unix socket. */
 export const postgresInitCheck: Check = {
   name: 'PostgreSQL + PostGIS init files',
+  slow: true,
   applies: repo => existsSync(join(repo, 'postgres', 'initdb')),
   async run(repo) {
     if (!tool('initdb')) return skipped(this.name, missing('initdb'));
@@ -122,6 +123,7 @@ export const redisCheck: Check = {
 /** Boots rabbitmq-server with rabbitmq.conf and the enabled plugins, on loopback ports, and waits for it. */
 export const rabbitmqCheck: Check = {
   name: 'rabbitmq-server accepts rabbitmq.conf',
+  slow: true,
   applies: repo => existsSync(join(repo, 'rabbitmq', 'rabbitmq.conf')),
   async run(repo) {
     const server = tool('rabbitmq-server');

@@ -1,28 +1,15 @@
 /** Checks of individual files: shell, YAML, Prometheus, Dockerfiles, Python and Node sources, JSON. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { tempDir } from './namespace.js';
+import { repoFiles } from '../checks/repo-files.js';
 import { firstLines, runTool } from '../checks/run-tool.js';
 import { runnerFor } from './runner.js';
 import { missing } from '../checks/tools.js';
 
-const SKIP = new Set(['.git', 'node_modules', 'secrets', 'backups']);
-
 /** Files of the repo (relative paths) whose names match, in a stable order. */
-export function filesMatching(repo: string, pattern: RegExp): string[] {
-  const out: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder).sort()) {
-      if (SKIP.has(entry)) continue;
-      const path = join(folder, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (pattern.test(entry)) out.push(relative(repo, path));
-    }
-  };
-  walk(repo);
-  return out;
-}
+export const filesMatching = (repo: string, pattern: RegExp): string[] => repoFiles(repo, path => pattern.test(basename(path)), { followLinks: true });
 
 /** A check that runs one tool over all files of a kind. */
 function fileToolCheck(name: string, binaryName: string, pattern: RegExp, args: (files: string[], repo: string) => string[]): Check {

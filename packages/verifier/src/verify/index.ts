@@ -1,6 +1,8 @@
-/** All checks of a generated repo, run in a fixed order; the caller decides how to print them. */
+/** All checks of a generated repo, results in a fixed order; the caller decides how to print them. */
+import { availableParallelism } from 'node:os';
 import { checklistCheck } from '../checklist/index.js';
-import type { Check, CheckResult } from '../checks/check.js';
+import { checkContext, type Check, type CheckContext, type CheckResult } from '../checks/check.js';
+import { inParallel } from '../checks/in-parallel.js';
 import { composeConfigCheck, composeSchemaCheck, dclintCheck } from './compose-checks.js';
 import { composeProfilesCheck } from './profile-checks.js';
 import { postgresInitCheck, rabbitmqCheck, redisCheck } from './data-checks.js';
@@ -37,14 +39,19 @@ export const CHECKS: readonly Check[] = [
   checklistCheck,
 ];
 
-export async function verifyRepo(repo: string, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const check of checks) {
-    if (!check.applies(repo)) continue;
-    const result = await check.run(repo);
-    results.push(...(Array.isArray(result) ? result : [result]));
-  }
-  return results;
+/**
+ * The checks that apply, as many at once as there are cores (each runs its validators as processes of their
+ * own), the slow ones started first; results in the order of `checks`, whichever finished first.
+ */
+export async function verifyRepo(repo: string, checks: readonly Check[] = CHECKS, context: CheckContext = checkContext()): Promise<CheckResult[]> {
+  const applying = checks.filter(check => check.applies(repo));
+  const results = await inParallel(
+    applying,
+    availableParallelism(),
+    check => check.run(repo, context),
+    check => check.slow === true,
+  );
+  return results.flat();
 }
 
 export const formatResult = (result: CheckResult): string =>

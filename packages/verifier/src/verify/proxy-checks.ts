@@ -3,7 +3,8 @@ import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } f
 import { join } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { composeServiceNames, tempDir } from './namespace.js';
-import { firstLines, runTool } from '../checks/run-tool.js';
+import { throwawayCertificate } from './throwaway-certificate.js';
+import { firstLines } from '../checks/run-tool.js';
 import { runnerFor } from './runner.js';
 import { missing } from '../checks/tools.js';
 
@@ -21,24 +22,7 @@ export const nginxCheck: Check = {
     copyFileSync('/etc/nginx/mime.types', join(etc, 'mime.types'));
     copyFileSync(join(repo, 'nginx', 'nginx.conf'), join(etc, 'nginx.conf'));
     cpSync(join(repo, 'nginx', 'snippets'), join(etc, 'snippets'), { recursive: true });
-    // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
-    await runTool('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=test',
-      '-keyout',
-      join(etc, 'certs', 'privkey.pem'),
-      '-out',
-      join(etc, 'certs', 'fullchain.pem'),
-    ]);
+    await throwawayCertificate(join(etc, 'certs'));
     const hosts = composeServiceNames(repo);
     const results: CheckResult[] = [];
     for (const site of readdirSync(join(repo, 'nginx', 'sites')).sort()) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { failed, passed, skipped, type Check, type CheckResult } from '../checks/check.js';
 import { firstLines, runTool } from '../checks/run-tool.js';
 import { missing, tool } from '../checks/tools.js';
-import { envValues } from 'generator-portal/secrets/rotate.js';
+import { envValues } from 'generator-portal/secrets/env-line.js';
 
 const SWARM_ROOT = 'deploy/swarm';
 

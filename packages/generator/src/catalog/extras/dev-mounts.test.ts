@@ -5,11 +5,10 @@
  * user's edit of the dev override.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { composeModel } from '../../testing/compose-model.js';
 import { freshFolder } from '../../testing/generate.js';
 import { runPortal } from '../../testing/bin.js';
 
@@ -48,11 +47,8 @@ const ANSWERS = {
   instances: [{ name: 'staging', domain: 'staging.example.org' }],
 };
 
-function config(root: string, files: string[], envFile = '.env.example'): Compose {
-  const run = spawnSync('docker-compose', ['--env-file', envFile, ...files.flatMap(file => ['-f', file]), 'config'], { cwd: root, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  return parse(run.stdout) as Compose;
-}
+const config = (root: string, files: string[], envFile = '.env.example'): Compose =>
+  composeModel<Compose>(root, ['--env-file', envFile, ...files.flatMap(file => ['-f', file])]);
 const DEV = ['docker-compose.yml', 'docker-compose.override.yml'];
 const PROD = ['docker-compose.yml', 'docker-compose.prod.yml'];
 const binds = (service: Service | undefined): Volume[] => (service?.volumes ?? []).filter(v => typeof v === 'object' && v.type === 'bind');

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { envValues } from '../../secrets/rotate.js';
+import { envValues } from '../../secrets/env-line.js';
 import { validateAnswers, type PortalAnswers } from '../../answers/answers.js';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { rerunApp, storedAnswers } from '../services-change.js';

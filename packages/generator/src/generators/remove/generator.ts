@@ -3,7 +3,7 @@
  * only they needed are deleted when untouched. Their data (volumes, folders) is kept unless --delete-data.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { envValues } from '../../secrets/rotate.js';
+import { envValues } from '../../secrets/env-line.js';
 import { spawnSync } from 'node:child_process';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import type { PortalAnswers } from '../../answers/answers.js';

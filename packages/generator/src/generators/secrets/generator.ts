@@ -14,7 +14,8 @@ import { buildPortalModel } from '../../model/build-portal-model.js';
 import type { PortalModel } from '../../model/portal-model.js';
 import { randomSecrets, seededSecrets } from '../../render/secret-source.js';
 import { storedAnswers } from '../services-change.js';
-import { envValues, newValues, secretPlans, selectSecrets, servicesToRecreate, withEnvValues } from '../../secrets/rotate.js';
+import { envValues, withEnvValues } from '../../secrets/env-line.js';
+import { newValues, secretPlans, selectSecrets, servicesToRecreate } from '../../secrets/rotate.js';
 
 type SecretsOptions = BaseOptions & { rotate?: boolean; only?: string; instance?: string; secretSeed?: string };
 

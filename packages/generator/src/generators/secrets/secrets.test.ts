@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { envValues } from '../../secrets/rotate.js';
+import { envValues } from '../../secrets/env-line.js';
 import { freshFolder, generate } from '../../testing/generate.js';
 import { portalSync } from '../../testing/bin.js';
 

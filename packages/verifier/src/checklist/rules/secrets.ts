@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoView } from '../repo-view.js';
-import { envValues } from 'generator-portal/secrets/rotate.js';
+import { envValues } from 'generator-portal/secrets/env-line.js';
 import { defineRule, type Rule } from '../types.js';
 
 /** Variables that hold secrets, by their names. */

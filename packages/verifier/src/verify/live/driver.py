@@ -221,7 +221,10 @@ def probe(config):
     while True:
         try:
             status, _, _ = front("GET", "/")
-            if status == 200 or time.time() > deadline:
+            # varnish answers 503 for a backend its first probe has not found healthy yet (slow on a busy machine):
+            # every route must be past that before the checks start; a path of its own, so no count sees it
+            starting = [path for path, _ in config["routes"] if front("GET", path + "ready")[0] == 503]
+            if (status == 200 and not starting) or time.time() > deadline:
                 break
         except OSError:
             if time.time() > deadline:

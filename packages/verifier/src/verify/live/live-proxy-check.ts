@@ -13,8 +13,9 @@ import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { failed, passed, skipped, type Check } from '../../checks/check.js';
 import { composeServiceNames, runInNamespace, tempDir } from '../namespace.js';
-import { envValues } from 'generator-portal/secrets/rotate.js';
-import { firstLines, runTool } from '../../checks/run-tool.js';
+import { throwawayCertificate } from '../throwaway-certificate.js';
+import { envValues } from 'generator-portal/secrets/env-line.js';
+import { firstLines } from '../../checks/run-tool.js';
 import { isRoot, missing, tool } from '../../checks/tools.js';
 
 const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'driver.py');
@@ -118,6 +119,7 @@ function shellAssignments(environment: Record<string, string>): string {
 
 export const liveProxyCheck: Check = {
   name: 'nginx and varnish answer as configured (live, stub upstreams)',
+  slow: true,
   applies: repo => existsSync(join(repo, 'nginx', 'nginx.conf')) || existsSync(join(repo, 'varnish', 'default.vcl')),
   async run(repo) {
     const hasNginx = existsSync(join(repo, 'nginx', 'nginx.conf'));
@@ -200,26 +202,7 @@ async function runPhase(
     writeFileSync(join(etc, 'nginx.conf'), readFileSync(join(repo, 'nginx', 'nginx.conf'), 'utf8').replaceAll('/tmp/', `${work}/tmp-`));
     writeFileSync(join(etc, 'conf.d', 'default.conf'), site);
     if (nginxTls) {
-      // a throwaway certificate stands in for the one TLS_CERT_DIR provides in prod
-      const cert = await runTool(tool('openssl')!, [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        domain.length <= 64 ? `/CN=${domain}` : '/O=test',
-        '-addext',
-        `subjectAltName=DNS:${domain}`,
-        '-keyout',
-        join(etc, 'certs', 'privkey.pem'),
-        '-out',
-        join(etc, 'certs', 'fullchain.pem'),
-      ]);
+      const cert = await throwawayCertificate(join(etc, 'certs'), domain);
       if (cert.code !== 0) return `openssl could not make a test certificate: ${firstLines(cert.output)}`;
     }
   }
