@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const PORTAL = join(ROOT, 'dist', 'cli', 'portal.js');
+const PORTAL = join(ROOT, 'packages', 'generator', 'dist', 'cli', 'portal.js');
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
 /** One run under GNU time (peak RSS in KiB on stderr's last line): wall ms, MiB or NaN, exit code. */
