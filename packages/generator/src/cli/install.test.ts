@@ -59,10 +59,18 @@ describe('install from this checkout (the README steps)', { skip: !isRoot || !ha
 
   it('the generator holds only what it runs: no tests, test helpers, declarations, smoke harness or verifier', () => {
     const listing = ok(spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' })).stdout.split('\n');
-    assert.ok(listing.includes('package/dist/cli/portal.js') && listing.includes('package/templates/nginx/nginx.conf.ejs'));
+    for (const needed of [
+      'dist/cli/portal.js',
+      'templates/nginx/nginx.conf.ejs',
+      'schema/yo-rc.schema.json',
+      'dist/answers/yo-rc-validator.rc.cjs',
+      'dist/generators/verify/USAGE',
+    ])
+      assert.ok(listing.includes(`package/${needed}`), needed);
     assert.deepEqual(
       listing.filter(f =>
-        /\.test\.js$|\/testing\/|\.d\.ts$|smoke|\/verify\/(?!generator\.js|index\.js|verifier-contract\.js|USAGE)|checklist|\.pyc$|\/src\//.test(f),
+        // the verifier's folders (dist/verify, checklist, checks) are its package's; generators/verify only loads it
+        /\.test\.js$|\/testing\/|\.d\.ts$|\.pyc$|\/src\/|smoke|^package\/dist\/(verify|checklist|checks)\//.test(f),
       ),
       [],
     );
