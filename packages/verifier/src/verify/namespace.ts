@@ -2,7 +2,7 @@
  * Runs a validator in a private mount namespace where compose service names resolve to 127.0.0.1 and
  * generated folders sit at their container paths; the host's files are never touched.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -23,7 +23,34 @@ export function composeServiceNames(repo: string): string[] {
   return [...names].sort();
 }
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+/** The run's temporary folders (configs, hosts files, throwaway servers' data): gone when the process ends. */
+const made = new Set<string>();
+
+export function tempDir(prefix: string): string {
+  if (made.size === 0) removeAtExit();
+  const dir = mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+  made.add(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  made.clear();
+}
+
+let watching = false;
+/** At exit, and on Ctrl-C or a TERM (which end Node without its exit event): then the signal ends us as before. */
+function removeAtExit(): void {
+  if (watching) return;
+  watching = true;
+  process.once('exit', removeTempDirs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeTempDirs();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
 
 /**
  * `mounts` are [source, target] bind mounts; targets must already exist on the host. With `network`, the
