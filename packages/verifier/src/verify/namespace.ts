@@ -2,7 +2,7 @@
  * Runs a validator in a private mount namespace where compose service names resolve to 127.0.0.1 and
  * generated folders sit at their container paths; the host's files are never touched.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -34,8 +34,38 @@ export function tempDir(prefix: string): string {
 }
 
 export function removeTempDirs(): void {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  for (const dir of made) {
+    stopServersOf(dir);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  }
   made.clear();
+}
+
+/**
+ * A throwaway server still running (varnishd daemonizes into a session of its own, so neither Ctrl-C nor
+ * its script's cleanup reaches it once the folder with its pid file is gone) is stopped by its pid file.
+ */
+function stopServersOf(dir: string): void {
+  // varnish.pid and nginx's beside their files, PostgreSQL's data/postmaster.pid a folder down
+  for (const file of pidFiles(dir, 2)) {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]!.trim());
+    try {
+      if (Number.isInteger(pid) && pid > 1) process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function pidFiles(dir: string, depth: number): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+      if (entry.isFile() && entry.name.endsWith('.pid')) return [join(dir, entry.name)];
+      return entry.isDirectory() && depth > 1 ? pidFiles(join(dir, entry.name), depth - 1) : [];
+    });
+  } catch {
+    return [];
+  }
 }
 
 let watching = false;
