@@ -5,9 +5,9 @@
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createConflicterTransform, createYoResolveTransform } from '@yeoman/conflicter';
 import { createTwoFilesPatch } from 'diff';
 import type { CommitOptions } from './journal.js';
 import { applyAll } from './apply-changes.js';
@@ -51,7 +51,7 @@ export async function commitTransactionally(
   await env.sharedFs.pipeline(
     { filter: (file: PendingFile) => isFilePending(file as never) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform() as unknown as Transform,
-    forceYoFiles() as unknown as Transform,
+    forceAnswersFile(),
     labelAsOnDisk(),
     conflicter as unknown as Transform,
     collect,
@@ -73,6 +73,21 @@ export async function commitTransactionally(
     setCommittedFile(file as never);
     clearFileState(file as never);
   }
+}
+
+/**
+ * .yo-rc.json is always written, as the conflicter's forceYoFiles means it to be: its minimatch pattern starts
+ * with a globstar, which does not enter dot folders, so in a repo below one (~/.deploy/portal) the answers
+ * were asked about, or kept without a terminal, while every file made from them was written.
+ */
+function forceAnswersFile(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(file: PendingFile & { conflicter?: string }, _encoding, callback) {
+      if (isFilePending(file as never) && basename(file.path) === '.yo-rc.json') file.conflicter = 'force';
+      callback(null, file);
+    },
+  });
 }
 
 /**

@@ -48,10 +48,26 @@ export async function verifyRepo(repo: string, checks: readonly Check[] = CHECKS
   const results = await inParallel(
     applying,
     availableParallelism(),
-    check => check.run(repo, context),
+    async check => {
+      try {
+        return await check.run(repo, context);
+      } catch (error) {
+        return brokenCheck(check, error);
+      }
+    },
     check => check.slow === true,
   );
   return results.flat();
+}
+
+/**
+ * A check that throws (a bug, an unexpected tool output) fails on its own line: the other results are still
+ * printed, in their order. Bad input stays the command's error (exit 2).
+ */
+function brokenCheck(check: Check, error: unknown): CheckResult {
+  if (error instanceof Error && error.name === 'PortalInputError') throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: check.name, status: 'failed', detail: `the check itself failed: ${message}` };
 }
 
 export const formatResult = (result: CheckResult): string =>

@@ -2,7 +2,7 @@
  * Runs a validator in a private mount namespace where compose service names resolve to 127.0.0.1 and
  * generated folders sit at their container paths; the host's files are never touched.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -23,7 +23,64 @@ export function composeServiceNames(repo: string): string[] {
   return [...names].sort();
 }
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+/** The run's temporary folders (configs, hosts files, throwaway servers' data): gone when the process ends. */
+const made = new Set<string>();
+
+export function tempDir(prefix: string): string {
+  if (made.size === 0) removeAtExit();
+  const dir = mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+  made.add(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made) {
+    stopServersOf(dir);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  }
+  made.clear();
+}
+
+/**
+ * A throwaway server still running (varnishd daemonizes into a session of its own, so neither Ctrl-C nor
+ * its script's cleanup reaches it once the folder with its pid file is gone) is stopped by its pid file.
+ */
+function stopServersOf(dir: string): void {
+  // varnish.pid and nginx's beside their files, PostgreSQL's data/postmaster.pid a folder down
+  for (const file of pidFiles(dir, 2)) {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]!.trim());
+    try {
+      if (Number.isInteger(pid) && pid > 1) process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function pidFiles(dir: string, depth: number): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+      if (entry.isFile() && entry.name.endsWith('.pid')) return [join(dir, entry.name)];
+      return entry.isDirectory() && depth > 1 ? pidFiles(join(dir, entry.name), depth - 1) : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+let watching = false;
+/** At exit, and on Ctrl-C or a TERM (which end Node without its exit event): then the signal ends us as before. */
+function removeAtExit(): void {
+  if (watching) return;
+  watching = true;
+  process.once('exit', removeTempDirs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      removeTempDirs();
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
 
 /**
  * `mounts` are [source, target] bind mounts; targets must already exist on the host. With `network`, the

@@ -286,7 +286,9 @@ async function runPhase(
     'set -u',
     `cd ${work}`,
     'cleanup() { [ -f varnish.pid ] && kill "$(cat varnish.pid)" 2>/dev/null; [ -f tmp-nginx.pid ] && kill "$(cat tmp-nginx.pid)" 2>/dev/null; kill "$stubs" 2>/dev/null; }',
+    // a signal (Ctrl-C reaches the whole process group) ends the script through its EXIT trap: dash skips it otherwise
     'trap cleanup EXIT',
+    "trap 'exit 130' INT TERM HUP",
     '/usr/bin/python3 driver.py serve config.json & stubs=$!',
     ...(hasVarnish
       ? [
