@@ -189,7 +189,7 @@ describe('Grafana PostgreSQL data source', () => {
 describe('the schema agrees on the service settings', () => {
   it('refuses what the generator refuses, accepts what it stores', async () => {
     const { Ajv } = await import('ajv');
-    const { PACKAGE_ROOT } = await import('../checks/tools.js');
+    const { PACKAGE_ROOT } = await import('generator-portal/shared/package-root.js');
     const { validateAnswers } = await import('generator-portal/answers/answers.js');
     const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'schema', 'yo-rc.schema.json'), 'utf8'));
     delete schema.$schema;
