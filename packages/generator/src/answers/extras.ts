@@ -55,7 +55,8 @@ const ID = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
 const ROUTE = /^\/[a-z0-9._~-]+(\/[a-z0-9._~-]+)*\/$/;
 const CONTAINER_PATH = /^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
-const RESERVED_INSTANCES = ['dev', 'prod', 'tls', 'localhost'];
+/** Instance names the repo's own files and folders use (the two environments, tls/, localhost certificates). */
+export const RESERVED_INSTANCES = ['dev', 'prod', 'tls', 'localhost'] as const;
 /**
  * Folders of the images the apps run: a shared folder mounted there would hide or break them. A folder
  * below /app or /srv is an app's own data folder (a model store at /app/models) and may be shared.
@@ -313,7 +314,7 @@ export function validateRedisRoles(value: unknown): string[] {
 export function validateInstances(value: unknown, isDomain: (domain: string) => boolean): InstanceAnswer[] {
   const instances = listOf(value, 'instances', INSTANCE_KEYS).map(raw => {
     const name = label(raw.name, 'instance', 'an instance name');
-    if (RESERVED_INSTANCES.includes(name))
+    if ((RESERVED_INSTANCES as readonly string[]).includes(name))
       fail(
         'instance',
         name,

@@ -95,8 +95,9 @@ export function tuningProblem(name: string, value: string): string | undefined {
 }
 
 const DATABASE = /^[a-z_][a-z0-9_]{0,62}$/;
-/** Names the server or the backup files own. */
-const RESERVED_DATABASES = new Set(['postgres', 'template0', 'template1', 'globals']);
+/** Names the server or the backup files own (`globals`: the backups' dump of the roles). */
+export const RESERVED_DATABASES = ['postgres', 'template0', 'template1', 'globals'] as const;
+const RESERVED_DATABASE_SET: ReadonlySet<string> = new Set(RESERVED_DATABASES);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -115,7 +116,7 @@ function names(value: unknown, option: string, allowed: string, check: (name: st
 const databaseName =
   (option: string) =>
   (name: string): boolean => {
-    if (RESERVED_DATABASES.has(name))
+    if (RESERVED_DATABASE_SET.has(name))
       fail(option, name, `a database name other than ${[...RESERVED_DATABASES].join(', ')} (the server's own, or the backup's roles file)`);
     return DATABASE.test(name);
   };

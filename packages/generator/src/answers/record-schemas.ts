@@ -2,6 +2,11 @@
  * JSON Schemas of the answers that are lists or records (apps, folders, instances, contracts, the
  * database server): the shape their validators in this folder check, shipped in schema/yo-rc.schema.json.
  */
+import { ROOT_START_CAPABILITIES } from './app-contract.js';
+import { RESERVED_INSTANCES } from './extras.js';
+import { EXTENSIONS, RESERVED_DATABASES, ROTATIONS } from './postgres-answers.js';
+import { EVICTION_POLICIES } from './redis-settings.js';
+
 type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** The keys of an app's contract, shared by apps and a prebuilt backend. */
@@ -86,7 +91,7 @@ const CONTRACT_PROPERTIES: Readonly<Record<string, JsonSchema>> = {
         minItems: 1,
         uniqueItems: true,
         items: {
-          enum: ['CHOWN', 'DAC_OVERRIDE', 'NET_BIND_SERVICE', 'SETGID', 'SETUID'],
+          enum: [...ROOT_START_CAPABILITIES],
         },
       },
       reason: {
@@ -384,7 +389,7 @@ export const REDIS_SETTINGS: JsonSchema = {
         description: 'Memory limit in Redis units, e.g. 256mb',
       },
       policy: {
-        enum: ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'],
+        enum: [...EVICTION_POLICIES],
         description: 'Eviction policy (maxmemory-policy)',
       },
       persistence: {
@@ -420,7 +425,7 @@ export const INSTANCES: JsonSchema = {
         type: 'string',
         pattern: '^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$',
         not: {
-          enum: ['dev', 'prod', 'tls', 'localhost'],
+          enum: [...RESERVED_INSTANCES],
         },
       },
       domain: {
@@ -462,7 +467,7 @@ export const POSTGRES: JsonSchema = {
         type: 'string',
         pattern: '^[a-z_][a-z0-9_]{0,62}$',
         not: {
-          enum: ['postgres', 'template0', 'template1', 'globals'],
+          enum: [...RESERVED_DATABASES],
         },
       },
       description: 'Databases created at first start besides POSTGRES_DB',
@@ -475,7 +480,7 @@ export const POSTGRES: JsonSchema = {
         type: 'string',
         pattern: '^[a-z_][a-z0-9_]{0,62}$',
         not: {
-          enum: ['postgres', 'template0', 'template1', 'globals'],
+          enum: [...RESERVED_DATABASES],
         },
       },
       description: 'Template databases holding the extensions',
@@ -485,30 +490,7 @@ export const POSTGRES: JsonSchema = {
       uniqueItems: true,
       maxItems: 20,
       items: {
-        enum: [
-          'address_standardizer',
-          'btree_gin',
-          'btree_gist',
-          'citext',
-          'cube',
-          'dblink',
-          'earthdistance',
-          'fuzzystrmatch',
-          'hstore',
-          'intarray',
-          'ltree',
-          'pg_stat_statements',
-          'pg_trgm',
-          'pgcrypto',
-          'postgis',
-          'postgis_raster',
-          'postgis_tiger_geocoder',
-          'postgis_topology',
-          'postgres_fdw',
-          'tablefunc',
-          'unaccent',
-          'uuid-ossp',
-        ],
+        enum: [...EXTENSIONS],
       },
       description: "Extensions of the deployment's, extra and template databases",
     },
@@ -621,7 +603,7 @@ export const BACKUPS: JsonSchema = {
       description: 'cron expression, UTC',
     },
     rotation: {
-      enum: ['weekday', 'count'],
+      enum: [...ROTATIONS],
     },
     keep: {
       type: 'integer',
