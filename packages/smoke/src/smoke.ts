@@ -5,7 +5,8 @@
  * through the edge, what the engine enforces is checked (networks, read-only roots, capabilities, limits,
  * restarts), and a backup taken from the live stack is restored and compared.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backupRoundTrip } from './backup-check.js';
 import { loadStack } from './compose.js';
@@ -20,7 +21,6 @@ import { RunningStack, sleep, type Report } from './stack.js';
 import { copyDataRoot, releaseLocks, seedDataRoot, standInTag } from './standin-images.js';
 import { standInFor } from './standin-table.js';
 import { swarmAddress, swarmBoot } from './swarm-boot.js';
-import { tempDir } from '@generator-portal/verifier/verify/namespace.js';
 import { firstLines, runTool } from '@generator-portal/verifier/checks/run-tool.js';
 
 /**
@@ -120,9 +120,15 @@ function dockerBin(work: string): string {
   return bin;
 }
 
+/**
+ * The run's own folder (its engine's data, the repo's copy): the run removes it itself once its engine has
+ * stopped, not the verifier's exit hook, which would find the engine's mounts still busy.
+ */
+const runFolder = (prefix: string): string => mkdtempSync(join(tmpdir(), `portal-${prefix}-`));
+
 /** `--images`: builds the stand-in images for this machine if it has none for the current definitions. */
 export async function prepareImages(): Promise<boolean> {
-  const work = tempDir('smoke-images');
+  const work = runFolder('smoke-images');
   const print = (line: string) => process.stdout.write(`${line}\n`);
   // an interrupted build leaves no lock for the next run to wait on, and no half-built folder
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -218,7 +224,7 @@ export async function smoke(repo: string, options: SmokeOptions = {}): Promise<S
       if (!interrupting) print(`      ${what}`);
     },
   };
-  const work = tempDir('smoke');
+  const work = runFolder('smoke');
   const copy = join(work, 'repo');
   const mode = options.dev ? 'dev' : 'prod';
   if (options.swarm && !existsSync(join(repo, 'deploy', 'swarm', 'stack.yml'))) {
