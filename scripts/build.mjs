@@ -4,10 +4,11 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
+import { build as esbuild } from 'esbuild';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
@@ -38,6 +39,46 @@ async function precompileSchemaValidators(folder, next) {
   }
 }
 
+/**
+ * Modules the bundle imports from dist/ rather than holding a copy: the repo lock's table of held locks
+ * must be one (the bundle takes the lock, the bin releases it, Yeoman's generator finds it held by this
+ * run when the fast path hands over), and so must the errors the bin and the lock throw.
+ */
+const SHARED_WITH_DIST = /[/\\](io[/\\]repo-lock|answers[/\\]input-error)\.js$/;
+
+/**
+ * `portal --yes` (cli/fast-app.js) as one file: loading some 140 modules one by one cost about as much
+ * as the run itself. yaml and ejs are inside; Node's builtins, and the modules above, are imported.
+ */
+async function bundleFastPath(next) {
+  const outfile = join(next, 'cli/fast-app.bundle.js');
+  await esbuild({
+    entryPoints: [join(next, 'cli/fast-app.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    legalComments: 'none',
+    // ejs is CommonJS: its require() of Node's builtins needs a real one in an ES module
+    banner: { js: "import { createRequire as createRequireForBundle } from 'node:module';\nconst require = createRequireForBundle(import.meta.url);" },
+    plugins: [
+      {
+        name: 'shared-with-dist',
+        setup(build) {
+          build.onResolve({ filter: /\.js$/ }, args => {
+            const path = resolve(args.resolveDir, args.path);
+            if (args.kind === 'entry-point' || !SHARED_WITH_DIST.test(path)) return undefined;
+            const specifier = relative(dirname(outfile), path).split('\\').join('/');
+            return { path: specifier.startsWith('.') ? specifier : `./${specifier}`, external: true };
+          });
+        },
+      },
+    ],
+  });
+}
+
 for (const name of ['generator', 'verifier', 'smoke']) {
   const folder = join('packages', name);
   const next = join(folder, `dist.next-${process.pid}`);
@@ -50,6 +91,7 @@ for (const name of ['generator', 'verifier', 'smoke']) {
   }
   for (const [from, to] of EXTRA_FILES[name](next)) cpSync(from, to, { recursive: true });
   if (name === 'generator') await precompileSchemaValidators(folder, next);
+  if (name === 'generator') await bundleFastPath(next);
   // tsc writes 0644; the generator's bin is run through its link (npm link, a global install)
   if (name === 'generator') chmodSync(join(next, 'cli/portal.js'), 0o755);
   const dist = join(folder, 'dist');

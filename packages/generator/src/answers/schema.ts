@@ -8,21 +8,24 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
+import { PACKAGE_ROOT } from '../shared/package-root.js';
 import { PortalInputError } from './input-error.js';
 import { quoted, shownJson } from './quoted.js';
 
-const SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'yo-rc.schema.json');
+const SCHEMA_PATH = join(PACKAGE_ROOT, 'schema', 'yo-rc.schema.json');
 /** Keywords about shape: a value of the wrong kind or size never reaches our code. */
 const SHAPE = new Set(['type', 'additionalProperties', 'maxItems', 'maxLength', 'maxProperties', 'propertyNames', 'uniqueItems', 'required']);
 
 type Kind = 'rc' | 'answers';
 const compiled = new Map<Kind, ValidateFunction>();
 const require = createRequire(import.meta.url);
-/** A validator compiled at build time (scripts/build.mjs), named with the schema's hash it came from. */
-const precompiledPath = (kind: Kind) => `./yo-rc-validator.${kind}.cjs`;
+/**
+ * A validator compiled at build time (scripts/build.mjs), named with the schema's hash it came from; found
+ * from the package root, as this module also runs inside the fast path's bundle (dist/cli/).
+ */
+const precompiledPath = (kind: Kind) => join(PACKAGE_ROOT, 'dist', 'answers', `yo-rc-validator.${kind}.cjs`);
 
 /** Ajv's options, the same for the build's precompiled validators and a compile here. */
 export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true } as const;

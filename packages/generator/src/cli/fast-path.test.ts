@@ -12,19 +12,21 @@ import { freshFolder, generate, SCENARIOS } from '../testing/generate.js';
 import { readTree } from '../testing/goldens.js';
 
 const LOADED_MODULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'loaded-modules.js');
+const OURS = /\/dist\/((?:cli|io|answers|render|catalog|model|generators)\/[^?]+\.js)$/;
 const YEOMAN = /\/node_modules\/(yeoman-environment|yeoman-generator|inquirer|@inquirer\/[^/]+|@yeoman\/adapter|@yeoman\/conflicter|mem-fs-editor|mem-fs)\//;
 
-/** The packages a run of the bin loads (from its module URLs). */
-async function packagesLoaded(args: readonly string[], cwd: string): Promise<{ code: number | null; packages: Set<string>; stderr: string }> {
+/** The Yeoman packages a run of the bin loads, and our own modules it loads (from their URLs). */
+async function packagesLoaded(
+  args: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; packages: Set<string>; ours: Set<string>; stderr: string }> {
   const list = join(freshFolder('modules'), 'loaded.txt');
-  const result = await runPortal(args, { cwd, imports: [LOADED_MODULES], env: { PORTAL_LOADED_MODULES: list } });
-  const packages = new Set(
-    readFileSync(list, 'utf8')
-      .split('\n')
-      .map(url => YEOMAN.exec(url)?.[1])
-      .filter((name): name is string => name !== undefined),
-  );
-  return { code: result.code, packages, stderr: result.stderr };
+  const result = await runPortal(args, { cwd, imports: [LOADED_MODULES], env: { ...env, PORTAL_LOADED_MODULES: list } });
+  const urls = readFileSync(list, 'utf8').split('\n');
+  const packages = new Set(urls.map(url => YEOMAN.exec(url)?.[1]).filter((name): name is string => name !== undefined));
+  const ours = new Set(urls.map(url => OURS.exec(url)?.[1]).filter((name): name is string => name !== undefined));
+  return { code: result.code, packages, ours, stderr: result.stderr };
 }
 
 /** Every file below the repo (the lock's state folder aside) with what a rewrite would change. */
@@ -55,6 +57,15 @@ describe('portal --yes without Yeoman', () => {
     const made = await packagesLoaded(['--yes', '--out', repo, '--secret-seed', 'x', '--skip-git'], '/');
     assert.equal(made.code, 0, made.stderr);
     assert.deepEqual([...made.packages], []);
+    // the build's one-file bundle, and beside it only the modules whose state the bin shares with it
+    assert.deepEqual([...made.ours].sort(), [
+      'answers/input-error.js',
+      'answers/quoted.js',
+      'cli/command-line.js',
+      'cli/fast-app.bundle.js',
+      'cli/portal.js',
+      'io/repo-lock.js',
+    ]);
     const again = await packagesLoaded(['--yes'], repo);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual([...again.packages], []);
@@ -62,6 +73,19 @@ describe('portal --yes without Yeoman', () => {
     const dry = await packagesLoaded(['--yes', '--dry-run'], repo);
     assert.equal(dry.code, 0, dry.stderr);
     assert.ok(dry.packages.has('yeoman-environment'), [...dry.packages].join(', '));
+  });
+
+  it('hands a run over to Yeoman after taking the lock, which Yeoman then finds held by this run', async () => {
+    const repo = join(freshFolder('fast'), 'portal');
+    assert.equal((await runPortal(['--yes', '--out', repo, '--secret-seed', 'x', '--skip-git'], { cwd: '/' })).code, 0);
+    // a .yo-resolve is Yeoman's to read: the fast path stops short of its commit and hands over
+    writeFileSync(join(repo, '.yo-resolve'), 'nothing-here.txt skip\n');
+    const handed = await packagesLoaded(['--yes', '--services', 'postgis,redis'], repo, { PORTAL_LOCK_WAIT: '5' });
+    assert.equal(handed.code, 0, handed.stderr);
+    assert.ok(handed.packages.has('yeoman-environment'), [...handed.packages].join(', '));
+    assert.ok(handed.ours.has('cli/fast-app.bundle.js'));
+    assert.doesNotMatch(handed.stderr, /waiting|another run/i);
+    assert.doesNotMatch(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'), /tileserver/);
   });
 
   for (const name of ['defaults', 'every-service'] as const) {
