@@ -17,10 +17,6 @@ import { entryPortals, plantedFault } from '../testing/catalog-entries.js';
  * publishes only the backend) while docs/architecture.md lists it. The model adds a proxy for extras with a
  * route (extrasNeedProxy); the services' routes need the same.
  */
-const KNOWN_GAPS: Readonly<Record<string, readonly string[]>> = {
-  tileserver: ['tileserver: route /tiles/ is served by no proxy file'],
-  flower: ['flower: route /flower/ is served by no proxy file'],
-};
 
 const PORTALS = entryPortals();
 
@@ -33,7 +29,7 @@ describe('catalog contract', () => {
   for (const portal of PORTALS) {
     it(`${portal.entry}, alone with what it needs (${portal.model.services.join(', ') || 'no services'})`, () => {
       if (!portal.entry.startsWith('backend-')) assert.ok(portal.model.services.includes(portal.entry as (typeof SERVICE_IDS)[number]));
-      assert.deepEqual(contractProblems(portal.entry as EntryId, portal.model, portal.plan), KNOWN_GAPS[portal.entry] ?? []);
+      assert.deepEqual(contractProblems(portal.entry as EntryId, portal.model, portal.plan), []);
     });
   }
 
@@ -65,6 +61,11 @@ describe('catalog contract', () => {
         what: 'a route outside the reserved site paths',
         change: part => ({ ...part, routes: (part.routes ?? []).map(route => ({ ...route, path: '/dashboards/' })) }),
         finds: /grafana: route \/dashboards\/ is not a reserved site path/,
+      },
+      {
+        what: 'a repo layout line naming a folder nothing is written to',
+        change: part => ({ ...part, repoLayout: [{ path: 'grafana-provisioning/', what: 'provisioning' }] }),
+        finds: /grafana: the repo layout lists grafana-provisioning\/, which no planned file is/,
       },
       {
         what: 'a wait for a container that does not exist',

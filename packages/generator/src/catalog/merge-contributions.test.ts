@@ -26,6 +26,7 @@ function part(tag: string): Required<Contribution> {
     databaseRoles: [item],
     passwordChanges: [item],
     readmeSections: [item],
+    repoLayout: [item],
     readiness: { [`service-${tag}`]: 'service_healthy' },
   };
 }

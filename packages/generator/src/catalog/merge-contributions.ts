@@ -28,6 +28,7 @@ const RULES: { readonly [K in keyof Contribution]-?: Rule<K> } = {
   readiness: combine,
   passwordChanges: concat,
   readmeSections: concat,
+  repoLayout: concat,
 };
 
 export function mergeContributions(...parts: readonly Contribution[]): Contribution {

@@ -248,6 +248,14 @@ export interface ScrapeTarget {
    * target instead of a down one (which would fire TargetDown).
    */
   readonly prodOnly?: boolean;
+  /** The Grafana overview's time-series panel for what this job exposes (its metric names are the exporter's). */
+  readonly panel?: DashboardPanel;
+}
+
+export interface DashboardPanel {
+  readonly title: string;
+  readonly expr: string;
+  readonly legend: string;
 }
 
 export interface AlertRule {
@@ -309,6 +317,14 @@ export interface Contribution {
   readonly readiness?: Readonly<Record<string, DependsCondition>>;
   /** Login roles it needs on the portal's database: PostGIS makes them, whoever asks. */
   readonly databaseRoles?: readonly DatabaseRole[];
+  /** The repo files and folders it adds, as docs/architecture.md lists them. */
+  readonly repoLayout?: readonly RepoEntry[];
+}
+
+/** A line of the docs' repo layout: a path (a folder ends with /) and what it holds. */
+export interface RepoEntry {
+  readonly path: string;
+  readonly what: string;
 }
 
 /** What a catalog entry may ask about the portal it is part of. */
@@ -340,8 +356,11 @@ export interface ServiceDefinition {
    * service nothing else needs may be one: no routes, backups or scrape targets that would find it missing.
    */
   readonly profile?: string;
-  /** Services it cannot run without, each added with its sentence when not chosen ("added postgis: <reason>"). */
-  readonly needs?: readonly { readonly service: ServiceId; readonly reason: string }[];
+  /**
+   * Services it cannot run without, each added with its sentence when not chosen ("added postgis: <reason>");
+   * a choice among several names the one to add given what is chosen (a proxy: varnish if chosen, else nginx).
+   */
+  readonly needs?: readonly { readonly service: ServiceId | ((chosen: ReadonlySet<ServiceId>) => ServiceId); readonly reason: string }[];
   /**
    * Paths it answers on the portal's domain when chosen: reserved whether it is chosen or not, so the
    * answers refuse them for apps and folders and a service added later finds its path free.

@@ -12,10 +12,19 @@ describe('portal model', () => {
     assert.deepEqual(model.notes, [
       'added redis: celery needs a broker',
       'added postgis: the tileserver serves tables from PostGIS',
+      'added nginx: a proxy routes /tiles/ to the tileserver',
       'added prometheus: grafana charts what Prometheus collects',
-      'added nginx: a proxy hides the /metrics endpoints Prometheus scrapes from the public',
     ]);
     assert.equal(model.broker, 'redis');
+  });
+
+  it('adds a proxy for a service only a proxy routes to, varnish when chosen', () => {
+    assert.deepEqual(modelOf({ services: 'tileserver' }).services, ['postgis', 'tileserver', 'nginx']);
+    assert.deepEqual(modelOf({ services: 'tileserver,varnish' }).services, ['postgis', 'tileserver', 'varnish']);
+    // Flower is never cached: nginx routes it even where varnish is chosen
+    const flower = modelOf({ services: 'flower,varnish' });
+    assert.ok(flower.services.includes('nginx'), flower.services.join());
+    assert.ok(flower.notes.includes('added nginx: nginx routes /flower/ (or its sub-domain) to Flower'), flower.notes.join('\n'));
   });
 
   it('makes each proxy wait for every upstream it resolves, healthy only on the main path', () => {

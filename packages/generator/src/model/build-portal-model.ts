@@ -114,6 +114,8 @@ export function buildPortalModel(answers: PortalAnswers): PortalModel {
     databaseRoles: rolesInCatalogOrder(all('databaseRoles') as DatabaseRole[]),
     passwordChanges: all('passwordChanges') as PortalModel['passwordChanges'],
     readmeSections: all('readmeSections') as PortalModel['readmeSections'],
+    // apps sharing a config/ folder each name it: listed once
+    repoLayout: [...new Map((all('repoLayout') as PortalModel['repoLayout']).map(entry => [entry.path, entry])).values()],
     front,
     tls: has('traefik') ? 'traefik' : answers.traefikNetwork ? 'shared-traefik' : has('nginx') ? 'nginx' : 'none',
     targets: targetsOf(answers),

@@ -3,7 +3,7 @@ import type { PortalAnswers, ServiceId } from '../answers/answers.js';
 import { PortalInputError } from '../answers/input-error.js';
 import { appContribution } from '../catalog/extras/apps.js';
 import { folderRoutes, folderStorage } from '../catalog/extras/folders.js';
-import { redisRoleContribution, redisStoresConfig } from '../catalog/extras/redis-roles.js';
+import { REDIS_STORES_LAYOUT, redisRoleContribution, redisStoresConfig } from '../catalog/extras/redis-roles.js';
 import type { CatalogContext, Contribution } from '../catalog/types.js';
 import type { AppAnswer } from '../answers/extras.js';
 import { ownSecret } from '../catalog/extras/app-settings.js';
@@ -45,7 +45,7 @@ export function extraContributions(ctx: CatalogContext, taken: ReadonlySet<strin
   refuseOwnSecretClashes(apps, taken);
   return [
     ...roles.map(role => redisRoleContribution(role, ctx)),
-    ...(roles.some(role => !answers.redisSettings?.[`redis-${role}`]) ? [{ files: [redisStoresConfig] }] : []),
+    ...(roles.some(role => !answers.redisSettings?.[`redis-${role}`]) ? [{ files: [redisStoresConfig], repoLayout: [REDIS_STORES_LAYOUT] }] : []),
     ...appParts,
     {
       storage: folderStorage(answers.folders ?? [], appNames, privateFolders(answers)),
@@ -77,12 +77,14 @@ export function refuseClashes(catalogParts: readonly Contribution[], answers: Po
   const storage = new Set(catalogParts.flatMap(part => (part.storage ?? []).map(s => s.name)));
   // the backend's own routes are in its contribution already: an app or folder may not take them either
   const routes = new Set(catalogParts.flatMap(part => (part.routes ?? []).map(routeKey)));
+  // every service's own paths, chosen or not: choosing it later must not find an app there
+  const reserved = servicePaths();
   for (const app of answers.apps ?? []) {
     if (names.has(app.id) || app.id.startsWith('redis-'))
       throw new PortalInputError(`Invalid app "${app.id}": the stack already has a container of that name; choose another id.`);
     for (const key of appRouteKeys(app)) {
       if (routes.has(key)) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": the stack already routes that path; choose another.`);
-      const service = servicePaths().get(key);
+      const service = reserved.get(key);
       if (service) throw new PortalInputError(`Invalid --route "${key}" of app "${app.id}": ${service} answers there when chosen; choose another.`);
     }
   }
@@ -91,7 +93,7 @@ export function refuseClashes(catalogParts: readonly Contribution[], answers: Po
       throw new PortalInputError(`Invalid folder "${folder.name}": the stack already has storage or a container of that name; choose another.`);
     if (folder.route && routes.has(folderKey(folder)))
       throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": the stack already routes that path; choose another.`);
-    const service = folder.route ? servicePaths().get(folderKey(folder)) : undefined;
+    const service = folder.route ? reserved.get(folderKey(folder)) : undefined;
     if (service) throw new PortalInputError(`Invalid folder route "${folderKey(folder)}": ${service} answers there when chosen; choose another.`);
   }
   const folderRoutesSet = new Set((answers.folders ?? []).flatMap(f => (f.route ? [folderKey(f)] : [])));

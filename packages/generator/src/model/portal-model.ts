@@ -50,6 +50,8 @@ export interface PortalModel {
   readonly passwordChanges: readonly PasswordChange[];
   /** The README's sections about chosen services (map layers), in catalog order. */
   readonly readmeSections: NonNullable<Contribution['readmeSections']>;
+  /** The repo layout lines of the services' files (the docs add the repo's own). */
+  readonly repoLayout: NonNullable<Contribution['repoLayout']>;
   /** The compose service that receives public HTTP behind the TLS edge: nginx, varnish or the backend. */
   readonly front: { readonly name: string; readonly port: number };
   /** Who terminates TLS in prod: the stack's traefik, a shared Traefik outside the stack, nginx, or nobody. */

@@ -20,7 +20,9 @@ const RULES: readonly Rule[] = [
   { when: 'flower', needs: () => 'celery', reason: 'flower monitors the Celery workers' },
   { when: 'celery', needs: chosen => (chosen.has('rabbitmq') ? 'rabbitmq' : 'redis'), reason: 'celery needs a broker' },
   // then what each service's module says it needs (tileserver, pgbouncer, martin: PostGIS), in catalog order
-  ...SERVICE_IDS.flatMap(id => (serviceDefinition(id).needs ?? []).map(({ service, reason }) => ({ when: id, needs: () => service, reason }))),
+  ...SERVICE_IDS.flatMap(id =>
+    (serviceDefinition(id).needs ?? []).map(({ service, reason }) => ({ when: id, needs: typeof service === 'function' ? service : () => service, reason })),
+  ),
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
   {
     when: 'prometheus',

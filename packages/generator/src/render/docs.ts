@@ -104,36 +104,10 @@ function devSources(model: PortalModel) {
   });
 }
 
+/** The services' files as they list them, then the deployment instances' folder. */
 function extraFiles(model: PortalModel): { path: string; what: string }[] {
-  const has = presenceIn(model.services);
   return [
-    ...(model.answers.backend === 'image' ? [] : [{ path: 'backend/', what: 'the app: Dockerfile (dev and prod targets) and starter code' }]),
-    ...(has('nginx') ? [{ path: 'nginx/', what: 'nginx.conf, site files for dev and prod, routes and headers snippets' }] : []),
-    ...(has('varnish') ? [{ path: 'varnish/default.vcl', what: 'cache policy' }] : []),
-    ...(has('postgis') ? [{ path: 'postgres/initdb/', what: 'SQL and scripts run once on an empty database' }] : []),
-    ...(has('tileserver') ? [{ path: 'tileserver/', what: 'pg_tileserv image on Alpine with its entrypoint' }] : []),
-    ...(has('prometheus') ? [{ path: 'prometheus/', what: 'scrape jobs and alert rules' }] : []),
-    ...(has('grafana') ? [{ path: 'grafana/', what: 'datasource and dashboard provisioning' }] : []),
-    ...(has('traefik') ? [{ path: 'traefik/', what: 'TLS edge configuration (prod)' }] : []),
-    ...(has('redis') ? [{ path: 'redis/redis.conf', what: 'Redis settings' }] : []),
-    ...(has('rabbitmq') ? [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }] : []),
-    ...(has('backup') ? [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }] : []),
-    ...((model.answers.redisRoles ?? []).some(role => !model.answers.redisSettings?.[`redis-${role}`])
-      ? [{ path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' }]
-      : []),
-    ...(model.answers.redisRoles ?? [])
-      .filter(role => model.answers.redisSettings?.[`redis-${role}`])
-      .map(role => ({ path: `redis/redis-${role}.conf`, what: `settings of redis-${role} (its redisSettings)` })),
-    ...(model.containers.some(c => c.mounts?.some(m => 'file' in m && m.perDeployment))
-      ? [
-          {
-            path: 'config/',
-            what: 'one config folder per deployment (dev, prod, each instance), mounted read-only where the apps read it; its files stay out of git',
-          },
-        ]
-      : []),
-    ...(has('pgbouncer') ? [{ path: 'pgbouncer/', what: 'connection pooler settings' }] : []),
-    ...(has('scheduler') ? [{ path: 'scheduler/run-job.sh', what: 'the scheduler loop; the job is SCHEDULER_COMMAND in .env' }] : []),
+    ...model.repoLayout,
     ...(model.answers.instances?.length ? [{ path: 'instances/', what: 'one compose override and env example per deployment instance' }] : []),
   ];
 }

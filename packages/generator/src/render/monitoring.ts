@@ -1,5 +1,6 @@
 /** prometheus.yml, alert rules and grafana provisioning, built as objects from the model. */
 import { subDomains } from './nginx.js';
+import type { DashboardPanel } from '../catalog/types.js';
 import type { PortalModel } from '../model/portal-model.js';
 import { UNTRUSTED_REQUEST_HEADERS } from './forwarding.js';
 
@@ -58,27 +59,11 @@ export const grafanaDashboardProvider = (): object => ({
   ],
 });
 
-interface PanelSpec {
-  readonly title: string;
-  readonly expr: string;
-  readonly legend: string;
-}
-
-/** One time-series panel per metric family that the chosen services expose. */
+/** One time-series panel per metric family the scraped services expose (each scrape target names its panel). */
 export function grafanaDashboard(model: PortalModel): object {
-  const jobs = new Set(model.scrape.map(target => target.job));
-  const panels: PanelSpec[] = [
+  const panels: DashboardPanel[] = [
     { title: 'Targets up', expr: 'up', legend: '{{job}}' },
-    ...(jobs.has('backend')
-      ? [{ title: 'Backend requests per second by status', expr: 'sum by (status) (rate(portal_http_requests_total[5m]))', legend: '{{status}}' }]
-      : []),
-    ...(jobs.has('nginx') ? [{ title: 'nginx requests per second', expr: 'rate(nginx_http_requests_total[5m])', legend: 'requests' }] : []),
-    ...(jobs.has('postgres') ? [{ title: 'PostgreSQL connections', expr: 'sum by (datname) (pg_stat_database_numbackends)', legend: '{{datname}}' }] : []),
-    ...(jobs.has('redis') ? [{ title: 'Redis memory used', expr: 'redis_memory_used_bytes', legend: 'bytes' }] : []),
-    ...(jobs.has('rabbitmq') ? [{ title: 'RabbitMQ messages ready', expr: 'sum(rabbitmq_queue_messages_ready)', legend: 'ready' }] : []),
-    ...(jobs.has('traefik')
-      ? [{ title: 'Traefik requests per second by code', expr: 'sum by (code) (rate(traefik_entrypoint_requests_total[5m]))', legend: '{{code}}' }]
-      : []),
+    ...model.scrape.flatMap(target => (target.panel ? [target.panel] : [])),
   ];
   return {
     uid: `${model.answers.name}-overview`.slice(0, 40),

@@ -162,5 +162,13 @@ export function contractProblems(entry: EntryId, model: PortalModel, plan: reado
     if (!route.host && !entry.startsWith('backend-') && !RESERVED_ROUTES.includes(route.path) && servicePaths().get(route.path) !== entry)
       problems.push(`${entry}: route ${route.path} is not a reserved site path (catalog/site-paths.ts, or the module's sitePaths): an app could take it`);
   }
+
+  // the docs' repo layout names only what is written, and lists each file the entry adds (secrets aside)
+  for (const listed of part.repoLayout ?? [])
+    if (!plan.some(file => (listed.path.endsWith('/') ? file.path.startsWith(listed.path) : file.path === listed.path)))
+      problems.push(`${entry}: the repo layout lists ${listed.path}, which no planned file is`);
+  for (const file of part.files ?? [])
+    if (!model.repoLayout.some(listed => (listed.path.endsWith('/') ? file.path.startsWith(listed.path) : file.path === listed.path)))
+      problems.push(`${entry}: ${file.path} is in no repo layout line of the docs`);
   return problems;
 }

@@ -85,10 +85,16 @@ export function contractParts(app: AppAnswer, ctx: CatalogContext): { spec: Part
     spec,
     contribution: {
       secrets: settings?.ownSecrets ?? [],
+      ...(config ? { repoLayout: [CONFIG_FOLDERS_LAYOUT] } : {}),
       aliases: Object.entries(app.aliases ?? {}).map(([alias, store]) => ({ alias, store, app: app.id })),
     },
   };
 }
+
+const CONFIG_FOLDERS_LAYOUT = {
+  path: 'config/',
+  what: 'one config folder per deployment (dev, prod, each instance), mounted read-only where the apps read it; its files stay out of git',
+} as const;
 
 /**
  * One route of an app (or of the backend) as the proxies need it, and its private folder as an internal

@@ -32,9 +32,12 @@ export function redisRoleContribution(role: string, ctx: CatalogContext): Contri
     appEnv: { [`REDIS_${upper(role)}_HOST`]: name },
     appDependsOn: { [name]: 'service_healthy' },
     appSecrets: authOffReason(settings) === undefined ? [{ secret, env }] : [],
-    ...(settings ? { files: [redisConfigFile(config, 'store', settings)] } : {}),
+    ...(settings
+      ? { files: [redisConfigFile(config, 'store', settings)], repoLayout: [{ path: config, what: `settings of ${name} (its redisSettings)` }] }
+      : {}),
   };
 }
 
 /** The role servers hold data, not a cache: never evict. */
 export const redisStoresConfig = redisConfigFile('redis/stores.conf', 'store', undefined);
+export const REDIS_STORES_LAYOUT = { path: 'redis/stores.conf', what: 'settings of the Redis role servers (no eviction)' } as const;

@@ -67,8 +67,15 @@ export function backendCommon(ctx: CatalogContext): Contribution {
   if (ctx.answers.backend === 'image') return {};
   return {
     env: [{ name: 'APP_VERSION', value: '0.1.0', comment: 'tag of the backend image built here' }],
+    repoLayout: [{ path: 'backend/', what: 'the app: Dockerfile (dev and prod targets) and starter code' }],
     ...(ctx.has('prometheus') ? { appEnv: { METRICS_ENABLED: '1' } } : {}),
-    scrape: [{ job: 'backend', target: `backend:${ctx.backendPort}` }],
+    scrape: [
+      {
+        job: 'backend',
+        target: `backend:${ctx.backendPort}`,
+        panel: { title: 'Backend requests per second by status', expr: 'sum by (status) (rate(portal_http_requests_total[5m]))', legend: '{{status}}' },
+      },
+    ],
     alerts: [
       {
         alert: 'BackendErrors',

@@ -24,6 +24,7 @@ export const backup = defineService({
     const plan: BackupsAnswer = answers.backups ?? DEFAULT_BACKUPS;
     const kept = plan.rotation === 'weekday' ? 'one per day of the week' : 'newest BACKUP_KEEP';
     return {
+      repoLayout: [{ path: 'backup/backup-loop.sh', what: 'scheduled dumps run by the backup container' }],
       containers: [
         {
           name: 'backup',

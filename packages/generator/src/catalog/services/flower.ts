@@ -10,6 +10,8 @@ export const flower = defineService({
   id: 'flower',
   title: 'Flower',
   summary: 'Celery monitoring UI under /flower/, password protected',
+  // not through varnish (never cached): nginx routes its path or sub-domain
+  needs: [{ service: 'nginx', reason: 'nginx routes /flower/ (or its sub-domain) to Flower' }],
   contribute: ({ broker, answers }) => {
     const label = answers.flowerHost;
     const prefix = label ? '' : SITE_PATHS.flower.slice(0, -1);

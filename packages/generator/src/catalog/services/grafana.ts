@@ -83,6 +83,7 @@ export const grafana = defineService({
         };
     const postgres = answers.grafanaPostgres ? postgresDatasource(answers.grafanaPostgres, answers.grafanaPostgresUid ?? 'postgres') : undefined;
     return {
+      repoLayout: [{ path: 'grafana/', what: 'datasource and dashboard provisioning' }],
       containers: [
         {
           name: 'grafana',

@@ -46,9 +46,10 @@ export const martin = defineService({
   contribute: ({ answers }) => {
     const schemas = tileSchemasOf(answers);
     // the image reads its connection from a variable only: the password (variable in dev, file in prod)
-    // goes into DATABASE_URL at start; generated secrets are URL-safe
+    // goes into DATABASE_URL at start, every byte percent-encoded (a password set by hand may hold @ / : %)
+    const encoded = `$$(printf %s "$$password" | od -An -tx1 -v | tr -d ' \\n' | sed 's/../%&/g')`;
     const start =
-      `${requireSecret(SECRET.env, 'password')}export DATABASE_URL="postgres://martin:$\${password}@db:5432/$\${POSTGRES_DB}"\n` +
+      `${requireSecret(SECRET.env, 'password')}export DATABASE_URL="postgres://martin:${encoded}@db:5432/$\${POSTGRES_DB}"\n` +
       `exec martin --listen-addresses 0.0.0.0:${MARTIN_PORT} --base-path ${MARTIN_PATH.slice(0, -1)}`;
     return {
       containers: [

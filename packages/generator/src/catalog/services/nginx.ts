@@ -72,6 +72,7 @@ export const nginx = defineService({
       user: '65534:65534',
     };
     return {
+      repoLayout: [{ path: 'nginx/', what: 'nginx.conf, site files for dev and prod, routes and headers snippets' }],
       containers: has('prometheus') ? [server, exporter] : [server],
       env: terminatesTls
         ? [
@@ -83,7 +84,13 @@ export const nginx = defineService({
             },
           ]
         : [],
-      scrape: [{ job: 'nginx', target: 'nginx-exporter:9113' }],
+      scrape: [
+        {
+          job: 'nginx',
+          target: 'nginx-exporter:9113',
+          panel: { title: 'nginx requests per second', expr: 'rate(nginx_http_requests_total[5m])', legend: 'requests' },
+        },
+      ],
       alerts: [{ alert: 'NginxDown', expr: 'nginx_up == 0', for: '2m', severity: 'critical', summary: 'nginx stub_status does not answer' }],
     };
   },

@@ -22,6 +22,7 @@ export const pgbouncer = defineService({
     const poolMode = answers.pgbouncerPoolMode ?? 'session';
     const clientAuth = answers.pgbouncerClientAuth ?? 'scram-sha-256';
     return {
+      repoLayout: [{ path: 'pgbouncer/', what: 'connection pooler settings' }],
       containers: [
         {
           name: 'pgbouncer',

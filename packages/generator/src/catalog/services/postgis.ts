@@ -83,6 +83,7 @@ export const postgis = defineService({
       user: '65534:65534',
     };
     return {
+      repoLayout: [{ path: 'postgres/initdb/', what: 'SQL and scripts run once on an empty database' }],
       containers: has('prometheus') ? [db, exporter] : [db],
       storage: [{ name: 'pgdata', purpose: 'PostgreSQL data files', usedBy: ['db'], owner: '999:999', backup: false, dumpedWith: 'pg_dump' }],
       secrets: [
@@ -98,7 +99,13 @@ export const postgis = defineService({
       connections: [{ store: 'postgis', ...POSTGIS_CONNECTION, host: 'db' }],
       readiness: { db: 'service_healthy' },
       ...(has('prometheus') ? { databaseRoles: [EXPORTER_ROLE] } : {}),
-      scrape: [{ job: 'postgres', target: 'postgres-exporter:9187' }],
+      scrape: [
+        {
+          job: 'postgres',
+          target: 'postgres-exporter:9187',
+          panel: { title: 'PostgreSQL connections', expr: 'sum by (datname) (pg_stat_database_numbackends)', legend: '{{datname}}' },
+        },
+      ],
       alerts: [{ alert: 'PostgresDown', expr: 'pg_up == 0', for: '2m', severity: 'critical', summary: 'PostgreSQL does not answer the exporter' }],
       files: [
         { path: 'postgres/initdb/01-extensions.sql', template: 'postgres/01-extensions.sql.ejs', view: initView(answers.postgres) },

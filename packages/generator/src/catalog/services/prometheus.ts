@@ -8,6 +8,7 @@ export const prometheus = defineService({
   title: 'Prometheus',
   summary: 'Metrics and alert rules for every service',
   contribute: () => ({
+    repoLayout: [{ path: 'prometheus/', what: 'scrape jobs and alert rules' }],
     containers: [
       {
         name: 'prometheus',

@@ -10,6 +10,7 @@ export const rabbitmq = defineService({
   title: 'RabbitMQ',
   summary: 'Message broker for background tasks, with the management UI in dev',
   contribute: ({ slug }) => ({
+    repoLayout: [{ path: 'rabbitmq/', what: 'RabbitMQ settings and plugins' }],
     containers: [
       {
         name: 'rabbitmq',
@@ -62,7 +63,9 @@ export const rabbitmq = defineService({
         secretFields: { password: { secret: 'rabbitmq_password', env: 'RABBITMQ_PASSWORD' } },
       },
     ],
-    scrape: [{ job: 'rabbitmq', target: 'rabbitmq:15692' }],
+    scrape: [
+      { job: 'rabbitmq', target: 'rabbitmq:15692', panel: { title: 'RabbitMQ messages ready', expr: 'sum(rabbitmq_queue_messages_ready)', legend: 'ready' } },
+    ],
     alerts: [
       {
         alert: 'RabbitMQQueueBacklog',

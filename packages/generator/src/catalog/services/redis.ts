@@ -111,7 +111,14 @@ export function redisServer(server: RedisServer): Contribution {
     storage: [{ name: server.storage, purpose: server.purpose, usedBy: [server.name], owner: '999:1000', backup: server.backup === true }],
     secrets: auth ? [{ name: server.secret, env: server.env, purpose: `${server.name} requirepass` }] : [],
     connections: [redisConnection(server)],
-    scrape: [{ job: server.name, target: `${server.name}-exporter:9121` }],
+    scrape: [
+      {
+        job: server.name,
+        target: `${server.name}-exporter:9121`,
+        // one panel for every Redis server: the series carry their job
+        ...(server.name === 'redis' ? { panel: { title: 'Redis memory used', expr: 'redis_memory_used_bytes', legend: 'bytes' } } : {}),
+      },
+    ],
   };
 }
 
@@ -134,6 +141,7 @@ export const redis = defineService({
       withExporter: has('prometheus'),
     });
     return {
+      repoLayout: [{ path: 'redis/redis.conf', what: 'Redis settings' }],
       ...main,
       appEnv: { REDIS_HOST: 'redis', REDIS_PORT: '6379' },
       readiness: { redis: 'service_healthy' },

@@ -28,6 +28,7 @@ export const scheduler = defineService({
     const asBackend = contract ? contractParts({ id: 'backend', image: backendImageName(ctx), port: ctx.backendPort, ...contract }, ctx).spec : {};
     const { ownSettings, environment: backendEnvironment, secrets, user, writableRoot, exceptions } = asBackend;
     return {
+      repoLayout: [{ path: 'scheduler/run-job.sh', what: 'the scheduler loop; the job is SCHEDULER_COMMAND in .env' }],
       containers: [
         {
           ...(ownSettings ? { ownSettings, secrets: secrets ?? [] } : {}),

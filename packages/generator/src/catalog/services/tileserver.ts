@@ -33,8 +33,13 @@ export const tileserver = defineService({
   id: 'tileserver',
   title: 'Vector tiles (pg_tileserv)',
   summary: 'Mapbox vector tiles straight from PostGIS tables, cached by varnish',
-  needs: [{ service: 'postgis', reason: 'the tileserver serves tables from PostGIS' }],
+  needs: [
+    { service: 'postgis', reason: 'the tileserver serves tables from PostGIS' },
+    // the backend would answer /tiles/ itself: only a proxy routes it here
+    { service: chosen => (chosen.has('varnish') ? 'varnish' : 'nginx'), reason: 'a proxy routes /tiles/ to the tileserver' },
+  ],
   contribute: ({ answers, has, devUrl }) => ({
+    repoLayout: [{ path: 'tileserver/', what: 'pg_tileserv image on Alpine with its entrypoint' }],
     containers: [
       {
         name: 'tileserver',

@@ -8,6 +8,7 @@ export const traefik = defineService({
   title: 'Traefik',
   summary: "TLS edge in prod with Let's Encrypt certificates",
   contribute: ({ has, answers }) => ({
+    repoLayout: [{ path: 'traefik/', what: 'TLS edge configuration (prod)' }],
     containers: [
       {
         name: 'traefik',
@@ -30,7 +31,14 @@ export const traefik = defineService({
       },
     ],
     storage: [{ name: 'traefik-acme', purpose: "Let's Encrypt account and certificates", usedBy: ['traefik'], owner: '0:0', backup: true }],
-    scrape: [{ job: 'traefik', target: 'traefik:8082', prodOnly: true }],
+    scrape: [
+      {
+        job: 'traefik',
+        target: 'traefik:8082',
+        prodOnly: true,
+        panel: { title: 'Traefik requests per second by code', expr: 'sum by (code) (rate(traefik_entrypoint_requests_total[5m]))', legend: '{{code}}' },
+      },
+    ],
     files: [{ path: 'traefik/traefik.yml', yaml: traefikStatic(answers.acmeEmail ?? '', has('prometheus')), comment: 'Traefik static configuration (prod).' }],
   }),
 });

@@ -21,6 +21,7 @@ export const varnish = defineService({
   title: 'Varnish',
   summary: 'HTTP cache in front of the app and the tiles',
   contribute: ({ has, answers }) => ({
+    repoLayout: [{ path: 'varnish/default.vcl', what: 'cache policy' }],
     containers: [
       {
         name: 'varnish',
