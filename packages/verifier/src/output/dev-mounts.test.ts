@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { composeModel } from '../../testing/compose-model.js';
-import { freshFolder } from '../../testing/generate.js';
-import { runPortal } from '../../testing/bin.js';
+import { runPortal } from 'generator-portal/testing/bin.js';
+import { freshFolder } from 'generator-portal/testing/generate.js';
+import { composeModel } from './compose-model.js';
 
 type Volume = string | { type?: string; source?: string; target?: string; read_only?: boolean };
 type Service = { command?: string[]; volumes?: Volume[]; read_only?: boolean; user?: string; tmpfs?: string[]; working_dir?: string };

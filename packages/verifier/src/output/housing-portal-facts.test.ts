@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { composeModel } from '../testing/compose-model.js';
-import { generate } from '../testing/generate.js';
+import { generate } from 'generator-portal/testing/generate.js';
+import { composeModel } from './compose-model.js';
 
 /** GPRH/housing_portal at the commit its facts were read from. */
 const COMMIT = 'c0b65d93f736f0f9f9a09217fe2a05c8c3fb2f01';
