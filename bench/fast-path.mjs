@@ -1,9 +1,10 @@
 // The bin's non-interactive figures against Node's own start (`node -e 0`), side by side: wall time and
-// peak RSS (GNU time) of `portal --yes` for the defaults and every service, and of a re-run with the
-// answers unchanged, with the bytes that re-run wrote. Median of ROUNDS runs each; figures only, the
-// targets (4x the floor, 80 MiB, 0 bytes) are printed next to them, never asserted.
+// peak RSS (GNU time) of `portal --yes` for the defaults and every service, of a re-run with the answers
+// unchanged, with the bytes that re-run wrote, and of `portal add` / `portal remove` of a service. Median
+// of ROUNDS runs each; figures only, the targets (4x the floor, 80 MiB, 0 bytes) are printed next to them,
+// never asserted.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -83,6 +84,22 @@ const rerun = measure(() => {
   return { args: [BIN, '--yes'], cwd: repo, after: () => bytesWritten(before, snapshot(repo)) };
 });
 rows.push({ label: 'portal --yes re-run, unchanged', ...rerun, bytes: Math.max(...rerun.extras) });
+
+// a service added to, then removed from, a copy of the defaults repo each round
+for (const [verb, label] of [
+  ['add', 'portal add celery'],
+  ['remove', 'portal remove celery'],
+]) {
+  rows.push({
+    label,
+    ...measure(() => {
+      const copy = fresh(verb);
+      cpSync(repo, copy, { recursive: true });
+      if (verb === 'remove') timed([BIN, 'add', 'celery', '--secret-seed', 'bench'], copy);
+      return { args: [BIN, verb, 'celery', '--secret-seed', 'bench'], cwd: copy };
+    }),
+  });
+}
 
 const [floor] = rows;
 console.log(`portal's non-interactive runs against the Node floor: median of ${ROUNDS} runs (targets: ${TARGET_RATIO}x, ${TARGET_MIB} MiB, 0 bytes)`);

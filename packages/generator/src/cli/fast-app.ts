@@ -11,6 +11,9 @@ import { PlainDraft, type CommitStatus } from '../io/plain-commit.js';
 import { PRIVATE_FOLDERS } from '../render/planned-file.js';
 import { parseAppOptions } from '../generators/app/app-options.js';
 import { collectAnswers, endRun, modelOf, storeAnswers, writeFiles, type AppRunOptions } from '../generators/app/run-steps.js';
+import { addedServices, removedServices, rerunOptions, storedAnswersIn } from '../generators/services-change.js';
+import { settleRemovedData } from '../generators/remove/removed-data.js';
+import type { PortalAnswers } from '../answers/answers.js';
 
 /** Yeoman's log line for a file's status: the word right-aligned to "identical", coloured as its adapter does. */
 const COLOURS: Readonly<Record<string, number>> = { create: 32, force: 33, skip: 33, identical: 36, info: 90 };
@@ -27,10 +30,73 @@ const statusLine = (status: string, text: string): string => {
 export async function runFast(cwd: string, args: readonly string[], version: string): Promise<number | undefined> {
   const options = parseAppOptions(args) as AppRunOptions | undefined;
   if (!options?.yes || options.dryRun) return undefined;
+  return runApp(cwd, version, 'portal', () => ({ options }));
+}
+
+/** The flags `portal add|remove <service>...` takes on the fast path; any other hands the run to Yeoman. */
+const CHANGE_FLAGS: Readonly<Record<'add' | 'remove', readonly string[]>> = { add: ['--yes'], remove: ['--delete-data'] };
+
+/**
+ * `portal add <service>...` and `portal remove <service>...` (services only: apps and targets, --dry-run and
+ * Yeoman's options go to Yeoman): the sub-generator's decisions (generators/services-change.ts) made on the
+ * stored answers, then the app's run, as `rerunApp` composes it.
+ */
+export async function runFastChange(cwd: string, args: readonly string[], version: string): Promise<number | undefined> {
+  const [verb, ...rest] = args as [string, ...string[]];
+  if (verb !== 'add' && verb !== 'remove') return undefined;
+  const names: string[] = [];
+  const flags = new Set<string>();
+  let secretSeed: string | undefined;
+  for (let index = 0; index < rest.length; index++) {
+    const arg = rest[index]!;
+    if (arg === '--secret-seed' && index + 1 < rest.length) secretSeed = rest[++index];
+    else if (CHANGE_FLAGS[verb].includes(arg)) flags.add(arg);
+    else if (!arg.startsWith('-')) names.push(arg);
+    else return undefined;
+  }
+  if (names.length === 0 || names[0] === 'app' || names[0] === 'target') return undefined;
+  const given = secretSeed === undefined ? {} : { secretSeed };
+  let dropped: readonly string[] = [];
+  let removal: PortalAnswers | undefined;
+  return runApp(
+    cwd,
+    version,
+    `portal ${verb} ${names.join(' ')}`,
+    (section, info) => {
+      const answers = storedAnswersIn(cwd, section);
+      const kept = Array.isArray(section?.alternatives) ? (section.alternatives as string[]) : [];
+      if (verb === 'add') {
+        const { services, command, already } = addedServices(answers, names);
+        if (already.length > 0) info(`already chosen: ${already.join(', ')}`);
+        return { options: rerunOptions(kept, services, command, given) as AppRunOptions };
+      }
+      const { services, command, droppedStorage } = removedServices(answers, names);
+      dropped = droppedStorage;
+      removal = answers;
+      const keepSecrets = dropped.length > 0 && !flags.has('--delete-data');
+      return { options: rerunOptions(kept, services, command, { ...given, keepSecrets }) as AppRunOptions };
+    },
+    log => {
+      if (removal) settleRemovedData(cwd, removal, dropped, flags.has('--delete-data'), log);
+    },
+  );
+}
+
+/**
+ * The app generator's run without Yeoman. `decide` gives its options from the stored `.yo-rc.json` section
+ * (undefined: none), once the lock is held; `after` is the sub-generator's end, once the files are committed.
+ */
+async function runApp(
+  cwd: string,
+  version: string,
+  command: string,
+  decide: (section: Record<string, unknown> | undefined, info: (message: string) => void) => { options: AppRunOptions },
+  after?: (log: (message: string) => void) => void,
+): Promise<number | undefined> {
   const root = cwd;
   // what the generator's constructor does first: the lock, an interrupted run finished, .yo-rc.json checked
   // (the lock is released by the bin at exit, and kept if Yeoman takes over)
-  openRepo({ destinationRoot: () => root, env: { once: () => undefined } }, 'portal');
+  openRepo({ destinationRoot: () => root, env: { once: () => undefined } }, command);
   // nothing is printed until the run is ours to finish: Yeoman would print it again
   const printed: string[] = [];
   const info = (message: string) => printed.push(statusLine('info', message));
@@ -38,8 +104,9 @@ export async function runFast(cwd: string, args: readonly string[], version: str
   const draft = new PlainDraft(root);
   const rcPath = join(root, '.yo-rc.json');
   try {
-    const rc = (draft.fs.exists(rcPath) ? JSON.parse(draft.fs.read(rcPath)) : {}) as Record<string, unknown>;
-    const section = (rc['generator-portal'] ?? {}) as Record<string, unknown>;
+    const rc = (draft.fs.exists(rcPath) ? JSON.parse(draft.fs.read(rcPath)) : undefined) as Record<string, unknown> | undefined;
+    const { options } = decide(rc ? ((rc['generator-portal'] ?? {}) as Record<string, unknown>) : undefined, info);
+    const section = (rc?.['generator-portal'] ?? {}) as Record<string, unknown>;
     const storeRc = () => draft.fs.write(rcPath, `${JSON.stringify({ ...rc, 'generator-portal': section }, undefined, 2)}\n`);
     const { answers, previous } = await collectAnswers(options, structuredClone(section), root);
     const model = modelOf(root, answers);
@@ -59,6 +126,8 @@ export async function runFast(cwd: string, args: readonly string[], version: str
       return undefined;
     }
     flush();
+    // the sub-generator's end comes before the app's, as Yeoman runs them
+    after?.(message => process.stderr.write(`${message}\n`));
     endRun({
       ...written,
       root,

@@ -88,6 +88,50 @@ describe('portal --yes without Yeoman', () => {
     assert.doesNotMatch(readFileSync(join(repo, 'docker-compose.yml'), 'utf8'), /tileserver/);
   });
 
+  it('portal add and remove with services only run without Yeoman and write what Yeoman writes', async () => {
+    const base = join(freshFolder('fast'), 'portal');
+    assert.equal((await runPortal(['--yes', '--out', base, '--secret-seed', 'x', '--skip-git'], { cwd: '/' })).code, 0);
+    const copies = ['fast', 'yeoman'].map(name => {
+      const copy = join(freshFolder(name), 'portal');
+      cpSync(base, copy, { recursive: true });
+      return copy;
+    });
+    for (const command of [
+      ['add', 'celery', 'grafana'],
+      ['remove', 'grafana'],
+    ]) {
+      const fast = await packagesLoaded([...command, '--secret-seed', 'x'], copies[0]!);
+      assert.equal(fast.code, 0, fast.stderr);
+      assert.deepEqual([...fast.packages], [], command.join(' '));
+      // an option only Yeoman knows hands the same command to it
+      const yeoman = await packagesLoaded([...command, '--secret-seed', 'x', '--skip-install'], copies[1]!);
+      assert.equal(yeoman.code, 0, yeoman.stderr);
+      assert.ok(yeoman.packages.has('yeoman-environment'), command.join(' '));
+      assert.deepEqual(readTree(copies[0]!), readTree(copies[1]!), command.join(' '));
+      const said = (stderr: string) => stderr.split('\n').filter(line => /^(\s+info |kept the data|removed \(no longer)/.test(line));
+      assert.deepEqual(said(fast.stderr), said(yeoman.stderr), command.join(' '));
+    }
+    assert.match(readFileSync(join(copies[0]!, 'docker-compose.yml'), 'utf8'), /celery/);
+    assert.doesNotMatch(readFileSync(join(copies[0]!, 'docker-compose.yml'), 'utf8'), /grafana/);
+  });
+
+  it('portal add and remove refuse a bad name without Yeoman, exit 2, nothing written', async () => {
+    const repo = join(freshFolder('fast'), 'portal');
+    assert.equal((await runPortal(['--yes', '--out', repo, '--secret-seed', 'x', '--skip-git'], { cwd: '/' })).code, 0);
+    const before = stats(repo);
+    for (const command of [
+      ['add', 'bogus'],
+      ['remove', 'grafana'],
+      ['remove', 'postgis'],
+    ]) {
+      const result = await packagesLoaded(command, repo);
+      assert.equal(result.code, 2, `${command.join(' ')}: ${result.stderr}`);
+      assert.deepEqual([...result.packages], []);
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    }
+    assert.deepEqual(stats(repo), before);
+  });
+
   for (const name of ['defaults', 'every-service'] as const) {
     it(`writes what the Yeoman generator writes (${name})`, async () => {
       const options = SCENARIOS[name]!;

@@ -69,6 +69,12 @@ async function run(out: OutFolder): Promise<number> {
     const code = await runFast(out.cwd, out.args, packageVersion());
     if (code !== undefined) return code;
   }
+  // `portal add|remove <service>...` likewise: the sub-generator's decisions, then the same run
+  if (first === 'add' || first === 'remove') {
+    const { runFastChange } = (await import(fastAppModule())) as typeof import('./fast-app.js');
+    const code = await runFastChange(out.cwd, out.args, packageVersion());
+    if (code !== undefined) return code;
+  }
   const { runWithYeoman } = await import('./yeoman-run.js');
   return runWithYeoman(out, generatorsRoot, GENERATORS);
 }

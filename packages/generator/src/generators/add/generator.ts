@@ -8,7 +8,7 @@ import Generator, { type BaseOptions } from 'yeoman-generator';
 import { PortalInputError, quietOnExplainedErrors } from '../../answers/input-error.js';
 import { SERVICE_IDS, validateAnswers, type PortalAnswers, type ServiceId } from '../../answers/answers.js';
 import { serviceChoices } from '../app/questions.js';
-import { namedServices, rerunApp, storedAnswers } from '../services-change.js';
+import { addedServices, rerunApp, storedAnswers } from '../services-change.js';
 import { openRepo } from '../../io/repo-session.js';
 import { aliasRecord, settingsRecord } from '../../answers/app-contract.js';
 import { mergedDevMounts, validateDevMounts } from '../../answers/dev-mounts.js';
@@ -133,14 +133,9 @@ export default class AddGenerator extends Generator<Record<string, unknown>, Cha
     }
     // nothing named, in a terminal: a pick-list of the services the portal does not have yet
     const picked = names.length === 0 && process.stdin.isTTY && !this.options.yes ? await this._pickServices(answers) : this.options.services;
-    const added = namedServices(
-      picked,
-      'add',
-      SERVICE_IDS.filter(id => !answers.services.includes(id)),
-    );
-    const already = added.filter(id => answers.services.includes(id));
+    const { services, command, already } = addedServices(answers, picked);
     if (already.length > 0) this.log.info(`already chosen: ${already.join(', ')}`);
-    await rerunApp(this, [...answers.services, ...added.filter(id => !already.includes(id))], `portal add ${added.join(' ')}`, this.options);
+    await rerunApp(this, services, command, this.options);
   }
 
   private async _pickServices(answers: PortalAnswers): Promise<ServiceId[]> {

@@ -80,7 +80,8 @@ describe('portal:app generator', () => {
       .withOptions({ secretSeed: 's', skipInstall: true } as Record<string, unknown>)
       .withAnswers({ name: 'harbour-maps', domain: 'maps.example.org', backend: 'fastapi', services: ['postgis', 'tileserver'], storage: 'volumes' });
     const compose = parse(readFileSync(join(result.cwd, 'docker-compose.yml'), 'utf8'));
-    assert.deepEqual(Object.keys(compose.services), ['backend', 'db', 'tileserver']);
+    // nginx added: only a proxy routes /tiles/ to the tileserver
+    assert.deepEqual(Object.keys(compose.services), ['backend', 'db', 'tileserver', 'nginx']);
     assert.match(readFileSync(join(result.cwd, '.env'), 'utf8'), /^DOMAIN=maps\.example\.org$/m);
   });
 
