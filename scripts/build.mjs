@@ -2,7 +2,7 @@
 // and a `portal` linked to it keep working while a build (or the test suite's) runs, and after a failed
 // one. The generator goes first: the verifier and the smoke harness compile against its declarations.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,7 +51,8 @@ const SHARED_WITH_DIST = /[/\\](io[/\\]repo-lock|answers[/\\]input-error)\.js$/;
  * as the run itself. yaml and ejs are inside; Node's builtins, and the modules above, are imported.
  */
 async function bundleFastPath(next) {
-  const outfile = join(next, 'cli/fast-app.bundle.js');
+  const { BUNDLE_FILE, BUNDLED_MARK } = await import(pathToFileURL(resolve(next, 'cli/fast-bundle.js')).href);
+  const outfile = join(next, 'cli', BUNDLE_FILE);
   await esbuild({
     entryPoints: [join(next, 'cli/fast-app.js')],
     outfile,
@@ -77,6 +78,8 @@ async function bundleFastPath(next) {
       },
     ],
   });
+  // what tells the bin this fast-app.js has a bundle (a tsc alone rewrites it without the mark)
+  appendFileSync(join(next, 'cli/fast-app.js'), `${BUNDLED_MARK}\n`);
 }
 
 for (const name of ['generator', 'verifier', 'smoke']) {

@@ -63,6 +63,7 @@ describe('portal --yes without Yeoman', () => {
       'answers/quoted.js',
       'cli/command-line.js',
       'cli/fast-app.bundle.js',
+      'cli/fast-bundle.js',
       'cli/portal.js',
       'io/repo-lock.js',
     ]);

@@ -5,24 +5,17 @@
  * `portal [options]` runs portal:app; `portal <sub-generator> ...` runs portal:<sub-generator>;
  * `--out DIR` writes into DIR instead of the current folder. `--help` is ours (./help.ts), `--version` the package's.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortalInputError } from '../answers/input-error.js';
 import { releaseAllRepoLocks } from '../io/repo-lock.js';
 import { refuseEmptyValues, refuseRepeatedOptions, removeCreatedOut, takeOutFolder, type OutFolder } from './command-line.js';
+import { fastAppModule } from './fast-bundle.js';
 
-const generatorsRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
+const CLI_FOLDER = dirname(fileURLToPath(import.meta.url));
+const generatorsRoot = join(CLI_FOLDER, '..', 'generators');
 const GENERATORS = readdirSync(generatorsRoot).filter(name => existsSync(join(generatorsRoot, name, 'index.js')));
-/**
- * The build's one-file bundle of fast-app.js (scripts/build.mjs): the same code, loaded in one read. A
- * compile that did not bundle (tsc alone) leaves it older than the code: then the modules themselves.
- */
-function fastAppModule(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const modified = (name: string) => statSync(join(here, name), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  return modified('fast-app.bundle.js') >= modified('fast-app.js') ? './fast-app.bundle.js' : './fast-app.js';
-}
 const packageJson = join(generatorsRoot, '..', '..', 'package.json');
 const packageVersion = () => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
@@ -65,13 +58,13 @@ async function run(out: OutFolder): Promise<number> {
   }
   // `portal --yes ...` asks nothing: it runs without loading Yeoman, unless it needs Yeoman after all
   if (!named && out.args.includes('--yes') && !out.args.includes('--help') && !out.args.includes('-h')) {
-    const { runFast } = (await import(fastAppModule())) as typeof import('./fast-app.js');
+    const { runFast } = (await import(fastAppModule(CLI_FOLDER))) as typeof import('./fast-app.js');
     const code = await runFast(out.cwd, out.args, packageVersion());
     if (code !== undefined) return code;
   }
   // `portal add|remove <service>...` likewise: the sub-generator's decisions, then the same run
   if (first === 'add' || first === 'remove') {
-    const { runFastChange } = (await import(fastAppModule())) as typeof import('./fast-app.js');
+    const { runFastChange } = (await import(fastAppModule(CLI_FOLDER))) as typeof import('./fast-app.js');
     const code = await runFastChange(out.cwd, out.args, packageVersion());
     if (code !== undefined) return code;
   }
