@@ -21,7 +21,7 @@ export const varnish = defineService({
   title: 'Varnish',
   summary: 'HTTP cache in front of the app and the tiles',
   contribute: ({ has, answers }) => ({
-    repoLayout: [{ path: 'varnish/default.vcl', what: 'cache policy' }],
+    repoLayout: [{ path: 'varnish/', what: 'default.vcl, the cache policy; custom.vcl, your own cache rules (written once, then yours)' }],
     containers: [
       {
         name: 'varnish',
