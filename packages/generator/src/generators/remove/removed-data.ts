@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { PortalAnswers } from '../../answers/answers.js';
 import { envValues } from '../../secrets/env-line.js';
 
@@ -24,7 +24,9 @@ export function settleRemovedData(root: string, answers: PortalAnswers, dropped:
       fromEnv(`instances/${i.name}.env`, { root: `${answers.dataRoot}/instances/${i.name}`, project: `${answers.name}-${i.name}` }),
     ),
   ];
-  const names = deployments.flatMap(d => dropped.map(name => (bind ? `${d.root}/${name}` : `${d.project}_${name}`)));
+  // a relative DATA_ROOT is the repo's, as compose reads it, not the folder portal was run from (--out)
+  const folderOf = (dataRoot: string | undefined, name: string) => (dataRoot && !isAbsolute(dataRoot) ? join(root, dataRoot, name) : `${dataRoot}/${name}`);
+  const names = deployments.flatMap(d => dropped.map(name => (bind ? folderOf(d.root, name) : `${d.project}_${name}`)));
   if (!deleteData) {
     log(
       `kept the data of the removed services (${bind ? 'folders' : 'volumes'}): ${names.join(', ')}, and the secrets that open it; pass --delete-data to delete them`,
