@@ -13,7 +13,6 @@ import { parseAppOptions } from '../generators/app/app-options.js';
 import { collectAnswers, endRun, modelOf, storeAnswers, writeFiles, type AppRunOptions } from '../generators/app/run-steps.js';
 import { addedServices, removedServices, rerunOptions, storedAnswersIn } from '../generators/services-change.js';
 import { settleRemovedData } from '../generators/remove/removed-data.js';
-import type { PortalAnswers } from '../answers/answers.js';
 
 /** Yeoman's log line for a file's status: the word right-aligned to "identical", coloured as its adapter does. */
 const COLOURS: Readonly<Record<string, number>> = { create: 32, force: 33, skip: 33, identical: 36, info: 90 };
@@ -56,42 +55,39 @@ export async function runFastChange(cwd: string, args: readonly string[], versio
   }
   if (names.length === 0 || names[0] === 'app' || names[0] === 'target') return undefined;
   const given = secretSeed === undefined ? {} : { secretSeed };
-  let dropped: readonly string[] = [];
-  let removal: PortalAnswers | undefined;
-  return runApp(
-    cwd,
-    version,
-    `portal ${verb} ${names.join(' ')}`,
-    (section, info) => {
-      const answers = storedAnswersIn(cwd, section);
-      const kept = Array.isArray(section?.alternatives) ? (section.alternatives as string[]) : [];
-      if (verb === 'add') {
-        const { services, command, already } = addedServices(answers, names);
-        if (already.length > 0) info(`already chosen: ${already.join(', ')}`);
-        return { options: rerunOptions(kept, services, command, given) as AppRunOptions };
-      }
-      const { services, command, droppedStorage } = removedServices(answers, names);
-      dropped = droppedStorage;
-      removal = answers;
-      const keepSecrets = dropped.length > 0 && !flags.has('--delete-data');
-      return { options: rerunOptions(kept, services, command, { ...given, keepSecrets }) as AppRunOptions };
-    },
-    log => {
-      if (removal) settleRemovedData(cwd, removal, dropped, flags.has('--delete-data'), log);
-    },
-  );
+  const deleteData = flags.has('--delete-data');
+  return runApp(cwd, version, `portal ${verb} ${names.join(' ')}`, (section, info) => {
+    const answers = storedAnswersIn(cwd, section);
+    const kept = Array.isArray(section?.alternatives) ? (section.alternatives as string[]) : [];
+    if (verb === 'add') {
+      const { services, command, already } = addedServices(answers, names);
+      if (already.length > 0) info(`already chosen: ${already.join(', ')}`);
+      return { options: rerunOptions(kept, services, command, given) as AppRunOptions };
+    }
+    const { services, command, droppedStorage } = removedServices(answers, names);
+    const keepSecrets = droppedStorage.length > 0 && !deleteData;
+    return {
+      options: rerunOptions(kept, services, command, { ...given, keepSecrets }) as AppRunOptions,
+      end: log => settleRemovedData(cwd, answers, droppedStorage, deleteData, log),
+    };
+  });
+}
+
+/** What a run does: the app's options, and the sub-generator's end once the files are committed. */
+interface RunDecision {
+  readonly options: AppRunOptions;
+  readonly end?: (log: (message: string) => void) => void;
 }
 
 /**
- * The app generator's run without Yeoman. `decide` gives its options from the stored `.yo-rc.json` section
- * (undefined: none), once the lock is held; `after` is the sub-generator's end, once the files are committed.
+ * The app generator's run without Yeoman. `decide` makes the run's decision from the stored `.yo-rc.json`
+ * section (undefined: no such file), once the lock is held.
  */
 async function runApp(
   cwd: string,
   version: string,
   command: string,
-  decide: (section: Record<string, unknown> | undefined, info: (message: string) => void) => { options: AppRunOptions },
-  after?: (log: (message: string) => void) => void,
+  decide: (section: Record<string, unknown> | undefined, info: (message: string) => void) => RunDecision,
 ): Promise<number | undefined> {
   const root = cwd;
   // what the generator's constructor does first: the lock, an interrupted run finished, .yo-rc.json checked
@@ -105,8 +101,8 @@ async function runApp(
   const rcPath = join(root, '.yo-rc.json');
   try {
     const rc = (draft.fs.exists(rcPath) ? JSON.parse(draft.fs.read(rcPath)) : undefined) as Record<string, unknown> | undefined;
-    const { options } = decide(rc ? ((rc['generator-portal'] ?? {}) as Record<string, unknown>) : undefined, info);
     const section = (rc?.['generator-portal'] ?? {}) as Record<string, unknown>;
+    const { options, end } = decide(rc ? section : undefined, info);
     const storeRc = () => draft.fs.write(rcPath, `${JSON.stringify({ ...rc, 'generator-portal': section }, undefined, 2)}\n`);
     const { answers, previous } = await collectAnswers(options, structuredClone(section), root);
     const model = modelOf(root, answers);
@@ -127,7 +123,7 @@ async function runApp(
     }
     flush();
     // the sub-generator's end comes before the app's, as Yeoman runs them
-    after?.(message => process.stderr.write(`${message}\n`));
+    end?.(message => process.stderr.write(`${message}\n`));
     endRun({
       ...written,
       root,

@@ -15,6 +15,8 @@ import { fastAppModule } from './fast-bundle.js';
 
 const CLI_FOLDER = dirname(fileURLToPath(import.meta.url));
 const generatorsRoot = join(CLI_FOLDER, '..', 'generators');
+/** fast-app.js, from the build's bundle when it holds this code (cli/fast-bundle.ts). */
+const fastApp = async () => (await import(fastAppModule(CLI_FOLDER))) as typeof import('./fast-app.js');
 const GENERATORS = readdirSync(generatorsRoot).filter(name => existsSync(join(generatorsRoot, name, 'index.js')));
 const packageJson = join(generatorsRoot, '..', '..', 'package.json');
 const packageVersion = () => (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
@@ -58,13 +60,13 @@ async function run(out: OutFolder): Promise<number> {
   }
   // `portal --yes ...` asks nothing: it runs without loading Yeoman, unless it needs Yeoman after all
   if (!named && out.args.includes('--yes') && !out.args.includes('--help') && !out.args.includes('-h')) {
-    const { runFast } = (await import(fastAppModule(CLI_FOLDER))) as typeof import('./fast-app.js');
+    const { runFast } = await fastApp();
     const code = await runFast(out.cwd, out.args, packageVersion());
     if (code !== undefined) return code;
   }
   // `portal add|remove <service>...` likewise: the sub-generator's decisions, then the same run
   if (first === 'add' || first === 'remove') {
-    const { runFastChange } = (await import(fastAppModule(CLI_FOLDER))) as typeof import('./fast-app.js');
+    const { runFastChange } = await fastApp();
     const code = await runFastChange(out.cwd, out.args, packageVersion());
     if (code !== undefined) return code;
   }

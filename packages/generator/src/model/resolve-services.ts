@@ -2,6 +2,7 @@
 import { SERVICE_IDS, type PortalAnswers, type ServiceId } from '../answers/answers.js';
 import { PortalInputError } from '../answers/input-error.js';
 import { serviceDefinition } from '../catalog/index.js';
+import { proxyFor } from '../catalog/proxy-choice.js';
 
 export interface ResolvedServices {
   readonly services: readonly ServiceId[];
@@ -26,7 +27,7 @@ const RULES: readonly Rule[] = [
   { when: 'grafana', needs: () => 'prometheus', reason: 'grafana charts what Prometheus collects' },
   {
     when: 'prometheus',
-    needs: chosen => (chosen.has('varnish') ? 'varnish' : 'nginx'),
+    needs: proxyFor,
     reason: 'a proxy hides the /metrics endpoints Prometheus scrapes from the public',
   },
 ];

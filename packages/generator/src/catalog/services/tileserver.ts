@@ -2,6 +2,7 @@
  * pg_tileserv vector tiles under /tiles/, rebuilt on Alpine (as one seed deployment does) so that it has a
  * shell for its healthcheck and for reading the prod password file; it connects with a read-only role.
  */
+import { proxyFor } from '../proxy-choice.js';
 import { IMAGES } from '../images.js';
 import { limits, prodOrigin, TMP, wgetProbe } from '../defaults.js';
 import { defineService } from '../types.js';
@@ -36,7 +37,7 @@ export const tileserver = defineService({
   needs: [
     { service: 'postgis', reason: 'the tileserver serves tables from PostGIS' },
     // the backend would answer /tiles/ itself: only a proxy routes it here
-    { service: chosen => (chosen.has('varnish') ? 'varnish' : 'nginx'), reason: 'a proxy routes /tiles/ to the tileserver' },
+    { service: proxyFor, reason: 'a proxy routes /tiles/ to the tileserver' },
   ],
   contribute: ({ answers, has, devUrl }) => ({
     repoLayout: [{ path: 'tileserver/', what: 'pg_tileserv image on Alpine with its entrypoint' }],
